@@ -1,0 +1,1 @@
+"""dcpower: size and site the uninterruptible power supply of data centers."""

@@ -1,0 +1,19 @@
+"""Errors dcpower raises on purpose: each carries a message fit for the analyst's console."""
+
+from __future__ import annotations
+
+
+class DcpowerError(Exception):
+    """Base class: an expected failure whose message alone explains it (no traceback shown)."""
+
+
+class ScenarioError(DcpowerError, ValueError):
+    """A scenario or input file is invalid: the message names the field, the value and what is allowed."""
+
+
+class WeatherFileError(DcpowerError, ValueError):
+    """A weather file cannot be used: the message names the file and what is wrong."""
+
+
+class InfeasibleError(DcpowerError):
+    """The requirements cannot all be met: the message says which one and by how much."""

@@ -1,0 +1,1 @@
+"""The optimization: model build, reliability rules, HiGHS solve and read-back."""

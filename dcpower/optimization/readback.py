@@ -1,0 +1,106 @@
+"""Read a solved site model back into tidy tables: capacities, dispatch per step, annual costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from dcpower.optimization.build import SiteInputs
+from dcpower.scenario import BatteryTech, GasTech, PVTech, WindTech
+from dcpower.techs import battery, gas, renewable
+from dcpower.techs.base import values
+
+
+@dataclass
+class SiteSolution:
+    """A solved site.
+
+    Attributes
+    ----------
+    capacities : pd.DataFrame
+        Columns ``technology, capacity, unit`` (one row per sized quantity).
+    gas_units : dict
+        ``{unit type: {"units": n, "unit_mw": rating}}``.
+    dispatch : pd.DataFrame
+        One row per model step (index: step start time), power in MW, energy in MWh.
+    costs : pd.DataFrame
+        Columns ``technology, component, usd_per_yr``.
+    """
+
+    capacities: pd.DataFrame
+    gas_units: dict
+    dispatch: pd.DataFrame
+    costs: pd.DataFrame
+
+
+def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
+    """Collect a solved model's results, one technology module at a time.
+
+    Parameters
+    ----------
+    m : pyo.ConcreteModel
+        Solved site model (variable values loaded).
+    inp : SiteInputs
+        The inputs it was built from.
+    """
+    index = inp.index
+    rows: list[tuple[str, float, str]] = []
+    gas_units: dict[str, dict] = {}
+    out = pd.DataFrame(index=index)
+    out["load_mw"] = inp.load_mw
+    sums = {
+        key: np.zeros(len(index))
+        for key in (
+            "pv_mw",
+            "wind_mw",
+            "gas_mw",
+            "gas_units_online",
+            "battery_charge_mw",
+            "battery_discharge_mw",
+            "battery_soc_mwh",
+            "curtailment_mw",
+            "fuel_mmbtu_per_h",
+        )
+    }
+    for tech_id, tech in inp.technologies.items():
+        block = m.component(tech_id)
+        if isinstance(tech, PVTech | WindTech):
+            cap, d = renewable.extract(block, index)
+            kind = "pv" if isinstance(tech, PVTech) else "wind"
+            rows.append((tech_id, cap["capacity_mw"], "MW"))
+            out[f"{kind}_mw_{tech_id}"] = d["power_mw"].to_numpy()
+            sums[f"{kind}_mw"] += d["power_mw"].to_numpy()
+            sums["curtailment_mw"] += d["curtailment_mw"].to_numpy()
+        elif isinstance(tech, BatteryTech):
+            cap, d = battery.extract(block, index)
+            rows.append((f"{tech_id}_power", cap["power_mw"], "MW"))
+            rows.append((f"{tech_id}_energy", cap["energy_mwh"], "MWh"))
+            sums["battery_charge_mw"] += d["charge_mw"].to_numpy()
+            sums["battery_discharge_mw"] += d["discharge_mw"].to_numpy()
+            sums["battery_soc_mwh"] += d["soc_mwh"].to_numpy()
+        elif isinstance(tech, GasTech):
+            cap, d = gas.extract(block, index)
+            gas_units[tech_id] = {"units": cap["units"], "unit_mw": tech.unit_mw}
+            rows.append((tech_id, cap["units"] * tech.unit_mw, "MW"))
+            rows.append((f"{tech_id}_units", cap["units"], "units"))
+            out[f"gas_mw_{tech_id}"] = d["power_mw"].to_numpy()
+            out[f"gas_units_online_{tech_id}"] = d["units_online"].to_numpy()
+            out[f"gas_startups_{tech_id}"] = d["startups"].to_numpy()
+            sums["gas_mw"] += d["power_mw"].to_numpy()
+            sums["gas_units_online"] += d["units_online"].to_numpy()
+            sums["fuel_mmbtu_per_h"] += d["fuel_mmbtu_per_h"].to_numpy()
+    for key, series in sums.items():
+        out[key] = series
+    out["unserved_mw"] = values(m.unserved_mw)
+    costs = pd.DataFrame(
+        [
+            (tech, component, float(pyo.value(expr)))
+            for (tech, component), expr in m.registry.cost_usd_per_yr.items()
+        ],
+        columns=["technology", "component", "usd_per_yr"],
+    )
+    capacities = pd.DataFrame(rows, columns=["technology", "capacity", "unit"])
+    return SiteSolution(capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs)

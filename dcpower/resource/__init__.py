@@ -1,0 +1,1 @@
+"""Pure resource physics: PV, wind, gas derating and data-center load profiles."""

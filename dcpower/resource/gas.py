@@ -1,0 +1,312 @@
+"""Ambient-temperature derating of gas-fired units: available capacity and heat rate.
+
+Both factors are piecewise linear in the dry-bulb air temperature: flat up to a threshold,
+then a constant slope. They multiply the unit's rated (ISO or site-rated) output and heat
+rate. Functions are pure and vectorized over a ``pandas.Series`` of hourly temperatures.
+
+Sources for :data:`DERATING_DEFAULTS`
+-------------------------------------
+[W] Wärtsilä, "Combustion Engine vs Gas Turbine: Derating due to Ambient Temperature",
+    https://www.wartsila.com/energy/learn-more/technical-comparisons/combustion-engine-vs-gas-turbine-derating-due-to-ambient-temperature
+    (copy: scribd.com/document/238917883): gas-turbine efficiency "deteriorates by one percent
+    for every 10 degree rise in temperature above ISO conditions", which "translates into a
+    power output reduction of 5 to 10 percent, depending on the type of gas turbine",
+    i.e. 0.5-1.0 %/degC of output and about 0.1 %/degC of heat rate above 15 degC; engines
+    are "less sensible to temperature and humidity". A vendor source with a stake in the
+    comparison; the page does not say whether "10 degree" means degC or degF - read here as
+    degC, which agrees with [S].
+[S] "Increasing Efficiency of a Combined Cycle" (studymode.com essay, weak source): gas-turbine
+    output falls "between 6% and more than 10% for every 10°C" of intake-air temperature.
+[D] De Sa & Al Zubaidy 2011, "Gas turbine performance at varying ambient temperature",
+    Applied Thermal Engineering 31:2735-2739 (Siemens SGT 94.2/94.3 at DEWA Al Aweer):
+    per K above ISO the units lose 0.1 % of thermal efficiency and 1.47 MW of output.
+[G] Generator-set derating tables above 40 degC: Atlas Copco QAS 500 manual (ISO 3046-1
+    reference; 100 % to 40 degC, 90 % at 45 degC, 80 % at 50 degC = 2 %/degC) and Wacker
+    Neuson G 3.3A manual (3 % per 5 degC above 40 degC = 0.6 %/degC). Small diesel sets, not
+    large lean-burn gas engines; used only to bracket the engine slope.
+ISO 3977-2 / ISO 2314 rate gas turbines at 15 degC, 101.325 kPa, 60 % RH.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dcpower.errors import ScenarioError
+
+__all__ = [
+    "DERATING_DEFAULTS",
+    "GasDerating",
+    "available_capacity_factor",
+    "derating_for",
+    "heat_rate_factor",
+]
+
+#: Default floor of the available-capacity factor [-] (a modelling guard against a linear
+#: law extrapolated to extreme temperatures; ESTIMATE, not a physical limit).
+DEFAULT_MIN_FACTOR = 0.5
+
+
+@dataclass(frozen=True)
+class GasDerating:
+    """Ambient derating parameters of one gas unit type.
+
+    Attributes
+    ----------
+    derate_start_c : float
+        Air temperature above which available output falls [degC].
+    derate_pct_per_c : float
+        Output loss per degree above ``derate_start_c`` [% of rating per degC].
+    heat_rate_start_c : float
+        Air temperature above which the heat rate rises [degC].
+    heat_rate_pct_per_c : float
+        Heat-rate increase per degree above ``heat_rate_start_c`` [% per degC].
+    source : str
+        Where the numbers come from, or ESTIMATE with the reason.
+    """
+
+    derate_start_c: float
+    derate_pct_per_c: float
+    heat_rate_start_c: float
+    heat_rate_pct_per_c: float
+    source: str
+
+    def available_capacity_factor(
+        self, temp_air_c: pd.Series, *, min_factor: float = DEFAULT_MIN_FACTOR
+    ) -> pd.Series:
+        """Apply :func:`available_capacity_factor` with these parameters.
+
+        Parameters
+        ----------
+        temp_air_c : pandas.Series
+            Dry-bulb air temperature [degC].
+        min_factor : float
+            Floor of the factor [-].
+
+        Returns
+        -------
+        pandas.Series
+            Available capacity per unit of rating [-].
+        """
+        return available_capacity_factor(
+            temp_air_c,
+            derate_start_c=self.derate_start_c,
+            derate_pct_per_c=self.derate_pct_per_c,
+            min_factor=min_factor,
+        )
+
+    def heat_rate_factor(self, temp_air_c: pd.Series) -> pd.Series:
+        """Apply :func:`heat_rate_factor` with these parameters.
+
+        Parameters
+        ----------
+        temp_air_c : pandas.Series
+            Dry-bulb air temperature [degC].
+
+        Returns
+        -------
+        pandas.Series
+            Heat rate per unit of rated heat rate [-].
+        """
+        return heat_rate_factor(
+            temp_air_c,
+            heat_rate_start_c=self.heat_rate_start_c,
+            heat_rate_pct_per_c=self.heat_rate_pct_per_c,
+        )
+
+
+#: Default derating per gas unit kind. Numbers in [%/degC] and [degC]; see module docstring.
+DERATING_DEFAULTS: Mapping[str, GasDerating] = {
+    "reciprocating_engine": GasDerating(
+        derate_start_c=35.0,
+        derate_pct_per_c=1.0,
+        heat_rate_start_c=35.0,
+        heat_rate_pct_per_c=0.05,
+        source=(
+            "ESTIMATE: [W] says engines are far less temperature-sensitive than gas turbines "
+            "but gives no figure; full output assumed to 35 degC (a typical site-rating limit, "
+            "unsourced), then 1 %/degC, bracketed by the 0.6 and 2 %/degC genset tables [G]; "
+            "heat-rate slope 0.05 %/degC unsourced"
+        ),
+    ),
+    "aeroderivative_gt": GasDerating(
+        derate_start_c=15.0,
+        derate_pct_per_c=0.9,
+        heat_rate_start_c=15.0,
+        heat_rate_pct_per_c=0.1,
+        source=(
+            "[W]: 5-10 % output per 10 degC above ISO 15 degC and about 1 % efficiency per "
+            "10 degC (=0.1 %/degC heat rate); taking the upper part of the range (0.9) for "
+            "high-pressure-ratio aeroderivatives is an ESTIMATE"
+        ),
+    ),
+    "industrial_gt": GasDerating(
+        derate_start_c=15.0,
+        derate_pct_per_c=0.7,
+        heat_rate_start_c=15.0,
+        heat_rate_pct_per_c=0.1,
+        source=(
+            "[W]: 5-10 % output per 10 degC above ISO 15 degC (0.7 chosen inside the range) "
+            "and about 1 % efficiency per 10 degC; [D]: 0.1 % efficiency per K for Siemens "
+            "SGT 94.2/94.3 frame units"
+        ),
+    ),
+    "combined_cycle": GasDerating(
+        derate_start_c=15.0,
+        derate_pct_per_c=0.5,
+        heat_rate_start_c=15.0,
+        heat_rate_pct_per_c=0.05,
+        source=(
+            "ESTIMATE: no combined-cycle figure found; the steam bottoming cycle recovers "
+            "part of the gas-turbine loss (hotter exhaust), so the slopes are set at the low "
+            "end of the simple-cycle range of [W] (0.5 %/degC) and half its heat-rate slope"
+        ),
+    ),
+}
+
+
+def derating_for(kind: str) -> GasDerating:
+    """Return the default derating parameters of a gas unit kind.
+
+    Parameters
+    ----------
+    kind : str
+        One of the keys of :data:`DERATING_DEFAULTS`.
+
+    Returns
+    -------
+    GasDerating
+        The default parameters with their source.
+
+    Raises
+    ------
+    ScenarioError
+        If ``kind`` is unknown.
+    """
+    try:
+        return DERATING_DEFAULTS[kind]
+    except (KeyError, TypeError):
+        raise ScenarioError(
+            f"gas unit kind={kind!r} is not allowed: use one of {', '.join(DERATING_DEFAULTS)}"
+        ) from None
+
+
+def available_capacity_factor(
+    temp_air_c: pd.Series,
+    *,
+    derate_start_c: float,
+    derate_pct_per_c: float,
+    min_factor: float = DEFAULT_MIN_FACTOR,
+) -> pd.Series:
+    """Available output per unit of rated output, as a function of air temperature.
+
+    ``factor = clip(1 - derate_pct_per_c / 100 * max(0, T - derate_start_c), min_factor, 1)``.
+    Gas turbines lose roughly 0.5-1.0 % of output per degC above ISO 15 degC (Wärtsilä,
+    "Combustion Engine vs Gas Turbine: Derating due to Ambient Temperature"); see
+    :data:`DERATING_DEFAULTS` for per-kind values. Colder air is not credited with extra
+    output (the factor never exceeds 1).
+
+    Parameters
+    ----------
+    temp_air_c : pandas.Series
+        Dry-bulb air temperature [degC].
+    derate_start_c : float
+        Temperature above which output falls [degC].
+    derate_pct_per_c : float
+        Output loss above the threshold [% of rating per degC], >= 0.
+    min_factor : float
+        Floor of the factor [-], in (0, 1]. Default 0.5 (ESTIMATE: a guard against
+        extrapolating the linear law, not a physical limit).
+
+    Returns
+    -------
+    pandas.Series
+        ``available_capacity_factor`` [-], in [min_factor, 1], same index as the input.
+
+    Raises
+    ------
+    ScenarioError
+        If a parameter is out of range or the temperatures contain missing values.
+    """
+    _check_finite("derate_start_c", derate_start_c)
+    _check_finite("derate_pct_per_c", derate_pct_per_c, low=0.0, high=100.0)
+    _check_finite("min_factor", min_factor, low=0.0, high=1.0, low_open=True)
+    temp = _as_series(temp_air_c)
+    excess = np.maximum(temp.to_numpy(dtype=float) - float(derate_start_c), 0.0)
+    factor = np.clip(1.0 - float(derate_pct_per_c) / 100.0 * excess, float(min_factor), 1.0)
+    return pd.Series(factor, index=temp.index, name="available_capacity_factor")
+
+
+def heat_rate_factor(
+    temp_air_c: pd.Series,
+    *,
+    heat_rate_start_c: float,
+    heat_rate_pct_per_c: float,
+) -> pd.Series:
+    """Heat rate per unit of rated heat rate, as a function of air temperature.
+
+    ``factor = 1 + heat_rate_pct_per_c / 100 * max(0, T - heat_rate_start_c)`` (>= 1).
+    Gas-turbine efficiency falls by about 1 % per 10 degC above ISO conditions (Wärtsilä,
+    op. cit.; De Sa & Al Zubaidy 2011); see :data:`DERATING_DEFAULTS`.
+
+    Parameters
+    ----------
+    temp_air_c : pandas.Series
+        Dry-bulb air temperature [degC].
+    heat_rate_start_c : float
+        Temperature above which the heat rate rises [degC].
+    heat_rate_pct_per_c : float
+        Heat-rate increase above the threshold [% per degC], >= 0.
+
+    Returns
+    -------
+    pandas.Series
+        ``heat_rate_factor`` [-], >= 1, same index as the input.
+
+    Raises
+    ------
+    ScenarioError
+        If a parameter is out of range or the temperatures contain missing values.
+    """
+    _check_finite("heat_rate_start_c", heat_rate_start_c)
+    _check_finite("heat_rate_pct_per_c", heat_rate_pct_per_c, low=0.0, high=100.0)
+    temp = _as_series(temp_air_c)
+    excess = np.maximum(temp.to_numpy(dtype=float) - float(heat_rate_start_c), 0.0)
+    factor = 1.0 + float(heat_rate_pct_per_c) / 100.0 * excess
+    return pd.Series(factor, index=temp.index, name="heat_rate_factor")
+
+
+def _as_series(temp_air_c: object) -> pd.Series:
+    temp = temp_air_c if isinstance(temp_air_c, pd.Series) else pd.Series(temp_air_c)
+    try:
+        values = temp.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise ScenarioError("temp_air_c must hold numbers [degC]") from None
+    n_bad = int(np.count_nonzero(~np.isfinite(values)))
+    if n_bad:
+        raise ScenarioError(f"temp_air_c has {n_bad} missing or infinite values: fill them first")
+    return temp
+
+
+def _check_finite(
+    name: str,
+    value: object,
+    *,
+    low: float = -math.inf,
+    high: float = math.inf,
+    low_open: bool = False,
+) -> None:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        x = math.nan
+    too_low = x <= low if low_open else x < low
+    if not math.isfinite(x) or too_low or x > high or isinstance(value, bool):
+        lo = "(" if low_open else "["
+        raise ScenarioError(
+            f"{name}={value!r} is not allowed: must be a finite number in {lo}{low}, {high}]"
+        )

@@ -1,0 +1,167 @@
+"""Hourly electric load of a data center: IT load times a temperature-dependent PUE.
+
+PUE model (dry-bulb air temperature ``T`` [degC])::
+
+    PUE(T) = min(pue_max, pue_min + pue_per_c * max(0, T - free_cooling_below_c))
+
+Free (economizer) cooling below the threshold, mechanical cooling whose overhead rises
+linearly with temperature above it, capped. The function is pure and vectorized.
+
+Default parameters (site_data.md §4)
+------------------------------------
+Sourced anchors: Uptime Institute average PUE 1.58 (2023); new large sites about 1.3 or
+lower; hyperscale 1.1-1.2. site_data.md also gives an unsourced ESTIMATE model on wet-bulb
+temperature, 1.10 + 0.006 * max(0, T_wb - 10), capped at 1.35. No measured PUE-versus-
+temperature curve was found, so all four defaults below are ESTIMATEs chosen to give a
+new-build annual average of about 1.2-1.25 on a Baku-like climate (monthly means about
+4-26 degC): they give 1.22 on a sinusoidal year of mean 14.4 degC (site_data.md §1.4),
+amplitude 11 degC and a +/-4 degC daily swing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from dcpower.errors import ScenarioError
+
+__all__ = ["data_center_load"]
+
+#: PUE with free cooling [-]. ESTIMATE: middle of the hyperscale 1.1-1.2 band (Uptime,
+#: site_data.md §4); it includes electrical (UPS, transformer) losses and fans.
+DEFAULT_PUE_MIN = 1.15
+#: Free-cooling threshold, dry bulb [degC]. ESTIMATE: the site_data.md ESTIMATE model starts
+#: mechanical cooling at 10 degC wet bulb; taken at 10 degC dry bulb (conservative, since the
+#: wet bulb is lower than the dry bulb).
+DEFAULT_FREE_COOLING_BELOW_C = 10.0
+#: PUE rise per degC above the threshold [1/degC]. ESTIMATE: twice the 0.006/degC wet-bulb
+#: slope of the site_data.md ESTIMATE model, because the dry bulb swings about twice as much
+#: as the wet bulb in the dry Caspian summer (unsourced).
+DEFAULT_PUE_PER_C = 0.012
+#: PUE cap [-]. ESTIMATE: a little above the 1.35 cap of the site_data.md ESTIMATE model, to
+#: allow for 40-45 degC extremes (site_data.md §1.4), and well below the 1.58 fleet average.
+DEFAULT_PUE_MAX = 1.40
+
+_HOURS = 24
+
+
+def data_center_load(
+    temp_air_c: pd.Series,
+    *,
+    it_capacity_mw: float,
+    utilization: float | Sequence[float],
+    pue_min: float = DEFAULT_PUE_MIN,
+    free_cooling_below_c: float = DEFAULT_FREE_COOLING_BELOW_C,
+    pue_per_c: float = DEFAULT_PUE_PER_C,
+    pue_max: float = DEFAULT_PUE_MAX,
+) -> pd.DataFrame:
+    """Hourly IT load, PUE and total facility load of a data center.
+
+    Parameters
+    ----------
+    temp_air_c : pandas.Series
+        Hourly dry-bulb air temperature [degC], indexed by a ``DatetimeIndex`` in the site's
+        local time zone (hour starts). The hour of day is read in the index's own zone
+        (a tz-naive index is taken as local time), so a UTC-labelled series would shift a
+        diurnal profile by the UTC offset.
+    it_capacity_mw : float
+        Installed IT capacity [MW], > 0.
+    utilization : float or sequence of 24 floats
+        IT utilization [-], each in [0, 1]: one fraction for every hour, or 24 fractions
+        for local hours 0..23 (a diurnal profile).
+    pue_min : float
+        PUE with free cooling [-], >= 1. Default 1.15 (ESTIMATE, see module docstring).
+    free_cooling_below_c : float
+        Dry-bulb temperature up to which free cooling suffices [degC]. Default 10
+        (ESTIMATE).
+    pue_per_c : float
+        PUE rise per degC above ``free_cooling_below_c`` [1/degC], >= 0. Default 0.012
+        (ESTIMATE).
+    pue_max : float
+        PUE cap [-], >= ``pue_min``. Default 1.40 (ESTIMATE).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``temp_air_c``, columns ``it_load_mw`` [MW], ``pue`` [-] and
+        ``load_mw`` [MW] = ``it_load_mw * pue``.
+
+    Raises
+    ------
+    ScenarioError
+        If a parameter is out of range, the utilization profile is malformed, or the
+        temperatures are missing or not time-indexed.
+    """
+    _check_number("it_capacity_mw", it_capacity_mw, low=0.0, low_open=True)
+    _check_number("pue_min", pue_min, low=1.0)
+    _check_number("free_cooling_below_c", free_cooling_below_c)
+    _check_number("pue_per_c", pue_per_c, low=0.0)
+    _check_number("pue_max", pue_max, low=float(pue_min))
+    if not isinstance(temp_air_c, pd.Series) or not isinstance(temp_air_c.index, pd.DatetimeIndex):
+        raise ScenarioError("temp_air_c must be a pandas Series with a DatetimeIndex [degC]")
+    temp = temp_air_c.to_numpy(dtype=float)
+    n_bad = int(np.count_nonzero(~np.isfinite(temp)))
+    if n_bad:
+        raise ScenarioError(f"temp_air_c has {n_bad} missing or infinite values: fill them first")
+
+    profile = _utilization_profile(utilization)
+    util = profile[temp_air_c.index.hour.to_numpy()]
+    it_load = float(it_capacity_mw) * util
+
+    excess = np.maximum(temp - float(free_cooling_below_c), 0.0)
+    pue = np.minimum(float(pue_min) + float(pue_per_c) * excess, float(pue_max))
+    return pd.DataFrame(
+        {"it_load_mw": it_load, "pue": pue, "load_mw": it_load * pue},
+        index=temp_air_c.index,
+    )
+
+
+def _utilization_profile(utilization: object) -> np.ndarray:
+    """Return a 24-value utilization array [-] from a scalar or a 24-value sequence."""
+    if isinstance(utilization, str | bytes):
+        raise ScenarioError(
+            f"utilization={utilization!r} is not allowed: give a fraction in [0, 1] "
+            "or 24 hourly fractions"
+        )
+    try:
+        values = np.asarray(utilization, dtype=float)
+    except (TypeError, ValueError):
+        raise ScenarioError(
+            f"utilization={utilization!r} is not allowed: give a fraction in [0, 1] "
+            "or 24 hourly fractions"
+        ) from None
+    if values.ndim == 0:
+        values = np.full(_HOURS, float(values))
+    elif values.shape != (_HOURS,):
+        raise ScenarioError(
+            f"utilization has {values.size} values: give one fraction or exactly 24 "
+            "(local hours 0..23)"
+        )
+    bad = ~np.isfinite(values) | (values < 0.0) | (values > 1.0)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise ScenarioError(
+            f"utilization={values[first]!r} (hour {first}) is not allowed: each value must "
+            "be a fraction in [0, 1]"
+        )
+    return values
+
+
+def _check_number(
+    name: str,
+    value: object,
+    *,
+    low: float = -math.inf,
+    low_open: bool = False,
+) -> None:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        x = math.nan
+    too_low = x <= low if low_open else x < low
+    if not math.isfinite(x) or too_low or isinstance(value, bool):
+        bound = f"> {low}" if low_open else f">= {low}"
+        raise ScenarioError(f"{name}={value!r} is not allowed: must be a finite number {bound}")

@@ -1,0 +1,423 @@
+"""The scenario schema: every input of a dcpower run, typed, with its unit and default.
+
+A scenario is a YAML file (see ``models/``). Technology figures default to the sourced
+catalogue in ``inputs/technologies.csv``; economics to ``inputs/economics.csv``; a scenario
+overrides any of them by name. Unknown fields are rejected. :func:`load_scenario` returns a
+fully resolved :class:`Scenario` (every default filled in), which is what a run saves as
+``scenario.yaml``.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from dcpower.errors import ScenarioError
+from dcpower.paths import inputs_dir, models_dir
+
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class Strict(BaseModel):
+    """Base for every scenario section: unknown fields are errors, values are re-validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --------------------------------------------------------------------------- technologies
+
+
+class PVTech(Strict):
+    """Utility PV plant; its output per MW_ac comes from pvlib (``dcpower.resource.pv``)."""
+
+    kind: Literal["pv"] = "pv"
+    capex_usd_per_kw_ac: NonNegative = Field(
+        description="Overnight capital cost per kW AC. [USD/kW_ac]"
+    )
+    fom_usd_per_kw_yr: NonNegative = Field(description="Fixed O&M. [USD/kW_ac/yr]")
+    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
+    mounting: Literal["fixed", "single_axis"] = Field(
+        "fixed", description="Fixed tilt or single-axis tracking."
+    )
+    dc_ac_ratio: Positive = Field(1.3, description="DC/AC ratio (inverter loading ratio). [-]")
+    max_mw: NonNegative | None = Field(
+        None, description="Land-limited maximum AC capacity; none = unlimited. [MW_ac]"
+    )
+
+
+class WindTech(Strict):
+    """Onshore wind farm; its output per MW comes from windpowerlib (``dcpower.resource.wind``)."""
+
+    kind: Literal["wind"] = "wind"
+    capex_usd_per_kw: NonNegative = Field(description="Overnight capital cost. [USD/kW]")
+    fom_usd_per_kw_yr: NonNegative = Field(description="Fixed O&M. [USD/kW/yr]")
+    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
+    turbine_type: str | None = Field(
+        None, description="windpowerlib turbine type; none = the library default."
+    )
+    hub_height_m: Positive | None = Field(
+        None, description="Hub height; none = the profile default. [m]"
+    )
+    max_mw: NonNegative | None = Field(None, description="Maximum capacity; none = unlimited. [MW]")
+
+
+class BatteryTech(Strict):
+    """Li-ion battery with energy (MWh) and power (MW) sized and priced separately."""
+
+    kind: Literal["battery"] = "battery"
+    capex_energy_usd_per_kwh: NonNegative = Field(
+        description="Capital cost of storage energy. [USD/kWh]"
+    )
+    capex_power_usd_per_kw: NonNegative = Field(
+        description="Capital cost of power conversion. [USD/kW]"
+    )
+    fom_energy_usd_per_kwh_yr: NonNegative = Field(
+        0.0, description="Fixed O&M on energy. [USD/kWh/yr]"
+    )
+    fom_power_usd_per_kw_yr: NonNegative = Field(0.0, description="Fixed O&M on power. [USD/kW/yr]")
+    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
+    eta_charge: Annotated[float, Field(gt=0, le=1)] = Field(description="Charging efficiency. [-]")
+    eta_discharge: Annotated[float, Field(gt=0, le=1)] = Field(
+        description="Discharging efficiency. [-]"
+    )
+    min_soc_fraction: Fraction = Field(
+        0.0, description="State-of-charge floor as a share of energy capacity. [-]"
+    )
+    max_mwh: NonNegative | None = Field(
+        None, description="Maximum energy capacity; none = unlimited. [MWh]"
+    )
+
+
+class GasTech(Strict):
+    """A catalogue gas unit type; the model builds an integer number of identical units."""
+
+    kind: Literal["gas"] = "gas"
+    unit_mw: Positive = Field(description="ISO rating of one unit. [MW]")
+    capex_usd_per_kw: NonNegative = Field(description="Overnight capital cost. [USD/kW]")
+    fom_usd_per_kw_yr: NonNegative = Field(description="Fixed O&M. [USD/kW/yr]")
+    vom_usd_per_mwh: NonNegative = Field(description="Variable O&M. [USD/MWh]")
+    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
+    heat_rate_full_load_mmbtu_per_mwh: Positive = Field(
+        description="Full-load heat rate, HHV. [MMBtu/MWh]"
+    )
+    no_load_fuel_fraction: Annotated[float, Field(ge=0, lt=1)] = Field(
+        description="Share of full-load fuel burnt per committed unit at zero output (part-load curve). [-]"
+    )
+    min_load_fraction: Fraction = Field(
+        description="Minimum stable load as a share of available output. [-]"
+    )
+    startup_cost_usd_per_mw: NonNegative = Field(
+        description="Cost of one start per MW of unit rating. [USD/MW]"
+    )
+    ramp_pct_per_min: Positive = Field(description="Ramp rate of an online unit. [% of rating/min]")
+    derate_start_c: float = Field(
+        description="Ambient temperature above which output falls. [degC]"
+    )
+    derate_pct_per_c: NonNegative = Field(
+        description="Output loss per degree above derate_start_c. [%/degC]"
+    )
+    heat_rate_start_c: float = Field(
+        15.0, description="Ambient temperature above which heat rate rises. [degC]"
+    )
+    heat_rate_pct_per_c: NonNegative = Field(
+        0.0, description="Heat-rate rise per degree above heat_rate_start_c. [%/degC]"
+    )
+    max_units: Annotated[int, Field(ge=0)] = Field(
+        40, description="Upper bound on units built per site. [-]"
+    )
+
+
+Technology = Annotated[PVTech | WindTech | BatteryTech | GasTech, Field(discriminator="kind")]
+
+# --------------------------------------------------------------------------- sites
+
+
+class PUEModel(Strict):
+    """PUE as a function of dry-bulb temperature: flat with free cooling, then rising linearly.
+
+    Defaults are ESTIMATES (no cited curve was found): a new-build hyperscale hall with
+    water-side economizer, annual average about 1.2-1.3 (Uptime 2023 fleet average 1.58, new
+    large sites about 1.3 or lower, hyperscale 1.1-1.2).
+    """
+
+    pue_min: Annotated[float, Field(ge=1)] = Field(
+        1.15, description="PUE with full free cooling. [-]"
+    )
+    free_cooling_below_c: float = Field(
+        12.0, description="Dry-bulb temperature below which cooling is free. [degC]"
+    )
+    pue_per_c: NonNegative = Field(
+        0.008, description="PUE rise per degree above the free-cooling limit. [1/degC]"
+    )
+    pue_max: Annotated[float, Field(ge=1)] = Field(
+        1.45, description="PUE cap at the hottest hours. [-]"
+    )
+
+
+class DataCenter(Strict):
+    """The data center a site must supply without interruption."""
+
+    it_capacity_mw: Positive = Field(description="Installed IT capacity. [MW]")
+    utilization: Fraction | list[Fraction] = Field(
+        0.8,
+        description="IT load as a share of IT capacity: one value, or 24 values by local hour. [-]",
+    )
+    pue: PUEModel = Field(default_factory=PUEModel, description="Cooling and power overhead model.")
+
+
+class Site(Strict):
+    """One candidate site: its climate, its data center, and what may be built there."""
+
+    climate: str = Field(
+        description="Embedded site id (inputs/sites/<id>.yaml) or a path to a site file."
+    )
+    weather_file: Path | None = Field(
+        None,
+        description="Measured weather (EPW, PVGIS, NASA POWER, CSV); none = synthetic typical year.",
+    )
+    weather_seed: Annotated[int, Field(ge=0)] = Field(
+        0, description="Seed of the synthetic typical year. [-]"
+    )
+    data_center: DataCenter
+    technologies: list[str] = Field(
+        description="Technology ids allowed at this site (keys of `technologies`)."
+    )
+    gas_price_usd_per_mmbtu: NonNegative = Field(
+        description="Delivered gas price, HHV. [USD/MMBtu]"
+    )
+    carbon_price_usd_per_t: NonNegative = Field(
+        0.0, description="Carbon price paid on emissions. [USD/tCO2]"
+    )
+
+
+# --------------------------------------------------------------------------- system-wide
+
+
+class Economics(Strict):
+    """Money: discounting and emissions accounting."""
+
+    wacc: Annotated[float, Field(ge=0, lt=1)] = Field(
+        description="Real weighted average cost of capital. [1/yr]"
+    )
+    co2_kg_per_mmbtu: NonNegative = Field(
+        description="CO2 emitted per MMBtu of gas burnt, HHV. [kgCO2/MMBtu]"
+    )
+
+
+class Reliability(Strict):
+    """What "uninterrupted" means for this run."""
+
+    redundancy_k: Annotated[int, Field(ge=0, le=4)] = Field(
+        1,
+        description="N+k: the k largest gas units may be out at the design temperature and peak load. [-]",
+    )
+    hourly_n_minus_1: bool = Field(
+        True, description="At every hour, the trip of the largest online unit is covered."
+    )
+    ride_through_min: Annotated[float, Field(gt=0, le=240)] = Field(
+        15.0, description="Time storage must carry a lost unit while a replacement starts. [min]"
+    )
+
+
+class TimeHorizon(Strict):
+    """Which hours the optimization sees."""
+
+    kind: Literal["full_year", "blocks", "window"] = Field(
+        "blocks",
+        description="full_year: 8760 h; blocks: chronological averages of block_hours; window: n_hours from start_hour.",
+    )
+    block_hours: Annotated[int, Field(ge=1, le=24)] = Field(
+        3, description="Block length for kind=blocks. [h]"
+    )
+    start_hour: Annotated[int, Field(ge=0, lt=8760)] = Field(
+        0, description="First hour for kind=window. [h]"
+    )
+    n_hours: Annotated[int, Field(ge=1, le=8760)] = Field(
+        168, description="Length for kind=window. [h]"
+    )
+
+
+class Solver(Strict):
+    """Solver settings (HiGHS)."""
+
+    time_limit_s: Positive = Field(600.0, description="Wall-clock limit per site model. [s]")
+    mip_gap: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.01, description="Relative MIP gap at which to stop. [-]"
+    )
+    threads: Annotated[int, Field(ge=1, le=64)] = Field(
+        1, description="Threads per site model (sites solve in parallel). [-]"
+    )
+    commitment: Literal["integer", "relaxed"] = Field(
+        "relaxed",
+        description="Hourly committed units: integer, or continuous (integer unit counts either way).",
+    )
+
+
+class Scenario(Strict):
+    """A complete dcpower scenario."""
+
+    name: str = Field(description="Scenario name, used in reports.")
+    description: str = Field("", description="Free text.")
+    sites: dict[str, Site] = Field(min_length=1, description="Sites by id.")
+    technologies: dict[str, Technology] = Field(
+        description="Technology catalogue by id (defaults from inputs/technologies.csv)."
+    )
+    economics: Economics
+    reliability: Reliability = Field(default_factory=Reliability)
+    time: TimeHorizon = Field(default_factory=TimeHorizon)
+    solver: Solver = Field(default_factory=Solver)
+
+    @model_validator(mode="after")
+    def _site_technologies_exist(self) -> Scenario:
+        for site_id, site in self.sites.items():
+            for tech_id in site.technologies:
+                if tech_id not in self.technologies:
+                    raise ValueError(
+                        f"sites.{site_id}.technologies: unknown technology '{tech_id}'; "
+                        f"allowed: {', '.join(sorted(self.technologies))}"
+                    )
+        return self
+
+
+# --------------------------------------------------------------------------- loading
+
+
+KIND_OF_CATALOGUE_ID = {
+    "pv_fixed": "pv",
+    "pv_single_axis": "pv",
+    "wind_onshore": "wind",
+    "battery_li_ion": "battery",
+    "recip_engine": "gas",
+    "aero_gt": "gas",
+    "frame_gt": "gas",
+    "ccgt": "gas",
+}
+
+
+@cache
+def _catalogue(filename: str) -> dict[str, dict[str, float]]:
+    """Read a long-form input table (technology, parameter, value, unit, source, ...)."""
+    path = inputs_dir() / filename
+    table: dict[str, dict[str, float]] = {}
+    with path.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            table.setdefault(row["technology"], {})[row["parameter"]] = float(row["value"])
+    return table
+
+
+def _fields_of(model: type[BaseModel]) -> set[str]:
+    return set(model.model_fields)
+
+
+def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
+    """Fill technology and economics fields the scenario leaves out from ``inputs/``."""
+    raw = dict(raw)
+    techs = _catalogue("technologies.csv")
+    kinds = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
+    merged = {}
+    for tech_id, given in (raw.get("technologies") or {}).items():
+        given = dict(given or {})
+        source_id = given.pop("catalogue_id", tech_id)
+        kind = given.get("kind") or KIND_OF_CATALOGUE_ID.get(source_id)
+        if kind not in kinds:
+            raise ScenarioError(
+                f"technologies.{tech_id}: not in the catalogue ({', '.join(KIND_OF_CATALOGUE_ID)}); "
+                f"give 'kind' (one of {', '.join(kinds)}) and every parameter"
+            )
+        fields = _fields_of(kinds[kind])
+        defaults = {k: v for k, v in techs.get(source_id, {}).items() if k in fields}
+        if source_id == "pv_single_axis":
+            defaults["mounting"] = "single_axis"
+        merged[tech_id] = {"kind": kind, **defaults, **given}
+    raw["technologies"] = merged
+    econ = _catalogue("economics.csv").get("economics", {})
+    econ_defaults = {k: v for k, v in econ.items() if k in _fields_of(Economics)}
+    raw["economics"] = {**econ_defaults, **(raw.get("economics") or {})}
+    sites = {}
+    for site_id, site in (raw.get("sites") or {}).items():
+        site = dict(site or {})
+        site_defaults = _catalogue("economics.csv").get(site.get("climate", site_id), {})
+        for key in ("gas_price_usd_per_mmbtu", "carbon_price_usd_per_t"):
+            if key not in site and key in site_defaults:
+                site[key] = site_defaults[key]
+        sites[site_id] = site
+    raw["sites"] = sites
+    return raw
+
+
+def _format_error(err: ValidationError, origin: str) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"] if p not in {"pv", "wind", "battery", "gas"})
+    value = first.get("input")
+    shown = value if not isinstance(value, dict) else "{...}"
+    msg = first["msg"].removeprefix("Value error, ")
+    extra = "" if len(err.errors()) == 1 else f" (and {len(err.errors()) - 1} more)"
+    if first["type"] == "extra_forbidden":
+        return f"{origin}: unknown field '{where}'{extra}"
+    if first["type"] == "missing":
+        return f"{origin}: missing field '{where}'{extra}"
+    if first["type"] == "value_error":
+        return f"{origin}: {msg}{extra}"
+    return f"{origin}: {where} = {shown!r}: {msg}{extra}"
+
+
+def scenario_from_dict(raw: dict[str, Any], origin: str = "scenario") -> Scenario:
+    """Validate a scenario given as a dict (e.g. parsed YAML), filling catalogue defaults.
+
+    Raises
+    ------
+    ScenarioError
+        With the field, the value and what is allowed.
+    """
+    if not isinstance(raw, dict):
+        raise ScenarioError(
+            f"{origin}: expected a mapping at the top level, got {type(raw).__name__}"
+        )
+    try:
+        return Scenario.model_validate(_with_catalogue_defaults(raw))
+    except ValidationError as err:
+        raise ScenarioError(_format_error(err, origin)) from None
+
+
+def resolve_scenario_path(scenario: str | Path | None) -> Path:
+    """Find a scenario file: a path, or the name of a shipped model (default ``caspian-hub``)."""
+    if scenario is None:
+        scenario = "caspian-hub"
+    path = Path(scenario)
+    if path.exists():
+        return path
+    shipped = models_dir() / f"{path.stem}.yaml"
+    if path.suffix in {"", ".yaml", ".yml"} and shipped.exists():
+        return shipped
+    names = ", ".join(sorted(p.stem for p in models_dir().glob("*.yaml")))
+    raise ScenarioError(f"scenario '{scenario}': no such file; shipped scenarios: {names}")
+
+
+def load_scenario(scenario: str | Path | None = None) -> Scenario:
+    """Read and validate a scenario YAML file (a path or a shipped model name)."""
+    path = resolve_scenario_path(scenario)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise ScenarioError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
+    loaded = scenario_from_dict(raw, origin=str(path))
+    for site_id, site in loaded.sites.items():
+        if site.weather_file is not None and not site.weather_file.is_absolute():
+            site.weather_file = (path.parent / site.weather_file).resolve()
+        if site.weather_file is not None and not site.weather_file.exists():
+            raise ScenarioError(
+                f"{path}: sites.{site_id}.weather_file = '{site.weather_file}': file not found"
+            )
+    return loaded
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The fully resolved scenario as YAML (every default filled in)."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -1,0 +1,1 @@
+"""Technology modules: each adds its own variables, constraints, costs and results to a site model."""

@@ -1,0 +1,132 @@
+"""The contract every technology block shares with the model builder.
+
+A technology module adds one pyomo Block to a site model and registers, in the model's
+:class:`Registry`, what the closing step needs: power injections and withdrawals for the
+energy balance, annual cost terms for the objective, groups of identical units for the
+reliability constraints, and reserve that storage can offer. It never imports the builder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyomo.environ as pyo
+
+HOURS_PER_YEAR = 8760.0
+
+
+def capital_recovery_factor(wacc: float, lifetime_yr: float) -> float:
+    """Annuity factor that spreads an overnight cost over a lifetime.
+
+    Parameters
+    ----------
+    wacc : float
+        Weighted average cost of capital (real). [1/yr]
+    lifetime_yr : float
+        Economic lifetime. [yr]
+
+    Returns
+    -------
+    float
+        Capital recovery factor. [1/yr]
+    """
+    if wacc == 0:
+        return 1.0 / lifetime_yr
+    growth = (1.0 + wacc) ** lifetime_yr
+    return wacc * growth / (growth - 1.0)
+
+
+@dataclass
+class UnitGroup:
+    """Identical dispatchable units of one type at a site (e.g. 18.8 MW gas engines).
+
+    Attributes
+    ----------
+    name : str
+        Unit type id.
+    units_built : pyo.Var
+        Number of units built. [-]
+    units_online : pyo.Var
+        Committed units per time step. [-]
+    power_mw : pyo.Var
+        Output of the group per time step. [MW]
+    unit_available_mw : np.ndarray
+        Available output of one unit per time step after ambient derating. [MW]
+    unit_design_mw : float
+        Available output of one unit at the site's design (hottest) temperature. [MW]
+    max_units : int
+        Upper bound on units built. [-]
+    """
+
+    name: str
+    units_built: pyo.Var
+    units_online: pyo.Var
+    power_mw: pyo.Var
+    unit_available_mw: np.ndarray
+    unit_design_mw: float
+    max_units: int
+
+
+@dataclass
+class Registry:
+    """What technology blocks hand to the closing step of the model build.
+
+    Attributes
+    ----------
+    injections_mw : list
+        Indexed components (over the time set) that feed the site bus. [MW]
+    withdrawals_mw : list
+        Indexed components that draw from the site bus. [MW]
+    cost_usd_per_yr : dict
+        Annual cost expressions keyed by ``(technology, component)``. [USD/yr]
+    unit_groups : list of UnitGroup
+        Dispatchable unit types, for N+k and hourly N-1.
+    contingency_reserve_mw : list
+        Indexed components: extra power deliverable for the ride-through time after a unit
+        trips, per time step. [MW]
+    firm_storage_mw : list
+        Scalar expressions: power storage can hold for the ride-through time, counted in N+k. [MW]
+    """
+
+    injections_mw: list = field(default_factory=list)
+    withdrawals_mw: list = field(default_factory=list)
+    cost_usd_per_yr: dict = field(default_factory=dict)
+    unit_groups: list[UnitGroup] = field(default_factory=list)
+    contingency_reserve_mw: list = field(default_factory=list)
+    firm_storage_mw: list = field(default_factory=list)
+
+
+def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:
+    """Annual total of a per-step rate: sum over steps of value x hours of the year it stands for.
+
+    Parameters
+    ----------
+    m : pyo.ConcreteModel
+        Site model with set ``T`` and parameter ``weight_h``.
+    hourly : indexed component or callable
+        Value per time step, a rate per hour (MW, MMBtu/h, ...).
+
+    Returns
+    -------
+    pyomo expression
+        Annual total (MWh/yr, MMBtu/yr, ...).
+    """
+    return sum(m.weight_h[t] * hourly[t] for t in m.T)
+
+
+def annual_count(m: pyo.ConcreteModel, events) -> pyo.Expression:
+    """Annual number of events (e.g. start-ups) counted once per time step they occur in."""
+    return sum(m.occurrences[t] * events[t] for t in m.T)
+
+
+def previous(m: pyo.ConcreteModel, t: int) -> int:
+    """Index of the time step before ``t``; the horizon wraps around (cyclic operation)."""
+    return m.T.prevw(t)
+
+
+def values(component) -> np.ndarray:
+    """Solved values of an indexed variable or expression, in index order, as an array."""
+    return np.fromiter(
+        (pyo.value(c) for c in component.values()), dtype=float, count=len(component)
+    )

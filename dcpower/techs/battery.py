@@ -1,0 +1,132 @@
+"""Battery storage: energy and power sized separately, state of charge, ride-through reserve."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from dcpower.scenario import BatteryTech
+from dcpower.techs.base import capital_recovery_factor, previous, values
+
+
+def add_block(
+    m: pyo.ConcreteModel,
+    tech_id: str,
+    tech: BatteryTech,
+    wacc: float,
+    ride_through_h: float,
+    hourly_reserve: bool,
+) -> pyo.Block:
+    """Add a battery whose energy [MWh] and power [MW] the model sizes.
+
+    Parameters
+    ----------
+    m : pyo.ConcreteModel
+        Site model (set ``T``, ``duration_h``, registry).
+    tech_id : str
+        Technology id, used as block name and cost label.
+    tech : BatteryTech
+        Costs, efficiencies and limits.
+    wacc : float
+        Real discount rate for annualizing capital. [1/yr]
+    ride_through_h : float
+        How long reserve power must be sustained after a unit trips. [h]
+    hourly_reserve : bool
+        Whether to offer contingency reserve every step (for hourly N-1).
+    """
+    b = pyo.Block()
+    m.add_component(tech_id, b)
+    b.energy_mwh = pyo.Var(within=pyo.NonNegativeReals, bounds=(0, tech.max_mwh))
+    b.power_mw = pyo.Var(within=pyo.NonNegativeReals)
+    b.charge_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
+    b.discharge_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
+    b.soc_mwh = pyo.Var(
+        m.T, within=pyo.NonNegativeReals, doc="state of charge at the end of the step"
+    )
+    b.firm_mw = pyo.Var(within=pyo.NonNegativeReals, doc="power held for the ride-through, for N+k")
+
+    eta_c, eta_d = tech.eta_charge, tech.eta_discharge
+    floor = tech.min_soc_fraction
+
+    b.charge_limit = pyo.Constraint(m.T, rule=lambda b, t: b.charge_mw[t] <= b.power_mw)
+    b.discharge_limit = pyo.Constraint(m.T, rule=lambda b, t: b.discharge_mw[t] <= b.power_mw)
+    b.soc_max = pyo.Constraint(m.T, rule=lambda b, t: b.soc_mwh[t] <= b.energy_mwh)
+    b.soc_min = pyo.Constraint(m.T, rule=lambda b, t: b.soc_mwh[t] >= floor * b.energy_mwh)
+    # Cyclic: the step before the first is the last, so the horizon ends where it began.
+    b.soc_balance = pyo.Constraint(
+        m.T,
+        rule=lambda b, t: (
+            b.soc_mwh[t]
+            == b.soc_mwh[previous(m, t)]
+            + m.duration_h[t] * (eta_c * b.charge_mw[t] - b.discharge_mw[t] / eta_d)
+        ),
+    )
+    if hourly_reserve:
+        _add_contingency_reserve(m, b, eta_d, floor, ride_through_h)
+    b.firm_power = pyo.Constraint(expr=b.firm_mw <= b.power_mw)
+    b.firm_energy = pyo.Constraint(
+        expr=b.firm_mw * ride_through_h <= eta_d * (1 - floor) * b.energy_mwh
+    )
+
+    annuity = capital_recovery_factor(wacc, tech.lifetime_yr)
+    reg = m.registry
+    reg.injections_mw.append(b.discharge_mw)
+    reg.withdrawals_mw.append(b.charge_mw)
+    if hourly_reserve:
+        reg.contingency_reserve_mw.append(b.reserve_mw)
+    reg.firm_storage_mw.append(b.firm_mw)
+    reg.cost_usd_per_yr[(tech_id, "capex")] = (
+        annuity
+        * 1e3
+        * (tech.capex_energy_usd_per_kwh * b.energy_mwh + tech.capex_power_usd_per_kw * b.power_mw)
+    )
+    reg.cost_usd_per_yr[(tech_id, "fixed_om")] = 1e3 * (
+        tech.fom_energy_usd_per_kwh_yr * b.energy_mwh + tech.fom_power_usd_per_kw_yr * b.power_mw
+    )
+    return b
+
+
+def _add_contingency_reserve(
+    m: pyo.ConcreteModel, b: pyo.Block, eta_d: float, floor: float, ride_through_h: float
+) -> None:
+    """Extra power the battery can give for the ride-through time if a unit trips in a step.
+
+    On a trip it stops charging and discharges harder, within its power rating, and must
+    hold that extra power for the ride-through time from its state of charge at either end
+    of the step (the lower one binds), above its floor.
+    """
+    b.reserve_mw = pyo.Var(m.T, within=pyo.NonNegativeReals, doc="extra power on a unit trip")
+    b.reserve_power = pyo.Constraint(
+        m.T, rule=lambda b, t: b.reserve_mw[t] <= b.power_mw - b.discharge_mw[t] + b.charge_mw[t]
+    )
+
+    def _energy(b, t, end):
+        soc = b.soc_mwh[t] if end == "end" else b.soc_mwh[previous(m, t)]
+        return b.reserve_mw[t] * ride_through_h <= eta_d * (soc - floor * b.energy_mwh)
+
+    b.reserve_energy = pyo.Constraint(m.T, ["start", "end"], rule=_energy)
+
+
+def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+    """Sizes and hourly operation of a solved battery block.
+
+    Returns
+    -------
+    capacity : dict
+        ``energy_mwh`` [MWh] and ``power_mw`` [MW].
+    dispatch : pd.DataFrame
+        ``charge_mw``, ``discharge_mw`` [MW] and ``soc_mwh`` (end of step) [MWh].
+    """
+    capacity = {
+        "energy_mwh": float(pyo.value(b.energy_mwh)),
+        "power_mw": float(pyo.value(b.power_mw)),
+    }
+    dispatch = pd.DataFrame(
+        {
+            "charge_mw": values(b.charge_mw),
+            "discharge_mw": values(b.discharge_mw),
+            "soc_mwh": values(b.soc_mwh),
+        },
+        index=index,
+    )
+    return capacity, dispatch

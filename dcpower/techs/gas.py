@@ -1,0 +1,193 @@
+"""Gas units of one catalogue type: integer units built, hourly commitment, part-load fuel.
+
+Fuel follows a straight-line input-output curve: each committed unit burns a no-load share
+of its full-load fuel, plus an incremental heat rate per MWh produced, both scaled by the
+hour's ambient heat-rate factor. Available output per unit is the ISO rating times the
+hour's ambient derating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from dcpower.scenario import GasTech
+from dcpower.techs.base import (
+    UnitGroup,
+    annual_count,
+    annual_sum,
+    capital_recovery_factor,
+    previous,
+    values,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GasSiteTerms:
+    """What a gas block needs to know about its site and run.
+
+    Attributes
+    ----------
+    available_factor : np.ndarray
+        Available output as a share of ISO rating, per time step. [-]
+    heat_rate_factor : np.ndarray
+        Heat rate relative to ISO, per time step. [-]
+    design_factor : float
+        Available output share at the site's design (hottest) temperature. [-]
+    gas_price_usd_per_mmbtu : float
+        Delivered gas price, HHV. [USD/MMBtu]
+    carbon_price_usd_per_t : float
+        Carbon price. [USD/tCO2]
+    co2_t_per_mmbtu : float
+        Emission factor, HHV. [tCO2/MMBtu]
+    wacc : float
+        Real discount rate. [1/yr]
+    integer_commitment : bool
+        Committed units integer (True) or continuous (False).
+    """
+
+    available_factor: np.ndarray
+    heat_rate_factor: np.ndarray
+    design_factor: float
+    gas_price_usd_per_mmbtu: float
+    carbon_price_usd_per_t: float
+    co2_t_per_mmbtu: float
+    wacc: float
+    integer_commitment: bool
+
+
+def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTerms) -> pyo.Block:
+    """Add one gas unit type: number built, hourly commitment, output, fuel, start-ups.
+
+    Parameters
+    ----------
+    m : pyo.ConcreteModel
+        Site model (set ``T``, ``duration_h``, ``weight_h``, registry).
+    tech_id : str
+        Unit type id, used as block name and cost label.
+    tech : GasTech
+        Unit rating, costs and performance.
+    site : GasSiteTerms
+        Ambient factors, fuel and carbon prices, commitment mode.
+    """
+    b = pyo.Block()
+    m.add_component(tech_id, b)
+    unit_mw = tech.unit_mw
+    avail_mw = unit_mw * np.asarray(site.available_factor, dtype=float)
+    hr_factor = np.asarray(site.heat_rate_factor, dtype=float)
+    online_domain = pyo.NonNegativeIntegers if site.integer_commitment else pyo.NonNegativeReals
+
+    b.units_built = pyo.Var(within=pyo.NonNegativeIntegers, bounds=(0, tech.max_units))
+    b.units_online = pyo.Var(m.T, within=online_domain, bounds=(0, tech.max_units))
+    b.power_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
+    b.startups = pyo.Var(m.T, within=pyo.NonNegativeReals)
+
+    b.online_le_built = pyo.Constraint(m.T, rule=lambda b, t: b.units_online[t] <= b.units_built)
+    b.power_max = pyo.Constraint(
+        m.T, rule=lambda b, t: b.power_mw[t] <= float(avail_mw[t]) * b.units_online[t]
+    )
+    if tech.min_load_fraction > 0:
+        b.power_min = pyo.Constraint(
+            m.T,
+            rule=lambda b, t: (
+                b.power_mw[t] >= tech.min_load_fraction * float(avail_mw[t]) * b.units_online[t]
+            ),
+        )
+    b.startup_count = pyo.Constraint(
+        m.T, rule=lambda b, t: b.startups[t] >= b.units_online[t] - b.units_online[previous(m, t)]
+    )
+    _add_ramp_limits(m, b, tech)
+
+    no_load_mmbtu_per_h = (
+        tech.no_load_fuel_fraction * tech.heat_rate_full_load_mmbtu_per_mwh * unit_mw
+    )
+    incremental_mmbtu_per_mwh = (
+        1 - tech.no_load_fuel_fraction
+    ) * tech.heat_rate_full_load_mmbtu_per_mwh
+    b.fuel_mmbtu_per_h = pyo.Expression(
+        m.T,
+        rule=lambda b, t: (
+            float(hr_factor[t])
+            * (no_load_mmbtu_per_h * b.units_online[t] + incremental_mmbtu_per_mwh * b.power_mw[t])
+        ),
+    )
+
+    annual_fuel_mmbtu = annual_sum(m, b.fuel_mmbtu_per_h)
+    annuity = capital_recovery_factor(site.wacc, tech.lifetime_yr)
+    reg = m.registry
+    reg.injections_mw.append(b.power_mw)
+    cost = reg.cost_usd_per_yr
+    cost[(tech_id, "capex")] = annuity * 1e3 * tech.capex_usd_per_kw * unit_mw * b.units_built
+    cost[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * unit_mw * b.units_built
+    cost[(tech_id, "variable_om")] = tech.vom_usd_per_mwh * annual_sum(m, b.power_mw)
+    cost[(tech_id, "fuel")] = site.gas_price_usd_per_mmbtu * annual_fuel_mmbtu
+    cost[(tech_id, "carbon")] = (
+        site.carbon_price_usd_per_t * site.co2_t_per_mmbtu * annual_fuel_mmbtu
+    )
+    cost[(tech_id, "startup")] = (
+        tech.startup_cost_usd_per_mw * unit_mw * annual_count(m, b.startups)
+    )
+    reg.unit_groups.append(
+        UnitGroup(
+            name=tech_id,
+            units_built=b.units_built,
+            units_online=b.units_online,
+            power_mw=b.power_mw,
+            unit_available_mw=avail_mw,
+            unit_design_mw=unit_mw * site.design_factor,
+            max_units=tech.max_units,
+        )
+    )
+    return b
+
+
+def _add_ramp_limits(m: pyo.ConcreteModel, b: pyo.Block, tech: GasTech) -> None:
+    """Limit step-to-step output changes of online units; units starting or stopping may jump.
+
+    Rows are only written where they can bind (a unit able to ramp its full rating within
+    a step needs none), which keeps hourly engine and aeroderivative models lean.
+    """
+    ramp_share = {t: tech.ramp_pct_per_min / 100 * 60 * float(m.duration_h[t]) for t in m.T}
+    steps = [t for t in m.T if ramp_share[t] < 1.0]
+    if not steps:
+        return
+    unit_mw = tech.unit_mw
+
+    def _up(b, t):
+        p, u, s = b.power_mw, b.units_online, b.startups
+        return p[t] - p[previous(m, t)] <= ramp_share[t] * unit_mw * u[t] + unit_mw * s[t]
+
+    def _down(b, t):
+        p, u, s = b.power_mw, b.units_online, b.startups
+        prev = previous(m, t)
+        shutdowns = s[t] - u[t] + u[prev]
+        return p[prev] - p[t] <= ramp_share[t] * unit_mw * u[t] + unit_mw * shutdowns
+
+    b.ramp_up = pyo.Constraint(steps, rule=_up)
+    b.ramp_down = pyo.Constraint(steps, rule=_down)
+
+
+def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+    """Units built and hourly operation of a solved gas block.
+
+    Returns
+    -------
+    capacity : dict
+        ``units`` [-] built.
+    dispatch : pd.DataFrame
+        ``power_mw`` [MW], ``units_online`` [-], ``startups`` [-], ``fuel_mmbtu_per_h`` [MMBtu/h].
+    """
+    capacity = {"units": round(float(pyo.value(b.units_built)))}
+    dispatch = pd.DataFrame(
+        {
+            "power_mw": values(b.power_mw),
+            "units_online": values(b.units_online),
+            "startups": values(b.startups),
+            "fuel_mmbtu_per_h": values(b.fuel_mmbtu_per_h),
+        },
+        index=index,
+    )
+    return capacity, dispatch

@@ -1,0 +1,75 @@
+"""Variable renewables (PV, wind): capacity, output limited by the hourly resource, curtailment.
+
+PV and wind share one formulation; they differ only in their parameters and profile, so both
+technology ids use this module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from dcpower.scenario import PVTech, WindTech
+from dcpower.techs.base import capital_recovery_factor, values
+
+
+def add_block(
+    m: pyo.ConcreteModel,
+    tech_id: str,
+    tech: PVTech | WindTech,
+    cf: np.ndarray,
+    wacc: float,
+) -> pyo.Block:
+    """Add a renewable plant of free size whose output is capped by its capacity factor.
+
+    Parameters
+    ----------
+    m : pyo.ConcreteModel
+        Site model (set ``T``, registry).
+    tech_id : str
+        Technology id, used as block name and cost label.
+    tech : PVTech or WindTech
+        Costs and limits.
+    cf : np.ndarray
+        Available output per MW of capacity, per time step. [MW/MW]
+    wacc : float
+        Real discount rate for annualizing capital. [1/yr]
+    """
+    capex_usd_per_kw = (
+        tech.capex_usd_per_kw_ac if isinstance(tech, PVTech) else tech.capex_usd_per_kw
+    )
+    b = pyo.Block()
+    m.add_component(tech_id, b)
+    b.capacity_mw = pyo.Var(within=pyo.NonNegativeReals, bounds=(0, tech.max_mw))
+    b.power_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
+    b.cf = np.asarray(cf, dtype=float)
+    # Output never exceeds what the resource offers; the rest is curtailed.
+    b.resource_limit = pyo.Constraint(
+        m.T, rule=lambda b, t: b.power_mw[t] <= float(b.cf[t]) * b.capacity_mw
+    )
+    annuity = capital_recovery_factor(wacc, tech.lifetime_yr)
+    m.registry.injections_mw.append(b.power_mw)
+    m.registry.cost_usd_per_yr[(tech_id, "capex")] = (
+        annuity * 1e3 * capex_usd_per_kw * b.capacity_mw
+    )
+    m.registry.cost_usd_per_yr[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * b.capacity_mw
+    return b
+
+
+def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+    """Capacity and hourly output, with curtailment, of a solved renewable block.
+
+    Returns
+    -------
+    capacity : dict
+        ``{"capacity_mw": ...}``. [MW]
+    dispatch : pd.DataFrame
+        Columns ``power_mw`` and ``curtailment_mw`` per time step. [MW]
+    """
+    capacity_mw = float(pyo.value(b.capacity_mw))
+    power = values(b.power_mw)
+    available = b.cf * capacity_mw
+    return {"capacity_mw": capacity_mw}, pd.DataFrame(
+        {"power_mw": power, "curtailment_mw": np.maximum(available - power, 0.0)}, index=index
+    )

@@ -1,0 +1,80 @@
+"""Small hand-made site inputs for hand-solved optimization tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dcpower.optimization.build import SiteInputs
+from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site
+
+ECONOMICS = Economics(wacc=0.0, co2_kg_per_mmbtu=53.06)
+
+
+def gas_tech(**over) -> GasTech:
+    """A 5 MW unit with round numbers: 1000 USD/kW, no O&M, 10 MMBtu/MWh flat heat rate."""
+    base = dict(
+        unit_mw=5.0,
+        capex_usd_per_kw=1000.0,
+        fom_usd_per_kw_yr=0.0,
+        vom_usd_per_mwh=0.0,
+        lifetime_yr=20.0,
+        heat_rate_full_load_mmbtu_per_mwh=10.0,
+        no_load_fuel_fraction=0.0,
+        min_load_fraction=0.0,
+        startup_cost_usd_per_mw=0.0,
+        ramp_pct_per_min=100.0,
+        derate_start_c=15.0,
+        derate_pct_per_c=0.0,
+        max_units=10,
+    )
+    return GasTech(**{**base, **over})
+
+
+def site_inputs(
+    load_mw,
+    technologies,
+    *,
+    gas_price=3.0,
+    available=None,
+    cf=None,
+    reliability=None,
+    integer_commitment=True,
+    peak_load_mw=None,
+    design_factor=None,
+) -> SiteInputs:
+    load = np.asarray(load_mw, dtype=float)
+    n = len(load)
+    index = pd.date_range("2023-01-01", periods=n, freq="h", tz="Asia/Baku")
+    gas_ids = [k for k, t in technologies.items() if isinstance(t, GasTech)]
+    avail = {k: np.ones(n) if available is None else np.asarray(available, float) for k in gas_ids}
+    site = Site(
+        climate="test",
+        data_center={"it_capacity_mw": 1.0},
+        technologies=list(technologies),
+        gas_price_usd_per_mmbtu=gas_price,
+    )
+    return SiteInputs(
+        site_id="test",
+        index=index,
+        duration_h=np.ones(n),
+        weight_h=np.full(n, 8760.0 / n),
+        load_mw=load,
+        peak_load_mw=float(load.max() if peak_load_mw is None else peak_load_mw),
+        site=site,
+        technologies=technologies,
+        renewable_cf={
+            k: np.asarray(cf, float) for k, t in technologies.items() if isinstance(t, PVTech)
+        },
+        gas_available_factor=avail,
+        gas_heat_rate_factor={k: np.ones(n) for k in gas_ids},
+        gas_design_factor={
+            k: float(avail[k].min()) if design_factor is None else design_factor for k in gas_ids
+        },
+        economics=ECONOMICS,
+        reliability=reliability or Reliability(),
+        integer_commitment=integer_commitment,
+    )
+
+
+__all__ = ["BatteryTech", "PVTech", "Reliability", "gas_tech", "site_inputs"]

@@ -1,0 +1,153 @@
+"""Hand-solved optimization cases: the model must find exactly the optimum computed by hand.
+
+All cases use wacc = 0, so a capital cost C [USD] with lifetime L [yr] costs C / L per year,
+and a 24-hour horizon whose steps each stand for 8760 / 24 = 365 hours of the year.
+"""
+
+import numpy as np
+import pytest
+from helpers import BatteryTech, PVTech, Reliability, gas_tech, site_inputs
+
+from dcpower.errors import InfeasibleError
+from dcpower.optimization.optimize import optimize_site
+from dcpower.scenario import Solver
+from dcpower.techs.base import capital_recovery_factor
+
+pytestmark = pytest.mark.component
+EXACT = Solver(mip_gap=1e-9, time_limit_s=60)
+DAYLIGHT = np.array([0.0] * 6 + [1.0] * 12 + [0.0] * 6)
+
+
+def units(run, tech_id):
+    return run.solution.gas_units[tech_id]["units"]
+
+
+def total_cost(run):
+    return run.solution.costs["usd_per_yr"].sum()
+
+
+@pytest.mark.unit
+def test_capital_recovery_factor_by_hand():
+    """CRF(8 %, 20 yr) = 0.08 * 1.08**20 / (1.08**20 - 1) = 0.08 * 4.660957 / 3.660957."""
+    assert capital_recovery_factor(0.08, 20) == pytest.approx(0.1018522, rel=1e-6)
+    assert capital_recovery_factor(0.0, 25) == pytest.approx(0.04)
+
+
+def test_flat_load_gas_only_n_plus_1_builds_three_units():
+    """Flat 10 MW, 5 MW units, N+1 at the design point and hourly N-1.
+
+    N+1: (N - 1) * 5 >= 10 -> N = 3. Hourly N-1: online units must leave 5 MW headroom,
+    5u - 10 >= 5 -> u = 3 in every hour.
+    Cost: capex 15 MW * 1000 USD/kW / 20 yr = 750,000 USD/yr;
+    fuel 10 MW * 8760 h * 10 MMBtu/MWh * 3 USD/MMBtu = 2,628,000 USD/yr; total 3,378,000.
+    """
+    run = optimize_site(site_inputs([10.0] * 24, {"eng": gas_tech()}), EXACT)
+    assert run.outcome.status == "optimal"
+    assert units(run, "eng") == 3
+    np.testing.assert_allclose(run.solution.dispatch["gas_units_online"], 3.0)
+    assert total_cost(run) == pytest.approx(3_378_000.0, rel=1e-9)
+    assert run.outcome.objective == pytest.approx(3_378_000.0, rel=1e-9)
+
+
+def _pv_battery_gas():
+    pv = PVTech(capex_usd_per_kw_ac=100.0, fom_usd_per_kw_yr=0.0, lifetime_yr=1.0)
+    bat = BatteryTech(
+        capex_energy_usd_per_kwh=10.0,
+        capex_power_usd_per_kw=50.0,
+        lifetime_yr=1.0,
+        eta_charge=1.0,
+        eta_discharge=1.0,
+    )
+    return {"pv": pv, "bat": bat, "eng": gas_tech()}
+
+
+def test_pv_and_battery_beat_gas_at_high_fuel_price():
+    """Flat 10 MW; PV available 06-18 h only; gas at 10 USD/MMBtu (100 USD/MWh of fuel).
+
+    Per MW of night load for a year: battery path = 12 MWh * 10,000 + 1 MW * 50,000 + 1 MW PV
+    * 100,000 = 270,000 USD; gas path = 4380 MWh * 100 + 50,000 = 488,000 USD. By day PV costs
+    100,000 USD/MW against 438,000 of fuel. So all PV + battery: PV 20 MW (10 to serve, 10 to
+    charge), battery 10 MW / 120 MWh, no gas (no redundancy asked: k = 0, N-1 off; the battery
+    power is firm for 15 min). Cost 2,000,000 + 1,200,000 + 500,000 = 3,700,000 USD/yr.
+    """
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False)
+    run = optimize_site(
+        site_inputs([10.0] * 24, _pv_battery_gas(), gas_price=10.0, cf=DAYLIGHT, reliability=rel),
+        EXACT,
+    )
+    caps = run.solution.capacities.set_index("technology")["capacity"]
+    assert caps["pv"] == pytest.approx(20.0)
+    assert caps["bat_power"] == pytest.approx(10.0)
+    assert caps["bat_energy"] == pytest.approx(120.0)
+    assert units(run, "eng") == 0
+    assert total_cost(run) == pytest.approx(3_700_000.0, rel=1e-9)
+
+
+def test_gas_serves_the_night_at_low_fuel_price():
+    """Same case at 3 USD/MMBtu: per MW of night load gas costs 4380 * 30 + 50,000 = 181,400
+    against 270,000 for PV + battery; by day PV (100,000/MW) beats gas fuel (131,400/MW).
+    So PV 10 MW + 2 gas units: 1,000,000 + 500,000 + 10 * 4380 * 30 = 2,814,000 USD/yr.
+    """
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False)
+    run = optimize_site(
+        site_inputs([10.0] * 24, _pv_battery_gas(), gas_price=3.0, cf=DAYLIGHT, reliability=rel),
+        EXACT,
+    )
+    caps = run.solution.capacities.set_index("technology")["capacity"]
+    assert caps["pv"] == pytest.approx(10.0)
+    assert caps["bat_energy"] == pytest.approx(0.0, abs=1e-9)
+    assert units(run, "eng") == 2
+    assert total_cost(run) == pytest.approx(2_814_000.0, rel=1e-9)
+
+
+def test_hourly_n_minus_1_needs_a_second_committed_unit():
+    """Flat 4 MW on 5 MW units, k = 0. One unit carries the load, but a trip must be covered:
+    headroom 5u - 4 >= 5 -> u = 2 every hour, so 2 units. Without N-1 one unit suffices.
+    Cost with N-1: 10 MW * 50,000 + 4 * 8760 * 30 = 500,000 + 1,051,200 = 1,551,200 USD/yr.
+    """
+    with_n1 = optimize_site(
+        site_inputs([4.0] * 24, {"eng": gas_tech()}, reliability=Reliability(redundancy_k=0)), EXACT
+    )
+    assert units(with_n1, "eng") == 2
+    np.testing.assert_allclose(with_n1.solution.dispatch["gas_units_online"], 2.0)
+    assert total_cost(with_n1) == pytest.approx(1_551_200.0, rel=1e-9)
+    without = optimize_site(
+        site_inputs(
+            [4.0] * 24,
+            {"eng": gas_tech()},
+            reliability=Reliability(redundancy_k=0, hourly_n_minus_1=False),
+        ),
+        EXACT,
+    )
+    assert units(without, "eng") == 1
+
+
+def test_temperature_derating_forces_an_extra_unit_on_the_hot_hour():
+    """Flat 9 MW on 5 MW units, k = 0, N-1 off. Two units (10 MW) suffice at ISO, but at
+    hour 12 the units are derated to 80 %: 2 * 4 = 8 < 9, so 3 units, all 3 online then.
+    """
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False)
+    cool = optimize_site(site_inputs([9.0] * 24, {"eng": gas_tech()}, reliability=rel), EXACT)
+    assert units(cool, "eng") == 2
+    available = np.ones(24)
+    available[12] = 0.8
+    hot = optimize_site(
+        site_inputs([9.0] * 24, {"eng": gas_tech()}, reliability=rel, available=available), EXACT
+    )
+    assert units(hot, "eng") == 3
+    assert hot.solution.dispatch["gas_units_online"].iloc[12] == pytest.approx(3.0)
+    assert hot.solution.dispatch["gas_mw"].iloc[12] == pytest.approx(9.0)
+
+
+def test_impossible_requirement_says_which_and_by_how_much():
+    """PV only, no storage, 10 MW load all day: the 12 dark hours cannot be served.
+
+    Unserved = 10 MW * 12 h * 365 = 43,800 MWh/yr; nothing firm against a 10 MW peak.
+    """
+    pv = PVTech(capex_usd_per_kw_ac=100.0, fom_usd_per_kw_yr=0.0, lifetime_yr=1.0)
+    with pytest.raises(InfeasibleError) as err:
+        optimize_site(site_inputs([10.0] * 24, {"pv": pv}, cf=DAYLIGHT), EXACT)
+    message = str(err.value)
+    assert "energy balance" in message
+    assert "43,800.0 MWh/yr unserved" in message
+    assert "N+k redundancy" in message and "10.00 MW short" in message

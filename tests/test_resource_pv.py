@@ -1,0 +1,203 @@
+"""Unit tests for dcpower.resource.pv on a clear-sky Baku year built in memory (no network)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pvlib
+import pytest
+
+from dcpower.errors import ScenarioError
+from dcpower.resource.pv import PVWATTS_DC_LOSSES_PCT, pv_ac_per_mw
+
+pytestmark = [
+    pytest.mark.unit,
+    # pvlib's own clear-sky code (test fixture only) still calls DatetimeIndex.dayofyear.
+    pytest.mark.filterwarnings("ignore:DatetimeIndex.dayofyear is deprecated"),
+]
+
+TZ = "Asia/Baku"
+BAKU = {
+    "name": "Baku (test)",
+    "latitude": 40.41,
+    "longitude": 49.87,
+    "altitude": 0.0,
+    "tz": TZ,
+    "wind_height_m": 10.0,
+    "roughness_length_m": 0.03,
+    "source": "hand-built clear-sky test year",
+}
+
+
+def _clear_sky_year(temp_air_c: float = 20.0, wind_m_s: float = 3.0) -> pd.DataFrame:
+    """Ineichen clear sky at mid-hour, labelled by hour start; constant temperature and wind."""
+    index = pd.date_range("2023-01-01", periods=8760, freq="h", tz=TZ)
+    loc = pvlib.location.Location(BAKU["latitude"], BAKU["longitude"], tz=TZ, altitude=0.0)
+    cs = loc.get_clearsky(index + pd.Timedelta(minutes=30))
+    weather = pd.DataFrame(
+        {
+            "ghi": cs["ghi"].to_numpy(),
+            "dni": cs["dni"].to_numpy(),
+            "dhi": cs["dhi"].to_numpy(),
+            "temp_air": temp_air_c,
+            "wind_speed": wind_m_s,
+            "pressure": 101325.0,
+        },
+        index=index,
+    )
+    return weather
+
+
+@pytest.fixture(scope="module")
+def clear_year() -> pd.DataFrame:
+    return _clear_sky_year()
+
+
+@pytest.fixture(scope="module")
+def fixed_cf(clear_year: pd.DataFrame) -> pd.Series:
+    return pv_ac_per_mw(clear_year, BAKU)
+
+
+@pytest.fixture(scope="module")
+def tracker_cf(clear_year: pd.DataFrame) -> pd.Series:
+    return pv_ac_per_mw(clear_year, BAKU, mounting="single_axis")
+
+
+def test_clear_sky_input_matches_reference(clear_year: pd.DataFrame) -> None:
+    # site_data.md §1.2: annual clear-sky GHI at Baku 1975 kWh/m2 (pvlib Ineichen).
+    assert clear_year["ghi"].sum() / 1000.0 == pytest.approx(1975.0, rel=0.01)
+
+
+def test_series_shape_and_name(clear_year: pd.DataFrame, fixed_cf: pd.Series) -> None:
+    assert fixed_cf.name == "pv_cf"
+    assert fixed_cf.index.equals(clear_year.index)
+    assert fixed_cf.notna().all()
+
+
+def test_zero_at_night(clear_year: pd.DataFrame, fixed_cf, tracker_cf) -> None:
+    mid = clear_year.index + pd.Timedelta(minutes=30)
+    elev = pvlib.solarposition.get_solarposition(mid, BAKU["latitude"], BAKU["longitude"])
+    night = elev["apparent_elevation"].to_numpy() <= 0.0
+    assert 4000 < night.sum() < 4800  # about half the year
+    assert (fixed_cf.to_numpy()[night] == 0.0).all()
+    assert (tracker_cf.to_numpy()[night] == 0.0).all()
+    assert (fixed_cf[clear_year["ghi"] == 0.0] == 0.0).all()
+
+
+def test_bounded_by_inverter_rating(fixed_cf, tracker_cf) -> None:
+    for cf in (fixed_cf, tracker_cf):
+        assert cf.min() >= 0.0
+        assert cf.max() <= 1.0
+
+
+def test_clear_sky_fixed_tilt_yield_band(fixed_cf: pd.Series) -> None:
+    # Measured when written: 2507 MWh/MW_ac = 1928 kWh/kWp (DC) at dc_ac_ratio 1.3.
+    # Garadagh (real sky, Kc ~0.8) reports about 1620 kWh/kWp (site_data.md §3).
+    yield_kwh_per_kwp = fixed_cf.sum() / 1.3
+    assert 1800.0 < yield_kwh_per_kwp < 2100.0
+    assert 0.25 < fixed_cf.mean() < 0.32
+
+
+def test_tracker_beats_fixed_tilt(fixed_cf, tracker_cf) -> None:
+    # Measured when written: +14 % on clear sky (gcr 0.35 with backtracking, +/-60 deg).
+    gain = tracker_cf.sum() / fixed_cf.sum() - 1.0
+    assert 0.10 < gain < 0.35
+
+
+def test_hotter_cells_give_less(clear_year: pd.DataFrame) -> None:
+    hot = clear_year.assign(temp_air=40.0)
+    cold = clear_year.assign(temp_air=10.0)
+    e_hot = pv_ac_per_mw(hot, BAKU).sum()
+    e_cold = pv_ac_per_mw(cold, BAKU).sum()
+    assert e_hot < e_cold
+    # 30 degC warmer at -0.35 %/degC: roughly 5-11 % less, less where clipping masks it.
+    assert 0.03 < 1.0 - e_hot / e_cold < 0.11
+
+
+def _noon_hours(ghi: float, dni: float, dhi: float) -> pd.DataFrame:
+    index = pd.date_range("2023-06-21 00:00", periods=24, freq="h", tz=TZ)
+    up = (index.hour >= 10) & (index.hour <= 14)
+    return pd.DataFrame(
+        {
+            "ghi": np.where(up, ghi, 0.0),
+            "dni": np.where(up, dni, 0.0),
+            "dhi": np.where(up, dhi, 0.0),
+            "temp_air": 15.0,
+            "wind_speed": 5.0,
+            "pressure": 101325.0,
+        },
+        index=index,
+    )
+
+
+def test_clipping_at_exactly_one() -> None:
+    weather = _noon_hours(ghi=1150.0, dni=950.0, dhi=150.0)
+    cf = pv_ac_per_mw(weather, BAKU, dc_ac_ratio=1.5)
+    noon = cf[weather["ghi"] > 0]
+    assert (noon == 1.0).all()
+    assert (cf[weather["ghi"] == 0] == 0.0).all()
+    # The same hours on a 1.0 ratio do not clip.
+    unclipped = pv_ac_per_mw(weather, BAKU, dc_ac_ratio=1.0)
+    assert (unclipped[weather["ghi"] > 0] < 1.0).all()
+
+
+def test_losses_scale_output() -> None:
+    weather = _noon_hours(ghi=500.0, dni=400.0, dhi=120.0)
+    base = pv_ac_per_mw(weather, BAKU, soiling_loss_pct=0.0).sum()
+    dirty = pv_ac_per_mw(weather, BAKU, soiling_loss_pct=10.0).sum()
+    # Inverter efficiency varies slightly with load, so only about 10 % lower.
+    assert dirty / base == pytest.approx(0.90, abs=0.01)
+    assert PVWATTS_DC_LOSSES_PCT == pytest.approx(9.61, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"mounting": "dual_axis"}, "mounting"),
+        ({"dc_ac_ratio": 0.0}, "dc_ac_ratio"),
+        ({"tilt_deg": 95.0}, "tilt_deg"),
+        ({"gcr": 1.5}, "gcr"),
+        ({"inverter_efficiency": 1.2}, "inverter_efficiency"),
+        ({"temperature_model": "floating"}, "temperature_model"),
+        ({"soiling_loss_pct": -1.0}, "soiling_loss_pct"),
+        ({"gamma_pdc_per_c": 0.004}, "gamma_pdc_per_c"),
+    ],
+)
+def test_bad_parameters_raise(kwargs: dict, name: str) -> None:
+    weather = _noon_hours(ghi=500.0, dni=400.0, dhi=120.0)
+    with pytest.raises(ScenarioError, match=name):
+        pv_ac_per_mw(weather, BAKU, **kwargs)
+
+
+def test_bad_mounting_names_value() -> None:
+    weather = _noon_hours(ghi=500.0, dni=400.0, dhi=120.0)
+    with pytest.raises(ScenarioError, match=r"mounting='dual_axis'.*fixed.*single_axis"):
+        pv_ac_per_mw(weather, BAKU, mounting="dual_axis")
+
+
+def test_missing_weather_column_raises() -> None:
+    weather = _noon_hours(ghi=500.0, dni=400.0, dhi=120.0).drop(columns="dni")
+    with pytest.raises(ScenarioError, match="dni"):
+        pv_ac_per_mw(weather, BAKU)
+
+
+def test_year_runs_fast(clear_year: pd.DataFrame) -> None:
+    for mounting in ("fixed", "single_axis"):
+        start = time.perf_counter()
+        pv_ac_per_mw(clear_year, BAKU, mounting=mounting)
+        assert time.perf_counter() - start < 2.0
+
+
+def test_missing_weather_values_raise() -> None:
+    weather = _noon_hours(ghi=500.0, dni=400.0, dhi=120.0)
+    weather.iloc[11, 0] = np.nan
+    with pytest.raises(ScenarioError, match="weather has 1 missing"):
+        pv_ac_per_mw(weather, BAKU)
+
+
+def test_tz_naive_weather_raises() -> None:
+    weather = _noon_hours(ghi=500.0, dni=400.0, dhi=120.0).tz_localize(None)
+    with pytest.raises(ScenarioError, match="tz-aware"):
+        pv_ac_per_mw(weather, BAKU)

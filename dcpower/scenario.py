@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir, models_dir
+from dcpower.resource import load as load_defaults
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]

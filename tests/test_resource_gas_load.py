@@ -7,12 +7,7 @@ import pandas as pd
 import pytest
 
 from dcpower.errors import ScenarioError
-from dcpower.resource.gas import (
-    DERATING_DEFAULTS,
-    available_capacity_factor,
-    derating_for,
-    heat_rate_factor,
-)
+from dcpower.resource.gas import available_capacity_factor, heat_rate_factor
 from dcpower.resource.load import data_center_load
 
 pytestmark = pytest.mark.unit
@@ -77,27 +72,6 @@ def test_heat_rate_factor_monotone_and_at_least_one() -> None:
     assert hr.iloc[-1] == pytest.approx(1.0 + 0.001 * (50.0 - 15.0))  # 1.035
 
 
-@pytest.mark.parametrize("kind", sorted(DERATING_DEFAULTS))
-def test_defaults_table_is_usable(kind: str) -> None:
-    d = derating_for(kind)
-    assert d.source  # every entry says where it comes from
-    assert "ESTIMATE" in d.source or "[W]" in d.source
-    temp = _ramp()
-    f = d.available_capacity_factor(temp)
-    hr = d.heat_rate_factor(temp)
-    assert (np.diff(f.to_numpy()) <= 0.0).all()
-    assert (np.diff(hr.to_numpy()) >= 0.0).all()
-    assert f.min() >= 0.5
-    assert hr.min() == 1.0
-
-
-def test_defaults_rank_sensible() -> None:
-    hot = pd.Series([40.0])
-    f = {k: d.available_capacity_factor(hot).iloc[0] for k, d in DERATING_DEFAULTS.items()}
-    assert f["reciprocating_engine"] > f["combined_cycle"] > f["industrial_gt"]
-    assert f["industrial_gt"] > f["aeroderivative_gt"]
-
-
 def test_gas_bad_parameters() -> None:
     temp = _ramp()
     with pytest.raises(ScenarioError, match="derate_pct_per_c"):
@@ -108,8 +82,6 @@ def test_gas_bad_parameters() -> None:
         heat_rate_factor(temp, heat_rate_start_c=15.0, heat_rate_pct_per_c=float("nan"))
     with pytest.raises(ScenarioError, match="temp_air_c"):
         heat_rate_factor(pd.Series([1.0, np.nan]), heat_rate_start_c=15.0, heat_rate_pct_per_c=0.1)
-    with pytest.raises(ScenarioError, match="kind='fuel_cell'"):
-        derating_for("fuel_cell")
 
 
 # ----------------------------------------------------------------------------- load

@@ -149,6 +149,21 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     return m
 
 
+def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:
+    """Solved investment decisions by name (integer unit counts rounded)."""
+    out = {}
+    for name, var in m.registry.sizing.items():
+        value = float(pyo.value(var))
+        out[name] = float(round(value)) if var.is_integer() else max(value, 0.0)
+    return out
+
+
+def fix_sizing(m: pyo.ConcreteModel, sizes: dict[str, float]) -> None:
+    """Fix a model's investment decisions (for a re-dispatch with capacities given)."""
+    for name, var in m.registry.sizing.items():
+        var.fix(sizes[name])
+
+
 def set_elastic(m: pyo.ConcreteModel, elastic: bool) -> None:
     """Release (True) or pin to zero (False) the requirement slacks."""
     for var in (m.unserved_mw, m.nk_shortfall_mw, m.n1_shortfall_mw):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dcpower.errors import InfeasibleError
 from dcpower.optimization.build import (
     SiteInputs,
     build_site_model,
+    fix_sizing,
     requirement_shortfalls,
     set_elastic,
+    sizing_values,
 )
 from dcpower.optimization.readback import SiteSolution, read_site_solution
 from dcpower.optimization.solve import SolveOutcome, solve
@@ -32,15 +34,21 @@ class SiteRun:
         Status, gap, objective and solve time.
     build_seconds : float
         Time to build the pyomo model and hand it to HiGHS. [s]
+    sizing : dict
+        Investment decisions by name, to fix them in a later re-dispatch.
+    shortfalls : dict
+        Requirements a fixed-capacity dispatch could not meet, with how much (empty if none).
     """
 
     solution: SiteSolution
     outcome: SolveOutcome
     build_seconds: float
+    sizing: dict
+    shortfalls: dict = field(default_factory=dict)
 
 
-def optimize_site(inp: SiteInputs, solver: Solver) -> SiteRun:
-    """Size and dispatch one site at least annual cost.
+def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = None) -> SiteRun:
+    """Size and dispatch one site at least annual cost, or dispatch given capacities.
 
     Parameters
     ----------
@@ -48,6 +56,10 @@ def optimize_site(inp: SiteInputs, solver: Solver) -> SiteRun:
         The site's profiles, technologies and rules on the model's time steps.
     solver : Solver
         Time limit, MIP gap, threads.
+    fixed_sizing : dict, optional
+        Investment decisions to hold fixed (from :attr:`SiteRun.sizing`): the model then
+        only dispatches. If that dispatch cannot meet every requirement, the shortfall is
+        solved for and reported in :attr:`SiteRun.shortfalls`, never hidden.
 
     Returns
     -------
@@ -56,27 +68,29 @@ def optimize_site(inp: SiteInputs, solver: Solver) -> SiteRun:
     Raises
     ------
     InfeasibleError
-        If no plan meets every requirement; the message names each requirement that fails
-        and by how much (found by re-solving with the requirements made elastic).
+        If sizing finds no plan that meets every requirement; the message names each
+        requirement that fails and by how much (from a re-solve with elastic requirements).
     """
     started = time.perf_counter()
     m = build_site_model(inp)
+    if fixed_sizing is not None:
+        fix_sizing(m, fixed_sizing)
     built = time.perf_counter() - started
-    options = {
-        "time_limit_s": solver.time_limit_s,
-        "mip_gap": solver.mip_gap,
-        "threads": solver.threads,
-    }
+    options = {"time_limit_s": solver.time_limit_s, "mip_gap": solver.mip_gap, "threads": solver.threads}
     outcome = solve(m, **options)
+    shortfalls: dict[str, str] = {}
     if outcome.status == "infeasible":
         set_elastic(m, True)
         elastic = solve(m, **options)
-        found = requirement_shortfalls(m) if elastic.has_solution else {}
-        detail = "; ".join(f"{name}: {text}" for name, text in found.items())
-        raise InfeasibleError(
-            f"site '{inp.site_id}' has no feasible plan"
-            + (f" — {detail}" if detail else " (the elastic re-solve found no explanation)")
-        )
+        shortfalls = requirement_shortfalls(m) if elastic.has_solution else {}
+        detail = "; ".join(f"{name}: {text}" for name, text in shortfalls.items())
+        if fixed_sizing is None or not elastic.has_solution:
+            raise InfeasibleError(
+                f"site '{inp.site_id}' has no feasible plan"
+                + (f" — {detail}" if detail else " (the elastic re-solve found no explanation)")
+            )
+        log.warning("%s: the fixed-capacity dispatch falls short: %s", inp.site_id, detail)
+        outcome = elastic
     if not outcome.has_solution:
         raise InfeasibleError(
             f"site '{inp.site_id}': the solver stopped with status '{outcome.status}' and no plan "
@@ -84,13 +98,12 @@ def optimize_site(inp: SiteInputs, solver: Solver) -> SiteRun:
         )
     log.info(
         "%s: %s, objective %.6g USD/yr, gap %.3g",
-        inp.site_id,
-        outcome.status,
-        outcome.objective,
-        outcome.mip_gap,
+        inp.site_id, outcome.status, outcome.objective, outcome.mip_gap,
     )
     return SiteRun(
         solution=read_site_solution(m, inp),
         outcome=outcome,
         build_seconds=built + outcome.compile_seconds,
+        sizing=sizing_values(m),
+        shortfalls=shortfalls,
     )

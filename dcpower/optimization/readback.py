@@ -28,12 +28,15 @@ class SiteSolution:
         One row per model step (index: step start time), power in MW, energy in MWh.
     costs : pd.DataFrame
         Columns ``technology, component, usd_per_yr``.
+    capex_usd : dict
+        Overnight capital cost by technology id. [USD]
     """
 
     capacities: pd.DataFrame
     gas_units: dict
     dispatch: pd.DataFrame
     costs: pd.DataFrame
+    capex_usd: dict
 
 
 def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
@@ -103,4 +106,7 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
         columns=["technology", "component", "usd_per_yr"],
     )
     capacities = pd.DataFrame(rows, columns=["technology", "capacity", "unit"])
-    return SiteSolution(capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs)
+    capex = {tech: float(pyo.value(expr)) for tech, expr in m.registry.capex_usd.items()}
+    out["weight_h"] = inp.weight_h
+    return SiteSolution(capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs,
+                        capex_usd=capex)

@@ -4,7 +4,7 @@ Both factors are piecewise linear in the dry-bulb air temperature: flat up to a 
 then a constant slope. They multiply the unit's rated (ISO or site-rated) output and heat
 rate. Functions are pure and vectorized over a ``pandas.Series`` of hourly temperatures.
 
-Sources for :data:`DERATING_DEFAULTS`
+Sources of the default slopes in ``inputs/technologies.csv``
 -------------------------------------
 [W] Wärtsilä, "Combustion Engine vs Gas Turbine: Derating due to Ambient Temperature",
     https://www.wartsila.com/energy/learn-more/technical-comparisons/combustion-engine-vs-gas-turbine-derating-due-to-ambient-temperature
@@ -30,169 +30,17 @@ ISO 3977-2 / ISO 2314 rate gas turbines at 15 degC, 101.325 kPa, 60 % RH.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dcpower.errors import ScenarioError
 
-__all__ = [
-    "DERATING_DEFAULTS",
-    "GasDerating",
-    "available_capacity_factor",
-    "derating_for",
-    "heat_rate_factor",
-]
+__all__ = ["available_capacity_factor", "heat_rate_factor"]
 
 #: Default floor of the available-capacity factor [-] (a modelling guard against a linear
 #: law extrapolated to extreme temperatures; ESTIMATE, not a physical limit).
 DEFAULT_MIN_FACTOR = 0.5
-
-
-@dataclass(frozen=True)
-class GasDerating:
-    """Ambient derating parameters of one gas unit type.
-
-    Attributes
-    ----------
-    derate_start_c : float
-        Air temperature above which available output falls [degC].
-    derate_pct_per_c : float
-        Output loss per degree above ``derate_start_c`` [% of rating per degC].
-    heat_rate_start_c : float
-        Air temperature above which the heat rate rises [degC].
-    heat_rate_pct_per_c : float
-        Heat-rate increase per degree above ``heat_rate_start_c`` [% per degC].
-    source : str
-        Where the numbers come from, or ESTIMATE with the reason.
-    """
-
-    derate_start_c: float
-    derate_pct_per_c: float
-    heat_rate_start_c: float
-    heat_rate_pct_per_c: float
-    source: str
-
-    def available_capacity_factor(
-        self, temp_air_c: pd.Series, *, min_factor: float = DEFAULT_MIN_FACTOR
-    ) -> pd.Series:
-        """Apply :func:`available_capacity_factor` with these parameters.
-
-        Parameters
-        ----------
-        temp_air_c : pandas.Series
-            Dry-bulb air temperature [degC].
-        min_factor : float
-            Floor of the factor [-].
-
-        Returns
-        -------
-        pandas.Series
-            Available capacity per unit of rating [-].
-        """
-        return available_capacity_factor(
-            temp_air_c,
-            derate_start_c=self.derate_start_c,
-            derate_pct_per_c=self.derate_pct_per_c,
-            min_factor=min_factor,
-        )
-
-    def heat_rate_factor(self, temp_air_c: pd.Series) -> pd.Series:
-        """Apply :func:`heat_rate_factor` with these parameters.
-
-        Parameters
-        ----------
-        temp_air_c : pandas.Series
-            Dry-bulb air temperature [degC].
-
-        Returns
-        -------
-        pandas.Series
-            Heat rate per unit of rated heat rate [-].
-        """
-        return heat_rate_factor(
-            temp_air_c,
-            heat_rate_start_c=self.heat_rate_start_c,
-            heat_rate_pct_per_c=self.heat_rate_pct_per_c,
-        )
-
-
-#: Default derating per gas unit kind. Numbers in [%/degC] and [degC]; see module docstring.
-DERATING_DEFAULTS: Mapping[str, GasDerating] = {
-    "reciprocating_engine": GasDerating(
-        derate_start_c=35.0,
-        derate_pct_per_c=1.0,
-        heat_rate_start_c=35.0,
-        heat_rate_pct_per_c=0.05,
-        source=(
-            "ESTIMATE: [W] says engines are far less temperature-sensitive than gas turbines "
-            "but gives no figure; full output assumed to 35 degC (a typical site-rating limit, "
-            "unsourced), then 1 %/degC, bracketed by the 0.6 and 2 %/degC genset tables [G]; "
-            "heat-rate slope 0.05 %/degC unsourced"
-        ),
-    ),
-    "aeroderivative_gt": GasDerating(
-        derate_start_c=15.0,
-        derate_pct_per_c=0.9,
-        heat_rate_start_c=15.0,
-        heat_rate_pct_per_c=0.1,
-        source=(
-            "[W]: 5-10 % output per 10 degC above ISO 15 degC and about 1 % efficiency per "
-            "10 degC (=0.1 %/degC heat rate); taking the upper part of the range (0.9) for "
-            "high-pressure-ratio aeroderivatives is an ESTIMATE"
-        ),
-    ),
-    "industrial_gt": GasDerating(
-        derate_start_c=15.0,
-        derate_pct_per_c=0.7,
-        heat_rate_start_c=15.0,
-        heat_rate_pct_per_c=0.1,
-        source=(
-            "[W]: 5-10 % output per 10 degC above ISO 15 degC (0.7 chosen inside the range) "
-            "and about 1 % efficiency per 10 degC; [D]: 0.1 % efficiency per K for Siemens "
-            "SGT 94.2/94.3 frame units"
-        ),
-    ),
-    "combined_cycle": GasDerating(
-        derate_start_c=15.0,
-        derate_pct_per_c=0.5,
-        heat_rate_start_c=15.0,
-        heat_rate_pct_per_c=0.05,
-        source=(
-            "ESTIMATE: no combined-cycle figure found; the steam bottoming cycle recovers "
-            "part of the gas-turbine loss (hotter exhaust), so the slopes are set at the low "
-            "end of the simple-cycle range of [W] (0.5 %/degC) and half its heat-rate slope"
-        ),
-    ),
-}
-
-
-def derating_for(kind: str) -> GasDerating:
-    """Return the default derating parameters of a gas unit kind.
-
-    Parameters
-    ----------
-    kind : str
-        One of the keys of :data:`DERATING_DEFAULTS`.
-
-    Returns
-    -------
-    GasDerating
-        The default parameters with their source.
-
-    Raises
-    ------
-    ScenarioError
-        If ``kind`` is unknown.
-    """
-    try:
-        return DERATING_DEFAULTS[kind]
-    except (KeyError, TypeError):
-        raise ScenarioError(
-            f"gas unit kind={kind!r} is not allowed: use one of {', '.join(DERATING_DEFAULTS)}"
-        ) from None
 
 
 def available_capacity_factor(
@@ -206,8 +54,8 @@ def available_capacity_factor(
 
     ``factor = clip(1 - derate_pct_per_c / 100 * max(0, T - derate_start_c), min_factor, 1)``.
     Gas turbines lose roughly 0.5-1.0 % of output per degC above ISO 15 degC (Wärtsilä,
-    "Combustion Engine vs Gas Turbine: Derating due to Ambient Temperature"); see
-    :data:`DERATING_DEFAULTS` for per-kind values. Colder air is not credited with extra
+    "Combustion Engine vs Gas Turbine: Derating due to Ambient Temperature"); per-type defaults
+    are in ``inputs/technologies.csv``. Colder air is not credited with extra
     output (the factor never exceeds 1).
 
     Parameters
@@ -251,7 +99,7 @@ def heat_rate_factor(
 
     ``factor = 1 + heat_rate_pct_per_c / 100 * max(0, T - heat_rate_start_c)`` (>= 1).
     Gas-turbine efficiency falls by about 1 % per 10 degC above ISO conditions (Wärtsilä,
-    op. cit.; De Sa & Al Zubaidy 2011); see :data:`DERATING_DEFAULTS`.
+    op. cit.; De Sa & Al Zubaidy 2011).
 
     Parameters
     ----------

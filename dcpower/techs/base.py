@@ -87,6 +87,10 @@ class Registry:
         trips, per time step. [MW]
     firm_storage_mw : list
         Scalar expressions: power storage can hold for the ride-through time, counted in N+k. [MW]
+    sizing : dict
+        Investment variables by name (``<tech>.capacity_mw`` ...), to fix them in a re-dispatch.
+    capex_usd : dict
+        Overnight capital cost expressions by technology id. [USD]
     """
 
     injections_mw: list = field(default_factory=list)
@@ -95,6 +99,8 @@ class Registry:
     unit_groups: list[UnitGroup] = field(default_factory=list)
     contingency_reserve_mw: list = field(default_factory=list)
     firm_storage_mw: list = field(default_factory=list)
+    sizing: dict = field(default_factory=dict)
+    capex_usd: dict = field(default_factory=dict)
 
 
 def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:

@@ -120,7 +120,9 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     reg = m.registry
     reg.injections_mw.append(b.power_mw)
     cost = reg.cost_usd_per_yr
-    cost[(tech_id, "capex")] = annuity * 1e3 * tech.capex_usd_per_kw * unit_mw * b.units_built
+    reg.sizing[f"{tech_id}.units_built"] = b.units_built
+    reg.capex_usd[tech_id] = 1e3 * tech.capex_usd_per_kw * unit_mw * b.units_built
+    cost[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
     cost[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * unit_mw * b.units_built
     cost[(tech_id, "variable_om")] = tech.vom_usd_per_mwh * annual_sum(m, b.power_mw)
     cost[(tech_id, "fuel")] = site.gas_price_usd_per_mmbtu * annual_fuel_mmbtu

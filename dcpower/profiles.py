@@ -1,0 +1,75 @@
+"""Hourly profiles of one site: the weather turned into what the model sees.
+
+For every technology allowed at a site: PV and wind output per MW (pvlib, windpowerlib), gas
+available-capacity and heat-rate factors (ambient derating), and the data-center load
+(IT x PUE(T)). Plain function of the scenario's site section and the weather; no pyomo.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dcpower.resource import gas, load, pv, wind
+from dcpower.scenario import BatteryTech, GasTech, PVTech, Site, WindTech
+
+
+def site_profiles(
+    site: Site, technologies: dict, weather: pd.DataFrame, metadata: dict
+) -> pd.DataFrame:
+    """Hourly inputs of the optimization for one site.
+
+    Parameters
+    ----------
+    site : Site
+        The scenario's site section (data center, allowed technologies).
+    technologies : dict
+        Technology catalogue by id (only those the site allows are used).
+    weather : pd.DataFrame
+        Hourly weather in the dcpower convention (``dcpower.weather``).
+    metadata : dict
+        Weather metadata (location, wind measurement height, roughness).
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed like ``weather``: ``temp_air`` [degC], ``ghi`` [W/m2], ``it_load_mw``,
+        ``pue`` [-], ``load_mw`` [MW]; ``pv_cf_<id>`` [MW/MW_ac] and ``wind_cf_<id>``
+        [MW/MW] per renewable technology, plus ``pv_cf`` and ``wind_cf`` (the first of each);
+        ``gas_cf_<id>`` (available output share) and ``heat_rate_factor_<id>`` [-] per gas
+        unit type.
+    """
+    temp = weather["temp_air"]
+    dc = site.data_center
+    demand = load.data_center_load(
+        temp,
+        it_capacity_mw=dc.it_capacity_mw,
+        utilization=dc.utilization,
+        **dc.pue.model_dump(),
+    )
+    out = pd.DataFrame({"temp_air": temp, "ghi": weather["ghi"]}, index=weather.index)
+    out = out.join(demand)
+    for tech_id in site.technologies:
+        tech = technologies[tech_id]
+        if isinstance(tech, PVTech):
+            cf = pv.pv_ac_per_mw(weather, metadata, mounting=tech.mounting, dc_ac_ratio=tech.dc_ac_ratio)
+            out[f"pv_cf_{tech_id}"] = cf.to_numpy()
+            if "pv_cf" not in out:
+                out["pv_cf"] = cf.to_numpy()
+        elif isinstance(tech, WindTech):
+            options = {"turbine_type": tech.turbine_type, "hub_height_m": tech.hub_height_m}
+            cf = wind.wind_cf(weather, metadata, **{k: v for k, v in options.items() if v is not None})
+            out[f"wind_cf_{tech_id}"] = cf.to_numpy()
+            if "wind_cf" not in out:
+                out["wind_cf"] = cf.to_numpy()
+        elif isinstance(tech, GasTech):
+            out[f"gas_cf_{tech_id}"] = gas.available_capacity_factor(
+                temp, derate_start_c=tech.derate_start_c, derate_pct_per_c=tech.derate_pct_per_c
+            ).to_numpy()
+            out[f"heat_rate_factor_{tech_id}"] = gas.heat_rate_factor(
+                temp,
+                heat_rate_start_c=tech.heat_rate_start_c,
+                heat_rate_pct_per_c=tech.heat_rate_pct_per_c,
+            ).to_numpy()
+        elif not isinstance(tech, BatteryTech):
+            raise TypeError(f"no profile for technology {tech_id!r} of type {type(tech).__name__}")
+    return out

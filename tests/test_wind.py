@@ -1,0 +1,115 @@
+"""Wind capacity factor from weather (windpowerlib)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dcpower.errors import ScenarioError, WeatherFileError
+from dcpower.resource.wind import (
+    DEFAULT_HUB_HEIGHT_M,
+    DEFAULT_TURBINE_TYPE,
+    hub_wind_speed,
+    turbine_types_with_power_curve,
+    wind_cf,
+)
+from dcpower.weather import load_site, typical_year
+
+pytestmark = pytest.mark.unit
+
+META = {"wind_height_m": 10.0, "roughness_length_m": 0.03, "altitude": 0.0}
+
+
+@pytest.fixture(scope="module")
+def baku_year():
+    return typical_year(load_site("baku"), seed=0)
+
+
+def _weather(speeds_at_10m) -> pd.DataFrame:
+    n = len(speeds_at_10m)
+    return pd.DataFrame(
+        {
+            "wind_speed": np.asarray(speeds_at_10m, dtype=float),
+            "temp_air": np.full(n, 15.0),
+            "pressure": np.full(n, 101_325.0),
+        },
+        index=pd.date_range("2023-01-01", periods=n, freq="h", tz="Asia/Baku"),
+    )
+
+
+def test_default_turbine_is_in_library():
+    assert DEFAULT_TURBINE_TYPE in turbine_types_with_power_curve()
+    assert DEFAULT_HUB_HEIGHT_M >= 100
+
+
+def test_baku_cf_matches_khizi_anchor(baku_year):
+    """Khizi-Absheron: 893 GWh / (240 MW x 8760 h) = 42.5 %; accept 35-50 %."""
+    data, meta = baku_year
+    cf = wind_cf(data, meta)
+    assert cf.name == "wind_cf"
+    assert cf.index.equals(data.index)
+    assert 0.35 <= cf.mean() <= 0.50
+    assert cf.min() >= 0 and cf.max() <= 1
+
+
+def test_aktau_cf_below_baku(baku_year):
+    aktau = wind_cf(*typical_year(load_site("aktau"), seed=0))
+    baku = wind_cf(*baku_year)
+    assert 0.25 <= aktau.mean() < baku.mean()
+
+
+def test_multi_day_lulls_at_hub(baku_year):
+    data, meta = baku_year
+    below = (hub_wind_speed(data, meta) < 4.0).to_numpy().astype(int)
+    edges = np.diff(np.r_[0, below, 0])
+    runs = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+    assert runs.max() >= 24
+
+
+def test_zero_below_cut_in_and_above_cut_out():
+    # at 10 m with z0 = 0.03 m, hub (120 m) speed = 1.43 x the 10 m speed
+    # E-126/4200 curve: 0 W up to 2 m/s, rated 4.2 MW from 14 m/s, last point 25 m/s
+    weather = _weather([0.0, 1.0, 1.3, 11.0, 30.0, 40.0])
+    cf = wind_cf(weather, META, wake_loss_pct=0.0, availability_loss_pct=0.0)
+    assert (cf.iloc[:3] == 0).all()  # hub 0, 1.4, 1.9 m/s: below cut-in
+    assert cf.iloc[3] == pytest.approx(1.0, abs=1e-6)  # hub 15.7 m/s: rated
+    assert (cf.iloc[4:] == 0).all()  # hub 43 and 57 m/s: above cut-out
+
+
+def test_losses_scale_output():
+    weather = _weather([6.0, 8.0])
+    gross = wind_cf(weather, META, wake_loss_pct=0.0, availability_loss_pct=0.0)
+    net = wind_cf(weather, META, wake_loss_pct=10.0, availability_loss_pct=5.0)
+    np.testing.assert_allclose(net, gross * 0.9 * 0.95)
+
+
+def test_hellman_profile_runs(baku_year):
+    data, meta = baku_year
+    cf = wind_cf(data.iloc[:48], meta, wind_profile="hellman")
+    assert cf.between(0, 1).all()
+
+
+def test_unknown_turbine_is_scenario_error():
+    with pytest.raises(ScenarioError, match=r"turbine_type 'X-999/1'.*E-126/4200"):
+        wind_cf(_weather([5.0]), META, turbine_type="X-999/1")
+
+
+def test_bad_inputs():
+    with pytest.raises(ScenarioError, match="wake_loss_pct"):
+        wind_cf(_weather([5.0]), META, wake_loss_pct=120.0)
+    with pytest.raises(ScenarioError, match="wind_profile"):
+        wind_cf(_weather([5.0]), META, wind_profile="power")
+    with pytest.raises(WeatherFileError, match="roughness_length_m"):
+        wind_cf(_weather([5.0]), {"wind_height_m": 10.0})
+
+
+def test_year_and_cf_are_fast():
+    site = load_site("baku")
+    typical_year(site, seed=3)  # warm caches (pvlib turbidity file, turbine library)
+    start = time.perf_counter()
+    data, meta = typical_year(site, seed=4)
+    wind_cf(data, meta)
+    assert time.perf_counter() - start < 3.0

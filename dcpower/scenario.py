@@ -217,7 +217,18 @@ class Reliability(Strict):
 
     redundancy_k: Annotated[int, Field(ge=0, le=4)] = Field(
         1,
-        description="N+k: the k largest gas units may be out at the design temperature and peak load. [-]",
+        description=(
+            "N+k: with the k largest gas units out, the rest covers the peak load at the "
+            "hottest hour of the year; 0 = no installed-redundancy requirement. [-]"
+        ),
+    )
+    n_plus_k_storage_hours: NonNegative = Field(
+        0.0,
+        description=(
+            "Storage counts toward N+k at the power it can hold for this long; 0 = it does not "
+            "count (a unit out for repair is out for days, which ride-through storage cannot "
+            "bridge; storage then serves the hourly N-1). [h]"
+        ),
     )
     hourly_n_minus_1: bool = Field(
         True, description="At every hour, the trip of the largest online unit is covered."

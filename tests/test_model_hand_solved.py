@@ -75,10 +75,10 @@ def test_pv_and_battery_beat_gas_at_high_fuel_price():
         site_inputs([10.0] * 24, _pv_battery_gas(), gas_price=10.0, cf=DAYLIGHT, reliability=rel),
         EXACT,
     )
-    caps = run.solution.capacities.set_index("technology")["capacity"]
-    assert caps["pv"] == pytest.approx(20.0)
-    assert caps["bat_power"] == pytest.approx(10.0)
-    assert caps["bat_energy"] == pytest.approx(120.0)
+    caps = run.solution.capacities.set_index(["technology", "unit"])["capacity"]
+    assert caps["pv", "MW"] == pytest.approx(20.0)
+    assert caps["bat", "MW"] == pytest.approx(10.0)
+    assert caps["bat", "MWh"] == pytest.approx(120.0)
     assert units(run, "eng") == 0
     assert total_cost(run) == pytest.approx(3_700_000.0, rel=1e-9)
 
@@ -93,9 +93,9 @@ def test_gas_serves_the_night_at_low_fuel_price():
         site_inputs([10.0] * 24, _pv_battery_gas(), gas_price=3.0, cf=DAYLIGHT, reliability=rel),
         EXACT,
     )
-    caps = run.solution.capacities.set_index("technology")["capacity"]
-    assert caps["pv"] == pytest.approx(10.0)
-    assert caps["bat_energy"] == pytest.approx(0.0, abs=1e-9)
+    caps = run.solution.capacities.set_index(["technology", "unit"])["capacity"]
+    assert caps["pv", "MW"] == pytest.approx(10.0)
+    assert caps["bat", "MWh"] == pytest.approx(0.0, abs=1e-9)
     assert units(run, "eng") == 2
     assert total_cost(run) == pytest.approx(2_814_000.0, rel=1e-9)
 
@@ -151,3 +151,28 @@ def test_impossible_requirement_says_which_and_by_how_much():
     assert "energy balance" in message
     assert "43,800.0 MWh/yr unserved" in message
     assert "N+k redundancy" in message and "10.00 MW short" in message
+
+
+def test_storage_counts_toward_n_plus_1_only_when_asked():
+    """Flat 10 MW, 5 MW units, N+1, with a cheap battery (1 USD/kWh, 5 USD/kW, 1 yr life).
+
+    With n_plus_k_storage_hours = 4 the battery may stand in for the redundant unit at the
+    power it holds for 4 h: 5 MW x 4 h = 20 MWh costs 20,000 + 25,000 = 45,000 USD/yr
+    against 250,000 for a third unit. So 2 units + 5 MW / 20 MWh; hourly N-1 holds with
+    the battery's 15-min reserve (5 MW x 0.25 h = 1.25 MWh <= 20 MWh).
+    Cost: 500,000 + 2,628,000 fuel + 45,000 = 3,173,000 USD/yr. With the default (storage
+    does not count toward N+k) it is 3 units, as in the gas-only case.
+    """
+    bat = BatteryTech(capex_energy_usd_per_kwh=1.0, capex_power_usd_per_kw=5.0,
+                      lifetime_yr=1.0, eta_charge=1.0, eta_discharge=1.0)
+    techs = {"eng": gas_tech(), "bat": bat}
+    counted = optimize_site(
+        site_inputs([10.0] * 24, techs, reliability=Reliability(n_plus_k_storage_hours=4)), EXACT
+    )
+    caps = counted.solution.capacities.set_index(["technology", "unit"])["capacity"]
+    assert units(counted, "eng") == 2
+    assert caps["bat", "MW"] == pytest.approx(5.0)
+    assert caps["bat", "MWh"] == pytest.approx(20.0)
+    assert total_cost(counted) == pytest.approx(3_173_000.0, rel=1e-9)
+    default = optimize_site(site_inputs([10.0] * 24, techs), EXACT)
+    assert units(default, "eng") == 3

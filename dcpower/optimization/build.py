@@ -8,6 +8,7 @@ fails and by how much.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,7 +106,13 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
             renewable.add_block(m, tech_id, tech, inp.renewable_cf[tech_id], wacc)
         elif isinstance(tech, BatteryTech):
             battery.add_block(
-                m, tech_id, tech, wacc, ride_through_h, inp.reliability.hourly_n_minus_1
+                m,
+                tech_id,
+                tech,
+                wacc,
+                ride_through_h,
+                hourly_reserve=inp.reliability.hourly_n_minus_1,
+                firm_hours=inp.reliability.n_plus_k_storage_hours,
             )
         elif isinstance(tech, GasTech):
             terms = gas.GasSiteTerms(
@@ -117,6 +124,8 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
                 co2_t_per_mmbtu=inp.economics.co2_kg_per_mmbtu / 1000,
                 wacc=wacc,
                 integer_commitment=inp.integer_commitment,
+                max_units=useful_units(tech, inp.gas_design_factor[tech_id], inp.peak_load_mw,
+                                       inp.reliability.redundancy_k),
             )
             gas.add_block(m, tech_id, tech, terms)
 
@@ -149,6 +158,17 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     return m
 
 
+def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:
+    """Most units of one type a least-cost plan can use: enough to carry the peak alone at the
+    design temperature, plus the redundant ones (at least one, for hourly N-1).
+
+    Any further unit of the same type only adds cost, so this bound is exact; it tightens the
+    "type is built" big-M rows, which speeds up the MIP a great deal.
+    """
+    carry = math.ceil(peak_load_mw / (tech.unit_mw * design_factor) - 1e-9)
+    return min(tech.max_units, carry + max(k, 1))
+
+
 def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:
     """Solved investment decisions by name (integer unit counts rounded)."""
     out = {}
@@ -159,9 +179,16 @@ def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:
 
 
 def fix_sizing(m: pyo.ConcreteModel, sizes: dict[str, float]) -> None:
-    """Fix a model's investment decisions (for a re-dispatch with capacities given)."""
+    """Fix a model's investment decisions (for a re-dispatch with capacities given).
+
+    The reliability rows' "type is built" flags follow from the unit counts, so they are
+    fixed too and the re-dispatch has no integer decision left but hourly commitment.
+    """
     for name, var in m.registry.sizing.items():
         var.fix(sizes[name])
+    if hasattr(m, "type_built"):
+        for group in m.registry.unit_groups:
+            m.type_built[group.name].fix(1.0 if pyo.value(group.units_built) > 0 else 0.0)
 
 
 def set_elastic(m: pyo.ConcreteModel, elastic: bool) -> None:

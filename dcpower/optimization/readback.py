@@ -21,7 +21,7 @@ class SiteSolution:
     Attributes
     ----------
     capacities : pd.DataFrame
-        Columns ``technology, capacity, unit`` (one row per sized quantity).
+        Columns ``technology, kind, capacity, unit`` (one row per sized quantity).
     gas_units : dict
         ``{unit type: {"units": n, "unit_mw": rating}}``.
     dispatch : pd.DataFrame
@@ -50,7 +50,7 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
         The inputs it was built from.
     """
     index = inp.index
-    rows: list[tuple[str, float, str]] = []
+    rows: list[tuple[str, str, float, str]] = []
     gas_units: dict[str, dict] = {}
     out = pd.DataFrame(index=index)
     out["load_mw"] = inp.load_mw
@@ -73,22 +73,22 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
         if isinstance(tech, PVTech | WindTech):
             cap, d = renewable.extract(block, index)
             kind = "pv" if isinstance(tech, PVTech) else "wind"
-            rows.append((tech_id, cap["capacity_mw"], "MW"))
+            rows.append((tech_id, kind, cap["capacity_mw"], "MW"))
             out[f"{kind}_mw_{tech_id}"] = d["power_mw"].to_numpy()
             sums[f"{kind}_mw"] += d["power_mw"].to_numpy()
             sums["curtailment_mw"] += d["curtailment_mw"].to_numpy()
         elif isinstance(tech, BatteryTech):
             cap, d = battery.extract(block, index)
-            rows.append((f"{tech_id}_power", cap["power_mw"], "MW"))
-            rows.append((f"{tech_id}_energy", cap["energy_mwh"], "MWh"))
+            rows.append((tech_id, "battery", cap["power_mw"], "MW"))
+            rows.append((tech_id, "battery", cap["energy_mwh"], "MWh"))
             sums["battery_charge_mw"] += d["charge_mw"].to_numpy()
             sums["battery_discharge_mw"] += d["discharge_mw"].to_numpy()
             sums["battery_soc_mwh"] += d["soc_mwh"].to_numpy()
         elif isinstance(tech, GasTech):
             cap, d = gas.extract(block, index)
             gas_units[tech_id] = {"units": cap["units"], "unit_mw": tech.unit_mw}
-            rows.append((tech_id, cap["units"] * tech.unit_mw, "MW"))
-            rows.append((f"{tech_id}_units", cap["units"], "units"))
+            rows.append((tech_id, "gas", cap["units"] * tech.unit_mw, "MW"))
+            rows.append((tech_id, "gas", cap["units"], "units"))
             out[f"gas_mw_{tech_id}"] = d["power_mw"].to_numpy()
             out[f"gas_units_online_{tech_id}"] = d["units_online"].to_numpy()
             out[f"gas_startups_{tech_id}"] = d["startups"].to_numpy()
@@ -105,7 +105,7 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
         ],
         columns=["technology", "component", "usd_per_yr"],
     )
-    capacities = pd.DataFrame(rows, columns=["technology", "capacity", "unit"])
+    capacities = pd.DataFrame(rows, columns=["technology", "kind", "capacity", "unit"])
     capex = {tech: float(pyo.value(expr)) for tech, expr in m.registry.capex_usd.items()}
     out["weight_h"] = inp.weight_h
     return SiteSolution(capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs,

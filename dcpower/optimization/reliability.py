@@ -16,10 +16,11 @@ def add_reliability(
 ) -> None:
     """Add N+k at the design point and, if asked, hourly N-1 to a site model.
 
-    N+k: with the k largest units out, the gas capacity left at the site's hottest hour,
-    plus storage power that can be held for the ride-through time, covers the peak load.
-    Removing k units of the largest *built* type is exact when that type has at least k
-    units, and conservative otherwise.
+    N+k (k >= 1): with the k largest units out, the gas capacity left at the site's hottest
+    hour, plus the storage power that can be held for ``n_plus_k_storage_hours`` (if that
+    is positive), covers the peak load. Removing k units of the largest *built* type is
+    exact when that type has at least k units, and conservative otherwise. With k = 0 there
+    is no installed-redundancy row.
 
     Hourly N-1: when a unit of type g trips, the headroom of all committed units, minus the
     tripped unit's own headroom, plus storage reserve, must replace its output. The tripped
@@ -53,10 +54,10 @@ def add_reliability(
         )
 
     installed_design_mw = sum(g.unit_design_mw * g.units_built for g in groups.values())
-    if rules.redundancy_k == 0 or not groups:
-        m.n_plus_k = pyo.Constraint(
-            expr=installed_design_mw + firm_storage + m.nk_shortfall_mw >= peak_load_mw
-        )
+    if rules.redundancy_k == 0:
+        pass
+    elif not groups:
+        m.n_plus_k = pyo.Constraint(expr=firm_storage + m.nk_shortfall_mw >= peak_load_mw)
     else:
         k = rules.redundancy_k
         m.n_plus_k = pyo.Constraint(

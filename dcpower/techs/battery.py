@@ -16,6 +16,7 @@ def add_block(
     wacc: float,
     ride_through_h: float,
     hourly_reserve: bool,
+    firm_hours: float,
 ) -> pyo.Block:
     """Add a battery whose energy [MWh] and power [MW] the model sizes.
 
@@ -33,6 +34,8 @@ def add_block(
         How long reserve power must be sustained after a unit trips. [h]
     hourly_reserve : bool
         Whether to offer contingency reserve every step (for hourly N-1).
+    firm_hours : float
+        How long storage must hold power to count toward N+k; 0 = it does not count. [h]
     """
     b = pyo.Block()
     m.add_component(tech_id, b)
@@ -43,7 +46,6 @@ def add_block(
     b.soc_mwh = pyo.Var(
         m.T, within=pyo.NonNegativeReals, doc="state of charge at the end of the step"
     )
-    b.firm_mw = pyo.Var(within=pyo.NonNegativeReals, doc="power held for the ride-through, for N+k")
 
     eta_c, eta_d = tech.eta_charge, tech.eta_discharge
     floor = tech.min_soc_fraction
@@ -63,10 +65,12 @@ def add_block(
     )
     if hourly_reserve:
         _add_contingency_reserve(m, b, eta_d, floor, ride_through_h)
-    b.firm_power = pyo.Constraint(expr=b.firm_mw <= b.power_mw)
-    b.firm_energy = pyo.Constraint(
-        expr=b.firm_mw * ride_through_h <= eta_d * (1 - floor) * b.energy_mwh
-    )
+    if firm_hours > 0:
+        b.firm_mw = pyo.Var(within=pyo.NonNegativeReals, doc="power held firm_hours, for N+k")
+        b.firm_power = pyo.Constraint(expr=b.firm_mw <= b.power_mw)
+        b.firm_energy = pyo.Constraint(
+            expr=b.firm_mw * firm_hours <= eta_d * (1 - floor) * b.energy_mwh
+        )
 
     annuity = capital_recovery_factor(wacc, tech.lifetime_yr)
     reg = m.registry
@@ -74,7 +78,8 @@ def add_block(
     reg.withdrawals_mw.append(b.charge_mw)
     if hourly_reserve:
         reg.contingency_reserve_mw.append(b.reserve_mw)
-    reg.firm_storage_mw.append(b.firm_mw)
+    if firm_hours > 0:
+        reg.firm_storage_mw.append(b.firm_mw)
     reg.cost_usd_per_yr[(tech_id, "capex")] = (
         annuity
         * 1e3

@@ -47,6 +47,8 @@ class GasSiteTerms:
         Real discount rate. [1/yr]
     integer_commitment : bool
         Committed units integer (True) or continuous (False).
+    max_units : int
+        Upper bound on units built (the catalogue bound, tightened to what can be useful).
     """
 
     available_factor: np.ndarray
@@ -57,6 +59,7 @@ class GasSiteTerms:
     co2_t_per_mmbtu: float
     wacc: float
     integer_commitment: bool
+    max_units: int
 
 
 def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTerms) -> pyo.Block:
@@ -80,8 +83,8 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     hr_factor = np.asarray(site.heat_rate_factor, dtype=float)
     online_domain = pyo.NonNegativeIntegers if site.integer_commitment else pyo.NonNegativeReals
 
-    b.units_built = pyo.Var(within=pyo.NonNegativeIntegers, bounds=(0, tech.max_units))
-    b.units_online = pyo.Var(m.T, within=online_domain, bounds=(0, tech.max_units))
+    b.units_built = pyo.Var(within=pyo.NonNegativeIntegers, bounds=(0, site.max_units))
+    b.units_online = pyo.Var(m.T, within=online_domain, bounds=(0, site.max_units))
     b.power_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
     b.startups = pyo.Var(m.T, within=pyo.NonNegativeReals)
 
@@ -140,7 +143,7 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
             power_mw=b.power_mw,
             unit_available_mw=avail_mw,
             unit_design_mw=unit_mw * site.design_factor,
-            max_units=tech.max_units,
+            max_units=site.max_units,
         )
     )
     return b

@@ -1,0 +1,277 @@
+"""The Result of a run and the run folder it writes (see the README, "What a run writes").
+
+Reading and writing results never needs pyomo or a solver, so notebooks and reports can
+use this module on a saved run folder alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dcpower.scenario import Scenario, scenario_to_yaml
+
+#: Order of solver statuses from best to worst; a run reports its worst site.
+STATUS_ORDER = ("optimal", "time_limit", "shortfall", "infeasible", "error")
+
+
+@dataclass
+class SiteResult:
+    """Everything dcpower decided and measured for one site.
+
+    Attributes
+    ----------
+    site_id : str
+        Site id in the scenario.
+    status : str
+        Sizing solve status (``optimal``, ``time_limit``) or ``shortfall`` when the full-year
+        dispatch with the sized capacities cannot meet every requirement.
+    mip_gap : float
+        Relative gap of the sizing solve. [-]
+    objective_usd_per_yr : float
+        Objective of the sizing solve (total annual cost on the modelled steps). [USD/yr]
+    build_seconds, solve_seconds : float
+        Model build and solver wall times, sizing plus re-dispatch. [s]
+    horizon_kind : str
+        ``full_year``, ``blocks`` or ``window``.
+    hours_modelled : int
+        Hours of the year the sizing model represented step by step. [h]
+    capacities : pd.DataFrame
+        ``technology, kind, capacity, unit``.
+    gas_units : dict
+        ``{unit type: {"units": n, "unit_mw": rating}}``.
+    capex_usd : dict
+        Overnight capital cost by technology. [USD]
+    costs : pd.DataFrame
+        ``technology, component, usd_per_yr`` from the dispatch that was verified. [USD/yr]
+    dispatch : pd.DataFrame
+        Per hour (index: local start time): power [MW], state of charge [MWh], ``weight_h``.
+    profiles : pd.DataFrame
+        The hourly inputs the model saw (weather-derived factors and load).
+    it_capacity_mw : float
+        Installed IT capacity of the data center. [MW]
+    shortfalls : dict
+        Requirements the full-year dispatch could not meet, with how much.
+    """
+
+    site_id: str
+    status: str
+    mip_gap: float
+    objective_usd_per_yr: float
+    build_seconds: float
+    solve_seconds: float
+    horizon_kind: str
+    hours_modelled: int
+    capacities: pd.DataFrame
+    gas_units: dict
+    capex_usd: dict
+    costs: pd.DataFrame
+    dispatch: pd.DataFrame
+    profiles: pd.DataFrame
+    it_capacity_mw: float
+    shortfalls: dict = field(default_factory=dict)
+
+    def annual_mwh(self, column: str) -> float:
+        """Annual energy of a dispatch column (MW per step x hours of the year it stands for)."""
+        return float((self.dispatch[column] * self.dispatch["weight_h"]).sum())
+
+    def summary(self, co2_kg_per_mmbtu: float) -> dict:
+        """Headline figures of the site, as in ``summary.json``."""
+        caps = self.capacities
+
+        def installed(kind: str, unit: str) -> float:
+            rows = caps[(caps["kind"] == kind) & (caps["unit"] == unit)]
+            return float(rows["capacity"].sum())
+
+        capacity = {
+            "pv_mw": installed("pv", "MW"),
+            "wind_mw": installed("wind", "MW"),
+            "battery_mw": installed("battery", "MW"),
+            "battery_mwh": installed("battery", "MWh"),
+        }
+        capacity["gas"] = self.gas_units
+        load = self.annual_mwh("load_mw")
+        generation = {
+            "pv": self.annual_mwh("pv_mw"),
+            "wind": self.annual_mwh("wind_mw"),
+            "gas": self.annual_mwh("gas_mw"),
+            "battery_discharge": self.annual_mwh("battery_discharge_mw"),
+        }
+        fuel = self.annual_mwh("fuel_mmbtu_per_h")
+        cost = float(self.costs["usd_per_yr"].sum())
+        return {
+            "status": self.status,
+            "it_capacity_mw": self.it_capacity_mw,
+            "it_load_mw": float(self.profiles["it_load_mw"].mean()),
+            "peak_load_mw": float(self.profiles["load_mw"].max()),
+            "load_mwh_per_yr": load,
+            "capacity": capacity,
+            "generation_mwh_per_yr": generation,
+            "curtailment_mwh_per_yr": self.annual_mwh("curtailment_mw"),
+            "unserved_mwh_per_yr": self.annual_mwh("unserved_mw"),
+            "fuel_mmbtu_per_yr": fuel,
+            "co2_t_per_yr": fuel * co2_kg_per_mmbtu / 1000,
+            "renewable_share": (generation["pv"] + generation["wind"]) / load if load else 0.0,
+            "capex_usd": float(sum(self.capex_usd.values())),
+            "cost_usd_per_yr": cost,
+            "lcoe_usd_per_mwh": cost / load if load else float("nan"),
+            "shortfalls": self.shortfalls,
+        }
+
+
+@dataclass
+class Result:
+    """The outcome of ``dcpower.run``: one :class:`SiteResult` per site.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The fully resolved scenario that was solved.
+    sites : dict
+        Site results by id.
+    """
+
+    scenario: Scenario
+    sites: dict[str, SiteResult]
+
+    @property
+    def status(self) -> str:
+        """Worst status over the sites."""
+        return max((s.status for s in self.sites.values()), key=STATUS_ORDER.index)
+
+    def _stack(self, attribute: str) -> pd.DataFrame:
+        frames = []
+        for site_id, site in self.sites.items():
+            frame = getattr(site, attribute)
+            frames.append(frame.assign(site=site_id)[["site", *frame.columns]])
+        return pd.concat(frames, ignore_index=True)
+
+    @property
+    def capacities(self) -> pd.DataFrame:
+        """``site, technology, kind, capacity, unit`` for every sized quantity."""
+        return self._stack("capacities")
+
+    @property
+    def costs(self) -> pd.DataFrame:
+        """``site, technology, component, usd_per_yr``."""
+        return self._stack("costs")
+
+    @property
+    def dispatch(self) -> pd.DataFrame:
+        """Hourly dispatch of all sites, ``site, time`` first; absent technologies are 0."""
+        return self._hourly("dispatch", fill=0.0)
+
+    @property
+    def profiles(self) -> pd.DataFrame:
+        """Hourly model inputs of all sites, ``site, time`` first; not-applicable columns empty."""
+        return self._hourly("profiles", fill=None)
+
+    def _hourly(self, attribute: str, fill: float | None) -> pd.DataFrame:
+        frames = []
+        for site_id, site in self.sites.items():
+            frame = getattr(site, attribute)
+            times = [t.isoformat() for t in frame.index]
+            frames.append(frame.reset_index(drop=True).assign(site=site_id, time=times))
+        table = pd.concat(frames, ignore_index=True)
+        first = ["site", "time"]
+        table = table[first + [c for c in table.columns if c not in first]]
+        return table if fill is None else table.fillna(fill)
+
+    def summary(self) -> dict:
+        """The contents of ``summary.json``."""
+        co2 = self.scenario.economics.co2_kg_per_mmbtu
+        sites = {site_id: site.summary(co2) for site_id, site in self.sites.items()}
+        any_site = next(iter(self.sites.values()))
+        load = sum(s["load_mwh_per_yr"] for s in sites.values())
+        cost = sum(s["cost_usd_per_yr"] for s in sites.values())
+        commitment = self.scenario.solver.commitment
+        return {
+            "scenario": self.scenario.name,
+            "status": self.status,
+            "mip_gap": max(s.mip_gap for s in self.sites.values()),
+            "horizon": {
+                "kind": any_site.horizon_kind,
+                "hours_modelled": any_site.hours_modelled,
+                "hours_verified": len(any_site.dispatch),
+                "block_hours": self.scenario.time.block_hours
+                if any_site.horizon_kind == "blocks"
+                else None,
+            },
+            "reliability": {
+                "redundancy_k": self.scenario.reliability.redundancy_k,
+                "hourly_n_minus_1": self.scenario.reliability.hourly_n_minus_1,
+                "n_minus_1_form": (
+                    "largest online unit type (integer commitment)"
+                    if commitment == "integer"
+                    else "largest built unit type, every hour (commitment relaxed)"
+                ),
+                "ride_through_min": self.scenario.reliability.ride_through_min,
+            },
+            "commitment": commitment,
+            "objective_usd_per_yr": sum(s.objective_usd_per_yr for s in self.sites.values()),
+            "build_seconds": sum(s.build_seconds for s in self.sites.values()),
+            "solve_seconds": sum(s.solve_seconds for s in self.sites.values()),
+            "sites": sites,
+            "totals": {
+                "capex_usd": sum(s["capex_usd"] for s in sites.values()),
+                "cost_usd_per_yr": cost,
+                "co2_t_per_yr": sum(s["co2_t_per_yr"] for s in sites.values()),
+                "load_mwh_per_yr": load,
+                "unserved_mwh_per_yr": sum(s["unserved_mwh_per_yr"] for s in sites.values()),
+                "lcoe_usd_per_mwh": cost / load if load else float("nan"),
+            },
+        }
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the run folder atomically: into a temporary sibling folder, then renamed.
+
+        Parameters
+        ----------
+        directory : str or Path
+            Target folder; an existing run folder there is replaced.
+
+        Returns
+        -------
+        Path
+            The written folder.
+        """
+        target = Path(directory)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        try:
+            (tmp / "summary.json").write_text(json.dumps(_jsonable(self.summary()), indent=2))
+            self.capacities.to_csv(tmp / "capacities.csv", index=False)
+            self.costs.to_csv(tmp / "costs.csv", index=False)
+            self.dispatch.to_csv(tmp / "dispatch.csv", index=False, float_format="%.9g")
+            self.profiles.to_csv(tmp / "profiles.csv", index=False, float_format="%.9g")
+            (tmp / "scenario.yaml").write_text(scenario_to_yaml(self.scenario), encoding="utf-8")
+            if target.exists():
+                old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+                os.replace(target, old)
+                shutil.rmtree(old)
+            os.replace(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return target
+
+
+def _jsonable(value):
+    """Plain JSON types: numpy scalars to Python, NaN to null."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

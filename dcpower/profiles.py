@@ -51,13 +51,17 @@ def site_profiles(
     for tech_id in site.technologies:
         tech = technologies[tech_id]
         if isinstance(tech, PVTech):
-            cf = pv.pv_ac_per_mw(weather, metadata, mounting=tech.mounting, dc_ac_ratio=tech.dc_ac_ratio)
+            cf = pv.pv_ac_per_mw(
+                weather, metadata, mounting=tech.mounting, dc_ac_ratio=tech.dc_ac_ratio
+            )
             out[f"pv_cf_{tech_id}"] = cf.to_numpy()
             if "pv_cf" not in out:
                 out["pv_cf"] = cf.to_numpy()
         elif isinstance(tech, WindTech):
             options = {"turbine_type": tech.turbine_type, "hub_height_m": tech.hub_height_m}
-            cf = wind.wind_cf(weather, metadata, **{k: v for k, v in options.items() if v is not None})
+            cf = wind.wind_cf(
+                weather, metadata, **{k: v for k, v in options.items() if v is not None}
+            )
             out[f"wind_cf_{tech_id}"] = cf.to_numpy()
             if "wind_cf" not in out:
                 out["wind_cf"] = cf.to_numpy()

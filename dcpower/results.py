@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dcpower.errors import DcpowerError
 from dcpower.scenario import Scenario, scenario_to_yaml
 
 #: Order of solver statuses from best to worst; a run reports its worst site.
@@ -235,14 +236,20 @@ class Result:
         Parameters
         ----------
         directory : str or Path
-            Target folder; an existing run folder there is replaced.
+            Target folder; an existing run folder (or empty folder) there is replaced.
 
         Returns
         -------
         Path
             The written folder.
+
+        Raises
+        ------
+        DcpowerError
+            If ``directory`` holds something other than a run folder (see
+            :func:`check_run_folder`); nothing is written or removed then.
         """
-        target = Path(directory)
+        target = check_run_folder(directory)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
@@ -253,15 +260,56 @@ class Result:
             self.dispatch.to_csv(tmp / "dispatch.csv", index=False, float_format="%.9g")
             self.profiles.to_csv(tmp / "profiles.csv", index=False, float_format="%.9g")
             (tmp / "scenario.yaml").write_text(scenario_to_yaml(self.scenario), encoding="utf-8")
+            old = None
             if target.exists():
                 old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
                 os.replace(target, old)
-                shutil.rmtree(old)
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                if old is not None:
+                    os.replace(old, target)
+                raise
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
         return target
+
+
+def check_run_folder(directory: str | Path) -> Path:
+    """Check that a run folder may be written at ``directory`` (replacing only a run folder).
+
+    Parameters
+    ----------
+    directory : str or Path
+        The intended run folder.
+
+    Returns
+    -------
+    Path
+        The folder as an absolute path.
+
+    Raises
+    ------
+    DcpowerError
+        If ``directory`` is a file, a symbolic link, or a non-empty folder without a
+        ``summary.json`` (not a run folder): saving would delete it.
+    """
+    given = Path(directory)
+    target = given.absolute()
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise DcpowerError(
+            f"run folder '{given}': exists and is not a folder; give a folder path that is "
+            "new, empty or an earlier run folder"
+        )
+    if target.is_dir() and not (target / "summary.json").is_file() and any(target.iterdir()):
+        raise DcpowerError(
+            f"run folder '{given}': exists, is not empty and is not a run folder (no "
+            "summary.json), so it would be replaced; give a new, empty or earlier run folder"
+        )
+    return target
 
 
 def _jsonable(value):

@@ -51,9 +51,7 @@ def hourly_profiles(scenario: Scenario, site_id: str) -> pd.DataFrame:
     return site_profiles(site, scenario.technologies, weather, metadata)
 
 
-def site_inputs(
-    scenario: Scenario, site_id: str, steps: Steps, hourly: pd.DataFrame
-) -> SiteInputs:
+def site_inputs(scenario: Scenario, site_id: str, steps: Steps, hourly: pd.DataFrame) -> SiteInputs:
     """Put a site's profiles and settings into the optimization's input record.
 
     The design point for N+k (peak load, hottest-hour derating) is taken from the full

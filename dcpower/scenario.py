@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir, models_dir
-from dcpower.resource import load as load_defaults
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -186,7 +185,7 @@ class Site(Strict):
     weather_seed: Annotated[int, Field(ge=0)] = Field(
         0, description="Seed of the synthetic typical year. [-]"
     )
-    data_center: DataCenter
+    data_center: DataCenter = Field(description="The data center to supply.")
     technologies: list[str] = Field(
         description="Technology ids allowed at this site (keys of `technologies`)."
     )
@@ -281,10 +280,16 @@ class Scenario(Strict):
     technologies: dict[str, Technology] = Field(
         description="Technology catalogue by id (defaults from inputs/technologies.csv)."
     )
-    economics: Economics
-    reliability: Reliability = Field(default_factory=Reliability)
-    time: TimeHorizon = Field(default_factory=TimeHorizon)
-    solver: Solver = Field(default_factory=Solver)
+    economics: Economics = Field(
+        description="Discount rate and emission factor (defaults: inputs/economics.csv)."
+    )
+    reliability: Reliability = Field(
+        default_factory=Reliability, description="N+k, hourly N-1, ride-through."
+    )
+    time: TimeHorizon = Field(
+        default_factory=TimeHorizon, description="Which hours the sizing model sees."
+    )
+    solver: Solver = Field(default_factory=Solver, description="HiGHS settings.")
 
     @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:
@@ -334,11 +339,16 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     techs = _catalogue("technologies.csv")
     kinds = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
     merged = {}
-    for tech_id, given in (raw.get("technologies") or {}).items():
-        given = dict(given or {})
+    for tech_id, given in _mapping(raw.get("technologies"), "technologies").items():
+        given = _mapping(given, f"technologies.{tech_id}")
         source_id = given.pop("catalogue_id", tech_id)
+        if not isinstance(source_id, str):
+            raise ScenarioError(
+                f"technologies.{tech_id}.catalogue_id = {source_id!r}: expected a catalogue id "
+                f"({', '.join(KIND_OF_CATALOGUE_ID)})"
+            )
         kind = given.get("kind") or KIND_OF_CATALOGUE_ID.get(source_id)
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             raise ScenarioError(
                 f"technologies.{tech_id}: not in the catalogue ({', '.join(KIND_OF_CATALOGUE_ID)}); "
                 f"give 'kind' (one of {', '.join(kinds)}) and every parameter"
@@ -351,17 +361,73 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     raw["technologies"] = merged
     econ = _catalogue("economics.csv").get("economics", {})
     econ_defaults = {k: v for k, v in econ.items() if k in _fields_of(Economics)}
-    raw["economics"] = {**econ_defaults, **(raw.get("economics") or {})}
+    raw["economics"] = {**econ_defaults, **_mapping(raw.get("economics"), "economics")}
     sites = {}
-    for site_id, site in (raw.get("sites") or {}).items():
-        site = dict(site or {})
-        site_defaults = _catalogue("economics.csv").get(site.get("climate", site_id), {})
+    for site_id, site in _mapping(raw.get("sites"), "sites").items():
+        site = _mapping(site, f"sites.{site_id}")
+        climate = site.get("climate", site_id)
+        if "climate" in site and isinstance(climate, str) and not _looks_like_path(climate):
+            _check_embedded_climate(site_id, climate)
+            climate = climate.lower()
+        site_defaults = _catalogue("economics.csv").get(climate, {})
         for key in ("gas_price_usd_per_mmbtu", "carbon_price_usd_per_t"):
             if key not in site and key in site_defaults:
                 site[key] = site_defaults[key]
         sites[site_id] = site
     raw["sites"] = sites
     return raw
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    """A scenario section as a dict (empty if left blank), or a ScenarioError naming it."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScenarioError(
+            f"{where} = {value!r}: expected a mapping of names to values, got {type(value).__name__}"
+        )
+    return dict(value)
+
+
+def _looks_like_path(climate: str) -> bool:
+    """Whether a site's ``climate`` names a site file (as :func:`dcpower.weather.load_site` reads it)."""
+    return climate.endswith((".yaml", ".yml")) or "/" in climate
+
+
+def _check_embedded_climate(site_id: str, climate: str) -> None:
+    """Reject an unknown embedded climate id now, not after the other sites have solved."""
+    folder = inputs_dir() / "sites"
+    if (folder / f"{climate.lower()}.yaml").is_file():
+        return
+    known = ", ".join(sorted(p.stem for p in folder.glob("*.yaml"))) or "none"
+    raise ScenarioError(
+        f"sites.{site_id}.climate = {climate!r}: unknown site; allowed: {known} "
+        "(or the path of a site YAML file)"
+    )
+
+
+def _allowed_fields(parent: tuple) -> list[str]:
+    """Field names allowed in the scenario section at ``parent`` (a pydantic error location)."""
+    sections = {"economics": Economics, "reliability": Reliability, "time": TimeHorizon,
+                "solver": Solver}
+    kinds = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
+    model: type[BaseModel] | None = None
+    if not parent:
+        model = Scenario
+    elif len(parent) == 1:
+        model = sections.get(str(parent[0]))
+    elif parent[0] == "technologies" and len(parent) == 3:
+        model = kinds.get(str(parent[2]))
+    elif parent[0] == "sites":
+        model = {
+            (): Site, ("data_center",): DataCenter, ("data_center", "pue"): PUEModel
+        }.get(tuple(parent[2:]))
+    if model is None:
+        return []
+    names = set(model.model_fields) - {"kind"}
+    if parent and parent[0] == "technologies":
+        names |= {"kind", "catalogue_id"}
+    return sorted(names)
 
 
 def _format_error(err: ValidationError, origin: str) -> str:
@@ -372,7 +438,9 @@ def _format_error(err: ValidationError, origin: str) -> str:
     msg = first["msg"].removeprefix("Value error, ")
     extra = "" if len(err.errors()) == 1 else f" (and {len(err.errors()) - 1} more)"
     if first["type"] == "extra_forbidden":
-        return f"{origin}: unknown field '{where}'{extra}"
+        allowed = _allowed_fields(tuple(first["loc"][:-1]))
+        hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
+        return f"{origin}: unknown field '{where}'{hint}{extra}"
     if first["type"] == "missing":
         return f"{origin}: missing field '{where}'{extra}"
     if first["type"] == "value_error":
@@ -393,7 +461,11 @@ def scenario_from_dict(raw: dict[str, Any], origin: str = "scenario") -> Scenari
             f"{origin}: expected a mapping at the top level, got {type(raw).__name__}"
         )
     try:
-        return Scenario.model_validate(_with_catalogue_defaults(raw))
+        completed = _with_catalogue_defaults(raw)
+    except ScenarioError as err:
+        raise ScenarioError(f"{origin}: {err}") from None
+    try:
+        return Scenario.model_validate(completed)
     except ValidationError as err:
         raise ScenarioError(_format_error(err, origin)) from None
 
@@ -418,7 +490,10 @@ def load_scenario(scenario: str | Path | None = None) -> Scenario:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
-        raise ScenarioError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
     loaded = scenario_from_dict(raw, origin=str(path))
     for site_id, site in loaded.sites.items():
         if site.weather_file is not None and not site.weather_file.is_absolute():

@@ -163,8 +163,13 @@ def test_storage_counts_toward_n_plus_1_only_when_asked():
     Cost: 500,000 + 2,628,000 fuel + 45,000 = 3,173,000 USD/yr. With the default (storage
     does not count toward N+k) it is 3 units, as in the gas-only case.
     """
-    bat = BatteryTech(capex_energy_usd_per_kwh=1.0, capex_power_usd_per_kw=5.0,
-                      lifetime_yr=1.0, eta_charge=1.0, eta_discharge=1.0)
+    bat = BatteryTech(
+        capex_energy_usd_per_kwh=1.0,
+        capex_power_usd_per_kw=5.0,
+        lifetime_yr=1.0,
+        eta_charge=1.0,
+        eta_discharge=1.0,
+    )
     techs = {"eng": gas_tech(), "bat": bat}
     counted = optimize_site(
         site_inputs([10.0] * 24, techs, reliability=Reliability(n_plus_k_storage_hours=4)), EXACT

@@ -124,8 +124,12 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
                 co2_t_per_mmbtu=inp.economics.co2_kg_per_mmbtu / 1000,
                 wacc=wacc,
                 integer_commitment=inp.integer_commitment,
-                max_units=useful_units(tech, inp.gas_design_factor[tech_id], inp.peak_load_mw,
-                                       inp.reliability.redundancy_k),
+                max_units=useful_units(
+                    tech,
+                    inp.gas_design_factor[tech_id],
+                    inp.peak_load_mw,
+                    inp.reliability.redundancy_k,
+                ),
             )
             gas.add_block(m, tech_id, tech, terms)
 

@@ -76,7 +76,11 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
     if fixed_sizing is not None:
         fix_sizing(m, fixed_sizing)
     built = time.perf_counter() - started
-    options = {"time_limit_s": solver.time_limit_s, "mip_gap": solver.mip_gap, "threads": solver.threads}
+    options = {
+        "time_limit_s": solver.time_limit_s,
+        "mip_gap": solver.mip_gap,
+        "threads": solver.threads,
+    }
     outcome = solve(m, **options)
     shortfalls: dict[str, str] = {}
     if outcome.status == "infeasible":
@@ -98,7 +102,10 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
         )
     log.info(
         "%s: %s, objective %.6g USD/yr, gap %.3g",
-        inp.site_id, outcome.status, outcome.objective, outcome.mip_gap,
+        inp.site_id,
+        outcome.status,
+        outcome.objective,
+        outcome.mip_gap,
     )
     return SiteRun(
         solution=read_site_solution(m, inp),

@@ -108,5 +108,6 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
     capacities = pd.DataFrame(rows, columns=["technology", "kind", "capacity", "unit"])
     capex = {tech: float(pyo.value(expr)) for tech, expr in m.registry.capex_usd.items()}
     out["weight_h"] = inp.weight_h
-    return SiteSolution(capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs,
-                        capex_usd=capex)
+    return SiteSolution(
+        capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs, capex_usd=capex
+    )

@@ -1,0 +1,285 @@
+"""The ``dcpower`` command: run, validate, profiles, sites.
+
+The CLI owns the console: library code only logs. Expected failures (bad input, an
+infeasible scenario) print one line and exit non-zero, without a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from dcpower.errors import DcpowerError, InfeasibleError
+from dcpower.results import check_run_folder
+from dcpower.scenario import GasTech, PVTech, Scenario, WindTech, load_scenario
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Size the uninterruptible power supply of data centers (gas, PV, wind, battery).",
+)
+console = Console()
+# soft_wrap: a message stays on one line whatever the terminal width (no hard wraps).
+errors = Console(stderr=True, soft_wrap=True)
+
+#: Exit codes: 2 = the input is wrong, 3 = the requirements cannot be met.
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+
+@contextmanager
+def _expected_failures():
+    """Turn dcpower's own errors into a one-line message and an exit code."""
+    try:
+        yield
+    except InfeasibleError as err:
+        errors.print(f"[bold red]infeasible:[/] {escape(str(err))}", highlight=False)
+        raise typer.Exit(EXIT_INFEASIBLE) from None
+    except DcpowerError as err:
+        errors.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _with_solver_overrides(
+    scenario: Scenario, time_limit: float | None, mip_gap: float | None
+) -> Scenario:
+    from dcpower.scenario import scenario_from_dict
+
+    raw = scenario.model_dump(mode="json")
+    if time_limit is not None:
+        raw["solver"]["time_limit_s"] = time_limit
+    if mip_gap is not None:
+        raw["solver"]["mip_gap"] = mip_gap
+    return scenario_from_dict(raw, origin="command line")
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Run folder (default: runs/<scenario name>).")] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Solver time limit per site [s].")] = None,
+    mip_gap: Annotated[float | None, typer.Option(help="Relative MIP gap, in (0, 1).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log the pipeline's steps.")] = False,
+) -> None:
+    """Size and dispatch every site of a scenario (default: caspian-hub) and write a run folder."""
+    import dcpower
+
+    _logging(verbose)
+    started = time.perf_counter()
+    with _expected_failures():
+        loaded = _with_solver_overrides(load_scenario(scenario), time_limit, mip_gap)
+        target = out or Path("runs") / loaded.name
+        check_run_folder(target)  # before solving: never replace a folder that is not a run
+        with console.status(f"[bold]{loaded.name}[/]: solving {', '.join(loaded.sites)}") as status:
+
+            def progress(site_id: str, stage: str) -> None:
+                if stage == "done":
+                    console.log(f"{site_id}: solved")
+                status.update(f"[bold]{loaded.name}[/]: {stage} {site_id}")
+
+            result = dcpower.run(loaded, out=target, progress=progress)
+    summary = result.summary()
+    _print_result(summary)
+    wall = time.perf_counter() - started
+    console.print(
+        f"status [bold]{summary['status']}[/], gap {summary['mip_gap']:.2%}, horizon "
+        f"{summary['horizon']['kind']} ({summary['horizon']['hours_verified']} h dispatched), "
+        f"{wall:.0f} s -> {target}"
+    )
+    if summary["totals"]["unserved_mwh_per_yr"] > 0:
+        errors.print(
+            f"[bold red]shortfall:[/] {summary['totals']['unserved_mwh_per_yr']:,.1f} MWh/yr "
+            "unserved in the full-year dispatch; see summary.json 'shortfalls'"
+        )
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _print_result(summary: dict) -> None:
+    table = Table(title=f"{summary['scenario']}: least-cost plan", title_justify="left")
+    table.add_column("")
+    sites = summary["sites"]
+    for site_id in sites:
+        table.add_column(site_id, justify="right")
+
+    def row(label: str, fmt) -> None:
+        table.add_row(escape(label), *(fmt(s) for s in sites.values()))
+
+    def gas_units(s: dict) -> str:
+        built = [f"{v['units']} x {v['unit_mw']:g} MW {k}" for k, v in s["capacity"]["gas"].items() if v["units"]]
+        return "\n".join(built) or "none"
+
+    row("peak load [MW]", lambda s: f"{s['peak_load_mw']:,.1f}")
+    row("gas units", gas_units)
+    row("PV [MW_ac]", lambda s: f"{s['capacity']['pv_mw']:,.1f}")
+    row("wind [MW]", lambda s: f"{s['capacity']['wind_mw']:,.1f}")
+    row("battery [MW / MWh]", lambda s: f"{s['capacity']['battery_mw']:,.1f} / {s['capacity']['battery_mwh']:,.1f}")
+    row("renewable share", lambda s: f"{s['renewable_share']:.1%}")
+    row("capex [M USD]", lambda s: f"{s['capex_usd'] / 1e6:,.1f}")
+    row("cost [M USD/yr]", lambda s: f"{s['cost_usd_per_yr'] / 1e6:,.2f}")
+    row("LCOE [USD/MWh]", lambda s: f"{s['lcoe_usd_per_mwh']:,.1f}")
+    row("CO2 [kt/yr]", lambda s: f"{s['co2_t_per_yr'] / 1e3:,.1f}")
+    row("unserved [MWh/yr]", lambda s: f"{s['unserved_mwh_per_yr']:,.1f}")
+    console.print(table)
+
+
+@app.command()
+def validate(
+    scenario: Annotated[str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")] = None,
+) -> None:
+    """Check a scenario without solving it; print what it resolves to."""
+    with _expected_failures():
+        loaded = load_scenario(scenario)
+    table = Table(title=f"{loaded.name}: valid", title_justify="left")
+    for column in ("site", "climate", "IT MW", "gas USD/MMBtu", "technologies"):
+        table.add_column(column)
+    for site_id, site in loaded.sites.items():
+        table.add_row(
+            site_id,
+            site.climate if site.weather_file is None else str(site.weather_file),
+            f"{site.data_center.it_capacity_mw:g}",
+            f"{site.gas_price_usd_per_mmbtu:g}",
+            ", ".join(site.technologies),
+        )
+    console.print(table)
+
+
+@app.command()
+def sites() -> None:
+    """List the embedded sites."""
+    from dcpower.weather import available_sites, load_site
+
+    table = Table(title="embedded sites", title_justify="left")
+    for column in ("id", "name", "lat", "lon", "time zone"):
+        table.add_column(column)
+    for site_id in available_sites():
+        s = load_site(site_id)
+        table.add_row(site_id, s.name, f"{s.latitude:.2f}", f"{s.longitude:.2f}", s.timezone)
+    console.print(table)
+
+
+@app.command()
+def profiles(
+    site: Annotated[str, typer.Argument(help="Site id of the scenario, or an embedded climate id.")],
+    weather: Annotated[Path | None, typer.Option(help="Weather file (EPW, PVGIS, NASA POWER, CSV).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the synthetic typical year.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario giving the data center and technologies.")] = "caspian-hub",
+    out: Annotated[Path | None, typer.Option(help="Folder for the hourly table (profiles-<site>.csv).")] = None,
+) -> None:
+    """Print annual and monthly resource figures of a site and write its hourly profiles."""
+    from dcpower.run import hourly_profiles
+
+    with _expected_failures():
+        loaded = load_scenario(scenario)
+        raw = loaded.model_dump(mode="json")
+        base_id = site if site in raw["sites"] else next(iter(raw["sites"]))
+        chosen = raw["sites"][base_id] | ({"climate": site} if site not in raw["sites"] else {})
+        if weather is not None:
+            chosen["weather_file"] = str(weather.resolve())
+        if seed is not None:
+            chosen["weather_seed"] = seed
+        raw["sites"] = {site: chosen}
+        from dcpower.scenario import scenario_from_dict
+
+        one = scenario_from_dict(raw, origin="profiles")
+        if weather is not None and not weather.exists():
+            errors.print(
+                f"[bold red]error:[/] --weather '{escape(str(weather))}': file not found",
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
+        started = time.perf_counter()
+        hourly = hourly_profiles(one, site)
+        seconds = time.perf_counter() - started
+    _print_profiles(site, one, hourly)
+    console.print(f"profiles computed in {seconds:.2f} s")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"profiles-{site}.csv"
+        table = hourly.reset_index(drop=True)
+        table.insert(0, "time", [t.isoformat() for t in hourly.index])
+        table.to_csv(path, index=False, float_format="%.6g")
+        console.print(f"hourly table -> {path}")
+
+
+def _print_profiles(site_id: str, scenario: Scenario, hourly: pd.DataFrame) -> None:
+    techs = {t: scenario.technologies[t] for t in scenario.sites[site_id].technologies}
+    month = hourly.index.month
+    monthly = pd.DataFrame(index=range(1, 13))
+    monthly["GHI kWh/m2"] = hourly["ghi"].groupby(month).sum() / 1000
+    monthly["T mean C"] = hourly["temp_air"].groupby(month).mean()
+    for tech_id, tech in techs.items():
+        if isinstance(tech, PVTech):
+            yield_kwh_per_kwp = hourly[f"pv_cf_{tech_id}"] / tech.dc_ac_ratio
+            monthly[f"{tech_id} kWh/kWp"] = yield_kwh_per_kwp.groupby(month).sum()
+        elif isinstance(tech, WindTech):
+            monthly[f"{tech_id} CF"] = hourly[f"wind_cf_{tech_id}"].groupby(month).mean()
+    monthly["load MW"] = hourly["load_mw"].groupby(month).mean()
+    monthly["PUE"] = hourly["pue"].groupby(month).mean()
+
+    table = Table(title=f"{site_id}: monthly profile figures", title_justify="left")
+    table.add_column("month")
+    for column in monthly.columns:
+        table.add_column(column, justify="right")
+    annual = {}
+    for column in monthly.columns:
+        total = column.endswith(("kWh/m2", "kWh/kWp"))
+        annual[column] = monthly[column].sum() if total else hourly_mean(hourly, column, monthly)
+    for m, values in monthly.iterrows():
+        table.add_row(str(m), *(_fmt(v) for v in values))
+    table.add_row("year", *(_fmt(annual[c]) for c in monthly.columns), style="bold")
+    console.print(table)
+
+    facts = Table(title=f"{site_id}: annual figures", title_justify="left", show_header=False)
+    facts.add_column("")
+    facts.add_column("", justify="right")
+    facts.add_row("data-center load mean / peak [MW]", f"{hourly['load_mw'].mean():.2f} / {hourly['load_mw'].max():.2f}")
+    facts.add_row("PUE min / mean / max", f"{hourly['pue'].min():.3f} / {hourly['pue'].mean():.3f} / {hourly['pue'].max():.3f}")
+    hottest = hourly["temp_air"].idxmax()
+    facts.add_row("hottest hour", f"{hottest.isoformat()} ({hourly['temp_air'].max():.1f} C)")
+    for tech_id, tech in techs.items():
+        if isinstance(tech, PVTech):
+            facts.add_row(f"{tech_id} capacity factor (AC)", f"{hourly[f'pv_cf_{tech_id}'].mean():.1%}")
+        elif isinstance(tech, WindTech):
+            facts.add_row(f"{tech_id} capacity factor", f"{hourly[f'wind_cf_{tech_id}'].mean():.1%}")
+        elif isinstance(tech, GasTech):
+            factor = hourly[f"gas_cf_{tech_id}"].min()
+            facts.add_row(
+                f"{tech_id} unit at hottest hour [MW]",
+                f"{tech.unit_mw * factor:.2f} of {tech.unit_mw:g} ({factor:.1%})",
+            )
+    console.print(facts)
+
+
+def hourly_mean(hourly: pd.DataFrame, column: str, monthly: pd.DataFrame) -> float:
+    """Annual mean of a monthly-mean column, weighted by hours in each month."""
+    hours = hourly.index.month.value_counts().sort_index()
+    return float((monthly[column] * hours.to_numpy()).sum() / hours.sum())
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3f}"
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -69,10 +69,16 @@ def run(
     scenario: Annotated[
         str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Run folder (default: runs/<scenario name>).")] = None,
-    time_limit: Annotated[float | None, typer.Option(help="Solver time limit per site [s].")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Run folder (default: runs/<scenario name>).")
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Solver time limit per site [s].")
+    ] = None,
     mip_gap: Annotated[float | None, typer.Option(help="Relative MIP gap, in (0, 1).")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log the pipeline's steps.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log the pipeline's steps.")
+    ] = False,
 ) -> None:
     """Size and dispatch every site of a scenario (default: caspian-hub) and write a run folder."""
     import dcpower
@@ -118,14 +124,21 @@ def _print_result(summary: dict) -> None:
         table.add_row(escape(label), *(fmt(s) for s in sites.values()))
 
     def gas_units(s: dict) -> str:
-        built = [f"{v['units']} x {v['unit_mw']:g} MW {k}" for k, v in s["capacity"]["gas"].items() if v["units"]]
+        built = [
+            f"{v['units']} x {v['unit_mw']:g} MW {k}"
+            for k, v in s["capacity"]["gas"].items()
+            if v["units"]
+        ]
         return "\n".join(built) or "none"
 
     row("peak load [MW]", lambda s: f"{s['peak_load_mw']:,.1f}")
     row("gas units", gas_units)
     row("PV [MW_ac]", lambda s: f"{s['capacity']['pv_mw']:,.1f}")
     row("wind [MW]", lambda s: f"{s['capacity']['wind_mw']:,.1f}")
-    row("battery [MW / MWh]", lambda s: f"{s['capacity']['battery_mw']:,.1f} / {s['capacity']['battery_mwh']:,.1f}")
+    row(
+        "battery [MW / MWh]",
+        lambda s: f"{s['capacity']['battery_mw']:,.1f} / {s['capacity']['battery_mwh']:,.1f}",
+    )
     row("renewable share", lambda s: f"{s['renewable_share']:.1%}")
     row("capex [M USD]", lambda s: f"{s['capex_usd'] / 1e6:,.1f}")
     row("cost [M USD/yr]", lambda s: f"{s['cost_usd_per_yr'] / 1e6:,.2f}")
@@ -137,7 +150,9 @@ def _print_result(summary: dict) -> None:
 
 @app.command()
 def validate(
-    scenario: Annotated[str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")] = None,
+    scenario: Annotated[
+        str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")
+    ] = None,
 ) -> None:
     """Check a scenario without solving it; print what it resolves to."""
     with _expected_failures():
@@ -172,11 +187,19 @@ def sites() -> None:
 
 @app.command()
 def profiles(
-    site: Annotated[str, typer.Argument(help="Site id of the scenario, or an embedded climate id.")],
-    weather: Annotated[Path | None, typer.Option(help="Weather file (EPW, PVGIS, NASA POWER, CSV).")] = None,
+    site: Annotated[
+        str, typer.Argument(help="Site id of the scenario, or an embedded climate id.")
+    ],
+    weather: Annotated[
+        Path | None, typer.Option(help="Weather file (EPW, PVGIS, NASA POWER, CSV).")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the synthetic typical year.")] = None,
-    scenario: Annotated[str, typer.Option(help="Scenario giving the data center and technologies.")] = "caspian-hub",
-    out: Annotated[Path | None, typer.Option(help="Folder for the hourly table (profiles-<site>.csv).")] = None,
+    scenario: Annotated[
+        str, typer.Option(help="Scenario giving the data center and technologies.")
+    ] = "caspian-hub",
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the hourly table (profiles-<site>.csv).")
+    ] = None,
 ) -> None:
     """Print annual and monthly resource figures of a site and write its hourly profiles."""
     from dcpower.run import hourly_profiles
@@ -245,15 +268,25 @@ def _print_profiles(site_id: str, scenario: Scenario, hourly: pd.DataFrame) -> N
     facts = Table(title=f"{site_id}: annual figures", title_justify="left", show_header=False)
     facts.add_column("")
     facts.add_column("", justify="right")
-    facts.add_row("data-center load mean / peak [MW]", f"{hourly['load_mw'].mean():.2f} / {hourly['load_mw'].max():.2f}")
-    facts.add_row("PUE min / mean / max", f"{hourly['pue'].min():.3f} / {hourly['pue'].mean():.3f} / {hourly['pue'].max():.3f}")
+    facts.add_row(
+        "data-center load mean / peak [MW]",
+        f"{hourly['load_mw'].mean():.2f} / {hourly['load_mw'].max():.2f}",
+    )
+    facts.add_row(
+        "PUE min / mean / max",
+        f"{hourly['pue'].min():.3f} / {hourly['pue'].mean():.3f} / {hourly['pue'].max():.3f}",
+    )
     hottest = hourly["temp_air"].idxmax()
     facts.add_row("hottest hour", f"{hottest.isoformat()} ({hourly['temp_air'].max():.1f} C)")
     for tech_id, tech in techs.items():
         if isinstance(tech, PVTech):
-            facts.add_row(f"{tech_id} capacity factor (AC)", f"{hourly[f'pv_cf_{tech_id}'].mean():.1%}")
+            facts.add_row(
+                f"{tech_id} capacity factor (AC)", f"{hourly[f'pv_cf_{tech_id}'].mean():.1%}"
+            )
         elif isinstance(tech, WindTech):
-            facts.add_row(f"{tech_id} capacity factor", f"{hourly[f'wind_cf_{tech_id}'].mean():.1%}")
+            facts.add_row(
+                f"{tech_id} capacity factor", f"{hourly[f'wind_cf_{tech_id}'].mean():.1%}"
+            )
         elif isinstance(tech, GasTech):
             factor = hourly[f"gas_cf_{tech_id}"].min()
             facts.add_row(

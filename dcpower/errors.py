@@ -8,7 +8,10 @@ class DcpowerError(Exception):
 
 
 class ScenarioError(DcpowerError, ValueError):
-    """A scenario or input file is invalid: the message names the field, the value and what is allowed."""
+    """A scenario or input file is invalid.
+
+    The message names the field, the value and what is allowed.
+    """
 
 
 class WeatherFileError(DcpowerError, ValueError):

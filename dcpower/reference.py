@@ -85,7 +85,7 @@ def scenario_reference_markdown() -> str:
 
 
 def readme_with_reference(readme: str) -> str:
-    """The README text with its scenario-reference block replaced by the generated one."""
+    """Return the README text with its scenario-reference block regenerated."""
     start, end = readme.index(BEGIN), readme.index(END) + len(END)
     return readme[:start] + scenario_reference_markdown() + readme[end:]
 

@@ -186,7 +186,7 @@ class Result:
         return table if fill is None else table.fillna(fill)
 
     def summary(self) -> dict:
-        """The contents of ``summary.json``."""
+        """Return the contents of ``summary.json``."""
         co2 = self.scenario.economics.co2_kg_per_mmbtu
         sites = {site_id: site.summary(co2) for site_id, site in self.sites.items()}
         any_site = next(iter(self.sites.values()))

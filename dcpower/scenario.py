@@ -108,7 +108,10 @@ class GasTech(Strict):
         description="Full-load heat rate, HHV. [MMBtu/MWh]"
     )
     no_load_fuel_fraction: Annotated[float, Field(ge=0, lt=1)] = Field(
-        description="Share of full-load fuel burnt per committed unit at zero output (part-load curve). [-]"
+        description=(
+            "Share of full-load fuel burnt per committed unit at zero output "
+            "(straight-line part-load curve). [-]"
+        )
     )
     min_load_fraction: Fraction = Field(
         description="Minimum stable load as a share of available output. [-]"
@@ -180,7 +183,9 @@ class Site(Strict):
     )
     weather_file: Path | None = Field(
         None,
-        description="Measured weather (EPW, PVGIS, NASA POWER, CSV); none = synthetic typical year.",
+        description=(
+            "Measured weather (EPW, PVGIS, NASA POWER, CSV); none = synthetic typical year."
+        ),
     )
     weather_seed: Annotated[int, Field(ge=0)] = Field(
         0, description="Seed of the synthetic typical year. [-]"
@@ -242,7 +247,10 @@ class TimeHorizon(Strict):
 
     kind: Literal["full_year", "blocks", "window"] = Field(
         "blocks",
-        description="full_year: 8760 h; blocks: chronological averages of block_hours; window: n_hours from start_hour.",
+        description=(
+            "full_year: 8760 h; blocks: chronological averages of block_hours, then a "
+            "full-year dispatch; window: n_hours from start_hour, scaled to a year."
+        ),
     )
     block_hours: Annotated[int, Field(ge=1, le=24)] = Field(
         3, description="Block length for kind=blocks. [h]"
@@ -267,7 +275,9 @@ class Solver(Strict):
     )
     commitment: Literal["integer", "relaxed"] = Field(
         "relaxed",
-        description="Hourly committed units: integer, or continuous (integer unit counts either way).",
+        description=(
+            "Hourly committed units: integer, or continuous (unit counts are integer either way)."
+        ),
     )
 
 
@@ -350,7 +360,8 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         kind = given.get("kind") or KIND_OF_CATALOGUE_ID.get(source_id)
         if not isinstance(kind, str) or kind not in kinds:
             raise ScenarioError(
-                f"technologies.{tech_id}: not in the catalogue ({', '.join(KIND_OF_CATALOGUE_ID)}); "
+                f"technologies.{tech_id}: not in the catalogue "
+                f"({', '.join(KIND_OF_CATALOGUE_ID)}); "
                 f"give 'kind' (one of {', '.join(kinds)}) and every parameter"
             )
         fields = _fields_of(kinds[kind])
@@ -379,18 +390,19 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
-    """A scenario section as a dict (empty if left blank), or a ScenarioError naming it."""
+    """Return a scenario section as a dict (empty if left blank); raise if it is not a mapping."""
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise ScenarioError(
-            f"{where} = {value!r}: expected a mapping of names to values, got {type(value).__name__}"
+            f"{where} = {value!r}: expected a mapping of names to values, "
+            f"got {type(value).__name__}"
         )
     return dict(value)
 
 
 def _looks_like_path(climate: str) -> bool:
-    """Whether a site's ``climate`` names a site file (as :func:`dcpower.weather.load_site` reads it)."""
+    """Tell whether a site's ``climate`` names a site file (as ``load_site`` reads it)."""
     return climate.endswith((".yaml", ".yml")) or "/" in climate
 
 
@@ -408,8 +420,12 @@ def _check_embedded_climate(site_id: str, climate: str) -> None:
 
 def _allowed_fields(parent: tuple) -> list[str]:
     """Field names allowed in the scenario section at ``parent`` (a pydantic error location)."""
-    sections = {"economics": Economics, "reliability": Reliability, "time": TimeHorizon,
-                "solver": Solver}
+    sections = {
+        "economics": Economics,
+        "reliability": Reliability,
+        "time": TimeHorizon,
+        "solver": Solver,
+    }
     kinds = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
     model: type[BaseModel] | None = None
     if not parent:
@@ -419,9 +435,9 @@ def _allowed_fields(parent: tuple) -> list[str]:
     elif parent[0] == "technologies" and len(parent) == 3:
         model = kinds.get(str(parent[2]))
     elif parent[0] == "sites":
-        model = {
-            (): Site, ("data_center",): DataCenter, ("data_center", "pue"): PUEModel
-        }.get(tuple(parent[2:]))
+        model = {(): Site, ("data_center",): DataCenter, ("data_center", "pue"): PUEModel}.get(
+            tuple(parent[2:])
+        )
     if model is None:
         return []
     names = set(model.model_fields) - {"kind"}
@@ -506,5 +522,5 @@ def load_scenario(scenario: str | Path | None = None) -> Scenario:
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
-    """The fully resolved scenario as YAML (every default filled in)."""
+    """Return the fully resolved scenario as YAML (every default filled in)."""
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

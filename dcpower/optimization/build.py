@@ -163,8 +163,10 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
 
 
 def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:
-    """Most units of one type a least-cost plan can use: enough to carry the peak alone at the
-    design temperature, plus the redundant ones (at least one, for hourly N-1).
+    """Most units of one type a least-cost plan can use.
+
+    Enough to carry the peak alone at the design temperature, plus the redundant ones (at
+    least one, for hourly N-1).
 
     Any further unit of the same type only adds cost, so this bound is exact; it tightens the
     "type is built" big-M rows, which speeds up the MIP a great deal.
@@ -205,17 +207,25 @@ def set_elastic(m: pyo.ConcreteModel, elastic: bool) -> None:
                 v.fix(0.0)
 
 
-def requirement_shortfalls(m: pyo.ConcreteModel) -> dict[str, str]:
-    """Describe, after an elastic solve, each requirement that could not be met and by how much."""
+def requirement_shortfalls(m: pyo.ConcreteModel, index: pd.Index) -> dict[str, str]:
+    """Describe, after an elastic solve, each requirement that was not met and by how much.
+
+    Parameters
+    ----------
+    m : pyo.ConcreteModel
+        A model solved with its requirement slacks released.
+    index : pd.Index
+        Start times of the model's steps, to name the worst one.
+    """
     found = {}
     unserved = np.array([pyo.value(v) for v in m.unserved_mw.values()])
     weight = np.array([pyo.value(m.weight_h[t]) for t in m.T])
     if unserved.max() > 1e-6:
-        worst = int(unserved.argmax())
+        worst = index[int(unserved.argmax())].isoformat()
         found["energy balance"] = (
-            f"load cannot be served in {int((unserved > 1e-6).sum())} of {len(unserved)} time steps: "
-            f"{(unserved * weight).sum():,.1f} MWh/yr unserved, worst {unserved.max():,.2f} MW "
-            f"at step {worst}"
+            f"load cannot be served in {int((unserved > 1e-6).sum())} of {len(unserved)} "
+            f"time steps: {(unserved * weight).sum():,.1f} MWh/yr unserved, worst "
+            f"{unserved.max():,.2f} MW at {worst}"
         )
     nk = pyo.value(m.nk_shortfall_mw)
     if nk > 1e-6:
@@ -227,6 +237,6 @@ def requirement_shortfalls(m: pyo.ConcreteModel) -> dict[str, str]:
     if n1.max() > 1e-6:
         found["hourly N-1"] = (
             f"a unit trip is not covered in {int((n1 > 1e-6).sum())} time steps, "
-            f"worst short by {n1.max():,.2f} MW"
+            f"worst short by {n1.max():,.2f} MW at {index[int(n1.argmax())].isoformat()}"
         )
     return found

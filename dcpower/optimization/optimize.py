@@ -86,7 +86,7 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
     if outcome.status == "infeasible":
         set_elastic(m, True)
         elastic = solve(m, **options)
-        shortfalls = requirement_shortfalls(m) if elastic.has_solution else {}
+        shortfalls = requirement_shortfalls(m, inp.index) if elastic.has_solution else {}
         detail = "; ".join(f"{name}: {text}" for name, text in shortfalls.items())
         if fixed_sizing is None or not elastic.has_solution:
             raise InfeasibleError(

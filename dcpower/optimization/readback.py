@@ -11,7 +11,7 @@ import pyomo.environ as pyo
 from dcpower.optimization.build import SiteInputs
 from dcpower.scenario import BatteryTech, GasTech, PVTech, WindTech
 from dcpower.techs import battery, gas, renewable
-from dcpower.techs.base import values
+from dcpower.techs.base import ZERO_TOLERANCE, values
 
 
 @dataclass
@@ -100,14 +100,19 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
     out["unserved_mw"] = values(m.unserved_mw)
     costs = pd.DataFrame(
         [
-            (tech, component, float(pyo.value(expr)))
+            (tech, component, _clean(pyo.value(expr)))
             for (tech, component), expr in m.registry.cost_usd_per_yr.items()
         ],
         columns=["technology", "component", "usd_per_yr"],
     )
     capacities = pd.DataFrame(rows, columns=["technology", "kind", "capacity", "unit"])
-    capex = {tech: float(pyo.value(expr)) for tech, expr in m.registry.capex_usd.items()}
+    capex = {tech: _clean(pyo.value(expr)) for tech, expr in m.registry.capex_usd.items()}
     out["weight_h"] = inp.weight_h
     return SiteSolution(
         capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs, capex_usd=capex
     )
+
+
+def _clean(value: float) -> float:
+    """Return a solved scalar, with round-off below the zero tolerance as zero."""
+    return 0.0 if abs(value) < ZERO_TOLERANCE else float(value)

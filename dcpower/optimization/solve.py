@@ -1,4 +1,6 @@
-"""Hand a pyomo model to HiGHS as a matrix and read the solution back: the only module naming the solver.
+"""Hand a pyomo model to HiGHS as a matrix and read the solution back.
+
+This is the only module that names the solver.
 
 pyomo's ``LinearStandardFormCompiler`` turns the model into sparse arrays and
 ``highspy.Highs.passModel`` takes them in one call (measured: under 1 s per site-year,

@@ -1,1 +1,4 @@
-"""Technology modules: each adds its own variables, constraints, costs and results to a site model."""
+"""Technology modules.
+
+Each adds its own variables, constraints, costs and results to a site model.
+"""

@@ -131,8 +131,14 @@ def previous(m: pyo.ConcreteModel, t: int) -> int:
     return m.T.prevw(t)
 
 
+#: Solver round-off below this is reported as an exact zero (no "-0" or 1e-12 MW in outputs).
+ZERO_TOLERANCE = 1e-9
+
+
 def values(component) -> np.ndarray:
-    """Solved values of an indexed variable or expression, in index order, as an array."""
-    return np.fromiter(
-        (pyo.value(c) for c in component.values()), dtype=float, count=len(component)
-    )
+    """Solved values of an indexed or scalar variable or expression, as an array in index order.
+
+    Round-off below :data:`ZERO_TOLERANCE` is set to exactly zero.
+    """
+    raw = np.fromiter((pyo.value(c) for c in component.values()), dtype=float, count=len(component))
+    return np.where(np.abs(raw) < ZERO_TOLERANCE, 0.0, raw)

@@ -123,8 +123,8 @@ def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFra
         ``charge_mw``, ``discharge_mw`` [MW] and ``soc_mwh`` (end of step) [MWh].
     """
     capacity = {
-        "energy_mwh": float(pyo.value(b.energy_mwh)),
-        "power_mw": float(pyo.value(b.power_mw)),
+        "energy_mwh": float(values(b.energy_mwh)[0]),
+        "power_mw": float(values(b.power_mw)[0]),
     }
     dispatch = pd.DataFrame(
         {

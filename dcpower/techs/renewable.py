@@ -67,7 +67,7 @@ def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFra
     dispatch : pd.DataFrame
         Columns ``power_mw`` and ``curtailment_mw`` per time step. [MW]
     """
-    capacity_mw = float(pyo.value(b.capacity_mw))
+    capacity_mw = float(values(b.capacity_mw)[0])
     power = values(b.power_mw)
     available = b.cf * capacity_mw
     return {"capacity_mw": capacity_mw}, pd.DataFrame(

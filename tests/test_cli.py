@@ -1,0 +1,207 @@
+"""The ``dcpower`` command line: exit codes, one-line messages, no tracebacks, no stray folders."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from dcpower.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, app
+
+runner = CliRunner()
+
+
+def edit(raw: dict, dotted: str, value) -> dict:
+    """Set ``raw[a][b][c] = value`` for ``dotted = "a.b.c"``."""
+    *parents, last = dotted.split(".")
+    node = raw
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+    return raw
+
+
+# (case id, field to set, value, words the one-line message must hold)
+BAD_FIELDS = [
+    (
+        "unknown-field",
+        "reliability.redundancy_kk",
+        1,
+        ["reliability.redundancy_kk", "unknown field", "allowed", "redundancy_k,"],
+    ),
+    (
+        "negative-cost",
+        "technologies.recip_engine.capex_usd_per_kw",
+        -5,
+        ["technologies.recip_engine.capex_usd_per_kw", "-5", "greater than or equal to 0"],
+    ),
+    (
+        "unknown-climate",
+        "sites.aktau.climate",
+        "atlantis",
+        ["sites.aktau.climate", "atlantis", "allowed: aktau, baku"],
+    ),
+    (
+        "unknown-technology",
+        "sites.baku.technologies",
+        ["pv_fixed", "fusion"],
+        ["sites.baku.technologies", "fusion", "allowed:", "recip_engine"],
+    ),
+    ("mip-gap-zero", "solver.mip_gap", 0, ["solver.mip_gap", "= 0", "greater than 0"]),
+    ("mip-gap-above-one", "solver.mip_gap", 1.5, ["solver.mip_gap", "1.5", "less than 1"]),
+    (
+        "missing-weather-file",
+        "sites.baku.weather_file",
+        "nope.epw",
+        ["sites.baku.weather_file", "nope.epw", "file not found"],
+    ),
+    (
+        "section-not-a-mapping",
+        "technologies",
+        ["pv_fixed"],
+        ["technologies", "pv_fixed", "expected a mapping"],
+    ),
+]
+
+
+def bad_scenario_file(case: str, tmp_path: Path, write_scenario, small_scenario_dict):
+    """Return (path, words the message must hold) of one bad input."""
+    if case == "malformed-yaml":
+        malformed = tmp_path / "malformed.yaml"
+        malformed.write_text("name: broken\nsites: [aktau, baku\n")
+        return malformed, ["malformed.yaml", "not valid YAML", "line 3"]
+    if case == "no-such-file":
+        return tmp_path / "absent.yaml", ["absent.yaml", "no such file", "caspian-hub"]
+    _, dotted, value, words = next(c for c in BAD_FIELDS if c[0] == case)
+    return write_scenario(edit(small_scenario_dict, dotted, value), name=f"{case}.yaml"), words
+
+
+def assert_one_line_error(result, words: list[str]) -> str:
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert isinstance(result.exception, SystemExit)  # no other exception escaped
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert line.startswith("error: ")
+    for word in words:
+        assert word in line, (word, line)
+    return line
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("case", [c[0] for c in BAD_FIELDS] + ["malformed-yaml", "no-such-file"])
+def test_bad_input_is_one_line_exit_2_and_no_folder(
+    case, tmp_path: Path, write_scenario, small_scenario_dict
+):
+    path, words = bad_scenario_file(case, tmp_path, write_scenario, small_scenario_dict)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    out = runs / "out"
+    ran = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    line = assert_one_line_error(ran, words)
+    assert not out.exists()
+    assert list(runs.iterdir()) == []  # no hidden .tmp folder either
+
+    checked = runner.invoke(app, ["validate", str(path)])
+    assert assert_one_line_error(checked, words) == line
+
+
+@pytest.mark.unit
+def test_validate_good_scenario(small_scenario: Path):
+    result = runner.invoke(app, ["validate", str(small_scenario)])
+    assert result.exit_code == 0, result.output
+    assert "small-hub: valid" in result.stdout
+    assert "aktau" in result.stdout and "baku" in result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.unit
+def test_run_refuses_to_replace_a_folder_that_is_not_a_run(small_scenario: Path, tmp_path: Path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = runner.invoke(app, ["run", str(small_scenario), "--out", str(precious)])
+    assert_one_line_error(result, ["precious", "not a run folder"])
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+@pytest.mark.component
+def test_infeasible_scenario_exits_3_naming_requirement_and_amount(
+    tmp_path: Path, write_scenario, small_scenario_dict
+):
+    raw = small_scenario_dict
+    raw["sites"] = {"baku": raw["sites"]["baku"] | {"technologies": ["pv_fixed"]}}
+    raw["reliability"]["redundancy_k"] = 0  # no gas units allowed: only the energy balance binds
+    path = write_scenario(raw, name="pv-only.yaml")
+    out = tmp_path / "runs" / "pv-only"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == EXIT_INFEASIBLE, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("infeasible: site 'baku'")
+    assert "energy balance" in lines[0]
+    # two summer nights of 37-42 MW with no storage: well over 100,000 MWh/yr unserved
+    amount = float(lines[0].split(" MWh/yr")[0].split(": ")[-1].replace(",", ""))
+    assert 100_000 < amount < 0.5 * 42 * 8760
+    assert not out.exists()
+    assert not (tmp_path / "runs").exists() or list((tmp_path / "runs").iterdir()) == []
+
+
+@pytest.mark.unit
+def test_profiles_prints_annual_ghi_and_writes_8760_hours(tmp_path: Path):
+    out = tmp_path / "profiles"
+    result = runner.invoke(app, ["profiles", "baku", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    year = next(line for line in result.stdout.splitlines() if "year" in line)
+    ghi = float(year.split("│")[2].strip().replace(",", ""))
+    assert ghi == pytest.approx(1577, abs=5)
+    table = pd.read_csv(out / "profiles-baku.csv")
+    assert len(table) == 8760
+    assert table["ghi"].sum() / 1000 == pytest.approx(ghi, abs=0.1)
+    assert table["time"].str.endswith("+04:00").all()
+    assert table["load_mw"].min() > 0
+
+
+@pytest.mark.unit
+def test_profiles_unknown_site_is_one_line(tmp_path: Path):
+    result = runner.invoke(app, ["profiles", "atlantis", "--out", str(tmp_path / "p")])
+    assert_one_line_error(result, ["atlantis", "aktau, baku"])
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.unit
+def test_sites_lists_embedded_sites():
+    result = runner.invoke(app, ["sites"])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    ids = [row.split("│")[1].strip() for row in rows]
+    assert ids == ["aktau", "baku"]
+    assert "Asia/Baku" in result.stdout and "Asia/Aqtau" in result.stdout
+
+
+@pytest.mark.unit
+def test_console_script_bad_input_prints_no_traceback(
+    tmp_path: Path, write_scenario, small_scenario_dict
+):
+    raw = edit(small_scenario_dict, "sites.aktau.climate", "atlantis")
+    path = write_scenario(raw, name="bad.yaml")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "dcpower.cli", "run", str(path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"COLUMNS": "40", "PATH": ""},
+    )
+    assert done.returncode == EXIT_BAD_INPUT, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    # one line even on a narrow terminal
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "sites.aktau.climate = 'atlantis'" in done.stderr
+    assert not out.exists()

@@ -1,0 +1,55 @@
+"""Site-level profile figures for the embedded Baku year, and the full profile set's speed."""
+
+import time
+
+import pytest
+
+from dcpower.run import hourly_profiles
+from dcpower.scenario import load_scenario
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def baku_hourly():
+    scenario = load_scenario("baku")
+    started = time.perf_counter()
+    hourly = hourly_profiles(scenario, "baku")
+    return hourly, time.perf_counter() - started
+
+
+def test_full_year_profile_set_is_fast(baku_hourly):
+    """Weather, PV (two mountings), wind, gas derating and load for 8760 h in well under 5 s."""
+    hourly, seconds = baku_hourly
+    assert len(hourly) == 8760
+    assert seconds < 5.0
+
+
+def test_baku_pv_specific_yield(baku_hourly):
+    """Specific yield = AC energy per kW_ac / DC-AC ratio (1.3) [kWh/kWp].
+
+    Single-axis tracking lands in the 1450-1750 kWh/kWp band the issue asks for (the Garadagh
+    plant near Baku reports about 1620). Fixed tilt at latitude gives about 1370: with the
+    measured 1578 kWh/m2 GHI, plane-of-array gain is about 1.10 and the PVWatts default
+    losses (14.08 %, 96 % inverter) make a performance ratio of about 0.80, so 1450 would
+    need losses no source here supports; the test pins the physically consistent band.
+    """
+    hourly, _ = baku_hourly
+    fixed = hourly["pv_cf_pv_fixed"].sum() / 1.3
+    tracking = hourly["pv_cf_pv_single_axis"].sum() / 1.3
+    assert 1300 <= fixed <= 1750
+    assert 1450 <= tracking <= 1750
+    assert 1.08 <= tracking / fixed <= 1.25
+
+
+def test_baku_wind_and_load(baku_hourly):
+    """Wind CF on Absheron (modern turbine, 120 m hub) in 35-50 % (Khizi reports 42.5 %);
+    PUE >= 1 everywhere and higher in July than in January."""
+    hourly, _ = baku_hourly
+    assert 0.35 <= hourly["wind_cf"].mean() <= 0.50
+    assert (hourly["pue"] >= 1.0).all()
+    month = hourly.index.month
+    assert hourly["pue"][month == 7].mean() > hourly["pue"][month == 1].mean()
+    # the aeroderivative GT loses output in the heat: 1 %/degC above 15 degC
+    assert hourly["gas_cf_aero_gt"].min() < 0.85
+    assert hourly["gas_cf_recip_engine"].min() == pytest.approx(1.0)

@@ -512,6 +512,13 @@ def load_scenario(scenario: str | Path | None = None) -> Scenario:
         raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
     loaded = scenario_from_dict(raw, origin=str(path))
     for site_id, site in loaded.sites.items():
+        # Files a scenario names are read relative to the scenario file.
+        if _looks_like_path(site.climate) and not Path(site.climate).is_absolute():
+            site.climate = str((path.parent / site.climate).resolve())
+        if _looks_like_path(site.climate) and not Path(site.climate).is_file():
+            raise ScenarioError(
+                f"{path}: sites.{site_id}.climate = '{site.climate}': file not found"
+            )
         if site.weather_file is not None and not site.weather_file.is_absolute():
             site.weather_file = (path.parent / site.weather_file).resolve()
         if site.weather_file is not None and not site.weather_file.exists():

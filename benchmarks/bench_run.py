@@ -16,7 +16,7 @@ import time
 
 from dcpower.aggregate import reduce_time
 from dcpower.optimization.optimize import optimize_site
-from dcpower.run import hourly_profiles, site_inputs
+from dcpower.pipeline import hourly_profiles, site_inputs
 from dcpower.scenario import TimeHorizon, load_scenario, scenario_from_dict
 
 

@@ -33,9 +33,11 @@ console = Console()
 # soft_wrap: a message stays on one line whatever the terminal width (no hard wraps).
 errors = Console(stderr=True, soft_wrap=True)
 
-#: Exit codes: 2 = the input is wrong, 3 = the requirements cannot be met.
+#: Exit codes: 2 = the input is wrong, 3 = the requirements cannot be met,
+#: 4 = the independent verification of a run folder failed.
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
+EXIT_VERIFY_FAILED = 4
 
 
 @contextmanager
@@ -111,6 +113,49 @@ def run(
             "unserved in the full-year dispatch; see summary.json 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
+    _exit_if_unverified(result.verification)
+
+
+def _exit_if_unverified(report: dict) -> None:
+    from dcpower.verify import first_failure
+
+    checks = report["checks"]
+    failed = first_failure(report)
+    if failed is None:
+        console.print(f"verified: {len(checks)} independent checks passed (verification.json)")
+        return
+    errors.print(f"[bold red]verification failed:[/] {escape(failed)}")
+    raise typer.Exit(EXIT_VERIFY_FAILED)
+
+
+@app.command()
+def verify(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `dcpower run`.")],
+) -> None:
+    """Re-check a saved run hour by hour, independently of the model; write verification.json."""
+    from dcpower.verify import write_verification
+
+    with _expected_failures():
+        if not (run_dir / "summary.json").is_file():
+            errors.print(
+                f"[bold red]error:[/] {escape(str(run_dir))}: not a run folder (no summary.json)"
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
+        report = write_verification(run_dir)
+    table = Table(title=f"{run_dir}: verification", title_justify="left")
+    for column in ("site", "check", "result", "worst hour", "margin"):
+        table.add_column(column)
+    for check in report["checks"]:
+        margin = check["margin"]
+        table.add_row(
+            check["site"],
+            escape(check["check"]),
+            "pass" if check["passed"] else "[bold red]FAIL[/]",
+            check["worst_time"] or "",
+            "" if margin is None else f"{margin:.4g} {check['unit']}",
+        )
+    console.print(table)
+    _exit_if_unverified(report)
 
 
 def _print_result(summary: dict) -> None:
@@ -202,7 +247,7 @@ def profiles(
     ] = None,
 ) -> None:
     """Print annual and monthly resource figures of a site and write its hourly profiles."""
-    from dcpower.run import hourly_profiles
+    from dcpower.pipeline import hourly_profiles
 
     with _expected_failures():
         loaded = load_scenario(scenario)

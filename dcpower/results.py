@@ -55,7 +55,8 @@ class SiteResult:
     dispatch : pd.DataFrame
         Per hour (index: local start time): power [MW], state of charge [MWh], ``weight_h``.
     profiles : pd.DataFrame
-        The hourly inputs the model saw (weather-derived factors and load).
+        The full-year hourly inputs (weather-derived factors and load); the model's steps
+        are drawn from them and its design point (peak load, hottest hour) is theirs.
     it_capacity_mw : float
         Installed IT capacity of the data center. [MW]
     shortfalls : dict
@@ -137,10 +138,14 @@ class Result:
         The fully resolved scenario that was solved.
     sites : dict
         Site results by id.
+    verification : dict or None
+        The independent hour-by-hour check of the saved run folder (``dcpower.verify``),
+        once the result has been saved by ``dcpower.run(..., out=...)``.
     """
 
     scenario: Scenario
     sites: dict[str, SiteResult]
+    verification: dict | None = None
 
     @property
     def status(self) -> str:

@@ -281,6 +281,118 @@ class Solver(Strict):
     )
 
 
+class Finance(Strict):
+    """Project finance: cash flows year by year, LCOE, IRR, debt (``dcpower.finance``).
+
+    Money is in real USD of the inputs' price basis (the catalogue's currency years, not
+    inflated to a common year), taken as money of the commercial operation date (year 0);
+    nominal figures inflate real ones by ``inflation`` from year 0. Defaults and their
+    sources: ``inputs/finance.csv``. Pre-tax: no corporate tax or depreciation.
+    """
+
+    project_life_yr: Annotated[int, Field(ge=1, le=60)] = Field(
+        25, description="Operating years after construction. [yr]"
+    )
+    capex_schedule: list[Fraction] = Field(
+        [0.4, 0.6],
+        min_length=1,
+        max_length=6,
+        description=(
+            "Share of overnight capex spent in each construction year (one entry per year, "
+            "summing to 1). [-]"
+        ),
+    )
+    inflation: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.02, description="USD inflation, for nominal figures and the nominal WACC. [1/yr]"
+    )
+    fuel_escalation_real: Annotated[float, Field(gt=-1, lt=1)] = Field(
+        0.0, description="Real escalation of the gas price. [1/yr]"
+    )
+    carbon_price_escalation_real: Annotated[float, Field(gt=-1, lt=1)] = Field(
+        0.0, description="Real escalation of the carbon price. [1/yr]"
+    )
+    om_escalation_real: Annotated[float, Field(gt=-1, lt=1)] = Field(
+        0.0, description="Real escalation of fixed and variable O&M and start-up costs. [1/yr]"
+    )
+    price_escalation_real: Annotated[float, Field(gt=-1, lt=1)] = Field(
+        0.0, description="Real escalation of the revenue price (PPA or grid tariff). [1/yr]"
+    )
+    pv_degradation_per_yr: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.005,
+        description=(
+            "PV output loss per year of operation (compound); the lost energy is made up by "
+            "gas at its marginal cost. [1/yr]"
+        ),
+    )
+    pv_inverter_replacement_share: Fraction = Field(
+        0.10, description="PV inverter replacement cost as a share of PV overnight capex. [-]"
+    )
+    pv_inverter_replacement_year: Annotated[int, Field(ge=1, le=60)] = Field(
+        15, description="PV inverters are replaced every this many operating years. [yr]"
+    )
+    replacement_cost_fraction: Annotated[float, Field(ge=0, le=2)] = Field(
+        1.0,
+        description=(
+            "Cost of replacing an asset at the end of its lifetime (battery at 15 yr) as a "
+            "share of its real overnight capex. [-]"
+        ),
+    )
+    revenue_basis: Literal["grid_tariff", "ppa", "none"] = Field(
+        "grid_tariff",
+        description=(
+            "Price the data center pays for its energy: the day/night grid tariff on its hourly "
+            "load (avoided grid cost), a flat PPA price, or none (cost metrics only)."
+        ),
+    )
+    ppa_usd_per_mwh: NonNegative | None = Field(
+        None, description="Flat PPA price, real, for revenue_basis = ppa. [USD/MWh]"
+    )
+    grid_tariff_day_azn_per_kwh: NonNegative = Field(
+        0.073, description="Grid tariff for data centers, day hours. [AZN/kWh]"
+    )
+    grid_tariff_night_azn_per_kwh: NonNegative = Field(
+        0.035, description="Grid tariff for data centers, night hours. [AZN/kWh]"
+    )
+    grid_tariff_day_start_hour: Annotated[int, Field(ge=0, le=23)] = Field(
+        8, description="First local hour of the day tariff. [h]"
+    )
+    grid_tariff_day_end_hour: Annotated[int, Field(ge=1, le=24)] = Field(
+        22, description="Local hour at which the night tariff starts. [h]"
+    )
+    azn_per_usd: Positive = Field(1.70, description="Exchange rate for the tariff. [AZN/USD]")
+    debt_share: Fraction = Field(
+        0.69, description="Share of construction capex financed by debt. [-]"
+    )
+    debt_interest_rate: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.07, description="Nominal interest rate of the debt tranche. [1/yr]"
+    )
+    debt_tenor_yr: Annotated[int, Field(ge=1, le=60)] = Field(
+        15, description="Annuity repayment period from the operation date. [yr]"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Finance:
+        total = sum(self.capex_schedule)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(
+                f"finance.capex_schedule = {self.capex_schedule}: shares sum to {total:g}; "
+                "they must sum to 1"
+            )
+        if self.revenue_basis == "ppa" and self.ppa_usd_per_mwh is None:
+            raise ValueError("finance.revenue_basis = 'ppa' needs finance.ppa_usd_per_mwh")
+        if self.grid_tariff_day_start_hour >= self.grid_tariff_day_end_hour:
+            raise ValueError(
+                f"finance.grid_tariff_day_start_hour = {self.grid_tariff_day_start_hour}: must "
+                f"be before grid_tariff_day_end_hour = {self.grid_tariff_day_end_hour}"
+            )
+        if self.debt_tenor_yr > self.project_life_yr:
+            raise ValueError(
+                f"finance.debt_tenor_yr = {self.debt_tenor_yr}: longer than "
+                f"project_life_yr = {self.project_life_yr}"
+            )
+        return self
+
+
 class Scenario(Strict):
     """A complete dcpower scenario."""
 
@@ -300,6 +412,10 @@ class Scenario(Strict):
         default_factory=TimeHorizon, description="Which hours the sizing model sees."
     )
     solver: Solver = Field(default_factory=Solver, description="HiGHS settings.")
+    finance: Finance = Field(
+        default_factory=Finance,
+        description="Project-finance assumptions (defaults: inputs/finance.csv).",
+    )
 
     @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:

@@ -181,3 +181,26 @@ def test_storage_counts_toward_n_plus_1_only_when_asked():
     assert total_cost(counted) == pytest.approx(3_173_000.0, rel=1e-9)
     default = optimize_site(site_inputs([10.0] * 24, techs), EXACT)
     assert units(default, "eng") == 3
+
+
+def test_fixed_sizing_is_kept_in_a_redispatch():
+    """Dispatch-only run with capacities given: PV 25 MW, battery 10 MW / 120 MWh, no gas.
+
+    Nothing may be resized: cost = 25 * 100,000 + 120 * 10,000 + 10 * 50,000 = 4,200,000
+    USD/yr (wacc 0, 1-yr lives); overnight capex PV 2.5 M, battery 1.7 M USD.
+    """
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False)
+    inp = site_inputs([10.0] * 24, _pv_battery_gas(), gas_price=10.0, cf=DAYLIGHT, reliability=rel)
+    fixed = {
+        "pv.capacity_mw": 25.0,
+        "bat.energy_mwh": 120.0,
+        "bat.power_mw": 10.0,
+        "eng.units_built": 0.0,
+    }
+    run = optimize_site(inp, EXACT, fixed_sizing=fixed)
+    assert run.sizing == fixed
+    caps = run.solution.capacities.set_index(["technology", "unit"])["capacity"]
+    assert caps["pv", "MW"] == pytest.approx(25.0)
+    assert caps["bat", "MWh"] == pytest.approx(120.0)
+    assert total_cost(run) == pytest.approx(4_200_000.0, rel=1e-9)
+    assert run.solution.capex_usd == pytest.approx({"pv": 2.5e6, "bat": 1.7e6, "eng": 0.0})

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from dcpower.run import hourly_profiles
+from dcpower.pipeline import hourly_profiles
 from dcpower.scenario import load_scenario
 
 pytestmark = pytest.mark.unit

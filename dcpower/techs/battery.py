@@ -80,11 +80,12 @@ def add_block(
         reg.contingency_reserve_mw.append(b.reserve_mw)
     if firm_hours > 0:
         reg.firm_storage_mw.append(b.firm_mw)
-    reg.cost_usd_per_yr[(tech_id, "capex")] = (
-        annuity
-        * 1e3
-        * (tech.capex_energy_usd_per_kwh * b.energy_mwh + tech.capex_power_usd_per_kw * b.power_mw)
+    reg.sizing[f"{tech_id}.energy_mwh"] = b.energy_mwh
+    reg.sizing[f"{tech_id}.power_mw"] = b.power_mw
+    reg.capex_usd[tech_id] = 1e3 * (
+        tech.capex_energy_usd_per_kwh * b.energy_mwh + tech.capex_power_usd_per_kw * b.power_mw
     )
+    reg.cost_usd_per_yr[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
     reg.cost_usd_per_yr[(tech_id, "fixed_om")] = 1e3 * (
         tech.fom_energy_usd_per_kwh_yr * b.energy_mwh + tech.fom_power_usd_per_kw_yr * b.power_mw
     )

@@ -48,12 +48,13 @@ def add_block(
     b.resource_limit = pyo.Constraint(
         m.T, rule=lambda b, t: b.power_mw[t] <= float(b.cf[t]) * b.capacity_mw
     )
+    reg = m.registry
+    reg.injections_mw.append(b.power_mw)
+    reg.sizing[f"{tech_id}.capacity_mw"] = b.capacity_mw
+    reg.capex_usd[tech_id] = 1e3 * capex_usd_per_kw * b.capacity_mw
     annuity = capital_recovery_factor(wacc, tech.lifetime_yr)
-    m.registry.injections_mw.append(b.power_mw)
-    m.registry.cost_usd_per_yr[(tech_id, "capex")] = (
-        annuity * 1e3 * capex_usd_per_kw * b.capacity_mw
-    )
-    m.registry.cost_usd_per_yr[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * b.capacity_mw
+    reg.cost_usd_per_yr[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
+    reg.cost_usd_per_yr[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * b.capacity_mw
     return b
 
 

@@ -23,6 +23,7 @@ from dcpower.optimization.optimize import optimize_site
 from dcpower.profiles import site_profiles
 from dcpower.results import Result, SiteResult
 from dcpower.scenario import GasTech, PVTech, Scenario, TimeHorizon, WindTech, load_scenario
+from dcpower.verify import write_verification
 from dcpower.weather import load_site, load_weather
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         capex_usd=sized.solution.capex_usd,
         costs=final.solution.costs,
         dispatch=dispatch,
-        profiles=hourly.loc[dispatch.index],
+        profiles=hourly,
         it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
         shortfalls=final.shortfalls,
     )
@@ -145,7 +146,8 @@ def run(
     scenario : Scenario, str, Path or None
         A scenario object, a YAML path, or a shipped model name; None runs ``caspian-hub``.
     out : str or Path, optional
-        If given, the run folder is written there (atomically).
+        If given, the run folder is written there (atomically) and verified independently
+        (``verification.json``; the report is also kept in ``Result.verification``).
     progress : callable, optional
         Called as ``progress(site_id, stage)`` when a site starts and finishes.
     parallel : bool
@@ -185,4 +187,6 @@ def run(
     result = Result(scenario=scenario, sites=results)
     if out is not None:
         result.save(out)
+        # The saved folder is re-checked hour by hour, independently of the model.
+        result.verification = write_verification(out)
     return result

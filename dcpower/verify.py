@@ -1,0 +1,877 @@
+"""Independent re-check of a run folder: every hour of every site against the stated rules.
+
+``verify_run`` reads only the files of a run folder (``summary.json``, ``scenario.yaml``,
+``capacities.csv``, ``dispatch.csv``, ``profiles.csv``; see the README, "What a run writes")
+and re-checks the plan hour by hour with pandas and numpy: energy balance and zero unserved
+energy, renewable output within the resource, gas commitment, output limits, minimum
+stable load, start-ups and ramping, battery power, state of charge and its cyclic balance,
+installed N+k at the design point and hourly N-1 ("What uninterrupted means here").
+
+The rules are written out again here from their plain statement, on purpose without
+pyomo, ``dcpower.optimization`` or ``dcpower.techs``: a mistake in the model formulation
+then shows up as a failed check instead of being repeated by the checker.
+
+Conventions
+-----------
+Every row of ``dispatch.csv`` is one hour (``weight_h`` is the hours of the year a row
+stands for in annual sums, not its duration), the horizon is cyclic (the hour before the
+first is the last, as in the model), ``battery_soc_mwh`` is the state of charge at the end
+of the hour. Each check reports its worst hourly *margin* (slack; negative = violated) in
+the check's unit. A check passes when, in every hour, ``margin >= -tol`` with
+``tol = tolerance_mw * max(1, scale)``, ``scale`` being the size of the largest term of
+that hour's row (so the tolerance is relative for large quantities, absolute below 1).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from dcpower.scenario import BatteryTech, GasTech, PVTech, Scenario, WindTech, scenario_from_dict
+
+log = logging.getLogger(__name__)
+
+#: Name of the report :func:`write_verification` writes into the run folder.
+VERIFICATION_FILE = "verification.json"
+
+#: Files of a run folder the checks read.
+RUN_FILES = ("summary.json", "scenario.yaml", "capacities.csv", "dispatch.csv", "profiles.csv")
+
+#: Share of a unit online from which, with integer commitment, the unit counts as online.
+_ONLINE_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class _Site:
+    """One site's rows, aligned hour by hour, and what the scenario says about it."""
+
+    site_id: str
+    dispatch: pd.DataFrame  # this site's dispatch rows, in file order
+    hourly: pd.DataFrame  # profiles.csv rows on the dispatch hours (NaN where missing)
+    profiles: pd.DataFrame  # every profiles.csv row of the site (the design-point year)
+    times: np.ndarray  # ISO strings of the dispatch hours
+    capacity: dict  # (technology, unit) -> capacity from capacities.csv
+
+
+def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
+    """Check every hour of every site of a run folder against the rules it was solved under.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A run folder written by ``dcpower run`` / ``Result.save``.
+    tolerance_mw : float
+        Tolerance per unit of scale: an hour passes a check when its margin is at least
+        ``-tolerance_mw * max(1, scale)``, scale being the largest term of the row (MW,
+        MWh, units or MMBtu/h, in the check's unit). [MW per MW]
+
+    Returns
+    -------
+    dict
+        Ready for ``verification.json``: ``passed`` (bool), ``run_dir``, ``scenario``,
+        ``horizon_kind``, ``commitment``, ``tolerance_mw`` and ``checks``, a list of
+        ``{"site", "check", "passed", "worst_time", "margin", "unit", "detail"}``, where
+        ``worst_time`` is the ``time`` (ISO 8601 string from ``dispatch.csv``) of the worst
+        hour (of the worst violating hour if the check fails) and ``margin`` the slack
+        there, in ``unit``; negative means violated.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file of the run folder is missing.
+    """
+    run_dir = Path(run_dir)
+    missing = [name for name in RUN_FILES if not (run_dir / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"run folder '{run_dir}': missing {', '.join(missing)}")
+    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((run_dir / "scenario.yaml").read_text(encoding="utf-8"))
+    scenario = scenario_from_dict(raw, origin=str(run_dir / "scenario.yaml"))
+    capacities = pd.read_csv(run_dir / "capacities.csv")
+    dispatch = pd.read_csv(run_dir / "dispatch.csv")
+    profiles = pd.read_csv(run_dir / "profiles.csv")
+    horizon_kind = (summary.get("horizon") or {}).get("kind")
+
+    checks: list[dict] = []
+    for site_id in scenario.sites:
+        site = _site_data(site_id, dispatch, profiles, capacities)
+        checks.extend(_SiteChecker(site, scenario, summary, horizon_kind, tolerance_mw).run())
+    unknown = sorted(set(dispatch["site"].astype(str)) - set(scenario.sites))
+    if unknown:
+        checks.append(
+            _fixed_check(
+                "-",
+                "sites match scenario",
+                False,
+                None,
+                None,
+                "-",
+                f"dispatch.csv has sites not in scenario.yaml: {', '.join(unknown)}",
+            )
+        )
+    passed = all(c["passed"] for c in checks)
+    report = {
+        "passed": passed,
+        "run_dir": str(run_dir),
+        "scenario": scenario.name,
+        "horizon_kind": horizon_kind,
+        "commitment": scenario.solver.commitment,
+        "tolerance_mw": tolerance_mw,
+        "checks": checks,
+    }
+    failed = [c for c in checks if not c["passed"]]
+    if failed:
+        log.warning(
+            "%s: %d of %d checks fail; first: %s",
+            run_dir,
+            len(failed),
+            len(checks),
+            first_failure(report),
+        )
+    else:
+        log.info("%s: all %d checks pass", run_dir, len(checks))
+    return report
+
+
+def write_verification(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
+    """Verify a run folder and write the report as ``verification.json`` inside it.
+
+    The report is written to a temporary file in the folder, then renamed over
+    ``verification.json`` (``os.replace``), so a reader never sees a half-written file.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A run folder.
+    tolerance_mw : float
+        See :func:`verify_run`. [MW per MW]
+
+    Returns
+    -------
+    dict
+        The report, as :func:`verify_run` returns it.
+    """
+    run_dir = Path(run_dir)
+    report = verify_run(run_dir, tolerance_mw=tolerance_mw)
+    target = run_dir / VERIFICATION_FILE
+    tmp = run_dir / f".{VERIFICATION_FILE}.tmp-{uuid.uuid4().hex[:8]}"
+    try:
+        tmp.write_text(json.dumps(report, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return report
+
+
+def first_failure(report: dict) -> str | None:
+    """One-line reason of the first failed check of a report, or None if all pass.
+
+    Parameters
+    ----------
+    report : dict
+        A report from :func:`verify_run`.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"baku: hourly N-1 fails at 2023-07-12T15:00:00+04:00 by 3.20 MW"``.
+    """
+    for check in report.get("checks", []):
+        if check["passed"]:
+            continue
+        where = f" at {check['worst_time']}" if check.get("worst_time") else ""
+        margin = check.get("margin")
+        if margin is None:
+            by = f" ({check['detail']})" if check.get("detail") else ""
+        else:
+            by = f" by {_amount(-margin)} {check['unit']}"
+        return f"{check['site']}: {check['check']} fails{where}{by}"
+    return None
+
+
+def _amount(value: float) -> str:
+    """Format a shortfall with two decimals, or in scientific notation if that shows 0.00."""
+    return f"{value:,.2f}" if abs(value) >= 0.005 else f"{value:.3g}"
+
+
+def _site_data(
+    site_id: str, dispatch: pd.DataFrame, profiles: pd.DataFrame, capacities: pd.DataFrame
+) -> _Site:
+    """Cut one site's rows out of the run tables and align its profiles on its dispatch hours."""
+    d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
+    p = profiles[profiles["site"].astype(str) == site_id].reset_index(drop=True)
+    times = d["time"].astype(str).to_numpy()
+    hourly = p.drop_duplicates("time").set_index("time").reindex(times).reset_index(names="time")
+    c = capacities[capacities["site"].astype(str) == site_id]
+    capacity = {
+        (str(r.technology), str(r.unit)): float(r.capacity) for r in c.itertuples(index=False)
+    }
+    return _Site(site_id, d, hourly, p, times, capacity)
+
+
+def _fixed_check(
+    site: str,
+    name: str,
+    passed: bool,
+    worst_time: str | None,
+    margin: float | None,
+    unit: str,
+    detail: str,
+) -> dict:
+    """Make a check record; a non-finite margin is written as null."""
+    if margin is not None and not math.isfinite(margin):
+        margin = None
+    return {
+        "site": site,
+        "check": name,
+        "passed": bool(passed),
+        "worst_time": worst_time,
+        "margin": None if margin is None else float(margin) + 0.0,  # no -0.0
+        "unit": unit,
+        "detail": detail,
+    }
+
+
+class _SiteChecker:
+    """All checks of one site; each ``_check_*`` method appends its records to ``out``."""
+
+    def __init__(
+        self,
+        site: _Site,
+        scenario: Scenario,
+        summary: dict,
+        horizon_kind: str | None,
+        tolerance: float,
+    ) -> None:
+        self.s = site
+        self.scenario = scenario
+        self.summary = summary
+        self.horizon_kind = horizon_kind
+        self.tol = tolerance
+        self.n = len(site.dispatch)
+        techs = {t: scenario.technologies[t] for t in scenario.sites[site.site_id].technologies}
+        self.pv = [t for t, x in techs.items() if isinstance(x, PVTech)]
+        self.wind = [t for t, x in techs.items() if isinstance(x, WindTech)]
+        self.gas: dict[str, GasTech] = {t: x for t, x in techs.items() if isinstance(x, GasTech)}
+        self.batteries: dict[str, BatteryTech] = {
+            t: x for t, x in techs.items() if isinstance(x, BatteryTech)
+        }
+        self.missing: set[str] = set()
+        self.out: list[dict] = []
+
+    # -- data access ----------------------------------------------------------------------
+
+    def d(self, column: str) -> np.ndarray:
+        """Return a dispatch column of the site as floats (NaN, and recorded, if absent)."""
+        if column not in self.s.dispatch.columns:
+            self.missing.add(f"dispatch.csv:{column}")
+            return np.full(self.n, np.nan)
+        return pd.to_numeric(self.s.dispatch[column], errors="coerce").to_numpy(dtype=float)
+
+    def p(self, column: str, full_year: bool = False) -> np.ndarray:
+        """Return a profiles column on the dispatch hours (every profiles row if full_year)."""
+        frame = self.s.profiles if full_year else self.s.hourly
+        if column not in frame.columns:
+            self.missing.add(f"profiles.csv:{column}")
+            return np.full(len(frame), np.nan)
+        return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+    def cap(self, tech_id: str, unit: str) -> float:
+        """Sized capacity of a technology from capacities.csv (NaN, and recorded, if absent)."""
+        value = self.s.capacity.get((tech_id, unit))
+        if value is None:
+            self.missing.add(f"capacities.csv:{tech_id} [{unit}]")
+            return float("nan")
+        return value
+
+    # -- recording ------------------------------------------------------------------------
+
+    def hourly(
+        self,
+        name: str,
+        margin: np.ndarray,
+        scale: np.ndarray | float,
+        unit: str,
+        detail: str | Callable[[int], str] = "",
+    ) -> None:
+        """Record a check made in every hour: worst margin, its hour and pass/fail."""
+        margin = np.asarray(margin, dtype=float)
+        if margin.size == 0:
+            self.out.append(
+                _fixed_check(self.s.site_id, name, True, None, None, unit, "no hours to check")
+            )
+            return
+        scale = np.broadcast_to(np.abs(np.asarray(scale, dtype=float)), margin.shape)
+        allowed = self.tol * np.fmax(1.0, scale)  # fmax: a NaN scale keeps the tolerance
+        bad = ~(margin >= -allowed)  # a NaN margin (missing data) fails
+        ranked = np.where(np.isnan(margin), -np.inf, margin)
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            i = int(rows[np.argmin(ranked[rows])])
+        else:
+            i = int(np.argmin(ranked))
+        text = detail(i) if callable(detail) else detail
+        if bad.any():
+            text = f"{int(bad.sum())} of {margin.size} hours violate; " + text
+        self.out.append(
+            _fixed_check(
+                self.s.site_id, name, not bad.any(), str(self.s.times[i]), margin[i], unit, text
+            )
+        )
+
+    def single(
+        self,
+        name: str,
+        margin: float,
+        scale: float,
+        unit: str,
+        detail: str,
+        worst_time: str | None = None,
+    ) -> None:
+        """Record a check on one figure (not hourly)."""
+        allowed = self.tol * max(1.0, abs(scale)) if math.isfinite(scale) else self.tol
+        passed = margin >= -allowed  # NaN fails
+        self.out.append(
+            _fixed_check(self.s.site_id, name, passed, worst_time, margin, unit, detail)
+        )
+
+    # -- the checks -------------------------------------------------------------------------
+
+    def run(self) -> list[dict]:
+        """Run every check of the site, in a fixed order (most basic first)."""
+        if self.n == 0:
+            self.out.append(
+                _fixed_check(
+                    self.s.site_id,
+                    "dispatch rows",
+                    False,
+                    None,
+                    None,
+                    "-",
+                    "dispatch.csv has no rows for this site",
+                )
+            )
+            return self.out
+        self._check_hours()
+        self._check_balance()
+        self._check_load_matches_profiles()
+        self._check_non_negative()
+        self._check_totals()
+        self._check_renewables()
+        for tech_id, tech in self.gas.items():
+            self._check_gas(tech_id, tech)
+        if self.gas:
+            self._check_fuel()
+        if self.batteries:
+            self._check_battery()
+        self._check_n_plus_k()
+        self._check_n_minus_1()
+        self._check_summary()
+        self.out.append(
+            _fixed_check(
+                self.s.site_id,
+                "required columns present",
+                not self.missing,
+                None,
+                None,
+                "-",
+                "missing: " + ", ".join(sorted(self.missing)) if self.missing else "",
+            )
+        )
+        return self.out
+
+    def _check_hours(self) -> None:
+        """Dispatch rows are consecutive hours and each has its profiles row."""
+        stamps = pd.to_datetime(pd.Series(self.s.times), utc=True, errors="coerce")
+        step_h = stamps.diff().dt.total_seconds().to_numpy() / 3600.0
+        step_h[0] = 1.0
+        margin = -np.abs(step_h - 1.0)
+        found = self.s.hourly["time"].isin(self.s.profiles["time"]).to_numpy()
+        margin = np.where(found, margin, np.nan)
+        self.hourly(
+            "consecutive hours with profiles",
+            margin,
+            1.0,
+            "h",
+            "rows of dispatch.csv are one hour apart and each hour has its profiles.csv row",
+        )
+
+    def _supply(self) -> dict[str, np.ndarray]:
+        return {
+            "pv_mw": self.d("pv_mw"),
+            "wind_mw": self.d("wind_mw"),
+            "gas_mw": self.d("gas_mw"),
+            "battery_discharge_mw": self.d("battery_discharge_mw"),
+            "battery_charge_mw": -self.d("battery_charge_mw"),
+            "unserved_mw": self.d("unserved_mw"),
+        }
+
+    def _check_balance(self) -> None:
+        """Check pv + wind + gas + discharge - charge + unserved = load, and unserved = 0."""
+        terms = self._supply()
+        load = self.d("load_mw")
+        residual = sum(terms.values()) - load
+        scale = np.max(np.abs(np.vstack([*terms.values(), load])), axis=0)
+        self.hourly(
+            "energy balance",
+            -np.abs(residual),
+            scale,
+            "MW",
+            lambda i: (
+                f"pv + wind + gas + discharge - charge + unserved = {load[i] + residual[i]:.6g} "
+                f"MW vs load {load[i]:.6g} MW"
+            ),
+        )
+        unserved = terms["unserved_mw"]
+        self.hourly(
+            "zero unserved energy",
+            -unserved,
+            0.0,
+            "MW",
+            lambda i: f"unserved {unserved[i]:.6g} MW",
+        )
+
+    def _check_load_matches_profiles(self) -> None:
+        load, model_load = self.d("load_mw"), self.p("load_mw")
+        self.hourly(
+            "load matches profiles",
+            -np.abs(load - model_load),
+            np.fmax(np.abs(load), np.abs(model_load)),
+            "MW",
+            lambda i: f"dispatch load {load[i]:.6g} MW, profiles load {model_load[i]:.6g} MW",
+        )
+
+    def _check_non_negative(self) -> None:
+        columns = [
+            "load_mw",
+            "pv_mw",
+            "wind_mw",
+            "gas_mw",
+            "gas_units_online",
+            "battery_charge_mw",
+            "battery_discharge_mw",
+            "battery_soc_mwh",
+            "curtailment_mw",
+            "unserved_mw",
+            "fuel_mmbtu_per_h",
+            *(f"pv_mw_{t}" for t in self.pv),
+            *(f"wind_mw_{t}" for t in self.wind),
+            *(f"{c}_{g}" for g in self.gas for c in ("gas_mw", "gas_units_online", "gas_startups")),
+        ]
+        values = np.vstack([self.d(c) for c in columns])
+        ranked = np.where(np.isnan(values), -np.inf, values)
+        worst_col = np.argmin(ranked, axis=0)
+        self.hourly(
+            "non-negative dispatch",
+            ranked.min(axis=0),
+            np.nanmax(np.abs(values), axis=0, initial=0.0),
+            "MW, MWh, units",
+            lambda i: f"smallest value in {columns[worst_col[i]]}",
+        )
+
+    def _check_totals(self) -> None:
+        """Site totals equal the sum of the per-technology columns."""
+        groups = {
+            "pv_mw": [f"pv_mw_{t}" for t in self.pv],
+            "wind_mw": [f"wind_mw_{t}" for t in self.wind],
+            "gas_mw": [f"gas_mw_{g}" for g in self.gas],
+            "gas_units_online": [f"gas_units_online_{g}" for g in self.gas],
+        }
+        errors, scales = [], []
+        for total, parts in groups.items():
+            part = sum((self.d(c) for c in parts), np.zeros(self.n))
+            errors.append(np.abs(self.d(total) - part))
+            scales.append(np.fmax(np.abs(self.d(total)), np.abs(part)))
+        errors, scales = np.vstack(errors), np.vstack(scales)
+        names = list(groups)
+        worst = np.argmax(np.where(np.isnan(errors), np.inf, errors), axis=0)
+        self.hourly(
+            "technology columns sum to totals",
+            -np.max(np.where(np.isnan(errors), np.inf, errors), axis=0),
+            scales.max(axis=0),
+            "MW, units",
+            lambda i: f"largest mismatch in {names[worst[i]]}",
+        )
+
+    def _check_renewables(self) -> None:
+        """Output <= capacity x capacity factor, per technology; curtailment = the rest."""
+        available_total = np.zeros(self.n)
+        for kind, ids in (("pv", self.pv), ("wind", self.wind)):
+            for tech_id in ids:
+                cap = self.cap(tech_id, "MW")
+                cf = self.p(f"{kind}_cf_{tech_id}")
+                out = self.d(f"{kind}_mw_{tech_id}")
+                available = cap * cf
+                available_total += available
+                self.hourly(
+                    f"{kind} {tech_id} output within resource",
+                    available - out,
+                    np.fmax(np.abs(available), np.abs(out)),
+                    "MW",
+                    lambda i, a=available, o=out: f"output {o[i]:.6g} MW, available {a[i]:.6g} MW",
+                )
+        if not (self.pv or self.wind):
+            return
+        output = self.d("pv_mw") + self.d("wind_mw")
+        expected = np.zeros(self.n)
+        for kind, ids in (("pv", self.pv), ("wind", self.wind)):
+            for tech_id in ids:
+                expected += np.maximum(
+                    self.cap(tech_id, "MW") * self.p(f"{kind}_cf_{tech_id}")
+                    - self.d(f"{kind}_mw_{tech_id}"),
+                    0.0,
+                )
+        curtailed = self.d("curtailment_mw")
+        self.hourly(
+            "curtailment = available - output",
+            -np.abs(curtailed - expected),
+            np.fmax(available_total, output),
+            "MW",
+            lambda i: f"curtailment_mw {curtailed[i]:.6g} MW, recomputed {expected[i]:.6g} MW",
+        )
+
+    def _check_gas(self, g: str, tech: GasTech) -> None:
+        """Check commitment, output limits, start-ups and ramping of one gas unit type."""
+        built = self.cap(g, "units")
+        online = self.d(f"gas_units_online_{g}")
+        power = self.d(f"gas_mw_{g}")
+        starts = self.d(f"gas_startups_{g}")
+        cf = self.p(f"gas_cf_{g}")
+        unit = tech.unit_mw
+        online_avail = online * unit * cf
+
+        self.hourly(
+            f"gas {g} units online <= built",
+            built - online,
+            built,
+            "units",
+            lambda i: f"{online[i]:.6g} online, {built:.6g} built",
+        )
+        self.single(
+            f"gas {g} units built integral",
+            -abs(built - round(built)) if math.isfinite(built) else float("nan"),
+            1.0,
+            "units",
+            f"{built:.6g} units built",
+        )
+        if self.scenario.solver.commitment == "integer":
+            self.hourly(
+                f"gas {g} integer commitment",
+                -np.abs(online - np.round(online)),
+                1.0,
+                "units",
+                lambda i: f"{online[i]:.9g} units online",
+            )
+        self.hourly(
+            f"gas {g} output <= online x unit_mw x gas_cf",
+            online_avail - power,
+            np.fmax(np.abs(online_avail), np.abs(power)),
+            "MW",
+            lambda i: f"output {power[i]:.6g} MW, online available {online_avail[i]:.6g} MW",
+        )
+        floor = tech.min_load_fraction * online_avail
+        self.hourly(
+            f"gas {g} output >= min stable load",
+            power - floor,
+            np.fmax(np.abs(floor), np.abs(power)),
+            "MW",
+            lambda i: (
+                f"output {power[i]:.6g} MW, minimum {floor[i]:.6g} MW "
+                f"({tech.min_load_fraction:g} x {online_avail[i]:.6g} MW online)"
+            ),
+        )
+        online_prev = np.roll(online, 1)  # cyclic: the hour before the first is the last
+        self.hourly(
+            f"gas {g} start-ups >= units brought online",
+            starts - (online - online_prev),
+            np.fmax(np.abs(online), np.abs(online_prev)),
+            "units",
+            lambda i: f"{starts[i]:.6g} start-ups, online {online_prev[i]:.6g} -> {online[i]:.6g}",
+        )
+        self._check_ramp(g, tech, power, online, starts)
+
+    def _check_ramp(
+        self, g: str, tech: GasTech, power: np.ndarray, online: np.ndarray, starts: np.ndarray
+    ) -> None:
+        """Hour-to-hour output change of online units within the ramp rate (where it can bind).
+
+        Up: ``p[t] - p[t-1] <= r x unit_mw x u[t] + unit_mw x s[t]``; down:
+        ``p[t-1] - p[t] <= r x unit_mw x u[t] + unit_mw x (s[t] - u[t] + u[t-1])``, r the
+        share of the rating one unit ramps in an hour; units starting or stopping may jump.
+        """
+        share = tech.ramp_pct_per_min / 100 * 60
+        if share >= 1.0:
+            return
+        unit = tech.unit_mw
+        p_prev, u_prev = np.roll(power, 1), np.roll(online, 1)
+        rise, fall = power - p_prev, p_prev - power
+        up = share * unit * online + unit * starts
+        down = share * unit * online + unit * (starts - online + u_prev)
+        scale = np.fmax(np.abs(power), np.abs(p_prev))
+        self.hourly(
+            f"gas {g} ramp up",
+            up - rise,
+            scale,
+            "MW",
+            lambda i: f"output rises {rise[i]:.6g} MW, allowed {up[i]:.6g} MW",
+        )
+        self.hourly(
+            f"gas {g} ramp down",
+            down - fall,
+            scale,
+            "MW",
+            lambda i: f"output falls {fall[i]:.6g} MW, allowed {down[i]:.6g} MW",
+        )
+
+    def _check_fuel(self) -> None:
+        """Fuel = heat-rate factor x (no-load fuel x units online + incremental rate x output)."""
+        recomputed = np.zeros(self.n)
+        for g, tech in self.gas.items():
+            full = tech.heat_rate_full_load_mmbtu_per_mwh
+            nl = tech.no_load_fuel_fraction
+            recomputed += self.p(f"heat_rate_factor_{g}") * (
+                nl * full * tech.unit_mw * self.d(f"gas_units_online_{g}")
+                + (1 - nl) * full * self.d(f"gas_mw_{g}")
+            )
+        fuel = self.d("fuel_mmbtu_per_h")
+        self.hourly(
+            "fuel use (part-load curve)",
+            -np.abs(fuel - recomputed),
+            np.fmax(np.abs(fuel), np.abs(recomputed)),
+            "MMBtu/h",
+            lambda i: f"fuel_mmbtu_per_h {fuel[i]:.6g}, recomputed {recomputed[i]:.6g}",
+        )
+
+    def _battery_params(self) -> tuple[float, float, float, float, float, bool]:
+        """Total power, energy, and efficiencies and floor of the site's batteries.
+
+        dispatch.csv holds only the sum over batteries. With one battery (or several with
+        the same efficiencies and floor) the aggregate checks are exact; otherwise the most
+        favourable parameters are used (bounds then cannot fail a correct plan) and the
+        state-of-charge balance cannot be checked (``exact`` is False).
+        """
+        techs = list(self.batteries.values())
+        power = sum(self.cap(t, "MW") for t in self.batteries)
+        energy = sum(self.cap(t, "MWh") for t in self.batteries)
+        params = {(b.eta_charge, b.eta_discharge, b.min_soc_fraction) for b in techs}
+        eta_c = max(b.eta_charge for b in techs)
+        eta_d = max(b.eta_discharge for b in techs)
+        floor = min(b.min_soc_fraction for b in techs)
+        return power, energy, eta_c, eta_d, floor, len(params) == 1
+
+    def _check_battery(self) -> None:
+        """Charge and discharge within power, SOC within its bounds, cyclic SOC balance."""
+        power, energy, eta_c, eta_d, floor, exact = self._battery_params()
+        charge = self.d("battery_charge_mw")
+        discharge = self.d("battery_discharge_mw")
+        soc = self.d("battery_soc_mwh")
+        flow = np.fmax(charge, discharge)
+        self.hourly(
+            "battery charge and discharge <= power",
+            power - flow,
+            np.fmax(power, flow),
+            "MW",
+            lambda i: (
+                f"charge {charge[i]:.6g} MW, discharge {discharge[i]:.6g} MW, power {power:.6g} MW"
+            ),
+        )
+        lower = floor * energy
+        self.hourly(
+            "battery state of charge within [floor, energy]",
+            np.fmin(soc - lower, energy - soc),
+            np.fmax(np.abs(soc), energy),
+            "MWh",
+            lambda i: f"SOC {soc[i]:.6g} MWh, bounds [{lower:.6g}, {energy:.6g}] MWh",
+        )
+        if not exact:
+            self.out.append(
+                _fixed_check(
+                    self.s.site_id,
+                    "battery state-of-charge balance (cyclic)",
+                    True,
+                    None,
+                    None,
+                    "MWh",
+                    "skipped: batteries with different efficiencies share one SOC "
+                    "column, so the balance cannot be recomputed",
+                )
+            )
+            return
+        soc_prev = np.roll(soc, 1)  # cyclic horizon
+        expected = soc_prev + eta_c * charge - discharge / eta_d
+        self.hourly(
+            "battery state-of-charge balance (cyclic)",
+            -np.abs(soc - expected),
+            np.fmax.reduce([np.abs(soc), np.abs(soc_prev), charge, discharge / eta_d]),
+            "MWh",
+            lambda i: (
+                f"SOC {soc[i]:.6g} MWh; previous {soc_prev[i]:.6g} + {eta_c:g} x charge "
+                f"{charge[i]:.6g} - discharge {discharge[i]:.6g} / {eta_d:g} = {expected[i]:.6g}"
+            ),
+        )
+
+    def _check_n_plus_k(self) -> None:
+        """Installed N+k at the design point: peak load and each type's hottest-hour derating.
+
+        With k units of the largest built type (by output at the design temperature) out,
+        sum over types of units x unit_mw x min(gas_cf), plus storage power held
+        ``n_plus_k_storage_hours`` if that is positive, covers the peak of ``load_mw``.
+        """
+        rules = self.scenario.reliability
+        k = rules.redundancy_k
+        if k == 0:
+            return
+        load_year = self.p("load_mw", full_year=True)
+        if load_year.size == 0 or np.isnan(load_year).all():
+            self.single(
+                "N+k at design point",
+                float("nan"),
+                1.0,
+                "MW",
+                "profiles.csv has no load for this site",
+            )
+            return
+        peak_row = int(np.nanargmax(load_year))
+        peak = float(load_year[peak_row])
+        peak_time = str(self.s.profiles["time"].iloc[peak_row])
+        installed, largest, parts = 0.0, 0.0, []
+        for g, tech in self.gas.items():
+            units = self.cap(g, "units")
+            design_mw = tech.unit_mw * float(np.nanmin(self.p(f"gas_cf_{g}", full_year=True)))
+            installed += units * design_mw
+            if units > 0:
+                largest = max(largest, design_mw)
+            parts.append(f"{units:g} x {g} at {design_mw:.4g} MW")
+        firm = 0.0
+        hours = rules.n_plus_k_storage_hours
+        if hours > 0 and self.batteries:
+            power, energy, _, eta_d, floor, _ = self._battery_params()
+            firm = min(power, eta_d * (1 - floor) * energy / hours)
+        margin = installed - k * largest + firm - peak
+        note = ""
+        self.single(
+            "N+k at design point",
+            margin,
+            peak,
+            "MW",
+            f"k = {k}: ({' + '.join(parts) or 'no gas'}) - {k} x {largest:.4g} MW + storage "
+            f"{firm:.4g} MW vs peak load {peak:.6g} MW{note}",
+            worst_time=peak_time,
+        )
+
+    def _check_n_minus_1(self) -> None:
+        """In every hour, headroom plus battery reserve covers the trip of one exposed unit.
+
+        Headroom is sum over types of (units online x unit_mw x gas_cf - output). Battery
+        reserve is min(power - discharge + charge, eta_d x (min(SOC at start, SOC at end) -
+        floor x energy) / ride-through). Exposed: with integer commitment the types with a
+        unit online in that hour; with relaxed commitment every built type in every hour.
+        """
+        rules = self.scenario.reliability
+        if not (rules.hourly_n_minus_1 and self.gas):
+            return
+        integer = self.scenario.solver.commitment == "integer"
+        headroom = np.zeros(self.n)
+        required = np.zeros(self.n)
+        which = np.full(self.n, "none", dtype=object)
+        for g, tech in self.gas.items():
+            online = self.d(f"gas_units_online_{g}")
+            unit_avail = tech.unit_mw * self.p(f"gas_cf_{g}")
+            headroom += online * unit_avail - self.d(f"gas_mw_{g}")
+            if integer:
+                exposed = online >= _ONLINE_THRESHOLD
+            else:
+                exposed = np.full(self.n, self.cap(g, "units") > 0)
+            at_risk = np.where(exposed, unit_avail, 0.0)
+            which = np.where(at_risk > required, g, which)
+            required = np.fmax(required, at_risk)
+        reserve = np.zeros(self.n)
+        if self.batteries:
+            power, energy, _, eta_d, floor, _ = self._battery_params()
+            charge = self.d("battery_charge_mw")
+            discharge = self.d("battery_discharge_mw")
+            soc = self.d("battery_soc_mwh")
+            lowest = np.fmin(np.roll(soc, 1), soc)
+            ride_through_h = rules.ride_through_min / 60
+            reserve = np.fmin(
+                power - discharge + charge, eta_d * (lowest - floor * energy) / ride_through_h
+            )
+            reserve = np.maximum(reserve, 0.0)
+        margin = headroom + reserve - required
+        form = (
+            "largest online unit type (integer commitment)"
+            if integer
+            else "largest built unit type, every hour (commitment relaxed)"
+        )
+        self.hourly(
+            "hourly N-1",
+            margin,
+            np.fmax(required, np.abs(headroom)),
+            "MW",
+            lambda i: (
+                f"{form}: trip of one {which[i]} unit ({required[i]:.6g} MW) vs gas headroom "
+                f"{headroom[i]:.6g} MW + battery reserve {reserve[i]:.6g} MW"
+            ),
+        )
+
+    def _check_summary(self) -> None:
+        """summary.json states the capacities of capacities.csv and the unserved energy."""
+        site_summary = (self.summary.get("sites") or {}).get(self.s.site_id)
+        if site_summary is None:
+            self.single(
+                "summary matches run tables",
+                float("nan"),
+                1.0,
+                "-",
+                "summary.json has no entry for this site",
+            )
+            return
+        capacity = site_summary.get("capacity", {})
+        pairs = [
+            ("pv_mw", capacity.get("pv_mw"), sum(self.cap(t, "MW") for t in self.pv)),
+            ("wind_mw", capacity.get("wind_mw"), sum(self.cap(t, "MW") for t in self.wind)),
+        ]
+        if self.batteries:
+            pairs += [
+                (
+                    "battery_mw",
+                    capacity.get("battery_mw"),
+                    sum(self.cap(t, "MW") for t in self.batteries),
+                ),
+                (
+                    "battery_mwh",
+                    capacity.get("battery_mwh"),
+                    sum(self.cap(t, "MWh") for t in self.batteries),
+                ),
+            ]
+        gas = capacity.get("gas", {})
+        for g, tech in self.gas.items():
+            entry = gas.get(g, {})
+            pairs.append((f"gas.{g}.units", entry.get("units"), self.cap(g, "units")))
+            pairs.append((f"gas.{g}.unit_mw", entry.get("unit_mw"), tech.unit_mw))
+        unserved = float(np.nansum(self.d("unserved_mw") * self.d("weight_h")))
+        pairs.append(("unserved_mwh_per_yr", site_summary.get("unserved_mwh_per_yr"), unserved))
+        worst_name, worst, scale = "", 0.0, 1.0
+        for name, stated, table in pairs:
+            error = float("inf") if stated is None else abs(float(stated) - table)
+            error = float("inf") if math.isnan(error) else error
+            size = max(abs(table), abs(float(stated))) if stated is not None else 1.0
+            if error / max(1.0, size if math.isfinite(size) else 1.0) > worst / max(1.0, scale):
+                worst_name, worst, scale = name, error, size
+        self.single(
+            "summary matches run tables",
+            -worst,
+            scale,
+            "MW, MWh, units",
+            f"largest mismatch: {worst_name}" if worst_name else "capacities and unserved energy",
+        )

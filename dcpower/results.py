@@ -198,6 +198,8 @@ class Result:
         load = sum(s["load_mwh_per_yr"] for s in sites.values())
         cost = sum(s["cost_usd_per_yr"] for s in sites.values())
         commitment = self.scenario.solver.commitment
+        from dcpower.finance import finance_summary  # finance reads results: import late
+
         return {
             "scenario": self.scenario.name,
             "status": self.status,
@@ -233,6 +235,7 @@ class Result:
                 "unserved_mwh_per_yr": sum(s["unserved_mwh_per_yr"] for s in sites.values()),
                 "lcoe_usd_per_mwh": cost / load if load else float("nan"),
             },
+            "finance": finance_summary(self),
         }
 
     def save(self, directory: str | Path) -> Path:

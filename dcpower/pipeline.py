@@ -21,7 +21,7 @@ from dcpower.aggregate import Steps, reduce_time
 from dcpower.optimization.build import SiteInputs
 from dcpower.optimization.optimize import optimize_site
 from dcpower.profiles import site_profiles
-from dcpower.results import Result, SiteResult
+from dcpower.results import STATUS_ORDER, Result, SiteResult
 from dcpower.scenario import GasTech, PVTech, Scenario, TimeHorizon, WindTech, load_scenario
 from dcpower.verify import write_verification
 from dcpower.weather import load_site, load_weather
@@ -52,11 +52,18 @@ def hourly_profiles(scenario: Scenario, site_id: str) -> pd.DataFrame:
     return site_profiles(site, scenario.technologies, weather, metadata)
 
 
-def site_inputs(scenario: Scenario, site_id: str, steps: Steps, hourly: pd.DataFrame) -> SiteInputs:
+def site_inputs(
+    scenario: Scenario,
+    site_id: str,
+    steps: Steps,
+    hourly: pd.DataFrame,
+    integer_commitment: bool | None = None,
+) -> SiteInputs:
     """Put a site's profiles and settings into the optimization's input record.
 
     The design point for N+k (peak load, hottest-hour derating) is taken from the full
-    hourly year, whatever the modelled steps.
+    hourly year, whatever the modelled steps. ``integer_commitment`` defaults to the
+    scenario's sizing setting (``solver.commitment``).
     """
     site = scenario.sites[site_id]
     techs = {tech_id: scenario.technologies[tech_id] for tech_id in site.technologies}
@@ -82,7 +89,11 @@ def site_inputs(scenario: Scenario, site_id: str, steps: Steps, hourly: pd.DataF
         gas_design_factor={g: float(hourly[f"gas_cf_{g}"].min()) for g in gas_ids},
         economics=scenario.economics,
         reliability=scenario.reliability,
-        integer_commitment=scenario.solver.commitment == "integer",
+        integer_commitment=(
+            scenario.solver.commitment == "integer"
+            if integer_commitment is None
+            else integer_commitment
+        ),
     )
 
 
@@ -106,15 +117,20 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     final = sized
     if steps.kind == "blocks":
         full = reduce_time(hourly, TimeHorizon(kind="full_year"))
+        integer = scenario.dispatch_commitment == "integer"
         final = optimize_site(
-            site_inputs(scenario, site_id, full, hourly), scenario.solver, fixed_sizing=sized.sizing
+            site_inputs(scenario, site_id, full, hourly, integer_commitment=integer),
+            scenario.solver,
+            fixed_sizing=sized.sizing,
         )
-    status = "shortfall" if final.shortfalls else sized.outcome.status
+    # A site is as good as the worse of its sizing and its full-year dispatch.
+    worst = max(sized.outcome.status, final.outcome.status, key=STATUS_ORDER.index)
+    status = "shortfall" if final.shortfalls else worst
     dispatch = final.solution.dispatch
     return SiteResult(
         site_id=site_id,
         status=status,
-        mip_gap=sized.outcome.mip_gap,
+        mip_gap=max(sized.outcome.mip_gap, final.outcome.mip_gap),
         objective_usd_per_yr=sized.outcome.objective,
         build_seconds=sized.build_seconds + (final.build_seconds if final is not sized else 0.0),
         solve_seconds=sized.outcome.solve_seconds

@@ -276,7 +276,15 @@ class Solver(Strict):
     commitment: Literal["integer", "relaxed"] = Field(
         "relaxed",
         description=(
-            "Hourly committed units: integer, or continuous (unit counts are integer either way)."
+            "Hourly committed units in the sizing model: integer, or continuous (a valid "
+            "lower bound; unit counts are integer either way)."
+        ),
+    )
+    dispatch_commitment: Literal["integer", "relaxed"] = Field(
+        "integer",
+        description=(
+            "Hourly committed units in the full-year dispatch that follows a blocks sizing "
+            "(capacities fixed)."
         ),
     )
 
@@ -416,6 +424,13 @@ class Scenario(Strict):
         default_factory=Finance,
         description="Project-finance assumptions (defaults: inputs/finance.csv).",
     )
+
+    @property
+    def dispatch_commitment(self) -> str:
+        """Commitment of the hourly dispatch that is reported and verified."""
+        if self.time.kind == "blocks":
+            return self.solver.dispatch_commitment
+        return self.solver.commitment
 
     @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:

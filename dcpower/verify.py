@@ -125,7 +125,7 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
         "run_dir": str(run_dir),
         "scenario": scenario.name,
         "horizon_kind": horizon_kind,
-        "commitment": scenario.solver.commitment,
+        "commitment": scenario.dispatch_commitment,
         "tolerance_mw": tolerance_mw,
         "checks": checks,
     }
@@ -564,7 +564,7 @@ class _SiteChecker:
             "units",
             f"{built:.6g} units built",
         )
-        if self.scenario.solver.commitment == "integer":
+        if self.scenario.dispatch_commitment == "integer":
             self.hourly(
                 f"gas {g} integer commitment",
                 -np.abs(online - np.round(online)),
@@ -780,7 +780,7 @@ class _SiteChecker:
         rules = self.scenario.reliability
         if not (rules.hourly_n_minus_1 and self.gas):
             return
-        integer = self.scenario.solver.commitment == "integer"
+        integer = self.scenario.dispatch_commitment == "integer"
         headroom = np.zeros(self.n)
         required = np.zeros(self.n)
         which = np.full(self.n, "none", dtype=object)

@@ -180,7 +180,7 @@ def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:
     out = {}
     for name, var in m.registry.sizing.items():
         value = float(pyo.value(var))
-        out[name] = float(round(value)) if var.is_integer() else max(value, 0.0)
+        out[name] = float(round(value)) if var.is_integer() else (value if value > 0 else 0.0)
     return out
 
 

@@ -113,6 +113,10 @@ def run(
             "unserved in the full-year dispatch; see summary.json 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
+    if result.availability is not None:
+        from dcpower.availability import format_availability
+
+        console.print(escape(format_availability(result.availability)), highlight=False)
     _exit_if_unverified(result.verification)
 
 

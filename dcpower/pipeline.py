@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dcpower.aggregate import Steps, reduce_time
+from dcpower.availability import simulate_availability
 from dcpower.optimization.build import SiteInputs
 from dcpower.optimization.optimize import optimize_site
 from dcpower.profiles import site_profiles
@@ -162,8 +163,9 @@ def run(
     scenario : Scenario, str, Path or None
         A scenario object, a YAML path, or a shipped model name; None runs ``caspian-hub``.
     out : str or Path, optional
-        If given, the run folder is written there (atomically) and verified independently
-        (``verification.json``; the report is also kept in ``Result.verification``).
+        If given, the run folder is written there (atomically), verified independently
+        (``verification.json``, also in ``Result.verification``), and its availability
+        measured by Monte Carlo (``summary.json`` "reliability", ``Result.availability``).
     progress : callable, optional
         Called as ``progress(site_id, stage)`` when a site starts and finishes.
     parallel : bool
@@ -203,6 +205,13 @@ def run(
     result = Result(scenario=scenario, sites=results)
     if out is not None:
         result.save(out)
-        # The saved folder is re-checked hour by hour, independently of the model.
+        # The saved folder is re-checked hour by hour, independently of the model, and its
+        # availability is measured by Monte Carlo over unit failures and repairs.
         result.verification = write_verification(out)
+        rules = scenario.reliability
+        if rules.monte_carlo_years > 0:
+            result.availability = simulate_availability(
+                out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
+            )
+            result.rewrite_summary(out)
     return result

@@ -147,11 +147,15 @@ class Result:
     verification : dict or None
         The independent hour-by-hour check of the saved run folder (``dcpower.verify``),
         once the result has been saved by ``dcpower.run(..., out=...)``.
+    availability : dict or None
+        Monte Carlo availability of the saved plan (``dcpower.availability``): loss-of-load
+        hours, unserved energy and availability with confidence intervals, Tier met.
     """
 
     scenario: Scenario
     sites: dict[str, SiteResult]
     verification: dict | None = None
+    availability: dict | None = None
 
     @property
     def status(self) -> str:
@@ -227,6 +231,7 @@ class Result:
                     else "largest built unit type, every hour (commitment relaxed)"
                 ),
                 "ride_through_min": self.scenario.reliability.ride_through_min,
+                "availability": self.availability,
             },
             "commitment": {"sizing": self.scenario.solver.commitment, "dispatch": commitment},
             "objective_usd_per_yr": sum(s.objective_usd_per_yr for s in self.sites.values()),
@@ -243,6 +248,13 @@ class Result:
             },
             "finance": finance_summary(self),
         }
+
+    def rewrite_summary(self, directory: str | Path) -> None:
+        """Replace ``summary.json`` of a saved run folder (after figures computed from it)."""
+        path = Path(directory) / "summary.json"
+        tmp = path.with_name(f".summary.json.tmp-{uuid.uuid4().hex[:8]}")
+        tmp.write_text(json.dumps(_jsonable(self.summary()), indent=2))
+        os.replace(tmp, path)
 
     def save(self, directory: str | Path) -> Path:
         """Write the run folder atomically: into a temporary sibling folder, then renamed.

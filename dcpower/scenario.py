@@ -240,6 +240,16 @@ class Reliability(Strict):
     ride_through_min: Annotated[float, Field(gt=0, le=240)] = Field(
         15.0, description="Time storage must carry a lost unit while a replacement starts. [min]"
     )
+    monte_carlo_years: Annotated[int, Field(ge=0, le=100_000)] = Field(
+        1000,
+        description=(
+            "Years of sequential Monte Carlo (unit failures and repairs) that measure the "
+            "availability of the sized plant after each run; 0 = skip. [yr]"
+        ),
+    )
+    monte_carlo_seed: Annotated[int, Field(ge=0)] = Field(
+        0, description="Seed of the availability Monte Carlo (same seed, same figures). [-]"
+    )
 
 
 class TimeHorizon(Strict):

@@ -1,0 +1,699 @@
+"""Monte Carlo availability of a sized plant: gas-unit forced outages against the dispatched year.
+
+``simulate_availability`` reads a run folder (the files listed in the README, "What a run
+writes") and replays its dispatched year many times with random forced outages of the built
+gas units, counting the hours in which the data center would lose power. It answers "how
+often would this plant actually drop the load?", which the optimizer's deterministic N+k and
+hourly N-1 rules do not.
+
+Like ``dcpower.verify`` it reads only the files of the run folder and uses numpy, pandas and
+yaml: no pyomo, ``dcpower.optimization``, ``dcpower.techs`` or ``dcpower.pipeline``.
+
+Model (sequential Monte Carlo, hourly, vectorized over the simulated years)
+---------------------------------------------------------------------------
+* **Unit states.** Every built gas unit alternates up and down with exponential times to
+  failure and to repair: ``MTTF = MTTR x (1 - FOR) / FOR`` (two-state Markov unit, so the
+  long-run share of time down is FOR). Each unit and each simulated year is drawn
+  independently; a year starts in the stationary state (down with probability FOR), so no
+  warm-up is needed. An hour counts a unit as down when the unit is down at the middle of the
+  hour.
+* **Failure to start.** Each start-up in the dispatch (an increase of the committed units of a
+  type, ``ceil(gas_units_online_<type>)``, from one hour to the next, cyclic) fails with
+  probability ``failure_to_start_prob``; a failed start takes one unit of that type out for an
+  exponential repair time (mean MTTR, at least the hour of the start). Starts of standby
+  units after an outage are not drawn separately (their failure is covered by the unit
+  outage process itself).
+* **Hourly adequacy.** In each hour, the gas capacity that can run is
+  ``sum over types of available units x unit_mw x gas_cf_<type>``: units that are up but were
+  not committed can be started to cover the load, and the remaining units ramp up to their
+  available capacity. Supply = that gas capacity + ``pv_mw + wind_mw`` as dispatched +
+  battery. Loss of load occurs when supply < ``load_mw``.
+* **Battery rule** (only when a battery is built). The battery follows its dispatched flows;
+  in an hour where the gas capacity cannot cover its dispatched share it discharges more
+  (within its power rating and the energy above its SOC floor) to cover the shortfall; in a
+  later hour with spare gas capacity it recharges from that spare capacity, within its power
+  rating and never above the dispatched state of charge, until it is back on the dispatched
+  SOC path. The simulated year starts from the dispatched SOC at the end of the last hour.
+* **Ride-through after a trip.** When a committed unit fails (the outage starts inside an
+  hour and hits one of the committed units, with probability committed / available), the
+  other committed units (their headroom) plus the battery (its spare power, if its energy
+  above the floor lasts ``reliability.ride_through_min``) must carry the dispatched gas output
+  while a standby unit starts. What they cannot carry is lost for ``ride_through_min``; that
+  hour counts as an hour with loss of load and the energy goes into EUE.
+* **Window runs** (``time.kind: window``): the window's hours are simulated as they are and
+  every hour carries its ``weight_h``, so each simulated window is scaled to one year (the
+  result says so under ``horizon``).
+
+Outputs per site: LOLE (hours with loss of load per year), EUE (MWh per year), availability
+(time-based: share of the year's hours without loss of load; energy-based: share of the
+annual load served), each as the mean over the simulated years with a 95 % confidence
+interval (normal approximation, mean +- 1.96 standard errors over years), the number of
+simulated years with any loss of load, and the Uptime Institute Tier whose availability the
+time-based figure meets.
+
+Outage data default to the ``forced_outage_rate``, ``mean_time_to_repair_h`` and
+``failure_to_start_prob`` rows of ``inputs/technologies.csv`` (sources there).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from dcpower.paths import inputs_dir
+
+#: Hours in the modelled year.
+HOURS_PER_YEAR = 8760.0
+
+#: Outage parameters each gas unit type needs (rows of inputs/technologies.csv).
+OUTAGE_PARAMETERS = ("forced_outage_rate", "mean_time_to_repair_h", "failure_to_start_prob")
+
+#: Uptime Institute Tier availability (%), highest first. Source: Uptime Institute tier
+#: figures as quoted in /work/shared/reference/site_data.md s4 (datacenters.com; pingdo.net):
+#: Tier I 99.671 % (28.8 h/yr), II 99.741 % (22 h), III 99.982 % (1.6 h), IV 99.995 % (~26 min).
+TIERS: tuple[tuple[str, float], ...] = (
+    ("Tier IV", 99.995),
+    ("Tier III", 99.982),
+    ("Tier II", 99.741),
+    ("Tier I", 99.671),
+)
+
+#: Years simulated together (bounds memory: a chunk holds a few (years, hours) float arrays).
+_CHUNK_YEARS = 250
+
+#: z value of a two-sided 95 % normal confidence interval.
+_Z95 = 1.959964
+
+BATTERY_RULE = (
+    "battery follows its dispatched flows; when gas capacity falls short it discharges more "
+    "(power rating, energy above the SOC floor); with spare gas capacity it recharges within its "
+    "power rating back to (never above) the dispatched SOC path; start SOC = dispatched SOC at the "
+    "end of the last hour"
+)
+
+
+# -- outage parameters ------------------------------------------------------------------------
+
+
+def default_outage_params(path: str | Path | None = None) -> dict[str, dict[str, float]]:
+    """Read the forced-outage parameters per gas unit type from ``inputs/technologies.csv``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The table to read; default ``inputs_dir() / "technologies.csv"``.
+
+    Returns
+    -------
+    dict
+        ``{type: {parameter: value}}`` with the parameters of :data:`OUTAGE_PARAMETERS`, for
+        every technology that has at least one of those rows.
+    """
+    path = Path(path) if path is not None else inputs_dir() / "technologies.csv"
+    out: dict[str, dict[str, float]] = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["parameter"] in OUTAGE_PARAMETERS:
+                out.setdefault(row["technology"], {})[row["parameter"]] = float(row["value"])
+    return out
+
+
+def _resolve_params(
+    types: list[str], overrides: dict | None, defaults: dict[str, dict[str, float]]
+) -> dict[str, dict[str, float]]:
+    """Merge caller overrides over the catalogue defaults and check every needed value."""
+    overrides = overrides or {}
+    resolved: dict[str, dict[str, float]] = {}
+    for t in types:
+        merged = {**defaults.get(t, {}), **(overrides.get(t) or {})}
+        missing = [p for p in OUTAGE_PARAMETERS if p not in merged]
+        if missing:
+            raise ValueError(
+                f"gas unit type '{t}': no {', '.join(missing)} in inputs/technologies.csv; "
+                f"pass outage_params={{'{t}': {{...}}}}"
+            )
+        p = {k: float(merged[k]) for k in OUTAGE_PARAMETERS}
+        if not 0.0 <= p["forced_outage_rate"] <= 1.0:
+            raise ValueError(f"'{t}': forced_outage_rate {p['forced_outage_rate']} not in [0, 1]")
+        if not 0.0 <= p["failure_to_start_prob"] <= 1.0:
+            raise ValueError(
+                f"'{t}': failure_to_start_prob {p['failure_to_start_prob']} not in [0, 1]"
+            )
+        if not p["mean_time_to_repair_h"] > 0.0:
+            raise ValueError(f"'{t}': mean_time_to_repair_h must be > 0")
+        resolved[t] = p
+    return resolved
+
+
+def mttf_h(forced_outage_rate: float, mttr_h: float) -> float:
+    """Mean time to failure of a two-state unit: ``MTTR x (1 - FOR) / FOR`` (inf if FOR = 0)."""
+    if forced_outage_rate <= 0.0:
+        return math.inf
+    return mttr_h * (1.0 - forced_outage_rate) / forced_outage_rate
+
+
+# -- random unit states -----------------------------------------------------------------------
+
+
+def unit_down_hours(
+    rng: np.random.Generator,
+    n_sequences: int,
+    n_hours: int,
+    forced_outage_rate: float,
+    mttr_h: float,
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Draw alternating up/down histories of independent units; mark the hours they are down.
+
+    Each sequence starts in the stationary state (down with probability FOR) and alternates
+    exponential up times (mean MTTF) and down times (mean MTTR); hour ``h`` counts as down when
+    the unit is down at ``h + 0.5``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_sequences : int
+        Number of unit-years to draw.
+    n_hours : int
+        Hours per sequence.
+    forced_outage_rate, mttr_h : float
+        FOR [-] and mean time to repair [h].
+
+    Returns
+    -------
+    down : ndarray of bool, shape (n_sequences, n_hours)
+        True where the unit is down.
+    onsets : tuple of three int arrays
+        ``(sequence, hour, counted)`` of every failure that starts inside the horizon (a trip):
+        the hour in which it starts and 1 if that hour already counts the unit as down.
+    """
+    down = np.zeros((n_sequences, n_hours), dtype=bool)
+    empty = (np.zeros(0, dtype=np.int64),) * 3
+    if n_sequences == 0 or n_hours == 0 or forced_outage_rate <= 0.0:
+        return down, empty
+    if forced_outage_rate >= 1.0:
+        down[:] = True
+        return down, empty
+    mttf = mttf_h(forced_outage_rate, mttr_h)
+    cycle = mttf + mttr_h
+    mean_cycles = n_hours / cycle
+    k = math.ceil(mean_cycles + 6.0 * math.sqrt(mean_cycles) + 3.0)
+    starts_down = rng.random(n_sequences) < forced_outage_rate
+    ups = rng.exponential(mttf, size=(n_sequences, k))
+    downs = rng.exponential(mttr_h, size=(n_sequences, k))
+    ups[starts_down, 0] = 0.0  # starts in a down period (memoryless: residual is Exp(MTTR))
+    ends = np.cumsum(ups + downs, axis=1)
+    while ends[:, -1].min() < n_hours:  # rare: extend every sequence by more cycles
+        more_up = rng.exponential(mttf, size=(n_sequences, k))
+        more_down = rng.exponential(mttr_h, size=(n_sequences, k))
+        ups = np.concatenate([ups, more_up], axis=1)
+        downs = np.concatenate([downs, more_down], axis=1)
+        ends = np.cumsum(ups + downs, axis=1)
+    down_end = ends
+    down_start = ends - downs
+    # hour h is down iff down_start <= h + 0.5 < down_end
+    first = np.clip(np.ceil(down_start - 0.5), 0, n_hours).astype(np.int64)
+    stop = np.clip(np.ceil(down_end - 0.5), 0, n_hours).astype(np.int64)
+    keep = first < stop
+    rows = np.broadcast_to(np.arange(n_sequences)[:, None], first.shape)
+    diff = np.zeros((n_sequences, n_hours + 1), dtype=np.int8)
+    np.add.at(diff, (rows[keep], first[keep]), 1)
+    np.add.at(diff, (rows[keep], stop[keep]), -1)
+    down = np.cumsum(diff[:, :n_hours], axis=1, dtype=np.int8) > 0
+    trip = (down_start > 0.0) & (down_start < n_hours)
+    onset = down_start[trip]
+    hour = np.floor(onset).astype(np.int64)
+    counted = ((onset <= hour + 0.5) & (down_end[trip] > hour + 0.5)).astype(np.int64)
+    return down, (rows[trip].astype(np.int64), hour, counted)
+
+
+def failed_start_outages(
+    rng: np.random.Generator,
+    n_years: int,
+    starts: np.ndarray,
+    failure_to_start_prob: float,
+    mttr_h: float,
+) -> np.ndarray:
+    """Units out because a start failed: count per (year, hour).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n_years : int
+    starts : ndarray of int, shape (n_hours,)
+        Start-ups demanded in each hour by the dispatch.
+    failure_to_start_prob, mttr_h : float
+
+    Returns
+    -------
+    ndarray of int16, shape (n_years, n_hours)
+        Units of the type kept out by failed starts (each failure: from its start hour for an
+        exponential repair time, at least that hour).
+    """
+    n_hours = starts.size
+    out = np.zeros((n_years, n_hours + 1), dtype=np.int16)
+    hours = np.flatnonzero(starts > 0)
+    if n_years == 0 or hours.size == 0 or failure_to_start_prob <= 0.0:
+        return out[:, :n_hours]
+    fails = rng.binomial(starts[hours][None, :], failure_to_start_prob, size=(n_years, hours.size))
+    yy, jj = np.nonzero(fails)
+    if yy.size:
+        count = fails[yy, jj]
+        yy = np.repeat(yy, count)
+        h0 = np.repeat(hours[jj], count)
+        duration = rng.exponential(mttr_h, size=h0.size)
+        h1 = np.minimum(np.maximum(h0 + 1, np.ceil(h0 + duration - 0.5)), n_hours).astype(np.int64)
+        np.add.at(out, (yy, h0), 1)
+        np.add.at(out, (yy, h1), -1)
+    return np.cumsum(out[:, :n_hours], axis=1, dtype=np.int16)
+
+
+# -- one site -----------------------------------------------------------------------------------
+
+
+def simulate_site(
+    *,
+    load_mw: np.ndarray,
+    renewables_mw: np.ndarray,
+    weight_h: np.ndarray,
+    gas: dict[str, dict],
+    outage_params: dict[str, dict[str, float]],
+    years: int,
+    rng: np.random.Generator,
+    battery: dict | None = None,
+    ride_through_min: float = 15.0,
+) -> dict[str, np.ndarray]:
+    """Simulate one site's year ``years`` times; return per-year loss-of-load figures.
+
+    Parameters
+    ----------
+    load_mw, renewables_mw, weight_h : ndarray, shape (n_hours,)
+        Load [MW], dispatched PV + wind [MW], hours of the year each row stands for [h].
+    gas : dict
+        Per gas unit type: ``units`` (built, int), ``unit_mw`` [MW], ``cf`` (n_hours,) available
+        output share, ``online`` (n_hours,) committed units from the dispatch (fractional is
+        rounded up), ``output_mw`` (n_hours,) dispatched output [MW].
+    outage_params : dict
+        Per type: ``forced_outage_rate``, ``mean_time_to_repair_h``, ``failure_to_start_prob``.
+    years : int
+    rng : numpy.random.Generator
+    battery : dict, optional
+        ``power_mw``, ``energy_mwh``, ``eta_charge``, ``eta_discharge``, ``min_soc_fraction`` and
+        the dispatched ``charge_mw``, ``discharge_mw``, ``soc_mwh`` (end of hour), each
+        (n_hours,). None or zero power/energy: no battery.
+    ride_through_min : float
+        Minutes the online units and the battery must carry a tripped unit. [min]
+
+    Returns
+    -------
+    dict of ndarray, shape (years,)
+        ``lol_hours`` (weighted hours with loss of load), ``eue_mwh``, ``trip_failures``
+        (weighted ride-through failures) per simulated year.
+    """
+    load = np.asarray(load_mw, dtype=float)
+    ren = np.asarray(renewables_mw, dtype=float)
+    w = np.asarray(weight_h, dtype=float)
+    n = load.size
+    rt_h = ride_through_min / 60.0
+    has_batt = bool(
+        battery and battery.get("power_mw", 0.0) > 0.0 and battery.get("energy_mwh", 0.0) > 0.0
+    )
+    types = [t for t, g in gas.items() if round(g["units"]) > 0]
+    committed = {
+        t: np.ceil(np.asarray(gas[t]["online"], dtype=float) - 1e-6).clip(0) for t in types
+    }
+    dispatched_gas = np.zeros(n)
+    for t in types:
+        dispatched_gas += np.asarray(gas[t]["output_mw"], dtype=float)
+    tol = 1e-6 * np.maximum(1.0, load)
+
+    lol_hours = np.zeros(years)
+    eue = np.zeros(years)
+    trip_fail = np.zeros(years)
+    for y0 in range(0, years, _CHUNK_YEARS):
+        ny = min(_CHUNK_YEARS, years - y0)
+        avail: dict[str, np.ndarray] = {}
+        trips: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        gas_cap = np.zeros((ny, n))
+        for t in types:
+            units = round(gas[t]["units"])
+            p = outage_params[t]
+            down, (seq, hour, counted) = unit_down_hours(
+                rng, ny * units, n, p["forced_outage_rate"], p["mean_time_to_repair_h"]
+            )
+            up = units - down.reshape(ny, units, n).sum(axis=1, dtype=np.int16)
+            d = committed[t]
+            starts = np.maximum(0.0, d - np.roll(d, 1)).astype(np.int64)
+            up = up - failed_start_outages(
+                rng, ny, starts, p["failure_to_start_prob"], p["mean_time_to_repair_h"]
+            )
+            up = np.maximum(up, 0)
+            avail[t] = up
+            trips[t] = (seq // units, hour, counted)
+            gas_cap += up * (gas[t]["unit_mw"] * np.asarray(gas[t]["cf"], dtype=float))
+
+        need = load - ren - gas_cap  # what storage must supply (MW); <= 0: gas suffices
+        soc_start = None
+        if has_batt:
+            unserved, soc_start = _battery_pass(need, battery, n)
+        else:
+            unserved = np.maximum(need, 0.0)
+        lol = unserved > tol
+        lost_mwh = unserved.copy()  # MWh (one-hour rows)
+
+        # ride-through after trips of committed units
+        for t in types:
+            yy, hh, counted = trips[t]
+            if yy.size == 0:
+                continue
+            # units of the type up just before the trip (the hour may already count it down)
+            a_before = np.minimum(avail[t][yy, hh] + counted, round(gas[t]["units"]))
+            d_t = committed[t][hh]
+            p_online = np.minimum(1.0, d_t / np.maximum(a_before, 1))
+            hit = (a_before > 0) & (rng.random(yy.size) < p_online)
+            yy, hh, counted = yy[hit], hh[hit], counted[hit]
+            if yy.size == 0:
+                continue
+            online_cap = np.zeros(yy.size)
+            for s in types:
+                extra = counted if s == t else 0
+                on = np.minimum(committed[s][hh], avail[s][yy, hh] + extra)
+                online_cap += on * gas[s]["unit_mw"] * np.asarray(gas[s]["cf"], dtype=float)[hh]
+            online_cap -= gas[t]["unit_mw"] * np.asarray(gas[t]["cf"], dtype=float)[hh]
+            batt_mw = np.zeros(yy.size)
+            if has_batt:
+                floor = battery["min_soc_fraction"] * battery["energy_mwh"]
+                spare_power = (
+                    battery["power_mw"]
+                    - np.asarray(battery["discharge_mw"], dtype=float)[hh]
+                    + np.asarray(battery["charge_mw"], dtype=float)[hh]
+                )
+                energy_power = (
+                    np.maximum(soc_start[yy, hh] - floor, 0.0) * battery["eta_discharge"] / rt_h
+                )
+                batt_mw = np.clip(np.minimum(spare_power, energy_power), 0.0, None)
+            short = dispatched_gas[hh] - online_cap - batt_mw
+            bad = short > tol[hh]
+            yy, hh, short = yy[bad], hh[bad], short[bad]
+            if yy.size == 0:
+                continue
+            np.add.at(lost_mwh, (yy, hh), short * rt_h)
+            lol[yy, hh] = True
+            np.add.at(trip_fail, y0 + yy, w[hh])
+
+        lol_hours[y0 : y0 + ny] = lol.astype(float) @ w
+        eue[y0 : y0 + ny] = lost_mwh @ w
+    return {"lol_hours": lol_hours, "eue_mwh": eue, "trip_failures": trip_fail}
+
+
+def _battery_pass(need: np.ndarray, battery: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Step the battery hour by hour (vectorized over years); return unserved MW and start SOC."""
+    p_max = float(battery["power_mw"])
+    e_max = float(battery["energy_mwh"])
+    eta_c = float(battery["eta_charge"])
+    eta_d = float(battery["eta_discharge"])
+    floor = float(battery["min_soc_fraction"]) * e_max
+    ch = np.asarray(battery["charge_mw"], dtype=float)
+    dis = np.asarray(battery["discharge_mw"], dtype=float)
+    soc_plan = np.asarray(battery["soc_mwh"], dtype=float)
+    plan_net = dis - ch
+    ny = need.shape[0]
+    soc = np.full(ny, soc_plan[-1])
+    soc_start = np.empty((ny, n))
+    unserved = np.empty((ny, n))
+    for h in range(n):
+        soc_start[:, h] = soc
+        nd = need[:, h]
+        target = soc_plan[h]
+        # follow the plan; discharge more if gas falls short; recharge to the plan with spare gas
+        spare = np.maximum(plan_net[h] - nd, 0.0)
+        after_plan = soc - (dis[h] / eta_d) + ch[h] * eta_c
+        recharge = np.minimum(spare, np.maximum(target - after_plan, 0.0) / eta_c)
+        b = np.where(nd > plan_net[h], nd, plan_net[h] - recharge)
+        # limits: power, energy above the floor, room below capacity
+        b_max = np.minimum(p_max, np.maximum(soc - floor, 0.0) * eta_d)
+        b_min = -np.minimum(p_max, np.maximum(e_max - soc, 0.0) / eta_c)
+        b = np.clip(b, b_min, np.maximum(b_max, b_min))
+        soc = np.where(b >= 0.0, soc - b / eta_d, soc - b * eta_c)
+        unserved[:, h] = np.maximum(nd - b, 0.0)
+    return unserved, soc_start
+
+
+# -- statistics -------------------------------------------------------------------------------
+
+
+def _mean_ci(values: np.ndarray, lo: float | None = None, hi: float | None = None) -> dict:
+    """Mean over years and a 95 % normal confidence interval of the mean."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean()) if values.size else float("nan")
+    half = float(_Z95 * values.std(ddof=1) / math.sqrt(values.size)) if values.size > 1 else 0.0
+    low, high = mean - half, mean + half
+    if lo is not None:
+        low = max(low, lo)
+    if hi is not None:
+        high = min(high, hi)
+    return {"mean": mean, "ci95": [low, high]}
+
+
+def tier_met(availability_pct: float) -> str:
+    """Highest Uptime Tier whose availability the figure reaches (else 'below Tier I')."""
+    for name, threshold in TIERS:
+        if availability_pct >= threshold:
+            return name
+    return "below Tier I"
+
+
+def summarize(per_year: dict[str, np.ndarray], hours_per_year: float, load_mwh: float) -> dict:
+    """Turn per-year figures into LOLE, EUE, availability with 95 % CIs and the Tier met."""
+    lole = per_year["lol_hours"]
+    eue = per_year["eue_mwh"]
+    a_time = 100.0 * (1.0 - lole / hours_per_year)
+    a_energy = 100.0 * (1.0 - eue / load_mwh) if load_mwh > 0 else np.full(lole.shape, 100.0)
+    years = int(lole.size)
+    with_lol = int(np.count_nonzero(lole > 0))
+    avail_time = _mean_ci(a_time, 0.0, 100.0)
+    return {
+        "lole_h_per_yr": _mean_ci(lole, 0.0),
+        "eue_mwh_per_yr": _mean_ci(eue, 0.0),
+        "availability_time_pct": avail_time,
+        "availability_energy_pct": _mean_ci(a_energy, 0.0, 100.0),
+        "ride_through_failures_per_yr": _mean_ci(per_year["trip_failures"], 0.0),
+        "years_with_loss_of_load": with_lol,
+        "share_of_years_with_loss_of_load": with_lol / years if years else float("nan"),
+        # no year with loss of load: the CI above is degenerate; 3/n is the 95 % upper bound
+        # of the chance of a year with loss of load ("rule of three")
+        "share_of_years_with_loss_of_load_upper95": (3.0 / years if with_lol == 0 else None),
+        "tier_met": tier_met(avail_time["mean"]),
+        "tier_met_at_ci_lower_bound": tier_met(avail_time["ci95"][0]),
+    }
+
+
+# -- run folder -------------------------------------------------------------------------------
+
+
+def _num(frame: pd.DataFrame, column: str, n: int) -> np.ndarray:
+    """Return a numeric column as floats (zeros if absent)."""
+    if column not in frame.columns:
+        return np.zeros(n)
+    return pd.to_numeric(frame[column], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+
+
+def simulate_availability(
+    run_dir: str | Path,
+    *,
+    years: int = 1000,
+    seed: int = 0,
+    outage_params: dict | None = None,
+) -> dict:
+    """Sequential Monte Carlo of gas-unit forced outages over a run folder's dispatched year.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A run folder (``summary.json``, ``scenario.yaml``, ``capacities.csv``,
+        ``dispatch.csv``, ``profiles.csv``).
+    years : int
+        Simulated years per site (>= 2 for a confidence interval).
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same numbers.
+    outage_params : dict, optional
+        Per gas unit type, any of ``forced_outage_rate`` [-], ``mean_time_to_repair_h`` [h],
+        ``failure_to_start_prob`` [-]; missing values come from ``inputs/technologies.csv``.
+
+    Returns
+    -------
+    dict
+        Ready for ``summary.json`` under ``"reliability"``: ``method``, ``years``, ``seed``,
+        ``horizon`` (hours simulated and how they scale to a year), ``ride_through_min``,
+        ``battery_rule``, ``tiers`` (thresholds, %), ``outage_params`` used, ``runtime_s`` and
+        ``sites``: per site ``gas_units``, ``lole_h_per_yr``, ``eue_mwh_per_yr``,
+        ``availability_time_pct``, ``availability_energy_pct`` and
+        ``ride_through_failures_per_yr`` (each ``{"mean", "ci95": [low, high]}``),
+        ``years_with_loss_of_load``, ``share_of_years_with_loss_of_load``,
+        ``share_of_years_with_loss_of_load_upper95`` (when no year has any),
+        ``tier_met`` and ``tier_met_at_ci_lower_bound``.
+    """
+    if years < 1:
+        raise ValueError(f"years must be >= 1, got {years}")
+    started = time.perf_counter()
+    run_dir = Path(run_dir)
+    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((run_dir / "scenario.yaml").read_text(encoding="utf-8"))
+    capacities = pd.read_csv(run_dir / "capacities.csv")
+    dispatch = pd.read_csv(run_dir / "dispatch.csv")
+    profiles = pd.read_csv(run_dir / "profiles.csv")
+    techs = raw.get("technologies", {})
+    ride_through = float((raw.get("reliability") or {}).get("ride_through_min", 15.0))
+    horizon = summary.get("horizon") or {}
+    kind = horizon.get("kind") or (raw.get("time") or {}).get("kind")
+
+    defaults = default_outage_params()
+    rng = np.random.default_rng(seed)
+    sites_out: dict[str, dict] = {}
+    used_params: dict[str, dict[str, float]] = {}
+    hours_simulated = 0
+    for site_id in raw.get("sites", {}):
+        d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
+        n = len(d)
+        hours_simulated = max(hours_simulated, n)
+        p = profiles[profiles["site"].astype(str) == site_id]
+        hourly = p.drop_duplicates("time").set_index("time").reindex(d["time"].astype(str))
+        c = capacities[capacities["site"].astype(str) == site_id]
+        cap = {(str(r.technology), str(r.unit)): float(r.capacity) for r in c.itertuples()}
+        weight = _num(d, "weight_h", n) if "weight_h" in d.columns else np.ones(n)
+        load = _num(d, "load_mw", n)
+
+        gas: dict[str, dict] = {}
+        for t in raw["sites"][site_id].get("technologies", []):
+            spec = techs.get(t) or {}
+            if spec.get("kind") != "gas":
+                continue
+            units = round(cap.get((t, "units"), 0.0))
+            if units <= 0:
+                continue
+            cf_col = f"gas_cf_{t}"
+            cf = (
+                pd.to_numeric(hourly[cf_col], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+                if cf_col in hourly.columns
+                else np.ones(n)
+            )
+            gas[t] = {
+                "units": units,
+                "unit_mw": float(spec["unit_mw"]),
+                "cf": cf,
+                "online": _num(d, f"gas_units_online_{t}", n),
+                "output_mw": _num(d, f"gas_mw_{t}", n),
+            }
+        params = _resolve_params(list(gas), (outage_params or {}), defaults)
+        used_params.update(params)
+
+        battery = None
+        batt_ids = [
+            t
+            for t in raw["sites"][site_id].get("technologies", [])
+            if (techs.get(t) or {}).get("kind") == "battery"
+        ]
+        power = sum(cap.get((b, "MW"), 0.0) for b in batt_ids)
+        energy = sum(cap.get((b, "MWh"), 0.0) for b in batt_ids)
+        if batt_ids and power > 0 and energy > 0:
+            spec = techs[batt_ids[0]]
+            battery = {
+                "power_mw": power,
+                "energy_mwh": energy,
+                "eta_charge": float(spec.get("eta_charge", 1.0)),
+                "eta_discharge": float(spec.get("eta_discharge", 1.0)),
+                "min_soc_fraction": float(spec.get("min_soc_fraction", 0.0)),
+                "charge_mw": _num(d, "battery_charge_mw", n),
+                "discharge_mw": _num(d, "battery_discharge_mw", n),
+                "soc_mwh": _num(d, "battery_soc_mwh", n),
+            }
+        per_year = simulate_site(
+            load_mw=load,
+            renewables_mw=_num(d, "pv_mw", n) + _num(d, "wind_mw", n),
+            weight_h=weight,
+            gas=gas,
+            outage_params=params,
+            years=years,
+            rng=rng,
+            battery=battery,
+            ride_through_min=ride_through,
+        )
+        hours_per_year = float(weight.sum()) if n else HOURS_PER_YEAR
+        site = summarize(per_year, hours_per_year, float(load @ weight))
+        site = {
+            "gas_units": {
+                t: {"units": g["units"], "unit_mw": g["unit_mw"]} for t, g in gas.items()
+            },
+            "battery_mw": power,
+            "battery_mwh": energy,
+            **site,
+        }
+        sites_out[site_id] = site
+
+    scaled = kind == "window" or abs(hours_simulated - HOURS_PER_YEAR) > 0.5
+    return {
+        "method": (
+            "sequential Monte Carlo, hourly: two-state (exponential up/down) gas units, "
+            "failure to start on dispatched start-ups, ride-through of trips by online headroom "
+            "and battery; renewables as dispatched"
+        ),
+        "years": int(years),
+        "seed": int(seed),
+        "horizon": {
+            "kind": kind,
+            "hours_simulated": int(hours_simulated),
+            "scaled_to_year": bool(scaled),
+            "note": (
+                "window run: each simulated year is the window's hours, weighted by weight_h "
+                "to stand for a full year"
+                if scaled
+                else "full year, 8760 hours"
+            ),
+        },
+        "ride_through_min": ride_through,
+        "battery_rule": BATTERY_RULE,
+        "tiers": {name: threshold for name, threshold in TIERS},
+        "tiers_source": "Uptime Institute tiers as quoted by datacenters.com; pingdo.net",
+        "outage_params": used_params,
+        "runtime_s": time.perf_counter() - started,
+        "sites": sites_out,
+    }
+
+
+def format_availability(result: dict) -> str:
+    """Format a :func:`simulate_availability` result as a text table, one row per site."""
+
+    def ci(x: dict, fmt: str) -> str:
+        return f"{x['mean']:{fmt}} [{x['ci95'][0]:{fmt}}, {x['ci95'][1]:{fmt}}]"
+
+    header = (
+        f"{'site':<10} {'LOLE h/yr [95% CI]':<26} {'EUE MWh/yr [95% CI]':<26} "
+        f"{'availability % [95% CI]':<32} {'energy avail. %':<12} {'yrs w/ LOL':>10}  tier"
+    )
+    lines = [
+        f"Monte Carlo availability: {result['years']} years per site, seed {result['seed']}, "
+        f"{result['horizon']['hours_simulated']} h per year"
+        + (" (window scaled to a year)" if result["horizon"]["scaled_to_year"] else ""),
+        header,
+        "-" * len(header),
+    ]
+    for site, s in result["sites"].items():
+        lines.append(
+            f"{site:<10} {ci(s['lole_h_per_yr'], '.3f'):<26} {ci(s['eue_mwh_per_yr'], '.2f'):<26} "
+            f"{ci(s['availability_time_pct'], '.4f'):<32} "
+            f"{s['availability_energy_pct']['mean']:<12.5f} "
+            f"{s['years_with_loss_of_load']:>10}  {s['tier_met']}"
+        )
+    params = ", ".join(
+        f"{t}: FOR {p['forced_outage_rate']:g}, MTTR {p['mean_time_to_repair_h']:g} h, "
+        f"FTS {p['failure_to_start_prob']:g}"
+        for t, p in result["outage_params"].items()
+    )
+    lines.append(f"outage data: {params}")
+    return "\n".join(lines)

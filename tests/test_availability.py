@@ -1,0 +1,306 @@
+"""Monte Carlo availability (dcpower.availability): known answers on hand-made arrays, and a
+48-hour run folder end to end."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dcpower.availability import (
+    TIERS,
+    default_outage_params,
+    format_availability,
+    mttf_h,
+    simulate_availability,
+    simulate_site,
+    summarize,
+    tier_met,
+    unit_down_hours,
+)
+
+H = 8760
+
+
+def one_type(units: int, unit_mw: float, online: float, output_mw: float, n: int = H) -> dict:
+    """A single gas unit type with flat profiles."""
+    return {
+        "g": {
+            "units": units,
+            "unit_mw": unit_mw,
+            "cf": np.ones(n),
+            "online": np.full(n, float(online)),
+            "output_mw": np.full(n, float(output_mw)),
+        }
+    }
+
+
+def params(forced_outage_rate: float, mttr: float = 20.0, fts: float = 0.0) -> dict:
+    return {
+        "g": {
+            "forced_outage_rate": forced_outage_rate,
+            "mean_time_to_repair_h": mttr,
+            "failure_to_start_prob": fts,
+        }
+    }
+
+
+def run_site(gas: dict, prm: dict, years: int, seed: int = 0, load: float = 10.0, **kw) -> dict:
+    n = next(iter(gas.values()))["cf"].size
+    per_year = simulate_site(
+        load_mw=np.full(n, load),
+        renewables_mw=np.zeros(n),
+        weight_h=np.full(n, H / n),
+        gas=gas,
+        outage_params=prm,
+        years=years,
+        rng=np.random.default_rng(seed),
+        **kw,
+    )
+    return summarize(per_year, float(H), load * H)
+
+
+# -- pure parts ---------------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_mttf_from_for_and_mttr() -> None:
+    assert mttf_h(0.031, 31.0) == pytest.approx(969.0)
+    assert mttf_h(0.0, 31.0) == math.inf
+
+
+@pytest.mark.unit
+def test_unit_down_share_matches_forced_outage_rate() -> None:
+    down, (seq, hour, counted) = unit_down_hours(np.random.default_rng(1), 2000, H, 0.05, 20.0)
+    assert down.shape == (2000, H)
+    assert down.mean() == pytest.approx(0.05, rel=0.05)
+    # failures per unit-year: 8760 / (MTTF + MTTR) = 8760 x FOR / MTTR
+    assert seq.size / 2000 == pytest.approx(H * 0.05 / 20.0, rel=0.05)
+    assert hour.min() >= 0 and hour.max() < H and set(np.unique(counted)) <= {0, 1}
+
+
+@pytest.mark.unit
+def test_for_zero_and_enough_capacity_gives_full_availability() -> None:
+    out = run_site(one_type(1, 12.0, 1, 10.0), params(0.0, fts=0.0), years=200)
+    assert out["lole_h_per_yr"]["mean"] == 0.0
+    assert out["eue_mwh_per_yr"]["mean"] == 0.0
+    assert out["availability_time_pct"]["mean"] == 100.0
+    assert out["availability_energy_pct"]["mean"] == 100.0
+    assert out["years_with_loss_of_load"] == 0
+    assert out["share_of_years_with_loss_of_load_upper95"] == pytest.approx(3 / 200)
+    assert out["tier_met"] == "Tier IV"
+
+
+@pytest.mark.unit
+def test_single_unit_carrying_the_load_is_out_for_for_times_8760_hours() -> None:
+    """One unit, whole load, FOR f: LOLE close to f x 8760 h, within the 95 % CI.
+
+    The unit is not committed in the dispatch (online = 0), so a failure is no trip to ride
+    through and only the hourly outage counts, which has the known answer.
+    """
+    f = 0.05
+    out = run_site(one_type(1, 10.0, 0, 10.0), params(f, mttr=20.0), years=600, seed=3)
+    low, high = out["lole_h_per_yr"]["ci95"]
+    assert low <= f * H <= high
+    assert out["eue_mwh_per_yr"]["mean"] == pytest.approx(10.0 * out["lole_h_per_yr"]["mean"])
+    assert out["availability_time_pct"]["mean"] == pytest.approx(100 * (1 - f), abs=0.3)
+
+
+@pytest.mark.unit
+def test_n_plus_1_cuts_lole_by_orders_of_magnitude() -> None:
+    prm = params(0.01, mttr=20.0)
+    n = run_site(one_type(1, 10.0, 1, 10.0), prm, years=400)
+    n_plus_1 = run_site(one_type(2, 10.0, 2, 10.0), prm, years=400)
+    assert n["lole_h_per_yr"]["mean"] > 80.0
+    assert n_plus_1["lole_h_per_yr"]["mean"] < n["lole_h_per_yr"]["mean"] / 50.0
+
+
+@pytest.mark.unit
+def test_confidence_interval_shrinks_with_more_years() -> None:
+    prm = params(0.05, mttr=20.0)
+
+    def width(years: int) -> float:
+        lo, hi = run_site(one_type(1, 10.0, 0, 10.0), prm, years=years)["lole_h_per_yr"]["ci95"]
+        return hi - lo
+
+    assert width(1600) < width(100) / 2.5
+
+
+@pytest.mark.unit
+def test_same_seed_same_numbers_other_seed_differs() -> None:
+    prm = params(0.05, mttr=20.0, fts=0.01)
+    a = run_site(one_type(2, 6.0, 2, 10.0), prm, years=100, seed=7)
+    b = run_site(one_type(2, 6.0, 2, 10.0), prm, years=100, seed=7)
+    c = run_site(one_type(2, 6.0, 2, 10.0), prm, years=100, seed=8)
+    assert a == b
+    assert a["lole_h_per_yr"]["mean"] != c["lole_h_per_yr"]["mean"]
+
+
+@pytest.mark.unit
+def test_failed_start_takes_the_unit_out() -> None:
+    """A unit that never fails while running but always fails to start: every start loses load."""
+    n = 48
+    gas = one_type(1, 10.0, 0, 10.0, n=n)
+    gas["g"]["online"] = np.tile([0.0, 1.0], n // 2)  # 24 starts in the window
+    out = run_site(gas, params(0.0, mttr=1.0, fts=1.0), years=20, load=5.0)
+    assert out["lole_h_per_yr"]["mean"] > 0.0
+    none = run_site(gas, params(0.0, mttr=1.0, fts=0.0), years=20, load=5.0)
+    assert none["lole_h_per_yr"]["mean"] == 0.0
+
+
+@pytest.mark.unit
+def test_battery_rides_through_a_trip_and_bridges_outages() -> None:
+    """Two 10 MW units, 12 MW load, both committed: a trip leaves 10 MW, 2 MW short.
+
+    Without storage the ride-through fails; a battery with power and energy covers the trip
+    and, being large, most of the outage hours too.
+    """
+    prm = params(0.02, mttr=10.0)
+    gas = one_type(2, 10.0, 2, 12.0)
+    bare = run_site(gas, prm, years=100, load=12.0)
+    assert bare["ride_through_failures_per_yr"]["mean"] > 10.0
+    battery = {
+        "power_mw": 12.0,
+        "energy_mwh": 500.0,
+        "eta_charge": 0.95,
+        "eta_discharge": 0.95,
+        "min_soc_fraction": 0.1,
+        "charge_mw": np.zeros(H),
+        "discharge_mw": np.zeros(H),
+        "soc_mwh": np.full(H, 500.0),
+    }
+    stored = run_site(gas, prm, years=100, load=12.0, battery=battery)
+    assert stored["ride_through_failures_per_yr"]["mean"] == 0.0
+    assert stored["lole_h_per_yr"]["mean"] < bare["lole_h_per_yr"]["mean"] / 5.0
+
+
+@pytest.mark.unit
+def test_tier_thresholds() -> None:
+    assert [t for t, _ in TIERS] == ["Tier IV", "Tier III", "Tier II", "Tier I"]
+    assert tier_met(99.995) == "Tier IV"
+    assert tier_met(99.99) == "Tier III"
+    assert tier_met(99.8) == "Tier II"
+    assert tier_met(99.7) == "Tier I"
+    assert tier_met(99.0) == "below Tier I"
+
+
+@pytest.mark.unit
+def test_catalogue_has_outage_data_for_every_gas_type() -> None:
+    table = default_outage_params()
+    for gas_type in ("recip_engine", "aero_gt", "frame_gt", "ccgt"):
+        p = table[gas_type]
+        assert 0 < p["forced_outage_rate"] < 1
+        assert p["mean_time_to_repair_h"] > 0
+        assert 0 <= p["failure_to_start_prob"] < 1
+
+
+@pytest.mark.unit
+def test_module_does_not_load_pyomo_or_the_model() -> None:
+    code = (
+        "import sys, dcpower.availability\n"
+        "bad = [m for m in sys.modules if m == 'pyomo' or m.startswith(("
+        "'pyomo.', 'dcpower.optimization', 'dcpower.techs', 'dcpower.pipeline'))]\n"
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- a 48-hour run folder -----------------------------------------------------------------------
+
+SCENARIO: dict = {
+    "name": "availability-test",
+    "sites": {
+        "aktau": {
+            "climate": "aktau",
+            "data_center": {"it_capacity_mw": 40, "utilization": 0.8},
+            "technologies": ["pv_single_axis", "recip_engine", "aero_gt"],
+        },
+        "baku": {
+            "climate": "baku",
+            "data_center": {"it_capacity_mw": 40, "utilization": 0.8},
+            "technologies": ["pv_single_axis", "battery_li_ion", "recip_engine", "aero_gt"],
+            "gas_price_usd_per_mmbtu": 30.0,
+        },
+    },
+    "technologies": {
+        "pv_single_axis": {},
+        "battery_li_ion": {"capex_energy_usd_per_kwh": 50.0, "capex_power_usd_per_kw": 50.0},
+        "recip_engine": {},
+        "aero_gt": {},
+    },
+    "economics": {},
+    "reliability": {"redundancy_k": 1, "hourly_n_minus_1": True, "ride_through_min": 15},
+    "time": {"kind": "window", "start_hour": 4800, "n_hours": 48},
+    "solver": {"time_limit_s": 60, "mip_gap": 0.01, "threads": 1, "commitment": "relaxed"},
+}
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory) -> Path:
+    import dcpower
+    from dcpower.scenario import scenario_from_dict
+
+    out = tmp_path_factory.mktemp("availability") / "run"
+    dcpower.run(scenario_from_dict(SCENARIO), out=out, parallel=False)
+    return out
+
+
+@pytest.mark.component
+def test_run_folder_result_is_complete_and_json_ready(run_folder: Path) -> None:
+    result = simulate_availability(run_folder, years=200, seed=0)
+    json.dumps(result, allow_nan=False)  # ready for summary.json
+    assert result["horizon"] == {
+        "kind": "window",
+        "hours_simulated": 48,
+        "scaled_to_year": True,
+        "note": result["horizon"]["note"],
+    }
+    assert "stand for a full year" in result["horizon"]["note"]
+    assert set(result["sites"]) == {"aktau", "baku"}
+    assert result["sites"]["baku"]["battery_mwh"] > 0  # the battery path runs too
+    for site in result["sites"].values():
+        assert site["gas_units"]
+        for key in ("lole_h_per_yr", "eue_mwh_per_yr", "availability_time_pct"):
+            low, high = site[key]["ci95"]
+            assert low <= site[key]["mean"] <= high
+        assert 0 <= site["years_with_loss_of_load"] <= 200
+        assert site["tier_met"] in {t for t, _ in TIERS} | {"below Tier I"}
+    table = format_availability(result)
+    assert "aktau" in table and "baku" in table and "window scaled to a year" in table
+
+
+@pytest.mark.component
+def test_run_folder_seeded_determinism(run_folder: Path) -> None:
+    prm = {t: {"forced_outage_rate": 0.2} for t in ("recip_engine", "aero_gt")}
+    a = simulate_availability(run_folder, years=300, seed=5, outage_params=prm)
+    b = simulate_availability(run_folder, years=300, seed=5, outage_params=prm)
+    c = simulate_availability(run_folder, years=300, seed=6, outage_params=prm)
+    assert a["sites"] == b["sites"]
+    assert a["sites"] != c["sites"]
+    assert a["outage_params"]["recip_engine"]["forced_outage_rate"] == 0.2
+
+
+@pytest.mark.component
+def test_run_folder_with_perfect_units_never_loses_load(run_folder: Path) -> None:
+    prm = {
+        t: {"forced_outage_rate": 0.0, "failure_to_start_prob": 0.0}
+        for t in ("recip_engine", "aero_gt")
+    }
+    result = simulate_availability(run_folder, years=50, seed=0, outage_params=prm)
+    for site in result["sites"].values():
+        assert site["lole_h_per_yr"]["mean"] == 0.0
+        assert site["availability_time_pct"]["mean"] == 100.0
+
+
+@pytest.mark.component
+def test_thousand_years_of_a_small_case_take_a_few_seconds(run_folder: Path) -> None:
+    started = time.perf_counter()
+    simulate_availability(run_folder, years=1000, seed=0)
+    assert time.perf_counter() - started < 5.0

@@ -1,0 +1,274 @@
+"""Excel workbook of a run folder (dcpower.report.workbook) on a small solved run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import dcpower
+from dcpower.report.workbook import SHEETS, write_workbook
+from dcpower.scenario import BatteryTech, Finance, GasTech, PVTech, WindTech, scenario_from_dict
+
+pytestmark = pytest.mark.component
+
+TECH_CLASSES = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    """caspian-hub on a 48-h summer window, solved once for the module."""
+    raw = dcpower.load_scenario("caspian-hub").model_dump(mode="json")
+    raw["time"] = {"kind": "window", "start_hour": 4800, "n_hours": 48}
+    out = tmp_path_factory.mktemp("wb") / "run"
+    dcpower.run(scenario_from_dict(raw), out=out, parallel=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def book_path(run_dir) -> Path:
+    return write_workbook(run_dir)
+
+
+@pytest.fixture(scope="module")
+def book(book_path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(book_path)
+
+
+@pytest.fixture(scope="module")
+def summary(run_dir) -> dict:
+    return json.loads((run_dir / "summary.json").read_text())
+
+
+def frame(ws) -> pd.DataFrame:
+    """A sheet's table (header in row 1) as a DataFrame, up to the first empty first cell."""
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    body = []
+    for row in rows[1:]:
+        if row[0] is None:
+            break
+        body.append(row)
+    return pd.DataFrame(body, columns=header)
+
+
+def summary_row(book, label_start: str) -> dict:
+    ws = book["Summary"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if isinstance(row[0], str) and row[0].startswith(label_start):
+            return dict(zip(header, row, strict=False))
+    raise AssertionError(f"Summary has no row '{label_start}'")
+
+
+def test_default_path_and_explicit_path(run_dir, book_path, tmp_path):
+    assert book_path == run_dir / "results.xlsx"
+    assert book_path.is_file()
+    other = write_workbook(str(run_dir), tmp_path / "sub" / "x.xlsx")
+    assert other == tmp_path / "sub" / "x.xlsx" and other.is_file()
+    assert not [p for p in other.parent.iterdir() if p.name != "x.xlsx"]
+
+
+def test_sheet_names(book):
+    assert book.sheetnames == list(SHEETS)
+    assert book.sheetnames == [
+        "Summary",
+        "Capacities",
+        "Costs",
+        "Cash flow",
+        "Monthly energy",
+        "Hourly dispatch",
+        "Reliability",
+        "Assumptions",
+    ]
+
+
+def test_header_rows_frozen_and_filtered(book):
+    for ws in book.worksheets:
+        assert ws.freeze_panes is not None, ws.title
+        row = int("".join(ch for ch in ws.freeze_panes if ch.isdigit()))
+        assert row == 2, (ws.title, ws.freeze_panes)
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.column_dimensions["A"].width > 8, ws.title
+
+
+def test_summary_totals_equal_summary_json(book, summary):
+    totals = summary["totals"]
+    for label, key in (
+        ("Annual cost [USD/yr]", "cost_usd_per_yr"),
+        ("Overnight capex [USD]", "capex_usd"),
+        ("CO2 [t/yr]", "co2_t_per_yr"),
+        ("Annual load [MWh/yr]", "load_mwh_per_yr"),
+    ):
+        row = summary_row(book, label)
+        assert isinstance(row["total"], int | float), label
+        assert row["total"] == pytest.approx(totals[key], rel=1e-12), label
+        for site, values in summary["sites"].items():
+            assert row[site] == pytest.approx(values[key], rel=1e-12), (label, site)
+    lcoe = summary_row(book, "LCOE, project life, real")
+    assert lcoe["total"] == pytest.approx(summary["finance"]["totals"]["lcoe_usd_per_mwh_real"])
+    assert summary_row(book, "Verification")["total"] in ("passed", "FAILED")
+    assert summary_row(book, "Status")["total"] == summary["status"]
+
+
+def test_numbers_are_numbers_with_formats(book):
+    ws = book["Costs"]
+    header = [c.value for c in ws[1]]
+    j = header.index("cost [USD/yr]") + 1
+    cell = ws.cell(row=2, column=j)
+    assert isinstance(cell.value, int | float)
+    assert "#,##0" in cell.number_format
+    share = ws.cell(row=2, column=header.index("share of site cost [%]") + 1)
+    assert share.value is None or "%" in share.number_format
+    for ws in book.worksheets:
+        headers = [c.value for c in ws[1] if c.value is not None]
+        assert all(isinstance(h, str) for h in headers), ws.title
+
+
+def test_costs_sum_per_site(book, summary):
+    costs = frame(book["Costs"])
+    by_site = costs.groupby("site")["cost [USD/yr]"].sum()
+    for site, values in summary["sites"].items():
+        assert by_site[site] == pytest.approx(values["cost_usd_per_yr"], rel=1e-9)
+
+
+def test_monthly_load_sums(book, summary):
+    monthly = frame(book["Monthly energy"])
+    by_site = monthly.groupby("site")["load [MWh]"].sum()
+    for site, values in summary["sites"].items():
+        assert by_site[site] == pytest.approx(values["load_mwh_per_yr"], rel=1e-9)
+    assert monthly["month [1-12]"].between(1, 12).all()
+    fuel = monthly.groupby("site")["fuel, HHV [MMBtu]"].sum()
+    co2 = monthly.groupby("site")["CO2 [t]"].sum()
+    for site, values in summary["sites"].items():
+        assert fuel[site] == pytest.approx(values["fuel_mmbtu_per_yr"], rel=1e-6)
+        assert co2[site] == pytest.approx(values["co2_t_per_yr"], rel=1e-6)
+
+
+def test_hourly_dispatch_is_the_dispatch_table(book, run_dir):
+    dispatch = pd.read_csv(run_dir / "dispatch.csv")
+    sheet = frame(book["Hourly dispatch"])
+    assert len(sheet) == len(dispatch)
+    assert sheet["load [MW]"].to_numpy() == pytest.approx(dispatch["load_mw"].to_numpy())
+    assert sheet["weight [h]"].to_numpy() == pytest.approx(dispatch["weight_h"].to_numpy())
+
+
+def test_cash_flow_per_site_and_total(book, run_dir):
+    from dcpower.finance import site_cash_flows
+
+    flows = site_cash_flows(run_dir)
+    sheet = frame(book["Cash flow"])
+    assert set(sheet["site"]) == {*flows, "total"}
+    for site, table in flows.items():
+        mine = sheet[sheet["site"] == site]
+        assert mine["year [yr from COD]"].tolist() == table["year"].tolist()
+        assert mine["total cost [USD real]"].to_numpy() == pytest.approx(
+            table["total_cost_usd"].to_numpy()
+        )
+    total = sheet[sheet["site"] == "total"]["capex [USD real]"].sum()
+    assert total == pytest.approx(sum(t["capex_usd"].sum() for t in flows.values()))
+    assert any("[USD nominal]" in h for h in sheet.columns)
+
+
+def test_reliability_checks(book, run_dir):
+    verification = json.loads((run_dir / "verification.json").read_text())
+    checks = frame(book["Reliability"])
+    assert len(checks) == len(verification["checks"])
+    assert set(checks["result"]) <= {"pass", "FAIL"}
+    ws = book["Reliability"]
+    settings = [c.value for c in ws[1]]
+    assert "reliability setting" in settings
+    column = settings.index("reliability setting") + 1
+    names = {ws.cell(row=r, column=column).value for r in range(2, 20)}
+    assert {"redundancy_k", "hourly_n_minus_1", "ride_through_min"} <= names
+
+
+def test_assumptions_source_every_cost_and_price(book, run_dir):
+    import yaml
+
+    scenario = scenario_from_dict(yaml.safe_load((run_dir / "scenario.yaml").read_text()))
+    table = frame(book["Assumptions"])
+    source = {
+        (r.section, r.item, r.parameter): r.source
+        for r in table.rename(columns=str).itertuples(index=False)
+    }
+
+    def has_source(key):
+        assert key in source, f"Assumptions lacks {key}"
+        assert isinstance(source[key], str) and source[key].strip(), f"no source for {key}"
+
+    used = {t for site in scenario.sites.values() for t in site.technologies}
+    for tech_id in used:
+        tech = scenario.technologies[tech_id]
+        for field in TECH_CLASSES[tech.kind].model_fields:
+            if field != "kind":
+                has_source(("technology", tech_id, field))
+    for site_id in scenario.sites:
+        has_source(("economics", site_id, "gas_price_usd_per_mmbtu"))
+        has_source(("economics", site_id, "carbon_price_usd_per_t"))
+    has_source(("economics", "all sites", "wacc"))
+    has_source(("economics", "all sites", "co2_kg_per_mmbtu"))
+    for field in Finance.model_fields:
+        if field == "capex_schedule":
+            for i in range(1, len(scenario.finance.capex_schedule) + 1):
+                has_source(("finance", "all sites", f"capex_schedule_year_{i}"))
+        else:
+            has_source(("finance", "all sites", field))
+    # values as resolved in scenario.yaml, as numbers
+    row = table[(table["item"] == "recip_engine") & (table["parameter"] == "capex_usd_per_kw")]
+    value = row["value"].iloc[0]
+    assert isinstance(value, int | float)
+    assert value == pytest.approx(scenario.technologies["recip_engine"].capex_usd_per_kw)
+    # the site climate sources of inputs/sites/<id>.yaml
+    climate = table[table["section"] == "site climate"]
+    assert set(climate["item"]) == set(scenario.sites)
+    ghi = climate[climate["parameter"] == "ghi_kwh_per_m2"]
+    assert len(ghi) == len(scenario.sites) and ghi["source"].str.len().min() > 10
+
+
+def test_scenario_override_is_flagged(run_dir, tmp_path):
+    import shutil
+
+    import yaml
+
+    copy = tmp_path / "run"
+    shutil.copytree(run_dir, copy)
+    raw = yaml.safe_load((copy / "scenario.yaml").read_text())
+    raw["technologies"]["recip_engine"]["capex_usd_per_kw"] = 1500.0
+    raw["economics"]["wacc"] = 0.1
+    (copy / "scenario.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    table = frame(openpyxl.load_workbook(write_workbook(copy))["Assumptions"])
+
+    def status(item, parameter):
+        row = table[(table["item"] == item) & (table["parameter"] == parameter)]
+        return row["status"].iloc[0], row["catalogue value"].iloc[0], row["source"].iloc[0]
+
+    st, catalogue, src = status("recip_engine", "capex_usd_per_kw")
+    assert st == "scenario override" and catalogue == pytest.approx(2240.0) and src
+    assert status("all sites", "wacc")[0] == "scenario override"
+    assert status("recip_engine", "fom_usd_per_kw_yr")[0] == "catalogue"
+
+
+def test_never_imports_the_optimization_stack(run_dir, tmp_path):
+    code = (
+        "import sys\n"
+        "from dcpower.report.workbook import write_workbook\n"
+        f"write_workbook({str(run_dir)!r}, {str(tmp_path / 'w.xlsx')!r})\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'pyomo' or m.startswith(("
+        "'dcpower.optimization', 'dcpower.techs', 'dcpower.pipeline'))]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert (tmp_path / "w.xlsx").is_file()
+
+
+def test_missing_run_folder_raises(tmp_path):
+    from dcpower.errors import DcpowerError
+
+    with pytest.raises(DcpowerError):
+        write_workbook(tmp_path)

@@ -3,7 +3,8 @@
 Every function takes the tables as written in a run folder (pandas DataFrames read from
 ``capacities.csv``, ``costs.csv``, ``dispatch.csv``, or the cash flows of
 :func:`dcpower.finance.site_cash_flows`) and returns a :class:`matplotlib.figure.Figure` built
-directly (no ``pyplot``, so no global figure state; the Agg canvas renders without a display).
+directly on the non-interactive Agg canvas (:class:`FigureCanvasAgg`): no ``pyplot``, no
+``matplotlib.use``, so no global figure or backend state changes and no display is needed.
 Every axis carries its unit. Colors come from one dict, :data:`PALETTE`, so a source has the
 same color on every chart.
 
@@ -15,16 +16,12 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 #: One color per source, cost component and series, used by every chart.
 PALETTE: dict[str, str] = {
@@ -178,7 +175,7 @@ def capacity_by_source(capacities: pd.DataFrame, site: str) -> dict:
         units = float(by_unit.get("units", 0.0))
         mw = float(by_unit.get("MW", 0.0))
         if units > 0 and mw > 0:
-            gas_units.append((str(tech), int(round(units)), mw / units))
+            gas_units.append((str(tech), round(units), mw / units))
     return {
         "pv": total("pv", "MW"),
         "wind": total("wind", "MW"),
@@ -210,9 +207,7 @@ def capacity_mix(capacities: pd.DataFrame) -> Figure:
             cap = capacity_by_source(capacities, site)
             values.append(cap[source])
             if source == "gas":
-                notes.append(
-                    "\n".join(f"{n}×{mw:.1f}" for _t, n, mw in cap["gas_units"]) or "0"
-                )
+                notes.append("\n".join(f"{n}×{mw:.1f}" for _t, n, mw in cap["gas_units"]) or "0")
             elif source == "battery" and cap["battery"] > 0:
                 notes.append(f"{cap['battery']:.0f} MW\n{cap['battery_mwh']:.0f} MWh")
             else:
@@ -389,7 +384,7 @@ def monthly_energy(dispatch: pd.DataFrame, site: str) -> Figure:
     Sums the dispatched hours of each month (MW x 1 h); a window run has only its own hours.
     """
     d = site_dispatch(dispatch, site)
-    month = d["local_time"].dt.to_period("M")
+    month = d["local_time"].dt.month.to_numpy()
     cols = {
         "pv": "pv_mw",
         "wind": "wind_mw",
@@ -400,8 +395,9 @@ def monthly_energy(dispatch: pd.DataFrame, site: str) -> Figure:
     frame = pd.DataFrame({k: d[c].to_numpy(float) for k, c in cols.items()})
     frame["battery_charge"] = d["battery_charge_mw"].to_numpy(float)
     frame["load"] = d["load_mw"].to_numpy(float)
-    gwh = frame.groupby(month.to_numpy()).sum() / 1000.0
-    labels = [p.strftime("%b") for p in gwh.index]
+    # all twelve months on the axis (a window run fills only its own)
+    gwh = frame.groupby(month).sum().reindex(range(1, 13), fill_value=0.0) / 1000.0
+    labels = [pd.Timestamp(2001, m, 1).strftime("%b") for m in gwh.index]
     x = np.arange(len(gwh))
     fig = _figure(10, 4.6)
     ax = fig.add_subplot()
@@ -416,8 +412,15 @@ def monthly_energy(dispatch: pd.DataFrame, site: str) -> Figure:
     if np.any(charge > 1e-9):
         ax.bar(x, -charge, 0.75, color=PALETTE["battery_charge"], label=LABELS["battery_charge"])
         ax.axhline(0, color="#444444", linewidth=0.6)
+    has = gwh["load"].to_numpy() > 0
     ax.scatter(
-        x, gwh["load"].to_numpy(), marker="_", s=500, color=PALETTE["load"], label="Load", zorder=3
+        x[has],
+        gwh["load"].to_numpy()[has],
+        marker="_",
+        s=500,
+        color=PALETTE["load"],
+        label="Load",
+        zorder=3,
     )
     ax.set_xticks(x, labels)
     ax.set_ylabel("Energy [GWh per month]")
@@ -442,18 +445,29 @@ def duration_curves(dispatch: pd.DataFrame) -> Figure:
         w = d["weight_h"].to_numpy(float)
         load = d["load_mw"].to_numpy(float)
         net = load - renewable_available_mw(d)
-        for values, key, label in ((load, "load", "Load"), (net, "net_load", "Net load")):
+        for values, key, label, style in (
+            (load, "load", "Load", "-"),
+            (net, "net_load", "Net load", "--"),
+        ):
             order = np.argsort(-values, kind="stable")
             hours = np.concatenate([[0.0], np.cumsum(w[order])])
             y = np.append(values[order], values[order][-1])
-            ax.step(hours, y, where="post", color=PALETTE[key], linewidth=1.6, label=label)
+            ax.step(
+                hours,
+                y,
+                where="post",
+                color=PALETTE[key],
+                linestyle=style,
+                linewidth=1.6,
+                label=label,
+            )
         ax.axhline(0, color="#888888", linewidth=0.6)
         ax.set_xlim(0, max(float(w.sum()), 1.0))
         ax.set_xlabel("Hours of the year at or above [h]")
         ax.set_title(site_label(site))
         _style(ax)
     axes[0].set_ylabel("Power [MW]")
-    axes[-1].legend(loc="upper right", frameon=False, fontsize=9)
+    axes[-1].legend(loc="lower left", frameon=False, fontsize=9)
     fig.suptitle("Load and net-load duration curves (net load = load − PV − wind available)")
     return fig
 
@@ -464,7 +478,9 @@ def battery_soc(dispatch: pd.DataFrame, capacities: pd.DataFrame) -> Figure | No
     Runs longer than 31 days show the daily range (min to max) and the daily mean; shorter
     ones show every hour. Returns None if no site built a battery.
     """
-    sites = [s for s in sites_of(capacities) if capacity_by_source(capacities, s)["battery_mwh"] > 0]
+    sites = [
+        s for s in sites_of(capacities) if capacity_by_source(capacities, s)["battery_mwh"] > 0
+    ]
     if not sites:
         return None
     fig = _figure(10, 2.6 + 1.8 * len(sites))
@@ -480,6 +496,7 @@ def battery_soc(dispatch: pd.DataFrame, capacities: pd.DataFrame) -> Figure | No
                 t, lo, hi, color=PALETTE["battery_charge"], linewidth=0, label="Daily min–max"
             )
             ax.plot(t, mean, color=PALETTE["soc"], linewidth=1.0, label="Daily mean")
+            ax.set_xlim(t[0], t[-1] + np.timedelta64(1, "D"))
             ax.xaxis.set_major_locator(mdates.MonthLocator())
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
         else:
@@ -573,9 +590,7 @@ def cash_flow(flows: dict[str, pd.DataFrame]) -> Figure:
         )
         ax.bar(years, revenue, 0.75, color=PALETTE["revenue"], label="Revenue")
         if np.any(salvage > 1e-9):
-            ax.bar(
-                years, salvage, 0.75, bottom=revenue, color=PALETTE["salvage"], label="Salvage"
-            )
+            ax.bar(years, salvage, 0.75, bottom=revenue, color=PALETTE["salvage"], label="Salvage")
         cumulative = np.cumsum(f["net_cash_flow_usd"].to_numpy(float)) / 1e6
         ax.plot(
             years,
@@ -588,7 +603,7 @@ def cash_flow(flows: dict[str, pd.DataFrame]) -> Figure:
         )
         ax.axhline(0, color="#444444", linewidth=0.6)
         ax.axvline(0.5, color="#AAAAAA", linestyle=":", linewidth=0.8)
-        ax.set_ylabel("Million USD (real)")
+        ax.set_ylabel("Cash flow [million USD, real]")
         ax.yaxis.set_major_formatter(_MUSD)
         ax.set_title(f"{site_label(site)}: yearly cash flow", fontsize=10)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)

@@ -1,0 +1,574 @@
+"""One self-contained HTML report of a run folder, for investor material.
+
+:func:`write_report` reads a run folder (``summary.json``, ``verification.json``, the CSV
+tables and ``scenario.yaml``) and writes ``report.html``: headline figures per site, the charts
+of :mod:`dcpower.report.figures` embedded as base64 PNG, a reliability table, the finance table
+and a note on where the inputs come from. The file opens offline: inline CSS, no script, no
+external resource. Each chart is also saved as a 150-dpi PNG in ``<run_dir>/figures/``.
+
+Reads only the run folder (through :mod:`dcpower.finance` and :mod:`dcpower.scenario`); never
+imports the optimization stack (pyomo, HiGHS).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from dcpower import finance
+from dcpower.report import figures as F
+
+FIGURES_DIR = "figures"
+REPORT_NAME = "report.html"
+
+
+@dataclass
+class Chart:
+    """A chart of the report: file stem, heading, caption and the figure."""
+
+    name: str
+    heading: str
+    caption: str
+    figure: object
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def fmt_num(value, digits: int = 1, scale: float = 1.0, suffix: str = "") -> str:
+    """Format a number with thousands separators (an en dash if undefined)."""
+    if value is None:
+        return "–"
+    try:
+        v = float(value) / scale
+    except (TypeError, ValueError):
+        return _esc(value)
+    if v != v:  # NaN
+        return "–"
+    text = f"{v:,.{digits}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # no "-0.000"
+    return text + suffix
+
+
+def fmt_musd(value, digits: int = 1) -> str:
+    """USD as million USD (``168,448,000`` -> ``168.4``)."""
+    return fmt_num(value, digits, 1e6)
+
+
+def fmt_pct(value, digits: int = 1) -> str:
+    """Share as percent (``0.123`` -> ``12.3 %``)."""
+    return "–" if value is None else f"{100.0 * float(value):.{digits}f} %"
+
+
+def _table(header: list[str], rows: list[list[str]], cls: str = "") -> str:
+    """HTML table; cells are already-escaped HTML."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    klass = f' class="{cls}"' if cls else ""
+    return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _commitment(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{_esc(k)} {_esc(v)}" for k, v in value.items())
+    return _esc(value if value is not None else "–")
+
+
+def _onoff(value) -> str:
+    return "–" if value is None else ("on" if value else "off")
+
+
+def _status(passed: bool) -> str:
+    return '<span class="ok">passed</span>' if passed else '<span class="bad">FAILED</span>'
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_json(path: Path) -> dict:
+    """Read a JSON file of the run folder (an empty dict if absent)."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def site_checks(verification: dict, site: str) -> list[dict]:
+    """Return the checks of verification.json about one site."""
+    return [c for c in verification.get("checks", []) if c.get("site") == site]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def build_charts(tables: finance.RunTables, flows: dict[str, pd.DataFrame]) -> list[Chart]:
+    """Every chart of the report, in report order.
+
+    Parameters
+    ----------
+    tables : finance.RunTables
+        The run folder's tables (:func:`dcpower.finance.read_run`).
+    flows : dict
+        Cash flows per site (:func:`dcpower.finance.site_cash_flows`).
+    """
+    dispatch, capacities, costs = tables.dispatch, tables.capacities, tables.costs
+    sites = list(tables.scenario.sites)
+    charts = [
+        Chart(
+            "capacity_mix",
+            "Capacity mix",
+            "Installed capacity per site [MW]. Gas bars are labelled with units × unit rating "
+            "(MW, ISO); battery bars with power and energy. Source: capacities.csv.",
+            F.capacity_mix(capacities),
+        )
+    ]
+    for site in sites:
+        name = F.site_label(site)
+        d = F.site_dispatch(dispatch, site)
+        weeks = F.pick_weeks(dispatch, site)
+        if "peak_load" in weeks:
+            a, b = weeks["peak_load"]
+            peak = d["load_mw"].idxmax()
+            charts.append(
+                Chart(
+                    f"dispatch_peak_week_{site}",
+                    f"{name}: dispatch in the peak-load week",
+                    f"Hourly dispatch [MW], {_span(d, a, b)} (local time). Peak load "
+                    f"{d.loc[peak, 'load_mw']:,.1f} MW at {d.loc[peak, 'local_time']:%d %b %H:%M}. "
+                    "Stacked: PV, wind, gas, battery discharge; battery charging below zero; "
+                    "black line: load. Source: dispatch.csv.",
+                    F.dispatch_week(
+                        dispatch, site, (a, b), f"{name}: dispatch in the peak-load week"
+                    ),
+                )
+            )
+        if "low_renewable" in weeks:
+            a, b = weeks["low_renewable"]
+            available = F.renewable_available_mw(d)
+            week_mwh = available[a:b].sum()
+            mean_mwh = available.mean() * (b - a)
+            charts.append(
+                Chart(
+                    f"dispatch_low_renewable_week_{site}",
+                    f"{name}: dispatch in the lowest-renewable week",
+                    f"Hourly dispatch [MW], {_span(d, a, b)} (local time): the seven days with "
+                    f"the least PV and wind available ({week_mwh:,.0f} MWh, "
+                    f"{100 * week_mwh / mean_mwh:.0f} % of an average week of the dispatched "
+                    "hours). Source: dispatch.csv.",
+                    F.dispatch_week(
+                        dispatch, site, (a, b), f"{name}: dispatch in the lowest-renewable week"
+                    ),
+                )
+            )
+        elif weeks:
+            charts[-1].caption += f" {name} built no PV or wind: no lowest-renewable week."
+    for site in sites:
+        charts.append(
+            Chart(
+                f"monthly_energy_{site}",
+                f"{F.site_label(site)}: monthly energy",
+                "Energy by source and month [GWh], summed over the dispatched hours "
+                "(battery charging below zero; black marks: load). Source: dispatch.csv.",
+                F.monthly_energy(dispatch, site),
+            )
+        )
+    charts.append(
+        Chart(
+            "duration_curves",
+            "Load and net-load duration curves",
+            "Hours of the year [h] in which load, and load minus the PV and wind output "
+            "available before curtailment (net load), are at or above a level [MW]. What is "
+            "left of the net load is served by gas and the battery. Source: dispatch.csv.",
+            F.duration_curves(dispatch),
+        )
+    )
+    soc = F.battery_soc(dispatch, capacities)
+    if soc is not None:
+        charts.append(
+            Chart(
+                "battery_soc",
+                "Battery state of charge",
+                "Battery state of charge at the end of each hour [MWh] (over a long run: daily "
+                "range and mean); dashed: installed energy. Source: dispatch.csv.",
+                soc,
+            )
+        )
+    charts.append(
+        Chart(
+            "cost_breakdown",
+            "Annual cost by component",
+            "Annual cost of the dispatched year [million USD/yr, real]: capital annualized "
+            "with the capital recovery factor of the WACC and each lifetime, fixed and "
+            "variable O&M, fuel, carbon, start-ups. Totals above the bars. Source: costs.csv.",
+            F.cost_breakdown(costs),
+        )
+    )
+    charts.append(
+        Chart(
+            "cash_flow",
+            "Yearly cash flow",
+            "Cash flow per year [million USD, real, year 0 = commercial operation]: capital "
+            "(construction and replacements) and operating costs below zero, revenue and "
+            "salvage above; line: cumulative net cash flow. Source: dcpower.finance "
+            "cash flows of the run folder (scenario finance section).",
+            F.cash_flow(flows),
+        )
+    )
+    return charts
+
+
+def _span(d: pd.DataFrame, a: int, b: int) -> str:
+    start = d.loc[a, "local_time"]
+    end = d.loc[b - 1, "local_time"] + pd.Timedelta(hours=1)
+    return f"{start:%d %b %H:%M} to {end:%d %b %H:%M} ({b - a} h)"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def headline_table(summary: dict, fin: dict, verification: dict, capacities: pd.DataFrame) -> str:
+    """Headline figures per site and in total."""
+    header = [
+        "Site",
+        "Gas units",
+        "PV [MW]",
+        "Wind [MW]",
+        "Battery [MW / MWh]",
+        "Capex [M USD]",
+        "Annual cost [M USD/yr]",
+        "LCOE real [USD/MWh]",
+        "CO2 [kt/yr]",
+        "Renewable share",
+        "Unserved [MWh/yr]",
+        "Verification",
+    ]
+    rows = []
+    fin_sites = fin.get("sites", {})
+    for site, s in summary.get("sites", {}).items():
+        cap = s.get("capacity", {})
+        gas = [
+            f"{g['units']} × {_esc(F.tech_label(t))} {g['unit_mw']:.1f} MW"
+            for t, g in cap.get("gas", {}).items()
+            if g.get("units", 0) > 0
+        ]
+        checks = site_checks(verification, site)
+        failed = sum(not c.get("passed", False) for c in checks)
+        if not checks:
+            status = "not verified"
+        elif failed:
+            status = f'<span class="bad">{failed} of {len(checks)} FAILED</span>'
+        else:
+            status = f'<span class="ok">{len(checks)} checks passed</span>'
+        rows.append(
+            [
+                f"<b>{_esc(F.site_label(site))}</b>",
+                "<br>".join(gas) or "none",
+                fmt_num(cap.get("pv_mw"), 1),
+                fmt_num(cap.get("wind_mw"), 1),
+                f"{fmt_num(cap.get('battery_mw'), 1)} / {fmt_num(cap.get('battery_mwh'), 1)}",
+                fmt_musd(s.get("capex_usd")),
+                fmt_musd(s.get("cost_usd_per_yr"), 2),
+                fmt_num(fin_sites.get(site, {}).get("lcoe_usd_per_mwh_real"), 1),
+                fmt_num(s.get("co2_t_per_yr"), 1, 1e3),
+                fmt_pct(s.get("renewable_share")),
+                fmt_num(s.get("unserved_mwh_per_yr"), 1),
+                status,
+            ]
+        )
+    t = summary.get("totals", {})
+    if t:
+        rows.append(
+            [
+                "<b>Total</b>",
+                "",
+                "",
+                "",
+                "",
+                f"<b>{fmt_musd(t.get('capex_usd'))}</b>",
+                f"<b>{fmt_musd(t.get('cost_usd_per_yr'), 2)}</b>",
+                f"<b>{fmt_num(fin.get('totals', {}).get('lcoe_usd_per_mwh_real'), 1)}</b>",
+                f"<b>{fmt_num(t.get('co2_t_per_yr'), 1, 1e3)}</b>",
+                "",
+                f"<b>{fmt_num(t.get('unserved_mwh_per_yr'), 1)}</b>",
+                _status(bool(verification.get("passed"))) if verification else "not verified",
+            ]
+        )
+    return _table(header, rows, "num")
+
+
+def reliability_section(summary: dict, verification: dict) -> str:
+    """Reliability settings of the run and the table of verification.json."""
+    rel = summary.get("reliability", {})
+    items = [
+        f"N+k with k = {_esc(rel.get('redundancy_k', '–'))}: with the k largest gas units out, "
+        "the rest covers the peak load at the hottest hour (derated).",
+        f"Hourly N-1: {_onoff(rel.get('hourly_n_minus_1'))}; form: "
+        f"{_esc(rel.get('n_minus_1_form', '–'))}; ride-through "
+        f"{_esc(rel.get('ride_through_min', '–'))} min.",
+        f"Unit commitment: {_commitment(summary.get('commitment'))}.",
+        f"Unserved energy over all sites: "
+        f"{fmt_num(summary.get('totals', {}).get('unserved_mwh_per_yr'), 1)} MWh/yr.",
+    ]
+    parts = ["<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"]
+    if not verification:
+        parts.append("<p><b>verification.json is missing: the run was not re-checked.</b></p>")
+        return "".join(parts)
+    checks = verification.get("checks", [])
+    failed = sum(not c.get("passed", False) for c in checks)
+    parts.append(
+        f"<p>Independent re-check of the run folder (verification.json): {len(checks)} checks, "
+        f"{failed} failed, overall {_status(bool(verification.get('passed')))}; tolerance "
+        f"{_esc(verification.get('tolerance_mw', '–'))} MW. Margin: how far the worst hour is "
+        "from violating the check (≥ 0 passes, within the tolerance).</p>"
+    )
+    rows = []
+    for c in checks:
+        margin = c.get("margin")
+        rows.append(
+            [
+                _esc(F.site_label(str(c.get("site", "all")))),
+                _esc(c.get("check", "")),
+                _status(bool(c.get("passed"))),
+                f"{fmt_num(margin, 3)} {_esc(c.get('unit', ''))}"
+                if isinstance(margin, int | float)
+                else "–",
+                _esc(str(c.get("worst_time") or "–")[:16].replace("T", " ")),
+                _esc(c.get("detail", "")),
+            ]
+        )
+    parts.append(
+        _table(
+            ["Site", "Check", "Result", "Margin", "Worst hour (local)", "Detail"],
+            rows,
+            "small",
+        )
+    )
+    return "".join(parts)
+
+
+def finance_table(fin: dict) -> str:
+    """Finance figures per site and in total (from summary.json ``finance``)."""
+    header = [
+        "",
+        "NPV of costs [M USD]",
+        "Project NPV [M USD]",
+        "LCOE real [USD/MWh]",
+        "LCOE nominal [USD/MWh]",
+        "Project IRR real",
+        "Equity IRR nominal",
+        "Min DSCR",
+        "Payback [yr]",
+        "Savings vs grid, NPV [M USD]",
+        "Savings vs grid, year 1 [M USD/yr]",
+    ]
+
+    def row(label: str, f: dict) -> list[str]:
+        return [
+            f"<b>{_esc(label)}</b>",
+            fmt_musd(f.get("npv_cost_usd")),
+            fmt_musd(f.get("npv_project_usd")),
+            fmt_num(f.get("lcoe_usd_per_mwh_real"), 1),
+            fmt_num(f.get("lcoe_usd_per_mwh_nominal"), 1),
+            fmt_pct(f.get("project_irr_real")),
+            fmt_pct(f.get("equity_irr_nominal")),
+            fmt_num(f.get("dscr_min"), 2),
+            "–" if f.get("payback_year") is None else _esc(f["payback_year"]),
+            fmt_musd(f.get("npv_savings_vs_grid_usd")),
+            fmt_musd(f.get("savings_vs_grid_usd_per_yr"), 2),
+        ]
+
+    rows = [row(F.site_label(s), f) for s, f in fin.get("sites", {}).items()]
+    if "totals" in fin:
+        rows.append(row("Total", fin["totals"]))
+    a = fin.get("assumptions", {})
+    note = (
+        f"<p class='note'>{_esc(fin.get('conventions', ''))} Real WACC "
+        f"{fmt_pct(fin.get('wacc_real'))}, nominal {fmt_pct(fin.get('wacc_nominal'))}; "
+        f"project life {_esc(a.get('project_life_yr', '–'))} yr; debt share "
+        f"{fmt_pct(a.get('debt_share'), 0)} at {fmt_pct(a.get('debt_interest_rate'))} over "
+        f"{_esc(a.get('debt_tenor_yr', '–'))} yr. IRR, DSCR and payback are undefined (–) "
+        "where the cash flows never turn positive or there is no revenue. Savings vs grid: "
+        "the grid cost of the delivered load minus the plant's cost (negative: the grid "
+        "would be cheaper).</p>"
+    )
+    return _table(header, rows, "num") + note
+
+
+def assumptions_section(tables: finance.RunTables, summary: dict) -> str:
+    """Where the inputs come from."""
+    scenario = tables.scenario
+    site_items = []
+    for site_id, site in scenario.sites.items():
+        weather = (
+            f"weather file {_esc(site.weather_file)}"
+            if getattr(site, "weather_file", None)
+            else f"synthetic typical year (seed {_esc(getattr(site, 'weather_seed', '–'))}) "
+            f"calibrated on <code>inputs/sites/{_esc(site.climate)}.yaml</code>"
+        )
+        site_items.append(
+            f"<li><b>{_esc(F.site_label(site_id))}</b>: {weather}; gas price "
+            f"{fmt_num(site.gas_price_usd_per_mmbtu, 2)} USD/MMBtu (HHV), carbon price "
+            f"{fmt_num(site.carbon_price_usd_per_t, 2)} USD/t CO2; IT capacity "
+            f"{fmt_num(site.data_center.it_capacity_mw, 1)} MW at "
+            f"{fmt_pct(site.data_center.utilization, 0)} utilization.</li>"
+        )
+    horizon = summary.get("horizon", {})
+    items = [
+        "<code>inputs/technologies.csv</code>: cost and performance of every technology, "
+        "each figure with its source and currency year (NREL ATB 2024, EIA AEO2023, Danish "
+        "Energy Agency, ...).",
+        "<code>inputs/economics.csv</code>: WACC "
+        f"({fmt_pct(scenario.economics.wacc)}), CO2 factor "
+        f"({fmt_num(scenario.economics.co2_kg_per_mmbtu, 2)} kg/MMBtu, 40 CFR 98), exchange "
+        "rates.",
+        "<code>inputs/finance.csv</code>: project-finance assumptions (project life, "
+        "construction schedule, inflation, debt, grid tariff).",
+        "<code>inputs/sites/*.yaml</code>: site location and monthly climate statistics, "
+        "each with its source; figures marked ESTIMATE are listed in "
+        "<code>inputs/README.md</code> and <code>docs/sites.md</code>.",
+        "PV output from pvlib, wind output from windpowerlib, gas derating and heat rate "
+        "versus ambient temperature; data-center load = IT load × PUE(temperature) "
+        "(PUE curve defaults are estimates).",
+        "The run folder's <code>scenario.yaml</code> holds every value actually used "
+        "(defaults filled in); <code>profiles.csv</code> the hourly inputs the model saw.",
+        f"Time resolution: {_esc(horizon.get('kind', '–'))}, "
+        f"{_esc(horizon.get('hours_modelled', '–'))} hours modelled, "
+        f"{_esc(horizon.get('hours_verified', '–'))} hours dispatched and verified.",
+    ]
+    return (
+        "<ul>"
+        + "".join(f"<li>{i}</li>" for i in items)
+        + "</ul><p>Per site:</p><ul>"
+        + "".join(site_items)
+        + "</ul>"
+    )
+
+
+CSS = """
+body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1d1d1d;
+margin:0 auto;max-width:1250px;padding:24px 32px;line-height:1.45;font-size:14px}
+h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;border-bottom:2px solid #2F4B7C;
+padding-bottom:4px;margin-top:36px}h3{font-size:16px;margin:22px 0 6px}
+.meta{color:#555}.warn{background:#fff4e5;border-left:4px solid #E07B39;padding:8px 12px}
+table{border-collapse:collapse;margin:10px 0;width:100%}
+th,td{border:1px solid #d6d6d6;padding:5px 8px;vertical-align:top}
+th{background:#eef2f7;text-align:left;font-weight:600}
+table.num td{text-align:right}table.num td:first-child{text-align:left}
+table.num td:nth-child(2){text-align:left}
+table.small{font-size:12px}table.small td:nth-child(3),table.small td:nth-child(4),
+table.small td:nth-child(5){white-space:nowrap}tr:nth-child(even) td{background:#fafafa}
+.ok{color:#1e7b3c;font-weight:600}.bad{color:#c0001a;font-weight:700}
+figure{margin:18px 0 28px}figure img{width:100%;max-width:1100px;height:auto;
+display:block;border:1px solid #e4e4e4}figcaption{color:#444;font-size:13px;margin-top:6px;
+max-width:1100px}.note{color:#555;font-size:12.5px}code{background:#f2f2f2;padding:0 3px}
+"""
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
+    """Write one self-contained HTML report of a run folder; save every chart as PNG.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A run folder written by ``dcpower run`` (``Result.save``).
+    path : str or Path, optional
+        Where to write the report; default ``<run_dir>/report.html``.
+
+    Returns
+    -------
+    Path
+        The report written. The charts are also in ``<run_dir>/figures/*.png`` (150 dpi).
+
+    Raises
+    ------
+    dcpower.errors.DcpowerError
+        If the run folder lacks one of its tables.
+    """
+    run_dir = Path(run_dir)
+    out = Path(path) if path is not None else run_dir / REPORT_NAME
+    tables = finance.read_run(run_dir)
+    summary = read_json(run_dir / "summary.json")
+    verification = read_json(run_dir / "verification.json")
+    fin = summary.get("finance") or finance.finance_summary(tables)
+    flows = finance.site_cash_flows(tables)
+
+    figures_dir = run_dir / FIGURES_DIR
+    figures_dir.mkdir(exist_ok=True)
+    chart_html = []
+    for chart in build_charts(tables, flows):
+        png = F.to_png(chart.figure)
+        chart.figure.clear()
+        (figures_dir / f"{chart.name}.png").write_bytes(png)
+        data = base64.b64encode(png).decode("ascii")
+        chart_html.append(
+            f'<figure id="{_esc(chart.name)}"><h3>{_esc(chart.heading)}</h3>'
+            f'<img src="data:image/png;base64,{data}" alt="{_esc(chart.heading)}">'
+            f"<figcaption>{_esc(chart.caption)} (File: {FIGURES_DIR}/{_esc(chart.name)}.png)"
+            "</figcaption></figure>"
+        )
+
+    name = summary.get("scenario") or tables.scenario.name
+    horizon = summary.get("horizon", {})
+    warn = ""
+    if horizon.get("kind") == "window":
+        warn = (
+            f"<p class='warn'>This run models a window of {_esc(horizon.get('hours_modelled'))} "
+            "hours scaled to a year: annual figures are extrapolated, and the charts show "
+            "only the dispatched hours.</p>"
+        )
+    if summary.get("status") not in (None, "optimal"):
+        warn += (
+            f"<p class='warn'>Run status: <b>{_esc(summary.get('status'))}</b> (MIP gap "
+            f"{fmt_pct(summary.get('mip_gap'), 3)}).</p>"
+        )
+    gap = summary.get("mip_gap")
+    meta = (
+        f"Scenario <b>{_esc(name)}</b>: {_esc(tables.scenario.description or '')}<br>"
+        f"Status {_esc(summary.get('status', '–'))}"
+        + (f", MIP gap {fmt_pct(gap, 3)}" if gap is not None else "")
+        + f"; horizon {_esc(horizon.get('kind', '–'))}, "
+        f"{_esc(horizon.get('hours_verified', '–'))} hours dispatched. "
+        f"Report written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from run folder "
+        f"<code>{_esc(run_dir.name)}</code>."
+    )
+    body = [
+        f"<h1>Power plant sizing: {_esc(name)}</h1>",
+        f"<p class='meta'>{meta}</p>",
+        warn,
+        "<h2>Headline figures per site</h2>",
+        headline_table(summary, fin, verification, tables.capacities),
+        "<p class='note'>Capex: overnight cost. Annual cost: capital annualized at the WACC "
+        "plus O&amp;M, fuel, carbon and start-ups of the dispatched year. LCOE real: "
+        "discounted lifetime cost over discounted energy delivered (finance). CO2 from gas "
+        "burnt (HHV). Renewable share: PV and wind energy used over load.</p>",
+        "<h2>Charts</h2>",
+        *chart_html,
+        "<h2>Reliability</h2>",
+        reliability_section(summary, verification),
+        "<h2>Finance</h2>",
+        finance_table(fin),
+        "<h2>Assumptions: where the inputs come from</h2>",
+        assumptions_section(tables, summary),
+    ]
+    document = (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>dcpower report: {_esc(name)}</title><style>{CSS}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>\n"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(document, encoding="utf-8")
+    tmp.replace(out)
+    return out

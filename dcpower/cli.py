@@ -133,6 +133,24 @@ def _exit_if_unverified(report: dict) -> None:
 
 
 @app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `dcpower run`.")],
+) -> None:
+    """Rebuild results.xlsx, report.html and figures/ from a saved run folder (no solver)."""
+    from dcpower.report import write_reports
+
+    with _expected_failures():
+        if not (run_dir / "summary.json").is_file():
+            errors.print(
+                f"[bold red]error:[/] {escape(str(run_dir))}: not a run folder (no summary.json)"
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
+        written = write_reports(run_dir)
+    for kind, path in written.items():
+        console.print(f"{kind}: {escape(str(path))}")
+
+
+@app.command()
 def verify(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `dcpower run`.")],
 ) -> None:

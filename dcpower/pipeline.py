@@ -22,6 +22,7 @@ from dcpower.availability import simulate_availability
 from dcpower.optimization.build import SiteInputs
 from dcpower.optimization.optimize import optimize_site
 from dcpower.profiles import site_profiles
+from dcpower.report import write_reports
 from dcpower.results import STATUS_ORDER, Result, SiteResult
 from dcpower.scenario import GasTech, PVTech, Scenario, TimeHorizon, WindTech, load_scenario
 from dcpower.verify import write_verification
@@ -165,7 +166,8 @@ def run(
     out : str or Path, optional
         If given, the run folder is written there (atomically), verified independently
         (``verification.json``, also in ``Result.verification``), and its availability
-        measured by Monte Carlo (``summary.json`` "reliability", ``Result.availability``).
+        measured by Monte Carlo (``summary.json`` "reliability", ``Result.availability``);
+        then ``results.xlsx``, ``report.html`` and ``figures/`` are written from the folder.
     progress : callable, optional
         Called as ``progress(site_id, stage)`` when a site starts and finishes.
     parallel : bool
@@ -214,4 +216,5 @@ def run(
                 out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
             )
             result.rewrite_summary(out)
+        write_reports(out)
     return result

@@ -25,6 +25,9 @@ FILES = (
     "profiles.csv",
     "scenario.yaml",
     "verification.json",
+    "results.xlsx",
+    "report.html",
+    "figures",
 )
 UTC_OFFSET = {"aktau": "+05:00", "baku": "+04:00"}
 TOL_MW = 1e-6
@@ -308,3 +311,30 @@ def test_run_is_verified_and_verify_command_catches_an_edit(run_folder: Path, tm
     assert result.exit_code == 4
     assert f"energy balance fails at {dispatch.loc[5, 'time']} by 2.00 MW" in result.stderr
     assert json.loads((copy / "verification.json").read_text())["passed"] is False
+
+
+@pytest.mark.component
+def test_copied_run_folder_rebuilds_the_same_report(run_folder: Path, tmp_path: Path):
+    """`dcpower report` on a copy of a run folder, elsewhere, rebuilds the same report."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    copy = tmp_path / "elsewhere" / run_folder.name
+    shutil.copytree(run_folder, copy)
+    for name in ("report.html", "results.xlsx"):
+        (copy / name).unlink()
+    shutil.rmtree(copy / "figures")
+    result = CliRunner().invoke(app, ["report", str(copy)])
+    assert result.exit_code == 0, result.output
+    original = (run_folder / "report.html").read_text(encoding="utf-8")
+    rebuilt = (copy / "report.html").read_text(encoding="utf-8")
+    assert rebuilt.replace(str(copy), str(run_folder)) == original
+    assert sorted(p.name for p in (copy / "figures").iterdir()) == sorted(
+        p.name for p in (run_folder / "figures").iterdir()
+    )
+    sheets = pd.read_excel(copy / "results.xlsx", sheet_name=None)
+    before = pd.read_excel(run_folder / "results.xlsx", sheet_name=None)
+    assert list(sheets) == list(before)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(sheets[name], frame, check_dtype=False)

@@ -3,3 +3,23 @@
 The workbook is :func:`dcpower.report.workbook.write_workbook`. Reports read only the files of
 a run folder (see the README, "What a run writes"); they never need pyomo or a solver.
 """
+
+
+def write_reports(run_dir) -> dict:
+    """Write the workbook, the HTML report and the figures of a saved run folder.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A run folder written by ``dcpower run`` (it may have been copied elsewhere).
+
+    Returns
+    -------
+    dict
+        Paths written: ``workbook`` (results.xlsx) and ``report`` (report.html; its
+        figures are in ``figures/`` beside it).
+    """
+    from dcpower.report.html import write_report
+    from dcpower.report.workbook import write_workbook
+
+    return {"workbook": write_workbook(run_dir), "report": write_report(run_dir)}

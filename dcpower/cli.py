@@ -116,7 +116,9 @@ def run(
     if result.availability is not None:
         from dcpower.availability import format_availability
 
-        console.print(escape(format_availability(result.availability)), highlight=False)
+        console.print(
+            escape(format_availability(result.availability)), highlight=False, soft_wrap=True
+        )
     _exit_if_unverified(result.verification)
 
 

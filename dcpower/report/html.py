@@ -16,7 +16,6 @@ import base64
 import html
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -539,8 +538,8 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
         + (f", MIP gap {fmt_pct(gap, 3)}" if gap is not None else "")
         + f"; horizon {_esc(horizon.get('kind', '–'))}, "
         f"{_esc(horizon.get('hours_verified', '–'))} hours dispatched. "
-        f"Report written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from run folder "
-        f"<code>{_esc(run_dir.name)}</code>."
+        # No clock time here: the same run folder always gives the same report.
+        f"Report of run folder <code>{_esc(run_dir.name)}</code>."
     )
     body = [
         f"<h1>Power plant sizing: {_esc(name)}</h1>",

@@ -113,6 +113,10 @@ def run(
             "unserved in the full-year dispatch; see summary.json 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
+    if result.reliability_curves:
+        _print_curves(
+            result.reliability_curves, result.scenario.reliability.availability_target_pct
+        )
     if result.availability is not None:
         from dcpower.availability import format_availability
 
@@ -120,6 +124,40 @@ def run(
             escape(format_availability(result.availability)), highlight=False, soft_wrap=True
         )
     _exit_if_unverified(result.verification)
+
+
+def _print_curves(curves: dict, target_pct: float) -> None:
+    table = Table(
+        title=f"cost of reliability (target {target_pct:g} % availability)", title_justify="left"
+    )
+    for column in (
+        "site",
+        "N+k",
+        "gas units",
+        "cost [M USD/yr]",
+        "extra [M USD/yr]",
+        "LOLE [h/yr]",
+        "availability [%]",
+        "Tier",
+        "chosen",
+    ):
+        table.add_column(escape(column), justify="right")
+    for site_id, rows in curves.items():
+        chosen = next((r["redundancy_k"] for r in rows if r["meets_target"]), None)
+        for row in rows:
+            units = ", ".join(f"{n} x {g}" for g, n in row["gas_units"].items())
+            table.add_row(
+                site_id,
+                f"N+{row['redundancy_k']}",
+                units,
+                f"{row['cost_usd_per_yr'] / 1e6:,.2f}",
+                f"{row['extra_cost_usd_per_yr'] / 1e6:,.2f}",
+                f"{row['lole_h_per_yr']:.3f}",
+                f"{row['availability_pct']:.4f}",
+                row["tier_met"],
+                "<-" if row["redundancy_k"] == chosen else "",
+            )
+    console.print(table)
 
 
 def _exit_if_unverified(report: dict) -> None:

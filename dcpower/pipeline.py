@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -24,7 +25,15 @@ from dcpower.optimization.optimize import optimize_site
 from dcpower.profiles import site_profiles
 from dcpower.report import write_reports
 from dcpower.results import STATUS_ORDER, Result, SiteResult
-from dcpower.scenario import GasTech, PVTech, Scenario, TimeHorizon, WindTech, load_scenario
+from dcpower.scenario import (
+    UPTIME_TIERS_PCT,
+    GasTech,
+    PVTech,
+    Scenario,
+    TimeHorizon,
+    WindTech,
+    load_scenario,
+)
 from dcpower.verify import write_verification
 from dcpower.weather import load_site, load_weather
 
@@ -90,7 +99,7 @@ def site_inputs(
         gas_heat_rate_factor={g: prof[f"heat_rate_factor_{g}"].to_numpy() for g in gas_ids},
         gas_design_factor={g: float(hourly[f"gas_cf_{g}"].min()) for g in gas_ids},
         economics=scenario.economics,
-        reliability=scenario.reliability,
+        reliability=scenario.site_reliability(site_id),
         integer_commitment=(
             scenario.solver.commitment == "integer"
             if integer_commitment is None
@@ -150,6 +159,85 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     )
 
 
+def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:
+    """Return a copy of the scenario whose site ``site_id`` has N+k with this k."""
+    sites = dict(scenario.sites)
+    sites[site_id] = sites[site_id].model_copy(update={"redundancy_k": k})
+    return scenario.model_copy(update={"sites": sites})
+
+
+def site_availability(scenario: Scenario, site: SiteResult) -> dict:
+    """Monte Carlo availability of one solved site (written to a scratch run folder)."""
+    rules = scenario.reliability
+    with tempfile.TemporaryDirectory(prefix="dcpower-availability-") as scratch:
+        folder = Result(scenario=scenario, sites={site.site_id: site}).save(Path(scratch) / "run")
+        simulated = simulate_availability(
+            folder, years=max(rules.monte_carlo_years, 100), seed=rules.monte_carlo_seed
+        )
+    return simulated["sites"][site.site_id]
+
+
+def solve_site_to_target(scenario: Scenario, site_id: str) -> tuple[SiteResult, list[dict]]:
+    """Raise a site's N+k until its Monte Carlo availability meets the scenario's target.
+
+    Starting from the site's k, each step adds one redundant unit (k + 1), re-sizes the site
+    and measures its availability, until the lower end of the 95 % interval reaches the
+    target; it goes on to Tier IV (or k = 4) so the cost of every Tier is on the table.
+
+    Returns
+    -------
+    SiteResult
+        The cheapest plan that meets the target (the last one tried if none does).
+    list of dict
+        The cost-of-reliability curve: per k, annual cost, extra cost over the first step,
+        LOLE, availability (mean and 95 % lower bound) and the Tier reached.
+    """
+    target = scenario.reliability.availability_target_pct
+    first_k = scenario.site_reliability(site_id).redundancy_k
+    curve: list[dict] = []
+    chosen: SiteResult | None = None
+    for k in range(first_k, 5):
+        trial = with_site_redundancy(scenario, site_id, k)
+        site = solve_site(trial, site_id)
+        figures = site_availability(trial, site)
+        cost = float(site.costs["usd_per_yr"].sum())
+        lower = figures["availability_time_pct"]["ci95"][0]
+        meets = lower >= target
+        curve.append(
+            {
+                "redundancy_k": k,
+                "gas_units": {g: v["units"] for g, v in site.gas_units.items() if v["units"]},
+                "cost_usd_per_yr": cost,
+                "extra_cost_usd_per_yr": cost - curve[0]["cost_usd_per_yr"] if curve else 0.0,
+                "lole_h_per_yr": figures["lole_h_per_yr"]["mean"],
+                "availability_pct": figures["availability_time_pct"]["mean"],
+                "availability_pct_ci95_low": lower,
+                "tier_met": figures["tier_met_at_ci_lower_bound"],
+                "meets_target": meets,
+            }
+        )
+        if meets and chosen is None:
+            chosen = site
+        if lower >= UPTIME_TIERS_PCT["Tier IV"]:
+            break
+    if chosen is None:
+        log.warning(
+            "%s: availability target %.3f %% not met even with k = %d",
+            site_id,
+            target,
+            curve[-1]["redundancy_k"],
+        )
+        chosen = site
+    return chosen, curve
+
+
+def _solve(scenario: Scenario, site_id: str) -> tuple[SiteResult, list[dict] | None]:
+    """One site's work in a run: to the availability target if there is one."""
+    if scenario.reliability.availability_target is None:
+        return solve_site(scenario, site_id), None
+    return solve_site_to_target(scenario, site_id)
+
+
 def run(
     scenario: Scenario | str | Path | None = None,
     *,
@@ -189,22 +277,29 @@ def run(
     notify = progress or (lambda site_id, stage: None)
     site_ids = list(scenario.sites)
     workers = min(len(site_ids), os.cpu_count() or 1)
-    results: dict[str, SiteResult] = {}
+    solved: dict[str, tuple[SiteResult, list[dict] | None]] = {}
     if parallel and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {}
             for site_id in site_ids:
                 notify(site_id, "solving")
-                futures[site_id] = pool.submit(solve_site, scenario, site_id)
+                futures[site_id] = pool.submit(_solve, scenario, site_id)
             for site_id, future in futures.items():
-                results[site_id] = future.result()
+                solved[site_id] = future.result()
                 notify(site_id, "done")
     else:
         for site_id in site_ids:
             notify(site_id, "solving")
-            results[site_id] = solve_site(scenario, site_id)
+            solved[site_id] = _solve(scenario, site_id)
             notify(site_id, "done")
-    result = Result(scenario=scenario, sites=results)
+    curves = {site_id: curve for site_id, (_, curve) in solved.items() if curve is not None}
+    for site_id, curve in curves.items():
+        chosen_k = next((row["redundancy_k"] for row in curve if row["meets_target"]), None)
+        scenario = with_site_redundancy(
+            scenario, site_id, chosen_k if chosen_k is not None else curve[-1]["redundancy_k"]
+        )
+    results = {site_id: site for site_id, (site, _) in solved.items()}
+    result = Result(scenario=scenario, sites=results, reliability_curves=curves or None)
     if out is not None:
         result.save(out)
         # The saved folder is re-checked hour by hour, independently of the model, and its

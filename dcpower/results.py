@@ -150,12 +150,16 @@ class Result:
     availability : dict or None
         Monte Carlo availability of the saved plan (``dcpower.availability``): loss-of-load
         hours, unserved energy and availability with confidence intervals, Tier met.
+    reliability_curves : dict or None
+        With an availability target: per site, the cost of each step of N+k (the
+        cost-of-reliability curve, see ``dcpower.pipeline.solve_site_to_target``).
     """
 
     scenario: Scenario
     sites: dict[str, SiteResult]
     verification: dict | None = None
     availability: dict | None = None
+    reliability_curves: dict | None = None
 
     @property
     def status(self) -> str:
@@ -231,7 +235,13 @@ class Result:
                     else "largest built unit type, every hour (commitment relaxed)"
                 ),
                 "ride_through_min": self.scenario.reliability.ride_through_min,
+                "availability_target_pct": self.scenario.reliability.availability_target_pct,
+                "redundancy_k_by_site": {
+                    site_id: self.scenario.site_reliability(site_id).redundancy_k
+                    for site_id in self.sites
+                },
                 "availability": self.availability,
+                "cost_of_reliability": self.reliability_curves,
             },
             "commitment": {"sizing": self.scenario.solver.commitment, "dispatch": commitment},
             "objective_usd_per_yr": sum(s.objective_usd_per_yr for s in self.sites.values()),

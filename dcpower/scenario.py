@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir, models_dir
@@ -200,6 +207,13 @@ class Site(Strict):
     carbon_price_usd_per_t: NonNegative = Field(
         0.0, description="Carbon price paid on emissions. [USD/tCO2]"
     )
+    redundancy_k: Annotated[int, Field(ge=0, le=4)] | None = Field(
+        None,
+        description=(
+            "N+k at this site, overriding reliability.redundancy_k (an availability target "
+            "sets it per site). [-]"
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- system-wide
@@ -214,6 +228,16 @@ class Economics(Strict):
     co2_kg_per_mmbtu: NonNegative = Field(
         description="CO2 emitted per MMBtu of gas burnt, HHV. [kgCO2/MMBtu]"
     )
+
+
+#: Uptime Institute Tier availability [%] (as quoted by datacenters.com and pingdo.net).
+UPTIME_TIERS_PCT = {"Tier I": 99.671, "Tier II": 99.741, "Tier III": 99.982, "Tier IV": 99.995}
+
+
+def _tier_pct(name: str) -> float | None:
+    """Availability of a Tier given as 'Tier III', 'tier_iii' or 'III' [%], or None."""
+    key = name.strip().lower().replace("_", " ").removeprefix("tier").strip().upper()
+    return UPTIME_TIERS_PCT.get(f"Tier {key}")
 
 
 class Reliability(Strict):
@@ -250,6 +274,31 @@ class Reliability(Strict):
     monte_carlo_seed: Annotated[int, Field(ge=0)] = Field(
         0, description="Seed of the availability Monte Carlo (same seed, same figures). [-]"
     )
+    availability_target: str | Annotated[float, Field(gt=0, lt=100)] | None = Field(
+        None,
+        description=(
+            "Availability each site must reach in the Monte Carlo (lower end of its 95 % "
+            "interval): an Uptime Tier ('Tier III', 'Tier IV') or a percentage (99.99); "
+            "dcpower raises k per site until it is met and reports the cost of each step. [%]"
+        ),
+    )
+
+    @field_validator("availability_target")
+    @classmethod
+    def _known_tier(cls, value):
+        if isinstance(value, str) and _tier_pct(value) is None:
+            raise ValueError(
+                f"reliability.availability_target = {value!r}: not a Tier; allowed: "
+                "'Tier I', 'Tier II', 'Tier III', 'Tier IV' or a percentage in (0, 100)"
+            )
+        return value
+
+    @property
+    def availability_target_pct(self) -> float | None:
+        """The availability target as a percentage, or None."""
+        if isinstance(self.availability_target, str):
+            return _tier_pct(self.availability_target)
+        return self.availability_target
 
 
 class TimeHorizon(Strict):
@@ -434,6 +483,15 @@ class Scenario(Strict):
         default_factory=Finance,
         description="Project-finance assumptions (defaults: inputs/finance.csv).",
     )
+
+    def site_reliability(self, site_id: str) -> Reliability:
+        """Return the reliability rules at one site (its own N+k if the site sets one)."""
+        k = self.sites[site_id].redundancy_k
+        return (
+            self.reliability
+            if k is None
+            else self.reliability.model_copy(update={"redundancy_k": k})
+        )
 
     @property
     def dispatch_commitment(self) -> str:

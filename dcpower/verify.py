@@ -727,7 +727,7 @@ class _SiteChecker:
         sum over types of units x unit_mw x min(gas_cf), plus storage power held
         ``n_plus_k_storage_hours`` if that is positive, covers the peak of ``load_mw``.
         """
-        rules = self.scenario.reliability
+        rules = self.scenario.site_reliability(self.s.site_id)
         k = rules.redundancy_k
         if k == 0:
             return
@@ -777,7 +777,7 @@ class _SiteChecker:
         floor x energy) / ride-through). Exposed: with integer commitment the types with a
         unit online in that hour; with relaxed commitment every built type in every hour.
         """
-        rules = self.scenario.reliability
+        rules = self.scenario.site_reliability(self.s.site_id)
         if not (rules.hourly_n_minus_1 and self.gas):
             return
         integer = self.scenario.dispatch_commitment == "integer"

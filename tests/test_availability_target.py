@@ -1,0 +1,51 @@
+"""An availability target raises N+k per site until the Monte Carlo meets it."""
+
+import itertools
+
+import pytest
+
+import dcpower
+from dcpower.scenario import Reliability, load_scenario, scenario_from_dict
+
+pytestmark = pytest.mark.component
+
+
+@pytest.mark.unit
+def test_tier_names_and_percentages():
+    assert Reliability(availability_target="Tier IV").availability_target_pct == 99.995
+    assert Reliability(availability_target="tier_iii").availability_target_pct == 99.982
+    assert Reliability(availability_target=99.9).availability_target_pct == 99.9
+    with pytest.raises(ValueError, match="not a Tier"):
+        Reliability(availability_target="Tier V")
+
+
+def test_tier_iv_target_adds_units_and_prices_each_step(tmp_path):
+    """Baku alone, a 48-h summer window scaled to a year, 300 simulated years.
+
+    Each step of k adds one 18.8 MW engine; the curve's cost rises by one engine's annual
+    cost per step, LOLE falls, the chosen k is the first that meets the target, and the
+    resolved scenario records it for the site so the run reproduces.
+    """
+    raw = load_scenario("baku").model_dump(mode="json")
+    raw["time"] = {"kind": "window", "start_hour": 4800, "n_hours": 48}
+    raw["reliability"].update(availability_target="Tier IV", monte_carlo_years=300)
+    result = dcpower.run(scenario_from_dict(raw), out=tmp_path / "run", parallel=False)
+    curve = result.reliability_curves["baku"]
+    ks = [row["redundancy_k"] for row in curve]
+    assert ks == list(range(1, len(ks) + 1))
+    units = [row["gas_units"]["recip_engine"] for row in curve]
+    assert units == [4 + i for i in range(len(ks))]
+    costs = [row["cost_usd_per_yr"] for row in curve]
+    assert all(b > a for a, b in itertools.pairwise(costs))
+    lole = [row["lole_h_per_yr"] for row in curve]
+    assert all(b <= a for a, b in itertools.pairwise(lole))
+    chosen = next(row for row in curve if row["meets_target"])
+    assert result.scenario.sites["baku"].redundancy_k == chosen["redundancy_k"]
+    assert (
+        result.sites["baku"].gas_units["recip_engine"]["units"]
+        == (chosen["gas_units"]["recip_engine"])
+    )
+    assert result.verification["passed"]
+    summary = result.summary()["reliability"]
+    assert summary["redundancy_k_by_site"] == {"baku": chosen["redundancy_k"]}
+    assert summary["cost_of_reliability"]["baku"][0]["extra_cost_usd_per_yr"] == 0.0

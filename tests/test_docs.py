@@ -13,3 +13,11 @@ def test_readme_scenario_reference_is_current():
     assert readme == readme_with_reference(readme), (
         "README scenario reference is stale: run `python -m dcpower.reference --write-readme`"
     )
+
+
+@pytest.mark.parametrize("model", sorted(p.stem for p in (PROJECT_ROOT / "models").glob("*.yaml")))
+def test_every_shipped_model_validates(model):
+    from dcpower.scenario import load_scenario
+
+    scenario = load_scenario(model)
+    assert scenario.name == model

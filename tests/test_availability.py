@@ -113,6 +113,23 @@ def test_single_unit_carrying_the_load_is_out_for_for_times_8760_hours() -> None
 
 
 @pytest.mark.unit
+def test_two_identical_units_match_the_binomial_closed_form() -> None:
+    """Two identical 10 MW units, forced-outage rate f, no storage, a 10 MW load that one unit
+    carries (units not committed, so only outages count). Loss of load needs both down at
+    once; with independent units the binomial gives P = f^2, so
+    LOLE = f^2 x 8760 h and availability = 1 - f^2.
+
+    f = 0.1 -> LOLE = 0.01 x 8760 = 87.6 h/yr, availability 99.0 %.
+    """
+    f = 0.1
+    out = run_site(one_type(2, 10.0, 0, 10.0), params(f, mttr=20.0), years=1500, seed=7)
+    low, high = out["lole_h_per_yr"]["ci95"]
+    assert low <= f**2 * H <= high
+    a_low, a_high = out["availability_time_pct"]["ci95"]
+    assert a_low <= 100 * (1 - f**2) <= a_high
+
+
+@pytest.mark.unit
 def test_n_plus_1_cuts_lole_by_orders_of_magnitude() -> None:
     prm = params(0.01, mttr=20.0)
     n = run_site(one_type(1, 10.0, 1, 10.0), prm, years=400)

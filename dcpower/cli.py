@@ -29,7 +29,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Size the uninterruptible power supply of data centers (gas, PV, wind, battery).",
 )
-console = Console()
+# Piped output (logs, CI) gets a wide fixed width so tables are not squeezed to 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 140)
 # soft_wrap: a message stays on one line whatever the terminal width (no hard wraps).
 errors = Console(stderr=True, soft_wrap=True)
 

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dcpower.errors import DcpowerError, InfeasibleError
+from dcpower.errors import DcpowerError, InfeasibleError, ScenarioError
 from dcpower.results import check_run_folder
 from dcpower.scenario import GasTech, PVTech, Scenario, WindTech, load_scenario
 
@@ -173,6 +173,11 @@ def _exit_if_unverified(report: dict) -> None:
     raise typer.Exit(EXIT_VERIFY_FAILED)
 
 
+def _require_run_folder(run_dir: Path) -> None:
+    if not (run_dir / "summary.json").is_file():
+        raise ScenarioError(f"{run_dir}: not a run folder (no summary.json)")
+
+
 @app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `dcpower run`.")],
@@ -181,11 +186,7 @@ def report(
     from dcpower.report import write_reports
 
     with _expected_failures():
-        if not (run_dir / "summary.json").is_file():
-            errors.print(
-                f"[bold red]error:[/] {escape(str(run_dir))}: not a run folder (no summary.json)"
-            )
-            raise typer.Exit(EXIT_BAD_INPUT)
+        _require_run_folder(run_dir)
         written = write_reports(run_dir)
     for kind, path in written.items():
         console.print(f"{kind}: {escape(str(path))}")
@@ -199,11 +200,7 @@ def verify(
     from dcpower.verify import write_verification
 
     with _expected_failures():
-        if not (run_dir / "summary.json").is_file():
-            errors.print(
-                f"[bold red]error:[/] {escape(str(run_dir))}: not a run folder (no summary.json)"
-            )
-            raise typer.Exit(EXIT_BAD_INPUT)
+        _require_run_folder(run_dir)
         report = write_verification(run_dir)
     table = Table(title=f"{run_dir}: verification", title_justify="left")
     for column in ("site", "check", "result", "worst hour", "margin"):

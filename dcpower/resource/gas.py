@@ -29,12 +29,11 @@ ISO 3977-2 / ISO 2314 rate gas turbines at 15 degC, 101.325 kPa, 60 % RH.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from dcpower.errors import ScenarioError
+from dcpower.resource.checks import check_number
 
 __all__ = ["available_capacity_factor", "heat_rate_factor"]
 
@@ -80,9 +79,9 @@ def available_capacity_factor(
     ScenarioError
         If a parameter is out of range or the temperatures contain missing values.
     """
-    _check_finite("derate_start_c", derate_start_c)
-    _check_finite("derate_pct_per_c", derate_pct_per_c, low=0.0, high=100.0)
-    _check_finite("min_factor", min_factor, low=0.0, high=1.0, low_open=True)
+    check_number("derate_start_c", derate_start_c)
+    check_number("derate_pct_per_c", derate_pct_per_c, low=0.0, high=100.0)
+    check_number("min_factor", min_factor, low=0.0, high=1.0, low_open=True)
     temp = _as_series(temp_air_c)
     excess = np.maximum(temp.to_numpy(dtype=float) - float(derate_start_c), 0.0)
     factor = np.clip(1.0 - float(derate_pct_per_c) / 100.0 * excess, float(min_factor), 1.0)
@@ -120,8 +119,8 @@ def heat_rate_factor(
     ScenarioError
         If a parameter is out of range or the temperatures contain missing values.
     """
-    _check_finite("heat_rate_start_c", heat_rate_start_c)
-    _check_finite("heat_rate_pct_per_c", heat_rate_pct_per_c, low=0.0, high=100.0)
+    check_number("heat_rate_start_c", heat_rate_start_c)
+    check_number("heat_rate_pct_per_c", heat_rate_pct_per_c, low=0.0, high=100.0)
     temp = _as_series(temp_air_c)
     excess = np.maximum(temp.to_numpy(dtype=float) - float(heat_rate_start_c), 0.0)
     factor = 1.0 + float(heat_rate_pct_per_c) / 100.0 * excess
@@ -138,23 +137,3 @@ def _as_series(temp_air_c: object) -> pd.Series:
     if n_bad:
         raise ScenarioError(f"temp_air_c has {n_bad} missing or infinite values: fill them first")
     return temp
-
-
-def _check_finite(
-    name: str,
-    value: object,
-    *,
-    low: float = -math.inf,
-    high: float = math.inf,
-    low_open: bool = False,
-) -> None:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        x = math.nan
-    too_low = x <= low if low_open else x < low
-    if not math.isfinite(x) or too_low or x > high or isinstance(value, bool):
-        lo = "(" if low_open else "["
-        raise ScenarioError(
-            f"{name}={value!r} is not allowed: must be a finite number in {lo}{low}, {high}]"
-        )

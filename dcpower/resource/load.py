@@ -20,13 +20,13 @@ amplitude 11 degC and a +/-4 degC daily swing.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from dcpower.errors import ScenarioError
+from dcpower.resource.checks import check_number
 
 __all__ = ["data_center_load"]
 
@@ -95,11 +95,11 @@ def data_center_load(
         If a parameter is out of range, the utilization profile is malformed, or the
         temperatures are missing or not time-indexed.
     """
-    _check_number("it_capacity_mw", it_capacity_mw, low=0.0, low_open=True)
-    _check_number("pue_min", pue_min, low=1.0)
-    _check_number("free_cooling_below_c", free_cooling_below_c)
-    _check_number("pue_per_c", pue_per_c, low=0.0)
-    _check_number("pue_max", pue_max, low=float(pue_min))
+    check_number("it_capacity_mw", it_capacity_mw, low=0.0, low_open=True)
+    check_number("pue_min", pue_min, low=1.0)
+    check_number("free_cooling_below_c", free_cooling_below_c)
+    check_number("pue_per_c", pue_per_c, low=0.0)
+    check_number("pue_max", pue_max, low=float(pue_min))
     if not isinstance(temp_air_c, pd.Series) or not isinstance(temp_air_c.index, pd.DatetimeIndex):
         raise ScenarioError("temp_air_c must be a pandas Series with a DatetimeIndex [degC]")
     temp = temp_air_c.to_numpy(dtype=float)
@@ -148,20 +148,3 @@ def _utilization_profile(utilization: object) -> np.ndarray:
             "be a fraction in [0, 1]"
         )
     return values
-
-
-def _check_number(
-    name: str,
-    value: object,
-    *,
-    low: float = -math.inf,
-    low_open: bool = False,
-) -> None:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        x = math.nan
-    too_low = x <= low if low_open else x < low
-    if not math.isfinite(x) or too_low or isinstance(value, bool):
-        bound = f"> {low}" if low_open else f">= {low}"
-        raise ScenarioError(f"{name}={value!r} is not allowed: must be a finite number {bound}")

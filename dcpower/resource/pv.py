@@ -27,6 +27,7 @@ import pandas as pd
 import pvlib
 
 from dcpower.errors import ScenarioError
+from dcpower.resource.checks import check_number
 
 __all__ = [
     "MOUNTINGS",
@@ -148,23 +149,25 @@ def pv_ac_per_mw(
     _check_choice("mounting", mounting, MOUNTINGS)
     sapm_models = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]
     _check_choice("temperature_model", temperature_model, tuple(sapm_models))
-    _check_range("azimuth_deg", azimuth_deg, 0.0, 360.0)
-    _check_range("gcr", gcr, 0.0, 1.0, low_open=True)
-    _check_range("max_angle_deg", max_angle_deg, 0.0, 90.0, low_open=True)
-    _check_range("dc_ac_ratio", dc_ac_ratio, 0.0, 5.0, low_open=True)
-    _check_range("gamma_pdc_per_c", gamma_pdc_per_c, -0.02, 0.0)
-    _check_range("inverter_efficiency", inverter_efficiency, 0.0, 1.0, low_open=True)
-    _check_range("dc_losses_pct", dc_losses_pct, 0.0, 100.0, high_open=True)
-    _check_range("soiling_loss_pct", soiling_loss_pct, 0.0, 100.0, high_open=True)
-    _check_range("availability_loss_pct", availability_loss_pct, 0.0, 100.0, high_open=True)
-    _check_range("albedo", albedo, 0.0, 1.0)
+    check_number("azimuth_deg", azimuth_deg, low=0.0, high=360.0)
+    check_number("gcr", gcr, low=0.0, high=1.0, low_open=True)
+    check_number("max_angle_deg", max_angle_deg, low=0.0, high=90.0, low_open=True)
+    check_number("dc_ac_ratio", dc_ac_ratio, low=0.0, high=5.0, low_open=True)
+    check_number("gamma_pdc_per_c", gamma_pdc_per_c, low=-0.02, high=0.0)
+    check_number("inverter_efficiency", inverter_efficiency, low=0.0, high=1.0, low_open=True)
+    check_number("dc_losses_pct", dc_losses_pct, low=0.0, high=100.0, high_open=True)
+    check_number("soiling_loss_pct", soiling_loss_pct, low=0.0, high=100.0, high_open=True)
+    check_number(
+        "availability_loss_pct", availability_loss_pct, low=0.0, high=100.0, high_open=True
+    )
+    check_number("albedo", albedo, low=0.0, high=1.0)
     if not isinstance(backtrack, bool | np.bool_):
         raise ScenarioError(f"backtrack={backtrack!r} is not allowed: use True or False")
     _check_weather(weather)
     lat, lon, alt = _check_metadata(metadata)
     if tilt_deg is None:
         tilt_deg = abs(lat)
-    _check_range("tilt_deg", tilt_deg, 0.0, 90.0)
+    check_number("tilt_deg", tilt_deg, low=0.0, high=90.0)
 
     index = weather.index
     ghi = weather["ghi"].to_numpy(dtype=float)
@@ -268,27 +271,6 @@ def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
         raise ScenarioError(f"{name}={value!r} is not allowed: use one of {', '.join(allowed)}")
 
 
-def _check_range(
-    name: str,
-    value: object,
-    low: float,
-    high: float,
-    *,
-    low_open: bool = False,
-    high_open: bool = False,
-) -> None:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        x = math.nan
-    too_low = x <= low if low_open else x < low
-    too_high = x >= high if high_open else x > high
-    if not math.isfinite(x) or too_low or too_high or isinstance(value, bool):
-        lo = "(" if low_open else "["
-        hi = ")" if high_open else "]"
-        raise ScenarioError(f"{name}={value!r} is not allowed: must be in {lo}{low}, {high}{hi}")
-
-
 def _check_weather(weather: object) -> None:
     if not isinstance(weather, pd.DataFrame):
         raise ScenarioError(f"weather must be a pandas DataFrame, got {type(weather).__name__}")
@@ -314,6 +296,6 @@ def _check_metadata(metadata: object) -> tuple[float, float, float]:
     lat = float(metadata["latitude"])
     lon = float(metadata["longitude"])
     alt = float(metadata["altitude"])
-    _check_range("metadata latitude", lat, -90.0, 90.0)
-    _check_range("metadata longitude", lon, -180.0, 180.0)
+    check_number("metadata latitude", lat, low=-90.0, high=90.0)
+    check_number("metadata longitude", lon, low=-180.0, high=180.0)
     return lat, lon, alt

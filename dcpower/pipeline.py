@@ -69,12 +69,14 @@ def site_inputs(
     steps: Steps,
     hourly: pd.DataFrame,
     integer_commitment: bool | None = None,
+    absent: frozenset = frozenset(),
 ) -> SiteInputs:
     """Put a site's profiles and settings into the optimization's input record.
 
     The design point for N+k (peak load, hottest-hour derating) is taken from the full
     hourly year, whatever the modelled steps. ``integer_commitment`` defaults to the
-    scenario's sizing setting (``solver.commitment``).
+    scenario's sizing setting (``solver.commitment``); ``absent`` names technologies sized
+    to zero, left out of a dispatch-only model.
     """
     site = scenario.sites[site_id]
     techs = {tech_id: scenario.technologies[tech_id] for tech_id in site.technologies}
@@ -105,7 +107,17 @@ def site_inputs(
             if integer_commitment is None
             else integer_commitment
         ),
+        absent=absent,
     )
+
+
+def sized_to_zero(sizing: dict[str, float]) -> frozenset:
+    """Technology ids whose every investment decision (``<tech>.<variable>``) is zero."""
+    built: dict[str, bool] = {}
+    for name, value in sizing.items():
+        tech_id = name.rsplit(".", 1)[0]
+        built[tech_id] = built.get(tech_id, False) or value > 0
+    return frozenset(tech_id for tech_id, is_built in built.items() if not is_built)
 
 
 def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
@@ -130,7 +142,14 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         full = reduce_time(hourly, TimeHorizon(kind="full_year"))
         integer = scenario.dispatch_commitment == "integer"
         final = optimize_site(
-            site_inputs(scenario, site_id, full, hourly, integer_commitment=integer),
+            site_inputs(
+                scenario,
+                site_id,
+                full,
+                hourly,
+                integer_commitment=integer,
+                absent=sized_to_zero(sized.sizing),
+            ),
             scenario.solver,
             fixed_sizing=sized.sizing,
         )

@@ -56,6 +56,9 @@ class SiteInputs:
     economics : Economics
     reliability : Reliability
     integer_commitment : bool
+    absent : frozenset
+        Technology ids sized to zero in an earlier solve: a dispatch-only model leaves
+        them out (their results read back as zeros), which keeps the full-year model lean.
     """
 
     site_id: str
@@ -73,6 +76,7 @@ class SiteInputs:
     economics: Economics
     reliability: Reliability
     integer_commitment: bool
+    absent: frozenset = frozenset()
 
 
 def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
@@ -102,6 +106,8 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     wacc = inp.economics.wacc
     ride_through_h = inp.reliability.ride_through_min / 60
     for tech_id, tech in inp.technologies.items():
+        if tech_id in inp.absent:
+            continue
         if isinstance(tech, PVTech | WindTech):
             renewable.add_block(m, tech_id, tech, inp.renewable_cf[tech_id], wacc)
         elif isinstance(tech, BatteryTech):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 
 HOURS_PER_YEAR = 8760.0
@@ -142,3 +143,13 @@ def values(component) -> np.ndarray:
     """
     raw = np.fromiter((pyo.value(c) for c in component.values()), dtype=float, count=len(component))
     return np.where(np.abs(raw) < ZERO_TOLERANCE, 0.0, raw)
+
+
+def zero_result(
+    capacity_keys: tuple[str, ...], dispatch_columns: tuple[str, ...], index: pd.Index
+) -> tuple[dict[str, float], pd.DataFrame]:
+    """Results of a technology sized to zero and left out of a model (all zeros)."""
+    zeros = np.zeros(len(index))
+    return dict.fromkeys(capacity_keys, 0.0), pd.DataFrame(
+        dict.fromkeys(dispatch_columns, zeros), index=index
+    )

@@ -6,7 +6,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.scenario import BatteryTech
-from dcpower.techs.base import capital_recovery_factor, previous, values
+from dcpower.techs.base import capital_recovery_factor, previous, values, zero_result
 
 
 def add_block(
@@ -113,8 +113,14 @@ def _add_contingency_reserve(
     b.reserve_energy = pyo.Constraint(m.T, ["start", "end"], rule=_energy)
 
 
-def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+CAPACITY_KEYS = ("energy_mwh", "power_mw")
+DISPATCH_COLUMNS = ("charge_mw", "discharge_mw", "soc_mwh")
+
+
+def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
     """Sizes and hourly operation of a solved battery block.
+
+    ``b`` None stands for a battery sized to zero and left out of the model.
 
     Returns
     -------
@@ -123,6 +129,8 @@ def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFra
     dispatch : pd.DataFrame
         ``charge_mw``, ``discharge_mw`` [MW] and ``soc_mwh`` (end of step) [MWh].
     """
+    if b is None:
+        return zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
     capacity = {
         "energy_mwh": float(values(b.energy_mwh)[0]),
         "power_mw": float(values(b.power_mw)[0]),

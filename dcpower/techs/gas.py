@@ -22,6 +22,7 @@ from dcpower.techs.base import (
     capital_recovery_factor,
     previous,
     values,
+    zero_result,
 )
 
 
@@ -175,8 +176,14 @@ def _add_ramp_limits(m: pyo.ConcreteModel, b: pyo.Block, tech: GasTech) -> None:
     b.ramp_down = pyo.Constraint(steps, rule=_down)
 
 
-def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+CAPACITY_KEYS = ("units",)
+DISPATCH_COLUMNS = ("power_mw", "units_online", "startups", "fuel_mmbtu_per_h")
+
+
+def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
     """Units built and hourly operation of a solved gas block.
+
+    ``b`` None stands for a unit type not built and left out of the model.
 
     Returns
     -------
@@ -185,6 +192,9 @@ def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFra
     dispatch : pd.DataFrame
         ``power_mw`` [MW], ``units_online`` [-], ``startups`` [-], ``fuel_mmbtu_per_h`` [MMBtu/h].
     """
+    if b is None:
+        _, dispatch = zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
+        return {"units": 0}, dispatch
     capacity = {"units": round(float(pyo.value(b.units_built)))}
     dispatch = pd.DataFrame(
         {

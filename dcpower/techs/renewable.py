@@ -11,7 +11,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.scenario import PVTech, WindTech
-from dcpower.techs.base import capital_recovery_factor, values
+from dcpower.techs.base import capital_recovery_factor, values, zero_result
 
 
 def add_block(
@@ -58,8 +58,14 @@ def add_block(
     return b
 
 
-def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+CAPACITY_KEYS = ("capacity_mw",)
+DISPATCH_COLUMNS = ("power_mw", "curtailment_mw")
+
+
+def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
     """Capacity and hourly output, with curtailment, of a solved renewable block.
+
+    ``b`` None stands for a plant sized to zero and left out of the model.
 
     Returns
     -------
@@ -68,6 +74,8 @@ def extract(b: pyo.Block, index: pd.Index) -> tuple[dict[str, float], pd.DataFra
     dispatch : pd.DataFrame
         Columns ``power_mw`` and ``curtailment_mw`` per time step. [MW]
     """
+    if b is None:
+        return zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
     capacity_mw = float(values(b.capacity_mw)[0])
     power = values(b.power_mw)
     available = b.cf * capacity_mw

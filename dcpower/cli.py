@@ -342,6 +342,127 @@ def profiles(
         console.print(f"hourly table -> {path}")
 
 
+@app.command()
+def sweep(
+    spec: Annotated[
+        str,
+        typer.Argument(
+            help="Sweep YAML (with `base:`), or a base scenario (shipped name or path)."
+        ),
+    ],
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vary",
+            help="PATH=V1,V2,... values to try (repeatable), e.g. "
+            "sites.baku.gas_price_usd_per_mmbtu=2,4,6,8; values are YAML ([pv_fixed] is a list).",
+        ),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="PATH=VALUE set at every point (repeatable), e.g. "
+            "'time={kind: window, start_hour: 0, n_hours: 168}'.",
+        ),
+    ] = None,
+    one_at_a_time: Annotated[
+        bool,
+        typer.Option(
+            "--one-at-a-time", help="Vary each path alone around the base (tornado, spider)."
+        ),
+    ] = False,
+    sample: Annotated[
+        int | None, typer.Option(help="Random draws of the sweep file's distributions.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the random draws.")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(help="Result column the charts show, e.g. total.lcoe_usd_per_mwh."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Sweep folder (default: runs/sweeps/<sweep name>).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Local worker processes (default: the CPU count).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log the pipeline's steps.")
+    ] = False,
+) -> None:
+    """Run a scenario many times with inputs varied (grid, one at a time, Monte Carlo) on dask."""
+    from dcpower.sweep import output_label, points, run_sweep, spec_from_command_line
+
+    _logging(verbose)
+    started = time.perf_counter()
+    with _expected_failures():
+        swept = spec_from_command_line(
+            spec,
+            vary=vary,
+            fixed=set_,
+            sample=sample,
+            seed=seed,
+            one_at_a_time=one_at_a_time,
+            output=output,
+        )
+        target = out or Path("runs") / "sweeps" / swept.name
+        total = len(points(swept))
+        label, scale = output_label(swept.output)
+        with console.status(f"[bold]{escape(swept.name)}[/]: {total} points") as status:
+
+            def progress(row: dict, done: int, todo: int) -> None:
+                varied = [p for p in str(row.get("varied") or "").split(",") if p]
+                where = ", ".join(f"{p}={row[p]}" for p in varied) or "base"
+                value = row.get(swept.output)
+                shown = "" if value is None or value != value else f" {value * scale:,.4g}"
+                reason = f": {row['reason']}" if row.get("reason") else ""
+                console.log(
+                    escape(f"[{done}/{todo}] {row['point_id']} ({where}) {row['status']}")
+                    + escape(f"{shown}{reason}"),
+                    highlight=False,
+                )
+                status.update(f"[bold]{escape(swept.name)}[/]: {done}/{todo} points solved")
+
+            try:
+                table = run_sweep(
+                    swept, target, scheduler=scheduler, workers=workers, progress=progress
+                )
+            except KeyboardInterrupt:
+                errors.print(
+                    f"[bold red]interrupted:[/] finished points are in {escape(str(target))}; "
+                    "run the same command again to resume"
+                )
+                raise typer.Exit(130) from None
+    counts = table["status"].value_counts()
+    summary = Table(title=f"{swept.name}: {len(table)} points", title_justify="left")
+    for column in ("status", "points"):
+        summary.add_column(column)
+    for status_name, n in counts.items():
+        summary.add_row(str(status_name), str(n))
+    console.print(summary)
+    values = table[swept.output].dropna() * scale if swept.output in table else []
+    if len(values):
+        console.print(
+            escape(
+                f"{label}: min {values.min():,.4g}, median {values.median():,.4g}, "
+                f"max {values.max():,.4g}"
+            ),
+            highlight=False,
+        )
+    solved, skipped = len(table.attrs["solved"]), len(table.attrs["skipped"])
+    console.print(
+        f"{solved} solved, {skipped} already done, {time.perf_counter() - started:.0f} s -> "
+        f"{escape(str(target))} (results.csv, results.parquet, sweep.html)"
+    )
+    if not table["status"].isin(["optimal", "time_limit", "shortfall"]).any():
+        errors.print("[bold red]infeasible:[/] no point of the sweep has a plan; see results.csv")
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
 def _print_profiles(site_id: str, scenario: Scenario, hourly: pd.DataFrame) -> None:
     techs = {t: scenario.technologies[t] for t in scenario.sites[site_id].technologies}
     month = hourly.index.month

@@ -263,6 +263,7 @@ def run(
     out: str | Path | None = None,
     progress: Progress | None = None,
     parallel: bool = True,
+    reports: bool = True,
 ) -> Result:
     """Size the power supply of every site of a scenario at least cost.
 
@@ -279,6 +280,8 @@ def run(
         Called as ``progress(site_id, stage)`` when a site starts and finishes.
     parallel : bool
         Solve sites in separate processes (they are independent models).
+    reports : bool
+        Write the workbook, HTML report and figures into ``out`` (sweeps skip them).
 
     Returns
     -------
@@ -330,5 +333,6 @@ def run(
                 out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
             )
             result.rewrite_summary(out)
-        write_reports(out)
+        if reports:
+            write_reports(out)
     return result

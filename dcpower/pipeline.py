@@ -21,7 +21,7 @@ import pandas as pd
 from dcpower.aggregate import Steps, reduce_time
 from dcpower.availability import simulate_availability
 from dcpower.optimization.build import SiteInputs
-from dcpower.optimization.optimize import optimize_site
+from dcpower.optimization.optimize import SiteRun, optimize_site
 from dcpower.profiles import site_profiles
 from dcpower.report import write_reports
 from dcpower.results import STATUS_ORDER, Result, SiteResult
@@ -120,8 +120,27 @@ def sized_to_zero(sizing: dict[str, float]) -> frozenset:
     return frozenset(tech_id for tech_id, is_built in built.items() if not is_built)
 
 
+def _redispatch_full_year(
+    scenario: Scenario, site_id: str, hourly: pd.DataFrame, sizing: dict[str, float]
+) -> SiteRun:
+    """Dispatch all 8760 hours with the sized capacities fixed (the dispatch's commitment)."""
+    full = reduce_time(hourly, TimeHorizon(kind="full_year"))
+    inputs = site_inputs(
+        scenario,
+        site_id,
+        full,
+        hourly,
+        integer_commitment=scenario.dispatch_commitment == "integer",
+        absent=sized_to_zero(sizing),
+    )
+    return optimize_site(inputs, scenario.solver, fixed_sizing=sizing)
+
+
 def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of one site.
+
+    If the plant sized on blocks cannot serve every hour of the full-year dispatch, it is
+    sized again on the full year; every pass is recorded (``SiteResult.sizing_passes``).
 
     Parameters
     ----------
@@ -135,36 +154,45 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     SiteResult
     """
     hourly = hourly_profiles(scenario, site_id)
-    steps = reduce_time(hourly, scenario.time)
-    sized = optimize_site(site_inputs(scenario, site_id, steps, hourly), scenario.solver)
-    final = sized
-    if steps.kind == "blocks":
-        full = reduce_time(hourly, TimeHorizon(kind="full_year"))
-        integer = scenario.dispatch_commitment == "integer"
-        final = optimize_site(
-            site_inputs(
-                scenario,
-                site_id,
-                full,
-                hourly,
-                integer_commitment=integer,
-                absent=sized_to_zero(sized.sizing),
-            ),
-            scenario.solver,
-            fixed_sizing=sized.sizing,
+    horizon = scenario.time
+    passes: list[dict] = []
+    build_s = solve_s = 0.0
+    while True:
+        steps = reduce_time(hourly, horizon)
+        sized = optimize_site(site_inputs(scenario, site_id, steps, hourly), scenario.solver)
+        final = sized
+        if steps.kind == "blocks":
+            final = _redispatch_full_year(scenario, site_id, hourly, sized.sizing)
+        runs = {id(sized): sized, id(final): final}.values()
+        build_s += sum(r.build_seconds for r in runs)
+        solve_s += sum(r.outcome.solve_seconds for r in runs)
+        dispatch = final.solution.dispatch
+        passes.append(
+            {
+                "horizon": steps.kind,
+                "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
+                "unserved_mwh_per_yr": float(
+                    (dispatch["unserved_mw"] * dispatch["weight_h"]).sum()
+                ),
+                "cost_usd_per_yr": float(final.solution.costs["usd_per_yr"].sum()),
+            }
         )
+        if not (final.shortfalls and steps.kind == "blocks"):
+            break
+        # The plant sized on blocks falls short in some hour: size it again on every hour.
+        log.warning("%s: blocks sizing fell short; sizing again on the full year", site_id)
+        horizon = TimeHorizon(kind="full_year")
     # A site is as good as the worse of its sizing and its full-year dispatch.
     worst = max(sized.outcome.status, final.outcome.status, key=STATUS_ORDER.index)
     status = "shortfall" if final.shortfalls else worst
-    dispatch = final.solution.dispatch
     return SiteResult(
         site_id=site_id,
         status=status,
         mip_gap=max(sized.outcome.mip_gap, final.outcome.mip_gap),
         objective_usd_per_yr=sized.outcome.objective,
-        build_seconds=sized.build_seconds + (final.build_seconds if final is not sized else 0.0),
-        solve_seconds=sized.outcome.solve_seconds
-        + (final.outcome.solve_seconds if final is not sized else 0.0),
+        build_seconds=build_s,
+        solve_seconds=solve_s,
+        sizing_passes=passes,
         horizon_kind=steps.kind,
         hours_modelled=int(np.sum(steps.duration_h)),
         capacities=sized.solution.capacities,

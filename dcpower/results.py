@@ -61,6 +61,9 @@ class SiteResult:
         Installed IT capacity of the data center. [MW]
     shortfalls : dict
         Requirements the full-year dispatch could not meet, with how much.
+    sizing_passes : list of dict
+        Each sizing pass: horizon, block hours, unserved energy and cost of its full-year
+        dispatch (a blocks sizing that falls short is followed by a full-year one).
     """
 
     site_id: str
@@ -79,6 +82,7 @@ class SiteResult:
     profiles: pd.DataFrame
     it_capacity_mw: float
     shortfalls: dict = field(default_factory=dict)
+    sizing_passes: list = field(default_factory=list)
 
     def annual_mwh(self, column: str) -> float:
         """Annual energy of a dispatch column (MW per step x hours of the year it stands for)."""
@@ -131,6 +135,7 @@ class SiteResult:
             if self.objective_usd_per_yr
             else float("nan"),
             "shortfalls": self.shortfalls,
+            "sizing_passes": self.sizing_passes,
         }
 
 

@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from dcpower.aggregate import Steps, reduce_time
 from dcpower.availability import simulate_availability
 from dcpower.optimization.build import SiteInputs
 from dcpower.optimization.optimize import SiteRun, optimize_site
-from dcpower.profiles import site_profiles
+from dcpower.profiles import design_point, site_profiles
 from dcpower.report import write_reports
 from dcpower.results import STATUS_ORDER, Result, SiteResult
 from dcpower.scenario import (
@@ -87,19 +88,20 @@ def site_inputs(
         if isinstance(t, PVTech | WindTech)
     }
     gas_ids = [tech_id for tech_id, t in techs.items() if isinstance(t, GasTech)]
+    design = design_point(site, scenario.technologies, hourly)
     return SiteInputs(
         site_id=site_id,
         index=prof.index,
         duration_h=steps.duration_h,
         weight_h=steps.weight_h,
         load_mw=prof["load_mw"].to_numpy(),
-        peak_load_mw=float(hourly["load_mw"].max()),
+        peak_load_mw=design.peak_load_mw,
         site=site,
         technologies=techs,
         renewable_cf=renewable,
         gas_available_factor={g: prof[f"gas_cf_{g}"].to_numpy() for g in gas_ids},
         gas_heat_rate_factor={g: prof[f"heat_rate_factor_{g}"].to_numpy() for g in gas_ids},
-        gas_design_factor={g: float(hourly[f"gas_cf_{g}"].min()) for g in gas_ids},
+        gas_design_factor=design.gas_available_factor,
         economics=scenario.economics,
         reliability=scenario.site_reliability(site_id),
         integer_commitment=(
@@ -193,6 +195,7 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         build_seconds=build_s,
         solve_seconds=solve_s,
         sizing_passes=passes,
+        design=asdict(design_point(scenario.sites[site_id], scenario.technologies, hourly)),
         horizon_kind=steps.kind,
         hours_modelled=int(np.sum(steps.duration_h)),
         capacities=sized.solution.capacities,

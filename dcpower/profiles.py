@@ -7,6 +7,8 @@ available-capacity and heat-rate factors (ambient derating), and the data-center
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from dcpower.resource import gas, load, pv, wind
@@ -77,3 +79,64 @@ def site_profiles(
         elif not isinstance(tech, BatteryTech):
             raise TypeError(f"no profile for technology {tech_id!r} of type {type(tech).__name__}")
     return out
+
+
+@dataclass(frozen=True)
+class DesignPoint:
+    """Where installed N+k is checked.
+
+    Attributes
+    ----------
+    temp_air_c : float
+        Design ambient temperature: the hottest hour, or the site's design temperature if
+        hotter. [degC]
+    peak_load_mw : float
+        Data-center load to cover: the year's peak, or the load at the design temperature
+        and full utilization if higher. [MW]
+    gas_available_factor : dict
+        Available output share per gas unit type at the design point. [-]
+    """
+
+    temp_air_c: float
+    peak_load_mw: float
+    gas_available_factor: dict
+
+
+def design_point(site: Site, technologies: dict, hourly: pd.DataFrame) -> DesignPoint:
+    """Design point of a site from its hourly profiles and its design temperature.
+
+    Parameters
+    ----------
+    site : Site
+        The scenario's site section (``design_temp_air_c``, data center).
+    technologies : dict
+        Technology catalogue by id.
+    hourly : pd.DataFrame
+        Full-year profiles with ``temp_air``, ``load_mw`` and ``gas_cf_<id>`` columns.
+
+    Returns
+    -------
+    DesignPoint
+    """
+    gas_ids = [t for t in site.technologies if isinstance(technologies[t], GasTech)]
+    temp = float(hourly["temp_air"].max())
+    peak = float(hourly["load_mw"].max())
+    factors = {g: float(hourly[f"gas_cf_{g}"].min()) for g in gas_ids}
+    design = site.design_temp_air_c
+    if design is None or design <= temp:
+        return DesignPoint(temp, peak, factors)
+    dc = site.data_center
+    full_utilization = max(dc.utilization) if isinstance(dc.utilization, list) else dc.utilization
+    # One hour at the design temperature (the clock hour only matters for a daily profile,
+    # and full utilization replaces it).
+    at = pd.Series([design], index=pd.DatetimeIndex([pd.Timestamp("2023-07-01 15:00")]))
+    hot = load.data_center_load(
+        at, it_capacity_mw=dc.it_capacity_mw, utilization=full_utilization, **dc.pue.model_dump()
+    )
+    for g in gas_ids:
+        tech = technologies[g]
+        hot_factor = gas.available_capacity_factor(
+            at, derate_start_c=tech.derate_start_c, derate_pct_per_c=tech.derate_pct_per_c
+        )
+        factors[g] = min(factors[g], float(hot_factor.iloc[0]))
+    return DesignPoint(design, max(peak, float(hot["load_mw"].iloc[0])), factors)

@@ -64,6 +64,8 @@ class SiteResult:
     sizing_passes : list of dict
         Each sizing pass: horizon, block hours, unserved energy and cost of its full-year
         dispatch (a blocks sizing that falls short is followed by a full-year one).
+    design : dict
+        The N+k design point: ``temp_air_c``, ``peak_load_mw``, ``gas_available_factor``.
     """
 
     site_id: str
@@ -83,6 +85,7 @@ class SiteResult:
     it_capacity_mw: float
     shortfalls: dict = field(default_factory=dict)
     sizing_passes: list = field(default_factory=list)
+    design: dict = field(default_factory=dict)
 
     def annual_mwh(self, column: str) -> float:
         """Annual energy of a dispatch column (MW per step x hours of the year it stands for)."""
@@ -136,6 +139,7 @@ class SiteResult:
             else float("nan"),
             "shortfalls": self.shortfalls,
             "sizing_passes": self.sizing_passes,
+            "design_point": self.design,
         }
 
 

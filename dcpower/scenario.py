@@ -26,6 +26,7 @@ from pydantic import (
 
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir, models_dir
+from dcpower.resource import load as load_defaults
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -152,22 +153,24 @@ Technology = Annotated[PVTech | WindTech | BatteryTech | GasTech, Field(discrimi
 class PUEModel(Strict):
     """PUE as a function of dry-bulb temperature: flat with free cooling, then rising linearly.
 
-    Defaults are ESTIMATES (no cited curve was found): a new-build hyperscale hall with
-    water-side economizer, annual average about 1.2-1.3 (Uptime 2023 fleet average 1.58, new
-    large sites about 1.3 or lower, hyperscale 1.1-1.2).
+    Defaults are ESTIMATES, set once in ``dcpower.resource.load`` with their reasoning (no
+    cited curve was found): a new-build hall with economizer, annual average about 1.2
+    (Uptime 2023 fleet average 1.58; new large sites about 1.3 or lower; hyperscale 1.1-1.2).
     """
 
     pue_min: Annotated[float, Field(ge=1)] = Field(
-        1.15, description="PUE with full free cooling. [-]"
+        load_defaults.DEFAULT_PUE_MIN, description="PUE with full free cooling. [-]"
     )
     free_cooling_below_c: float = Field(
-        12.0, description="Dry-bulb temperature below which cooling is free. [degC]"
+        load_defaults.DEFAULT_FREE_COOLING_BELOW_C,
+        description="Dry-bulb temperature below which cooling is free. [degC]",
     )
     pue_per_c: NonNegative = Field(
-        0.008, description="PUE rise per degree above the free-cooling limit. [1/degC]"
+        load_defaults.DEFAULT_PUE_PER_C,
+        description="PUE rise per degree above the free-cooling limit. [1/degC]",
     )
     pue_max: Annotated[float, Field(ge=1)] = Field(
-        1.45, description="PUE cap at the hottest hours. [-]"
+        load_defaults.DEFAULT_PUE_MAX, description="PUE cap at the hottest hours. [-]"
     )
 
 
@@ -212,6 +215,14 @@ class Site(Strict):
         description=(
             "N+k at this site, overriding reliability.redundancy_k (an availability target "
             "sets it per site). [-]"
+        ),
+    )
+    design_temp_air_c: Annotated[float, Field(ge=-50, le=60)] | None = Field(
+        None,
+        description=(
+            "Ambient temperature at which N+k is checked (gas derating, and the data center "
+            "at full utilization and the PUE of that temperature), if hotter than the "
+            "weather year's hottest hour; none = that hour. [degC]"
         ),
     )
 

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from dcpower.profiles import design_point
 from dcpower.scenario import BatteryTech, GasTech, PVTech, Scenario, WindTech, scenario_from_dict
 
 log = logging.getLogger(__name__)
@@ -724,8 +725,10 @@ class _SiteChecker:
         """Installed N+k at the design point: peak load and each type's hottest-hour derating.
 
         With k units of the largest built type (by output at the design temperature) out,
-        sum over types of units x unit_mw x min(gas_cf), plus storage power held
-        ``n_plus_k_storage_hours`` if that is positive, covers the peak of ``load_mw``.
+        sum over types of units x unit_mw x the design-point availability (the hottest hour,
+        or the site's ``design_temp_air_c`` if hotter), plus storage power held
+        ``n_plus_k_storage_hours`` if that is positive, covers the design peak load
+        (``dcpower.profiles.design_point``, computed from the files).
         """
         rules = self.scenario.site_reliability(self.s.site_id)
         k = rules.redundancy_k
@@ -742,12 +745,15 @@ class _SiteChecker:
             )
             return
         peak_row = int(np.nanargmax(load_year))
-        peak = float(load_year[peak_row])
         peak_time = str(self.s.profiles["time"].iloc[peak_row])
+        design = design_point(
+            self.scenario.sites[self.s.site_id], self.scenario.technologies, self.s.profiles
+        )
+        peak = design.peak_load_mw
         installed, largest, parts = 0.0, 0.0, []
         for g, tech in self.gas.items():
             units = self.cap(g, "units")
-            design_mw = tech.unit_mw * float(np.nanmin(self.p(f"gas_cf_{g}", full_year=True)))
+            design_mw = tech.unit_mw * design.gas_available_factor[g]
             installed += units * design_mw
             if units > 0:
                 largest = max(largest, design_mw)

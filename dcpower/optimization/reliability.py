@@ -54,11 +54,9 @@ def add_reliability(
         )
 
     installed_design_mw = sum(g.unit_design_mw * g.units_built for g in groups.values())
-    if rules.redundancy_k == 0:
-        pass
-    elif not groups:
+    if rules.redundancy_k > 0 and not groups:
         m.n_plus_k = pyo.Constraint(expr=firm_storage + m.nk_shortfall_mw >= peak_load_mw)
-    else:
+    elif rules.redundancy_k > 0:
         k = rules.redundancy_k
         m.n_plus_k = pyo.Constraint(
             m.unit_types,

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dcpower.errors import DcpowerError, InfeasibleError, ScenarioError
+from dcpower.errors import DcpowerError, InfeasibleError, ScenarioError, SolverLimitError
 from dcpower.results import check_run_folder
 from dcpower.scenario import GasTech, PVTech, Scenario, WindTech, load_scenario
 
@@ -48,6 +48,9 @@ def _expected_failures():
         yield
     except InfeasibleError as err:
         errors.print(f"[bold red]infeasible:[/] {escape(str(err))}", highlight=False)
+        raise typer.Exit(EXIT_INFEASIBLE) from None
+    except SolverLimitError as err:
+        errors.print(f"[bold red]no plan:[/] {escape(str(err))}", highlight=False)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     except DcpowerError as err:
         errors.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False)

@@ -18,5 +18,9 @@ class WeatherFileError(DcpowerError, ValueError):
     """A weather file cannot be used: the message names the file and what is wrong."""
 
 
+class SolverLimitError(DcpowerError):
+    """The solver stopped (time limit) before finding any plan: the message says what to raise."""
+
+
 class InfeasibleError(DcpowerError):
     """The requirements cannot all be met: the message says which one and by how much."""

@@ -205,3 +205,16 @@ def test_console_script_bad_input_prints_no_traceback(
     assert done.stderr.strip().count("\n") == 0, done.stderr
     assert "sites.aktau.climate = 'atlantis'" in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.component
+def test_time_limit_without_a_plan_says_so_and_exits_3(tmp_path: Path):
+    """A full-year Baku sizing cannot finish its first LP in 0.3 s of HiGHS: one line saying
+    no plan was found and what to raise, exit 3, no run folder."""
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", "baku", "--time-limit", "0.3", "--out", str(out)])
+    assert result.exit_code == EXIT_INFEASIBLE
+    assert result.stderr.startswith("no plan: site 'baku'")
+    assert "raise solver.time_limit_s" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()

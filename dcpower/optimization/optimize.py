@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from dcpower.errors import InfeasibleError
+from dcpower.errors import InfeasibleError, SolverLimitError
 from dcpower.optimization.build import (
     SiteInputs,
     build_site_model,
@@ -96,7 +96,7 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
         log.warning("%s: the fixed-capacity dispatch falls short: %s", inp.site_id, detail)
         outcome = elastic
     if not outcome.has_solution:
-        raise InfeasibleError(
+        raise SolverLimitError(
             f"site '{inp.site_id}': the solver stopped with status '{outcome.status}' and no plan "
             f"within {solver.time_limit_s:g} s; raise solver.time_limit_s or shorten the horizon"
         )

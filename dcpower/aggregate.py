@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dcpower.scenario import TimeHorizon
-
-HOURS_PER_YEAR = 8760
+from dcpower.units import HOURS_PER_YEAR
 
 
 @dataclass(frozen=True)

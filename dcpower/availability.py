@@ -68,9 +68,7 @@ import pandas as pd
 import yaml
 
 from dcpower.paths import inputs_dir
-
-#: Hours in the modelled year.
-HOURS_PER_YEAR = 8760.0
+from dcpower.units import HOURS_PER_YEAR
 
 #: Outage parameters each gas unit type needs (rows of inputs/technologies.csv).
 OUTAGE_PARAMETERS = ("forced_outage_rate", "mean_time_to_repair_h", "failure_to_start_prob")

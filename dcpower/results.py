@@ -19,6 +19,20 @@ import pandas as pd
 from dcpower.errors import DcpowerError
 from dcpower.scenario import Scenario, scenario_to_yaml
 
+#: Site totals of the hourly dispatch (``dispatch.csv``), besides ``load_mw`` and
+#: ``unserved_mw``: power in MW, state of charge in MWh, fuel in MMBtu/h (HHV).
+DISPATCH_TOTALS = (
+    "pv_mw",
+    "wind_mw",
+    "gas_mw",
+    "gas_units_online",
+    "battery_charge_mw",
+    "battery_discharge_mw",
+    "battery_soc_mwh",
+    "curtailment_mw",
+    "fuel_mmbtu_per_h",
+)
+
 #: Order of solver statuses from best to worst; a run reports its worst site.
 STATUS_ORDER = ("optimal", "time_limit", "shortfall", "infeasible", "error")
 

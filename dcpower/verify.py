@@ -38,6 +38,7 @@ import pandas as pd
 import yaml
 
 from dcpower.profiles import design_point
+from dcpower.results import DISPATCH_TOTALS
 from dcpower.scenario import BatteryTech, GasTech, PVTech, Scenario, WindTech, scenario_from_dict
 
 log = logging.getLogger(__name__)
@@ -455,16 +456,8 @@ class _SiteChecker:
     def _check_non_negative(self) -> None:
         columns = [
             "load_mw",
-            "pv_mw",
-            "wind_mw",
-            "gas_mw",
-            "gas_units_online",
-            "battery_charge_mw",
-            "battery_discharge_mw",
-            "battery_soc_mwh",
-            "curtailment_mw",
             "unserved_mw",
-            "fuel_mmbtu_per_h",
+            *DISPATCH_TOTALS,
             *(f"pv_mw_{t}" for t in self.pv),
             *(f"wind_mw_{t}" for t in self.wind),
             *(f"{c}_{g}" for g in self.gas for c in ("gas_mw", "gas_units_online", "gas_startups")),

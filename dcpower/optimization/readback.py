@@ -9,6 +9,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.optimization.build import SiteInputs
+from dcpower.results import DISPATCH_TOTALS
 from dcpower.scenario import BatteryTech, GasTech, PVTech, WindTech
 from dcpower.techs import battery, gas, renewable
 from dcpower.techs.base import ZERO_TOLERANCE, values
@@ -54,20 +55,7 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
     gas_units: dict[str, dict] = {}
     out = pd.DataFrame(index=index)
     out["load_mw"] = inp.load_mw
-    sums = {
-        key: np.zeros(len(index))
-        for key in (
-            "pv_mw",
-            "wind_mw",
-            "gas_mw",
-            "gas_units_online",
-            "battery_charge_mw",
-            "battery_discharge_mw",
-            "battery_soc_mwh",
-            "curtailment_mw",
-            "fuel_mmbtu_per_h",
-        )
-    }
+    sums = {key: np.zeros(len(index)) for key in DISPATCH_TOTALS}
     for tech_id, tech in inp.technologies.items():
         block = m.component(tech_id)
         if isinstance(tech, PVTech | WindTech):

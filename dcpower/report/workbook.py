@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from dcpower import finance as fin
 from dcpower.errors import DcpowerError
 from dcpower.paths import inputs_dir
+from dcpower.results import DISPATCH_TOTALS
 from dcpower.scenario import (
     KIND_OF_CATALOGUE_ID,
     BatteryTech,
@@ -746,22 +747,7 @@ def _write_monthly(w: _Writer, run: _Run) -> None:
 
 # --------------------------------------------------------------------------- Hourly dispatch
 
-_DISPATCH_FIRST = (
-    "site",
-    "time",
-    "load_mw",
-    "pv_mw",
-    "wind_mw",
-    "gas_mw",
-    "gas_units_online",
-    "battery_charge_mw",
-    "battery_discharge_mw",
-    "battery_soc_mwh",
-    "curtailment_mw",
-    "unserved_mw",
-    "fuel_mmbtu_per_h",
-    "weight_h",
-)
+_DISPATCH_FIRST = ("site", "time", "load_mw", *DISPATCH_TOTALS, "unserved_mw", "weight_h")
 
 
 def _dispatch_header(column: str) -> tuple[str, str]:

@@ -14,8 +14,6 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-HOURS_PER_YEAR = 8760.0
-
 
 def capital_recovery_factor(wacc: float, lifetime_yr: float) -> float:
     """Annuity factor that spreads an overnight cost over a lifetime.

@@ -117,14 +117,13 @@ import pandas as pd
 import pvlib
 
 from dcpower.errors import WeatherFileError
+from dcpower.units import HOURS_PER_YEAR
 
 logger = logging.getLogger(__name__)
 
 #: Columns of the weather DataFrame, in order.
 COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure")
 
-#: Rows of one (non-leap) year of hourly data.
-HOURS_PER_YEAR = 8760
 
 #: Year onto which typical-year files (EPW, PVGIS TMY) are coerced; not a leap year.
 REFERENCE_YEAR = 1990

@@ -163,7 +163,11 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         steps = reduce_time(hourly, horizon)
         sized = optimize_site(site_inputs(scenario, site_id, steps, hourly), scenario.solver)
         final = sized
-        if steps.kind == "blocks":
+        # The reported dispatch is full-year with the dispatch's commitment: after a blocks
+        # sizing, and after a full-year fallback whose commitment was relaxed.
+        if steps.kind == "blocks" or (
+            steps.kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
+        ):
             final = _redispatch_full_year(scenario, site_id, hourly, sized.sizing)
         runs = {id(sized): sized, id(final): final}.values()
         build_s += sum(r.build_seconds for r in runs)
@@ -282,10 +286,29 @@ def solve_site_to_target(scenario: Scenario, site_id: str) -> tuple[SiteResult, 
 
 
 def _solve(scenario: Scenario, site_id: str) -> tuple[SiteResult, list[dict] | None]:
-    """One site's work in a run: to the availability target if there is one."""
+    """Solve one site of a run.
+
+    To the availability target if there is one; with the cost of gas-outage insurance (a
+    second solve without the ride-through) if one is required.
+    """
     if scenario.reliability.availability_target is None:
-        return solve_site(scenario, site_id), None
-    return solve_site_to_target(scenario, site_id)
+        site, curve = solve_site(scenario, site_id), None
+    else:
+        site, curve = solve_site_to_target(scenario, site_id)
+    hours = scenario.reliability.gas_outage_hours
+    if hours > 0:
+        rules = scenario.reliability.model_copy(update={"gas_outage_hours": 0})
+        without = solve_site(scenario.model_copy(update={"reliability": rules}), site_id)
+        cost = float(site.costs["usd_per_yr"].sum())
+        base = float(without.costs["usd_per_yr"].sum())
+        site.gas_outage = {
+            "hours": hours,
+            "windows": "one per month, from its peak-load hour",
+            "cost_usd_per_yr": cost,
+            "cost_without_usd_per_yr": base,
+            "insurance_cost_usd_per_yr": cost - base,
+        }
+    return site, curve
 
 
 def run(

@@ -80,6 +80,9 @@ class SiteResult:
         dispatch (a blocks sizing that falls short is followed by a full-year one).
     design : dict
         The N+k design point: ``temp_air_c``, ``peak_load_mw``, ``gas_available_factor``.
+    gas_outage : dict or None
+        With a gas-outage ride-through required: its length and the cost of that insurance
+        (annual cost with it minus without it). [h, USD/yr]
     """
 
     site_id: str
@@ -100,6 +103,7 @@ class SiteResult:
     shortfalls: dict = field(default_factory=dict)
     sizing_passes: list = field(default_factory=list)
     design: dict = field(default_factory=dict)
+    gas_outage: dict | None = None
 
     def annual_mwh(self, column: str) -> float:
         """Annual energy of a dispatch column (MW per step x hours of the year it stands for)."""
@@ -154,6 +158,7 @@ class SiteResult:
             "shortfalls": self.shortfalls,
             "sizing_passes": self.sizing_passes,
             "design_point": self.design,
+            "gas_outage": self.gas_outage,
         }
 
 

@@ -275,6 +275,13 @@ class Reliability(Strict):
     ride_through_min: Annotated[float, Field(gt=0, le=240)] = Field(
         15.0, description="Time storage must carry a lost unit while a replacement starts. [min]"
     )
+    gas_outage_hours: Annotated[int, Field(ge=0, le=168)] = Field(
+        0,
+        description=(
+            "Length of a gas-supply interruption the plant must ride through with storage "
+            "and renewables, from each month's peak-load hour; 0 = not required. [h]"
+        ),
+    )
     monte_carlo_years: Annotated[int, Field(ge=0, le=100_000)] = Field(
         1000,
         description=(

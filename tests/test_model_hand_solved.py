@@ -204,3 +204,41 @@ def test_fixed_sizing_is_kept_in_a_redispatch():
     assert caps["bat", "MWh"] == pytest.approx(120.0)
     assert total_cost(run) == pytest.approx(4_200_000.0, rel=1e-9)
     assert run.solution.capex_usd == pytest.approx({"pv": 2.5e6, "bat": 1.7e6, "eng": 0.0})
+
+
+def test_gas_outage_is_ridden_through_by_a_battery():
+    """Flat 10 MW on 5 MW units (k = 0, N-1 off); a 2-h gas interruption must be survived.
+
+    One month in the horizon -> one window, from the peak-load step (flat: step 0), entered
+    with the state of charge at step 23. The battery (1 USD/kWh, 5 USD/kW, 1-yr life,
+    lossless) must hold 10 MW for 2 h: 10 MW / 20 MWh = 50,000 + 20,000 = 70,000 USD/yr of
+    insurance on top of 2 units + fuel = 500,000 + 2,628,000: 3,198,000 USD/yr.
+    """
+    bat = BatteryTech(
+        capex_energy_usd_per_kwh=1.0,
+        capex_power_usd_per_kw=5.0,
+        lifetime_yr=1.0,
+        eta_charge=1.0,
+        eta_discharge=1.0,
+    )
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False, gas_outage_hours=2)
+    run = optimize_site(
+        site_inputs([10.0] * 24, {"eng": gas_tech(), "bat": bat}, reliability=rel), EXACT
+    )
+    caps = run.solution.capacities.set_index(["technology", "unit"])["capacity"]
+    assert units(run, "eng") == 2
+    assert caps["bat", "MW"] == pytest.approx(10.0)
+    assert caps["bat", "MWh"] == pytest.approx(20.0)
+    assert total_cost(run) == pytest.approx(3_198_000.0, rel=1e-9)
+    assert run.solution.dispatch["battery_soc_mwh"].iloc[23] == pytest.approx(20.0)
+
+
+def test_gas_outage_without_storage_says_how_much_is_short():
+    """Gas only: the 2-h window lacks 10 MW x 2 h = 20 MWh."""
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False, gas_outage_hours=2)
+    with pytest.raises(InfeasibleError) as err:
+        optimize_site(site_inputs([10.0] * 24, {"eng": gas_tech()}, reliability=rel), EXACT)
+    message = str(err.value)
+    assert "gas outage ride-through" in message
+    assert "without gas for 2 h" in message
+    assert "worst 20.0 MWh in the window from 2023-01-01T00:00:00+04:00" in message

@@ -67,3 +67,6 @@ def test_spike_hidden_by_blocks_triggers_a_full_year_pass(monkeypatch):
     assert site.gas_units["eng"]["units"] == 4
     assert site.status == "optimal"
     assert site.dispatch["unserved_mw"].max() == 0.0
+    # the reported dispatch is the integer-commitment re-dispatch of the full-year sizing
+    online = site.dispatch["gas_units_online_eng"]
+    assert (online == online.round()).all()

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from dcpower.optimization.outage import add_outage_balance, add_outage_sets, outage_windows
 from dcpower.optimization.reliability import add_reliability
 from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site, WindTech
 from dcpower.techs import battery, gas, renewable
@@ -102,6 +103,11 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     )
     m.site_load_mw = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.load_mw))))
     m.registry = Registry()
+    outage_hours = inp.reliability.gas_outage_hours
+    if outage_hours > 0:
+        windows = outage_windows(inp.index, inp.duration_h, inp.load_mw, outage_hours)
+        add_outage_sets(m, windows)
+        m.outage_hours = outage_hours
 
     wacc = inp.economics.wacc
     ride_through_h = inp.reliability.ride_through_min / 60
@@ -156,11 +162,14 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
         ),
     )
     add_reliability(m, inp.reliability, inp.peak_load_mw, inp.integer_commitment)
+    if hasattr(m, "OW"):
+        add_outage_balance(m)
 
     penalty = (
         SHORTFALL_PENALTY_USD_PER_MWH
         * (annual_sum(m, m.unserved_mw) + annual_sum(m, m.n1_shortfall_mw))
         + SHORTFALL_PENALTY_USD_PER_MW * m.nk_shortfall_mw
+        + SHORTFALL_PENALTY_USD_PER_MWH * sum(_outage_unserved_mwh(m).values())
     )
     m.total_cost_usd_per_yr = pyo.Objective(
         expr=sum(reg.cost_usd_per_yr.values()) + penalty, sense=pyo.minimize
@@ -203,9 +212,23 @@ def fix_sizing(m: pyo.ConcreteModel, sizes: dict[str, float]) -> None:
             m.type_built[group.name].fix(1.0 if pyo.value(group.units_built) > 0 else 0.0)
 
 
+def _outage_unserved_mwh(m: pyo.ConcreteModel) -> dict:
+    """Return the unserved energy per gas-outage window [MWh] (empty without windows)."""
+    if not hasattr(m, "OW"):
+        return {}
+    per_window: dict = {}
+    for w, k in m.OW:
+        step = m.outage_step[w, k]
+        per_window[w] = per_window.get(w, 0) + m.duration_h[step] * m.outage_unserved_mw[w, k]
+    return per_window
+
+
 def set_elastic(m: pyo.ConcreteModel, elastic: bool) -> None:
     """Release (True) or pin to zero (False) the requirement slacks."""
-    for var in (m.unserved_mw, m.nk_shortfall_mw, m.n1_shortfall_mw):
+    slacks = [m.unserved_mw, m.nk_shortfall_mw, m.n1_shortfall_mw]
+    if hasattr(m, "OW"):
+        slacks.append(m.outage_unserved_mw)
+    for var in slacks:
         for v in var.values():
             if elastic:
                 v.unfix()
@@ -244,5 +267,14 @@ def requirement_shortfalls(m: pyo.ConcreteModel, index: pd.Index) -> dict[str, s
         found["hourly N-1"] = (
             f"a unit trip is not covered in {int((n1 > 1e-6).sum())} time steps, "
             f"worst short by {n1.max():,.2f} MW at {index[int(n1.argmax())].isoformat()}"
+        )
+    short = {w: pyo.value(e) for w, e in _outage_unserved_mwh(m).items()}
+    if short and max(short.values()) > 1e-6:
+        worst = max(short, key=short.get)
+        start = index[m.outage_step[worst, 0]].isoformat()
+        found["gas outage ride-through"] = (
+            f"without gas for {m.outage_hours:g} h, storage and renewables fall short in "
+            f"{sum(v > 1e-6 for v in short.values())} of {len(short)} windows, worst "
+            f"{short[worst]:,.1f} MWh in the window from {start}"
         )
     return found

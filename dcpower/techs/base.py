@@ -90,6 +90,9 @@ class Registry:
         Investment variables by name (``<tech>.capacity_mw`` ...), to fix them in a re-dispatch.
     capex_usd : dict
         Overnight capital cost expressions by technology id. [USD]
+    outage_injections_mw, outage_withdrawals_mw : list
+        Components indexed by the gas-outage window steps ``m.OW`` (if the model has
+        windows): what each technology can give or take without gas. [MW]
     """
 
     injections_mw: list = field(default_factory=list)
@@ -100,6 +103,8 @@ class Registry:
     firm_storage_mw: list = field(default_factory=list)
     sizing: dict = field(default_factory=dict)
     capex_usd: dict = field(default_factory=dict)
+    outage_injections_mw: list = field(default_factory=list)
+    outage_withdrawals_mw: list = field(default_factory=list)
 
 
 def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:

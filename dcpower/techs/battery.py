@@ -65,6 +65,8 @@ def add_block(
     )
     if hourly_reserve:
         _add_contingency_reserve(m, b, eta_d, floor, ride_through_h)
+    if hasattr(m, "OW"):
+        _add_outage_operation(m, b, eta_c, eta_d, floor)
     if firm_hours > 0:
         b.firm_mw = pyo.Var(within=pyo.NonNegativeReals, doc="power held firm_hours, for N+k")
         b.firm_power = pyo.Constraint(expr=b.firm_mw <= b.power_mw)
@@ -74,6 +76,9 @@ def add_block(
 
     annuity = capital_recovery_factor(wacc, tech.lifetime_yr)
     reg = m.registry
+    if hasattr(m, "OW"):
+        reg.outage_injections_mw.append(b.outage_discharge_mw)
+        reg.outage_withdrawals_mw.append(b.outage_charge_mw)
     reg.injections_mw.append(b.discharge_mw)
     reg.withdrawals_mw.append(b.charge_mw)
     if hourly_reserve:
@@ -90,6 +95,38 @@ def add_block(
         tech.fom_energy_usd_per_kwh_yr * b.energy_mwh + tech.fom_power_usd_per_kw_yr * b.power_mw
     )
     return b
+
+
+def _add_outage_operation(
+    m: pyo.ConcreteModel, b: pyo.Block, eta_c: float, eta_d: float, floor: float
+) -> None:
+    """Operate the battery inside each gas-outage window.
+
+    It enters a window with the state of charge of normal operation at the step before.
+    """
+    b.outage_charge_mw = pyo.Var(m.OW, within=pyo.NonNegativeReals)
+    b.outage_discharge_mw = pyo.Var(m.OW, within=pyo.NonNegativeReals)
+    b.outage_soc_mwh = pyo.Var(m.OW, within=pyo.NonNegativeReals)
+    b.outage_charge_limit = pyo.Constraint(
+        m.OW, rule=lambda b, w, k: b.outage_charge_mw[w, k] <= b.power_mw
+    )
+    b.outage_discharge_limit = pyo.Constraint(
+        m.OW, rule=lambda b, w, k: b.outage_discharge_mw[w, k] <= b.power_mw
+    )
+    b.outage_soc_max = pyo.Constraint(
+        m.OW, rule=lambda b, w, k: b.outage_soc_mwh[w, k] <= b.energy_mwh
+    )
+    b.outage_soc_min = pyo.Constraint(
+        m.OW, rule=lambda b, w, k: b.outage_soc_mwh[w, k] >= floor * b.energy_mwh
+    )
+
+    def _balance(b, w, k):
+        before = b.soc_mwh[m.outage_entry[w]] if k == 0 else b.outage_soc_mwh[w, k - 1]
+        t = m.outage_step[w, k]
+        flow = eta_c * b.outage_charge_mw[w, k] - b.outage_discharge_mw[w, k] / eta_d
+        return b.outage_soc_mwh[w, k] == before + m.duration_h[t] * flow
+
+    b.outage_soc_balance = pyo.Constraint(m.OW, rule=_balance)
 
 
 def _add_contingency_reserve(

@@ -50,6 +50,16 @@ def add_block(
     )
     reg = m.registry
     reg.injections_mw.append(b.power_mw)
+    if hasattr(m, "OW"):
+        # During a gas-supply interruption the plant produces what the resource gives.
+        b.outage_power_mw = pyo.Var(m.OW, within=pyo.NonNegativeReals)
+        b.outage_resource_limit = pyo.Constraint(
+            m.OW,
+            rule=lambda b, w, k: (
+                b.outage_power_mw[w, k] <= float(b.cf[m.outage_step[w, k]]) * b.capacity_mw
+            ),
+        )
+        reg.outage_injections_mw.append(b.outage_power_mw)
     reg.sizing[f"{tech_id}.capacity_mw"] = b.capacity_mw
     reg.capex_usd[tech_id] = 1e3 * capex_usd_per_kw * b.capacity_mw
     annuity = capital_recovery_factor(wacc, tech.lifetime_yr)

@@ -34,6 +34,9 @@ console = Console(width=None if sys.stdout.isatty() else 140)
 # soft_wrap: a message stays on one line whatever the terminal width (no hard wraps).
 errors = Console(stderr=True, soft_wrap=True)
 
+#: The --verbose option shared by the commands that run the pipeline.
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the pipeline's steps.")]
+
 #: Exit codes: 2 = the input is wrong, 3 = the requirements cannot be met,
 #: 4 = the independent verification of a run folder failed.
 EXIT_BAD_INPUT = 2
@@ -82,9 +85,7 @@ def run(
         float | None, typer.Option(help="Solver time limit per site [s].")
     ] = None,
     mip_gap: Annotated[float | None, typer.Option(help="Relative MIP gap, in (0, 1).")] = None,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Log the pipeline's steps.")
-    ] = False,
+    verbose: Verbose = False,
 ) -> None:
     """Size and dispatch every site of a scenario (default: caspian-hub) and write a run folder."""
     import dcpower
@@ -393,9 +394,7 @@ def sweep(
         str | None,
         typer.Option(help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786."),
     ] = None,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Log the pipeline's steps.")
-    ] = False,
+    verbose: Verbose = False,
 ) -> None:
     """Run a scenario many times with inputs varied (grid, one at a time, Monte Carlo) on dask."""
     from dcpower.sweep import output_label, points, run_sweep, spec_from_command_line

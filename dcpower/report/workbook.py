@@ -893,6 +893,23 @@ class _Assumptions:
         row.setdefault("basis", _basis_of(str(row.get("source", ""))))
         self.rows.append(row)
 
+    def reference_row(
+        self, section: str, item: str, parameter: str, row: dict, status: str
+    ) -> None:
+        """Add a catalogue row that the model does not read, with its own source."""
+        self.add(
+            section=section,
+            item=item,
+            parameter=parameter,
+            value=_number(row["value"]),
+            unit=row["unit"],
+            status=status,
+            catalogue_value=_number(row["value"]),
+            source=row["source"],
+            currency_year=row["currency_year"],
+            note=row["note"],
+        )
+
     def catalogue_value(
         self,
         section: str,
@@ -1167,17 +1184,8 @@ def _assumption_rows(run: _Run) -> list[dict]:
             )
         for parameter, row in rows.items():
             if parameter not in cls.model_fields:
-                a.add(
-                    section="technology",
-                    item=tech_id,
-                    parameter=parameter,
-                    value=_number(row["value"]),
-                    unit=row["unit"],
-                    status="catalogue (not a model input)",
-                    catalogue_value=_number(row["value"]),
-                    source=row["source"],
-                    currency_year=row["currency_year"],
-                    note=row["note"],
+                a.reference_row(
+                    "technology", tech_id, parameter, row, "catalogue (not a model input)"
                 )
 
     econ_rows = _catalogue_rows(econ, "economics")
@@ -1207,17 +1215,8 @@ def _assumption_rows(run: _Run) -> list[dict]:
         )
     for parameter, row in econ_rows.items():
         if parameter not in Economics.model_fields:
-            a.add(
-                section="economics",
-                item="reference",
-                parameter=parameter,
-                value=_number(row["value"]),
-                unit=row["unit"],
-                status="catalogue, reference (not a model input)",
-                catalogue_value=_number(row["value"]),
-                source=row["source"],
-                currency_year=row["currency_year"],
-                note=row["note"],
+            a.reference_row(
+                "economics", "reference", parameter, row, "catalogue, reference (not a model input)"
             )
     for site_id, site in scen.sites.items():
         rows = _catalogue_rows(econ, Path(site.climate).stem.lower())
@@ -1227,17 +1226,8 @@ def _assumption_rows(run: _Run) -> list[dict]:
             )
         for parameter, row in rows.items():
             if parameter not in Site.model_fields:
-                a.add(
-                    section="economics",
-                    item=site_id,
-                    parameter=parameter,
-                    value=_number(row["value"]),
-                    unit=row["unit"],
-                    status="catalogue, reference (not a model input)",
-                    catalogue_value=_number(row["value"]),
-                    source=row["source"],
-                    currency_year=row["currency_year"],
-                    note=row["note"],
+                a.reference_row(
+                    "economics", site_id, parameter, row, "catalogue, reference (not a model input)"
                 )
 
     frows = _catalogue_rows(fcat, "finance")

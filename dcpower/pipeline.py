@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +21,10 @@ import pandas as pd
 
 from dcpower.aggregate import Steps, reduce_time
 from dcpower.availability import simulate_availability
+from dcpower.errors import ScenarioError
 from dcpower.optimization.build import SiteInputs
-from dcpower.optimization.optimize import SiteRun, optimize_site
+from dcpower.optimization.optimize import SiteRun, optimize_sites
+from dcpower.optimization.siting import Coupling
 from dcpower.profiles import design_point, site_profiles
 from dcpower.report import write_reports
 from dcpower.results import STATUS_ORDER, Result, SiteResult
@@ -110,6 +112,8 @@ def site_inputs(
             else integer_commitment
         ),
         absent=absent,
+        it_load_mw=prof["it_load_mw"].to_numpy(),
+        pue=prof["pue"].to_numpy(),
     )
 
 
@@ -122,95 +126,185 @@ def sized_to_zero(sizing: dict[str, float]) -> frozenset:
     return frozenset(tech_id for tech_id, is_built in built.items() if not is_built)
 
 
-def _redispatch_full_year(
-    scenario: Scenario, site_id: str, hourly: pd.DataFrame, sizing: dict[str, float]
-) -> SiteRun:
-    """Dispatch all 8760 hours with the sized capacities fixed (the dispatch's commitment)."""
-    full = reduce_time(hourly, TimeHorizon(kind="full_year"))
-    inputs = site_inputs(
-        scenario,
-        site_id,
-        full,
-        hourly,
-        integer_commitment=scenario.dispatch_commitment == "integer",
-        absent=sized_to_zero(sizing),
+def scenario_coupling(scenario: Scenario) -> Coupling:
+    """Return what ties the scenario's sites together (workload moved, shared limits)."""
+    return Coupling(
+        flexible_share=scenario.workload.flexible_share,
+        link_capacity_mw_it=scenario.workload.link_capacity_mw_it,
+        co2_cap_t_per_yr=scenario.emissions.co2_cap_t_per_yr,
+        min_renewable_share=scenario.emissions.min_renewable_share,
     )
-    return optimize_site(inputs, scenario.solver, fixed_sizing=sizing)
+
+
+def site_groups(scenario: Scenario) -> list[list[str]]:
+    """Sites that must be solved in one model: all of them if coupled, else one by one."""
+    site_ids = list(scenario.sites)
+    if len(site_ids) > 1 and scenario_coupling(scenario).active:
+        return [site_ids]
+    return [[site_id] for site_id in site_ids]
+
+
+def align_clocks(hourly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Reorder each site's year so that row t is the same instant at every site.
+
+    Each site's profiles run over its own local year; work moved between sites moves at one
+    instant, so a coupled model needs one clock. The first site keeps its rows; another
+    site's year is rotated by the difference of their UTC offsets (one hour between Aktau
+    and Baku), the hours that fall off one end wrapping to the other (a typical year is
+    cyclic). Each row keeps its local time stamp, so sorting by time restores local order.
+
+    Parameters
+    ----------
+    hourly : dict
+        Full-year hourly profiles by site id, each with a time-zone-aware index.
+
+    Returns
+    -------
+    dict
+        The same frames, rows reordered.
+    """
+    frames = list(hourly.values())
+    lengths = {len(f) for f in frames}
+    if len(lengths) != 1:
+        raise ScenarioError(
+            f"coupled sites need weather years of equal length, got {sorted(lengths)} hours"
+        )
+    reference = frames[0].index[0]
+    aligned = {}
+    for site_id, frame in hourly.items():
+        lag_h = (reference - frame.index[0]) / pd.Timedelta(hours=1)
+        if lag_h != int(lag_h):
+            raise ScenarioError(
+                f"site {site_id}: its UTC offset differs from the first site's by {lag_h:g} h; "
+                "coupled sites need whole-hour offsets"
+            )
+        rows = np.roll(np.arange(len(frame)), -int(lag_h))
+        aligned[site_id] = frame.iloc[rows]
+    return aligned
+
+
+def _redispatch_full_year(
+    scenario: Scenario,
+    hourly: dict[str, pd.DataFrame],
+    sizing: dict[str, dict[str, float]],
+    coupling: Coupling | None,
+) -> dict[str, SiteRun]:
+    """Dispatch all 8760 hours with the sized capacities fixed (the dispatch's commitment)."""
+    full = TimeHorizon(kind="full_year")
+    inputs = [
+        site_inputs(
+            scenario,
+            site_id,
+            reduce_time(frame, full),
+            frame,
+            integer_commitment=scenario.dispatch_commitment == "integer",
+            absent=sized_to_zero(sizing[site_id]),
+        )
+        for site_id, frame in hourly.items()
+    ]
+    return optimize_sites(inputs, scenario.solver, fixed_sizing=sizing, coupling=coupling)
 
 
 def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of one site.
 
-    If the plant sized on blocks cannot serve every hour of the full-year dispatch, it is
-    sized again on the full year; every pass is recorded (``SiteResult.sizing_passes``).
+    See :func:`solve_sites`; the site is solved on its own, whatever ties it to others.
+    """
+    return solve_sites(scenario, [site_id])[site_id]
+
+
+def solve_sites(scenario: Scenario, site_ids: list[str]) -> dict[str, SiteResult]:
+    """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of sites.
+
+    Several sites are one model, tied by the scenario's coupling (workload shifting, limits
+    over all sites), on one clock (:func:`align_clocks`). If the plant sized on blocks
+    cannot serve every hour of the full-year dispatch, it is sized again on the full year;
+    every pass is recorded (``SiteResult.sizing_passes``).
 
     Parameters
     ----------
     scenario : Scenario
         A validated scenario.
-    site_id : str
-        One of ``scenario.sites``.
+    site_ids : list of str
+        Sites of ``scenario.sites`` to solve together.
 
     Returns
     -------
-    SiteResult
+    dict
+        :class:`SiteResult` by site id.
     """
-    hourly = hourly_profiles(scenario, site_id)
+    if len(site_ids) > 1 and not scenario_coupling(scenario).active:
+        return {site_id: solve_site(scenario, site_id) for site_id in site_ids}
+    hourly = {site_id: hourly_profiles(scenario, site_id) for site_id in site_ids}
+    coupling = scenario_coupling(scenario) if len(site_ids) > 1 else None
+    modelled = align_clocks(hourly) if len(site_ids) > 1 else hourly
     horizon = scenario.time
-    passes: list[dict] = []
-    build_s = solve_s = 0.0
+    passes: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
+    seconds = dict.fromkeys(site_ids, 0.0), dict.fromkeys(site_ids, 0.0)
     while True:
-        steps = reduce_time(hourly, horizon)
-        sized = optimize_site(site_inputs(scenario, site_id, steps, hourly), scenario.solver)
+        steps = {site_id: reduce_time(frame, horizon) for site_id, frame in modelled.items()}
+        inputs = [
+            site_inputs(scenario, site_id, steps[site_id], frame)
+            for site_id, frame in modelled.items()
+        ]
+        sized = optimize_sites(inputs, scenario.solver, coupling=coupling)
         final = sized
+        kind = steps[site_ids[0]].kind
         # The reported dispatch is full-year with the dispatch's commitment: after a blocks
         # sizing, and after a full-year fallback whose commitment was relaxed.
-        if steps.kind == "blocks" or (
-            steps.kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
+        if kind == "blocks" or (
+            kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
         ):
-            final = _redispatch_full_year(scenario, site_id, hourly, sized.sizing)
-        runs = {id(sized): sized, id(final): final}.values()
-        build_s += sum(r.build_seconds for r in runs)
-        solve_s += sum(r.outcome.solve_seconds for r in runs)
-        dispatch = final.solution.dispatch
-        passes.append(
-            {
-                "horizon": steps.kind,
-                "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
-                "unserved_mwh_per_yr": float(
-                    (dispatch["unserved_mw"] * dispatch["weight_h"]).sum()
-                ),
-                "cost_usd_per_yr": float(final.solution.costs["usd_per_yr"].sum()),
-            }
-        )
-        if not (final.shortfalls and steps.kind == "blocks"):
+            sizing = {site_id: run.sizing for site_id, run in sized.items()}
+            final = _redispatch_full_year(scenario, modelled, sizing, coupling)
+        for site_id in site_ids:
+            runs = {id(sized[site_id]): sized[site_id], id(final[site_id]): final[site_id]}
+            seconds[0][site_id] += sum(r.build_seconds for r in runs.values())
+            seconds[1][site_id] += sum(r.outcome.solve_seconds for r in runs.values())
+            dispatch = final[site_id].solution.dispatch
+            passes[site_id].append(
+                {
+                    "horizon": kind,
+                    "block_hours": horizon.block_hours if kind == "blocks" else None,
+                    "unserved_mwh_per_yr": float(
+                        (dispatch["unserved_mw"] * dispatch["weight_h"]).sum()
+                    ),
+                    "cost_usd_per_yr": float(final[site_id].solution.costs["usd_per_yr"].sum()),
+                }
+            )
+        if not (any(run.shortfalls for run in final.values()) and kind == "blocks"):
             break
         # The plant sized on blocks falls short in some hour: size it again on every hour.
-        log.warning("%s: blocks sizing fell short; sizing again on the full year", site_id)
+        log.warning("%s: blocks sizing fell short; sizing again on the full year", site_ids)
         horizon = TimeHorizon(kind="full_year")
-    # A site is as good as the worse of its sizing and its full-year dispatch.
-    worst = max(sized.outcome.status, final.outcome.status, key=STATUS_ORDER.index)
-    status = "shortfall" if final.shortfalls else worst
-    return SiteResult(
-        site_id=site_id,
-        status=status,
-        mip_gap=max(sized.outcome.mip_gap, final.outcome.mip_gap),
-        objective_usd_per_yr=sized.outcome.objective,
-        build_seconds=build_s,
-        solve_seconds=solve_s,
-        sizing_passes=passes,
-        design=asdict(design_point(scenario.sites[site_id], scenario.technologies, hourly)),
-        horizon_kind=steps.kind,
-        hours_modelled=int(np.sum(steps.duration_h)),
-        capacities=sized.solution.capacities,
-        gas_units=sized.solution.gas_units,
-        capex_usd=sized.solution.capex_usd,
-        costs=final.solution.costs,
-        dispatch=dispatch,
-        profiles=hourly,
-        it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
-        shortfalls=final.shortfalls,
-    )
+    results = {}
+    for site_id in site_ids:
+        first, last = sized[site_id], final[site_id]
+        # A site is as good as the worse of its sizing and its full-year dispatch.
+        worst = max(first.outcome.status, last.outcome.status, key=STATUS_ORDER.index)
+        results[site_id] = SiteResult(
+            site_id=site_id,
+            status="shortfall" if last.shortfalls else worst,
+            mip_gap=max(first.outcome.mip_gap, last.outcome.mip_gap),
+            objective_usd_per_yr=first.objective_usd_per_yr,
+            build_seconds=seconds[0][site_id],
+            solve_seconds=seconds[1][site_id],
+            sizing_passes=passes[site_id],
+            design=asdict(
+                design_point(scenario.sites[site_id], scenario.technologies, hourly[site_id])
+            ),
+            horizon_kind=kind,
+            hours_modelled=int(np.sum(steps[site_id].duration_h)),
+            capacities=first.solution.capacities,
+            gas_units=first.solution.gas_units,
+            capex_usd=first.solution.capex_usd,
+            costs=last.solution.costs,
+            dispatch=last.solution.dispatch.sort_index(),
+            profiles=hourly[site_id],
+            it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
+            shortfalls=last.shortfalls,
+        )
+    return results
 
 
 def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:
@@ -285,30 +379,102 @@ def solve_site_to_target(scenario: Scenario, site_id: str) -> tuple[SiteResult, 
     return chosen, curve
 
 
-def _solve(scenario: Scenario, site_id: str) -> tuple[SiteResult, list[dict] | None]:
-    """Solve one site of a run.
+@dataclass
+class GroupSolution:
+    """The solved sites of one model group, with what the run reports about the group.
 
-    To the availability target if there is one; with the cost of gas-outage insurance (a
-    second solve without the ride-through) if one is required.
+    Attributes
+    ----------
+    sites : dict
+        :class:`SiteResult` by site id.
+    curves : dict
+        Cost-of-reliability curve by site id (with an availability target).
+    workload : dict or None
+        With workload shifting: what moved and what it saved (see :func:`workload_summary`).
     """
-    if scenario.reliability.availability_target is None:
-        site, curve = solve_site(scenario, site_id), None
+
+    sites: dict[str, SiteResult]
+    curves: dict[str, list[dict]] = field(default_factory=dict)
+    workload: dict | None = None
+
+
+def _solve(scenario: Scenario, site_ids: list[str]) -> GroupSolution:
+    """Solve one group of sites of a run (one site, or all sites if they are coupled).
+
+    A single site is raised to the availability target if there is one. Each extra figure
+    the run reports costs one more solve of the group: the cost of gas-outage insurance
+    (without the ride-through), and the saving of workload shifting (without it).
+    """
+    target = scenario.reliability.availability_target
+    if target is not None and len(site_ids) > 1:
+        raise ScenarioError(
+            f"reliability.availability_target = {target!r} with coupled sites "
+            f"({', '.join(site_ids)}) is not supported yet: set workload.flexible_share to 0 "
+            "and drop the emission limits over all sites, or set each site's redundancy_k"
+        )
+    group = GroupSolution(sites={})
+    if target is not None:
+        site, curve = solve_site_to_target(scenario, site_ids[0])
+        group.sites, group.curves = {site_ids[0]: site}, {site_ids[0]: curve}
     else:
-        site, curve = solve_site_to_target(scenario, site_id)
+        group.sites = solve_sites(scenario, site_ids)
     hours = scenario.reliability.gas_outage_hours
     if hours > 0:
         rules = scenario.reliability.model_copy(update={"gas_outage_hours": 0})
-        without = solve_site(scenario.model_copy(update={"reliability": rules}), site_id)
-        cost = float(site.costs["usd_per_yr"].sum())
-        base = float(without.costs["usd_per_yr"].sum())
-        site.gas_outage = {
-            "hours": hours,
-            "windows": "one per month, from its peak-load hour",
-            "cost_usd_per_yr": cost,
-            "cost_without_usd_per_yr": base,
-            "insurance_cost_usd_per_yr": cost - base,
+        without = solve_sites(scenario.model_copy(update={"reliability": rules}), site_ids)
+        for site_id, site in group.sites.items():
+            cost = float(site.costs["usd_per_yr"].sum())
+            base = float(without[site_id].costs["usd_per_yr"].sum())
+            site.gas_outage = {
+                "hours": hours,
+                "windows": "one per month, from its peak-load hour",
+                "cost_usd_per_yr": cost,
+                "cost_without_usd_per_yr": base,
+                "insurance_cost_usd_per_yr": cost - base,
+            }
+    if len(site_ids) > 1 and scenario.workload.flexible_share > 0:
+        still = scenario.workload.model_copy(update={"flexible_share": 0.0})
+        without = solve_sites(scenario.model_copy(update={"workload": still}), site_ids)
+        group.workload = workload_summary(scenario, group.sites, without)
+    return group
+
+
+def workload_summary(
+    scenario: Scenario, shifted: dict[str, SiteResult], unshifted: dict[str, SiteResult]
+) -> dict:
+    """Summarize what moved between sites and what it saved against no shifting.
+
+    Returns
+    -------
+    dict
+        ``flexible_share``, ``link_capacity_mw_it``; ``moved_mwh_it_per_yr`` (IT energy that
+        ran away from its home site), per site ``in``/``out`` [MWh_IT/yr] and the hours with
+        any move; ``moved_mwh_it_by_month``; annual cost with and without shifting and the
+        saving [USD/yr].
+    """
+    by_site, monthly = {}, None
+    for site_id, site in shifted.items():
+        d = site.dispatch
+        moved = d["it_shift_mw"] * d["weight_h"]
+        by_site[site_id] = {
+            "in_mwh_it_per_yr": float(moved.clip(lower=0).sum()),
+            "out_mwh_it_per_yr": float(-moved.clip(upper=0).sum()),
+            "hours_with_moves": int((d["it_shift_mw"].abs() > 1e-6).sum()),
         }
-    return site, curve
+        into = moved.clip(lower=0).groupby(d.index.month).sum()
+        monthly = into if monthly is None else monthly.add(into, fill_value=0.0)
+    cost = sum(float(s.costs["usd_per_yr"].sum()) for s in shifted.values())
+    base = sum(float(s.costs["usd_per_yr"].sum()) for s in unshifted.values())
+    return {
+        "flexible_share": scenario.workload.flexible_share,
+        "link_capacity_mw_it": scenario.workload.link_capacity_mw_it,
+        "moved_mwh_it_per_yr": sum(v["in_mwh_it_per_yr"] for v in by_site.values()),
+        "by_site": by_site,
+        "moved_mwh_it_by_month": {int(k): float(v) for k, v in monthly.items()},
+        "cost_usd_per_yr": cost,
+        "cost_without_shifting_usd_per_yr": base,
+        "saving_usd_per_yr": base - cost,
+    }
 
 
 def run(
@@ -351,31 +517,34 @@ def run(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     notify = progress or (lambda site_id, stage: None)
-    site_ids = list(scenario.sites)
-    workers = min(len(site_ids), os.cpu_count() or 1)
-    solved: dict[str, tuple[SiteResult, list[dict] | None]] = {}
+    groups = {"+".join(ids): ids for ids in site_groups(scenario)}
+    workers = min(len(groups), os.cpu_count() or 1)
+    solved: dict[str, GroupSolution] = {}
     if parallel and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {}
-            for site_id in site_ids:
-                notify(site_id, "solving")
-                futures[site_id] = pool.submit(_solve, scenario, site_id)
-            for site_id, future in futures.items():
-                solved[site_id] = future.result()
-                notify(site_id, "done")
+            for name, ids in groups.items():
+                notify(name, "solving")
+                futures[name] = pool.submit(_solve, scenario, ids)
+            for name, future in futures.items():
+                solved[name] = future.result()
+                notify(name, "done")
     else:
-        for site_id in site_ids:
-            notify(site_id, "solving")
-            solved[site_id] = _solve(scenario, site_id)
-            notify(site_id, "done")
-    curves = {site_id: curve for site_id, (_, curve) in solved.items() if curve is not None}
+        for name, ids in groups.items():
+            notify(name, "solving")
+            solved[name] = _solve(scenario, ids)
+            notify(name, "done")
+    curves = {k: v for group in solved.values() for k, v in group.curves.items()}
     for site_id, curve in curves.items():
         chosen_k = next((row["redundancy_k"] for row in curve if row["meets_target"]), None)
         scenario = with_site_redundancy(
             scenario, site_id, chosen_k if chosen_k is not None else curve[-1]["redundancy_k"]
         )
-    results = {site_id: site for site_id, (site, _) in solved.items()}
-    result = Result(scenario=scenario, sites=results, reliability_curves=curves or None)
+    results = {k: v for group in solved.values() for k, v in group.sites.items()}
+    workload = next((g.workload for g in solved.values() if g.workload is not None), None)
+    result = Result(
+        scenario=scenario, sites=results, reliability_curves=curves or None, workload=workload
+    )
     if out is not None:
         result.save(out)
         # The saved folder is re-checked hour by hour, independently of the model, and its

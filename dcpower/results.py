@@ -145,7 +145,8 @@ class SiteResult:
             "unserved_mwh_per_yr": self.annual_mwh("unserved_mw"),
             "fuel_mmbtu_per_yr": fuel,
             "co2_t_per_yr": fuel * co2_kg_per_mmbtu / 1000,
-            "renewable_share": (generation["pv"] + generation["wind"]) / load if load else 0.0,
+            # Share of the energy served not from fuel (as min_renewable_share counts it).
+            "renewable_share": 1 - generation["gas"] / load if load else 0.0,
             "capex_usd": float(sum(self.capex_usd.values())),
             "cost_usd_per_yr": cost,
             "lcoe_usd_per_mwh": cost / load if load else float("nan"),
@@ -181,6 +182,9 @@ class Result:
     reliability_curves : dict or None
         With an availability target: per site, the cost of each step of N+k (the
         cost-of-reliability curve, see ``dcpower.pipeline.solve_site_to_target``).
+    workload : dict or None
+        With workload shifting between sites: what moved, when, and what it saved
+        (``dcpower.pipeline.workload_summary``).
     """
 
     scenario: Scenario
@@ -188,6 +192,7 @@ class Result:
     verification: dict | None = None
     availability: dict | None = None
     reliability_curves: dict | None = None
+    workload: dict | None = None
 
     @property
     def status(self) -> str:
@@ -283,6 +288,15 @@ class Result:
                 "load_mwh_per_yr": load,
                 "unserved_mwh_per_yr": sum(s["unserved_mwh_per_yr"] for s in sites.values()),
                 "lcoe_usd_per_mwh": cost / load if load else float("nan"),
+            },
+            "workload_shifting": self.workload,
+            "emissions": {
+                "co2_cap_t_per_yr": self.scenario.emissions.co2_cap_t_per_yr,
+                "min_renewable_share": self.scenario.emissions.min_renewable_share,
+                "renewable_share": 1
+                - sum(s["generation_mwh_per_yr"]["gas"] for s in sites.values()) / load
+                if load
+                else 0.0,
             },
             "finance": finance_summary(self),
         }

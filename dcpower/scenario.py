@@ -225,6 +225,16 @@ class Site(Strict):
             "weather year's hottest hour; none = that hour. [degC]"
         ),
     )
+    co2_cap_t_per_yr: NonNegative | None = Field(
+        None, description="Cap on this site's CO2 emissions; none = no cap. [tCO2/yr]"
+    )
+    min_renewable_share: Fraction | None = Field(
+        None,
+        description=(
+            "Minimum share of this site's energy served that does not come from fuel "
+            "(renewables, directly or through storage); none = no floor. [-]"
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- system-wide
@@ -238,6 +248,41 @@ class Economics(Strict):
     )
     co2_kg_per_mmbtu: NonNegative = Field(
         description="CO2 emitted per MMBtu of gas burnt, HHV. [kgCO2/MMBtu]"
+    )
+
+
+class Workload(Strict):
+    """Computing work that may move between sites over the fiber, hour by hour."""
+
+    flexible_share: Fraction = Field(
+        0.0,
+        description=(
+            "Share of each site's IT load (batch or training jobs) that may run at another "
+            "site in the same hour; moved load draws the receiving site's PUE and fits in its "
+            "IT capacity. 0 = no shifting (sites are solved apart). [-]"
+        ),
+    )
+    link_capacity_mw_it: Positive | None = Field(
+        None,
+        description=(
+            "Most IT load moved into or out of a site in any hour (the fiber's limit, in "
+            "MW of computing it carries); none = no limit. [MW]"
+        ),
+    )
+
+
+class Emissions(Strict):
+    """Emission limits over all sites together (per-site limits are set in each site)."""
+
+    co2_cap_t_per_yr: NonNegative | None = Field(
+        None, description="Cap on the CO2 of all sites; none = no cap. [tCO2/yr]"
+    )
+    min_renewable_share: Fraction | None = Field(
+        None,
+        description=(
+            "Minimum share of the energy served at all sites that does not come from fuel; "
+            "none = no floor. [-]"
+        ),
     )
 
 
@@ -501,6 +546,12 @@ class Scenario(Strict):
         default_factory=Finance,
         description="Project-finance assumptions (defaults: inputs/finance.csv).",
     )
+    workload: Workload = Field(
+        default_factory=Workload, description="Computing work moved between sites."
+    )
+    emissions: Emissions = Field(
+        default_factory=Emissions, description="Emission limits over all sites."
+    )
 
     def site_reliability(self, site_id: str) -> Reliability:
         """Return the reliability rules at one site (its own N+k if the site sets one)."""
@@ -527,6 +578,11 @@ class Scenario(Strict):
                         f"sites.{site_id}.technologies: unknown technology '{tech_id}'; "
                         f"allowed: {', '.join(sorted(self.technologies))}"
                     )
+        if self.workload.flexible_share > 0 and len(self.sites) < 2:
+            raise ValueError(
+                f"workload.flexible_share = {self.workload.flexible_share:g}: moving work needs "
+                f"at least two sites, the scenario has {len(self.sites)}"
+            )
         return self
 
 
@@ -642,6 +698,9 @@ def _allowed_fields(parent: tuple) -> list[str]:
         "reliability": Reliability,
         "time": TimeHorizon,
         "solver": Solver,
+        "finance": Finance,
+        "workload": Workload,
+        "emissions": Emissions,
     }
     kinds = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
     model: type[BaseModel] | None = None

@@ -42,20 +42,33 @@ def site_inputs(
     integer_commitment=True,
     peak_load_mw=None,
     design_factor=None,
+    site_id="test",
+    it_load=None,
+    pue=None,
+    **site_fields,
 ) -> SiteInputs:
+    """Inputs of a small site: 1-h steps, each standing for 8760 / n hours of the year.
+
+    ``it_load`` and ``pue`` (per step) are for workload shifting, where the load is
+    ``it_load x pue``; ``site_fields`` set fields of the scenario's ``Site`` (e.g. the
+    data center's IT capacity, an emission cap).
+    """
     load = np.asarray(load_mw, dtype=float)
     n = len(load)
     index = pd.date_range("2023-01-01", periods=n, freq="h", tz="Asia/Baku")
     gas_ids = [k for k, t in technologies.items() if isinstance(t, GasTech)]
     avail = {k: np.ones(n) if available is None else np.asarray(available, float) for k in gas_ids}
     site = Site(
-        climate="test",
-        data_center={"it_capacity_mw": 1.0},
-        technologies=list(technologies),
-        gas_price_usd_per_mmbtu=gas_price,
+        **{
+            "climate": "test",
+            "data_center": {"it_capacity_mw": 1.0},
+            "technologies": list(technologies),
+            "gas_price_usd_per_mmbtu": gas_price,
+            **site_fields,
+        }
     )
     return SiteInputs(
-        site_id="test",
+        site_id=site_id,
         index=index,
         duration_h=np.ones(n),
         weight_h=np.full(n, 8760.0 / n),
@@ -74,6 +87,8 @@ def site_inputs(
         economics=ECONOMICS,
         reliability=reliability or Reliability(),
         integer_commitment=integer_commitment,
+        it_load_mw=None if it_load is None else np.asarray(it_load, float),
+        pue=None if pue is None else np.asarray(pue, float),
     )
 
 

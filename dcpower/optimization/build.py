@@ -1,9 +1,13 @@
-"""Assemble one site's model: time set, technology blocks, energy balance, reliability, objective.
+"""Assemble a model: one block per site, the coupling between sites if any, the objective.
 
-Sites that share nothing are separate models (an exact decomposition), so the builder works
-on one site at a time. Requirements carry elastic slack variables fixed at zero; to explain
-an infeasible run they are released with a penalty and their values say which requirement
-fails and by how much.
+A site block holds its time set, technology blocks, energy balance, reliability rows and
+emission limits.
+
+Sites that share nothing are separate models (an exact decomposition), so most models hold
+one site; sites are built into one model only when something ties them together (workload
+shifted over the fiber, a shared emission cap; :mod:`dcpower.optimization.siting`).
+Requirements carry elastic slack variables fixed at zero; to explain an infeasible run they
+are released with a penalty and their values say which requirement fails and by how much.
 """
 
 from __future__ import annotations
@@ -15,15 +19,19 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from dcpower.optimization.limits import (
+    SHORTFALL_PENALTY_USD_PER_MW,
+    SHORTFALL_PENALTY_USD_PER_MWH,
+    add_emission_limits,
+    emission_penalty,
+    emission_shortfalls,
+)
 from dcpower.optimization.outage import add_outage_balance, add_outage_sets, outage_windows
 from dcpower.optimization.reliability import add_reliability
+from dcpower.optimization.siting import Coupling, add_coupling, coupling_shortfalls
 from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site, WindTech
 from dcpower.techs import battery, gas, renewable
 from dcpower.techs.base import Registry, annual_sum
-
-#: Penalties that make the elastic slacks the last resort when diagnosing infeasibility.
-SHORTFALL_PENALTY_USD_PER_MWH = 1e5
-SHORTFALL_PENALTY_USD_PER_MW = 1e8
 
 
 @dataclass
@@ -60,6 +68,9 @@ class SiteInputs:
     absent : frozenset
         Technology ids sized to zero in an earlier solve: a dispatch-only model leaves
         them out (their results read back as zeros), which keeps the full-year model lean.
+    it_load_mw, pue : np.ndarray or None
+        IT load [MW] and PUE [-] per step; needed only when workload moves between sites
+        (moved IT load carries the receiving site's PUE).
     """
 
     site_id: str
@@ -78,22 +89,58 @@ class SiteInputs:
     reliability: Reliability
     integer_commitment: bool
     absent: frozenset = frozenset()
+    it_load_mw: np.ndarray | None = None
+    pue: np.ndarray | None = None
 
 
-def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
-    """Build the sizing and dispatch model of one site.
+def build_model(inputs: list[SiteInputs], coupling: Coupling | None = None) -> pyo.ConcreteModel:
+    """Build the sizing and dispatch model of one or more sites.
 
     Parameters
     ----------
-    inp : SiteInputs
-        Profiles, technologies, prices and rules on the model's time steps.
+    inputs : list of SiteInputs
+        Per site: profiles, technologies, prices and rules on the model's time steps (the
+        same steps for every site when they are coupled).
+    coupling : Coupling, optional
+        What ties the sites together; none = nothing (then pass one site: separate sites
+        are separate models).
 
     Returns
     -------
     pyo.ConcreteModel
-        Model whose objective is the total annual cost [USD/yr]; one block per technology.
+        ``m.site[site_id]`` holds each site (one block per technology inside); the
+        objective is the total annual cost of all sites [USD/yr].
     """
-    m = pyo.ConcreteModel(name=inp.site_id)
+    m = pyo.ConcreteModel(name="+".join(inp.site_id for inp in inputs))
+    m.site = pyo.Block([inp.site_id for inp in inputs])
+    for inp in inputs:
+        add_site(m.site[inp.site_id], inp, shifting=coupling is not None and coupling.shifts)
+    system_penalty = add_coupling(m, inputs, coupling) if coupling is not None else 0.0
+    m.total_cost_usd_per_yr = pyo.Objective(
+        expr=sum(b.cost_usd_per_yr for b in m.site.values()) + system_penalty,
+        sense=pyo.minimize,
+    )
+    return m
+
+
+def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
+    """Build the model of one site on its own (see :func:`build_model`)."""
+    return build_model([inp])
+
+
+def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
+    """Fill a block with one site: technologies, balance, reliability, emission limits.
+
+    Parameters
+    ----------
+    m : pyo.Block
+        Empty site block; it gets ``cost_usd_per_yr`` (the site's annual cost plus the
+        penalties of released requirement slacks) [USD/yr].
+    inp : SiteInputs
+        The site's profiles, technologies, prices and rules.
+    shifting : bool
+        Whether IT load may move in or out of the site (``it_shift_mw``, set by the coupling).
+    """
     n = len(inp.load_mw)
     m.T = pyo.RangeSet(0, n - 1)
     m.duration_h = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.duration_h))))
@@ -149,8 +196,15 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     m.unserved_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
     m.nk_shortfall_mw = pyo.Var(within=pyo.NonNegativeReals)
     m.n1_shortfall_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
-    set_elastic(m, False)
 
+    if shifting:
+        # Net IT load moved into the site (negative: moved out), set by the coupling rows.
+        m.it_shift_mw = pyo.Var(m.T, within=pyo.Reals)
+        m.demand_mw = pyo.Expression(
+            m.T, rule=lambda m, t: m.site_load_mw[t] + float(inp.pue[t]) * m.it_shift_mw[t]
+        )
+    else:
+        m.demand_mw = pyo.Expression(m.T, rule=lambda m, t: m.site_load_mw[t])
     reg = m.registry
     m.balance = pyo.Constraint(
         m.T,
@@ -158,23 +212,23 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
             sum(p[t] for p in reg.injections_mw)
             - sum(w[t] for w in reg.withdrawals_mw)
             + m.unserved_mw[t]
-            == m.site_load_mw[t]
+            == m.demand_mw[t]
         ),
     )
     add_reliability(m, inp.reliability, inp.peak_load_mw, inp.integer_commitment)
     if hasattr(m, "OW"):
         add_outage_balance(m)
+    add_emission_limits(m, inp.site.co2_cap_t_per_yr, inp.site.min_renewable_share)
+    set_elastic(m, False)
 
     penalty = (
         SHORTFALL_PENALTY_USD_PER_MWH
         * (annual_sum(m, m.unserved_mw) + annual_sum(m, m.n1_shortfall_mw))
         + SHORTFALL_PENALTY_USD_PER_MW * m.nk_shortfall_mw
         + SHORTFALL_PENALTY_USD_PER_MWH * sum(_outage_unserved_mwh(m).values())
+        + emission_penalty(m)
     )
-    m.total_cost_usd_per_yr = pyo.Objective(
-        expr=sum(reg.cost_usd_per_yr.values()) + penalty, sense=pyo.minimize
-    )
-    return m
+    m.cost_usd_per_yr = pyo.Expression(expr=sum(reg.cost_usd_per_yr.values()) + penalty)
 
 
 def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:
@@ -223,9 +277,15 @@ def _outage_unserved_mwh(m: pyo.ConcreteModel) -> dict:
     return per_window
 
 
-def set_elastic(m: pyo.ConcreteModel, elastic: bool) -> None:
-    """Release (True) or pin to zero (False) the requirement slacks."""
-    slacks = [m.unserved_mw, m.nk_shortfall_mw, m.n1_shortfall_mw]
+def set_elastic(m: pyo.Block, elastic: bool) -> None:
+    """Release (True) or pin to zero (False) the requirement slacks of a model or a site block."""
+    if hasattr(m, "site"):
+        for b in m.site.values():
+            set_elastic(b, elastic)
+        slacks = [m.co2_excess_t, m.renewable_shortfall_mwh] if hasattr(m, "co2_excess_t") else []
+    else:
+        slacks = [m.unserved_mw, m.nk_shortfall_mw, m.n1_shortfall_mw]
+        slacks += [m.co2_excess_t, m.renewable_shortfall_mwh]
     if hasattr(m, "OW"):
         slacks.append(m.outage_unserved_mw)
     for var in slacks:
@@ -236,13 +296,13 @@ def set_elastic(m: pyo.ConcreteModel, elastic: bool) -> None:
                 v.fix(0.0)
 
 
-def requirement_shortfalls(m: pyo.ConcreteModel, index: pd.Index) -> dict[str, str]:
-    """Describe, after an elastic solve, each requirement that was not met and by how much.
+def requirement_shortfalls(m: pyo.Block, index: pd.Index) -> dict[str, str]:
+    """Describe, after an elastic solve, each requirement of a site not met and by how much.
 
     Parameters
     ----------
-    m : pyo.ConcreteModel
-        A model solved with its requirement slacks released.
+    m : pyo.Block
+        A site block of a model solved with its requirement slacks released.
     index : pd.Index
         Start times of the model's steps, to name the worst one.
     """
@@ -277,4 +337,10 @@ def requirement_shortfalls(m: pyo.ConcreteModel, index: pd.Index) -> dict[str, s
             f"{sum(v > 1e-6 for v in short.values())} of {len(short)} windows, worst "
             f"{short[worst]:,.1f} MWh in the window from {start}"
         )
+    found.update(emission_shortfalls(m))
     return found
+
+
+def system_shortfalls(m: pyo.ConcreteModel) -> dict[str, str]:
+    """Describe, after an elastic solve, each requirement over all sites that was not met."""
+    return coupling_shortfalls(m) if hasattr(m, "co2_excess_t") else {}

@@ -1,4 +1,4 @@
-"""Build, solve and read back one site; explain infeasibility instead of returning a bare status."""
+"""Build, solve and read back sites; explain infeasibility instead of returning a bare status."""
 
 from __future__ import annotations
 
@@ -6,16 +6,20 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+import pyomo.environ as pyo
+
 from dcpower.errors import InfeasibleError, SolverLimitError
 from dcpower.optimization.build import (
     SiteInputs,
-    build_site_model,
+    build_model,
     fix_sizing,
     requirement_shortfalls,
     set_elastic,
     sizing_values,
+    system_shortfalls,
 )
 from dcpower.optimization.readback import SiteSolution, read_site_solution
+from dcpower.optimization.siting import Coupling
 from dcpower.optimization.solve import SolveOutcome, solve
 from dcpower.scenario import Solver
 
@@ -36,6 +40,8 @@ class SiteRun:
         Time to build the pyomo model and hand it to HiGHS. [s]
     sizing : dict
         Investment decisions by name, to fix them in a later re-dispatch.
+    objective_usd_per_yr : float
+        The site's share of the objective: its annual cost as modelled. [USD/yr]
     shortfalls : dict
         Requirements a fixed-capacity dispatch could not meet, with how much (empty if none).
     """
@@ -44,6 +50,7 @@ class SiteRun:
     outcome: SolveOutcome
     build_seconds: float
     sizing: dict
+    objective_usd_per_yr: float
     shortfalls: dict = field(default_factory=dict)
 
 
@@ -71,10 +78,33 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
         If sizing finds no plan that meets every requirement; the message names each
         requirement that fails and by how much (from a re-solve with elastic requirements).
     """
+    fixed = None if fixed_sizing is None else {inp.site_id: fixed_sizing}
+    return optimize_sites([inp], solver, fixed)[inp.site_id]
+
+
+def optimize_sites(
+    inputs: list[SiteInputs],
+    solver: Solver,
+    fixed_sizing: dict[str, dict] | None = None,
+    coupling: Coupling | None = None,
+) -> dict[str, SiteRun]:
+    """Size and dispatch sites in one model, or dispatch given capacities.
+
+    As :func:`optimize_site`, for sites tied together by ``coupling`` (one model, one
+    solve); ``fixed_sizing`` maps site id to its investment decisions.
+
+    Returns
+    -------
+    dict
+        :class:`SiteRun` by site id; they share one solver outcome.
+    """
+    names = "+".join(inp.site_id for inp in inputs)
+    label = f"site '{names}'" if len(inputs) == 1 else f"sites '{names}'"
     started = time.perf_counter()
-    m = build_site_model(inp)
+    m = build_model(inputs, coupling)
     if fixed_sizing is not None:
-        fix_sizing(m, fixed_sizing)
+        for inp in inputs:
+            fix_sizing(m.site[inp.site_id], fixed_sizing[inp.site_id])
     built = time.perf_counter() - started
     options = {
         "time_limit_s": solver.time_limit_s,
@@ -82,35 +112,59 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
         "threads": solver.threads,
     }
     outcome = solve(m, **options)
-    shortfalls: dict[str, str] = {}
+    shortfalls: dict[str, dict[str, str]] = {inp.site_id: {} for inp in inputs}
     if outcome.status == "infeasible":
         set_elastic(m, True)
         elastic = solve(m, **options)
-        shortfalls = requirement_shortfalls(m, inp.index) if elastic.has_solution else {}
-        detail = "; ".join(f"{name}: {text}" for name, text in shortfalls.items())
+        if elastic.has_solution:
+            for inp in inputs:
+                shortfalls[inp.site_id] = requirement_shortfalls(m.site[inp.site_id], inp.index)
+                shortfalls[inp.site_id].update(system_shortfalls(m))
+        detail = "; ".join(
+            f"{name}: {text}"
+            for site_short in _distinct(shortfalls, len(inputs))
+            for name, text in site_short.items()
+        )
         if fixed_sizing is None or not elastic.has_solution:
             raise InfeasibleError(
-                f"site '{inp.site_id}' has no feasible plan"
+                f"{label} has no feasible plan"
                 + (f" — {detail}" if detail else " (the elastic re-solve found no explanation)")
             )
-        log.warning("%s: the fixed-capacity dispatch falls short: %s", inp.site_id, detail)
+        log.warning("%s: the fixed-capacity dispatch falls short: %s", names, detail)
         outcome = elastic
     if not outcome.has_solution:
         raise SolverLimitError(
-            f"site '{inp.site_id}': the solver stopped with status '{outcome.status}' and no plan "
+            f"{label}: the solver stopped with status '{outcome.status}' and no plan "
             f"within {solver.time_limit_s:g} s; raise solver.time_limit_s or shorten the horizon"
         )
     log.info(
         "%s: %s, objective %.6g USD/yr, gap %.3g",
-        inp.site_id,
+        names,
         outcome.status,
         outcome.objective,
         outcome.mip_gap,
     )
-    return SiteRun(
-        solution=read_site_solution(m, inp),
-        outcome=outcome,
-        build_seconds=built + outcome.compile_seconds,
-        sizing=sizing_values(m),
-        shortfalls=shortfalls,
-    )
+    runs = {}
+    for inp in inputs:
+        b = m.site[inp.site_id]
+        runs[inp.site_id] = SiteRun(
+            solution=read_site_solution(b, inp),
+            outcome=outcome,
+            build_seconds=(built + outcome.compile_seconds) / len(inputs),
+            sizing=sizing_values(b),
+            objective_usd_per_yr=float(pyo.value(b.cost_usd_per_yr)),
+            shortfalls=shortfalls[inp.site_id],
+        )
+    return runs
+
+
+def _distinct(shortfalls: dict[str, dict[str, str]], n_sites: int) -> list[dict[str, str]]:
+    """Per-site shortfalls named by site (when there are several); all-site ones once."""
+    if n_sites == 1:
+        return list(shortfalls.values())
+    seen: dict[str, str] = {}
+    for site_id, found in shortfalls.items():
+        for name, text in found.items():
+            key = name if name.startswith("all sites") else f"{site_id}: {name}"
+            seen[key] = text
+    return [seen]

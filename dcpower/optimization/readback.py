@@ -40,13 +40,13 @@ class SiteSolution:
     capex_usd: dict
 
 
-def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
-    """Collect a solved model's results, one technology module at a time.
+def read_site_solution(m: pyo.Block, inp: SiteInputs) -> SiteSolution:
+    """Collect a solved site's results, one technology module at a time.
 
     Parameters
     ----------
-    m : pyo.ConcreteModel
-        Solved site model (variable values loaded).
+    m : pyo.Block
+        Solved site block (variable values loaded).
     inp : SiteInputs
         The inputs it was built from.
     """
@@ -55,6 +55,10 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
     gas_units: dict[str, dict] = {}
     out = pd.DataFrame(index=index)
     out["load_mw"] = inp.load_mw
+    if hasattr(m, "it_shift_mw"):
+        # IT load moved in (+) or out (-) over the fiber changes the load the plant serves.
+        out["load_mw"] = values(m.demand_mw)
+        out["it_shift_mw"] = values(m.it_shift_mw)
     sums = {key: np.zeros(len(index)) for key in DISPATCH_TOTALS}
     for tech_id, tech in inp.technologies.items():
         block = m.component(tech_id)

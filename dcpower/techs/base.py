@@ -93,6 +93,10 @@ class Registry:
     outage_injections_mw, outage_withdrawals_mw : list
         Components indexed by the gas-outage window steps ``m.OW`` (if the model has
         windows): what each technology can give or take without gas. [MW]
+    co2_t_per_yr : dict
+        Annual CO2 emission expressions by technology id. [tCO2/yr]
+    fossil_mwh_per_yr : dict
+        Annual energy from fuel-burning units by technology id (for a renewable share). [MWh/yr]
     """
 
     injections_mw: list = field(default_factory=list)
@@ -105,6 +109,8 @@ class Registry:
     capex_usd: dict = field(default_factory=dict)
     outage_injections_mw: list = field(default_factory=list)
     outage_withdrawals_mw: list = field(default_factory=list)
+    co2_t_per_yr: dict = field(default_factory=dict)
+    fossil_mwh_per_yr: dict = field(default_factory=dict)
 
 
 def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:

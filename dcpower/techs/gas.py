@@ -128,11 +128,11 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     reg.capex_usd[tech_id] = 1e3 * tech.capex_usd_per_kw * unit_mw * b.units_built
     cost[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
     cost[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * unit_mw * b.units_built
-    cost[(tech_id, "variable_om")] = tech.vom_usd_per_mwh * annual_sum(m, b.power_mw)
+    reg.fossil_mwh_per_yr[tech_id] = annual_sum(m, b.power_mw)
+    cost[(tech_id, "variable_om")] = tech.vom_usd_per_mwh * reg.fossil_mwh_per_yr[tech_id]
     cost[(tech_id, "fuel")] = site.gas_price_usd_per_mmbtu * annual_fuel_mmbtu
-    cost[(tech_id, "carbon")] = (
-        site.carbon_price_usd_per_t * site.co2_t_per_mmbtu * annual_fuel_mmbtu
-    )
+    reg.co2_t_per_yr[tech_id] = site.co2_t_per_mmbtu * annual_fuel_mmbtu
+    cost[(tech_id, "carbon")] = site.carbon_price_usd_per_t * reg.co2_t_per_yr[tech_id]
     cost[(tech_id, "startup")] = (
         tech.startup_cost_usd_per_mw * unit_mw * annual_count(m, b.startups)
     )

@@ -1,0 +1,155 @@
+"""Hand-solved cases for what ties sites together: workload moved over the fiber, emission limits.
+
+All cases: wacc = 0, 24 one-hour steps each standing for 365 h of the year, 5 MW gas units
+costing 1000 USD/kW over 20 yr (250,000 USD/yr per unit) with a flat 10 MMBtu/MWh heat rate,
+so fuel costs 10 x gas price per MWh. No redundancy rows (k = 0, no hourly N-1): the unit
+count is the smallest that carries the peak.
+"""
+
+import numpy as np
+import pytest
+from helpers import PVTech, Reliability, gas_tech, site_inputs
+
+from dcpower.errors import InfeasibleError
+from dcpower.optimization.optimize import optimize_site, optimize_sites
+from dcpower.optimization.siting import Coupling
+from dcpower.scenario import Solver
+
+pytestmark = pytest.mark.component
+EXACT = Solver(mip_gap=1e-9, time_limit_s=60)
+NO_REDUNDANCY = Reliability(redundancy_k=0, hourly_n_minus_1=False)
+HOURS = 8760.0
+UNIT_USD_PER_YR = 5_000 * 1000 / 20
+DAYLIGHT = np.array([0.0] * 6 + [1.0] * 12 + [0.0] * 6)
+
+
+def _site(site_id, it_load_mw, pue, it_capacity_mw, gas_price):
+    """A site whose load is IT load x PUE, flat over the day, supplied by gas units."""
+    n = 24
+    return site_inputs(
+        [it_load_mw * pue] * n,
+        {"eng": gas_tech()},
+        gas_price=gas_price,
+        reliability=NO_REDUNDANCY,
+        site_id=site_id,
+        it_load=[it_load_mw] * n,
+        pue=[pue] * n,
+        data_center={"it_capacity_mw": it_capacity_mw},
+    )
+
+
+def _cost(runs):
+    return sum(run.solution.costs["usd_per_yr"].sum() for run in runs.values())
+
+
+def test_flexible_load_moves_to_the_cheaper_site_up_to_its_it_capacity():
+    """A: gas 2 USD/MMBtu (20 USD/MWh), IT 4 MW of 5.5 MW; B: gas 10 (100 USD/MWh), IT 4 MW.
+
+    Half of each site's IT load is flexible (2 MW may leave B); PUE 1. Moving x MW from B to
+    A saves 80 USD/MWh x 8760 h = 700,800 USD/yr per MW. A's halls take 1.5 MW more, so
+    x <= 1.5; A then needs a second unit (5.5 MW > 5), which costs 250,000 but the last
+    0.5 MW saves 350,400, so x = 1.5.
+    With shifting: A 2 units + 5.5 MW x 8760 h x 20 = 500,000 + 963,600;
+    B 1 unit + 2.5 x 8760 x 100 = 250,000 + 2,190,000; total 3,903,600 USD/yr.
+    Without: A 250,000 + 700,800; B 250,000 + 3,504,000; total 4,704,800 USD/yr.
+    """
+    sites = [_site("a", 4.0, 1.0, 5.5, 2.0), _site("b", 4.0, 1.0, 10.0, 10.0)]
+    shifted = optimize_sites(sites, EXACT, coupling=Coupling(flexible_share=0.5))
+    np.testing.assert_allclose(shifted["a"].solution.dispatch["it_shift_mw"], 1.5, atol=1e-7)
+    np.testing.assert_allclose(shifted["b"].solution.dispatch["it_shift_mw"], -1.5, atol=1e-7)
+    np.testing.assert_allclose(shifted["a"].solution.dispatch["load_mw"], 5.5, atol=1e-7)
+    assert shifted["a"].solution.gas_units["eng"]["units"] == 2
+    assert shifted["b"].solution.gas_units["eng"]["units"] == 1
+    assert _cost(shifted) == pytest.approx(3_903_600.0, rel=1e-9)
+    assert shifted["a"].outcome.objective == pytest.approx(3_903_600.0, rel=1e-9)
+    alone = {s.site_id: optimize_site(s, EXACT) for s in sites}
+    assert _cost(alone) == pytest.approx(4_704_800.0, rel=1e-9)
+
+
+def test_link_limit_and_receiving_pue():
+    """A: IT 3 MW at PUE 1.2, gas 2 USD/MMBtu; B: IT 4 MW at PUE 1, gas 10; link 1 MW of IT.
+
+    Moving 1 MW of IT adds 1.2 MW at A (24 USD of fuel per IT MWh) and removes 1 MW at B
+    (100 USD), so the link binds: x = 1. A: 3.6 + 1.2 = 4.8 MW (1 unit), B: 3 MW (1 unit).
+    Cost: 2 x 250,000 + 4.8 x 8760 x 20 + 3 x 8760 x 100 = 500,000 + 840,960 + 2,628,000
+    = 3,968,960 USD/yr.
+    """
+    sites = [_site("a", 3.0, 1.2, 10.0, 2.0), _site("b", 4.0, 1.0, 10.0, 10.0)]
+    runs = optimize_sites(
+        sites, EXACT, coupling=Coupling(flexible_share=0.5, link_capacity_mw_it=1.0)
+    )
+    np.testing.assert_allclose(runs["a"].solution.dispatch["it_shift_mw"], 1.0, atol=1e-7)
+    np.testing.assert_allclose(runs["a"].solution.dispatch["load_mw"], 4.8, atol=1e-7)
+    np.testing.assert_allclose(runs["b"].solution.dispatch["load_mw"], 3.0, atol=1e-7)
+    assert _cost(runs) == pytest.approx(3_968_960.0, rel=1e-9)
+
+
+def _gas_and_pv_site(**site_fields):
+    """Flat 10 MW; PV (1000 USD/kW, 1 yr: 1,000,000 USD/yr per MW) sees sun 06-18 h only.
+
+    Gas at 3 USD/MMBtu: 30 USD/MWh. Unconstrained, PV (4380 MWh/yr per MW saves 131,400 USD)
+    is not built: 2 units + 10 MW x 8760 h x 30 = 500,000 + 2,628,000 = 3,128,000 USD/yr and
+    876,000 MMBtu x 0.05306 t = 46,480.56 tCO2/yr.
+    """
+    pv = PVTech(capex_usd_per_kw_ac=1000.0, fom_usd_per_kw_yr=0.0, lifetime_yr=1.0)
+    return site_inputs(
+        [10.0] * 24,
+        {"pv": pv, "eng": gas_tech()},
+        cf=DAYLIGHT,
+        reliability=NO_REDUNDANCY,
+        **site_fields,
+    )
+
+
+def test_co2_cap_builds_pv_exactly_as_computed():
+    """Cap 30,000 t: gas MWh <= 30,000 / 0.05306 / 10 = 56,539.77; PV covers the rest,
+    87,600 - 56,539.77 = 31,060.23 MWh in 4380 sunny hours: 7.09138 MW of PV.
+    Cost: 500,000 + 56,539.77 x 30 + 7.09138 x 1,000,000.
+    """
+    free = optimize_site(_gas_and_pv_site(), EXACT)
+    assert free.solution.costs["usd_per_yr"].sum() == pytest.approx(3_128_000.0, rel=1e-9)
+    run = optimize_site(_gas_and_pv_site(co2_cap_t_per_yr=30_000.0), EXACT)
+    gas_mwh = 30_000.0 / 0.05306 / 10
+    pv_mw = (87_600.0 - gas_mwh) / 4380.0
+    pv = run.solution.capacities.set_index("technology").loc["pv", "capacity"]
+    assert pv == pytest.approx(pv_mw, rel=1e-7)
+    expected = 500_000 + gas_mwh * 30 + pv_mw * 1_000_000
+    assert run.solution.costs["usd_per_yr"].sum() == pytest.approx(expected, rel=1e-7)
+
+
+def test_minimum_renewable_share_builds_pv_exactly_as_computed():
+    """Share 25 %: gas <= 0.75 x 87,600 = 65,700 MWh; PV 21,900 MWh / 4380 h = 5 MW.
+
+    Cost: 500,000 + 65,700 x 30 + 5 x 1,000,000 = 7,471,000 USD/yr.
+    """
+    run = optimize_site(_gas_and_pv_site(min_renewable_share=0.25), EXACT)
+    pv = run.solution.capacities.set_index("technology").loc["pv", "capacity"]
+    assert pv == pytest.approx(5.0, rel=1e-7)
+    assert run.solution.costs["usd_per_yr"].sum() == pytest.approx(7_471_000.0, rel=1e-7)
+
+
+def test_co2_cap_over_two_sites_cuts_where_it_is_cheapest():
+    """The same two sites, one cap over both of 2 x 46,480.56 - 10,000 t.
+
+    Cutting 10,000 t needs 18,846.59 MWh of PV energy either way (same sites): 4.30288 MW at
+    one site. Total cost: 2 x 3,128,000 + 4.30288 x (1,000,000 - 131,400)... computed as
+    2 x 500,000 + (175,200 - 18,846.59) x 30 + 4.30288 x 1,000,000.
+    """
+    sites = [_gas_and_pv_site(site_id="a"), _gas_and_pv_site(site_id="b")]
+    cap = 2 * 876_000 * 0.05306 - 10_000.0
+    runs = optimize_sites(sites, EXACT, coupling=Coupling(co2_cap_t_per_yr=cap))
+    cut_mwh = 10_000.0 / 0.05306 / 10
+    pv_mw = cut_mwh / 4380.0
+    expected = 1_000_000 + (175_200 - cut_mwh) * 30 + pv_mw * 1_000_000
+    assert _cost(runs) == pytest.approx(expected, rel=1e-7)
+    co2 = sum(r.solution.dispatch["fuel_mmbtu_per_h"].sum() * 365 * 0.05306 for r in runs.values())
+    assert co2 == pytest.approx(cap, rel=1e-7)
+
+
+def test_impossible_co2_cap_is_named_with_the_excess():
+    """Without PV, a 10 MW gas-only site emits 46,480.56 t; a 40,000 t cap is 6,480.56 t short."""
+    site = site_inputs(
+        [10.0] * 24, {"eng": gas_tech()}, reliability=NO_REDUNDANCY, co2_cap_t_per_yr=40_000.0
+    )
+    with pytest.raises(InfeasibleError, match=r"CO2 cap: emissions 46,481 tCO2/yr .* by 6,481"):
+        optimize_site(site, EXACT)

@@ -121,6 +121,9 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
                 f"dispatch.csv has sites not in scenario.yaml: {', '.join(unknown)}",
             )
         )
+    if scenario.workload.flexible_share > 0 and len(scenario.sites) > 1:
+        checks.append(_check_work_conserved(dispatch, tolerance_mw))
+    checks.extend(_system_emission_checks(scenario, dispatch))
     passed = all(c["passed"] for c in checks)
     report = {
         "passed": passed,
@@ -199,6 +202,95 @@ def first_failure(report: dict) -> str | None:
             by = f" by {_amount(-margin)} {check['unit']}"
         return f"{check['site']}: {check['check']} fails{where}{by}"
     return None
+
+
+def emission_checks(
+    co2_cap_t_per_yr: float | None,
+    min_renewable_share: float | None,
+    co2_t_per_yr: float,
+    gas_mwh_per_yr: float,
+    load_mwh_per_yr: float,
+) -> list[tuple]:
+    """Arguments of one-figure checks of the emission limits that are set.
+
+    Returns
+    -------
+    list of tuple
+        ``(name, margin, scale, unit, detail)`` per limit set.
+    """
+    records = []
+    if co2_cap_t_per_yr is not None:
+        records.append(
+            (
+                "CO2 cap",
+                co2_cap_t_per_yr - co2_t_per_yr,
+                co2_cap_t_per_yr,
+                "tCO2/yr",
+                f"{co2_t_per_yr:,.1f} tCO2/yr against a cap of {co2_cap_t_per_yr:,.1f}",
+            )
+        )
+    if min_renewable_share is not None:
+        allowed = (1 - min_renewable_share) * load_mwh_per_yr
+        records.append(
+            (
+                "minimum renewable share",
+                allowed - gas_mwh_per_yr,
+                load_mwh_per_yr,
+                "MWh/yr",
+                f"gas serves {gas_mwh_per_yr:,.1f} of {load_mwh_per_yr:,.1f} MWh/yr; at most "
+                f"{allowed:,.1f} allowed (share {min_renewable_share:g} not from fuel)",
+            )
+        )
+    return records
+
+
+def _system_emission_checks(scenario: Scenario, dispatch: pd.DataFrame) -> list[dict]:
+    """Emission limits over all sites together, from the summed dispatch."""
+    limits = scenario.emissions
+    if limits.co2_cap_t_per_yr is None and limits.min_renewable_share is None:
+        return []
+    weight = pd.to_numeric(dispatch["weight_h"], errors="coerce")
+
+    def annual(column: str) -> float:
+        return float((pd.to_numeric(dispatch[column], errors="coerce") * weight).sum())
+
+    co2 = annual("fuel_mmbtu_per_h") * scenario.economics.co2_kg_per_mmbtu / 1000
+    out = []
+    for name, margin, scale, unit, detail in emission_checks(
+        limits.co2_cap_t_per_yr,
+        limits.min_renewable_share,
+        co2,
+        annual("gas_mw"),
+        annual("load_mw"),
+    ):
+        tol = 1e-5 * max(1.0, abs(scale))
+        out.append(_fixed_check("all sites", name, margin >= -tol, None, margin, unit, detail))
+    return out
+
+
+def _check_work_conserved(dispatch: pd.DataFrame, tolerance_mw: float) -> dict:
+    """Check that IT load moved out of sites equals IT load moved in, at every UTC instant."""
+    instants = pd.to_datetime(dispatch["time"].astype(str), utc=True, format="ISO8601")
+    shift = pd.to_numeric(dispatch.get("it_shift_mw"), errors="coerce")
+    if shift is None or shift.isna().all():
+        return _fixed_check(
+            "all sites", "workload conserved", False, None, None, "MW", "no it_shift_mw column"
+        )
+    net = shift.groupby(instants).sum(min_count=1)
+    scale = shift.abs().groupby(instants).max()
+    margin = -(net.abs() - tolerance_mw * np.fmax(1.0, scale))
+    worst = margin.idxmin()
+    passed = bool((margin >= 0).all())
+    return _fixed_check(
+        "all sites",
+        "workload conserved",
+        passed,
+        worst.isoformat(),
+        -abs(float(net[worst])),
+        "MW",
+        f"IT load moved in minus moved out over the sites: {float(net[worst]):.6g} MW at "
+        f"{worst.isoformat()}",
+    )
 
 
 def _amount(value: float) -> str:
@@ -378,6 +470,9 @@ class _SiteChecker:
             self._check_battery()
         self._check_n_plus_k()
         self._check_n_minus_1()
+        if self.shifting:
+            self._check_workload_limits()
+        self._check_emission_limits()
         self._check_summary()
         self.out.append(
             _fixed_check(
@@ -443,15 +538,65 @@ class _SiteChecker:
             lambda i: f"unserved {unserved[i]:.6g} MW",
         )
 
+    @property
+    def shifting(self) -> bool:
+        """Whether IT load may move between this run's sites."""
+        return self.scenario.workload.flexible_share > 0 and len(self.scenario.sites) > 1
+
     def _check_load_matches_profiles(self) -> None:
+        """Load = profiles load, plus the IT load moved in (or out) at this site's PUE."""
         load, model_load = self.d("load_mw"), self.p("load_mw")
+        if self.shifting:
+            model_load = model_load + self.p("pue") * self.d("it_shift_mw")
         self.hourly(
             "load matches profiles",
             -np.abs(load - model_load),
             np.fmax(np.abs(load), np.abs(model_load)),
             "MW",
-            lambda i: f"dispatch load {load[i]:.6g} MW, profiles load {model_load[i]:.6g} MW",
+            lambda i: (
+                f"dispatch load {load[i]:.6g} MW, profiles load {model_load[i]:.6g} MW"
+                + (" (with IT load moved at the site's PUE)" if self.shifting else "")
+            ),
         )
+
+    def _check_workload_limits(self) -> None:
+        """Check moved IT load: only the flexible share leaves, within IT capacity and link."""
+        rules = self.scenario.workload
+        shift, it_load = self.d("it_shift_mw"), self.p("it_load_mw")
+        it_capacity = self.scenario.sites[self.s.site_id].data_center.it_capacity_mw
+        margins = [shift + rules.flexible_share * it_load, it_capacity - it_load - shift]
+        if rules.link_capacity_mw_it is not None:
+            margins.append(rules.link_capacity_mw_it - np.abs(shift))
+        margin = np.min(np.vstack(margins), axis=0)
+        self.hourly(
+            "workload moved within limits",
+            margin,
+            it_capacity,
+            "MW",
+            lambda i: (
+                f"IT load {it_load[i]:.6g} MW, moved in {shift[i]:.6g} MW (flexible share "
+                f"{rules.flexible_share:g}, IT capacity {it_capacity:g} MW, link "
+                f"{rules.link_capacity_mw_it or 'unlimited'} MW)"
+            ),
+        )
+
+    def _check_emission_limits(self) -> None:
+        """Check the site's CO2 cap and minimum non-fuel share over the year."""
+        site = self.scenario.sites[self.s.site_id]
+        weight = self.d("weight_h")
+        co2 = float(np.sum(self.d("fuel_mmbtu_per_h") * weight)) * self._co2_t_per_mmbtu
+        gas, load = (
+            float(np.sum(self.d("gas_mw") * weight)),
+            float(np.sum(self.d("load_mw") * weight)),
+        )
+        for record in emission_checks(
+            site.co2_cap_t_per_yr, site.min_renewable_share, co2, gas, load
+        ):
+            self.single(*record)
+
+    @property
+    def _co2_t_per_mmbtu(self) -> float:
+        return self.scenario.economics.co2_kg_per_mmbtu / 1000
 
     def _check_non_negative(self) -> None:
         columns = [

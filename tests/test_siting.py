@@ -153,3 +153,89 @@ def test_impossible_co2_cap_is_named_with_the_excess():
     )
     with pytest.raises(InfeasibleError, match=r"CO2 cap: emissions 46,481 tCO2/yr .* by 6,481"):
         optimize_site(site, EXACT)
+
+
+@pytest.fixture(scope="module")
+def shifted_run(tmp_path_factory):
+    """The small two-site scenario with 30 % flexible IT load and gas dearer at Baku."""
+    import copy
+
+    import yaml
+    from conftest import SMALL_SCENARIO
+
+    import dcpower
+
+    raw = copy.deepcopy(SMALL_SCENARIO)
+    raw["sites"]["aktau"]["gas_price_usd_per_mmbtu"] = 2.0
+    raw["sites"]["baku"]["gas_price_usd_per_mmbtu"] = 8.0
+    raw["workload"] = {"flexible_share": 0.3}
+    raw["reliability"]["monte_carlo_years"] = 0
+    folder = tmp_path_factory.mktemp("shifted")
+    path = folder / "shifted.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    out = folder / "run"
+    result = dcpower.run(path, out=out, parallel=False, reports=False)
+    return result, out
+
+
+@pytest.mark.integration
+def test_shifted_run_moves_work_to_cheap_gas_verifies_and_reports_the_saving(shifted_run):
+    """Work moves from Baku (8 USD/MMBtu) to Aktau (2) until Aktau's halls are full.
+
+    Baku may send 30 % of its 32 MW of IT load (9.6 MW); Aktau's halls (40 MW IT, 32 MW
+    used) take 8 MW, so 8 MW moves in the hours without sun (at noon Baku's own PV may make
+    keeping some work there cheaper). The sum over both sites is zero at each instant, and
+    the plan is cheaper than the same sites without shifting.
+    """
+    import json
+
+    import pandas as pd
+
+    result, out = shifted_run
+    assert result.verification["passed"], result.verification
+    dispatch = pd.read_csv(out / "dispatch.csv")
+    profiles = pd.read_csv(out / "profiles.csv")
+    aktau = dispatch[dispatch["site"] == "aktau"].set_index("time")
+    aktau_it = profiles[profiles["site"] == "aktau"].set_index("time").loc[aktau.index]
+    hosted = aktau_it["it_load_mw"] + aktau["it_shift_mw"]
+    assert hosted.max() <= 40.0 + 1e-6
+    np.testing.assert_allclose(aktau["it_shift_mw"][aktau_it["ghi"] == 0], 8.0, rtol=1e-7)
+    np.testing.assert_allclose(
+        aktau["load_mw"], aktau_it["load_mw"] + aktau_it["pue"] * aktau["it_shift_mw"], rtol=1e-7
+    )
+    instants = pd.to_datetime(dispatch["time"], utc=True, format="ISO8601")
+    net = dispatch["it_shift_mw"].groupby(instants).sum()
+    assert np.abs(net).max() < 1e-6
+    summary = json.loads((out / "summary.json").read_text())
+    moved = summary["workload_shifting"]
+    assert moved["moved_mwh_it_per_yr"] == pytest.approx(
+        float((aktau["it_shift_mw"] * aktau["weight_h"]).sum()), rel=1e-6
+    )
+    assert moved["saving_usd_per_yr"] > 0
+    assert moved["cost_usd_per_yr"] == pytest.approx(summary["totals"]["cost_usd_per_yr"])
+    names = {c["check"] for c in result.verification["checks"]}
+    assert {"workload conserved", "workload moved within limits"} <= names
+
+
+@pytest.mark.integration
+def test_verify_catches_work_that_vanishes(shifted_run, tmp_path):
+    """Dropping the IT load moved out of Baku in one hour breaks conservation at that hour."""
+    import shutil
+
+    import pandas as pd
+
+    from dcpower.verify import verify_run
+
+    _, out = shifted_run
+    edited = tmp_path / "edited"
+    shutil.copytree(out, edited)
+    dispatch = pd.read_csv(edited / "dispatch.csv")
+    row = dispatch.index[dispatch["site"] == "baku"][5]
+    dispatch.loc[row, "it_shift_mw"] = 0.0
+    dispatch.loc[row, "load_mw"] = dispatch.loc[row, "load_mw"]  # balance left as it was
+    dispatch.to_csv(edited / "dispatch.csv", index=False)
+    report = verify_run(edited)
+    failed = {c["check"]: c for c in report["checks"] if not c["passed"]}
+    assert "workload conserved" in failed
+    hour = pd.Timestamp(dispatch.loc[row, "time"]).tz_convert("UTC")
+    assert pd.Timestamp(failed["workload conserved"]["worst_time"]) == hour

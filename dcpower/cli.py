@@ -1,4 +1,4 @@
-"""The ``dcpower`` command: run, validate, profiles, sites.
+"""The ``dcpower`` command: run, verify, report, validate, profiles, sites, sweep, pareto.
 
 The CLI owns the console: library code only logs. Expected failures (bad input, an
 infeasible scenario) print one line and exit non-zero, without a traceback.
@@ -118,6 +118,11 @@ def run(
             "unserved in the full-year dispatch; see summary.json 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
+    if summary["workload_shifting"]:
+        _print_workload(summary["workload_shifting"])
+    for site_id, site in summary["sites"].items():
+        if site["weather_years"]:
+            _print_weather_years(site_id, site["weather_years"])
     if result.reliability_curves:
         _print_curves(
             result.reliability_curves, result.scenario.reliability.availability_target_pct
@@ -129,6 +134,44 @@ def run(
             escape(format_availability(result.availability)), highlight=False, soft_wrap=True
         )
     _exit_if_unverified(result.verification)
+
+
+def _print_weather_years(site_id: str, years: dict) -> None:
+    table = Table(
+        title=f"{site_id}: one plan, {len(years['years'])} weather years", title_justify="left"
+    )
+    for column in ("weather", "cost [M USD/yr]", "unserved [MWh/yr]", "CO2 [kt/yr]", "peak [MW]"):
+        table.add_column(escape(column), justify="right")
+    for year in years["years"]:
+        worst = " (worst)" if year["weather"] == years["worst_year"] else ""
+        table.add_row(
+            escape(year["weather"] + worst),
+            f"{year['cost_usd_per_yr'] / 1e6:,.2f}",
+            f"{year['unserved_mwh_per_yr']:,.1f}",
+            f"{year['co2_t_per_yr'] / 1e3:,.1f}",
+            f"{year['peak_load_mw']:,.1f}",
+        )
+    console.print(table)
+    console.print(
+        f"mean cost {years['mean_cost_usd_per_yr'] / 1e6:,.2f} M USD/yr (the objective); "
+        "the hourly tables hold the first year",
+        highlight=False,
+    )
+
+
+def _print_workload(moved: dict) -> None:
+    by_site = "; ".join(
+        f"{site_id} in {v['in_mwh_it_per_yr'] / 1e3:,.1f} / out {v['out_mwh_it_per_yr'] / 1e3:,.1f}"
+        for site_id, v in moved["by_site"].items()
+    )
+    console.print(
+        f"workload shifting ({moved['flexible_share']:.0%} flexible): "
+        f"{moved['moved_mwh_it_per_yr'] / 1e3:,.1f} GWh of IT load moved per year ({by_site} "
+        f"GWh); cost {moved['cost_usd_per_yr'] / 1e6:,.2f} M USD/yr against "
+        f"{moved['cost_without_shifting_usd_per_yr'] / 1e6:,.2f} without shifting: saving "
+        f"{moved['saving_usd_per_yr'] / 1e6:,.2f} M USD/yr",
+        highlight=False,
+    )
 
 
 def _print_curves(curves: dict, target_pct: float) -> None:
@@ -220,6 +263,76 @@ def verify(
         )
     console.print(table)
     _exit_if_unverified(report)
+
+
+@app.command()
+def pareto(
+    scenario: Annotated[
+        str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")
+    ] = None,
+    points: Annotated[
+        int, typer.Option(min=2, max=50, help="Points on the frontier, least cost included.")
+    ] = 5,
+    max_reduction: Annotated[
+        float,
+        typer.Option(
+            min=0.01, max=0.99, help="CO2 cut of the last point against the least-cost plan."
+        ),
+    ] = 0.5,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for pareto.csv and pareto.png (default: runs/<name>-pareto)."),
+    ] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Trace the cost-versus-CO2 frontier (epsilon-constraint on the CO2 of all sites)."""
+    from dcpower.pareto import is_monotone, pareto_front, write_pareto
+
+    _logging(verbose)
+    with _expected_failures():
+        loaded = load_scenario(scenario)
+        target = out or Path("runs") / f"{loaded.name}-pareto"
+        with console.status(f"[bold]{loaded.name}[/]: least-cost plan") as status:
+
+            def progress(point: int, cap: float | None) -> None:
+                cap_text = "no cap" if cap is None else f"cap {cap / 1e3:,.1f} kt CO2/yr"
+                status.update(f"[bold]{loaded.name}[/]: point {point + 1} of {points}, {cap_text}")
+
+            table = pareto_front(
+                loaded, points=points, max_reduction=max_reduction, progress=progress
+            )
+        paths = write_pareto(table, target, loaded.name)
+    frontier = Table(title=f"{loaded.name}: cost against CO2", title_justify="left")
+    for column in (
+        "point",
+        "cap [kt/yr]",
+        "CO2 [kt/yr]",
+        "cost [M USD/yr]",
+        "extra [M USD/yr]",
+        "abatement [USD/t]",
+        "renewable share",
+        "status",
+    ):
+        frontier.add_column(escape(column), justify="right")
+    for row in table.itertuples(index=False):
+        solved = row.status != "infeasible"
+        frontier.add_row(
+            str(row.point),
+            "-" if pd.isna(row.co2_cap_t_per_yr) else f"{row.co2_cap_t_per_yr / 1e3:,.1f}",
+            f"{row.co2_t_per_yr / 1e3:,.1f}" if solved else "",
+            f"{row.cost_usd_per_yr / 1e6:,.2f}" if solved else "",
+            f"{row.extra_cost_usd_per_yr / 1e6:,.2f}" if solved else "",
+            "" if pd.isna(row.abatement_usd_per_t) else f"{row.abatement_usd_per_t:,.0f}",
+            f"{row.renewable_share:.1%}" if solved else "",
+            escape(row.status),
+        )
+    console.print(frontier)
+    gap = loaded.solver.mip_gap
+    console.print(
+        f"monotone within the MIP gap ({gap:.2%}): "
+        f"{'yes' if is_monotone(table, gap) else 'NO'}; "
+        f"{escape(str(paths['table']))}, {escape(str(paths['figure']))}"
+    )
 
 
 def _print_result(summary: dict) -> None:

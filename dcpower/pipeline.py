@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, str], None]
 
 
-def hourly_profiles(scenario: Scenario, site_id: str) -> pd.DataFrame:
+def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataFrame:
     """Full-year hourly profiles of one site of a scenario (weather, resource, load).
 
     Parameters
@@ -54,6 +54,8 @@ def hourly_profiles(scenario: Scenario, site_id: str) -> pd.DataFrame:
         A validated scenario.
     site_id : str
         One of ``scenario.sites``.
+    year : int
+        Which of the site's ``weather_years`` (0 = the first, or the only year).
 
     Returns
     -------
@@ -62,8 +64,17 @@ def hourly_profiles(scenario: Scenario, site_id: str) -> pd.DataFrame:
     """
     site = scenario.sites[site_id]
     climate = load_site(site.climate)
-    weather, metadata = load_weather(climate, site.weather_file, seed=site.weather_seed)
+    weather_file, seed = site.weather_file, site.weather_seed
+    if site.weather_years:
+        entry = site.weather_years[year]
+        weather_file, seed = (entry, 0) if isinstance(entry, Path) else (None, entry)
+    weather, metadata = load_weather(climate, weather_file, seed=seed)
     return site_profiles(site, scenario.technologies, weather, metadata)
+
+
+def weather_year_count(scenario: Scenario, site_id: str) -> int:
+    """Return the number of weather years a site is sized on."""
+    return len(scenario.sites[site_id].weather_years or [None])
 
 
 def site_inputs(
@@ -73,6 +84,7 @@ def site_inputs(
     hourly: pd.DataFrame,
     integer_commitment: bool | None = None,
     absent: frozenset = frozenset(),
+    year: int = 0,
 ) -> SiteInputs:
     """Put a site's profiles and settings into the optimization's input record.
 
@@ -114,6 +126,8 @@ def site_inputs(
         absent=absent,
         it_load_mw=prof["it_load_mw"].to_numpy(),
         pue=prof["pue"].to_numpy(),
+        year=year,
+        n_years=weather_year_count(scenario, site_id),
     )
 
 
@@ -185,11 +199,11 @@ def align_clocks(hourly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def _redispatch_full_year(
     scenario: Scenario,
-    hourly: dict[str, pd.DataFrame],
+    hourly: dict[tuple[str, int], pd.DataFrame],
     sizing: dict[str, dict[str, float]],
     coupling: Coupling | None,
 ) -> dict[str, SiteRun]:
-    """Dispatch all 8760 hours with the sized capacities fixed (the dispatch's commitment)."""
+    """Dispatch all 8760 hours of every site and year with the sized capacities fixed."""
     full = TimeHorizon(kind="full_year")
     inputs = [
         site_inputs(
@@ -199,8 +213,9 @@ def _redispatch_full_year(
             frame,
             integer_commitment=scenario.dispatch_commitment == "integer",
             absent=sized_to_zero(sizing[site_id]),
+            year=year,
         )
-        for site_id, frame in hourly.items()
+        for (site_id, year), frame in hourly.items()
     ]
     return optimize_sites(inputs, scenario.solver, fixed_sizing=sizing, coupling=coupling)
 
@@ -235,41 +250,48 @@ def solve_sites(scenario: Scenario, site_ids: list[str]) -> dict[str, SiteResult
     """
     if len(site_ids) > 1 and not scenario_coupling(scenario).active:
         return {site_id: solve_site(scenario, site_id) for site_id in site_ids}
-    hourly = {site_id: hourly_profiles(scenario, site_id) for site_id in site_ids}
+    years = {site_id: weather_year_count(scenario, site_id) for site_id in site_ids}
+    hourly = {
+        (site_id, year): hourly_profiles(scenario, site_id, year)
+        for site_id in site_ids
+        for year in range(years[site_id])
+    }
     coupling = scenario_coupling(scenario) if len(site_ids) > 1 else None
-    modelled = align_clocks(hourly) if len(site_ids) > 1 else hourly
+    modelled = hourly
+    if len(site_ids) > 1:  # coupled sites (one weather year each): one clock
+        aligned = align_clocks({site_id: hourly[site_id, 0] for site_id in site_ids})
+        modelled = {(site_id, 0): frame for site_id, frame in aligned.items()}
     horizon = scenario.time
     passes: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
     seconds = dict.fromkeys(site_ids, 0.0), dict.fromkeys(site_ids, 0.0)
     while True:
-        steps = {site_id: reduce_time(frame, horizon) for site_id, frame in modelled.items()}
+        steps = {key: reduce_time(frame, horizon) for key, frame in modelled.items()}
         inputs = [
-            site_inputs(scenario, site_id, steps[site_id], frame)
-            for site_id, frame in modelled.items()
+            site_inputs(scenario, site_id, steps[site_id, year], frame, year=year)
+            for (site_id, year), frame in modelled.items()
         ]
+        names = {(inp.site_id, inp.year): inp.block_name for inp in inputs}
         sized = optimize_sites(inputs, scenario.solver, coupling=coupling)
         final = sized
-        kind = steps[site_ids[0]].kind
+        kind = steps[site_ids[0], 0].kind
         # The reported dispatch is full-year with the dispatch's commitment: after a blocks
         # sizing, and after a full-year fallback whose commitment was relaxed.
         if kind == "blocks" or (
             kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
         ):
-            sizing = {site_id: run.sizing for site_id, run in sized.items()}
+            sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in site_ids}
             final = _redispatch_full_year(scenario, modelled, sizing, coupling)
         for site_id in site_ids:
-            runs = {id(sized[site_id]): sized[site_id], id(final[site_id]): final[site_id]}
-            seconds[0][site_id] += sum(r.build_seconds for r in runs.values())
-            seconds[1][site_id] += sum(r.outcome.solve_seconds for r in runs.values())
-            dispatch = final[site_id].solution.dispatch
+            own = [names[site_id, year] for year in range(years[site_id])]
+            runs = {id(r): r for name in own for r in (sized[name], final[name])}.values()
+            seconds[0][site_id] += sum(r.build_seconds for r in runs)
+            seconds[1][site_id] += sum(r.outcome.solve_seconds for r in runs)
             passes[site_id].append(
                 {
                     "horizon": kind,
                     "block_hours": horizon.block_hours if kind == "blocks" else None,
-                    "unserved_mwh_per_yr": float(
-                        (dispatch["unserved_mw"] * dispatch["weight_h"]).sum()
-                    ),
-                    "cost_usd_per_yr": float(final[site_id].solution.costs["usd_per_yr"].sum()),
+                    "unserved_mwh_per_yr": max(_unserved_mwh(final[name]) for name in own),
+                    "cost_usd_per_yr": float(np.mean([_cost(final[name]) for name in own])),
                 }
             )
         if not (any(run.shortfalls for run in final.values()) and kind == "blocks"):
@@ -279,32 +301,88 @@ def solve_sites(scenario: Scenario, site_ids: list[str]) -> dict[str, SiteResult
         horizon = TimeHorizon(kind="full_year")
     results = {}
     for site_id in site_ids:
-        first, last = sized[site_id], final[site_id]
-        # A site is as good as the worse of its sizing and its full-year dispatch.
-        worst = max(first.outcome.status, last.outcome.status, key=STATUS_ORDER.index)
+        own = [names[site_id, year] for year in range(years[site_id])]
+        first, last = sized[own[0]], final[own[0]]
+        statuses = [r.outcome.status for name in own for r in (sized[name], final[name])]
+        # A site is as good as the worse of its sizing and its full-year dispatches.
+        worst = max(statuses, key=STATUS_ORDER.index)
+        shortfalls = {
+            (f"{name}: {key}" if len(own) > 1 else key): text
+            for name in own
+            for key, text in final[name].shortfalls.items()
+        }
         results[site_id] = SiteResult(
             site_id=site_id,
-            status="shortfall" if last.shortfalls else worst,
-            mip_gap=max(first.outcome.mip_gap, last.outcome.mip_gap),
-            objective_usd_per_yr=first.objective_usd_per_yr,
+            status="shortfall" if shortfalls else worst,
+            mip_gap=max(r.outcome.mip_gap for name in own for r in (sized[name], final[name])),
+            objective_usd_per_yr=float(np.mean([sized[name].objective_usd_per_yr for name in own])),
             build_seconds=seconds[0][site_id],
             solve_seconds=seconds[1][site_id],
             sizing_passes=passes[site_id],
             design=asdict(
-                design_point(scenario.sites[site_id], scenario.technologies, hourly[site_id])
+                design_point(scenario.sites[site_id], scenario.technologies, hourly[site_id, 0])
             ),
             horizon_kind=kind,
-            hours_modelled=int(np.sum(steps[site_id].duration_h)),
+            hours_modelled=int(np.sum(steps[site_id, 0].duration_h)),
             capacities=first.solution.capacities,
             gas_units=first.solution.gas_units,
             capex_usd=first.solution.capex_usd,
             costs=last.solution.costs,
             dispatch=last.solution.dispatch.sort_index(),
-            profiles=hourly[site_id],
+            profiles=hourly[site_id, 0],
             it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
-            shortfalls=last.shortfalls,
+            shortfalls=shortfalls,
+            weather_years=(
+                weather_years_summary(scenario, site_id, [final[name] for name in own])
+                if len(own) > 1
+                else None
+            ),
         )
     return results
+
+
+def _unserved_mwh(run: SiteRun) -> float:
+    dispatch = run.solution.dispatch
+    return float((dispatch["unserved_mw"] * dispatch["weight_h"]).sum())
+
+
+def _cost(run: SiteRun) -> float:
+    return float(run.solution.costs["usd_per_yr"].sum())
+
+
+def weather_years_summary(scenario: Scenario, site_id: str, runs: list[SiteRun]) -> dict:
+    """Per weather year of a site: its cost, unserved energy and emissions; the worst year.
+
+    Returns
+    -------
+    dict
+        ``years``: per year ``weather`` (seed or file), ``cost_usd_per_yr``,
+        ``unserved_mwh_per_yr``, ``gas_mwh_per_yr``, ``co2_t_per_yr``, ``peak_load_mw``;
+        ``mean_cost_usd_per_yr`` (the objective) and ``worst_year`` (the costliest, or the
+        one with most unserved energy if any falls short; the reported hourly year is the
+        first).
+    """
+    co2_t_per_mmbtu = scenario.economics.co2_kg_per_mmbtu / 1000
+    years = []
+    for entry, run in zip(scenario.sites[site_id].weather_years, runs, strict=True):
+        d = run.solution.dispatch
+        years.append(
+            {
+                "weather": entry.name if isinstance(entry, Path) else f"seed {entry}",
+                "cost_usd_per_yr": _cost(run),
+                "unserved_mwh_per_yr": _unserved_mwh(run),
+                "gas_mwh_per_yr": float((d["gas_mw"] * d["weight_h"]).sum()),
+                "co2_t_per_yr": float((d["fuel_mmbtu_per_h"] * d["weight_h"]).sum())
+                * co2_t_per_mmbtu,
+                "peak_load_mw": float(d["load_mw"].max()),
+            }
+        )
+    worst = max(years, key=lambda y: (y["unserved_mwh_per_yr"], y["cost_usd_per_yr"]))
+    return {
+        "years": years,
+        "mean_cost_usd_per_yr": float(np.mean([y["cost_usd_per_yr"] for y in years])),
+        "worst_year": worst["weather"],
+    }
 
 
 def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:

@@ -83,6 +83,9 @@ class SiteResult:
     gas_outage : dict or None
         With a gas-outage ride-through required: its length and the cost of that insurance
         (annual cost with it minus without it). [h, USD/yr]
+    weather_years : dict or None
+        Sized on several weather years: per year its cost, unserved energy and CO2, the
+        mean cost and the worst year (``dcpower.pipeline.weather_years_summary``).
     """
 
     site_id: str
@@ -104,6 +107,7 @@ class SiteResult:
     sizing_passes: list = field(default_factory=list)
     design: dict = field(default_factory=dict)
     gas_outage: dict | None = None
+    weather_years: dict | None = None
 
     def annual_mwh(self, column: str) -> float:
         """Annual energy of a dispatch column (MW per step x hours of the year it stands for)."""
@@ -160,6 +164,7 @@ class SiteResult:
             "sizing_passes": self.sizing_passes,
             "design_point": self.design,
             "gas_outage": self.gas_outage,
+            "weather_years": self.weather_years,
         }
 
 

@@ -200,6 +200,18 @@ class Site(Strict):
     weather_seed: Annotated[int, Field(ge=0)] = Field(
         0, description="Seed of the synthetic typical year. [-]"
     )
+    weather_years: list[Annotated[int, Field(ge=0)] | Path] | None = Field(
+        None,
+        min_length=1,
+        max_length=20,
+        description=(
+            "Size on several weather years at once: each entry a seed of the synthetic "
+            "typical year or a weather file. Capacities are shared, each year is operated "
+            "on its own with zero unserved energy, the objective is the mean annual cost; "
+            "the first year is the one reported hour by hour. None = one year "
+            "(weather_file or weather_seed)."
+        ),
+    )
     data_center: DataCenter = Field(description="The data center to supply.")
     technologies: list[str] = Field(
         description="Technology ids allowed at this site (keys of `technologies`)."
@@ -578,6 +590,21 @@ class Scenario(Strict):
                         f"sites.{site_id}.technologies: unknown technology '{tech_id}'; "
                         f"allowed: {', '.join(sorted(self.technologies))}"
                     )
+        several = [k for k, v in self.sites.items() if v.weather_years and len(v.weather_years) > 1]
+        if (
+            several
+            and len(self.sites) > 1
+            and (
+                self.workload.flexible_share > 0
+                or self.emissions.co2_cap_t_per_yr is not None
+                or self.emissions.min_renewable_share is not None
+            )
+        ):
+            raise ValueError(
+                f"sites.{several[0]}.weather_years: several weather years with sites tied "
+                "together (workload shifting or emission limits over all sites) are not "
+                "supported yet; size each site on its years alone"
+            )
         if self.workload.flexible_share > 0 and len(self.sites) < 2:
             raise ValueError(
                 f"workload.flexible_share = {self.workload.flexible_share:g}: moving work needs "
@@ -795,6 +822,14 @@ def load_scenario(scenario: str | Path | None = None) -> Scenario:
             raise ScenarioError(
                 f"{path}: sites.{site_id}.climate = '{site.climate}': file not found"
             )
+        for k, year in enumerate(site.weather_years or []):
+            if isinstance(year, Path):
+                year = year if year.is_absolute() else (path.parent / year).resolve()
+                site.weather_years[k] = year
+                if not year.exists():
+                    raise ScenarioError(
+                        f"{path}: sites.{site_id}.weather_years[{k}] = '{year}': file not found"
+                    )
         if site.weather_file is not None and not site.weather_file.is_absolute():
             site.weather_file = (path.parent / site.weather_file).resolve()
         if site.weather_file is not None and not site.weather_file.exists():

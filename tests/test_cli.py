@@ -218,3 +218,21 @@ def test_time_limit_without_a_plan_says_so_and_exits_3(tmp_path: Path):
     assert "raise solver.time_limit_s" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_pareto_prints_the_frontier_and_writes_table_and_chart(
+    small_scenario_dict: dict, write_scenario, tmp_path: Path
+):
+    small_scenario_dict["reliability"]["monte_carlo_years"] = 0
+    path = write_scenario(small_scenario_dict)
+    out = tmp_path / "front"
+    result = runner.invoke(
+        app, ["pareto", str(path), "--points", "2", "--max-reduction", "0.2", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "cost against CO2" in result.output
+    assert "monotone within the MIP gap (1.00%): yes" in result.output
+    table = pd.read_csv(out / "pareto.csv")
+    assert len(table) == 2
+    assert table.loc[1, "co2_t_per_yr"] <= 0.8 * table.loc[0, "co2_t_per_yr"] * (1 + 1e-6)
+    assert (out / "pareto.png").is_file()

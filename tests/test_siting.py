@@ -239,3 +239,38 @@ def test_verify_catches_work_that_vanishes(shifted_run, tmp_path):
     assert "workload conserved" in failed
     hour = pd.Timestamp(dispatch.loc[row, "time"]).tz_convert("UTC")
     assert pd.Timestamp(failed["workload conserved"]["worst_time"]) == hour
+
+
+@pytest.mark.integration
+def test_pareto_front_is_monotone_and_starts_at_the_least_cost_plan(tmp_path):
+    """Three points on the small two-site scenario: no cap, then caps at 85 % and 70 %.
+
+    The first point is exactly the plan ``dcpower.run`` finds; each cap is met; cost rises
+    as CO2 falls (the small model solves to within 1e-6, so no gap allowance is needed).
+    """
+    import copy
+
+    from conftest import SMALL_SCENARIO
+
+    import dcpower
+    from dcpower.pareto import is_monotone, pareto_front, write_pareto
+    from dcpower.scenario import scenario_from_dict
+
+    raw = copy.deepcopy(SMALL_SCENARIO)
+    raw["solver"]["mip_gap"] = 1e-6
+    raw["reliability"]["monte_carlo_years"] = 0
+    scenario = scenario_from_dict(raw)
+    table = pareto_front(scenario, points=3, max_reduction=0.3)
+    alone = dcpower.run(scenario, reports=False).summary()["totals"]
+    assert table.loc[0, "cost_usd_per_yr"] == pytest.approx(alone["cost_usd_per_yr"], rel=1e-9)
+    assert table.loc[0, "co2_t_per_yr"] == pytest.approx(alone["co2_t_per_yr"], rel=1e-9)
+    np.testing.assert_allclose(
+        table["co2_cap_t_per_yr"][1:], alone["co2_t_per_yr"] * np.array([0.85, 0.7]), rtol=1e-9
+    )
+    assert (table["co2_t_per_yr"][1:] <= table["co2_cap_t_per_yr"][1:] * (1 + 1e-6)).all()
+    assert list(table["status"]) == ["optimal"] * 3
+    assert is_monotone(table)
+    assert table["cost_usd_per_yr"].is_monotonic_increasing
+    assert (table["abatement_usd_per_t"][1:] > 0).all()
+    paths = write_pareto(table, tmp_path, "small")
+    assert paths["figure"].stat().st_size > 10_000

@@ -39,7 +39,7 @@ def test_spike_hidden_by_blocks_triggers_a_full_year_pass(monkeypatch):
         },
         index=index,
     )
-    monkeypatch.setattr(pipeline, "hourly_profiles", lambda scenario, site_id: hourly)
+    monkeypatch.setattr(pipeline, "hourly_profiles", lambda scenario, site_id, year=0: hourly)
     scenario = scenario_from_dict(
         {
             "name": "spike",

@@ -71,6 +71,9 @@ class SiteInputs:
     it_load_mw, pue : np.ndarray or None
         IT load [MW] and PUE [-] per step; needed only when workload moves between sites
         (moved IT load carries the receiving site's PUE).
+    year, n_years : int
+        Which of the site's weather years these inputs are, of how many; the years of a
+        site share its capacities and each counts 1 / n_years in the objective.
     """
 
     site_id: str
@@ -91,6 +94,13 @@ class SiteInputs:
     absent: frozenset = frozenset()
     it_load_mw: np.ndarray | None = None
     pue: np.ndarray | None = None
+    year: int = 0
+    n_years: int = 1
+
+    @property
+    def block_name(self) -> str:
+        """Name of the model block of this site (and weather year, if there are several)."""
+        return self.site_id if self.n_years == 1 else f"{self.site_id}@{self.year}"
 
 
 def build_model(inputs: list[SiteInputs], coupling: Coupling | None = None) -> pyo.ConcreteModel:
@@ -99,8 +109,8 @@ def build_model(inputs: list[SiteInputs], coupling: Coupling | None = None) -> p
     Parameters
     ----------
     inputs : list of SiteInputs
-        Per site: profiles, technologies, prices and rules on the model's time steps (the
-        same steps for every site when they are coupled).
+        Per site (and weather year): profiles, technologies, prices and rules on the
+        model's time steps (the same steps for every site when they are coupled).
     coupling : Coupling, optional
         What ties the sites together; none = nothing (then pass one site: separate sites
         are separate models).
@@ -108,19 +118,41 @@ def build_model(inputs: list[SiteInputs], coupling: Coupling | None = None) -> p
     Returns
     -------
     pyo.ConcreteModel
-        ``m.site[site_id]`` holds each site (one block per technology inside); the
-        objective is the total annual cost of all sites [USD/yr].
+        ``m.site[name]`` holds each site (one block per technology inside), named by
+        :attr:`SiteInputs.block_name`; the objective is the total annual cost of all sites,
+        a site's weather years averaged [USD/yr].
     """
-    m = pyo.ConcreteModel(name="+".join(inp.site_id for inp in inputs))
-    m.site = pyo.Block([inp.site_id for inp in inputs])
+    m = pyo.ConcreteModel(name="+".join(inp.block_name for inp in inputs))
+    m.site = pyo.Block([inp.block_name for inp in inputs])
     for inp in inputs:
-        add_site(m.site[inp.site_id], inp, shifting=coupling is not None and coupling.shifts)
+        add_site(m.site[inp.block_name], inp, shifting=coupling is not None and coupling.shifts)
+    _share_capacities_across_years(m, inputs)
     system_penalty = add_coupling(m, inputs, coupling) if coupling is not None else 0.0
     m.total_cost_usd_per_yr = pyo.Objective(
-        expr=sum(b.cost_usd_per_yr for b in m.site.values()) + system_penalty,
+        expr=sum(m.site[inp.block_name].cost_usd_per_yr / inp.n_years for inp in inputs)
+        + system_penalty,
         sense=pyo.minimize,
     )
     return m
+
+
+def _share_capacities_across_years(m: pyo.ConcreteModel, inputs: list[SiteInputs]) -> None:
+    """Give every weather year of a site the capacities of its first year."""
+    first = {inp.site_id: inp.block_name for inp in inputs if inp.year == 0}
+    rows = [
+        (inp.block_name, first[inp.site_id], name)
+        for inp in inputs
+        if inp.year > 0
+        for name in m.site[inp.block_name].registry.sizing
+    ]
+    if rows:
+        m.same_capacity = pyo.Constraint(
+            range(len(rows)),
+            rule=lambda m, i: (
+                m.site[rows[i][0]].registry.sizing[rows[i][2]]
+                == m.site[rows[i][1]].registry.sizing[rows[i][2]]
+            ),
+        )
 
 
 def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:

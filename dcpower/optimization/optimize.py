@@ -79,7 +79,7 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
         requirement that fails and by how much (from a re-solve with elastic requirements).
     """
     fixed = None if fixed_sizing is None else {inp.site_id: fixed_sizing}
-    return optimize_sites([inp], solver, fixed)[inp.site_id]
+    return optimize_sites([inp], solver, fixed)[inp.block_name]
 
 
 def optimize_sites(
@@ -90,21 +90,23 @@ def optimize_sites(
 ) -> dict[str, SiteRun]:
     """Size and dispatch sites in one model, or dispatch given capacities.
 
-    As :func:`optimize_site`, for sites tied together by ``coupling`` (one model, one
-    solve); ``fixed_sizing`` maps site id to its investment decisions.
+    As :func:`optimize_site`, for sites tied together by ``coupling`` or for several
+    weather years of a site (one model, one solve); ``fixed_sizing`` maps site id to its
+    investment decisions.
 
     Returns
     -------
     dict
-        :class:`SiteRun` by site id; they share one solver outcome.
+        :class:`SiteRun` by block name (:attr:`SiteInputs.block_name`: the site id, with
+        ``@year`` if the site has several weather years); they share one solver outcome.
     """
-    names = "+".join(inp.site_id for inp in inputs)
+    names = "+".join(inp.block_name for inp in inputs)
     label = f"site '{names}'" if len(inputs) == 1 else f"sites '{names}'"
     started = time.perf_counter()
     m = build_model(inputs, coupling)
     if fixed_sizing is not None:
         for inp in inputs:
-            fix_sizing(m.site[inp.site_id], fixed_sizing[inp.site_id])
+            fix_sizing(m.site[inp.block_name], fixed_sizing[inp.site_id])
     built = time.perf_counter() - started
     options = {
         "time_limit_s": solver.time_limit_s,
@@ -112,14 +114,14 @@ def optimize_sites(
         "threads": solver.threads,
     }
     outcome = solve(m, **options)
-    shortfalls: dict[str, dict[str, str]] = {inp.site_id: {} for inp in inputs}
+    shortfalls: dict[str, dict[str, str]] = {inp.block_name: {} for inp in inputs}
     if outcome.status == "infeasible":
         set_elastic(m, True)
         elastic = solve(m, **options)
         if elastic.has_solution:
             for inp in inputs:
-                shortfalls[inp.site_id] = requirement_shortfalls(m.site[inp.site_id], inp.index)
-                shortfalls[inp.site_id].update(system_shortfalls(m))
+                found = requirement_shortfalls(m.site[inp.block_name], inp.index)
+                shortfalls[inp.block_name] = {**found, **system_shortfalls(m)}
         detail = "; ".join(
             f"{name}: {text}"
             for site_short in _distinct(shortfalls, len(inputs))
@@ -146,14 +148,14 @@ def optimize_sites(
     )
     runs = {}
     for inp in inputs:
-        b = m.site[inp.site_id]
-        runs[inp.site_id] = SiteRun(
+        b = m.site[inp.block_name]
+        runs[inp.block_name] = SiteRun(
             solution=read_site_solution(b, inp),
             outcome=outcome,
             build_seconds=(built + outcome.compile_seconds) / len(inputs),
             sizing=sizing_values(b),
             objective_usd_per_yr=float(pyo.value(b.cost_usd_per_yr)),
-            shortfalls=shortfalls[inp.site_id],
+            shortfalls=shortfalls[inp.block_name],
         )
     return runs
 

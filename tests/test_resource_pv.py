@@ -10,7 +10,8 @@ import pvlib
 import pytest
 
 from dcpower.errors import ScenarioError
-from dcpower.resource.pv import PVWATTS_DC_LOSSES_PCT, optimal_tilt_deg, pv_ac_per_mw
+from dcpower.resource.pv import optimal_tilt_deg, pv_ac_per_mw
+from dcpower.resource.pv_defaults import PVWATTS_DC_LOSSES_PCT
 
 pytestmark = [
     pytest.mark.unit,
@@ -254,3 +255,17 @@ def test_bifacial_gain_grows_with_albedo(clear_year: pd.DataFrame, fixed_cf) -> 
     # Measured when written: +3.9 % at albedo 0.2, +10.0 % at 0.6 (factor 0.65, gcr 0.4).
     assert 0.03 < gain < 0.08
     assert snowy > 2.0 * gain
+
+
+def test_catalogue_pv_rows_match_the_code_defaults() -> None:
+    """inputs/technologies.csv repeats the PV defaults with sources; both must agree."""
+    from dcpower.scenario import PVTech, load_scenario
+
+    techs = load_scenario("baku").technologies
+    for tech_id in ("pv_fixed", "pv_single_axis"):
+        resolved = techs[tech_id]
+        for name, info in PVTech.model_fields.items():
+            if isinstance(info.default, float):
+                assert getattr(resolved, name) == pytest.approx(info.default, rel=1e-12), name
+    assert techs["pv_single_axis"].mounting == "single_axis"
+    assert techs["pv_fixed"].bifaciality == 0.65

@@ -36,13 +36,11 @@ import pvlib
 from pvlib.bifacial import infinite_sheds
 
 from dcpower.errors import ScenarioError
+from dcpower.resource import pv_defaults as d
 from dcpower.resource.checks import check_number
 
 __all__ = [
-    "MODULES_IN_PORTRAIT",
     "MOUNTINGS",
-    "PVWATTS_DC_LOSSES_PCT",
-    "PVWATTS_MODULE_LENGTH_M",
     "WEATHER_COLUMNS",
     "optimal_tilt_deg",
     "pv_ac_per_mw",
@@ -52,26 +50,7 @@ __all__ = [
 WEATHER_COLUMNS: tuple[str, ...] = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure")
 
 #: Supported mounting types.
-MOUNTINGS: tuple[str, ...] = ("fixed", "single_axis")
-
-#: PVWatts v5 default system losses that apply to a utility plant, with soiling and
-#: availability taken out (they are separate parameters) and shading taken out (row
-#: shading is modelled by the infinite-sheds geometry; an open utility site has no nearby
-#: obstacles): mismatch 2, wiring 2, connections 0.5, LID 1.5, nameplate 1, snow 0, age 0
-#: [%], combined multiplicatively = 6.81 %. Source: Dobos 2014, PVWatts Version 5 Manual,
-#: as coded in ``pvlib.pvsystem.pvwatts_losses`` (all defaults together = 14.08 %).
-PVWATTS_DC_LOSSES_PCT: float = float(
-    pvlib.pvsystem.pvwatts_losses(soiling=0.0, shading=0.0, availability=0.0)
-)
-
-#: Length of the PVWatts v8 reference module [m]: 300 W at 21 % efficiency ("premium"),
-#: aspect ratio 1.7, so sqrt(300 / 210 * 1.7) = 1.558 m (NREL ssc ``cmod_pvwattsv8.cpp``).
-PVWATTS_MODULE_LENGTH_M: float = math.sqrt(300.0 / (0.21 * 1000.0) * 1.7)
-
-#: Modules across the slant width of a row, in portrait: "typical fixed 2 up portrait",
-#: single-axis trackers one module in portrait ("e.g. Nextracker or ArrayTechnologies single
-#: portrait"). Source: NREL ssc ``cmod_pvwattsv8.cpp`` (self-shading and bifacial geometry).
-MODULES_IN_PORTRAIT: dict[str, int] = {"fixed": 2, "single_axis": 1}
+MOUNTINGS: tuple[str, ...] = tuple(d.MODULES_IN_PORTRAIT)
 
 # SAPM temperature models are fitted to wind speed measured at 10 m.
 _SAPM_WIND_HEIGHT_M = 10.0
@@ -113,20 +92,20 @@ def pv_ac_per_mw(
     mounting: str = "fixed",
     tilt_deg: float | None = None,
     azimuth_deg: float = 180.0,
-    gcr: float = 0.4,
-    max_angle_deg: float = 45.0,
+    gcr: float = d.GCR,
+    max_angle_deg: float = d.MAX_ANGLE_DEG,
     backtrack: bool = True,
-    module_length_m: float = PVWATTS_MODULE_LENGTH_M,
-    ground_clearance_m: float = 1.0,
-    bifaciality: float = 0.65,
-    albedo: float = 0.2,
-    dc_ac_ratio: float = 1.3,
-    gamma_pdc_per_c: float = -0.0035,
-    inverter_efficiency: float = 0.96,
-    temperature_model: str = "open_rack_glass_glass",
-    dc_losses_pct: float = PVWATTS_DC_LOSSES_PCT,
-    soiling_loss_pct: float = 2.0,
-    availability_loss_pct: float = 1.0,
+    module_length_m: float = d.PVWATTS_MODULE_LENGTH_M,
+    ground_clearance_m: float = d.GROUND_CLEARANCE_M,
+    bifaciality: float = d.BIFACIALITY,
+    albedo: float = d.ALBEDO,
+    dc_ac_ratio: float = d.DC_AC_RATIO,
+    gamma_pdc_per_c: float = d.GAMMA_PDC_PER_C,
+    inverter_efficiency: float = d.INVERTER_EFFICIENCY,
+    temperature_model: str = d.TEMPERATURE_MODEL,
+    dc_losses_pct: float = d.PVWATTS_DC_LOSSES_PCT,
+    soiling_loss_pct: float = d.SOILING_LOSS_PCT,
+    availability_loss_pct: float = d.AVAILABILITY_LOSS_PCT,
 ) -> pd.Series:
     """Hourly AC output of a PV plant per MW of AC (inverter) rating.
 
@@ -157,8 +136,8 @@ def pv_ac_per_mw(
     backtrack : bool
         Whether the tracker backtracks to avoid row-to-row shading.
     module_length_m : float
-        Long side of one module [m]; a row is :data:`MODULES_IN_PORTRAIT` modules wide.
-        Default 1.558 m, the PVWatts v8 reference module (:data:`PVWATTS_MODULE_LENGTH_M`).
+        Long side of one module [m]; a row is 2 (fixed) or 1 (tracker) modules wide in
+        portrait, as in PVWatts v8. Default 1.558 m, the PVWatts v8 reference module.
     ground_clearance_m : float
         Height of the lowest module edge above the ground [m] (fixed racks; trackers at
         their rotation limit). Default 1.0 m, the ground clearance PVWatts v8 passes to its
@@ -184,7 +163,8 @@ def pv_ac_per_mw(
         ``open_rack_glass_glass``: bifacial modules are glass-glass (King et al. 2004, SAPM).
     dc_losses_pct : float
         DC-side system losses other than soiling, availability and row shading [%].
-        Default 6.81 %, see :data:`PVWATTS_DC_LOSSES_PCT`.
+        Default 6.81 %: the PVWatts v5 items that apply to a utility plant
+        (:data:`dcpower.resource.pv_defaults.PVWATTS_DC_LOSSES_PCT`).
     soiling_loss_pct : float
         Soiling loss [%]. Default 2 %, the PVWatts v5 default (Dobos 2014). Dusty Absheron
         and Mangystau sites may well soil more, but no local figure was found.
@@ -208,7 +188,7 @@ def pv_ac_per_mw(
     Notes
     -----
     Rows are parallel, evenly spaced and long on level ground, at pitch
-    ``MODULES_IN_PORTRAIT[mounting] * module_length_m / gcr``; a row's centre is
+    ``modules in portrait x module_length_m / gcr``; a row's centre is
     ``ground_clearance_m`` plus half its slant width times the sine of the tilt (fixed) or
     of the rotation limit (tracker axis) above the ground. Effective irradiance is the front
     irradiance plus ``bifaciality`` x 0.98 x the rear irradiance; cell temperature is driven
@@ -280,7 +260,7 @@ def pv_ac_per_mw(
         surface_tilt = np.full(len(index), float(tilt_deg))
         surface_azimuth = np.full(len(index), float(azimuth_deg))
         height_angle_deg = float(tilt_deg)
-    row_width_m = MODULES_IN_PORTRAIT[mounting] * float(module_length_m)
+    row_width_m = d.MODULES_IN_PORTRAIT[mounting] * float(module_length_m)
     row_height_m = float(ground_clearance_m) + 0.5 * row_width_m * math.sin(
         math.radians(height_angle_deg)
     )

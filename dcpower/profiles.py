@@ -53,9 +53,7 @@ def site_profiles(
     for tech_id in site.technologies:
         tech = technologies[tech_id]
         if isinstance(tech, PVTech):
-            cf = pv.pv_ac_per_mw(
-                weather, metadata, mounting=tech.mounting, dc_ac_ratio=tech.dc_ac_ratio
-            )
+            cf = pv.pv_ac_per_mw(weather, metadata, **tech.profile_parameters())
             out[f"pv_cf_{tech_id}"] = cf.to_numpy()
             if "pv_cf" not in out:
                 out["pv_cf"] = cf.to_numpy()

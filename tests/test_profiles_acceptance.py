@@ -28,17 +28,18 @@ def test_full_year_profile_set_is_fast(baku_hourly):
 def test_baku_pv_specific_yield(baku_hourly):
     """Specific yield = AC energy per kW_ac / DC-AC ratio (1.3) [kWh/kWp].
 
-    Single-axis tracking lands in the 1450-1750 kWh/kWp band the issue asks for (the Garadagh
-    plant near Baku reports about 1620). Fixed tilt at latitude gives about 1370: with the
-    measured 1578 kWh/m2 GHI, plane-of-array gain is about 1.10 and the PVWatts default
-    losses (14.08 %, 96 % inverter) make a performance ratio of about 0.80, so 1450 would
-    need losses no source here supports; the test pins the physically consistent band.
+    The issue asks 1450-1750 kWh/kWp for fixed tilt. The default plant is bifacial (0.65)
+    on rows at gcr 0.4 (PVWatts v8 geometry, pvlib infinite sheds, albedo 0.2), tilt 31.7
+    deg, PVWatts utility losses (6.81 % + soiling 2 % + availability 1 %, 96 % inverter):
+    measured 1471 when written. The Garadagh plant near Baku (bifacial modules on
+    single-axis trackers, site_data.md s3) forecasts about 1620; the same configuration
+    here gave 1636, so the tracker is held within 5 % of Garadagh.
     """
     hourly, _ = baku_hourly
     fixed = hourly["pv_cf_pv_fixed"].sum() / 1.3
     tracking = hourly["pv_cf_pv_single_axis"].sum() / 1.3
-    assert 1300 <= fixed <= 1750
-    assert 1450 <= tracking <= 1750
+    assert 1450 <= fixed <= 1750
+    assert tracking == pytest.approx(1620, rel=0.05)
     assert 1.08 <= tracking / fixed <= 1.25
 
 

@@ -1,19 +1,27 @@
 """Hourly AC output of a utility PV plant per MW of inverter (AC) rating, with pvlib.
 
-The chain follows NREL PVWatts v5 (Dobos 2014, "PVWatts Version 5 Manual",
-http://pvwatts.nrel.gov/downloads/pvwattsv5.pdf), as implemented in pvlib:
+The chain follows NREL PVWatts (Dobos 2014, "PVWatts Version 5 Manual",
+http://pvwatts.nrel.gov/downloads/pvwattsv5.pdf; PVWatts v8 as coded in NREL's SAM
+Simulation Core, ``ssc/cmod_pvwattsv8.cpp``), with the rows of a utility plant modelled
+explicitly:
 
 1. solar position at the middle of each hour (weather rows are hour means labelled by the
    hour's start);
 2. fixed tilt or a horizontal single-axis tracker with backtracking
    (``pvlib.tracking.singleaxis``);
-3. plane-of-array irradiance with the Hay-Davies sky model;
-4. Fresnel/physical incidence-angle loss on the beam component only (as pvlib's
-   PVWatts ``ModelChain`` does);
+3. front and rear plane-of-array irradiance of one row inside a large array of rows with
+   the infinite-sheds view-factor model (``pvlib.bifacial.infinite_sheds``, Mikofski et al.
+   2019, Hay-Davies sky): it accounts for row-to-row shading of the beam, the sky and
+   ground each row sees, and the light reaching the rear of bifacial modules;
+4. Fresnel/physical incidence-angle loss on the front beam (as pvlib's PVWatts
+   ``ModelChain`` does);
 5. SAPM cell temperature;
-6. PVWatts DC power, PVWatts system losses, PVWatts inverter clipped at its AC rating.
+6. PVWatts DC power, system losses, PVWatts inverter clipped at its AC rating.
 
-The function is pure (no file or network I/O) and takes about 0.1 s for 8760 hours.
+Row shading is physics here, so the PVWatts "shading 3 %" loss item (shadows of nearby
+objects and, in PVWatts v5, self-shading of fixed racks) is not applied again.
+
+The function is pure (no file or network I/O) and takes about 0.2 s for 8760 hours.
 """
 
 from __future__ import annotations
@@ -25,14 +33,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pvlib
+from pvlib.bifacial import infinite_sheds
 
 from dcpower.errors import ScenarioError
+from dcpower.resource import pv_defaults as d
 from dcpower.resource.checks import check_number
 
 __all__ = [
     "MOUNTINGS",
-    "PVWATTS_DC_LOSSES_PCT",
     "WEATHER_COLUMNS",
+    "optimal_tilt_deg",
     "pv_ac_per_mw",
 ]
 
@@ -40,17 +50,39 @@ __all__ = [
 WEATHER_COLUMNS: tuple[str, ...] = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure")
 
 #: Supported mounting types.
-MOUNTINGS: tuple[str, ...] = ("fixed", "single_axis")
-
-#: PVWatts v5 default system losses with soiling and availability taken out (they are
-#: separate parameters): shading 3, snow 0, mismatch 2, wiring 2, connections 0.5, LID 1.5,
-#: nameplate 1, age 0 [%], combined multiplicatively = 9.61 %. Source: Dobos 2014, PVWatts
-#: Version 5 Manual, as coded in ``pvlib.pvsystem.pvwatts_losses`` (all defaults = 14.08 %).
-PVWATTS_DC_LOSSES_PCT: float = float(pvlib.pvsystem.pvwatts_losses(soiling=0.0, availability=0.0))
+MOUNTINGS: tuple[str, ...] = tuple(d.MODULES_IN_PORTRAIT)
 
 # SAPM temperature models are fitted to wind speed measured at 10 m.
 _SAPM_WIND_HEIGHT_M = 10.0
 _REQUIRED_METADATA = ("latitude", "longitude", "altitude")
+# pvlib's default share of rear irradiance blocked by the racking (``shade_factor``).
+_REAR_RACKING_SHADE = -0.02
+
+
+def optimal_tilt_deg(latitude_deg: float) -> float:
+    """Annual-optimum fixed tilt for a latitude, the Jacobson & Jadhav (2018) fit.
+
+    Third-order fit of PVWatts' optimum tilts versus latitude (Jacobson, M. Z. and
+    Jadhav, V., 2018, "World estimates of PV optimal tilt angles and ratios of sunlight
+    incident upon tilted and tracked PV panels relative to horizontal panels", Solar
+    Energy 169, 55-66, fig. 1).
+
+    Parameters
+    ----------
+    latitude_deg : float
+        Site latitude [deg N; negative south].
+
+    Returns
+    -------
+    float
+        Module tilt from horizontal [deg], facing the equator; 31.7 at Baku (40.41 N).
+    """
+    phi = float(latitude_deg)
+    if phi >= 0.0:
+        tilt = 1.3793 + phi * (1.2011 + phi * (-0.014404 + phi * 0.000080509))
+    else:
+        tilt = -0.41657 + phi * (1.4216 + phi * (0.024051 + phi * 0.00021828))
+    return min(max(abs(tilt), 0.0), 90.0)
 
 
 def pv_ac_per_mw(
@@ -60,17 +92,20 @@ def pv_ac_per_mw(
     mounting: str = "fixed",
     tilt_deg: float | None = None,
     azimuth_deg: float = 180.0,
-    gcr: float = 0.35,
-    max_angle_deg: float = 60.0,
+    gcr: float = d.GCR,
+    max_angle_deg: float = d.MAX_ANGLE_DEG,
     backtrack: bool = True,
-    dc_ac_ratio: float = 1.3,
-    gamma_pdc_per_c: float = -0.0035,
-    inverter_efficiency: float = 0.96,
-    temperature_model: str = "open_rack_glass_polymer",
-    dc_losses_pct: float = PVWATTS_DC_LOSSES_PCT,
-    soiling_loss_pct: float = 2.0,
-    availability_loss_pct: float = 1.0,
-    albedo: float = 0.25,
+    module_length_m: float = d.PVWATTS_MODULE_LENGTH_M,
+    ground_clearance_m: float = d.GROUND_CLEARANCE_M,
+    bifaciality: float = d.BIFACIALITY,
+    albedo: float = d.ALBEDO,
+    dc_ac_ratio: float = d.DC_AC_RATIO,
+    gamma_pdc_per_c: float = d.GAMMA_PDC_PER_C,
+    inverter_efficiency: float = d.INVERTER_EFFICIENCY,
+    temperature_model: str = d.TEMPERATURE_MODEL,
+    dc_losses_pct: float = d.PVWATTS_DC_LOSSES_PCT,
+    soiling_loss_pct: float = d.SOILING_LOSS_PCT,
+    availability_loss_pct: float = d.AVAILABILITY_LOSS_PCT,
 ) -> pd.Series:
     """Hourly AC output of a PV plant per MW of AC (inverter) rating.
 
@@ -87,36 +122,49 @@ def pv_ac_per_mw(
     mounting : {"fixed", "single_axis"}
         Fixed-tilt racking or a horizontal single-axis tracker.
     tilt_deg : float or None
-        Fixed-tilt module tilt [deg from horizontal]. ``None`` takes ``abs(latitude)``, the
-        textbook rule of thumb for the annual optimum (ESTIMATE: it ignores row spacing and
-        the local diffuse share). Ignored for ``single_axis``.
+        Fixed-tilt module tilt [deg from horizontal]. ``None`` takes the annual optimum for
+        the latitude, :func:`optimal_tilt_deg` (Jacobson & Jadhav 2018). Ignored for
+        ``single_axis``.
     azimuth_deg : float
         Fixed tilt: the azimuth the modules face [deg, 180 = south]. Single axis: the azimuth
         of the tracker axis [deg, 180 = north-south axis, modules turning east-west].
     gcr : float
-        Ground coverage ratio [-] of the tracker rows, used by backtracking. Default 0.35
-        (the value the brief asked for; ESTIMATE: typical utility tracker spacing).
+        Ground coverage ratio [-]: row slant width over row pitch. Default 0.4, the PVWatts
+        v8 default (NREL ssc ``cmod_pvwattsv8.cpp``).
     max_angle_deg : float
-        Tracker rotation limit [deg]. Default 60 (ESTIMATE: common tracker limit).
+        Tracker rotation limit [deg]. Default 45, the PVWatts v8 default ``rotlim``.
     backtrack : bool
         Whether the tracker backtracks to avoid row-to-row shading.
+    module_length_m : float
+        Long side of one module [m]; a row is 2 (fixed) or 1 (tracker) modules wide in
+        portrait, as in PVWatts v8. Default 1.558 m, the PVWatts v8 reference module.
+    ground_clearance_m : float
+        Height of the lowest module edge above the ground [m] (fixed racks; trackers at
+        their rotation limit). Default 1.0 m, the ground clearance PVWatts v8 passes to its
+        rear-side irradiance model (``calc_rear_side``).
+    bifaciality : float
+        Rear-side efficiency over front-side efficiency [-]; 0 for monofacial modules.
+        Default 0.65, PVWatts v8's documented value for bifacial modules ("0 or ~0.65").
+        A share of 2 % of the rear irradiance is lost to the racking (pvlib's default
+        ``shade_factor``).
+    albedo : float
+        Ground reflectance [-]. Default 0.2, the PVWatts v8 default.
     dc_ac_ratio : float
         DC nameplate per AC rating [MW_dc/MW_ac]. Default 1.3: NREL ATB 2024 quotes an
         inverter loading ratio of about 1.34 for utility PV (site_data.md §2.1).
     gamma_pdc_per_c : float
-        Temperature coefficient of DC power [1/degC]. Default -0.0035: inside the
-        "typically -0.002 to -0.005 per degree C" range of the ``pvlib.pvsystem.pvwatts_dc``
-        documentation; the exact value is an ESTIMATE for current crystalline-silicon
-        modules (no datasheet chosen yet).
+        Temperature coefficient of DC power [1/degC]. Default -0.0035, the PVWatts v8
+        "premium" module (NREL ssc ``cmod_pvwattsv8.cpp``).
     inverter_efficiency : float
-        Nominal inverter efficiency [-]. Default 0.96, the PVWatts v5 nominal value
-        (Dobos 2014; ``pvlib.inverter.pvwatts`` default ``eta_inv_nom``).
+        Nominal inverter efficiency [-]. Default 0.96, the PVWatts v5/v8 default
+        (Dobos 2014; ``inv_eff`` in ``cmod_pvwattsv8.cpp``; ``pvlib.inverter.pvwatts``).
     temperature_model : str
-        Key of ``pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]``.
+        Key of ``pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]``. Default
+        ``open_rack_glass_glass``: bifacial modules are glass-glass (King et al. 2004, SAPM).
     dc_losses_pct : float
-        DC-side system losses other than soiling and availability [%]. Default 9.61 %:
-        the PVWatts v5 default losses (14.08 % in all) with soiling and availability taken
-        out; see :data:`PVWATTS_DC_LOSSES_PCT`.
+        DC-side system losses other than soiling, availability and row shading [%].
+        Default 6.81 %: the PVWatts v5 items that apply to a utility plant
+        (:data:`dcpower.resource.pv_defaults.PVWATTS_DC_LOSSES_PCT`).
     soiling_loss_pct : float
         Soiling loss [%]. Default 2 %, the PVWatts v5 default (Dobos 2014). Dusty Absheron
         and Mangystau sites may well soil more, but no local figure was found.
@@ -124,9 +172,6 @@ def pv_ac_per_mw(
         Plant unavailability [%], applied on the DC side as PVWatts does. Default 1 %
         (ESTIMATE: PVWatts' generic default is 3 %; a new utility plant under O&M contract
         is assumed to do better; not sourced).
-    albedo : float
-        Ground reflectance [-]. Default 0.25, the default of
-        ``pvlib.irradiance.get_total_irradiance`` (ESTIMATE for bare dry soil).
 
     Returns
     -------
@@ -142,16 +187,26 @@ def pv_ac_per_mw(
 
     Notes
     -----
-    All losses (PVWatts system losses, soiling, availability) derate DC power before the
-    inverter, as PVWatts does; the inverter input rating is ``1 / inverter_efficiency``
-    per MW_ac so that its AC output tops out at exactly 1 MW/MW_ac.
+    Rows are parallel, evenly spaced and long on level ground, at pitch
+    ``modules in portrait x module_length_m / gcr``; a row's centre is
+    ``ground_clearance_m`` plus half its slant width times the sine of the tilt (fixed) or
+    of the rotation limit (tracker axis) above the ground. Effective irradiance is the front
+    irradiance plus ``bifaciality`` x 0.98 x the rear irradiance; cell temperature is driven
+    by the same sum. All losses (system losses, soiling, availability) derate DC power
+    before the inverter, as PVWatts does; the inverter input rating is
+    ``1 / inverter_efficiency`` per MW_ac so that its AC output tops out at exactly
+    1 MW/MW_ac.
     """
     _check_choice("mounting", mounting, MOUNTINGS)
     sapm_models = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]
     _check_choice("temperature_model", temperature_model, tuple(sapm_models))
     check_number("azimuth_deg", azimuth_deg, low=0.0, high=360.0)
-    check_number("gcr", gcr, low=0.0, high=1.0, low_open=True)
+    check_number("gcr", gcr, low=0.0, high=1.0, low_open=True, high_open=True)
     check_number("max_angle_deg", max_angle_deg, low=0.0, high=90.0, low_open=True)
+    check_number("module_length_m", module_length_m, low=0.0, high=10.0, low_open=True)
+    check_number("ground_clearance_m", ground_clearance_m, low=0.0, high=20.0)
+    check_number("bifaciality", bifaciality, low=0.0, high=1.0)
+    check_number("albedo", albedo, low=0.0, high=1.0)
     check_number("dc_ac_ratio", dc_ac_ratio, low=0.0, high=5.0, low_open=True)
     check_number("gamma_pdc_per_c", gamma_pdc_per_c, low=-0.02, high=0.0)
     check_number("inverter_efficiency", inverter_efficiency, low=0.0, high=1.0, low_open=True)
@@ -160,13 +215,12 @@ def pv_ac_per_mw(
     check_number(
         "availability_loss_pct", availability_loss_pct, low=0.0, high=100.0, high_open=True
     )
-    check_number("albedo", albedo, low=0.0, high=1.0)
     if not isinstance(backtrack, bool | np.bool_):
         raise ScenarioError(f"backtrack={backtrack!r} is not allowed: use True or False")
     _check_weather(weather)
     lat, lon, alt = _check_metadata(metadata)
     if tilt_deg is None:
-        tilt_deg = abs(lat)
+        tilt_deg = optimal_tilt_deg(lat)
     check_number("tilt_deg", tilt_deg, low=0.0, high=90.0)
 
     index = weather.index
@@ -201,36 +255,45 @@ def pv_ac_per_mw(
         surface_azimuth = np.nan_to_num(
             np.asarray(track["surface_azimuth"], dtype=float), nan=float(azimuth_deg)
         )
+        height_angle_deg = float(max_angle_deg)
     else:
         surface_tilt = np.full(len(index), float(tilt_deg))
         surface_azimuth = np.full(len(index), float(azimuth_deg))
+        height_angle_deg = float(tilt_deg)
+    row_width_m = d.MODULES_IN_PORTRAIT[mounting] * float(module_length_m)
+    row_height_m = float(ground_clearance_m) + 0.5 * row_width_m * math.sin(
+        math.radians(height_angle_deg)
+    )
 
     # Day of year of the UTC instant (pvlib's own convention), as numbers: no pandas warning.
     doy = mid.tz_convert("UTC").day_of_year.to_numpy(dtype=float)
     dni_extra = np.asarray(pvlib.irradiance.get_extra_radiation(doy), dtype=float)
-    poa = pvlib.irradiance.get_total_irradiance(
-        surface_tilt,
-        surface_azimuth,
-        zenith,
-        sun_azimuth,
-        dni,
-        ghi,
-        dhi,
-        dni_extra=dni_extra,
-        albedo=float(albedo),
-        model="haydavies",
-    )
-    poa_direct = np.nan_to_num(np.asarray(poa["poa_direct"], dtype=float), nan=0.0)
-    poa_diffuse = np.nan_to_num(np.asarray(poa["poa_diffuse"], dtype=float), nan=0.0)
-    poa_global = np.clip(poa_direct + poa_diffuse, 0.0, None)
-
     aoi = pvlib.irradiance.aoi(surface_tilt, surface_azimuth, zenith, sun_azimuth)
     iam = np.nan_to_num(np.asarray(pvlib.iam.physical(aoi), dtype=float), nan=0.0)
-    effective = np.clip(poa_direct * iam + poa_diffuse, 0.0, None)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        irradiance = infinite_sheds.get_irradiance(
+            surface_tilt,
+            surface_azimuth,
+            zenith,
+            sun_azimuth,
+            float(gcr),
+            row_height_m,
+            row_width_m / float(gcr),
+            ghi,
+            dhi,
+            dni,
+            float(albedo),
+            model="haydavies",
+            dni_extra=dni_extra,
+            iam_front=iam,
+            bifaciality=float(bifaciality),
+            shade_factor=_REAR_RACKING_SHADE,
+        )
+    effective = np.clip(np.nan_to_num(np.asarray(irradiance["poa_global"]), nan=0.0), 0.0, None)
 
     params = sapm_models[temperature_model]
     temp_cell = pvlib.temperature.sapm_cell(
-        poa_global, temp_air, wind, params["a"], params["b"], params["deltaT"]
+        effective, temp_air, wind, params["a"], params["b"], params["deltaT"]
     )
 
     pdc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, float(dc_ac_ratio), gamma_pdc_per_c)

@@ -1,4 +1,4 @@
-"""The ``dcpower`` command: run, verify, report, validate, profiles, sites, sweep, pareto.
+"""The ``dcpower`` command line (run, verify, report, pareto, compare, sweep, ...).
 
 The CLI owns the console: library code only logs. Expected failures (bad input, an
 infeasible scenario) print one line and exit non-zero, without a traceback.
@@ -118,6 +118,8 @@ def run(
             "unserved in the full-year dispatch; see summary.json 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
+    if summary["siting"]:
+        _print_siting(summary["siting"])
     if summary["workload_shifting"]:
         _print_workload(summary["workload_shifting"])
     for site_id, site in summary["sites"].items():
@@ -155,6 +157,18 @@ def _print_weather_years(site_id: str, years: dict) -> None:
     console.print(
         f"mean cost {years['mean_cost_usd_per_yr'] / 1e6:,.2f} M USD/yr (the objective); "
         "the hourly tables hold the first year",
+        highlight=False,
+    )
+
+
+def _print_siting(siting: dict) -> None:
+    placed = "; ".join(
+        f"{site_id} {c['it_capacity_mw']:,.1f} MW" if c["developed"] else f"{site_id} not developed"
+        for site_id, c in siting["candidates"].items()
+    )
+    console.print(
+        f"siting: {siting['it_demand_mw']:,.1f} MW of IT placed: {placed} (siting model "
+        f"{siting['cost_usd_per_yr'] / 1e6:,.2f} M USD/yr, {siting['status']})",
         highlight=False,
     )
 
@@ -333,6 +347,69 @@ def pareto(
         f"{'yes' if is_monotone(table, gap) else 'NO'}; "
         f"{escape(str(paths['table']))}, {escape(str(paths['figure']))}"
     )
+
+
+@app.command()
+def compare(
+    scenario: Annotated[
+        str | None, typer.Argument(help="Scenario YAML with two or more sites, or a model name.")
+    ] = None,
+    flexible_share: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Share of IT load that may move between sites (default: the scenario's).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for compare.csv (default: runs/<name>-compare)."),
+    ] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Compare site layouts for the same IT load: each site alone, all sites, with shifting."""
+    from dcpower.compare import COMPARE_TABLE, compare_layouts
+
+    _logging(verbose)
+    with _expected_failures():
+        loaded = load_scenario(scenario)
+        target = out or Path("runs") / f"{loaded.name}-compare"
+        with console.status(f"[bold]{loaded.name}[/]: comparing layouts") as status:
+            table = compare_layouts(
+                loaded,
+                flexible_share,
+                progress=lambda name: status.update(f"[bold]{loaded.name}[/]: {name}"),
+            )
+        target.mkdir(parents=True, exist_ok=True)
+        table.to_csv(target / COMPARE_TABLE, index=False, float_format="%.9g")
+    shown = Table(title=f"{loaded.name}: where should the next MW go?", title_justify="left")
+    for column in (
+        "layout",
+        "IT [MW]",
+        "gas / PV / wind [MW]",
+        "battery [MWh]",
+        "cost [M USD/yr]",
+        "LCOE [USD/MWh]",
+        "CO2 [kt/yr]",
+        "worst availability [%]",
+        "verified",
+    ):
+        shown.add_column(escape(column), justify="right")
+    for row in table.itertuples(index=False):
+        shown.add_row(
+            escape(row.layout),
+            escape(row.it_capacity_mw),
+            f"{row.gas_mw:,.0f} / {row.pv_mw:,.0f} / {row.wind_mw:,.0f}",
+            f"{row.battery_mwh:,.0f}",
+            f"{row.cost_usd_per_yr / 1e6:,.2f}",
+            f"{row.lcoe_usd_per_mwh:,.1f}",
+            f"{row.co2_t_per_yr / 1e3:,.1f}",
+            "" if pd.isna(row.worst_availability_pct) else f"{row.worst_availability_pct:.4f}",
+            "yes" if row.verified else "[bold red]NO[/]",
+        )
+    console.print(shown)
+    console.print(f"-> {escape(str(target / COMPARE_TABLE))}")
 
 
 def _print_result(summary: dict) -> None:

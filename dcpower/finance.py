@@ -337,6 +337,9 @@ def site_basis(tables: RunTables, site_id: str, finance: Finance) -> SiteBasis:
         else:
             capex = 1e3 * tech.capex_usd_per_kw * mw
         rows.append((tech_id, tech.kind, capex, float(tech.lifetime_yr)))
+    if site.development_capex_usd > 0:
+        life = float(finance.project_life_yr)
+        rows.append(("site_development", "site", site.development_capex_usd, life))
     assets = pd.DataFrame(rows, columns=["technology", "kind", "capex_usd", "lifetime_yr"])
 
     costs = tables.costs[tables.costs["site"] == site_id]

@@ -22,7 +22,7 @@ import pandas as pd
 from dcpower.aggregate import Steps, reduce_time
 from dcpower.availability import simulate_availability
 from dcpower.errors import ScenarioError
-from dcpower.optimization.build import SiteInputs
+from dcpower.optimization.build import Hosting, SiteInputs
 from dcpower.optimization.optimize import SiteRun, optimize_sites
 from dcpower.optimization.siting import Coupling
 from dcpower.profiles import design_point, site_profiles
@@ -37,6 +37,7 @@ from dcpower.scenario import (
     WindTech,
     load_scenario,
 )
+from dcpower.techs.base import capital_recovery_factor
 from dcpower.verify import write_verification
 from dcpower.weather import load_site, load_weather
 
@@ -128,6 +129,14 @@ def site_inputs(
         pue=prof["pue"].to_numpy(),
         year=year,
         n_years=weather_year_count(scenario, site_id),
+        hosting=(
+            None
+            if scenario.siting.it_demand_mw is None
+            else Hosting(site.data_center.min_it_capacity_mw, site.data_center.it_capacity_mw)
+        ),
+        development_capex_usd=site.development_capex_usd,
+        development_usd_per_yr=site.development_capex_usd
+        * capital_recovery_factor(scenario.economics.wacc, scenario.finance.project_life_yr),
     )
 
 
@@ -147,6 +156,7 @@ def scenario_coupling(scenario: Scenario) -> Coupling:
         link_capacity_mw_it=scenario.workload.link_capacity_mw_it,
         co2_cap_t_per_yr=scenario.emissions.co2_cap_t_per_yr,
         min_renewable_share=scenario.emissions.min_renewable_share,
+        it_demand_mw=scenario.siting.it_demand_mw,
     )
 
 
@@ -228,7 +238,9 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     return solve_sites(scenario, [site_id])[site_id]
 
 
-def solve_sites(scenario: Scenario, site_ids: list[str]) -> dict[str, SiteResult]:
+def solve_sites(
+    scenario: Scenario, site_ids: list[str], start_sizing: dict[str, dict] | None = None
+) -> dict[str, SiteResult]:
     """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of sites.
 
     Several sites are one model, tied by the scenario's coupling (workload shifting, limits
@@ -242,6 +254,8 @@ def solve_sites(scenario: Scenario, site_ids: list[str]) -> dict[str, SiteResult
         A validated scenario.
     site_ids : list of str
         Sites of ``scenario.sites`` to solve together.
+    start_sizing : dict, optional
+        Investment decisions by site id (``SiteResult.sizing``) to start the sizing from.
 
     Returns
     -------
@@ -271,7 +285,9 @@ def solve_sites(scenario: Scenario, site_ids: list[str]) -> dict[str, SiteResult
             for (site_id, year), frame in modelled.items()
         ]
         names = {(inp.site_id, inp.year): inp.block_name for inp in inputs}
-        sized = optimize_sites(inputs, scenario.solver, coupling=coupling)
+        sized = optimize_sites(
+            inputs, scenario.solver, coupling=coupling, start_sizing=start_sizing
+        )
         final = sized
         kind = steps[site_ids[0], 0].kind
         # The reported dispatch is full-year with the dispatch's commitment: after a blocks
@@ -332,6 +348,7 @@ def solve_sites(scenario: Scenario, site_ids: list[str]) -> dict[str, SiteResult
             profiles=hourly[site_id, 0],
             it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
             shortfalls=shortfalls,
+            sizing=first.sizing,
             weather_years=(
                 weather_years_summary(scenario, site_id, [final[name] for name in own])
                 if len(own) > 1
@@ -383,6 +400,67 @@ def weather_years_summary(scenario: Scenario, site_id: str, runs: list[SiteRun])
         "mean_cost_usd_per_yr": float(np.mean([y["cost_usd_per_yr"] for y in years])),
         "worst_year": worst["weather"],
     }
+
+
+def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:
+    """Place the scenario's IT demand over its candidate sites (``siting.it_demand_mw``).
+
+    One model of all candidates, on the scenario's reduced time, decides which sites to
+    develop and how much IT capacity each hosts, at least total annual cost (development
+    cost included). The run then sizes the chosen sites as an ordinary scenario: each
+    hosts its share as its IT capacity (the load scales with it), which reproduces the
+    same plan, is dispatched over the full year and verified.
+
+    Returns
+    -------
+    Scenario
+        The scenario of the chosen sites (unchanged without an IT demand to place).
+    dict or None
+        The decision, for ``summary.json`` ``siting``: per candidate whether it is
+        developed, the IT capacity hosted and its bounds, its development capex and its
+        annual cost in the siting model; the total annual cost of the siting model.
+    """
+    demand = scenario.siting.it_demand_mw
+    if demand is None:
+        return scenario, None
+    site_ids = list(scenario.sites)
+    hourly = align_clocks({site_id: hourly_profiles(scenario, site_id) for site_id in site_ids})
+    inputs = [
+        site_inputs(scenario, site_id, reduce_time(frame, scenario.time), frame)
+        for site_id, frame in hourly.items()
+    ]
+    runs = optimize_sites(inputs, scenario.solver, coupling=scenario_coupling(scenario))
+    candidates = {}
+    sites = {}
+    for site_id, site in scenario.sites.items():
+        hosted = runs[site_id].solution.hosted_it_mw
+        candidates[site_id] = {
+            "developed": hosted > 1e-6,
+            "it_capacity_mw": hosted,
+            "it_capacity_bounds_mw": [
+                site.data_center.min_it_capacity_mw,
+                site.data_center.it_capacity_mw,
+            ],
+            "development_capex_usd": site.development_capex_usd,
+            "cost_usd_per_yr": runs[site_id].objective_usd_per_yr,
+        }
+        if hosted > 1e-6:
+            chosen = site.data_center.model_copy(
+                update={"it_capacity_mw": hosted, "min_it_capacity_mw": 0.0}
+            )
+            sites[site_id] = site.model_copy(update={"data_center": chosen})
+    outcome = runs[site_ids[0]].outcome
+    decision = {
+        "it_demand_mw": demand,
+        "candidates": candidates,
+        "status": outcome.status,
+        "mip_gap": outcome.mip_gap,
+        "cost_usd_per_yr": sum(c["cost_usd_per_yr"] for c in candidates.values()),
+        "horizon": scenario.time.kind,
+    }
+    log.info("siting: %s", {k: round(v["it_capacity_mw"], 3) for k, v in candidates.items()})
+    placed = scenario.siting.model_copy(update={"it_demand_mw": None})
+    return scenario.model_copy(update={"sites": sites, "siting": placed}), decision
 
 
 def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:
@@ -491,11 +569,18 @@ def _solve(scenario: Scenario, site_ids: list[str]) -> GroupSolution:
             "and drop the emission limits over all sites, or set each site's redundancy_k"
         )
     group = GroupSolution(sites={})
+    shifts = len(site_ids) > 1 and scenario.workload.flexible_share > 0
+    if shifts:
+        # The sites without shifting first: the saving is measured against them, and their
+        # plan (no work moved) is a feasible start for the coupled model.
+        still = scenario.workload.model_copy(update={"flexible_share": 0.0})
+        unshifted = solve_sites(scenario.model_copy(update={"workload": still}), site_ids)
+        start = {site_id: site.sizing for site_id, site in unshifted.items()}
     if target is not None:
         site, curve = solve_site_to_target(scenario, site_ids[0])
         group.sites, group.curves = {site_ids[0]: site}, {site_ids[0]: curve}
     else:
-        group.sites = solve_sites(scenario, site_ids)
+        group.sites = solve_sites(scenario, site_ids, start if shifts else None)
     hours = scenario.reliability.gas_outage_hours
     if hours > 0:
         rules = scenario.reliability.model_copy(update={"gas_outage_hours": 0})
@@ -510,10 +595,8 @@ def _solve(scenario: Scenario, site_ids: list[str]) -> GroupSolution:
                 "cost_without_usd_per_yr": base,
                 "insurance_cost_usd_per_yr": cost - base,
             }
-    if len(site_ids) > 1 and scenario.workload.flexible_share > 0:
-        still = scenario.workload.model_copy(update={"flexible_share": 0.0})
-        without = solve_sites(scenario.model_copy(update={"workload": still}), site_ids)
-        group.workload = workload_summary(scenario, group.sites, without)
+    if shifts:
+        group.workload = workload_summary(scenario, group.sites, unshifted)
     return group
 
 
@@ -595,6 +678,12 @@ def run(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     notify = progress or (lambda site_id, stage: None)
+    if scenario.siting.it_demand_mw is not None:
+        notify("siting", "placing the IT demand over")
+        scenario, siting = choose_sites(scenario)
+        notify("siting", "done")
+    else:
+        siting = None
     groups = {"+".join(ids): ids for ids in site_groups(scenario)}
     workers = min(len(groups), os.cpu_count() or 1)
     solved: dict[str, GroupSolution] = {}
@@ -621,7 +710,11 @@ def run(
     results = {k: v for group in solved.values() for k, v in group.sites.items()}
     workload = next((g.workload for g in solved.values() if g.workload is not None), None)
     result = Result(
-        scenario=scenario, sites=results, reliability_curves=curves or None, workload=workload
+        scenario=scenario,
+        sites=results,
+        reliability_curves=curves or None,
+        workload=workload,
+        siting=siting,
     )
     if out is not None:
         result.save(out)

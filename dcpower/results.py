@@ -86,6 +86,9 @@ class SiteResult:
     weather_years : dict or None
         Sized on several weather years: per year its cost, unserved energy and CO2, the
         mean cost and the worst year (``dcpower.pipeline.weather_years_summary``).
+    sizing : dict
+        Investment decisions by model variable name (to start or fix a later solve; not
+        written to the run folder).
     """
 
     site_id: str
@@ -108,6 +111,7 @@ class SiteResult:
     design: dict = field(default_factory=dict)
     gas_outage: dict | None = None
     weather_years: dict | None = None
+    sizing: dict = field(default_factory=dict)
 
     def annual_mwh(self, column: str) -> float:
         """Annual energy of a dispatch column (MW per step x hours of the year it stands for)."""
@@ -190,6 +194,9 @@ class Result:
     workload : dict or None
         With workload shifting between sites: what moved, when, and what it saved
         (``dcpower.pipeline.workload_summary``).
+    siting : dict or None
+        With an IT demand placed over candidate sites: the decision
+        (``dcpower.pipeline.choose_sites``); ``sites`` then holds the chosen ones.
     """
 
     scenario: Scenario
@@ -198,6 +205,7 @@ class Result:
     availability: dict | None = None
     reliability_curves: dict | None = None
     workload: dict | None = None
+    siting: dict | None = None
 
     @property
     def status(self) -> str:
@@ -295,6 +303,7 @@ class Result:
                 "lcoe_usd_per_mwh": cost / load if load else float("nan"),
             },
             "workload_shifting": self.workload,
+            "siting": self.siting,
             "emissions": {
                 "co2_cap_t_per_yr": self.scenario.emissions.co2_cap_t_per_yr,
                 "min_renewable_share": self.scenario.emissions.min_renewable_share,

@@ -267,6 +267,13 @@ class DataCenter(Strict):
         description="IT load as a share of IT capacity: one value, or 24 values by local hour. [-]",
     )
     pue: PUEModel = Field(default_factory=PUEModel, description="Cooling and power overhead model.")
+    min_it_capacity_mw: NonNegative = Field(
+        0.0,
+        description=(
+            "With siting.it_demand_mw: the least IT capacity the site hosts if developed "
+            "(it_capacity_mw is then the most). [MW]"
+        ),
+    )
 
 
 class Site(Strict):
@@ -321,6 +328,14 @@ class Site(Strict):
             "weather year's hottest hour; none = that hour. [degC]"
         ),
     )
+    development_capex_usd: NonNegative = Field(
+        0.0,
+        description=(
+            "Fixed cost of developing the site (land, gas and grid connections, site works), "
+            "annualized at the WACC over finance.project_life_yr; with siting.it_demand_mw "
+            "it is paid only if the site is chosen. [USD]"
+        ),
+    )
     co2_cap_t_per_yr: NonNegative | None = Field(
         None, description="Cap on this site's CO2 emissions; none = no cap. [tCO2/yr]"
     )
@@ -363,6 +378,20 @@ class Workload(Strict):
         description=(
             "Most IT load moved into or out of a site in any hour (the fiber's limit, in "
             "MW of computing it carries); none = no limit. [MW]"
+        ),
+    )
+
+
+class Siting(Strict):
+    """Where the data-center capacity goes, when the sites are candidates."""
+
+    it_demand_mw: Positive | None = Field(
+        None,
+        description=(
+            "IT capacity to place over the sites: the model chooses which to develop (paying "
+            "their development_capex_usd) and how much each hosts, between its "
+            "data_center.min_it_capacity_mw and it_capacity_mw; the run then reports the "
+            "chosen sites. None = every site hosts its data center as given. [MW]"
         ),
     )
 
@@ -648,6 +677,9 @@ class Scenario(Strict):
     emissions: Emissions = Field(
         default_factory=Emissions, description="Emission limits over all sites."
     )
+    siting: Siting = Field(
+        default_factory=Siting, description="IT capacity placed over candidate sites."
+    )
 
     def site_reliability(self, site_id: str) -> Reliability:
         """Return the reliability rules at one site (its own N+k if the site sets one)."""
@@ -680,14 +712,29 @@ class Scenario(Strict):
             and len(self.sites) > 1
             and (
                 self.workload.flexible_share > 0
+                or self.siting.it_demand_mw is not None
                 or self.emissions.co2_cap_t_per_yr is not None
                 or self.emissions.min_renewable_share is not None
             )
         ):
             raise ValueError(
                 f"sites.{several[0]}.weather_years: several weather years with sites tied "
-                "together (workload shifting or emission limits over all sites) are not "
+                "together (workload shifting, siting or emission limits over all sites) are not "
                 "supported yet; size each site on its years alone"
+            )
+        for site_id, site in self.sites.items():
+            dc = site.data_center
+            if dc.min_it_capacity_mw > dc.it_capacity_mw:
+                raise ValueError(
+                    f"sites.{site_id}.data_center.min_it_capacity_mw = {dc.min_it_capacity_mw:g}: "
+                    f"above it_capacity_mw = {dc.it_capacity_mw:g}"
+                )
+        demand = self.siting.it_demand_mw
+        room = sum(site.data_center.it_capacity_mw for site in self.sites.values())
+        if demand is not None and demand > room + 1e-9:
+            raise ValueError(
+                f"siting.it_demand_mw = {demand:g}: more than the sites can host together "
+                f"(the sum of their data_center.it_capacity_mw is {room:g})"
             )
         if self.workload.flexible_share > 0 and len(self.sites) < 2:
             raise ValueError(
@@ -812,6 +859,7 @@ def _allowed_fields(parent: tuple) -> list[str]:
         "finance": Finance,
         "workload": Workload,
         "emissions": Emissions,
+        "siting": Siting,
     }
     kinds = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
     model: type[BaseModel] | None = None

@@ -236,3 +236,30 @@ def test_pareto_prints_the_frontier_and_writes_table_and_chart(
     assert len(table) == 2
     assert table.loc[1, "co2_t_per_yr"] <= 0.8 * table.loc[0, "co2_t_per_yr"] * (1 + 1e-6)
     assert (out / "pareto.png").is_file()
+
+
+def test_compare_runs_each_layout_and_tabulates_them(
+    small_scenario_dict: dict, write_scenario, tmp_path: Path
+):
+    """Aktau alone, Baku alone (each with both halls: 80 MW IT), both, both with shifting."""
+    small_scenario_dict["reliability"]["monte_carlo_years"] = 100
+    path = write_scenario(small_scenario_dict)
+    out = tmp_path / "cmp"
+    result = runner.invoke(
+        app, ["compare", str(path), "--flexible-share", "0.2", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "compare.csv")
+    assert list(table["layout"]) == [
+        "aktau only",
+        "baku only",
+        "all sites, no shifting",
+        "all sites, shifting 20%",
+    ]
+    assert list(table["it_capacity_mw"][:3]) == ["aktau 80", "baku 80", "aktau 40, baku 40"]
+    assert table["verified"].all()
+    # Shifting can only do as well as or better than the same sites without it.
+    both, shifted = table["cost_usd_per_yr"][2], table["cost_usd_per_yr"][3]
+    assert shifted <= both * (1 + 0.01)
+    assert table["worst_availability_pct"].between(90, 100).all()
+    assert "where should the next MW go?" in result.output

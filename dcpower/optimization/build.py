@@ -74,6 +74,12 @@ class SiteInputs:
     year, n_years : int
         Which of the site's weather years these inputs are, of how many; the years of a
         site share its capacities and each counts 1 / n_years in the objective.
+    hosting : Hosting or None
+        For a candidate site: the model decides whether to develop it and how much IT
+        capacity it hosts; none = the site hosts its data center as given.
+    development_capex_usd, development_usd_per_yr : float
+        Overnight [USD] and annualized [USD/yr] fixed cost of developing the site (paid
+        only if a candidate site is developed).
     """
 
     site_id: str
@@ -96,6 +102,9 @@ class SiteInputs:
     pue: np.ndarray | None = None
     year: int = 0
     n_years: int = 1
+    hosting: Hosting | None = None
+    development_capex_usd: float = 0.0
+    development_usd_per_yr: float = 0.0
 
     @property
     def block_name(self) -> str:
@@ -229,14 +238,7 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
     m.nk_shortfall_mw = pyo.Var(within=pyo.NonNegativeReals)
     m.n1_shortfall_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
 
-    if shifting:
-        # Net IT load moved into the site (negative: moved out), set by the coupling rows.
-        m.it_shift_mw = pyo.Var(m.T, within=pyo.Reals)
-        m.demand_mw = pyo.Expression(
-            m.T, rule=lambda m, t: m.site_load_mw[t] + float(inp.pue[t]) * m.it_shift_mw[t]
-        )
-    else:
-        m.demand_mw = pyo.Expression(m.T, rule=lambda m, t: m.site_load_mw[t])
+    _add_demand(m, inp, shifting)
     reg = m.registry
     m.balance = pyo.Constraint(
         m.T,
@@ -247,7 +249,7 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
             == m.demand_mw[t]
         ),
     )
-    add_reliability(m, inp.reliability, inp.peak_load_mw, inp.integer_commitment)
+    add_reliability(m, inp.reliability, m.design_peak_mw, inp.integer_commitment)
     if hasattr(m, "OW"):
         add_outage_balance(m)
     add_emission_limits(m, inp.site.co2_cap_t_per_yr, inp.site.min_renewable_share)
@@ -261,6 +263,60 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
         + emission_penalty(m)
     )
     m.cost_usd_per_yr = pyo.Expression(expr=sum(reg.cost_usd_per_yr.values()) + penalty)
+
+
+@dataclass(frozen=True)
+class Hosting:
+    """A candidate site: whether to develop it, and how much IT capacity it hosts.
+
+    Attributes
+    ----------
+    min_it_mw, max_it_mw : float
+        IT capacity a developed site hosts, at least and at most; the site's profiles
+        (load, IT load) are those of ``max_it_mw`` and scale with what it hosts. [MW]
+    """
+
+    min_it_mw: float
+    max_it_mw: float
+
+
+def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
+    """Add the load the site serves: its profile scaled to the IT hosted, plus work moved in.
+
+    Sets ``m.demand_mw`` [MW] per step, ``m.design_peak_mw`` (N+k's peak) [MW],
+    ``m.it_load_mw`` and ``m.it_capacity_mw`` (IT hosted) [MW], and, for a candidate site
+    (``inp.hosting``), ``m.developed`` (binary) and ``m.hosted_it_mw`` with its cost.
+    """
+    hosting = inp.hosting
+    it_load = inp.it_load_mw if inp.it_load_mw is not None else np.zeros(len(inp.load_mw))
+    if hosting is None:
+        scale = 1.0
+        m.it_capacity_mw = inp.site.data_center.it_capacity_mw
+    else:
+        m.developed = pyo.Var(within=pyo.Binary)
+        m.hosted_it_mw = pyo.Var(within=pyo.NonNegativeReals, bounds=(0, hosting.max_it_mw))
+        m.hosted_max = pyo.Constraint(expr=m.hosted_it_mw <= hosting.max_it_mw * m.developed)
+        m.hosted_min = pyo.Constraint(expr=m.hosted_it_mw >= hosting.min_it_mw * m.developed)
+        scale = m.hosted_it_mw / hosting.max_it_mw
+        m.it_capacity_mw = pyo.Expression(expr=m.hosted_it_mw)
+    if inp.development_capex_usd > 0:
+        # Land, connections and site works: paid once the site is developed.
+        developed = m.developed if hosting is not None else 1.0
+        m.registry.capex_usd["site_development"] = inp.development_capex_usd * developed
+        m.registry.cost_usd_per_yr[("site_development", "capex")] = (
+            inp.development_usd_per_yr * developed
+        )
+    m.design_peak_mw = inp.peak_load_mw * scale
+    m.it_load_mw = pyo.Expression(m.T, rule=lambda m, t: float(it_load[t]) * scale)
+    if shifting:
+        # Net IT load moved into the site (negative: moved out), set by the coupling rows.
+        m.it_shift_mw = pyo.Var(m.T, within=pyo.Reals)
+        m.demand_mw = pyo.Expression(
+            m.T,
+            rule=lambda m, t: m.site_load_mw[t] * scale + float(inp.pue[t]) * m.it_shift_mw[t],
+        )
+    else:
+        m.demand_mw = pyo.Expression(m.T, rule=lambda m, t: m.site_load_mw[t] * scale)
 
 
 def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:
@@ -285,17 +341,23 @@ def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:
     return out
 
 
-def fix_sizing(m: pyo.ConcreteModel, sizes: dict[str, float]) -> None:
-    """Fix a model's investment decisions (for a re-dispatch with capacities given).
+def fix_sizing(m: pyo.Block, sizes: dict[str, float], fix: bool = True) -> None:
+    """Fix a site's investment decisions (for a re-dispatch with capacities given).
 
     The reliability rows' "type is built" flags follow from the unit counts, so they are
     fixed too and the re-dispatch has no integer decision left but hourly commitment.
+    With ``fix=False`` the values are only set, as a start for the solver.
     """
     for name, var in m.registry.sizing.items():
-        var.fix(sizes[name])
+        var.set_value(sizes[name])
+        if fix:
+            var.fix()
     if hasattr(m, "type_built"):
         for group in m.registry.unit_groups:
-            m.type_built[group.name].fix(1.0 if pyo.value(group.units_built) > 0 else 0.0)
+            flag = m.type_built[group.name]
+            flag.set_value(1.0 if pyo.value(group.units_built) > 0 else 0.0)
+            if fix:
+                flag.fix()
 
 
 def _outage_unserved_mwh(m: pyo.ConcreteModel) -> dict:

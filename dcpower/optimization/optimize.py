@@ -87,12 +87,15 @@ def optimize_sites(
     solver: Solver,
     fixed_sizing: dict[str, dict] | None = None,
     coupling: Coupling | None = None,
+    start_sizing: dict[str, dict] | None = None,
 ) -> dict[str, SiteRun]:
     """Size and dispatch sites in one model, or dispatch given capacities.
 
     As :func:`optimize_site`, for sites tied together by ``coupling`` or for several
     weather years of a site (one model, one solve); ``fixed_sizing`` maps site id to its
-    investment decisions.
+    investment decisions; ``start_sizing`` (same form) a plan to start from: HiGHS fixes its
+    discrete decisions and solves the rest as its first incumbent (e.g. the sites sized
+    apart, which a coupled model can only improve on).
 
     Returns
     -------
@@ -107,13 +110,16 @@ def optimize_sites(
     if fixed_sizing is not None:
         for inp in inputs:
             fix_sizing(m.site[inp.block_name], fixed_sizing[inp.site_id])
+    if start_sizing is not None:
+        for inp in inputs:
+            fix_sizing(m.site[inp.block_name], start_sizing[inp.site_id], fix=False)
     built = time.perf_counter() - started
     options = {
         "time_limit_s": solver.time_limit_s,
         "mip_gap": solver.mip_gap,
         "threads": solver.threads,
     }
-    outcome = solve(m, **options)
+    outcome = solve(m, **options, warm_start=start_sizing is not None)
     shortfalls: dict[str, dict[str, str]] = {inp.block_name: {} for inp in inputs}
     if outcome.status == "infeasible":
         set_elastic(m, True)

@@ -77,6 +77,6 @@ def add_outage_balance(m: pyo.ConcreteModel) -> None:
             sum(p[w, k] for p in reg.outage_injections_mw)
             - sum(c[w, k] for c in reg.outage_withdrawals_mw)
             + m.outage_unserved_mw[w, k]
-            >= m.site_load_mw[m.outage_step[w, k]]
+            >= m.demand_mw[m.outage_step[w, k]]
         ),
     )

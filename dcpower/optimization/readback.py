@@ -31,6 +31,8 @@ class SiteSolution:
         Columns ``technology, component, usd_per_yr``.
     capex_usd : dict
         Overnight capital cost by technology id. [USD]
+    hosted_it_mw : float or None
+        At a candidate site: the IT capacity it hosts (0 = not developed). [MW]
     """
 
     capacities: pd.DataFrame
@@ -38,6 +40,7 @@ class SiteSolution:
     dispatch: pd.DataFrame
     costs: pd.DataFrame
     capex_usd: dict
+    hosted_it_mw: float | None = None
 
 
 def read_site_solution(m: pyo.Block, inp: SiteInputs) -> SiteSolution:
@@ -54,10 +57,10 @@ def read_site_solution(m: pyo.Block, inp: SiteInputs) -> SiteSolution:
     rows: list[tuple[str, str, float, str]] = []
     gas_units: dict[str, dict] = {}
     out = pd.DataFrame(index=index)
-    out["load_mw"] = inp.load_mw
+    # The load served: the profile (scaled to the IT hosted at a candidate site), plus IT
+    # load moved in (+) or out (-) over the fiber.
+    out["load_mw"] = values(m.demand_mw)
     if hasattr(m, "it_shift_mw"):
-        # IT load moved in (+) or out (-) over the fiber changes the load the plant serves.
-        out["load_mw"] = values(m.demand_mw)
         out["it_shift_mw"] = values(m.it_shift_mw)
     sums = {key: np.zeros(len(index)) for key in DISPATCH_TOTALS}
     for tech_id, tech in inp.technologies.items():
@@ -100,8 +103,14 @@ def read_site_solution(m: pyo.Block, inp: SiteInputs) -> SiteSolution:
     capacities = pd.DataFrame(rows, columns=["technology", "kind", "capacity", "unit"])
     capex = {tech: _clean(pyo.value(expr)) for tech, expr in m.registry.capex_usd.items()}
     out["weight_h"] = inp.weight_h
+    hosted = _clean(pyo.value(m.hosted_it_mw)) if hasattr(m, "hosted_it_mw") else None
     return SiteSolution(
-        capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs, capex_usd=capex
+        capacities=capacities,
+        gas_units=gas_units,
+        dispatch=out,
+        costs=costs,
+        capex_usd=capex,
+        hosted_it_mw=hosted,
     )
 
 

@@ -12,7 +12,7 @@ from dcpower.scenario import Reliability
 
 
 def add_reliability(
-    m: pyo.ConcreteModel, rules: Reliability, peak_load_mw: float, integer_commitment: bool
+    m: pyo.ConcreteModel, rules: Reliability, peak_load_mw, integer_commitment: bool
 ) -> None:
     """Add N+k at the design point and, if asked, hourly N-1 to a site model.
 
@@ -36,8 +36,9 @@ def add_reliability(
         ``n1_shortfall_mw``.
     rules : Reliability
         Redundancy k, hourly N-1 switch, ride-through time.
-    peak_load_mw : float
-        Design peak of the site load over the full year. [MW]
+    peak_load_mw : float or pyomo expression
+        Design peak of the site load over the full year (an expression of the IT capacity
+        hosted, at a candidate site). [MW]
     integer_commitment : bool
         Whether committed units are integer, which decides the N-1 form.
     """

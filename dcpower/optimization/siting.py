@@ -30,12 +30,16 @@ class Coupling:
         Emission cap over all sites; none = no cap. [tCO2/yr]
     min_renewable_share : float or None
         Minimum share of the energy served at all sites not from fuel; none = no floor. [-]
+    it_demand_mw : float or None
+        IT capacity to place over candidate sites (each with ``SiteInputs.hosting``);
+        none = each site hosts its data center as given. [MW]
     """
 
     flexible_share: float = 0.0
     link_capacity_mw_it: float | None = None
     co2_cap_t_per_yr: float | None = None
     min_renewable_share: float | None = None
+    it_demand_mw: float | None = None
 
     @property
     def shifts(self) -> bool:
@@ -45,8 +49,9 @@ class Coupling:
     @property
     def active(self) -> bool:
         """Whether the sites must be solved as one model."""
-        return (
-            self.shifts or self.co2_cap_t_per_yr is not None or self.min_renewable_share is not None
+        return self.shifts or any(
+            v is not None
+            for v in (self.co2_cap_t_per_yr, self.min_renewable_share, self.it_demand_mw)
         )
 
 
@@ -75,6 +80,12 @@ def add_coupling(m: pyo.ConcreteModel, inputs: list, coupling: Coupling):
     """
     if coupling.shifts:
         _add_workload_shifting(m, inputs, coupling)
+    if coupling.it_demand_mw is not None:
+        if any(inp.hosting is None for inp in inputs):
+            raise ValueError("placing an IT demand needs every site to be a candidate (hosting)")
+        m.it_demand_met = pyo.Constraint(
+            expr=sum(b.hosted_it_mw for b in m.site.values()) == coupling.it_demand_mw
+        )
     add_emission_limits(m, coupling.co2_cap_t_per_yr, coupling.min_renewable_share)
     return emission_penalty(m)
 
@@ -86,23 +97,21 @@ def _add_workload_shifting(m: pyo.ConcreteModel, inputs: list, coupling: Couplin
     if any(inp.it_load_mw is None or inp.pue is None for inp in inputs):
         raise ValueError("workload shifting needs it_load_mw and pue for every site")
     for inp in inputs:
-        _add_shift_limits(m.site[inp.site_id], inp, coupling)
-    first = m.site[inputs[0].site_id]
+        _add_shift_limits(m.site[inp.block_name], coupling)
+    first = m.site[inputs[0].block_name]
     m.work_conserved = pyo.Constraint(
         first.T, rule=lambda m, t: sum(b.it_shift_mw[t] for b in m.site.values()) == 0
     )
 
 
-def _add_shift_limits(b: pyo.Block, inp, coupling: Coupling) -> None:
+def _add_shift_limits(b: pyo.Block, coupling: Coupling) -> None:
     """Bound the IT load moved into or out of one site (see :func:`add_coupling`)."""
-    it_load = inp.it_load_mw
-    it_capacity = inp.site.data_center.it_capacity_mw
     share, link = coupling.flexible_share, coupling.link_capacity_mw_it
     b.shift_out_limit = pyo.Constraint(
-        b.T, rule=lambda b, t: b.it_shift_mw[t] >= -share * float(it_load[t])
+        b.T, rule=lambda b, t: b.it_shift_mw[t] >= -share * b.it_load_mw[t]
     )
     b.it_capacity_limit = pyo.Constraint(
-        b.T, rule=lambda b, t: float(it_load[t]) + b.it_shift_mw[t] <= it_capacity
+        b.T, rule=lambda b, t: b.it_load_mw[t] + b.it_shift_mw[t] <= b.it_capacity_mw
     )
     if link is not None:
         for t in b.T:

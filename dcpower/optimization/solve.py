@@ -86,6 +86,7 @@ def solve(
     mip_gap: float,
     threads: int = 1,
     seed: int = 0,
+    warm_start: bool = False,
 ) -> SolveOutcome:
     """Solve a linear (mixed-integer) pyomo model with HiGHS and load the solution into it.
 
@@ -101,6 +102,9 @@ def solve(
         HiGHS threads.
     seed : int
         HiGHS random seed (same inputs and seed give the same result).
+    warm_start : bool
+        Pass the variables' current values as a (partial) MIP start; HiGHS fixes the
+        discrete ones and solves an LP for the rest to get its first incumbent.
 
     Returns
     -------
@@ -151,6 +155,11 @@ def solve(
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", int(seed))
     h.passModel(lp)
+    if warm_start:
+        given = [(i, v.value) for i, v in enumerate(columns) if v.value is not None]
+        index = np.fromiter((i for i, _ in given), dtype=np.int32, count=len(given))
+        value = np.fromiter((x for _, x in given), dtype=float, count=len(given))
+        h.setSolution(len(given), index, value)
     compiled = time.perf_counter()
     log.info("%s: %d columns, %d rows, %d integer", m.name, n_cols, n_rows, int(integer.sum()))
     h.run()

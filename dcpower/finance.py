@@ -55,6 +55,7 @@ import yaml
 
 from dcpower.errors import DcpowerError
 from dcpower.scenario import BatteryTech, Finance, GasTech, PVTech, Scenario, scenario_from_dict
+from dcpower.tariff import time_of_day_price
 
 if TYPE_CHECKING:
     from dcpower.results import Result
@@ -66,6 +67,7 @@ OPEX_COLUMNS = {
     "fixed_om": "fixed_om_usd",
     "variable_om": "variable_om_usd",
     "startup": "startup_usd",
+    "grid_energy": "grid_energy_usd",
 }
 
 #: Columns of :func:`cash_flows` that add up across sites (the rest are recomputed).
@@ -166,10 +168,12 @@ def tariff_usd_per_mwh(local_hour: np.ndarray, finance: Finance) -> np.ndarray:
     including, ``grid_tariff_day_end_hour`` (08:00-22:00 by default, 14 h); the night rate to
     the rest. AZN/kWh x 1000 / (AZN/USD) = USD/MWh.
     """
-    hour = np.asarray(local_hour)
-    day = (hour >= finance.grid_tariff_day_start_hour) & (hour < finance.grid_tariff_day_end_hour)
-    azn_per_kwh = np.where(
-        day, finance.grid_tariff_day_azn_per_kwh, finance.grid_tariff_night_azn_per_kwh
+    azn_per_kwh = time_of_day_price(
+        local_hour,
+        finance.grid_tariff_day_azn_per_kwh,
+        finance.grid_tariff_night_azn_per_kwh,
+        finance.grid_tariff_day_start_hour,
+        finance.grid_tariff_day_end_hour,
     )
     return azn_per_kwh * 1000.0 / finance.azn_per_usd
 
@@ -423,7 +427,8 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
     pd.DataFrame
         One row per year (see the module conventions). ``year`` (construction <= 0 < operation),
         ``phase``; real USD: ``capex_usd, replacement_usd, fuel_usd, carbon_usd, fixed_om_usd,
-        variable_om_usd, startup_usd, salvage_usd`` (a credit, positive), ``total_cost_usd``
+        variable_om_usd, startup_usd, grid_energy_usd`` (energy imported over a grid
+        connection), ``salvage_usd`` (a credit, positive), ``total_cost_usd``
         (capex + replacement + operating costs - salvage), ``grid_cost_usd`` (the delivered
         load bought at the grid tariff), ``revenue_usd``, ``net_cash_flow_usd`` (revenue -
         total cost); energy [MWh]: ``energy_mwh`` (delivered to the data center),
@@ -486,10 +491,12 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
     fixed_om = opex["fixed_om"] * om
     variable_om = (opex["variable_om"] * op + makeup * basis.makeup_vom_usd_per_mwh) * om
     startup = opex["startup"] * om
-    operating = fuel + carbon + fixed_om + variable_om + startup
+    price = escalation(finance.price_escalation_real)
+    # Energy imported over a grid connection follows the tariff's real path.
+    grid_energy = opex["grid_energy"] * price
+    operating = fuel + carbon + fixed_om + variable_om + startup + grid_energy
     total_cost = capex + replacement + operating - salvage
 
-    price = escalation(finance.price_escalation_real)
     share = energy / basis.energy_mwh if basis.energy_mwh > 0 else zeros
     grid = basis.grid_cost_usd * price * share
     if finance.revenue_basis == "grid_tariff":
@@ -534,6 +541,7 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
             "fixed_om_usd": fixed_om,
             "variable_om_usd": variable_om,
             "startup_usd": startup,
+            "grid_energy_usd": grid_energy,
             "salvage_usd": salvage,
             "total_cost_usd": total_cost,
             "energy_mwh": energy,

@@ -110,6 +110,9 @@ def site_inputs(
             else integer_commitment
         ),
         absent=absent,
+        grid_price_usd_per_mwh=(
+            prof["grid_price_usd_per_mwh"].to_numpy() if site.grid is not None else None
+        ),
     )
 
 
@@ -288,20 +291,25 @@ def solve_site_to_target(scenario: Scenario, site_id: str) -> tuple[SiteResult, 
 def _solve(scenario: Scenario, site_id: str) -> tuple[SiteResult, list[dict] | None]:
     """Solve one site of a run.
 
-    To the availability target if there is one; with the cost of gas-outage insurance (a
-    second solve without the ride-through) if one is required.
+    To the availability target if there is one; with the cost of each outage insurance
+    (gas-supply or grid outage windows: a second solve without them) if one is required.
     """
     if scenario.reliability.availability_target is None:
         site, curve = solve_site(scenario, site_id), None
     else:
         site, curve = solve_site_to_target(scenario, site_id)
-    hours = scenario.reliability.gas_outage_hours
-    if hours > 0:
-        rules = scenario.reliability.model_copy(update={"gas_outage_hours": 0})
-        without = solve_site(scenario.model_copy(update={"reliability": rules}), site_id)
+    rules = scenario.reliability
+    required = {"gas": rules.gas_outage_hours}
+    if scenario.sites[site_id].grid is not None:
+        required["grid"] = rules.grid_outage_hours
+    for kind, hours in required.items():
+        if hours <= 0:
+            continue
+        without_rules = rules.model_copy(update={f"{kind}_outage_hours": 0})
+        without = solve_site(scenario.model_copy(update={"reliability": without_rules}), site_id)
         cost = float(site.costs["usd_per_yr"].sum())
         base = float(without.costs["usd_per_yr"].sum())
-        site.gas_outage = {
+        site.outage_insurance[kind] = {
             "hours": hours,
             "windows": "one per month, from its peak-load hour",
             "cost_usd_per_yr": cost,

@@ -26,6 +26,7 @@ DISPATCH_TOTALS = (
     "wind_mw",
     "gas_mw",
     "gas_units_online",
+    "grid_mw",
     "battery_charge_mw",
     "battery_discharge_mw",
     "battery_soc_mwh",
@@ -80,9 +81,9 @@ class SiteResult:
         dispatch (a blocks sizing that falls short is followed by a full-year one).
     design : dict
         The N+k design point: ``temp_air_c``, ``peak_load_mw``, ``gas_available_factor``.
-    gas_outage : dict or None
-        With a gas-outage ride-through required: its length and the cost of that insurance
-        (annual cost with it minus without it). [h, USD/yr]
+    outage_insurance : dict
+        By outage kind (``gas``, ``grid``) whose ride-through is required: its length and
+        the cost of that insurance (annual cost with it minus without it). [h, USD/yr]
     """
 
     site_id: str
@@ -103,7 +104,7 @@ class SiteResult:
     shortfalls: dict = field(default_factory=dict)
     sizing_passes: list = field(default_factory=list)
     design: dict = field(default_factory=dict)
-    gas_outage: dict | None = None
+    outage_insurance: dict = field(default_factory=dict)
 
     def annual_mwh(self, column: str) -> float:
         """Annual energy of a dispatch column (MW per step x hours of the year it stands for)."""
@@ -129,6 +130,7 @@ class SiteResult:
             "pv": self.annual_mwh("pv_mw"),
             "wind": self.annual_mwh("wind_mw"),
             "gas": self.annual_mwh("gas_mw"),
+            "grid": self.annual_mwh("grid_mw"),
             "battery_discharge": self.annual_mwh("battery_discharge_mw"),
         }
         fuel = self.annual_mwh("fuel_mmbtu_per_h")
@@ -158,7 +160,8 @@ class SiteResult:
             "shortfalls": self.shortfalls,
             "sizing_passes": self.sizing_passes,
             "design_point": self.design,
-            "gas_outage": self.gas_outage,
+            "gas_outage": self.outage_insurance.get("gas"),
+            "grid_outage": self.outage_insurance.get("grid"),
         }
 
 

@@ -185,6 +185,42 @@ class DataCenter(Strict):
     pue: PUEModel = Field(default_factory=PUEModel, description="Cooling and power overhead model.")
 
 
+class GridConnection(Strict):
+    """A grid connection: imports up to a capacity at a time-of-day tariff.
+
+    Never counted toward N+k or the hourly N-1 reserve: the on-site plant stays firm on its
+    own. ``tariff`` names an entry of ``inputs/grid_tariffs.csv`` whose sourced figures fill
+    the price fields not given (``az_data_center``: the Azerbaijani data-center tariff).
+    """
+
+    import_max_mw: Positive = Field(description="Import capacity of the connection. [MW]")
+    tariff: str = Field(
+        description=(
+            "Tariff name; an id of inputs/grid_tariffs.csv fills the price fields not given "
+            "(az_data_center)."
+        )
+    )
+    day_price_usd_per_mwh: NonNegative = Field(description="Energy price of day hours. [USD/MWh]")
+    night_price_usd_per_mwh: NonNegative = Field(
+        description="Energy price of night hours. [USD/MWh]"
+    )
+    day_start_hour: Annotated[int, Field(ge=0, le=23)] = Field(
+        description="First local clock hour of the day price. [h]"
+    )
+    day_end_hour: Annotated[int, Field(ge=1, le=24)] = Field(
+        description="Local clock hour at which the night price starts. [h]"
+    )
+
+    @model_validator(mode="after")
+    def _day_before_night(self) -> GridConnection:
+        if self.day_start_hour >= self.day_end_hour:
+            raise ValueError(
+                f"grid.day_start_hour = {self.day_start_hour}: must be before "
+                f"grid.day_end_hour = {self.day_end_hour}"
+            )
+        return self
+
+
 class Site(Strict):
     """One candidate site: its climate, its data center, and what may be built there."""
 
@@ -216,6 +252,9 @@ class Site(Strict):
             "N+k at this site, overriding reliability.redundancy_k (an availability target "
             "sets it per site). [-]"
         ),
+    )
+    grid: GridConnection | None = Field(
+        None, description="Grid connection (imports at a tariff); none = islanded."
     )
     design_temp_air_c: Annotated[float, Field(ge=-50, le=60)] | None = Field(
         None,
@@ -280,6 +319,13 @@ class Reliability(Strict):
         description=(
             "Length of a gas-supply interruption the plant must ride through with storage "
             "and renewables, from each month's peak-load hour; 0 = not required. [h]"
+        ),
+    )
+    grid_outage_hours: Annotated[int, Field(ge=0, le=168)] = Field(
+        0,
+        description=(
+            "Length of a grid outage the plant must ride through on its own, from each "
+            "month's peak-load hour, at sites with a grid connection; 0 = not required. [h]"
         ),
     )
     monte_carlo_years: Annotated[int, Field(ge=0, le=100_000)] = Field(
@@ -601,9 +647,41 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         for key in ("gas_price_usd_per_mmbtu", "carbon_price_usd_per_t"):
             if key not in site and key in site_defaults:
                 site[key] = site_defaults[key]
+        if site.get("grid") is not None:
+            site["grid"] = _grid_with_tariff(
+                site_id, _mapping(site["grid"], f"sites.{site_id}.grid")
+            )
         sites[site_id] = site
     raw["sites"] = sites
     return raw
+
+
+#: Fields of a grid connection a catalogue tariff fills.
+_TARIFF_FIELDS = (
+    "day_price_usd_per_mwh",
+    "night_price_usd_per_mwh",
+    "day_start_hour",
+    "day_end_hour",
+)
+
+
+def _grid_with_tariff(site_id: str, grid: dict[str, Any]) -> dict[str, Any]:
+    """Fill a grid connection's price fields it leaves out from ``inputs/grid_tariffs.csv``."""
+    tariffs = _catalogue("grid_tariffs.csv")
+    name = grid.get("tariff")
+    missing = [f for f in _TARIFF_FIELDS if f not in grid]
+    if not missing:
+        return grid
+    if not isinstance(name, str) or name not in tariffs:
+        raise ScenarioError(
+            f"sites.{site_id}.grid.tariff = {name!r}: not in inputs/grid_tariffs.csv "
+            f"(allowed: {', '.join(sorted(tariffs))}); or give {', '.join(missing)}"
+        )
+    defaults = {f: tariffs[name][f] for f in missing}
+    for hour in ("day_start_hour", "day_end_hour"):
+        if hour in defaults:
+            defaults[hour] = int(defaults[hour])
+    return {**grid, **defaults}
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
@@ -652,9 +730,12 @@ def _allowed_fields(parent: tuple) -> list[str]:
     elif parent[0] == "technologies" and len(parent) == 3:
         model = kinds.get(str(parent[2]))
     elif parent[0] == "sites":
-        model = {(): Site, ("data_center",): DataCenter, ("data_center", "pue"): PUEModel}.get(
-            tuple(parent[2:])
-        )
+        model = {
+            (): Site,
+            ("data_center",): DataCenter,
+            ("data_center", "pue"): PUEModel,
+            ("grid",): GridConnection,
+        }.get(tuple(parent[2:]))
     if model is None:
         return []
     names = set(model.model_fields) - {"kind"}

@@ -370,6 +370,7 @@ class _SiteChecker:
         self._check_non_negative()
         self._check_totals()
         self._check_renewables()
+        self._check_grid()
         for tech_id, tech in self.gas.items():
             self._check_gas(tech_id, tech)
         if self.gas:
@@ -413,13 +414,14 @@ class _SiteChecker:
             "pv_mw": self.d("pv_mw"),
             "wind_mw": self.d("wind_mw"),
             "gas_mw": self.d("gas_mw"),
+            "grid_mw": self.d("grid_mw"),
             "battery_discharge_mw": self.d("battery_discharge_mw"),
             "battery_charge_mw": -self.d("battery_charge_mw"),
             "unserved_mw": self.d("unserved_mw"),
         }
 
     def _check_balance(self) -> None:
-        """Check pv + wind + gas + discharge - charge + unserved = load, and unserved = 0."""
+        """Check pv + wind + gas + grid + discharge - charge + unserved = load, unserved = 0."""
         terms = self._supply()
         load = self.d("load_mw")
         residual = sum(terms.values()) - load
@@ -430,7 +432,8 @@ class _SiteChecker:
             scale,
             "MW",
             lambda i: (
-                f"pv + wind + gas + discharge - charge + unserved = {load[i] + residual[i]:.6g} "
+                f"pv + wind + gas + grid + discharge - charge + unserved = "
+                f"{load[i] + residual[i]:.6g} "
                 f"MW vs load {load[i]:.6g} MW"
             ),
         )
@@ -495,6 +498,19 @@ class _SiteChecker:
             scales.max(axis=0),
             "MW, units",
             lambda i: f"largest mismatch in {names[worst[i]]}",
+        )
+
+    def _check_grid(self) -> None:
+        """Grid import within the connection's capacity (none without a connection)."""
+        grid = self.scenario.sites[self.s.site_id].grid
+        cap = 0.0 if grid is None else grid.import_max_mw
+        imported = self.d("grid_mw")
+        self.hourly(
+            "grid import <= connection capacity",
+            cap - imported,
+            np.fmax(cap, imported),
+            "MW",
+            lambda i: f"import {imported[i]:.6g} MW, capacity {cap:.6g} MW",
         )
 
     def _check_renewables(self) -> None:

@@ -15,10 +15,15 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from dcpower.optimization.outage import add_outage_balance, add_outage_sets, outage_windows
+from dcpower.optimization.outage import (
+    OUTAGE_KINDS,
+    add_outage_balance,
+    add_outage_sets,
+    outage_windows,
+)
 from dcpower.optimization.reliability import add_reliability
 from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site, WindTech
-from dcpower.techs import battery, gas, renewable
+from dcpower.techs import battery, gas, grid, renewable
 from dcpower.techs.base import Registry, annual_sum
 
 #: Penalties that make the elastic slacks the last resort when diagnosing infeasibility.
@@ -60,6 +65,8 @@ class SiteInputs:
     absent : frozenset
         Technology ids sized to zero in an earlier solve: a dispatch-only model leaves
         them out (their results read back as zeros), which keeps the full-year model lean.
+    grid_price_usd_per_mwh : np.ndarray or None
+        Grid tariff per step, if the site has a grid connection (``site.grid``). [USD/MWh]
     """
 
     site_id: str
@@ -78,6 +85,7 @@ class SiteInputs:
     reliability: Reliability
     integer_commitment: bool
     absent: frozenset = frozenset()
+    grid_price_usd_per_mwh: np.ndarray | None = None
 
 
 def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
@@ -103,11 +111,17 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     )
     m.site_load_mw = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.load_mw))))
     m.registry = Registry()
-    outage_hours = inp.reliability.gas_outage_hours
-    if outage_hours > 0:
-        windows = outage_windows(inp.index, inp.duration_h, inp.load_mw, outage_hours)
+    outage_hours = {
+        "gas": inp.reliability.gas_outage_hours,
+        "grid": inp.reliability.grid_outage_hours if inp.site.grid is not None else 0,
+    }
+    windows = [
+        window
+        for kind, hours in outage_hours.items()
+        for window in outage_windows(inp.index, inp.duration_h, inp.load_mw, hours, kind)
+    ]
+    if windows:
         add_outage_sets(m, windows)
-        m.outage_hours = outage_hours
 
     wacc = inp.economics.wacc
     ride_through_h = inp.reliability.ride_through_min / 60
@@ -144,6 +158,8 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
                 ),
             )
             gas.add_block(m, tech_id, tech, terms)
+    if inp.site.grid is not None:
+        grid.add_block(m, inp.site.grid, inp.grid_price_usd_per_mwh)
 
     # Elastic slacks, fixed at zero: released only to diagnose an infeasible scenario.
     m.unserved_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
@@ -213,7 +229,7 @@ def fix_sizing(m: pyo.ConcreteModel, sizes: dict[str, float]) -> None:
 
 
 def _outage_unserved_mwh(m: pyo.ConcreteModel) -> dict:
-    """Return the unserved energy per gas-outage window [MWh] (empty without windows)."""
+    """Return the unserved energy per outage window [MWh] (empty without windows)."""
     if not hasattr(m, "OW"):
         return {}
     per_window: dict = {}
@@ -269,12 +285,15 @@ def requirement_shortfalls(m: pyo.ConcreteModel, index: pd.Index) -> dict[str, s
             f"worst short by {n1.max():,.2f} MW at {index[int(n1.argmax())].isoformat()}"
         )
     short = {w: pyo.value(e) for w, e in _outage_unserved_mwh(m).items()}
-    if short and max(short.values()) > 1e-6:
-        worst = max(short, key=short.get)
-        start = index[m.outage_step[worst, 0]].isoformat()
-        found["gas outage ride-through"] = (
-            f"without gas for {m.outage_hours:g} h, storage and renewables fall short in "
-            f"{sum(v > 1e-6 for v in short.values())} of {len(short)} windows, worst "
-            f"{short[worst]:,.1f} MWh in the window from {start}"
+    for kind, without in OUTAGE_KINDS.items():
+        of_kind = {w: v for w, v in short.items() if m.outage_windows[w].kind == kind}
+        if not of_kind or max(of_kind.values()) <= 1e-6:
+            continue
+        worst = max(of_kind, key=of_kind.get)
+        window = m.outage_windows[worst]
+        found[f"{kind} outage ride-through"] = (
+            f"{without} for {window.hours:g} h, the rest of the plant falls short in "
+            f"{sum(v > 1e-6 for v in of_kind.values())} of {len(of_kind)} windows, worst "
+            f"{of_kind[worst]:,.1f} MWh in the window from {index[window.steps[0]].isoformat()}"
         )
     return found

@@ -11,7 +11,7 @@ import pyomo.environ as pyo
 from dcpower.optimization.build import SiteInputs
 from dcpower.results import DISPATCH_TOTALS
 from dcpower.scenario import BatteryTech, GasTech, PVTech, WindTech
-from dcpower.techs import battery, gas, renewable
+from dcpower.techs import battery, gas, grid, renewable
 from dcpower.techs.base import ZERO_TOLERANCE, values
 
 
@@ -83,6 +83,7 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
             sums["gas_mw"] += d["power_mw"].to_numpy()
             sums["gas_units_online"] += d["units_online"].to_numpy()
             sums["fuel_mmbtu_per_h"] += d["fuel_mmbtu_per_h"].to_numpy()
+    sums["grid_mw"] = grid.extract(m.component(grid.BLOCK_NAME), index).to_numpy()
     for key, series in sums.items():
         out[key] = series
     out["unserved_mw"] = values(m.unserved_mw)

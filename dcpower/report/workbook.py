@@ -682,6 +682,7 @@ _MONTHLY = (
     ("PV [MWh]", "pv_mw"),
     ("wind [MWh]", "wind_mw"),
     ("gas [MWh]", "gas_mw"),
+    ("grid import [MWh]", "grid_mw"),
     ("battery discharge [MWh]", "battery_discharge_mw"),
     ("battery charge [MWh]", "battery_charge_mw"),
     ("curtailment [MWh]", "curtailment_mw"),

@@ -91,8 +91,9 @@ class Registry:
     capex_usd : dict
         Overnight capital cost expressions by technology id. [USD]
     outage_injections_mw, outage_withdrawals_mw : list
-        Components indexed by the gas-outage window steps ``m.OW`` (if the model has
-        windows): what each technology can give or take without gas. [MW]
+        Components indexed by outage-window steps ``(w, k)`` of ``m.OW`` (if the model has
+        windows): what each technology gives or takes in the window steps in which it
+        runs (all of ``m.OW``, or ``m.outage_available[supply]``). [MW]
     """
 
     injections_mw: list = field(default_factory=list)

@@ -104,6 +104,9 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
         m.T, rule=lambda b, t: b.startups[t] >= b.units_online[t] - b.units_online[previous(m, t)]
     )
     _add_ramp_limits(m, b, tech)
+    running = m.outage_available["gas"] if hasattr(m, "OW") else []
+    if running:
+        _add_outage_operation(m, b, tech, avail_mw, online_domain, site.max_units, running)
 
     no_load_mmbtu_per_h = (
         tech.no_load_fuel_fraction * tech.heat_rate_full_load_mmbtu_per_mwh * unit_mw
@@ -123,6 +126,8 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     annuity = capital_recovery_factor(site.wacc, tech.lifetime_yr)
     reg = m.registry
     reg.injections_mw.append(b.power_mw)
+    if running:
+        reg.outage_injections_mw.append(b.outage_power_mw)
     cost = reg.cost_usd_per_yr
     reg.sizing[f"{tech_id}.units_built"] = b.units_built
     reg.capex_usd[tech_id] = 1e3 * tech.capex_usd_per_kw * unit_mw * b.units_built
@@ -148,6 +153,44 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
         )
     )
     return b
+
+
+def _add_outage_operation(
+    m: pyo.ConcreteModel,
+    b: pyo.Block,
+    tech: GasTech,
+    avail_mw: np.ndarray,
+    online_domain: pyo.Set,
+    max_units: int,
+    running: list[tuple[int, int]],
+) -> None:
+    """Operate the units in the outage-window steps in which they run (e.g. grid outages).
+
+    Within the units built: committed units, output between minimum load and available
+    output. Window operation adds no cost (an outage is rare next to the year's dispatch).
+    """
+    step = m.outage_step
+    b.outage_units_online = pyo.Var(running, within=online_domain, bounds=(0, max_units))
+    b.outage_power_mw = pyo.Var(running, within=pyo.NonNegativeReals)
+    b.outage_online_le_built = pyo.Constraint(
+        running, rule=lambda b, w, k: b.outage_units_online[w, k] <= b.units_built
+    )
+    b.outage_power_max = pyo.Constraint(
+        running,
+        rule=lambda b, w, k: (
+            b.outage_power_mw[w, k] <= float(avail_mw[step[w, k]]) * b.outage_units_online[w, k]
+        ),
+    )
+    if tech.min_load_fraction > 0:
+        b.outage_power_min = pyo.Constraint(
+            running,
+            rule=lambda b, w, k: (
+                b.outage_power_mw[w, k]
+                >= tech.min_load_fraction
+                * float(avail_mw[step[w, k]])
+                * b.outage_units_online[w, k]
+            ),
+        )
 
 
 def _add_ramp_limits(m: pyo.ConcreteModel, b: pyo.Block, tech: GasTech) -> None:

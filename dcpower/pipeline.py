@@ -210,6 +210,7 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         capex_usd=sized.solution.capex_usd,
         costs=final.solution.costs,
         dispatch=dispatch,
+        outage_dispatch=final.solution.outage_dispatch,
         profiles=hourly,
         it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
         shortfalls=final.shortfalls,
@@ -299,12 +300,7 @@ def _solve(scenario: Scenario, site_id: str) -> tuple[SiteResult, list[dict] | N
     else:
         site, curve = solve_site_to_target(scenario, site_id)
     rules = scenario.reliability
-    required = {"gas": rules.gas_outage_hours}
-    if scenario.sites[site_id].grid is not None:
-        required["grid"] = rules.grid_outage_hours
-    for kind, hours in required.items():
-        if hours <= 0:
-            continue
+    for kind, hours in rules.outage_hours(scenario.sites[site_id].grid is not None).items():
         without_rules = rules.model_copy(update={f"{kind}_outage_hours": 0})
         without = solve_site(scenario.model_copy(update={"reliability": without_rules}), site_id)
         cost = float(site.costs["usd_per_yr"].sum())

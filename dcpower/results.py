@@ -34,6 +34,22 @@ DISPATCH_TOTALS = (
     "fuel_mmbtu_per_h",
 )
 
+#: Site totals of each outage-window step (``outage_dispatch.csv``), besides ``load_mw``
+#: and ``unserved_mw``: power in MW, state of charge in MWh.
+OUTAGE_TOTALS = (
+    "pv_mw",
+    "wind_mw",
+    "gas_mw",
+    "gas_units_online",
+    "grid_mw",
+    "battery_charge_mw",
+    "battery_discharge_mw",
+    "battery_soc_mwh",
+)
+
+#: File of a run folder with the operation in each outage window (only if there are any).
+OUTAGE_DISPATCH_FILE = "outage_dispatch.csv"
+
 #: Order of solver statuses from best to worst; a run reports its worst site.
 STATUS_ORDER = ("optimal", "time_limit", "shortfall", "infeasible", "error")
 
@@ -81,6 +97,9 @@ class SiteResult:
         dispatch (a blocks sizing that falls short is followed by a full-year one).
     design : dict
         The N+k design point: ``temp_air_c``, ``peak_load_mw``, ``gas_available_factor``.
+    outage_dispatch : pd.DataFrame or None
+        Operation in each outage-window step of the reported dispatch (one row per window
+        step, ``time`` as ISO text); None without outage windows.
     outage_insurance : dict
         By outage kind (``gas``, ``grid``) whose ride-through is required: its length and
         the cost of that insurance (annual cost with it minus without it). [h, USD/yr]
@@ -104,6 +123,7 @@ class SiteResult:
     shortfalls: dict = field(default_factory=dict)
     sizing_passes: list = field(default_factory=list)
     design: dict = field(default_factory=dict)
+    outage_dispatch: pd.DataFrame | None = None
     outage_insurance: dict = field(default_factory=dict)
 
     def annual_mwh(self, column: str) -> float:
@@ -220,6 +240,19 @@ class Result:
         return self._hourly("dispatch", fill=0.0)
 
     @property
+    def outage_dispatch(self) -> pd.DataFrame | None:
+        """Operation in every outage-window step of all sites, ``site`` first; None if none."""
+        frames = [
+            site.outage_dispatch.assign(site=site_id)
+            for site_id, site in self.sites.items()
+            if site.outage_dispatch is not None
+        ]
+        if not frames:
+            return None
+        table = pd.concat(frames, ignore_index=True)
+        return table[["site", *[c for c in table.columns if c != "site"]]].fillna(0.0)
+
+    @property
     def profiles(self) -> pd.DataFrame:
         """Hourly model inputs of all sites, ``site, time`` first; not-applicable columns empty."""
         return self._hourly("profiles", fill=None)
@@ -326,6 +359,9 @@ class Result:
             self.costs.to_csv(tmp / "costs.csv", index=False)
             self.dispatch.to_csv(tmp / "dispatch.csv", index=False, float_format="%.9g")
             self.profiles.to_csv(tmp / "profiles.csv", index=False, float_format="%.9g")
+            windows = self.outage_dispatch
+            if windows is not None:
+                windows.to_csv(tmp / OUTAGE_DISPATCH_FILE, index=False, float_format="%.9g")
             (tmp / "scenario.yaml").write_text(scenario_to_yaml(self.scenario), encoding="utf-8")
             old = None
             if target.exists():

@@ -357,6 +357,14 @@ class Reliability(Strict):
             )
         return value
 
+    def outage_hours(self, grid_connected: bool) -> dict[str, int]:
+        """Return the outages to ride through: length by what is unavailable (gas, grid) [h].
+
+        Grid outages apply only at a site with a grid connection; kinds set to 0 are left out.
+        """
+        hours = {"gas": self.gas_outage_hours, "grid": self.grid_outage_hours * grid_connected}
+        return {kind: h for kind, h in hours.items() if h > 0}
+
     @property
     def availability_target_pct(self) -> float | None:
         """The availability target as a percentage, or None."""

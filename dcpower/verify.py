@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 
 from dcpower.profiles import design_point
-from dcpower.results import DISPATCH_TOTALS
+from dcpower.results import DISPATCH_TOTALS, OUTAGE_DISPATCH_FILE
 from dcpower.scenario import BatteryTech, GasTech, PVTech, Scenario, WindTech, scenario_from_dict
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class _Site:
     profiles: pd.DataFrame  # every profiles.csv row of the site (the design-point year)
     times: np.ndarray  # ISO strings of the dispatch hours
     capacity: dict  # (technology, unit) -> capacity from capacities.csv
+    windows: pd.DataFrame  # this site's outage_dispatch.csv rows (empty if none)
 
 
 def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
@@ -102,11 +103,13 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
     capacities = pd.read_csv(run_dir / "capacities.csv")
     dispatch = pd.read_csv(run_dir / "dispatch.csv")
     profiles = pd.read_csv(run_dir / "profiles.csv")
+    outage_file = run_dir / OUTAGE_DISPATCH_FILE
+    windows = pd.read_csv(outage_file) if outage_file.is_file() else pd.DataFrame({"site": []})
     horizon_kind = (summary.get("horizon") or {}).get("kind")
 
     checks: list[dict] = []
     for site_id in scenario.sites:
-        site = _site_data(site_id, dispatch, profiles, capacities)
+        site = _site_data(site_id, dispatch, profiles, capacities, windows)
         checks.extend(_SiteChecker(site, scenario, summary, horizon_kind, tolerance_mw).run())
     unknown = sorted(set(dispatch["site"].astype(str)) - set(scenario.sites))
     if unknown:
@@ -207,7 +210,11 @@ def _amount(value: float) -> str:
 
 
 def _site_data(
-    site_id: str, dispatch: pd.DataFrame, profiles: pd.DataFrame, capacities: pd.DataFrame
+    site_id: str,
+    dispatch: pd.DataFrame,
+    profiles: pd.DataFrame,
+    capacities: pd.DataFrame,
+    windows: pd.DataFrame,
 ) -> _Site:
     """Cut one site's rows out of the run tables and align its profiles on its dispatch hours."""
     d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
@@ -218,7 +225,8 @@ def _site_data(
     capacity = {
         (str(r.technology), str(r.unit)): float(r.capacity) for r in c.itertuples(index=False)
     }
-    return _Site(site_id, d, hourly, p, times, capacity)
+    w = windows[windows["site"].astype(str) == site_id].reset_index(drop=True)
+    return _Site(site_id, d, hourly, p, times, capacity, w)
 
 
 def _fixed_check(
@@ -305,8 +313,14 @@ class _SiteChecker:
         scale: np.ndarray | float,
         unit: str,
         detail: str | Callable[[int], str] = "",
+        times: np.ndarray | None = None,
     ) -> None:
-        """Record a check made in every hour: worst margin, its hour and pass/fail."""
+        """Record a check made in every hour: worst margin, its hour and pass/fail.
+
+        ``times`` names the rows' hours if they are not the site's dispatch hours (e.g. the
+        steps of outage windows).
+        """
+        times = self.s.times if times is None else times
         margin = np.asarray(margin, dtype=float)
         if margin.size == 0:
             self.out.append(
@@ -326,9 +340,7 @@ class _SiteChecker:
         if bad.any():
             text = f"{int(bad.sum())} of {margin.size} hours violate; " + text
         self.out.append(
-            _fixed_check(
-                self.s.site_id, name, not bad.any(), str(self.s.times[i]), margin[i], unit, text
-            )
+            _fixed_check(self.s.site_id, name, not bad.any(), str(times[i]), margin[i], unit, text)
         )
 
     def single(
@@ -379,6 +391,7 @@ class _SiteChecker:
             self._check_battery()
         self._check_n_plus_k()
         self._check_n_minus_1()
+        self._check_outage_windows()
         self._check_summary()
         self.out.append(
             _fixed_check(
@@ -836,6 +849,227 @@ class _SiteChecker:
             lambda i: (
                 f"{form}: trip of one {which[i]} unit ({required[i]:.6g} MW) vs gas headroom "
                 f"{headroom[i]:.6g} MW + battery reserve {reserve[i]:.6g} MW"
+            ),
+        )
+
+    # -- outage windows ---------------------------------------------------------------------
+
+    def _expected_windows(self, hours: int) -> list[tuple[str, ...]]:
+        """Hours of each window of one kind: one per month, from its peak-load hour."""
+        load = self.d("load_mw")
+        months = np.array([t[5:7] for t in self.s.times])
+        windows = []
+        for month in np.unique(months):
+            rows = np.flatnonzero(months == month)
+            start = int(rows[np.argmax(load[rows])])
+            span = min(hours, self.n)
+            windows.append(tuple(self.s.times[(start + np.arange(span)) % self.n]))
+        return windows
+
+    def w(self, column: str) -> np.ndarray:
+        """Return an outage_dispatch.csv column of the site as floats (NaN if absent)."""
+        if column not in self.s.windows.columns:
+            self.missing.add(f"{OUTAGE_DISPATCH_FILE}:{column}")
+            return np.full(len(self.s.windows), np.nan)
+        return pd.to_numeric(self.s.windows[column], errors="coerce").to_numpy(dtype=float)
+
+    def _check_outage_windows(self) -> None:
+        """Every required outage window, re-checked step by step from outage_dispatch.csv.
+
+        Placement (one window per month and kind from the month's peak-load hour, of the
+        stated length), balance and zero unserved energy, nothing from the unavailable
+        supply, technology limits, and the battery's state of charge continuing from the
+        normal dispatch of the hour before the window, within its bounds.
+        """
+        grid_connected = self.scenario.sites[self.s.site_id].grid is not None
+        required = self.scenario.reliability.outage_hours(grid_connected)
+        if not required:
+            return
+        rows = self.s.windows
+        kinds = rows["kind"].astype(str).to_numpy() if "kind" in rows else np.array([])
+        found = (
+            {
+                (kind, tuple(group["time"].astype(str)))
+                for (kind, _), group in rows.groupby(["kind", "window"], sort=False)
+            }
+            if len(rows)
+            else set()
+        )
+        expected = {
+            (kind, times)
+            for kind, hours in required.items()
+            for times in self._expected_windows(hours)
+        }
+        wrong = sorted(expected ^ found)
+        first = wrong[0] if wrong else None
+        self.single(
+            "outage windows: one per month from its peak-load hour",
+            -float(len(wrong)),
+            0.0,
+            "windows",
+            (
+                f"{len(wrong)} windows missing or misplaced; first: {first[0]} outage of "
+                f"{len(first[1])} h from {first[1][0]}"
+                if first
+                else f"{len(expected)} windows, "
+                + ", ".join(f"{k} {h} h" for k, h in required.items())
+            ),
+        )
+        if not len(rows):
+            return
+        times = rows["time"].astype(str).to_numpy()
+        label = [
+            f"window {w} ({k} outage) hour {step}"
+            for w, k, step in zip(rows["window"], kinds, rows["step"], strict=True)
+        ]
+        prof = self.s.profiles.drop_duplicates("time").set_index("time").reindex(times)
+
+        def profile(column: str) -> np.ndarray:
+            if column not in prof.columns:
+                self.missing.add(f"profiles.csv:{column}")
+                return np.full(len(rows), np.nan)
+            return pd.to_numeric(prof[column], errors="coerce").to_numpy(dtype=float)
+
+        def check(name, margin, scale, unit, detail):
+            self.hourly(
+                f"outage windows: {name}",
+                margin,
+                scale,
+                unit,
+                lambda i: f"{label[i]}: {detail(i)}",
+                times=times,
+            )
+
+        load = self.w("load_mw")
+        check(
+            "load matches profiles",
+            -np.abs(load - profile("load_mw")),
+            np.fmax(np.abs(load), 1.0),
+            "MW",
+            lambda i: f"load {load[i]:.6g} MW, profiles {profile('load_mw')[i]:.6g} MW",
+        )
+        terms = {
+            c: self.w(c)
+            for c in (
+                "pv_mw",
+                "wind_mw",
+                "gas_mw",
+                "grid_mw",
+                "battery_discharge_mw",
+                "unserved_mw",
+            )
+        }
+        charge = self.w("battery_charge_mw")
+        supply = sum(terms.values()) - charge
+        check(
+            "balance",
+            supply - load,
+            np.fmax.reduce([*terms.values(), charge, load]),
+            "MW",
+            lambda i: f"supply {supply[i]:.6g} MW (unserved included) vs load {load[i]:.6g} MW",
+        )
+        unserved = terms["unserved_mw"]
+        check(
+            "zero unserved energy", -unserved, 0.0, "MW", lambda i: f"unserved {unserved[i]:.6g} MW"
+        )
+        cut = np.where(
+            kinds == "gas", terms["gas_mw"], np.where(kinds == "grid", terms["grid_mw"], 0)
+        )
+        check(
+            "nothing from the unavailable supply",
+            -np.abs(cut),
+            0.0,
+            "MW",
+            lambda i: f"{kinds[i]} gives {cut[i]:.6g} MW in a {kinds[i]} outage",
+        )
+        self._check_window_limits(check, profile)
+        if self.batteries:
+            self._check_window_battery(check, rows, charge, terms["battery_discharge_mw"])
+
+    def _check_window_limits(self, check: Callable, profile: Callable) -> None:
+        """Renewables within the resource, gas within units built and online, grid within cap."""
+        limits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for t in self.pv:
+            limits[f"pv_mw_{t}"] = (self.w(f"pv_mw_{t}"), profile(f"pv_cf_{t}") * self.cap(t, "MW"))
+        for t in self.wind:
+            limits[f"wind_mw_{t}"] = (
+                self.w(f"wind_mw_{t}"),
+                profile(f"wind_cf_{t}") * self.cap(t, "MW"),
+            )
+        for g, tech in self.gas.items():
+            online = self.w(f"gas_units_online_{g}")
+            built = self.cap(g, "units")
+            limits[f"gas_units_online_{g}"] = (online, np.full(len(online), built))
+            limits[f"gas_mw_{g}"] = (
+                self.w(f"gas_mw_{g}"),
+                online * tech.unit_mw * profile(f"gas_cf_{g}"),
+            )
+        grid = self.scenario.sites[self.s.site_id].grid
+        imported = self.w("grid_mw")
+        limits["grid_mw"] = (
+            imported,
+            np.full(len(imported), 0.0 if grid is None else grid.import_max_mw),
+        )
+        names = list(limits)
+        slack = np.vstack([limit - value for value, limit in limits.values()])
+        ranked = np.where(np.isnan(slack), -np.inf, slack)
+        worst = np.argmin(ranked, axis=0)
+        scale = np.vstack([np.fmax(np.abs(v), np.abs(lim)) for v, lim in limits.values()])
+        check(
+            "technology limits",
+            ranked.min(axis=0),
+            np.nanmax(scale, axis=0),
+            "MW, units",
+            lambda i: (
+                f"{names[worst[i]]} = {limits[names[worst[i]]][0][i]:.6g}, "
+                f"limit {limits[names[worst[i]]][1][i]:.6g}"
+            ),
+        )
+
+    def _check_window_battery(
+        self, check: Callable, rows: pd.DataFrame, charge: np.ndarray, discharge: np.ndarray
+    ) -> None:
+        """Battery power and SOC bounds; SOC continues from the hour before each window."""
+        power, energy, eta_c, eta_d, floor, _ = self._battery_params()
+        soc = self.w("battery_soc_mwh")
+        flow = np.fmax(charge, discharge)
+        check(
+            "battery charge and discharge <= power",
+            power - flow,
+            np.fmax(power, flow),
+            "MW",
+            lambda i: f"charge {charge[i]:.6g}, discharge {discharge[i]:.6g}, power {power:.6g} MW",
+        )
+        lower = floor * energy
+        check(
+            "battery state of charge within [floor, energy]",
+            np.fmin(soc - lower, energy - soc),
+            np.fmax(np.abs(soc), energy),
+            "MWh",
+            lambda i: f"SOC {soc[i]:.6g} MWh, bounds [{lower:.6g}, {energy:.6g}] MWh",
+        )
+        # The SOC before each step: the previous step of the window, or, for its first hour,
+        # the normal dispatch's SOC at the end of the hour before the window (cyclic).
+        dispatch_soc = self.d("battery_soc_mwh")
+        row_of = {t: i for i, t in enumerate(self.s.times)}
+        first = rows["step"].to_numpy() == 0
+        before = np.roll(soc, 1)
+        entry = np.array(
+            [
+                dispatch_soc[(row_of[t] - 1) % self.n] if t in row_of else np.nan
+                for t in rows["time"].astype(str)
+            ]
+        )
+        before = np.where(first, entry, before)
+        expected = before + eta_c * charge - discharge / eta_d
+        check(
+            "battery state of charge continues from the normal dispatch",
+            -np.abs(soc - expected),
+            np.fmax.reduce([np.abs(soc), np.abs(before), charge, discharge / eta_d]),
+            "MWh",
+            lambda i: (
+                f"SOC {soc[i]:.6g} MWh; before {before[i]:.6g} + {eta_c:g} x charge "
+                f"{charge[i]:.6g} - discharge {discharge[i]:.6g} / {eta_d:g} = {expected[i]:.6g}"
             ),
         )
 

@@ -111,13 +111,9 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     )
     m.site_load_mw = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.load_mw))))
     m.registry = Registry()
-    outage_hours = {
-        "gas": inp.reliability.gas_outage_hours,
-        "grid": inp.reliability.grid_outage_hours if inp.site.grid is not None else 0,
-    }
     windows = [
         window
-        for kind, hours in outage_hours.items()
+        for kind, hours in inp.reliability.outage_hours(inp.site.grid is not None).items()
         for window in outage_windows(inp.index, inp.duration_h, inp.load_mw, hours, kind)
     ]
     if windows:

@@ -9,10 +9,10 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.optimization.build import SiteInputs
-from dcpower.results import DISPATCH_TOTALS
+from dcpower.results import DISPATCH_TOTALS, OUTAGE_TOTALS
 from dcpower.scenario import BatteryTech, GasTech, PVTech, WindTech
 from dcpower.techs import battery, gas, grid, renewable
-from dcpower.techs.base import ZERO_TOLERANCE, values
+from dcpower.techs.base import ZERO_TOLERANCE, values, window_values
 
 
 @dataclass
@@ -31,6 +31,9 @@ class SiteSolution:
         Columns ``technology, component, usd_per_yr``.
     capex_usd : dict
         Overnight capital cost by technology id. [USD]
+    outage_dispatch : pd.DataFrame or None
+        Operation in each outage-window step (see :func:`read_outage_dispatch`); None
+        without windows.
     """
 
     capacities: pd.DataFrame
@@ -38,6 +41,7 @@ class SiteSolution:
     dispatch: pd.DataFrame
     costs: pd.DataFrame
     capex_usd: dict
+    outage_dispatch: pd.DataFrame | None = None
 
 
 def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
@@ -98,8 +102,66 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
     capex = {tech: _clean(pyo.value(expr)) for tech, expr in m.registry.capex_usd.items()}
     out["weight_h"] = inp.weight_h
     return SiteSolution(
-        capacities=capacities, gas_units=gas_units, dispatch=out, costs=costs, capex_usd=capex
+        capacities=capacities,
+        gas_units=gas_units,
+        dispatch=out,
+        costs=costs,
+        capex_usd=capex,
+        outage_dispatch=read_outage_dispatch(m, inp) if hasattr(m, "OW") else None,
     )
+
+
+def read_outage_dispatch(m: pyo.ConcreteModel, inp: SiteInputs) -> pd.DataFrame:
+    """Operation in every outage-window step of a solved model, one technology at a time.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per window step: ``window`` (number), ``kind`` (what is unavailable: gas,
+        grid), ``hours`` (outage length) [h], ``step`` (0 = first hour of the window),
+        ``time`` (ISO 8601 start of the step), ``entry_time`` (the step whose state of
+        charge the window inherits), ``load_mw``, the totals of :data:`OUTAGE_TOTALS`
+        [MW, MWh], ``unserved_mw``, and per technology ``pv_mw_<id>``, ``wind_mw_<id>``,
+        ``gas_mw_<type>``, ``gas_units_online_<type>``.
+    """
+    pairs = list(m.OW)
+    index = inp.index
+    windows = m.outage_windows
+    steps = [m.outage_step[p] for p in pairs]
+    out = pd.DataFrame(
+        {
+            "window": [w for w, _ in pairs],
+            "kind": [windows[w].kind for w, _ in pairs],
+            "hours": [windows[w].hours for w, _ in pairs],
+            "step": [k for _, k in pairs],
+            "time": [index[t].isoformat() for t in steps],
+            "entry_time": [index[m.outage_entry[w]].isoformat() for w, _ in pairs],
+            "load_mw": inp.load_mw[steps],
+        }
+    )
+    sums = {key: np.zeros(len(pairs)) for key in OUTAGE_TOTALS}
+    for tech_id, tech in inp.technologies.items():
+        block = m.component(tech_id)
+        if isinstance(tech, PVTech | WindTech):
+            kind = "pv" if isinstance(tech, PVTech) else "wind"
+            power = renewable.extract_outage(block, pairs)
+            out[f"{kind}_mw_{tech_id}"] = power
+            sums[f"{kind}_mw"] += power
+        elif isinstance(tech, BatteryTech):
+            d = battery.extract_outage(block, pairs)
+            for column in ("charge_mw", "discharge_mw", "soc_mwh"):
+                sums[f"battery_{column}"] += d[column].to_numpy()
+        elif isinstance(tech, GasTech):
+            d = gas.extract_outage(block, pairs)
+            out[f"gas_mw_{tech_id}"] = d["power_mw"].to_numpy()
+            out[f"gas_units_online_{tech_id}"] = d["units_online"].to_numpy()
+            sums["gas_mw"] += d["power_mw"].to_numpy()
+            sums["gas_units_online"] += d["units_online"].to_numpy()
+    sums["grid_mw"] = grid.extract_outage(m.component(grid.BLOCK_NAME), pairs)
+    for key, series in sums.items():
+        out[key] = series
+    out["unserved_mw"] = window_values(m.outage_unserved_mw, pairs)
+    return out
 
 
 def _clean(value: float) -> float:

@@ -149,6 +149,23 @@ def values(component) -> np.ndarray:
     return np.where(np.abs(raw) < ZERO_TOLERANCE, 0.0, raw)
 
 
+def window_values(component, pairs: list) -> np.ndarray:
+    """Solved values of a component over outage-window steps, zero where it has no entry.
+
+    Parameters
+    ----------
+    component : indexed pyomo component or None
+        Indexed by (window, k) pairs, over all window steps or only those in which its
+        technology runs; None for a technology without window operation.
+    pairs : list of tuple
+        The (window, k) pairs of the model (``list(m.OW)``), in order.
+    """
+    if component is None:
+        return np.zeros(len(pairs))
+    raw = np.array([pyo.value(component[p]) if p in component else 0.0 for p in pairs])
+    return np.where(np.abs(raw) < ZERO_TOLERANCE, 0.0, raw)
+
+
 def zero_result(
     capacity_keys: tuple[str, ...], dispatch_columns: tuple[str, ...], index: pd.Index
 ) -> tuple[dict[str, float], pd.DataFrame]:

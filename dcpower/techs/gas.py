@@ -22,6 +22,7 @@ from dcpower.techs.base import (
     capital_recovery_factor,
     previous,
     values,
+    window_values,
     zero_result,
 )
 
@@ -249,3 +250,19 @@ def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.
         index=index,
     )
     return capacity, dispatch
+
+
+def extract_outage(b: pyo.Block | None, pairs: list) -> pd.DataFrame:
+    """Operation in each outage-window step; zeros where the units do not run (no gas).
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per (window, k) pair: ``power_mw`` [MW] and ``units_online`` [-].
+    """
+    return pd.DataFrame(
+        {
+            column: window_values(None if b is None else b.component(f"outage_{column}"), pairs)
+            for column in ("power_mw", "units_online")
+        }
+    )

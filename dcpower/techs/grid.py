@@ -13,7 +13,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.scenario import GridConnection
-from dcpower.techs.base import annual_sum, values
+from dcpower.techs.base import annual_sum, values, window_values
 
 #: Block name of the grid connection in a site model.
 BLOCK_NAME = "grid"
@@ -62,3 +62,11 @@ def extract(b: pyo.Block | None, index: pd.Index) -> pd.Series:
     if b is None:
         return pd.Series(np.zeros(len(index)), index=index)
     return pd.Series(values(b.import_mw), index=index)
+
+
+def extract_outage(b: pyo.Block | None, pairs: list) -> np.ndarray:
+    """Return the import in each outage-window step [MW].
+
+    Zero in grid outages and without a connection.
+    """
+    return window_values(None if b is None else b.component("outage_import_mw"), pairs)

@@ -113,6 +113,7 @@ def site_inputs(
         grid_price_usd_per_mwh=(
             prof["grid_price_usd_per_mwh"].to_numpy() if site.grid is not None else None
         ),
+        backup_fuel=scenario.backup_fuel,
     )
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from dcpower.scenario import (
+    BackupFuel,
     BatteryTech,
     DataCenter,
     Economics,
@@ -37,6 +38,7 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("technologies.<id> (kind: wind)", WindTech),
     ("technologies.<id> (kind: battery)", BatteryTech),
     ("economics", Economics),
+    ("backup_fuel", BackupFuel),
     ("reliability", Reliability),
     ("time", TimeHorizon),
     ("solver", Solver),

@@ -143,6 +143,7 @@ class SiteResult:
             "wind_mw": installed("wind", "MW"),
             "battery_mw": installed("battery", "MW"),
             "battery_mwh": installed("battery", "MWh"),
+            "backup_fuel_tank_mmbtu": installed("backup_fuel_tank", "MMBtu"),
         }
         capacity["gas"] = self.gas_units
         load = self.annual_mwh("load_mw")

@@ -143,6 +143,27 @@ class GasTech(Strict):
     max_units: Annotated[int, Field(ge=0)] = Field(
         40, description="Upper bound on units built per site. [-]"
     )
+    dual_fuel: bool = Field(
+        False,
+        description=(
+            "Units can run on liquid fuel from an on-site tank during gas-supply outages "
+            "(same heat rate as on gas, an ESTIMATE)."
+        ),
+    )
+    dual_fuel_capex_usd_per_kw: NonNegative = Field(
+        0.0,
+        description=(
+            "Extra capital cost of dual-fuel capability; no sourced figure, so 0 unless you "
+            "give one. [USD/kW]"
+        ),
+    )
+    backup_fuel_hours: NonNegative | None = Field(
+        None,
+        description=(
+            "Tank size of a dual-fuel type in hours of full load of its built units (ISO "
+            "heat rate); none = the model sizes the tank. [h]"
+        ),
+    )
 
 
 Technology = Annotated[PVTech | WindTech | BatteryTech | GasTech, Field(discriminator="kind")]
@@ -280,6 +301,24 @@ class Economics(Strict):
     )
 
 
+class BackupFuel(Strict):
+    """Liquid backup fuel of dual-fuel gas units (defaults: inputs/backup_fuel.csv)."""
+
+    tank_capex_usd_per_mmbtu: NonNegative = Field(
+        description="Capital cost of tank capacity per MMBtu of fuel held, HHV. [USD/MMBtu]"
+    )
+    tank_fom_fraction_per_yr: NonNegative = Field(
+        description="Fixed O&M of the tank as a share of its capital cost. [1/yr]"
+    )
+    tank_lifetime_yr: Positive = Field(description="Economic lifetime of the tank. [yr]")
+    fuel_price_usd_per_mmbtu: NonNegative = Field(
+        description="Price of the liquid fuel, HHV. [USD/MMBtu]"
+    )
+    co2_kg_per_mmbtu: NonNegative = Field(
+        description="CO2 emitted per MMBtu of liquid fuel burnt, HHV. [kgCO2/MMBtu]"
+    )
+
+
 #: Uptime Institute Tier availability [%] (as quoted by datacenters.com and pingdo.net).
 UPTIME_TIERS_PCT = {"Tier I": 99.671, "Tier II": 99.741, "Tier III": 99.982, "Tier IV": 99.995}
 
@@ -319,6 +358,14 @@ class Reliability(Strict):
         description=(
             "Length of a gas-supply interruption the plant must ride through with storage "
             "and renewables, from each month's peak-load hour; 0 = not required. [h]"
+        ),
+    )
+    gas_outage_events_per_yr: NonNegative = Field(
+        1.0,
+        description=(
+            "Expected gas-supply interruptions per year, which weigh the backup fuel burnt in "
+            "the outage windows into the annual cost; a placeholder (no source), set your "
+            "own. [1/yr]"
         ),
     )
     grid_outage_hours: Annotated[int, Field(ge=0, le=168)] = Field(
@@ -544,6 +591,12 @@ class Scenario(Strict):
     economics: Economics = Field(
         description="Discount rate and emission factor (defaults: inputs/economics.csv)."
     )
+    backup_fuel: BackupFuel = Field(
+        description=(
+            "Liquid backup fuel of dual-fuel gas units in gas-supply outages "
+            "(defaults: inputs/backup_fuel.csv)."
+        )
+    )
     reliability: Reliability = Field(
         default_factory=Reliability, description="N+k, hourly N-1, ride-through."
     )
@@ -644,6 +697,8 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     econ = _catalogue("economics.csv").get("economics", {})
     econ_defaults = {k: v for k, v in econ.items() if k in _fields_of(Economics)}
     raw["economics"] = {**econ_defaults, **_mapping(raw.get("economics"), "economics")}
+    fuel_defaults = _catalogue("backup_fuel.csv").get("backup_fuel", {})
+    raw["backup_fuel"] = {**fuel_defaults, **_mapping(raw.get("backup_fuel"), "backup_fuel")}
     sites = {}
     for site_id, site in _mapping(raw.get("sites"), "sites").items():
         site = _mapping(site, f"sites.{site_id}")
@@ -725,6 +780,7 @@ def _allowed_fields(parent: tuple) -> list[str]:
     """Field names allowed in the scenario section at ``parent`` (a pydantic error location)."""
     sections = {
         "economics": Economics,
+        "backup_fuel": BackupFuel,
         "reliability": Reliability,
         "time": TimeHorizon,
         "solver": Solver,

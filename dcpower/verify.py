@@ -972,9 +972,12 @@ class _SiteChecker:
         check(
             "zero unserved energy", -unserved, 0.0, "MW", lambda i: f"unserved {unserved[i]:.6g} MW"
         )
-        cut = np.where(
-            kinds == "gas", terms["gas_mw"], np.where(kinds == "grid", terms["grid_mw"], 0)
+        # Without gas only dual-fuel units run (on their backup fuel, checked below).
+        gas_only = sum(
+            (self.w(f"gas_mw_{g}") for g, t in self.gas.items() if not t.dual_fuel),
+            np.zeros(len(rows)),
         )
+        cut = np.where(kinds == "gas", gas_only, np.where(kinds == "grid", terms["grid_mw"], 0))
         check(
             "nothing from the unavailable supply",
             -np.abs(cut),
@@ -983,8 +986,54 @@ class _SiteChecker:
             lambda i: f"{kinds[i]} gives {cut[i]:.6g} MW in a {kinds[i]} outage",
         )
         self._check_window_limits(check, profile)
+        for g, tech in self.gas.items():
+            if tech.dual_fuel:
+                self._check_backup_fuel(check, profile, rows, kinds == "gas", g, tech)
         if self.batteries:
             self._check_window_battery(check, rows, charge, terms["battery_discharge_mw"])
+
+    def _check_backup_fuel(
+        self,
+        check: Callable,
+        profile: Callable,
+        rows: pd.DataFrame,
+        without_gas: np.ndarray,
+        g: str,
+        tech: GasTech,
+    ) -> None:
+        """Backup fuel of a dual-fuel type: part-load curve, and within the tank in each window.
+
+        The tank is full at the start of every gas-outage window; the check names the hour
+        in which the fuel burnt since the window started exceeds it.
+        """
+        fuel = self.w(f"backup_fuel_mmbtu_per_h_{g}")
+        full = tech.heat_rate_full_load_mmbtu_per_mwh
+        nl = tech.no_load_fuel_fraction
+        recomputed = np.where(
+            without_gas,
+            profile(f"heat_rate_factor_{g}")
+            * (
+                nl * full * tech.unit_mw * self.w(f"gas_units_online_{g}")
+                + (1 - nl) * full * self.w(f"gas_mw_{g}")
+            ),
+            0.0,
+        )
+        check(
+            f"{g} backup fuel use (part-load curve)",
+            -np.abs(fuel - recomputed),
+            np.fmax(np.abs(fuel), np.abs(recomputed)),
+            "MMBtu/h",
+            lambda i: f"backup fuel {fuel[i]:.6g} MMBtu/h, recomputed {recomputed[i]:.6g}",
+        )
+        tank = self.s.capacity.get((f"{g}_backup_tank", "MMBtu"), 0.0)
+        burnt = pd.Series(fuel).groupby(rows["window"].to_numpy()).cumsum().to_numpy()
+        check(
+            f"{g} backup fuel within the tank",
+            tank - burnt,
+            np.fmax(tank, burnt),
+            "MMBtu",
+            lambda i: f"{burnt[i]:.6g} MMBtu burnt since the window began, tank {tank:.6g} MMBtu",
+        )
 
     def _check_window_limits(self, check: Callable, profile: Callable) -> None:
         """Renewables within the resource, gas within units built and online, grid within cap."""

@@ -44,6 +44,7 @@ def site_inputs(
     peak_load_mw=None,
     design_factor=None,
     grid=None,
+    backup_fuel=None,
 ) -> SiteInputs:
     load = np.asarray(load_mw, dtype=float)
     n = len(load)
@@ -90,6 +91,7 @@ def site_inputs(
         reliability=reliability or Reliability(),
         integer_commitment=integer_commitment,
         grid_price_usd_per_mwh=grid_price,
+        backup_fuel=backup_fuel,
     )
 
 

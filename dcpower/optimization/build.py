@@ -22,7 +22,16 @@ from dcpower.optimization.outage import (
     outage_windows,
 )
 from dcpower.optimization.reliability import add_reliability
-from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site, WindTech
+from dcpower.scenario import (
+    BackupFuel,
+    BatteryTech,
+    Economics,
+    GasTech,
+    PVTech,
+    Reliability,
+    Site,
+    WindTech,
+)
 from dcpower.techs import battery, gas, grid, renewable
 from dcpower.techs.base import Registry, annual_sum
 
@@ -67,6 +76,9 @@ class SiteInputs:
         them out (their results read back as zeros), which keeps the full-year model lean.
     grid_price_usd_per_mwh : np.ndarray or None
         Grid tariff per step, if the site has a grid connection (``site.grid``). [USD/MWh]
+    backup_fuel : BackupFuel or None
+        Liquid backup fuel (tank and fuel costs) for dual-fuel gas types in gas-supply
+        outages; needed only then.
     """
 
     site_id: str
@@ -86,6 +98,7 @@ class SiteInputs:
     integer_commitment: bool
     absent: frozenset = frozenset()
     grid_price_usd_per_mwh: np.ndarray | None = None
+    backup_fuel: BackupFuel | None = None
 
 
 def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
@@ -118,6 +131,7 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     ]
     if windows:
         add_outage_sets(m, windows)
+    has_gas_windows = any(window.kind == "gas" for window in windows)
 
     wacc = inp.economics.wacc
     ride_through_h = inp.reliability.ride_through_min / 60
@@ -152,6 +166,7 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
                     inp.peak_load_mw,
                     inp.reliability.redundancy_k,
                 ),
+                backup=_backup_terms(inp) if tech.dual_fuel and has_gas_windows else None,
             )
             gas.add_block(m, tech_id, tech, terms)
     if inp.site.grid is not None:
@@ -187,6 +202,21 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
         expr=sum(reg.cost_usd_per_yr.values()) + penalty, sense=pyo.minimize
     )
     return m
+
+
+def _backup_terms(inp: SiteInputs) -> gas.BackupFuelTerms:
+    """Backup fuel costs of a site: tank, fuel price plus the site's carbon price."""
+    fuel = inp.backup_fuel
+    if fuel is None:
+        raise ValueError(f"site '{inp.site_id}': dual-fuel gas units need SiteInputs.backup_fuel")
+    return gas.BackupFuelTerms(
+        tank_capex_usd_per_mmbtu=fuel.tank_capex_usd_per_mmbtu,
+        tank_fom_fraction_per_yr=fuel.tank_fom_fraction_per_yr,
+        tank_lifetime_yr=fuel.tank_lifetime_yr,
+        fuel_cost_usd_per_mmbtu=fuel.fuel_price_usd_per_mmbtu
+        + inp.site.carbon_price_usd_per_t * fuel.co2_kg_per_mmbtu / 1000,
+        events_per_yr=inp.reliability.gas_outage_events_per_yr,
+    )
 
 
 def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:

@@ -81,6 +81,10 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
             gas_units[tech_id] = {"units": cap["units"], "unit_mw": tech.unit_mw}
             rows.append((tech_id, "gas", cap["units"] * tech.unit_mw, "MW"))
             rows.append((tech_id, "gas", cap["units"], "units"))
+            if cap["tank_mmbtu"] > 0:
+                rows.append(
+                    (gas.backup_tank_id(tech_id), "backup_fuel_tank", cap["tank_mmbtu"], "MMBtu")
+                )
             out[f"gas_mw_{tech_id}"] = d["power_mw"].to_numpy()
             out[f"gas_units_online_{tech_id}"] = d["units_online"].to_numpy()
             out[f"gas_startups_{tech_id}"] = d["startups"].to_numpy()
@@ -122,7 +126,8 @@ def read_outage_dispatch(m: pyo.ConcreteModel, inp: SiteInputs) -> pd.DataFrame:
         ``time`` (ISO 8601 start of the step), ``entry_time`` (the step whose state of
         charge the window inherits), ``load_mw``, the totals of :data:`OUTAGE_TOTALS`
         [MW, MWh], ``unserved_mw``, and per technology ``pv_mw_<id>``, ``wind_mw_<id>``,
-        ``gas_mw_<type>``, ``gas_units_online_<type>``.
+        ``gas_mw_<type>``, ``gas_units_online_<type>``, ``backup_fuel_mmbtu_per_h_<type>``
+        (liquid fuel of a dual-fuel type in gas-supply outages) [MMBtu/h HHV].
     """
     pairs = list(m.OW)
     index = inp.index
@@ -155,6 +160,7 @@ def read_outage_dispatch(m: pyo.ConcreteModel, inp: SiteInputs) -> pd.DataFrame:
             d = gas.extract_outage(block, pairs)
             out[f"gas_mw_{tech_id}"] = d["power_mw"].to_numpy()
             out[f"gas_units_online_{tech_id}"] = d["units_online"].to_numpy()
+            out[f"backup_fuel_mmbtu_per_h_{tech_id}"] = d["backup_fuel_mmbtu_per_h"].to_numpy()
             sums["gas_mw"] += d["power_mw"].to_numpy()
             sums["gas_units_online"] += d["units_online"].to_numpy()
     sums["grid_mw"] = grid.extract_outage(m.component(grid.BLOCK_NAME), pairs)

@@ -70,6 +70,7 @@ LABELS: dict[str, str] = {
     "carbon": "Carbon",
     "startup": "Start-ups",
     "grid_energy": "Grid energy",
+    "backup_fuel": "Backup fuel",
 }
 
 #: Order of ``costs.csv`` components in the cost chart (others follow).
@@ -590,6 +591,7 @@ def cash_flow(flows: dict[str, pd.DataFrame]) -> Figure:
         "variable_om_usd",
         "startup_usd",
         "grid_energy_usd",
+        "backup_fuel_usd",
     ]
     for ax, site in zip(axes, sites, strict=True):
         f = flows[site]

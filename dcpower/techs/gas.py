@@ -177,7 +177,8 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
         tech.startup_cost_usd_per_mw * unit_mw * annual_count(m, b.startups)
     )
     if site.backup is not None:
-        _add_backup_fuel(m, b, tech_id, tech, site, hr_factor)
+        fuel_curve = (no_load_mmbtu_per_h, incremental_mmbtu_per_mwh)
+        _add_backup_fuel(m, b, tech_id, tech, site, hr_factor, fuel_curve)
     reg.unit_groups.append(
         UnitGroup(
             name=tech_id,
@@ -204,28 +205,29 @@ def _add_backup_fuel(
     tech: GasTech,
     site: GasSiteTerms,
     hr_factor: np.ndarray,
+    fuel_curve: tuple[float, float],
 ) -> None:
     """Liquid fuel tank of a dual-fuel type, full at the start of each gas-supply outage.
 
-    The fuel burnt in each gas-outage window (same part-load curve as on gas) must fit in
-    the tank, whose size the model chooses, or that the scenario fixes in hours of full
-    load of the built units. The fuel of the windows is costed at the expected number of
+    The fuel burnt in each gas-outage window (``fuel_curve``: the part-load curve on gas,
+    no-load fuel per unit [MMBtu/h] and incremental heat rate [MMBtu/MWh]) must fit in the
+    tank, whose size the model chooses, or that the scenario fixes in hours of full load of
+    the built units. The fuel of the windows is costed at the expected number of
     interruptions per year, shared equally by the windows.
     """
     backup = site.backup
     step = m.outage_step
     pairs = [(w, k) for w, k in m.OW if m.outage_windows[w].kind == "gas"]
     gas_windows = sorted({w for w, _ in pairs})
-    full_load_mmbtu_per_h = tech.heat_rate_full_load_mmbtu_per_mwh * tech.unit_mw
-    nl = tech.no_load_fuel_fraction
+    no_load_mmbtu_per_h, incremental_mmbtu_per_mwh = fuel_curve
     b.tank_mmbtu = pyo.Var(within=pyo.NonNegativeReals, doc="backup fuel held, HHV [MMBtu]")
     b.outage_backup_fuel_mmbtu_per_h = pyo.Expression(
         pairs,
         rule=lambda b, w, k: (
             float(hr_factor[step[w, k]])
             * (
-                nl * full_load_mmbtu_per_h * b.outage_units_online[w, k]
-                + (1 - nl) * tech.heat_rate_full_load_mmbtu_per_mwh * b.outage_power_mw[w, k]
+                no_load_mmbtu_per_h * b.outage_units_online[w, k]
+                + incremental_mmbtu_per_mwh * b.outage_power_mw[w, k]
             )
         ),
     )
@@ -239,7 +241,11 @@ def _add_backup_fuel(
     b.tank_limit = pyo.Constraint(gas_windows, rule=lambda b, w: burnt[w] <= b.tank_mmbtu)
     if tech.backup_fuel_hours is not None:
         b.tank_size = pyo.Constraint(
-            expr=b.tank_mmbtu == tech.backup_fuel_hours * full_load_mmbtu_per_h * b.units_built
+            expr=b.tank_mmbtu
+            == tech.backup_fuel_hours
+            * tech.heat_rate_full_load_mmbtu_per_mwh
+            * tech.unit_mw
+            * b.units_built
         )
     reg = m.registry
     tank_id = backup_tank_id(tech_id)

@@ -35,6 +35,7 @@ from dcpower.scenario import (
     WindTech,
     load_scenario,
 )
+from dcpower.techs import gas
 from dcpower.verify import write_verification
 from dcpower.weather import load_site, load_weather
 
@@ -192,6 +193,7 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         # The plant sized on blocks falls short in some hour: size it again on every hour.
         log.warning("%s: blocks sizing fell short; sizing again on the full year", site_id)
         horizon = TimeHorizon(kind="full_year")
+    capacities, capex = _plan(sized, final)
     # A site is as good as the worse of its sizing and its full-year dispatch.
     worst = max(sized.outcome.status, final.outcome.status, key=STATUS_ORDER.index)
     status = "shortfall" if final.shortfalls else worst
@@ -206,9 +208,9 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         design=asdict(design_point(scenario.sites[site_id], scenario.technologies, hourly)),
         horizon_kind=steps.kind,
         hours_modelled=int(np.sum(steps.duration_h)),
-        capacities=sized.solution.capacities,
+        capacities=capacities,
         gas_units=sized.solution.gas_units,
-        capex_usd=sized.solution.capex_usd,
+        capex_usd=capex,
         costs=final.solution.costs,
         dispatch=dispatch,
         outage_dispatch=final.solution.outage_dispatch,
@@ -216,6 +218,24 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
         shortfalls=final.shortfalls,
     )
+
+
+def _plan(sized: SiteRun, final: SiteRun) -> tuple[pd.DataFrame, dict]:
+    """Return the capacities and overnight capex of the plan.
+
+    Those of the sizing, except the backup fuel tanks, which the full-year dispatch sized
+    again on its hourly outage windows.
+    """
+    caps = sized.solution.capacities
+    final_caps = final.solution.capacities
+    capacities = pd.concat(
+        [caps[caps["kind"] != gas.TANK_KIND], final_caps[final_caps["kind"] == gas.TANK_KIND]],
+        ignore_index=True,
+    )
+    tanks = {gas.backup_tank_id(g) for g in sized.solution.gas_units}
+    capex = {k: v for k, v in sized.solution.capex_usd.items() if k not in tanks}
+    capex.update({k: v for k, v in final.solution.capex_usd.items() if k in tanks})
+    return capacities, capex
 
 
 def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:

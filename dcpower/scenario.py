@@ -626,6 +626,17 @@ class Scenario(Strict):
         return self.solver.commitment
 
     @model_validator(mode="after")
+    def _backup_fuel_only_for_dual_fuel(self) -> Scenario:
+        for tech_id, tech in self.technologies.items():
+            if isinstance(tech, GasTech) and tech.backup_fuel_hours is not None:
+                if not tech.dual_fuel:
+                    raise ValueError(
+                        f"technologies.{tech_id}.backup_fuel_hours = {tech.backup_fuel_hours:g}:"
+                        " only for a dual-fuel type; set dual_fuel: true or leave it out"
+                    )
+        return self
+
+    @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:
         for site_id, site in self.sites.items():
             for tech_id in site.technologies:

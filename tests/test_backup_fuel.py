@@ -149,3 +149,30 @@ def test_run_folder_backup_fuel_is_verified(tmp_path) -> None:
     assert (found["passed"], found["worst_time"]) == (False, windows.loc[last, "time"])
     assert found["margin"] == pytest.approx(-10.0, rel=1e-3)
     assert found["detail"].startswith("1 of 24 hours violate; window 0 (gas outage) hour 23")
+
+
+def test_fixed_capacity_dispatch_sizes_the_tank_again():
+    """A re-dispatch with the capacities fixed keeps units and battery, but sizes the tank on
+    its own windows (a reduced-time sizing underestimates part-load fuel): a tank of
+    50 MMBtu handed over comes back as the 200 MMBtu the window burns, at no shortfall."""
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False, gas_outage_hours=2)
+    battery = BatteryTech(
+        capex_energy_usd_per_kwh=1.0,
+        capex_power_usd_per_kw=5.0,
+        lifetime_yr=1.0,
+        eta_charge=1.0,
+        eta_discharge=1.0,
+    )
+    techs = {"eng": gas_tech(dual_fuel=True), "bat": battery}
+    inp = site_inputs([10.0] * 24, techs, reliability=rel, backup_fuel=FUEL)
+    fixed = {
+        "eng.units_built": 2.0,
+        "eng.tank_mmbtu": 50.0,
+        "bat.energy_mwh": 0.0,
+        "bat.power_mw": 0.0,
+    }
+    run = optimize_site(inp, EXACT, fixed_sizing=fixed)
+    assert not run.shortfalls
+    assert run.sizing["eng.tank_mmbtu"] == pytest.approx(200.0)
+    assert run.sizing["eng.units_built"] == 2.0
+    assert sum(_costs(run).values()) == pytest.approx(BASE_USD_PER_YR + 6_100.0, rel=1e-9)

@@ -246,9 +246,12 @@ def fix_sizing(m: pyo.ConcreteModel, sizes: dict[str, float]) -> None:
 
     The reliability rows' "type is built" flags follow from the unit counts, so they are
     fixed too and the re-dispatch has no integer decision left but hourly commitment.
+    Decisions in ``registry.resized_in_dispatch`` (backup fuel tanks) stay free.
     """
-    for name, var in m.registry.sizing.items():
-        var.fix(sizes[name])
+    reg = m.registry
+    for name, var in reg.sizing.items():
+        if name not in reg.resized_in_dispatch:
+            var.fix(sizes[name])
     if hasattr(m, "type_built"):
         for group in m.registry.unit_groups:
             m.type_built[group.name].fix(1.0 if pyo.value(group.units_built) > 0 else 0.0)

@@ -83,7 +83,7 @@ def read_site_solution(m: pyo.ConcreteModel, inp: SiteInputs) -> SiteSolution:
             rows.append((tech_id, "gas", cap["units"], "units"))
             if cap["tank_mmbtu"] > 0:
                 rows.append(
-                    (gas.backup_tank_id(tech_id), "backup_fuel_tank", cap["tank_mmbtu"], "MMBtu")
+                    (gas.backup_tank_id(tech_id), gas.TANK_KIND, cap["tank_mmbtu"], "MMBtu")
                 )
             out[f"gas_mw_{tech_id}"] = d["power_mw"].to_numpy()
             out[f"gas_units_online_{tech_id}"] = d["units_online"].to_numpy()

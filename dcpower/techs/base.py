@@ -88,6 +88,10 @@ class Registry:
         Scalar expressions: power storage can hold for the ride-through time, counted in N+k. [MW]
     sizing : dict
         Investment variables by name (``<tech>.capacity_mw`` ...), to fix them in a re-dispatch.
+    resized_in_dispatch : set
+        Names in ``sizing`` that a fixed-capacity dispatch sizes again instead of fixing:
+        backup fuel tanks, which serve only the outage windows and are sized best on the
+        dispatch's hourly windows (a reduced-time sizing underestimates part-load fuel).
     capex_usd : dict
         Overnight capital cost expressions by technology id. [USD]
     outage_injections_mw, outage_withdrawals_mw : list
@@ -103,6 +107,7 @@ class Registry:
     contingency_reserve_mw: list = field(default_factory=list)
     firm_storage_mw: list = field(default_factory=list)
     sizing: dict = field(default_factory=dict)
+    resized_in_dispatch: set = field(default_factory=set)
     capex_usd: dict = field(default_factory=dict)
     outage_injections_mw: list = field(default_factory=list)
     outage_withdrawals_mw: list = field(default_factory=list)

@@ -193,6 +193,10 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     return b
 
 
+#: Capacity kind of a backup fuel tank (``capacities.csv``).
+TANK_KIND = "backup_fuel_tank"
+
+
 def backup_tank_id(tech_id: str) -> str:
     """Id of the backup fuel tank of a dual-fuel unit type (in capacities and costs)."""
     return f"{tech_id}_backup_tank"
@@ -250,6 +254,7 @@ def _add_backup_fuel(
     reg = m.registry
     tank_id = backup_tank_id(tech_id)
     reg.sizing[f"{tech_id}.tank_mmbtu"] = b.tank_mmbtu
+    reg.resized_in_dispatch.add(f"{tech_id}.tank_mmbtu")
     reg.capex_usd[tank_id] = backup.tank_capex_usd_per_mmbtu * b.tank_mmbtu
     annuity = capital_recovery_factor(site.wacc, backup.tank_lifetime_yr)
     reg.cost_usd_per_yr[(tank_id, "capex")] = annuity * reg.capex_usd[tank_id]

@@ -102,6 +102,10 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
     scenario = scenario_from_dict(raw, origin=str(run_dir / "scenario.yaml"))
     capacities = pd.read_csv(run_dir / "capacities.csv")
     dispatch = pd.read_csv(run_dir / "dispatch.csv")
+    if "grid_mw" not in dispatch.columns:
+        # A run folder from before grid connections imported nothing (an import left out
+        # of a newer one would still break the energy balance).
+        dispatch["grid_mw"] = 0.0
     profiles = pd.read_csv(run_dir / "profiles.csv")
     outage_file = run_dir / OUTAGE_DISPATCH_FILE
     windows = pd.read_csv(outage_file) if outage_file.is_file() else pd.DataFrame({"site": []})

@@ -26,8 +26,9 @@ Model (sequential Monte Carlo, hourly, vectorized over the simulated years)
 * **Hourly adequacy.** In each hour, the gas capacity that can run is
   ``sum over types of available units x unit_mw x gas_cf_<type>``: units that are up but were
   not committed can be started to cover the load, and the remaining units ramp up to their
-  available capacity. Supply = that gas capacity + ``pv_mw + wind_mw`` as dispatched +
-  battery. Loss of load occurs when supply < ``load_mw``.
+  available capacity. Supply = that gas capacity + ``pv_mw + wind_mw`` (and grid import
+  ``grid_mw``, whose own outages are not drawn) as dispatched + battery. Loss of load
+  occurs when supply < ``load_mw``.
 * **Battery rule** (only when a battery is built). The battery follows its dispatched flows;
   in an hour where the gas capacity cannot cover its dispatched share it discharges more
   (within its power rating and the energy above its SOC floor) to cover the shortfall; in a
@@ -292,7 +293,8 @@ def simulate_site(
     Parameters
     ----------
     load_mw, renewables_mw, weight_h : ndarray, shape (n_hours,)
-        Load [MW], dispatched PV + wind [MW], hours of the year each row stands for [h].
+        Load [MW], dispatched PV + wind (+ grid import) [MW], hours of the year each row
+        stands for [h].
     gas : dict
         Per gas unit type: ``units`` (built, int), ``unit_mw`` [MW], ``cf`` (n_hours,) available
         output share, ``online`` (n_hours,) committed units from the dispatch (fractional is
@@ -613,7 +615,7 @@ def simulate_availability(
             }
         per_year = simulate_site(
             load_mw=load,
-            renewables_mw=_num(d, "pv_mw", n) + _num(d, "wind_mw", n),
+            renewables_mw=_num(d, "pv_mw", n) + _num(d, "wind_mw", n) + _num(d, "grid_mw", n),
             weight_h=weight,
             gas=gas,
             outage_params=params,

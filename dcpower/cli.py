@@ -10,6 +10,7 @@ import logging
 import sys
 import time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -438,13 +439,28 @@ def _print_result(summary: dict) -> None:
         "battery [MW / MWh]",
         lambda s: f"{s['capacity']['battery_mw']:,.1f} / {s['capacity']['battery_mwh']:,.1f}",
     )
+    if any(s["capacity"].get("backup_fuel_tank_mmbtu") for s in sites.values()):
+        row("backup fuel tank [MMBtu]", lambda s: f"{s['capacity']['backup_fuel_tank_mmbtu']:,.0f}")
+    if any(s["generation_mwh_per_yr"].get("grid") for s in sites.values()):
+        row("grid import [GWh/yr]", lambda s: f"{s['generation_mwh_per_yr']['grid'] / 1e3:,.1f}")
     row("renewable share", lambda s: f"{s['renewable_share']:.1%}")
     row("capex [M USD]", lambda s: f"{s['capex_usd'] / 1e6:,.1f}")
     row("cost [M USD/yr]", lambda s: f"{s['cost_usd_per_yr'] / 1e6:,.2f}")
     row("LCOE [USD/MWh]", lambda s: f"{s['lcoe_usd_per_mwh']:,.1f}")
     row("CO2 [kt/yr]", lambda s: f"{s['co2_t_per_yr'] / 1e3:,.1f}")
     row("unserved [MWh/yr]", lambda s: f"{s['unserved_mwh_per_yr']:,.1f}")
+    for kind in ("gas", "grid"):
+        if any(s.get(f"{kind}_outage") for s in sites.values()):
+            row(f"{kind} outage insurance [M USD/yr]", partial(_insurance, kind=kind))
     console.print(table)
+
+
+def _insurance(site: dict, kind: str) -> str:
+    """Return the cost of riding through one outage kind at a site, with its length."""
+    outage = site.get(f"{kind}_outage")
+    if not outage:
+        return "-"
+    return f"{outage['insurance_cost_usd_per_yr'] / 1e6:,.2f} ({outage['hours']} h)"
 
 
 @app.command()

@@ -55,6 +55,7 @@ import yaml
 
 from dcpower.errors import DcpowerError
 from dcpower.scenario import BatteryTech, Finance, GasTech, PVTech, Scenario, scenario_from_dict
+from dcpower.tariff import time_of_day_price
 
 if TYPE_CHECKING:
     from dcpower.results import Result
@@ -66,6 +67,8 @@ OPEX_COLUMNS = {
     "fixed_om": "fixed_om_usd",
     "variable_om": "variable_om_usd",
     "startup": "startup_usd",
+    "grid_energy": "grid_energy_usd",
+    "backup_fuel": "backup_fuel_usd",
 }
 
 #: Columns of :func:`cash_flows` that add up across sites (the rest are recomputed).
@@ -166,10 +169,12 @@ def tariff_usd_per_mwh(local_hour: np.ndarray, finance: Finance) -> np.ndarray:
     including, ``grid_tariff_day_end_hour`` (08:00-22:00 by default, 14 h); the night rate to
     the rest. AZN/kWh x 1000 / (AZN/USD) = USD/MWh.
     """
-    hour = np.asarray(local_hour)
-    day = (hour >= finance.grid_tariff_day_start_hour) & (hour < finance.grid_tariff_day_end_hour)
-    azn_per_kwh = np.where(
-        day, finance.grid_tariff_day_azn_per_kwh, finance.grid_tariff_night_azn_per_kwh
+    azn_per_kwh = time_of_day_price(
+        local_hour,
+        finance.grid_tariff_day_azn_per_kwh,
+        finance.grid_tariff_night_azn_per_kwh,
+        finance.grid_tariff_day_start_hour,
+        finance.grid_tariff_day_end_hour,
     )
     return azn_per_kwh * 1000.0 / finance.azn_per_usd
 
@@ -324,8 +329,13 @@ def site_basis(tables: RunTables, site_id: str, finance: Finance) -> SiteBasis:
     caps = tables.capacities[tables.capacities["site"] == site_id]
     rows = []
     for tech_id, group in caps.groupby("technology", sort=False):
-        tech = scenario.technologies[tech_id]
         by_unit = group.groupby("unit")["capacity"].sum()
+        if (group["kind"] == "backup_fuel_tank").all():
+            fuel = scenario.backup_fuel
+            capex = fuel.tank_capex_usd_per_mmbtu * float(by_unit.get("MMBtu", 0.0))
+            rows.append((tech_id, "backup_fuel_tank", capex, fuel.tank_lifetime_yr))
+            continue
+        tech = scenario.technologies[tech_id]
         mw = float(by_unit.get("MW", 0.0))
         if isinstance(tech, BatteryTech):
             capex = 1e3 * (
@@ -334,6 +344,8 @@ def site_basis(tables: RunTables, site_id: str, finance: Finance) -> SiteBasis:
             )
         elif isinstance(tech, PVTech):
             capex = 1e3 * tech.capex_usd_per_kw_ac * mw
+        elif isinstance(tech, GasTech) and tech.dual_fuel:
+            capex = 1e3 * (tech.capex_usd_per_kw + tech.dual_fuel_capex_usd_per_kw) * mw
         else:
             capex = 1e3 * tech.capex_usd_per_kw * mw
         rows.append((tech_id, tech.kind, capex, float(tech.lifetime_yr)))
@@ -426,7 +438,9 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
     pd.DataFrame
         One row per year (see the module conventions). ``year`` (construction <= 0 < operation),
         ``phase``; real USD: ``capex_usd, replacement_usd, fuel_usd, carbon_usd, fixed_om_usd,
-        variable_om_usd, startup_usd, salvage_usd`` (a credit, positive), ``total_cost_usd``
+        variable_om_usd, startup_usd, grid_energy_usd`` (energy imported over a grid
+        connection), ``backup_fuel_usd`` (liquid fuel of gas-supply outages, expected per
+        year, with its carbon cost), ``salvage_usd`` (a credit, positive), ``total_cost_usd``
         (capex + replacement + operating costs - salvage), ``grid_cost_usd`` (the delivered
         load bought at the grid tariff), ``revenue_usd``, ``net_cash_flow_usd`` (revenue -
         total cost); energy [MWh]: ``energy_mwh`` (delivered to the data center),
@@ -479,9 +493,9 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
     makeup = lost if basis.has_gas else zeros
     energy = np.where(op, basis.energy_mwh, 0.0) - (lost - makeup)
     opex = basis.opex_usd
-    fuel = (opex["fuel"] * op + makeup * basis.makeup_fuel_usd_per_mwh) * escalation(
-        finance.fuel_escalation_real
-    )
+    fuel_escalation = escalation(finance.fuel_escalation_real)
+    fuel = (opex["fuel"] * op + makeup * basis.makeup_fuel_usd_per_mwh) * fuel_escalation
+    backup_fuel = opex["backup_fuel"] * fuel_escalation
     carbon = (opex["carbon"] * op + makeup * basis.makeup_carbon_usd_per_mwh) * escalation(
         finance.carbon_price_escalation_real
     )
@@ -489,10 +503,12 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
     fixed_om = opex["fixed_om"] * om
     variable_om = (opex["variable_om"] * op + makeup * basis.makeup_vom_usd_per_mwh) * om
     startup = opex["startup"] * om
-    operating = fuel + carbon + fixed_om + variable_om + startup
+    price = escalation(finance.price_escalation_real)
+    # Energy imported over a grid connection follows the tariff's real path.
+    grid_energy = opex["grid_energy"] * price
+    operating = fuel + carbon + fixed_om + variable_om + startup + grid_energy + backup_fuel
     total_cost = capex + replacement + operating - salvage
 
-    price = escalation(finance.price_escalation_real)
     share = energy / basis.energy_mwh if basis.energy_mwh > 0 else zeros
     grid = basis.grid_cost_usd * price * share
     if finance.revenue_basis == "grid_tariff":
@@ -537,6 +553,8 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
             "fixed_om_usd": fixed_om,
             "variable_om_usd": variable_om,
             "startup_usd": startup,
+            "grid_energy_usd": grid_energy,
+            "backup_fuel_usd": backup_fuel,
             "salvage_usd": salvage,
             "total_cost_usd": total_cost,
             "energy_mwh": energy,

@@ -37,6 +37,7 @@ from dcpower.scenario import (
     WindTech,
     load_scenario,
 )
+from dcpower.techs import gas
 from dcpower.techs.base import capital_recovery_factor
 from dcpower.verify import write_verification
 from dcpower.weather import load_site, load_weather
@@ -137,6 +138,10 @@ def site_inputs(
         development_capex_usd=site.development_capex_usd,
         development_usd_per_yr=site.development_capex_usd
         * capital_recovery_factor(scenario.economics.wacc, scenario.finance.project_life_yr),
+        grid_price_usd_per_mwh=(
+            prof["grid_price_usd_per_mwh"].to_numpy() if site.grid is not None else None
+        ),
+        backup_fuel=scenario.backup_fuel,
     )
 
 
@@ -319,6 +324,7 @@ def solve_sites(
     for site_id in site_ids:
         own = [names[site_id, year] for year in range(years[site_id])]
         first, last = sized[own[0]], final[own[0]]
+        capacities, capex = _plan(first, last)
         statuses = [r.outcome.status for name in own for r in (sized[name], final[name])]
         # A site is as good as the worse of its sizing and its full-year dispatches.
         worst = max(statuses, key=STATUS_ORDER.index)
@@ -340,11 +346,12 @@ def solve_sites(
             ),
             horizon_kind=kind,
             hours_modelled=int(np.sum(steps[site_id, 0].duration_h)),
-            capacities=first.solution.capacities,
+            capacities=capacities,
             gas_units=first.solution.gas_units,
-            capex_usd=first.solution.capex_usd,
+            capex_usd=capex,
             costs=last.solution.costs,
             dispatch=last.solution.dispatch.sort_index(),
+            outage_dispatch=last.solution.outage_dispatch,
             profiles=hourly[site_id, 0],
             it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
             shortfalls=shortfalls,
@@ -463,6 +470,24 @@ def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:
     return scenario.model_copy(update={"sites": sites, "siting": placed}), decision
 
 
+def _plan(sized: SiteRun, final: SiteRun) -> tuple[pd.DataFrame, dict]:
+    """Return the capacities and overnight capex of the plan.
+
+    Those of the sizing, except the backup fuel tanks, which the full-year dispatch sized
+    again on its hourly outage windows.
+    """
+    caps = sized.solution.capacities
+    final_caps = final.solution.capacities
+    capacities = pd.concat(
+        [caps[caps["kind"] != gas.TANK_KIND], final_caps[final_caps["kind"] == gas.TANK_KIND]],
+        ignore_index=True,
+    )
+    tanks = {gas.backup_tank_id(g) for g in sized.solution.gas_units}
+    capex = {k: v for k, v in sized.solution.capex_usd.items() if k not in tanks}
+    capex.update({k: v for k, v in final.solution.capex_usd.items() if k in tanks})
+    return capacities, capex
+
+
 def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:
     """Return a copy of the scenario whose site ``site_id`` has N+k with this k."""
     sites = dict(scenario.sites)
@@ -558,8 +583,9 @@ def _solve(scenario: Scenario, site_ids: list[str]) -> GroupSolution:
     """Solve one group of sites of a run (one site, or all sites if they are coupled).
 
     A single site is raised to the availability target if there is one. Each extra figure
-    the run reports costs one more solve of the group: the cost of gas-outage insurance
-    (without the ride-through), and the saving of workload shifting (without it).
+    the run reports costs one more solve of the group: the cost of each outage insurance
+    (gas-supply or grid outage windows: without them), and the saving of workload shifting
+    (without it).
     """
     target = scenario.reliability.availability_target
     if target is not None and len(site_ids) > 1:
@@ -581,14 +607,15 @@ def _solve(scenario: Scenario, site_ids: list[str]) -> GroupSolution:
         group.sites, group.curves = {site_ids[0]: site}, {site_ids[0]: curve}
     else:
         group.sites = solve_sites(scenario, site_ids, start if shifts else None)
-    hours = scenario.reliability.gas_outage_hours
-    if hours > 0:
-        rules = scenario.reliability.model_copy(update={"gas_outage_hours": 0})
-        without = solve_sites(scenario.model_copy(update={"reliability": rules}), site_ids)
+    rules = scenario.reliability
+    connected = any(scenario.sites[site_id].grid is not None for site_id in site_ids)
+    for kind, hours in rules.outage_hours(connected).items():
+        without_rules = rules.model_copy(update={f"{kind}_outage_hours": 0})
+        without = solve_sites(scenario.model_copy(update={"reliability": without_rules}), site_ids)
         for site_id, site in group.sites.items():
             cost = float(site.costs["usd_per_yr"].sum())
             base = float(without[site_id].costs["usd_per_yr"].sum())
-            site.gas_outage = {
+            site.outage_insurance[kind] = {
                 "hours": hours,
                 "windows": "one per month, from its peak-load hour",
                 "cost_usd_per_yr": cost,

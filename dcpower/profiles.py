@@ -13,6 +13,7 @@ import pandas as pd
 
 from dcpower.resource import gas, load, pv, wind
 from dcpower.scenario import BatteryTech, GasTech, PVTech, Site, WindTech
+from dcpower.tariff import time_of_day_price
 
 
 def site_profiles(
@@ -38,7 +39,8 @@ def site_profiles(
         ``pue`` [-], ``load_mw`` [MW]; ``pv_cf_<id>`` [MW/MW_ac] and ``wind_cf_<id>``
         [MW/MW] per renewable technology, plus ``pv_cf`` and ``wind_cf`` (the first of each);
         ``gas_cf_<id>`` (available output share) and ``heat_rate_factor_<id>`` [-] per gas
-        unit type.
+        unit type; ``grid_price_usd_per_mwh`` [USD/MWh] (the tariff by local hour) if the
+        site has a grid connection.
     """
     temp = weather["temp_air"]
     dc = site.data_center
@@ -76,6 +78,15 @@ def site_profiles(
             ).to_numpy()
         elif not isinstance(tech, BatteryTech):
             raise TypeError(f"no profile for technology {tech_id!r} of type {type(tech).__name__}")
+    if site.grid is not None:
+        grid = site.grid
+        out["grid_price_usd_per_mwh"] = time_of_day_price(
+            out.index.hour,
+            grid.day_price_usd_per_mwh,
+            grid.night_price_usd_per_mwh,
+            grid.day_start_hour,
+            grid.day_end_hour,
+        )
     return out
 
 

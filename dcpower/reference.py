@@ -9,11 +9,13 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from dcpower.scenario import (
+    BackupFuel,
     BatteryTech,
     DataCenter,
     Economics,
     Finance,
     GasTech,
+    GridConnection,
     PUEModel,
     PVTech,
     Reliability,
@@ -30,11 +32,13 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("sites.<id>", Site),
     ("sites.<id>.data_center", DataCenter),
     ("sites.<id>.data_center.pue", PUEModel),
+    ("sites.<id>.grid", GridConnection),
     ("technologies.<id> (kind: gas)", GasTech),
     ("technologies.<id> (kind: pv)", PVTech),
     ("technologies.<id> (kind: wind)", WindTech),
     ("technologies.<id> (kind: battery)", BatteryTech),
     ("economics", Economics),
+    ("backup_fuel", BackupFuel),
     ("reliability", Reliability),
     ("time", TimeHorizon),
     ("solver", Solver),

@@ -26,12 +26,29 @@ DISPATCH_TOTALS = (
     "wind_mw",
     "gas_mw",
     "gas_units_online",
+    "grid_mw",
     "battery_charge_mw",
     "battery_discharge_mw",
     "battery_soc_mwh",
     "curtailment_mw",
     "fuel_mmbtu_per_h",
 )
+
+#: Site totals of each outage-window step (``outage_dispatch.csv``), besides ``load_mw``
+#: and ``unserved_mw``: power in MW, state of charge in MWh.
+OUTAGE_TOTALS = (
+    "pv_mw",
+    "wind_mw",
+    "gas_mw",
+    "gas_units_online",
+    "grid_mw",
+    "battery_charge_mw",
+    "battery_discharge_mw",
+    "battery_soc_mwh",
+)
+
+#: File of a run folder with the operation in each outage window (only if there are any).
+OUTAGE_DISPATCH_FILE = "outage_dispatch.csv"
 
 #: Order of solver statuses from best to worst; a run reports its worst site.
 STATUS_ORDER = ("optimal", "time_limit", "shortfall", "infeasible", "error")
@@ -80,9 +97,12 @@ class SiteResult:
         dispatch (a blocks sizing that falls short is followed by a full-year one).
     design : dict
         The N+k design point: ``temp_air_c``, ``peak_load_mw``, ``gas_available_factor``.
-    gas_outage : dict or None
-        With a gas-outage ride-through required: its length and the cost of that insurance
-        (annual cost with it minus without it). [h, USD/yr]
+    outage_dispatch : pd.DataFrame or None
+        Operation in each outage-window step of the reported dispatch (one row per window
+        step, ``time`` as ISO text); None without outage windows.
+    outage_insurance : dict
+        By outage kind (``gas``, ``grid``) whose ride-through is required: its length and
+        the cost of that insurance (annual cost with it minus without it). [h, USD/yr]
     weather_years : dict or None
         Sized on several weather years: per year its cost, unserved energy and CO2, the
         mean cost and the worst year (``dcpower.pipeline.weather_years_summary``).
@@ -109,7 +129,8 @@ class SiteResult:
     shortfalls: dict = field(default_factory=dict)
     sizing_passes: list = field(default_factory=list)
     design: dict = field(default_factory=dict)
-    gas_outage: dict | None = None
+    outage_dispatch: pd.DataFrame | None = None
+    outage_insurance: dict = field(default_factory=dict)
     weather_years: dict | None = None
     sizing: dict = field(default_factory=dict)
 
@@ -130,6 +151,7 @@ class SiteResult:
             "wind_mw": installed("wind", "MW"),
             "battery_mw": installed("battery", "MW"),
             "battery_mwh": installed("battery", "MWh"),
+            "backup_fuel_tank_mmbtu": installed("backup_fuel_tank", "MMBtu"),
         }
         capacity["gas"] = self.gas_units
         load = self.annual_mwh("load_mw")
@@ -137,6 +159,7 @@ class SiteResult:
             "pv": self.annual_mwh("pv_mw"),
             "wind": self.annual_mwh("wind_mw"),
             "gas": self.annual_mwh("gas_mw"),
+            "grid": self.annual_mwh("grid_mw"),
             "battery_discharge": self.annual_mwh("battery_discharge_mw"),
         }
         fuel = self.annual_mwh("fuel_mmbtu_per_h")
@@ -153,8 +176,9 @@ class SiteResult:
             "unserved_mwh_per_yr": self.annual_mwh("unserved_mw"),
             "fuel_mmbtu_per_yr": fuel,
             "co2_t_per_yr": fuel * co2_kg_per_mmbtu / 1000,
-            # Share of the energy served not from fuel (as min_renewable_share counts it).
-            "renewable_share": 1 - generation["gas"] / load if load else 0.0,
+            # Share of the energy served not from fuel or the grid (as min_renewable_share
+            # counts it).
+            "renewable_share": 1 - (generation["gas"] + generation["grid"]) / load if load else 0.0,
             "capex_usd": float(sum(self.capex_usd.values())),
             "cost_usd_per_yr": cost,
             "lcoe_usd_per_mwh": cost / load if load else float("nan"),
@@ -167,7 +191,8 @@ class SiteResult:
             "shortfalls": self.shortfalls,
             "sizing_passes": self.sizing_passes,
             "design_point": self.design,
-            "gas_outage": self.gas_outage,
+            "gas_outage": self.outage_insurance.get("gas"),
+            "grid_outage": self.outage_insurance.get("grid"),
             "weather_years": self.weather_years,
         }
 
@@ -233,6 +258,19 @@ class Result:
     def dispatch(self) -> pd.DataFrame:
         """Hourly dispatch of all sites, ``site, time`` first; absent technologies are 0."""
         return self._hourly("dispatch", fill=0.0)
+
+    @property
+    def outage_dispatch(self) -> pd.DataFrame | None:
+        """Operation in every outage-window step of all sites, ``site`` first; None if none."""
+        frames = [
+            site.outage_dispatch.assign(site=site_id)
+            for site_id, site in self.sites.items()
+            if site.outage_dispatch is not None
+        ]
+        if not frames:
+            return None
+        table = pd.concat(frames, ignore_index=True)
+        return table[["site", *[c for c in table.columns if c != "site"]]].fillna(0.0)
 
     @property
     def profiles(self) -> pd.DataFrame:
@@ -308,7 +346,11 @@ class Result:
                 "co2_cap_t_per_yr": self.scenario.emissions.co2_cap_t_per_yr,
                 "min_renewable_share": self.scenario.emissions.min_renewable_share,
                 "renewable_share": 1
-                - sum(s["generation_mwh_per_yr"]["gas"] for s in sites.values()) / load
+                - sum(
+                    s["generation_mwh_per_yr"]["gas"] + s["generation_mwh_per_yr"]["grid"]
+                    for s in sites.values()
+                )
+                / load
                 if load
                 else 0.0,
             },
@@ -351,6 +393,9 @@ class Result:
             self.costs.to_csv(tmp / "costs.csv", index=False)
             self.dispatch.to_csv(tmp / "dispatch.csv", index=False, float_format="%.9g")
             self.profiles.to_csv(tmp / "profiles.csv", index=False, float_format="%.9g")
+            windows = self.outage_dispatch
+            if windows is not None:
+                windows.to_csv(tmp / OUTAGE_DISPATCH_FILE, index=False, float_format="%.9g")
             (tmp / "scenario.yaml").write_text(scenario_to_yaml(self.scenario), encoding="utf-8")
             old = None
             if target.exists():

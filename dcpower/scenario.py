@@ -227,6 +227,27 @@ class GasTech(Strict):
     max_units: Annotated[int, Field(ge=0)] = Field(
         40, description="Upper bound on units built per site. [-]"
     )
+    dual_fuel: bool = Field(
+        False,
+        description=(
+            "Units can run on liquid fuel from an on-site tank during gas-supply outages "
+            "(same heat rate as on gas, an ESTIMATE)."
+        ),
+    )
+    dual_fuel_capex_usd_per_kw: NonNegative = Field(
+        0.0,
+        description=(
+            "Extra capital cost of dual-fuel capability; no sourced figure, so 0 unless you "
+            "give one. [USD/kW]"
+        ),
+    )
+    backup_fuel_hours: NonNegative | None = Field(
+        None,
+        description=(
+            "Tank size of a dual-fuel type in hours of full load of its built units (ISO "
+            "heat rate); none = the model sizes the tank. [h]"
+        ),
+    )
 
 
 Technology = Annotated[PVTech | WindTech | BatteryTech | GasTech, Field(discriminator="kind")]
@@ -276,6 +297,42 @@ class DataCenter(Strict):
     )
 
 
+class GridConnection(Strict):
+    """A grid connection: imports up to a capacity at a time-of-day tariff.
+
+    Never counted toward N+k or the hourly N-1 reserve: the on-site plant stays firm on its
+    own. ``tariff`` names an entry of ``inputs/grid_tariffs.csv`` whose sourced figures fill
+    the price fields not given (``az_data_center``: the Azerbaijani data-center tariff).
+    """
+
+    import_max_mw: Positive = Field(description="Import capacity of the connection. [MW]")
+    tariff: str = Field(
+        description=(
+            "Tariff name; an id of inputs/grid_tariffs.csv fills the price fields not given "
+            "(az_data_center)."
+        )
+    )
+    day_price_usd_per_mwh: NonNegative = Field(description="Energy price of day hours. [USD/MWh]")
+    night_price_usd_per_mwh: NonNegative = Field(
+        description="Energy price of night hours. [USD/MWh]"
+    )
+    day_start_hour: Annotated[int, Field(ge=0, le=23)] = Field(
+        description="First local clock hour of the day price. [h]"
+    )
+    day_end_hour: Annotated[int, Field(ge=1, le=24)] = Field(
+        description="Local clock hour at which the night price starts. [h]"
+    )
+
+    @model_validator(mode="after")
+    def _day_before_night(self) -> GridConnection:
+        if self.day_start_hour >= self.day_end_hour:
+            raise ValueError(
+                f"grid.day_start_hour = {self.day_start_hour}: must be before "
+                f"grid.day_end_hour = {self.day_end_hour}"
+            )
+        return self
+
+
 class Site(Strict):
     """One candidate site: its climate, its data center, and what may be built there."""
 
@@ -319,6 +376,9 @@ class Site(Strict):
             "N+k at this site, overriding reliability.redundancy_k (an availability target "
             "sets it per site). [-]"
         ),
+    )
+    grid: GridConnection | None = Field(
+        None, description="Grid connection (imports at a tariff); none = islanded."
     )
     design_temp_air_c: Annotated[float, Field(ge=-50, le=60)] | None = Field(
         None,
@@ -411,6 +471,24 @@ class Emissions(Strict):
     )
 
 
+class BackupFuel(Strict):
+    """Liquid backup fuel of dual-fuel gas units (defaults: inputs/backup_fuel.csv)."""
+
+    tank_capex_usd_per_mmbtu: NonNegative = Field(
+        description="Capital cost of tank capacity per MMBtu of fuel held, HHV. [USD/MMBtu]"
+    )
+    tank_fom_fraction_per_yr: NonNegative = Field(
+        description="Fixed O&M of the tank as a share of its capital cost. [1/yr]"
+    )
+    tank_lifetime_yr: Positive = Field(description="Economic lifetime of the tank. [yr]")
+    fuel_price_usd_per_mmbtu: NonNegative = Field(
+        description="Price of the liquid fuel, HHV. [USD/MMBtu]"
+    )
+    co2_kg_per_mmbtu: NonNegative = Field(
+        description="CO2 emitted per MMBtu of liquid fuel burnt, HHV. [kgCO2/MMBtu]"
+    )
+
+
 #: Uptime Institute Tier availability [%] (as quoted by datacenters.com and pingdo.net).
 UPTIME_TIERS_PCT = {"Tier I": 99.671, "Tier II": 99.741, "Tier III": 99.982, "Tier IV": 99.995}
 
@@ -452,6 +530,21 @@ class Reliability(Strict):
             "and renewables, from each month's peak-load hour; 0 = not required. [h]"
         ),
     )
+    gas_outage_events_per_yr: NonNegative = Field(
+        1.0,
+        description=(
+            "Expected gas-supply interruptions per year, which weigh the backup fuel burnt in "
+            "the outage windows into the annual cost; a placeholder (no source), set your "
+            "own. [1/yr]"
+        ),
+    )
+    grid_outage_hours: Annotated[int, Field(ge=0, le=168)] = Field(
+        0,
+        description=(
+            "Length of a grid outage the plant must ride through on its own, from each "
+            "month's peak-load hour, at sites with a grid connection; 0 = not required. [h]"
+        ),
+    )
     monte_carlo_years: Annotated[int, Field(ge=0, le=100_000)] = Field(
         1000,
         description=(
@@ -480,6 +573,14 @@ class Reliability(Strict):
                 "'Tier I', 'Tier II', 'Tier III', 'Tier IV' or a percentage in (0, 100)"
             )
         return value
+
+    def outage_hours(self, grid_connected: bool) -> dict[str, int]:
+        """Return the outages to ride through: length by what is unavailable (gas, grid) [h].
+
+        Grid outages apply only at a site with a grid connection; kinds set to 0 are left out.
+        """
+        hours = {"gas": self.gas_outage_hours, "grid": self.grid_outage_hours * grid_connected}
+        return {kind: h for kind, h in hours.items() if h > 0}
 
     @property
     def availability_target_pct(self) -> float | None:
@@ -660,6 +761,12 @@ class Scenario(Strict):
     economics: Economics = Field(
         description="Discount rate and emission factor (defaults: inputs/economics.csv)."
     )
+    backup_fuel: BackupFuel = Field(
+        description=(
+            "Liquid backup fuel of dual-fuel gas units in gas-supply outages "
+            "(defaults: inputs/backup_fuel.csv)."
+        )
+    )
     reliability: Reliability = Field(
         default_factory=Reliability, description="N+k, hourly N-1, ride-through."
     )
@@ -696,6 +803,17 @@ class Scenario(Strict):
         if self.time.kind == "blocks":
             return self.solver.dispatch_commitment
         return self.solver.commitment
+
+    @model_validator(mode="after")
+    def _backup_fuel_only_for_dual_fuel(self) -> Scenario:
+        for tech_id, tech in self.technologies.items():
+            if isinstance(tech, GasTech) and tech.backup_fuel_hours is not None:
+                if not tech.dual_fuel:
+                    raise ValueError(
+                        f"technologies.{tech_id}.backup_fuel_hours = {tech.backup_fuel_hours:g}:"
+                        " only for a dual-fuel type; set dual_fuel: true or leave it out"
+                    )
+        return self
 
     @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:
@@ -804,6 +922,8 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     econ = _catalogue("economics.csv").get("economics", {})
     econ_defaults = {k: v for k, v in econ.items() if k in _fields_of(Economics)}
     raw["economics"] = {**econ_defaults, **_mapping(raw.get("economics"), "economics")}
+    fuel_defaults = _catalogue("backup_fuel.csv").get("backup_fuel", {})
+    raw["backup_fuel"] = {**fuel_defaults, **_mapping(raw.get("backup_fuel"), "backup_fuel")}
     sites = {}
     for site_id, site in _mapping(raw.get("sites"), "sites").items():
         site = _mapping(site, f"sites.{site_id}")
@@ -815,9 +935,41 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         for key in ("gas_price_usd_per_mmbtu", "carbon_price_usd_per_t"):
             if key not in site and key in site_defaults:
                 site[key] = site_defaults[key]
+        if site.get("grid") is not None:
+            site["grid"] = _grid_with_tariff(
+                site_id, _mapping(site["grid"], f"sites.{site_id}.grid")
+            )
         sites[site_id] = site
     raw["sites"] = sites
     return raw
+
+
+#: Fields of a grid connection a catalogue tariff fills.
+_TARIFF_FIELDS = (
+    "day_price_usd_per_mwh",
+    "night_price_usd_per_mwh",
+    "day_start_hour",
+    "day_end_hour",
+)
+
+
+def _grid_with_tariff(site_id: str, grid: dict[str, Any]) -> dict[str, Any]:
+    """Fill a grid connection's price fields it leaves out from ``inputs/grid_tariffs.csv``."""
+    tariffs = _catalogue("grid_tariffs.csv")
+    name = grid.get("tariff")
+    missing = [f for f in _TARIFF_FIELDS if f not in grid]
+    if not missing:
+        return grid
+    if not isinstance(name, str) or name not in tariffs:
+        raise ScenarioError(
+            f"sites.{site_id}.grid.tariff = {name!r}: not in inputs/grid_tariffs.csv "
+            f"(allowed: {', '.join(sorted(tariffs))}); or give {', '.join(missing)}"
+        )
+    defaults = {f: tariffs[name][f] for f in missing}
+    for hour in ("day_start_hour", "day_end_hour"):
+        if hour in defaults:
+            defaults[hour] = int(defaults[hour])
+    return {**grid, **defaults}
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
@@ -853,6 +1005,7 @@ def _allowed_fields(parent: tuple) -> list[str]:
     """Field names allowed in the scenario section at ``parent`` (a pydantic error location)."""
     sections = {
         "economics": Economics,
+        "backup_fuel": BackupFuel,
         "reliability": Reliability,
         "time": TimeHorizon,
         "solver": Solver,
@@ -870,9 +1023,12 @@ def _allowed_fields(parent: tuple) -> list[str]:
     elif parent[0] == "technologies" and len(parent) == 3:
         model = kinds.get(str(parent[2]))
     elif parent[0] == "sites":
-        model = {(): Site, ("data_center",): DataCenter, ("data_center", "pue"): PUEModel}.get(
-            tuple(parent[2:])
-        )
+        model = {
+            (): Site,
+            ("data_center",): DataCenter,
+            ("data_center", "pue"): PUEModel,
+            ("grid",): GridConnection,
+        }.get(tuple(parent[2:]))
     if model is None:
         return []
     names = set(model.model_fields) - {"kind"}

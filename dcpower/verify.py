@@ -38,7 +38,7 @@ import pandas as pd
 import yaml
 
 from dcpower.profiles import design_point
-from dcpower.results import DISPATCH_TOTALS
+from dcpower.results import DISPATCH_TOTALS, OUTAGE_DISPATCH_FILE
 from dcpower.scenario import BatteryTech, GasTech, PVTech, Scenario, WindTech, scenario_from_dict
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class _Site:
     profiles: pd.DataFrame  # every profiles.csv row of the site (the design-point year)
     times: np.ndarray  # ISO strings of the dispatch hours
     capacity: dict  # (technology, unit) -> capacity from capacities.csv
+    windows: pd.DataFrame  # this site's outage_dispatch.csv rows (empty if none)
 
 
 def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
@@ -101,12 +102,18 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
     scenario = scenario_from_dict(raw, origin=str(run_dir / "scenario.yaml"))
     capacities = pd.read_csv(run_dir / "capacities.csv")
     dispatch = pd.read_csv(run_dir / "dispatch.csv")
+    if "grid_mw" not in dispatch.columns:
+        # A run folder from before grid connections imported nothing (an import left out
+        # of a newer one would still break the energy balance).
+        dispatch["grid_mw"] = 0.0
     profiles = pd.read_csv(run_dir / "profiles.csv")
+    outage_file = run_dir / OUTAGE_DISPATCH_FILE
+    windows = pd.read_csv(outage_file) if outage_file.is_file() else pd.DataFrame({"site": []})
     horizon_kind = (summary.get("horizon") or {}).get("kind")
 
     checks: list[dict] = []
     for site_id in scenario.sites:
-        site = _site_data(site_id, dispatch, profiles, capacities)
+        site = _site_data(site_id, dispatch, profiles, capacities, windows)
         checks.extend(_SiteChecker(site, scenario, summary, horizon_kind, tolerance_mw).run())
     unknown = sorted(set(dispatch["site"].astype(str)) - set(scenario.sites))
     if unknown:
@@ -260,7 +267,7 @@ def _system_emission_checks(scenario: Scenario, dispatch: pd.DataFrame) -> list[
         limits.co2_cap_t_per_yr,
         limits.min_renewable_share,
         co2,
-        annual("gas_mw"),
+        annual("gas_mw") + annual("grid_mw"),
         annual("load_mw"),
     ):
         tol = 1e-5 * max(1.0, abs(scale))
@@ -305,7 +312,11 @@ def _amount(value: float) -> str:
 
 
 def _site_data(
-    site_id: str, dispatch: pd.DataFrame, profiles: pd.DataFrame, capacities: pd.DataFrame
+    site_id: str,
+    dispatch: pd.DataFrame,
+    profiles: pd.DataFrame,
+    capacities: pd.DataFrame,
+    windows: pd.DataFrame,
 ) -> _Site:
     """Cut one site's rows out of the run tables and align its profiles on its dispatch hours."""
     d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
@@ -316,7 +327,8 @@ def _site_data(
     capacity = {
         (str(r.technology), str(r.unit)): float(r.capacity) for r in c.itertuples(index=False)
     }
-    return _Site(site_id, d, hourly, p, times, capacity)
+    w = windows[windows["site"].astype(str) == site_id].reset_index(drop=True)
+    return _Site(site_id, d, hourly, p, times, capacity, w)
 
 
 def _fixed_check(
@@ -403,8 +415,14 @@ class _SiteChecker:
         scale: np.ndarray | float,
         unit: str,
         detail: str | Callable[[int], str] = "",
+        times: np.ndarray | None = None,
     ) -> None:
-        """Record a check made in every hour: worst margin, its hour and pass/fail."""
+        """Record a check made in every hour: worst margin, its hour and pass/fail.
+
+        ``times`` names the rows' hours if they are not the site's dispatch hours (e.g. the
+        steps of outage windows).
+        """
+        times = self.s.times if times is None else times
         margin = np.asarray(margin, dtype=float)
         if margin.size == 0:
             self.out.append(
@@ -424,9 +442,7 @@ class _SiteChecker:
         if bad.any():
             text = f"{int(bad.sum())} of {margin.size} hours violate; " + text
         self.out.append(
-            _fixed_check(
-                self.s.site_id, name, not bad.any(), str(self.s.times[i]), margin[i], unit, text
-            )
+            _fixed_check(self.s.site_id, name, not bad.any(), str(times[i]), margin[i], unit, text)
         )
 
     def single(
@@ -468,6 +484,7 @@ class _SiteChecker:
         self._check_non_negative()
         self._check_totals()
         self._check_renewables()
+        self._check_grid()
         for tech_id, tech in self.gas.items():
             self._check_gas(tech_id, tech)
         if self.gas:
@@ -476,6 +493,7 @@ class _SiteChecker:
             self._check_battery()
         self._check_n_plus_k()
         self._check_n_minus_1()
+        self._check_outage_windows()
         if self.shifting:
             self._check_workload_limits()
         self._check_emission_limits()
@@ -514,13 +532,14 @@ class _SiteChecker:
             "pv_mw": self.d("pv_mw"),
             "wind_mw": self.d("wind_mw"),
             "gas_mw": self.d("gas_mw"),
+            "grid_mw": self.d("grid_mw"),
             "battery_discharge_mw": self.d("battery_discharge_mw"),
             "battery_charge_mw": -self.d("battery_charge_mw"),
             "unserved_mw": self.d("unserved_mw"),
         }
 
     def _check_balance(self) -> None:
-        """Check pv + wind + gas + discharge - charge + unserved = load, and unserved = 0."""
+        """Check pv + wind + gas + grid + discharge - charge + unserved = load, unserved = 0."""
         terms = self._supply()
         load = self.d("load_mw")
         residual = sum(terms.values()) - load
@@ -531,7 +550,8 @@ class _SiteChecker:
             scale,
             "MW",
             lambda i: (
-                f"pv + wind + gas + discharge - charge + unserved = {load[i] + residual[i]:.6g} "
+                f"pv + wind + gas + grid + discharge - charge + unserved = "
+                f"{load[i] + residual[i]:.6g} "
                 f"MW vs load {load[i]:.6g} MW"
             ),
         )
@@ -592,7 +612,7 @@ class _SiteChecker:
         weight = self.d("weight_h")
         co2 = float(np.sum(self.d("fuel_mmbtu_per_h") * weight)) * self._co2_t_per_mmbtu
         gas, load = (
-            float(np.sum(self.d("gas_mw") * weight)),
+            float(np.sum((self.d("gas_mw") + self.d("grid_mw")) * weight)),
             float(np.sum(self.d("load_mw") * weight)),
         )
         for record in emission_checks(
@@ -646,6 +666,19 @@ class _SiteChecker:
             scales.max(axis=0),
             "MW, units",
             lambda i: f"largest mismatch in {names[worst[i]]}",
+        )
+
+    def _check_grid(self) -> None:
+        """Grid import within the connection's capacity (none without a connection)."""
+        grid = self.scenario.sites[self.s.site_id].grid
+        cap = 0.0 if grid is None else grid.import_max_mw
+        imported = self.d("grid_mw")
+        self.hourly(
+            "grid import <= connection capacity",
+            cap - imported,
+            np.fmax(cap, imported),
+            "MW",
+            lambda i: f"import {imported[i]:.6g} MW, capacity {cap:.6g} MW",
         )
 
     def _check_renewables(self) -> None:
@@ -971,6 +1004,276 @@ class _SiteChecker:
             lambda i: (
                 f"{form}: trip of one {which[i]} unit ({required[i]:.6g} MW) vs gas headroom "
                 f"{headroom[i]:.6g} MW + battery reserve {reserve[i]:.6g} MW"
+            ),
+        )
+
+    # -- outage windows ---------------------------------------------------------------------
+
+    def _expected_windows(self, hours: int) -> list[tuple[str, ...]]:
+        """Hours of each window of one kind: one per month, from its peak-load hour."""
+        load = self.d("load_mw")
+        months = np.array([t[5:7] for t in self.s.times])
+        windows = []
+        for month in np.unique(months):
+            rows = np.flatnonzero(months == month)
+            start = int(rows[np.argmax(load[rows])])
+            span = min(hours, self.n)
+            windows.append(tuple(self.s.times[(start + np.arange(span)) % self.n]))
+        return windows
+
+    def w(self, column: str) -> np.ndarray:
+        """Return an outage_dispatch.csv column of the site as floats (NaN if absent)."""
+        if column not in self.s.windows.columns:
+            self.missing.add(f"{OUTAGE_DISPATCH_FILE}:{column}")
+            return np.full(len(self.s.windows), np.nan)
+        return pd.to_numeric(self.s.windows[column], errors="coerce").to_numpy(dtype=float)
+
+    def _check_outage_windows(self) -> None:
+        """Every required outage window, re-checked step by step from outage_dispatch.csv.
+
+        Placement (one window per month and kind from the month's peak-load hour, of the
+        stated length), balance and zero unserved energy, nothing from the unavailable
+        supply, technology limits, and the battery's state of charge continuing from the
+        normal dispatch of the hour before the window, within its bounds.
+        """
+        grid_connected = self.scenario.sites[self.s.site_id].grid is not None
+        required = self.scenario.reliability.outage_hours(grid_connected)
+        if not required:
+            return
+        rows = self.s.windows
+        kinds = rows["kind"].astype(str).to_numpy() if "kind" in rows else np.array([])
+        found = (
+            {
+                (kind, tuple(group["time"].astype(str)))
+                for (kind, _), group in rows.groupby(["kind", "window"], sort=False)
+            }
+            if len(rows)
+            else set()
+        )
+        expected = {
+            (kind, times)
+            for kind, hours in required.items()
+            for times in self._expected_windows(hours)
+        }
+        wrong = sorted(expected ^ found)
+        first = wrong[0] if wrong else None
+        self.single(
+            "outage windows: one per month from its peak-load hour",
+            -float(len(wrong)),
+            0.0,
+            "windows",
+            (
+                f"{len(wrong)} windows missing or misplaced; first: {first[0]} outage of "
+                f"{len(first[1])} h from {first[1][0]}"
+                if first
+                else f"{len(expected)} windows, "
+                + ", ".join(f"{k} {h} h" for k, h in required.items())
+            ),
+        )
+        if not len(rows):
+            return
+        times = rows["time"].astype(str).to_numpy()
+        label = [
+            f"window {w} ({k} outage) hour {step}"
+            for w, k, step in zip(rows["window"], kinds, rows["step"], strict=True)
+        ]
+        prof = self.s.profiles.drop_duplicates("time").set_index("time").reindex(times)
+
+        def profile(column: str) -> np.ndarray:
+            if column not in prof.columns:
+                self.missing.add(f"profiles.csv:{column}")
+                return np.full(len(rows), np.nan)
+            return pd.to_numeric(prof[column], errors="coerce").to_numpy(dtype=float)
+
+        def check(name, margin, scale, unit, detail):
+            self.hourly(
+                f"outage windows: {name}",
+                margin,
+                scale,
+                unit,
+                lambda i: f"{label[i]}: {detail(i)}",
+                times=times,
+            )
+
+        load = self.w("load_mw")
+        check(
+            "load matches profiles",
+            -np.abs(load - profile("load_mw")),
+            np.fmax(np.abs(load), 1.0),
+            "MW",
+            lambda i: f"load {load[i]:.6g} MW, profiles {profile('load_mw')[i]:.6g} MW",
+        )
+        terms = {
+            c: self.w(c)
+            for c in (
+                "pv_mw",
+                "wind_mw",
+                "gas_mw",
+                "grid_mw",
+                "battery_discharge_mw",
+                "unserved_mw",
+            )
+        }
+        charge = self.w("battery_charge_mw")
+        supply = sum(terms.values()) - charge
+        check(
+            "balance",
+            supply - load,
+            np.fmax.reduce([*terms.values(), charge, load]),
+            "MW",
+            lambda i: f"supply {supply[i]:.6g} MW (unserved included) vs load {load[i]:.6g} MW",
+        )
+        unserved = terms["unserved_mw"]
+        check(
+            "zero unserved energy", -unserved, 0.0, "MW", lambda i: f"unserved {unserved[i]:.6g} MW"
+        )
+        # Without gas only dual-fuel units run (on their backup fuel, checked below).
+        gas_only = sum(
+            (self.w(f"gas_mw_{g}") for g, t in self.gas.items() if not t.dual_fuel),
+            np.zeros(len(rows)),
+        )
+        cut = np.where(kinds == "gas", gas_only, np.where(kinds == "grid", terms["grid_mw"], 0))
+        check(
+            "nothing from the unavailable supply",
+            -np.abs(cut),
+            0.0,
+            "MW",
+            lambda i: f"{kinds[i]} gives {cut[i]:.6g} MW in a {kinds[i]} outage",
+        )
+        self._check_window_limits(check, profile)
+        for g, tech in self.gas.items():
+            if tech.dual_fuel:
+                self._check_backup_fuel(check, profile, rows, kinds == "gas", g, tech)
+        if self.batteries:
+            self._check_window_battery(check, rows, charge, terms["battery_discharge_mw"])
+
+    def _check_backup_fuel(
+        self,
+        check: Callable,
+        profile: Callable,
+        rows: pd.DataFrame,
+        without_gas: np.ndarray,
+        g: str,
+        tech: GasTech,
+    ) -> None:
+        """Backup fuel of a dual-fuel type: part-load curve, and within the tank in each window.
+
+        The tank is full at the start of every gas-outage window; the check names the hour
+        in which the fuel burnt since the window started exceeds it.
+        """
+        fuel = self.w(f"backup_fuel_mmbtu_per_h_{g}")
+        full = tech.heat_rate_full_load_mmbtu_per_mwh
+        nl = tech.no_load_fuel_fraction
+        recomputed = np.where(
+            without_gas,
+            profile(f"heat_rate_factor_{g}")
+            * (
+                nl * full * tech.unit_mw * self.w(f"gas_units_online_{g}")
+                + (1 - nl) * full * self.w(f"gas_mw_{g}")
+            ),
+            0.0,
+        )
+        check(
+            f"{g} backup fuel use (part-load curve)",
+            -np.abs(fuel - recomputed),
+            np.fmax(np.abs(fuel), np.abs(recomputed)),
+            "MMBtu/h",
+            lambda i: f"backup fuel {fuel[i]:.6g} MMBtu/h, recomputed {recomputed[i]:.6g}",
+        )
+        tank = self.s.capacity.get((f"{g}_backup_tank", "MMBtu"), 0.0)
+        burnt = pd.Series(fuel).groupby(rows["window"].to_numpy()).cumsum().to_numpy()
+        check(
+            f"{g} backup fuel within the tank",
+            tank - burnt,
+            np.fmax(tank, burnt),
+            "MMBtu",
+            lambda i: f"{burnt[i]:.6g} MMBtu burnt since the window began, tank {tank:.6g} MMBtu",
+        )
+
+    def _check_window_limits(self, check: Callable, profile: Callable) -> None:
+        """Renewables within the resource, gas within units built and online, grid within cap."""
+        limits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for t in self.pv:
+            limits[f"pv_mw_{t}"] = (self.w(f"pv_mw_{t}"), profile(f"pv_cf_{t}") * self.cap(t, "MW"))
+        for t in self.wind:
+            limits[f"wind_mw_{t}"] = (
+                self.w(f"wind_mw_{t}"),
+                profile(f"wind_cf_{t}") * self.cap(t, "MW"),
+            )
+        for g, tech in self.gas.items():
+            online = self.w(f"gas_units_online_{g}")
+            built = self.cap(g, "units")
+            limits[f"gas_units_online_{g}"] = (online, np.full(len(online), built))
+            limits[f"gas_mw_{g}"] = (
+                self.w(f"gas_mw_{g}"),
+                online * tech.unit_mw * profile(f"gas_cf_{g}"),
+            )
+        grid = self.scenario.sites[self.s.site_id].grid
+        imported = self.w("grid_mw")
+        limits["grid_mw"] = (
+            imported,
+            np.full(len(imported), 0.0 if grid is None else grid.import_max_mw),
+        )
+        names = list(limits)
+        slack = np.vstack([limit - value for value, limit in limits.values()])
+        ranked = np.where(np.isnan(slack), -np.inf, slack)
+        worst = np.argmin(ranked, axis=0)
+        scale = np.vstack([np.fmax(np.abs(v), np.abs(lim)) for v, lim in limits.values()])
+        check(
+            "technology limits",
+            ranked.min(axis=0),
+            np.nanmax(scale, axis=0),
+            "MW, units",
+            lambda i: (
+                f"{names[worst[i]]} = {limits[names[worst[i]]][0][i]:.6g}, "
+                f"limit {limits[names[worst[i]]][1][i]:.6g}"
+            ),
+        )
+
+    def _check_window_battery(
+        self, check: Callable, rows: pd.DataFrame, charge: np.ndarray, discharge: np.ndarray
+    ) -> None:
+        """Battery power and SOC bounds; SOC continues from the hour before each window."""
+        power, energy, eta_c, eta_d, floor, _ = self._battery_params()
+        soc = self.w("battery_soc_mwh")
+        flow = np.fmax(charge, discharge)
+        check(
+            "battery charge and discharge <= power",
+            power - flow,
+            np.fmax(power, flow),
+            "MW",
+            lambda i: f"charge {charge[i]:.6g}, discharge {discharge[i]:.6g}, power {power:.6g} MW",
+        )
+        lower = floor * energy
+        check(
+            "battery state of charge within [floor, energy]",
+            np.fmin(soc - lower, energy - soc),
+            np.fmax(np.abs(soc), energy),
+            "MWh",
+            lambda i: f"SOC {soc[i]:.6g} MWh, bounds [{lower:.6g}, {energy:.6g}] MWh",
+        )
+        # The SOC before each step: the previous step of the window, or, for its first hour,
+        # the normal dispatch's SOC at the end of the hour before the window (cyclic).
+        dispatch_soc = self.d("battery_soc_mwh")
+        row_of = {t: i for i, t in enumerate(self.s.times)}
+        first = rows["step"].to_numpy() == 0
+        before = np.roll(soc, 1)
+        entry = np.array(
+            [
+                dispatch_soc[(row_of[t] - 1) % self.n] if t in row_of else np.nan
+                for t in rows["time"].astype(str)
+            ]
+        )
+        before = np.where(first, entry, before)
+        expected = before + eta_c * charge - discharge / eta_d
+        check(
+            "battery state of charge continues from the normal dispatch",
+            -np.abs(soc - expected),
+            np.fmax.reduce([np.abs(soc), np.abs(before), charge, discharge / eta_d]),
+            "MWh",
+            lambda i: (
+                f"SOC {soc[i]:.6g} MWh; before {before[i]:.6g} + {eta_c:g} x charge "
+                f"{charge[i]:.6g} - discharge {discharge[i]:.6g} / {eta_d:g} = {expected[i]:.6g}"
             ),
         )
 

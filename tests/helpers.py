@@ -7,6 +7,7 @@ import pandas as pd
 
 from dcpower.optimization.build import SiteInputs
 from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site
+from dcpower.tariff import time_of_day_price
 
 ECONOMICS = Economics(wacc=0.0, co2_kg_per_mmbtu=53.06)
 
@@ -42,6 +43,8 @@ def site_inputs(
     integer_commitment=True,
     peak_load_mw=None,
     design_factor=None,
+    grid=None,
+    backup_fuel=None,
     site_id="test",
     it_load=None,
     pue=None,
@@ -64,8 +67,21 @@ def site_inputs(
             "data_center": {"it_capacity_mw": 1.0},
             "technologies": list(technologies),
             "gas_price_usd_per_mmbtu": gas_price,
+            "grid": grid,
             **site_fields,
         }
+    )
+    tariff = site.grid
+    grid_price = (
+        None
+        if tariff is None
+        else time_of_day_price(
+            index.hour,
+            tariff.day_price_usd_per_mwh,
+            tariff.night_price_usd_per_mwh,
+            tariff.day_start_hour,
+            tariff.day_end_hour,
+        )
     )
     return SiteInputs(
         site_id=site_id,
@@ -89,6 +105,8 @@ def site_inputs(
         integer_commitment=integer_commitment,
         it_load_mw=None if it_load is None else np.asarray(it_load, float),
         pue=None if pue is None else np.asarray(pue, float),
+        grid_price_usd_per_mwh=grid_price,
+        backup_fuel=backup_fuel,
     )
 
 

@@ -31,13 +31,7 @@ def basis(**overrides) -> fin.SiteBasis:
             [("engine", "gas", 1_000_000.0, 25.0)],
             columns=["technology", "kind", "capex_usd", "lifetime_yr"],
         ),
-        "opex_usd": {
-            "fuel": 0.0,
-            "carbon": 0.0,
-            "fixed_om": 0.0,
-            "variable_om": 0.0,
-            "startup": 0.0,
-        },
+        "opex_usd": dict.fromkeys(fin.OPEX_COLUMNS, 0.0),
         "annual_cost_usd": 0.0,
         "energy_mwh": 10_000.0,
         "it_energy_mwh": 8_000.0,
@@ -129,9 +123,7 @@ def test_dscr_of_a_constructed_year():
         revenue_basis="ppa",
         ppa_usd_per_mwh=50.0,
     )
-    b = basis(
-        opex_usd={"fuel": 300_000.0, "carbon": 0, "fixed_om": 0, "variable_om": 0, "startup": 0}
-    )
+    b = basis(opex_usd={**dict.fromkeys(fin.OPEX_COLUMNS, 0.0), "fuel": 300_000.0})
     flows = fin.cash_flows(b, f, wacc=0.08).set_index("year")
     service = 500_000 * 0.08 * 1.08**10 / (1.08**10 - 1)
     assert service == pytest.approx(74_514.75, abs=0.01)
@@ -195,9 +187,7 @@ def test_replacement_salvage_and_pv_degradation():
 def test_nominal_lcoe_exceeds_real_with_inflation():
     """Discounted costs are the same in both bases, energy is discounted at the larger nominal
     rate, so with 2 % inflation the nominal LCOE is higher; with 0 % they are equal."""
-    b = basis(
-        opex_usd={"fuel": 100_000.0, "carbon": 0, "fixed_om": 0, "variable_om": 0, "startup": 0}
-    )
+    b = basis(opex_usd={**dict.fromkeys(fin.OPEX_COLUMNS, 0.0), "fuel": 100_000.0})
     m = fin.metrics(fin.cash_flows(b, Finance(), 0.08), Finance(), 0.08)
     assert m["lcoe_usd_per_mwh_nominal"] > m["lcoe_usd_per_mwh_real"]
     flat = Finance(inflation=0.0)

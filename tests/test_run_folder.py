@@ -190,7 +190,13 @@ def test_summary_has_the_design_keys(summary: dict):
         for built in site["capacity"]["gas"].values():
             assert set(built) == {"units", "unit_mw"}
             assert isinstance(built["units"], int)
-        assert set(site["generation_mwh_per_yr"]) == {"pv", "wind", "gas", "battery_discharge"}
+        assert set(site["generation_mwh_per_yr"]) == {
+            "pv",
+            "wind",
+            "gas",
+            "grid",
+            "battery_discharge",
+        }
         assert site["it_load_mw"] == pytest.approx(32.0)  # 40 MW x 0.8
         assert site["unserved_mwh_per_yr"] == pytest.approx(0, abs=1e-6)
         # N+1 (no storage credit): the nameplate left with the largest built unit out covers

@@ -26,11 +26,25 @@ from dcpower.optimization.limits import (
     emission_penalty,
     emission_shortfalls,
 )
-from dcpower.optimization.outage import add_outage_balance, add_outage_sets, outage_windows
+from dcpower.optimization.outage import (
+    OUTAGE_KINDS,
+    add_outage_balance,
+    add_outage_sets,
+    outage_windows,
+)
 from dcpower.optimization.reliability import add_reliability
 from dcpower.optimization.siting import Coupling, add_coupling, coupling_shortfalls
-from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site, WindTech
-from dcpower.techs import battery, gas, renewable
+from dcpower.scenario import (
+    BackupFuel,
+    BatteryTech,
+    Economics,
+    GasTech,
+    PVTech,
+    Reliability,
+    Site,
+    WindTech,
+)
+from dcpower.techs import battery, gas, grid, renewable
 from dcpower.techs.base import Registry, annual_sum
 
 
@@ -80,6 +94,11 @@ class SiteInputs:
     development_capex_usd, development_usd_per_yr : float
         Overnight [USD] and annualized [USD/yr] fixed cost of developing the site (paid
         only if a candidate site is developed).
+    grid_price_usd_per_mwh : np.ndarray or None
+        Grid tariff per step, if the site has a grid connection (``site.grid``). [USD/MWh]
+    backup_fuel : BackupFuel or None
+        Liquid backup fuel (tank and fuel costs) for dual-fuel gas types in gas-supply
+        outages; needed only then.
     """
 
     site_id: str
@@ -98,6 +117,8 @@ class SiteInputs:
     reliability: Reliability
     integer_commitment: bool
     absent: frozenset = frozenset()
+    grid_price_usd_per_mwh: np.ndarray | None = None
+    backup_fuel: BackupFuel | None = None
     it_load_mw: np.ndarray | None = None
     pue: np.ndarray | None = None
     year: int = 0
@@ -191,11 +212,14 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
     )
     m.site_load_mw = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.load_mw))))
     m.registry = Registry()
-    outage_hours = inp.reliability.gas_outage_hours
-    if outage_hours > 0:
-        windows = outage_windows(inp.index, inp.duration_h, inp.load_mw, outage_hours)
+    windows = [
+        window
+        for kind, hours in inp.reliability.outage_hours(inp.site.grid is not None).items()
+        for window in outage_windows(inp.index, inp.duration_h, inp.load_mw, hours, kind)
+    ]
+    if windows:
         add_outage_sets(m, windows)
-        m.outage_hours = outage_hours
+    has_gas_windows = any(window.kind == "gas" for window in windows)
 
     wacc = inp.economics.wacc
     ride_through_h = inp.reliability.ride_through_min / 60
@@ -230,8 +254,11 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
                     inp.peak_load_mw,
                     inp.reliability.redundancy_k,
                 ),
+                backup=_backup_terms(inp) if tech.dual_fuel and has_gas_windows else None,
             )
             gas.add_block(m, tech_id, tech, terms)
+    if inp.site.grid is not None:
+        grid.add_block(m, inp.site.grid, inp.grid_price_usd_per_mwh)
 
     # Elastic slacks, fixed at zero: released only to diagnose an infeasible scenario.
     m.unserved_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
@@ -319,6 +346,21 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         m.demand_mw = pyo.Expression(m.T, rule=lambda m, t: m.site_load_mw[t] * scale)
 
 
+def _backup_terms(inp: SiteInputs) -> gas.BackupFuelTerms:
+    """Backup fuel costs of a site: tank, fuel price plus the site's carbon price."""
+    fuel = inp.backup_fuel
+    if fuel is None:
+        raise ValueError(f"site '{inp.site_id}': dual-fuel gas units need SiteInputs.backup_fuel")
+    return gas.BackupFuelTerms(
+        tank_capex_usd_per_mmbtu=fuel.tank_capex_usd_per_mmbtu,
+        tank_fom_fraction_per_yr=fuel.tank_fom_fraction_per_yr,
+        tank_lifetime_yr=fuel.tank_lifetime_yr,
+        fuel_cost_usd_per_mmbtu=fuel.fuel_price_usd_per_mmbtu
+        + inp.site.carbon_price_usd_per_t * fuel.co2_kg_per_mmbtu / 1000,
+        events_per_yr=inp.reliability.gas_outage_events_per_yr,
+    )
+
+
 def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:
     """Most units of one type a least-cost plan can use.
 
@@ -346,11 +388,13 @@ def fix_sizing(m: pyo.Block, sizes: dict[str, float], fix: bool = True) -> None:
 
     The reliability rows' "type is built" flags follow from the unit counts, so they are
     fixed too and the re-dispatch has no integer decision left but hourly commitment.
-    With ``fix=False`` the values are only set, as a start for the solver.
+    With ``fix=False`` the values are only set, as a start for the solver. Decisions in
+    ``registry.resized_in_dispatch`` (backup fuel tanks) stay free.
     """
-    for name, var in m.registry.sizing.items():
+    reg = m.registry
+    for name, var in reg.sizing.items():
         var.set_value(sizes[name])
-        if fix:
+        if fix and name not in reg.resized_in_dispatch:
             var.fix()
     if hasattr(m, "type_built"):
         for group in m.registry.unit_groups:
@@ -361,7 +405,7 @@ def fix_sizing(m: pyo.Block, sizes: dict[str, float], fix: bool = True) -> None:
 
 
 def _outage_unserved_mwh(m: pyo.ConcreteModel) -> dict:
-    """Return the unserved energy per gas-outage window [MWh] (empty without windows)."""
+    """Return the unserved energy per outage window [MWh] (empty without windows)."""
     if not hasattr(m, "OW"):
         return {}
     per_window: dict = {}
@@ -423,13 +467,16 @@ def requirement_shortfalls(m: pyo.Block, index: pd.Index) -> dict[str, str]:
             f"worst short by {n1.max():,.2f} MW at {index[int(n1.argmax())].isoformat()}"
         )
     short = {w: pyo.value(e) for w, e in _outage_unserved_mwh(m).items()}
-    if short and max(short.values()) > 1e-6:
-        worst = max(short, key=short.get)
-        start = index[m.outage_step[worst, 0]].isoformat()
-        found["gas outage ride-through"] = (
-            f"without gas for {m.outage_hours:g} h, storage and renewables fall short in "
-            f"{sum(v > 1e-6 for v in short.values())} of {len(short)} windows, worst "
-            f"{short[worst]:,.1f} MWh in the window from {start}"
+    for kind, without in OUTAGE_KINDS.items():
+        of_kind = {w: v for w, v in short.items() if m.outage_windows[w].kind == kind}
+        if not of_kind or max(of_kind.values()) <= 1e-6:
+            continue
+        worst = max(of_kind, key=of_kind.get)
+        window = m.outage_windows[worst]
+        found[f"{kind} outage ride-through"] = (
+            f"{without} for {window.hours:g} h, the rest of the plant falls short in "
+            f"{sum(v > 1e-6 for v in of_kind.values())} of {len(of_kind)} windows, worst "
+            f"{of_kind[worst]:,.1f} MWh in the window from {index[window.steps[0]].isoformat()}"
         )
     found.update(emission_shortfalls(m))
     return found

@@ -29,6 +29,7 @@ PALETTE: dict[str, str] = {
     "pv": "#F2B701",
     "wind": "#3A86C8",
     "gas": "#8D6E63",
+    "grid": "#5E9C76",
     "battery": "#7B3FA0",
     "battery_discharge": "#7B3FA0",
     "battery_charge": "#C9A3E0",
@@ -44,6 +45,7 @@ PALETTE: dict[str, str] = {
     "fuel": "#E07B39",
     "carbon": "#4D4D4D",
     "startup": "#C44E52",
+    "grid_energy": "#5E9C76",
     "replacement": "#5C7FB8",
     "operating": "#E07B39",
     "revenue": "#2E8B57",
@@ -56,6 +58,7 @@ LABELS: dict[str, str] = {
     "pv": "PV",
     "wind": "Wind",
     "gas": "Gas",
+    "grid": "Grid import",
     "battery": "Battery",
     "battery_discharge": "Battery discharge",
     "battery_charge": "Battery charging",
@@ -66,13 +69,15 @@ LABELS: dict[str, str] = {
     "fuel": "Fuel",
     "carbon": "Carbon",
     "startup": "Start-ups",
+    "grid_energy": "Grid energy",
+    "backup_fuel": "Backup fuel",
 }
 
 #: Order of ``costs.csv`` components in the cost chart (others follow).
-COST_COMPONENTS = ("capex", "fixed_om", "variable_om", "fuel", "carbon", "startup")
+COST_COMPONENTS = ("capex", "fixed_om", "variable_om", "fuel", "carbon", "startup", "grid_energy")
 
 #: Sources stacked above zero in the dispatch and energy charts, bottom to top.
-STACK = ("pv", "wind", "gas", "battery_discharge")
+STACK = ("pv", "wind", "grid", "gas", "battery_discharge")
 
 WEEK_H = 168
 DPI = 150
@@ -125,6 +130,7 @@ def site_dispatch(dispatch: pd.DataFrame, site: str) -> pd.DataFrame:
         "pv_mw",
         "wind_mw",
         "gas_mw",
+        "grid_mw",
         "battery_charge_mw",
         "battery_discharge_mw",
         "battery_soc_mwh",
@@ -329,12 +335,13 @@ def dispatch_week(dispatch: pd.DataFrame, site: str, week: tuple[int, int], titl
         "pv": "pv_mw",
         "wind": "wind_mw",
         "gas": "gas_mw",
+        "grid": "grid_mw",
         "battery_discharge": "battery_discharge_mw",
         "unserved": "unserved_mw",
     }
     for source in series:
         values = d[columns[source]].to_numpy(float)
-        if source in ("battery_discharge", "unserved", "pv", "wind") and not np.any(values > 1e-6):
+        if source != "gas" and not np.any(values > 1e-6):
             continue
         x, lo = _stairs(t, bottom)
         _, hi = _stairs(t, bottom + values)
@@ -389,6 +396,7 @@ def monthly_energy(dispatch: pd.DataFrame, site: str) -> Figure:
         "pv": "pv_mw",
         "wind": "wind_mw",
         "gas": "gas_mw",
+        "grid": "grid_mw",
         "battery_discharge": "battery_discharge_mw",
         "unserved": "unserved_mw",
     }
@@ -576,7 +584,15 @@ def cash_flow(flows: dict[str, pd.DataFrame]) -> Figure:
     sites = list(flows)
     fig = _figure(10, 1.2 + 2.8 * len(sites))
     axes = fig.subplots(len(sites), 1, squeeze=False, sharex=True)[:, 0]
-    opex_cols = ["fuel_usd", "carbon_usd", "fixed_om_usd", "variable_om_usd", "startup_usd"]
+    opex_cols = [
+        "fuel_usd",
+        "carbon_usd",
+        "fixed_om_usd",
+        "variable_om_usd",
+        "startup_usd",
+        "grid_energy_usd",
+        "backup_fuel_usd",
+    ]
     for ax, site in zip(axes, sites, strict=True):
         f = flows[site]
         years = f["year"].to_numpy()

@@ -35,10 +35,12 @@ from dcpower.paths import inputs_dir
 from dcpower.results import DISPATCH_TOTALS
 from dcpower.scenario import (
     KIND_OF_CATALOGUE_ID,
+    BackupFuel,
     BatteryTech,
     Economics,
     Finance,
     GasTech,
+    GridConnection,
     PUEModel,
     PVTech,
     Reliability,
@@ -682,6 +684,7 @@ _MONTHLY = (
     ("PV [MWh]", "pv_mw"),
     ("wind [MWh]", "wind_mw"),
     ("gas [MWh]", "gas_mw"),
+    ("grid import [MWh]", "grid_mw"),
     ("battery discharge [MWh]", "battery_discharge_mw"),
     ("battery charge [MWh]", "battery_charge_mw"),
     ("curtailment [MWh]", "curtailment_mw"),
@@ -1218,6 +1221,22 @@ def _assumption_rows(run: _Run) -> list[dict]:
             a.reference_row(
                 "economics", "reference", parameter, row, "catalogue, reference (not a model input)"
             )
+    dual_fuel = any(getattr(scen.technologies[t], "dual_fuel", False) for t in used)
+    if dual_fuel and scen.reliability.gas_outage_hours > 0:
+        fuel_rows = _catalogue_rows(_catalogue("backup_fuel.csv"), "backup_fuel")
+        for field in BackupFuel.model_fields:
+            value = getattr(scen.backup_fuel, field)
+            a.catalogue_value(
+                "backup fuel", "all sites", field, value, fuel_rows.get(field), BackupFuel, field
+            )
+    tariffs = _catalogue("grid_tariffs.csv")
+    for site_id, site in scen.sites.items():
+        if site.grid is None:
+            continue
+        rows = _catalogue_rows(tariffs, site.grid.tariff)
+        for field in GridConnection.model_fields:
+            value = getattr(site.grid, field)
+            a.catalogue_value("grid", site_id, field, value, rows.get(field), GridConnection, field)
     for site_id, site in scen.sites.items():
         rows = _catalogue_rows(econ, Path(site.climate).stem.lower())
         for field in ("gas_price_usd_per_mmbtu", "carbon_price_usd_per_t"):

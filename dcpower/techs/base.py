@@ -88,11 +88,16 @@ class Registry:
         Scalar expressions: power storage can hold for the ride-through time, counted in N+k. [MW]
     sizing : dict
         Investment variables by name (``<tech>.capacity_mw`` ...), to fix them in a re-dispatch.
+    resized_in_dispatch : set
+        Names in ``sizing`` that a fixed-capacity dispatch sizes again instead of fixing:
+        backup fuel tanks, which serve only the outage windows and are sized best on the
+        dispatch's hourly windows (a reduced-time sizing underestimates part-load fuel).
     capex_usd : dict
         Overnight capital cost expressions by technology id. [USD]
     outage_injections_mw, outage_withdrawals_mw : list
-        Components indexed by the gas-outage window steps ``m.OW`` (if the model has
-        windows): what each technology can give or take without gas. [MW]
+        Components indexed by outage-window steps ``(w, k)`` of ``m.OW`` (if the model has
+        windows): what each technology gives or takes in the window steps in which it
+        runs (all of ``m.OW``, or ``m.outage_available[supply]``). [MW]
     co2_t_per_yr : dict
         Annual CO2 emission expressions by technology id. [tCO2/yr]
     fossil_mwh_per_yr : dict
@@ -106,6 +111,7 @@ class Registry:
     contingency_reserve_mw: list = field(default_factory=list)
     firm_storage_mw: list = field(default_factory=list)
     sizing: dict = field(default_factory=dict)
+    resized_in_dispatch: set = field(default_factory=set)
     capex_usd: dict = field(default_factory=dict)
     outage_injections_mw: list = field(default_factory=list)
     outage_withdrawals_mw: list = field(default_factory=list)
@@ -151,6 +157,23 @@ def values(component) -> np.ndarray:
     Round-off below :data:`ZERO_TOLERANCE` is set to exactly zero.
     """
     raw = np.fromiter((pyo.value(c) for c in component.values()), dtype=float, count=len(component))
+    return np.where(np.abs(raw) < ZERO_TOLERANCE, 0.0, raw)
+
+
+def window_values(component, pairs: list) -> np.ndarray:
+    """Solved values of a component over outage-window steps, zero where it has no entry.
+
+    Parameters
+    ----------
+    component : indexed pyomo component or None
+        Indexed by (window, k) pairs, over all window steps or only those in which its
+        technology runs; None for a technology without window operation.
+    pairs : list of tuple
+        The (window, k) pairs of the model (``list(m.OW)``), in order.
+    """
+    if component is None:
+        return np.zeros(len(pairs))
+    raw = np.array([pyo.value(component[p]) if p in component else 0.0 for p in pairs])
     return np.where(np.abs(raw) < ZERO_TOLERANCE, 0.0, raw)
 
 

@@ -6,7 +6,13 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.scenario import BatteryTech
-from dcpower.techs.base import capital_recovery_factor, previous, values, zero_result
+from dcpower.techs.base import (
+    capital_recovery_factor,
+    previous,
+    values,
+    window_values,
+    zero_result,
+)
 
 
 def add_block(
@@ -181,3 +187,20 @@ def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.
         index=index,
     )
     return capacity, dispatch
+
+
+def extract_outage(b: pyo.Block | None, pairs: list) -> pd.DataFrame:
+    """Operation in each outage-window step (zeros for a battery left out).
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per (window, k) pair: ``charge_mw``, ``discharge_mw`` [MW] and ``soc_mwh``
+        (end of step) [MWh].
+    """
+    return pd.DataFrame(
+        {
+            column: window_values(None if b is None else b.component(f"outage_{column}"), pairs)
+            for column in DISPATCH_COLUMNS
+        }
+    )

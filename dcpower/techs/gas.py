@@ -22,8 +22,34 @@ from dcpower.techs.base import (
     capital_recovery_factor,
     previous,
     values,
+    window_values,
     zero_result,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class BackupFuelTerms:
+    """Liquid backup fuel of a dual-fuel unit type in gas-supply outage windows.
+
+    Attributes
+    ----------
+    tank_capex_usd_per_mmbtu : float
+        Overnight capital cost of tank capacity, HHV. [USD/MMBtu]
+    tank_fom_fraction_per_yr : float
+        Fixed O&M as a share of tank capex. [1/yr]
+    tank_lifetime_yr : float
+        Economic lifetime of the tank. [yr]
+    fuel_cost_usd_per_mmbtu : float
+        Liquid fuel price plus its carbon cost, HHV. [USD/MMBtu]
+    events_per_yr : float
+        Expected gas-supply interruptions per year; the windows share them equally. [1/yr]
+    """
+
+    tank_capex_usd_per_mmbtu: float
+    tank_fom_fraction_per_yr: float
+    tank_lifetime_yr: float
+    fuel_cost_usd_per_mmbtu: float
+    events_per_yr: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +76,8 @@ class GasSiteTerms:
         Committed units integer (True) or continuous (False).
     max_units : int
         Upper bound on units built (the catalogue bound, tightened to what can be useful).
+    backup : BackupFuelTerms or None
+        Liquid backup fuel, for a dual-fuel type in a model with gas-supply outage windows.
     """
 
     available_factor: np.ndarray
@@ -61,6 +89,7 @@ class GasSiteTerms:
     wacc: float
     integer_commitment: bool
     max_units: int
+    backup: BackupFuelTerms | None = None
 
 
 def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTerms) -> pyo.Block:
@@ -104,6 +133,13 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
         m.T, rule=lambda b, t: b.startups[t] >= b.units_online[t] - b.units_online[previous(m, t)]
     )
     _add_ramp_limits(m, b, tech)
+    # In outage windows the units run where gas flows (grid outages), and a dual-fuel type
+    # with a backup tank also in gas-supply outages.
+    running = []
+    if hasattr(m, "OW"):
+        running = list(m.OW) if site.backup is not None else m.outage_available["gas"]
+    if running:
+        _add_outage_operation(m, b, tech, avail_mw, online_domain, site.max_units, running)
 
     no_load_mmbtu_per_h = (
         tech.no_load_fuel_fraction * tech.heat_rate_full_load_mmbtu_per_mwh * unit_mw
@@ -123,9 +159,13 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     annuity = capital_recovery_factor(site.wacc, tech.lifetime_yr)
     reg = m.registry
     reg.injections_mw.append(b.power_mw)
+    if running:
+        reg.outage_injections_mw.append(b.outage_power_mw)
     cost = reg.cost_usd_per_yr
     reg.sizing[f"{tech_id}.units_built"] = b.units_built
     reg.capex_usd[tech_id] = 1e3 * tech.capex_usd_per_kw * unit_mw * b.units_built
+    if tech.dual_fuel:
+        reg.capex_usd[tech_id] += 1e3 * tech.dual_fuel_capex_usd_per_kw * unit_mw * b.units_built
     cost[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
     cost[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * unit_mw * b.units_built
     reg.fossil_mwh_per_yr[tech_id] = annual_sum(m, b.power_mw)
@@ -136,6 +176,9 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     cost[(tech_id, "startup")] = (
         tech.startup_cost_usd_per_mw * unit_mw * annual_count(m, b.startups)
     )
+    if site.backup is not None:
+        fuel_curve = (no_load_mmbtu_per_h, incremental_mmbtu_per_mwh)
+        _add_backup_fuel(m, b, tech_id, tech, site, hr_factor, fuel_curve)
     reg.unit_groups.append(
         UnitGroup(
             name=tech_id,
@@ -148,6 +191,118 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
         )
     )
     return b
+
+
+#: Capacity kind of a backup fuel tank (``capacities.csv``).
+TANK_KIND = "backup_fuel_tank"
+
+
+def backup_tank_id(tech_id: str) -> str:
+    """Id of the backup fuel tank of a dual-fuel unit type (in capacities and costs)."""
+    return f"{tech_id}_backup_tank"
+
+
+def _add_backup_fuel(
+    m: pyo.ConcreteModel,
+    b: pyo.Block,
+    tech_id: str,
+    tech: GasTech,
+    site: GasSiteTerms,
+    hr_factor: np.ndarray,
+    fuel_curve: tuple[float, float],
+) -> None:
+    """Liquid fuel tank of a dual-fuel type, full at the start of each gas-supply outage.
+
+    The fuel burnt in each gas-outage window (``fuel_curve``: the part-load curve on gas,
+    no-load fuel per unit [MMBtu/h] and incremental heat rate [MMBtu/MWh]) must fit in the
+    tank, whose size the model chooses, or that the scenario fixes in hours of full load of
+    the built units. The fuel of the windows is costed at the expected number of
+    interruptions per year, shared equally by the windows.
+    """
+    backup = site.backup
+    step = m.outage_step
+    pairs = [(w, k) for w, k in m.OW if m.outage_windows[w].kind == "gas"]
+    gas_windows = sorted({w for w, _ in pairs})
+    no_load_mmbtu_per_h, incremental_mmbtu_per_mwh = fuel_curve
+    b.tank_mmbtu = pyo.Var(within=pyo.NonNegativeReals, doc="backup fuel held, HHV [MMBtu]")
+    b.outage_backup_fuel_mmbtu_per_h = pyo.Expression(
+        pairs,
+        rule=lambda b, w, k: (
+            float(hr_factor[step[w, k]])
+            * (
+                no_load_mmbtu_per_h * b.outage_units_online[w, k]
+                + incremental_mmbtu_per_mwh * b.outage_power_mw[w, k]
+            )
+        ),
+    )
+    burnt = {
+        w: sum(
+            m.duration_h[step[p]] * b.outage_backup_fuel_mmbtu_per_h[p] for p in pairs if p[0] == w
+        )
+        for w in gas_windows
+    }
+    # The tank is refilled between events, so each window starts with it full.
+    b.tank_limit = pyo.Constraint(gas_windows, rule=lambda b, w: burnt[w] <= b.tank_mmbtu)
+    if tech.backup_fuel_hours is not None:
+        b.tank_size = pyo.Constraint(
+            expr=b.tank_mmbtu
+            == tech.backup_fuel_hours
+            * tech.heat_rate_full_load_mmbtu_per_mwh
+            * tech.unit_mw
+            * b.units_built
+        )
+    reg = m.registry
+    tank_id = backup_tank_id(tech_id)
+    reg.sizing[f"{tech_id}.tank_mmbtu"] = b.tank_mmbtu
+    reg.resized_in_dispatch.add(f"{tech_id}.tank_mmbtu")
+    reg.capex_usd[tank_id] = backup.tank_capex_usd_per_mmbtu * b.tank_mmbtu
+    annuity = capital_recovery_factor(site.wacc, backup.tank_lifetime_yr)
+    reg.cost_usd_per_yr[(tank_id, "capex")] = annuity * reg.capex_usd[tank_id]
+    reg.cost_usd_per_yr[(tank_id, "fixed_om")] = (
+        backup.tank_fom_fraction_per_yr * reg.capex_usd[tank_id]
+    )
+    reg.cost_usd_per_yr[(tech_id, "backup_fuel")] = (
+        backup.events_per_yr / len(gas_windows) * backup.fuel_cost_usd_per_mmbtu
+    ) * sum(burnt.values())
+
+
+def _add_outage_operation(
+    m: pyo.ConcreteModel,
+    b: pyo.Block,
+    tech: GasTech,
+    avail_mw: np.ndarray,
+    online_domain: pyo.Set,
+    max_units: int,
+    running: list[tuple[int, int]],
+) -> None:
+    """Operate the units in the outage-window steps in which they run.
+
+    Grid outages, and gas-supply outages for a dual-fuel type with a backup tank. Within
+    the units built: committed units, output between minimum load and available output.
+    Only backup fuel is costed in windows (an outage is rare next to the year's dispatch).
+    """
+    step = m.outage_step
+    b.outage_units_online = pyo.Var(running, within=online_domain, bounds=(0, max_units))
+    b.outage_power_mw = pyo.Var(running, within=pyo.NonNegativeReals)
+    b.outage_online_le_built = pyo.Constraint(
+        running, rule=lambda b, w, k: b.outage_units_online[w, k] <= b.units_built
+    )
+    b.outage_power_max = pyo.Constraint(
+        running,
+        rule=lambda b, w, k: (
+            b.outage_power_mw[w, k] <= float(avail_mw[step[w, k]]) * b.outage_units_online[w, k]
+        ),
+    )
+    if tech.min_load_fraction > 0:
+        b.outage_power_min = pyo.Constraint(
+            running,
+            rule=lambda b, w, k: (
+                b.outage_power_mw[w, k]
+                >= tech.min_load_fraction
+                * float(avail_mw[step[w, k]])
+                * b.outage_units_online[w, k]
+            ),
+        )
 
 
 def _add_ramp_limits(m: pyo.ConcreteModel, b: pyo.Block, tech: GasTech) -> None:
@@ -176,7 +331,7 @@ def _add_ramp_limits(m: pyo.ConcreteModel, b: pyo.Block, tech: GasTech) -> None:
     b.ramp_down = pyo.Constraint(steps, rule=_down)
 
 
-CAPACITY_KEYS = ("units",)
+CAPACITY_KEYS = ("units", "tank_mmbtu")
 DISPATCH_COLUMNS = ("power_mw", "units_online", "startups", "fuel_mmbtu_per_h")
 
 
@@ -188,14 +343,18 @@ def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.
     Returns
     -------
     capacity : dict
-        ``units`` [-] built.
+        ``units`` [-] built, ``tank_mmbtu`` backup fuel tank (0 without one). [MMBtu HHV]
     dispatch : pd.DataFrame
         ``power_mw`` [MW], ``units_online`` [-], ``startups`` [-], ``fuel_mmbtu_per_h`` [MMBtu/h].
     """
     if b is None:
         _, dispatch = zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
-        return {"units": 0}, dispatch
-    capacity = {"units": round(float(pyo.value(b.units_built)))}
+        return {"units": 0, "tank_mmbtu": 0.0}, dispatch
+    tank = b.component("tank_mmbtu")
+    capacity = {
+        "units": round(float(pyo.value(b.units_built))),
+        "tank_mmbtu": 0.0 if tank is None else float(values(tank)[0]),
+    }
     dispatch = pd.DataFrame(
         {
             "power_mw": values(b.power_mw),
@@ -206,3 +365,20 @@ def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.
         index=index,
     )
     return capacity, dispatch
+
+
+def extract_outage(b: pyo.Block | None, pairs: list) -> pd.DataFrame:
+    """Operation in each outage-window step; zeros where the units do not run (no gas).
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per (window, k) pair: ``power_mw`` [MW], ``units_online`` [-] and
+        ``backup_fuel_mmbtu_per_h`` (liquid fuel in gas-supply outages) [MMBtu/h HHV].
+    """
+    return pd.DataFrame(
+        {
+            column: window_values(None if b is None else b.component(f"outage_{column}"), pairs)
+            for column in ("power_mw", "units_online", "backup_fuel_mmbtu_per_h")
+        }
+    )

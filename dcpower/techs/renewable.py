@@ -11,7 +11,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.scenario import PVTech, WindTech
-from dcpower.techs.base import capital_recovery_factor, values, zero_result
+from dcpower.techs.base import capital_recovery_factor, values, window_values, zero_result
 
 
 def add_block(
@@ -92,3 +92,8 @@ def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.
     return {"capacity_mw": capacity_mw}, pd.DataFrame(
         {"power_mw": power, "curtailment_mw": np.maximum(available - power, 0.0)}, index=index
     )
+
+
+def extract_outage(b: pyo.Block | None, pairs: list) -> np.ndarray:
+    """Return the output in each outage-window step, zeros for a plant left out [MW]."""
+    return window_values(None if b is None else b.outage_power_mw, pairs)

@@ -1,0 +1,74 @@
+"""Grid connection: imports up to a fixed capacity, paid at a time-of-day tariff.
+
+The connection is a given of the site (not sized) and it is never firm: it registers no
+unit group, no contingency reserve and no firm storage, so N+k and hourly N-1 rest on the
+on-site plant alone. In gas-supply outage windows it imports as usual; in grid outage
+windows it gives nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from dcpower.scenario import GridConnection
+from dcpower.techs.base import annual_sum, values, window_values
+
+#: Block name of the grid connection in a site model.
+BLOCK_NAME = "grid"
+
+
+def add_block(
+    m: pyo.ConcreteModel, grid: GridConnection, price_usd_per_mwh: np.ndarray
+) -> pyo.Block:
+    """Add grid imports to a site model and register their energy cost.
+
+    Parameters
+    ----------
+    m : pyo.ConcreteModel
+        Site model (set ``T``, ``weight_h``, registry; outage windows if any).
+    grid : GridConnection
+        Import capacity and tariff.
+    price_usd_per_mwh : np.ndarray
+        Tariff per time step (a block's mean over its hours). [USD/MWh]
+    """
+    b = pyo.Block()
+    m.add_component(BLOCK_NAME, b)
+    cap = grid.import_max_mw
+    b.price_usd_per_mwh = np.asarray(price_usd_per_mwh, dtype=float)
+    # Imports never exceed the connection's capacity.
+    b.import_mw = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds=(0, cap))
+    reg = m.registry
+    reg.injections_mw.append(b.import_mw)
+    available = m.outage_available["grid"] if hasattr(m, "OW") else []
+    if available:
+        b.outage_import_mw = pyo.Var(available, within=pyo.NonNegativeReals, bounds=(0, cap))
+        reg.outage_injections_mw.append(b.outage_import_mw)
+    # Grid energy is not counted as renewable (the grid mix is not known here).
+    reg.fossil_mwh_per_yr[BLOCK_NAME] = annual_sum(m, b.import_mw)
+    reg.cost_usd_per_yr[(BLOCK_NAME, "grid_energy")] = annual_sum(
+        m, {t: float(b.price_usd_per_mwh[t]) * b.import_mw[t] for t in m.T}
+    )
+    return b
+
+
+def extract(b: pyo.Block | None, index: pd.Index) -> pd.Series:
+    """Hourly import of a solved grid block (zeros for a site without a connection).
+
+    Returns
+    -------
+    pd.Series
+        Import per time step. [MW]
+    """
+    if b is None:
+        return pd.Series(np.zeros(len(index)), index=index)
+    return pd.Series(values(b.import_mw), index=index)
+
+
+def extract_outage(b: pyo.Block | None, pairs: list) -> np.ndarray:
+    """Return the import in each outage-window step [MW].
+
+    Zero in grid outages and without a connection.
+    """
+    return window_values(None if b is None else b.component("outage_import_mw"), pairs)

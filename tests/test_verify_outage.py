@@ -1,0 +1,129 @@
+"""Outage windows in the run folder (``outage_dispatch.csv``), re-checked by dcpower.verify.
+
+One small run folder is solved once per module: Baku on a 48-h summer window with a 20 MW
+grid connection at the Azerbaijani data-center tariff, PV, a battery and gas engines, with a
+4-h gas outage and a 3-h grid outage to ride through (one window each, both from the
+window's peak-load hour, 2023-07-20 13:00). Each failure test breaks one hour of one window
+by hand and expects exactly that window and hour to be named.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dcpower.results import OUTAGE_DISPATCH_FILE
+from dcpower.verify import first_failure, verify_run
+
+pytestmark = pytest.mark.integration
+
+SCENARIO: dict = {
+    "name": "outage-verify-test",
+    "sites": {
+        "baku": {
+            "climate": "baku",
+            "data_center": {"it_capacity_mw": 40, "utilization": 0.8},
+            "technologies": ["pv_single_axis", "battery_li_ion", "recip_engine"],
+            "grid": {"import_max_mw": 20, "tariff": "az_data_center"},
+        }
+    },
+    "technologies": {"pv_single_axis": {}, "battery_li_ion": {}, "recip_engine": {}},
+    "economics": {},
+    "reliability": {"gas_outage_hours": 4, "grid_outage_hours": 3, "monte_carlo_years": 0},
+    "time": {"kind": "window", "start_hour": 4800, "n_hours": 48},
+    "solver": {"time_limit_s": 60, "mip_gap": 0.01, "threads": 1, "commitment": "integer"},
+}
+START = "2023-07-20T13:00:00+04:00"
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory) -> Path:
+    import dcpower
+    from dcpower.scenario import scenario_from_dict
+
+    out = tmp_path_factory.mktemp("outage") / "run"
+    dcpower.run(scenario_from_dict(SCENARIO), out=out, parallel=False, reports=False)
+    return out
+
+
+@pytest.fixture
+def copy_of(run_folder: Path, tmp_path: Path) -> Path:
+    """A private copy of the module's run folder, free to break."""
+    return Path(shutil.copytree(run_folder, tmp_path / "run"))
+
+
+def windows(folder: Path) -> pd.DataFrame:
+    return pd.read_csv(folder / OUTAGE_DISPATCH_FILE)
+
+
+def edit(folder: Path, kind: str, step: int, **changes: float) -> str:
+    """Add to columns of one window hour; return that hour's time."""
+    table = windows(folder)
+    row = table.index[(table["kind"] == kind) & (table["step"] == step)][0]
+    for column, delta in changes.items():
+        table.loc[row, column] += delta
+    table.to_csv(folder / OUTAGE_DISPATCH_FILE, index=False, float_format="%.9g")
+    return str(table.loc[row, "time"])
+
+
+def check(report: dict, name: str) -> dict:
+    return next(c for c in report["checks"] if c["check"] == f"outage windows: {name}")
+
+
+def test_windows_are_written_and_pass(run_folder: Path) -> None:
+    """A 4-h gas and a 3-h grid window from the peak-load hour; no gas (grid) inside."""
+    table = windows(run_folder)
+    assert table.groupby("kind").size().to_dict() == {"gas": 4, "grid": 3}
+    assert set(table.loc[table["step"] == 0, "time"]) == {START}
+    assert (table.loc[table["kind"] == "gas", "gas_mw"] == 0).all()
+    assert (table.loc[table["kind"] == "grid", "grid_mw"] == 0).all()
+    report = verify_run(run_folder)
+    assert report["passed"], first_failure(report)
+    outage_checks = [c for c in report["checks"] if c["check"].startswith("outage windows")]
+    assert len(outage_checks) == 9
+
+
+def test_gas_inside_a_gas_outage_is_caught(copy_of: Path) -> None:
+    """5 MW of gas written into hour 2 of the gas window."""
+    time = edit(copy_of, "gas", 2, gas_mw=5.0, gas_mw_recip_engine=5.0)
+    found = check(verify_run(copy_of), "nothing from the unavailable supply")
+    assert not found["passed"]
+    assert found["worst_time"] == time
+    assert found["margin"] == pytest.approx(-5.0)
+    assert found["detail"].startswith("1 of 7 hours violate; window 0 (gas outage) hour 2")
+
+
+def test_broken_window_balance_is_caught(copy_of: Path) -> None:
+    """Grid import cut by 3 MW in hour 1 of the gas window: 3 MW short."""
+    time = edit(copy_of, "gas", 1, grid_mw=-3.0)
+    report = verify_run(copy_of)
+    found = check(report, "balance")
+    assert (found["passed"], found["worst_time"]) == (False, time)
+    assert found["margin"] == pytest.approx(-3.0)
+    assert "window 0 (gas outage) hour 1" in found["detail"]
+    assert first_failure(report).startswith(
+        f"baku: outage windows: balance fails at {time} by 3.00 MW"
+    )
+
+
+def test_soc_that_does_not_continue_from_the_entry_hour_is_caught(copy_of: Path) -> None:
+    """The gas window's state of charge lowered by 0.1 MWh in every hour: consistent inside
+    the window, but it no longer continues from the entry hour's, so hour 0 alone breaks."""
+    times = [edit(copy_of, "gas", step, battery_soc_mwh=-0.1) for step in range(4)]
+    found = check(verify_run(copy_of), "battery state of charge continues from the normal dispatch")
+    assert (found["passed"], found["worst_time"]) == (False, times[0])
+    assert found["margin"] == pytest.approx(-0.1)
+    assert found["detail"].startswith("1 of 7 hours violate; window 0 (gas outage) hour 0")
+
+
+def test_a_missing_window_is_caught(copy_of: Path) -> None:
+    table = windows(copy_of)
+    table[table["kind"] != "grid"].to_csv(copy_of / OUTAGE_DISPATCH_FILE, index=False)
+    found = check(verify_run(copy_of), "one per month from its peak-load hour")
+    assert not found["passed"]
+    assert (
+        found["detail"] == f"1 windows missing or misplaced; first: grid outage of 3 h from {START}"
+    )

@@ -110,6 +110,7 @@ def site_inputs(
             else integer_commitment
         ),
         absent=absent,
+        periods=steps.periods,
     )
 
 

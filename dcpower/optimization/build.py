@@ -19,7 +19,7 @@ from dcpower.optimization.outage import add_outage_balance, add_outage_sets, out
 from dcpower.optimization.reliability import add_reliability
 from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site, WindTech
 from dcpower.techs import battery, gas, renewable
-from dcpower.techs.base import Registry, annual_sum
+from dcpower.techs.base import Registry, TypicalPeriods, annual_sum
 
 #: Penalties that make the elastic slacks the last resort when diagnosing infeasibility.
 SHORTFALL_PENALTY_USD_PER_MWH = 1e5
@@ -60,6 +60,9 @@ class SiteInputs:
     absent : frozenset
         Technology ids sized to zero in an earlier solve: a dispatch-only model leaves
         them out (their results read back as zeros), which keeps the full-year model lean.
+    periods : TypicalPeriods or None
+        The steps are typical periods standing for the calendar this way (operation cyclic
+        within a period, storage linked across the year); None: one chronological horizon.
     """
 
     site_id: str
@@ -78,6 +81,7 @@ class SiteInputs:
     reliability: Reliability
     integer_commitment: bool
     absent: frozenset = frozenset()
+    periods: TypicalPeriods | None = None
 
 
 def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
@@ -103,6 +107,7 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     )
     m.site_load_mw = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.load_mw))))
     m.registry = Registry()
+    m.periods = inp.periods
     outage_hours = inp.reliability.gas_outage_hours
     if outage_hours > 0:
         windows = outage_windows(inp.index, inp.duration_h, inp.load_mw, outage_hours)

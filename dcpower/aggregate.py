@@ -13,7 +13,7 @@ and scales it to a year (for tests and quick looks).
 
 from __future__ import annotations
 
-import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,8 +23,6 @@ import pandas as pd
 from dcpower.scenario import TimeHorizon
 from dcpower.techs.base import TypicalPeriods
 from dcpower.units import HOURS_PER_YEAR
-
-log = logging.getLogger(__name__)
 
 #: Profile columns whose per-step value is the minimum of the hours it stands for.
 CONSERVATIVE_PREFIX = "gas_cf_"
@@ -126,8 +124,6 @@ def cluster_order(hourly: pd.DataFrame, horizon: TimeHorizon) -> np.ndarray:
     np.ndarray
         Typical period of each calendar period (integers from 0, each used at least once).
     """
-    from tsam.timeseriesaggregation import TimeSeriesAggregation  # slow import: only here
-
     hours = horizon.period_hours
     n_calendar = _calendar_periods(len(hourly), hours)
     columns = [
@@ -148,14 +144,21 @@ def cluster_order(hourly: pd.DataFrame, horizon: TimeHorizon) -> np.ndarray:
             "addPeakMin": [c for c in columns if c.startswith(CONSERVATIVE_PREFIX)],
             "extremePeriodMethod": "append",
         }
-    aggregation = TimeSeriesAggregation(
-        series,
-        noTypicalPeriods=horizon.n_periods,
-        hoursPerPeriod=hours,
-        clusterMethod="hierarchical",
-        **extremes,
-    )
-    return _compact(np.asarray(aggregation.clusterOrder, dtype=int))
+    with warnings.catch_warnings():
+        # tsam warns about its own pandas usage; dcpower reads only its cluster order.
+        warnings.filterwarnings("ignore", module="tsam")
+        from tsam.timeseriesaggregation import TimeSeriesAggregation  # slow import: only here
+
+        aggregation = TimeSeriesAggregation(
+            series,
+            noTypicalPeriods=horizon.n_periods,
+            hoursPerPeriod=hours,
+            clusterMethod="hierarchical",
+            rescaleClusterPeriods=False,  # dcpower represents each cluster itself
+            **extremes,
+        )
+        order = np.asarray(aggregation.clusterOrder, dtype=int)
+    return _compact(order)
 
 
 def typical_period_steps(

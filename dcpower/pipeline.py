@@ -1,9 +1,9 @@
 """The pipeline behind ``dcpower.run()``: scenario -> profiles -> model -> solve -> Result.
 
 Sites share nothing in this model (no workload shifting, no shared caps), so each is an
-independent model and they solve in parallel processes. A reduced-time sizing (blocks) is
-always followed by a full-year dispatch with the sized capacities fixed, so every hour of
-the year is checked and any shortfall is reported, never hidden.
+independent model and they solve in parallel processes. A reduced-time sizing (blocks or
+typical periods) is always followed by a full-year dispatch with the sized capacities fixed,
+so every hour of the year is checked and any shortfall is reported, never hidden.
 """
 
 from __future__ import annotations
@@ -114,6 +114,12 @@ def site_inputs(
     )
 
 
+#: Reduced-time horizons: their sizing is followed by a full-year dispatch.
+REDUCED_KINDS = ("blocks", "typical_periods")
+#: Calendar periods that become typical periods of their own per refinement, worst first.
+PERIODS_ADDED_PER_REFINEMENT = 3
+
+
 def sized_to_zero(sizing: dict[str, float]) -> frozenset:
     """Technology ids whose every investment decision (``<tech>.<variable>``) is zero."""
     built: dict[str, bool] = {}
@@ -139,11 +145,43 @@ def _redispatch_full_year(
     return optimize_site(inputs, scenario.solver, fixed_sizing=sizing)
 
 
+def worst_periods(
+    shortfall_mw: np.ndarray | None, period_hours: int, exclude: list[int], count: int
+) -> list[int]:
+    """Calendar periods of a full-year dispatch that fell short most, worst first.
+
+    Parameters
+    ----------
+    shortfall_mw : np.ndarray or None
+        Per hour of the year, unserved load plus uncovered unit-trip power. [MW]
+    period_hours : int
+        Length of a calendar period. [h]
+    exclude : list of int
+        Periods not to return (already typical periods of their own).
+    count : int
+        At most this many periods.
+
+    Returns
+    -------
+    list of int
+        Calendar periods (0 = the first ``period_hours`` of the year) with a shortfall.
+    """
+    if shortfall_mw is None:
+        return []
+    per_period = np.asarray(shortfall_mw).reshape(-1, period_hours).sum(axis=1)
+    ranked = np.argsort(-per_period, kind="stable")
+    short = [int(p) for p in ranked if per_period[p] > 1e-6 and int(p) not in exclude]
+    return short[:count]
+
+
 def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of one site.
 
-    If the plant sized on blocks cannot serve every hour of the full-year dispatch, it is
-    sized again on the full year; every pass is recorded (``SiteResult.sizing_passes``).
+    If the plant sized on typical periods cannot serve every hour of the full-year
+    dispatch, the calendar periods that fell short most become typical periods of their own
+    and the site is sized again (at most ``time.max_refinements`` times). If a plant sized
+    on blocks, or on typical periods after the last refinement, still falls short, it is
+    sized again on the full year. Every pass is recorded (``SiteResult.sizing_passes``).
 
     Parameters
     ----------
@@ -159,18 +197,20 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     hourly = hourly_profiles(scenario, site_id)
     horizon = scenario.time
     passes: list[dict] = []
+    added: list[int] = []
     build_s = solve_s = 0.0
     while True:
-        steps = reduce_time(hourly, horizon)
+        steps = reduce_time(hourly, horizon, extra_periods=added)
         sized = optimize_site(site_inputs(scenario, site_id, steps, hourly), scenario.solver)
         final = sized
-        # The reported dispatch is full-year with the dispatch's commitment: after a blocks
+        # The reported dispatch is full-year with the dispatch's commitment: after a reduced
         # sizing, and after a full-year fallback whose commitment was relaxed.
-        if steps.kind == "blocks" or (
+        if steps.kind in REDUCED_KINDS or (
             steps.kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
         ):
             final = _redispatch_full_year(scenario, site_id, hourly, sized.sizing)
         runs = {id(sized): sized, id(final): final}.values()
+        pass_s = sum(r.build_seconds + r.outcome.solve_seconds for r in runs)
         build_s += sum(r.build_seconds for r in runs)
         solve_s += sum(r.outcome.solve_seconds for r in runs)
         dispatch = final.solution.dispatch
@@ -178,16 +218,36 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
             {
                 "horizon": steps.kind,
                 "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
+                "typical_periods": steps.periods.n_typical if steps.periods else None,
+                "added_periods": [hourly.index[p * horizon.period_hours].isoformat() for p in added]
+                if steps.periods
+                else None,
                 "unserved_mwh_per_yr": float(
                     (dispatch["unserved_mw"] * dispatch["weight_h"]).sum()
                 ),
                 "cost_usd_per_yr": float(final.solution.costs["usd_per_yr"].sum()),
+                "sizing_cost_usd_per_yr": float(sized.outcome.objective),
+                "seconds": pass_s,
             }
         )
-        if not (final.shortfalls and steps.kind == "blocks"):
+        if not (final.shortfalls and steps.kind in REDUCED_KINDS):
             break
-        # The plant sized on blocks falls short in some hour: size it again on every hour.
-        log.warning("%s: blocks sizing fell short; sizing again on the full year", site_id)
+        worst = []
+        if steps.kind == "typical_periods" and len(passes) <= horizon.max_refinements:
+            worst = worst_periods(
+                final.shortfall_mw, horizon.period_hours, added, PERIODS_ADDED_PER_REFINEMENT
+            )
+        if worst:
+            # The periods that fell short become typical periods of their own.
+            log.warning(
+                "%s: typical-period sizing fell short; adding %d calendar periods",
+                site_id,
+                len(worst),
+            )
+            added = added + worst
+            continue
+        # The plant sized on reduced time falls short in some hour: size it on every hour.
+        log.warning("%s: %s sizing fell short; sizing again on the full year", site_id, steps.kind)
         horizon = TimeHorizon(kind="full_year")
     # A site is as good as the worse of its sizing and its full-year dispatch.
     worst = max(sized.outcome.status, final.outcome.status, key=STATUS_ORDER.index)

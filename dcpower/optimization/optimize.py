@@ -6,6 +6,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from dcpower.errors import InfeasibleError, SolverLimitError
 from dcpower.optimization.build import (
     SiteInputs,
@@ -18,6 +20,7 @@ from dcpower.optimization.build import (
 from dcpower.optimization.readback import SiteSolution, read_site_solution
 from dcpower.optimization.solve import SolveOutcome, solve
 from dcpower.scenario import Solver
+from dcpower.techs.base import values
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,9 @@ class SiteRun:
         Investment decisions by name, to fix them in a later re-dispatch.
     shortfalls : dict
         Requirements a fixed-capacity dispatch could not meet, with how much (empty if none).
+    shortfall_mw : np.ndarray or None
+        Per step, unserved load plus uncovered unit-trip power of such a dispatch (None if
+        it met every requirement). [MW]
     """
 
     solution: SiteSolution
@@ -45,6 +51,7 @@ class SiteRun:
     build_seconds: float
     sizing: dict
     shortfalls: dict = field(default_factory=dict)
+    shortfall_mw: np.ndarray | None = None
 
 
 def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = None) -> SiteRun:
@@ -83,6 +90,7 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
     }
     outcome = solve(m, **options)
     shortfalls: dict[str, str] = {}
+    shortfall_mw = None
     if outcome.status == "infeasible":
         set_elastic(m, True)
         elastic = solve(m, **options)
@@ -94,6 +102,7 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
                 + (f" — {detail}" if detail else " (the elastic re-solve found no explanation)")
             )
         log.warning("%s: the fixed-capacity dispatch falls short: %s", inp.site_id, detail)
+        shortfall_mw = values(m.unserved_mw) + values(m.n1_shortfall_mw)
         outcome = elastic
     if not outcome.has_solution:
         raise SolverLimitError(
@@ -113,4 +122,5 @@ def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = N
         build_seconds=built + outcome.compile_seconds,
         sizing=sizing_values(m),
         shortfalls=shortfalls,
+        shortfall_mw=shortfall_mw,
     )

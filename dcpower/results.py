@@ -79,9 +79,10 @@ class SiteResult:
         Each sizing pass: horizon, block hours or number of typical periods and the calendar
         periods added as typical periods of their own (start times), unserved energy
         [MWh/yr] and cost [USD/yr] of its full-year dispatch, the sizing model's objective
-        [USD/yr] and seconds of build and solve [s]. A typical-periods sizing that falls
-        short is followed by one with its worst periods added; a blocks sizing, or the last
-        refinement, that falls short by a full-year one.
+        [USD/yr], and build plus solve seconds of the sizing and of the full-year dispatch
+        [s]. A typical-periods sizing that falls short is followed by one with its worst
+        periods added; a blocks sizing, or the last refinement, that falls short by a
+        full-year one.
     design : dict
         The N+k design point: ``temp_air_c``, ``peak_load_mw``, ``gas_available_factor``.
     gas_outage : dict or None

@@ -23,6 +23,7 @@ from dcpower.aggregate import Steps, reduce_time
 from dcpower.availability import simulate_availability
 from dcpower.optimization.build import SiteInputs
 from dcpower.optimization.optimize import SiteRun, optimize_site
+from dcpower.optimization.outage import outage_windows
 from dcpower.profiles import design_point, site_profiles
 from dcpower.report import write_reports
 from dcpower.results import STATUS_ORDER, Result, SiteResult
@@ -111,7 +112,25 @@ def site_inputs(
         ),
         absent=absent,
         periods=steps.periods,
+        outage_windows=outage_calendar_windows(scenario, site_id, hourly)
+        if steps.periods
+        else None,
     )
+
+
+def outage_calendar_windows(
+    scenario: Scenario, site_id: str, hourly: pd.DataFrame
+) -> list[list[int]]:
+    """Calendar hours of a site's gas-outage windows, one per month from its peak-load hour.
+
+    Empty without a gas-outage requirement. A typical-periods sizing makes the calendar
+    periods these windows touch typical periods of their own, so the windows see the
+    year's own load and renewables and the battery enters them with its own state of charge.
+    """
+    hours = scenario.site_reliability(site_id).gas_outage_hours
+    if hours == 0:
+        return []
+    return outage_windows(hourly.index, np.ones(len(hourly)), hourly["load_mw"].to_numpy(), hours)
 
 
 #: Reduced-time horizons: their sizing is followed by a full-year dispatch.
@@ -198,9 +217,21 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     horizon = scenario.time
     passes: list[dict] = []
     added: list[int] = []
+    # A typical-periods sizing models the calendar periods of gas-outage windows as they are.
+    in_windows = (
+        sorted(
+            {
+                h // horizon.period_hours
+                for w in outage_calendar_windows(scenario, site_id, hourly)
+                for h in w
+            }
+        )
+        if horizon.kind == "typical_periods"
+        else []
+    )
     build_s = solve_s = 0.0
     while True:
-        steps = reduce_time(hourly, horizon, extra_periods=added)
+        steps = reduce_time(hourly, horizon, extra_periods=in_windows + added)
         sized = optimize_site(site_inputs(scenario, site_id, steps, hourly), scenario.solver)
         final = sized
         # The reported dispatch is full-year with the dispatch's commitment: after a reduced
@@ -237,7 +268,10 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         worst = []
         if steps.kind == "typical_periods" and len(passes) <= horizon.max_refinements:
             worst = worst_periods(
-                final.shortfall_mw, horizon.period_hours, added, PERIODS_ADDED_PER_REFINEMENT
+                final.shortfall_mw,
+                horizon.period_hours,
+                in_windows + added,
+                PERIODS_ADDED_PER_REFINEMENT,
             )
         if worst:
             # The periods that fell short become typical periods of their own.

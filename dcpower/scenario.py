@@ -554,16 +554,6 @@ class Scenario(Strict):
         return self.solver.commitment
 
     @model_validator(mode="after")
-    def _outage_windows_need_chronology(self) -> Scenario:
-        if self.time.kind == "typical_periods" and self.reliability.gas_outage_hours > 0:
-            raise ValueError(
-                f"reliability.gas_outage_hours: {self.reliability.gas_outage_hours} needs "
-                "chronological steps; with time.kind 'typical_periods' allowed: 0 "
-                "(or use time.kind 'blocks' or 'full_year')"
-            )
-        return self
-
-    @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:
         for site_id, site in self.sites.items():
             for tech_id in site.technologies:

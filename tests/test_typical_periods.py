@@ -211,11 +211,15 @@ ENGINE = {
 }  # fmt: skip
 
 
-def _spike_scenario(monkeypatch, max_refinements: int):
-    """Flat 10 MW with one 20 MW hour (hour 4000, day 166); 5 MW engines; k = 0, N-1 off."""
+def _spike_scenario(monkeypatch, max_refinements: int, flat: bool = False):
+    """Flat 10 MW with one 20 MW hour (hour 4000, day 166; none if ``flat``); 5 MW engines.
+
+    k = 0, N-1 off; one typical day, no extreme days.
+    """
     index = pd.date_range("2023-01-01", periods=HOURS, freq="h", tz="Asia/Baku")
     load = np.full(HOURS, 10.0)
-    load[4000] = 20.0
+    if not flat:
+        load[4000] = 20.0
     hourly = pd.DataFrame(
         {
             "temp_air": 20.0,
@@ -280,6 +284,42 @@ def test_without_refinements_a_short_typical_sizing_falls_back_to_the_full_year(
     assert first["horizon"] == "typical_periods" and first["unserved_mwh_per_yr"] == 5.0
     assert second["horizon"] == "full_year" and second["unserved_mwh_per_yr"] == 0.0
     assert site.gas_units["eng"]["units"] == 4
+
+
+@pytest.mark.component
+def test_gas_outage_windows_on_typical_days_see_their_own_calendar_days(monkeypatch):
+    """Flat 10 MW, 5 MW engines (k = 0, N-1 off), a 2-h gas interruption, lossless battery.
+
+    The load is flat, so each month's window starts at its first hour; its day (1 Jan,
+    1 Feb, ...) becomes a typical day of its own (12) next to the one typical day of the
+    rest of the year: 13 typical days. The battery enters each window with its state of
+    charge at the calendar hour before (inter- plus intra-day), and must hold 10 MW for
+    2 h: 10 MW x 5 000 + 20 MWh x 1 000 = 70 000 USD/yr on top of 2 engines
+    (2 x 5 MW x 1000 USD/kW / 20 yr = 500 000) and fuel (10 MW x 8760 h x 10 MMBtu/MWh x
+    3 USD = 2 628 000): 3 198 000 USD/yr, as on the full year (see the hand-solved
+    chronological case in test_model_hand_solved.py).
+    """
+    scenario = _spike_scenario(monkeypatch, max_refinements=0, flat=True)
+    raw = scenario.model_dump(mode="json")
+    raw["technologies"]["bat"] = {
+        "kind": "battery",
+        "capex_energy_usd_per_kwh": 1.0,
+        "capex_power_usd_per_kw": 5.0,
+        "lifetime_yr": 1.0,
+        "eta_charge": 1.0,
+        "eta_discharge": 1.0,
+    }
+    raw["sites"]["s"]["technologies"] = ["eng", "bat"]
+    raw["reliability"]["gas_outage_hours"] = 2
+    site = pipeline.solve_site(scenario_from_dict(raw), "s")
+    (only,) = site.sizing_passes
+    assert only["typical_periods"] == 13
+    assert only["unserved_mwh_per_yr"] == 0.0
+    caps = site.capacities.set_index(["technology", "unit"])["capacity"]
+    assert caps["eng", "units"] == 2
+    assert (caps["bat", "MW"], caps["bat", "MWh"]) == pytest.approx((10.0, 20.0))
+    assert only["sizing_cost_usd_per_yr"] == pytest.approx(3_198_000, rel=1e-6)
+    assert only["cost_usd_per_yr"] == pytest.approx(3_198_000, rel=1e-6)
 
 
 @pytest.mark.unit

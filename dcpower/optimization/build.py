@@ -63,6 +63,10 @@ class SiteInputs:
     periods : TypicalPeriods or None
         The steps are typical periods standing for the calendar this way (operation cyclic
         within a period, storage linked across the year); None: one chronological horizon.
+    outage_windows : list of list of int or None
+        With typical periods and a gas-outage requirement: the calendar hours of each
+        window (0 = the year's first hour). None: the windows are found on the steps, one
+        per month from its peak-load step.
     """
 
     site_id: str
@@ -82,6 +86,7 @@ class SiteInputs:
     integer_commitment: bool
     absent: frozenset = frozenset()
     periods: TypicalPeriods | None = None
+    outage_windows: list[list[int]] | None = None
 
 
 def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
@@ -110,7 +115,9 @@ def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:
     m.periods = inp.periods
     outage_hours = inp.reliability.gas_outage_hours
     if outage_hours > 0:
-        windows = outage_windows(inp.index, inp.duration_h, inp.load_mw, outage_hours)
+        windows = inp.outage_windows or outage_windows(
+            inp.index, inp.duration_h, inp.load_mw, outage_hours
+        )
         add_outage_sets(m, windows)
         m.outage_hours = outage_hours
 

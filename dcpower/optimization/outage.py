@@ -57,14 +57,27 @@ def add_outage_sets(m: pyo.ConcreteModel, windows: list[list[int]]) -> None:
 
     ``m.OW`` holds (window, k) pairs; ``m.outage_step[w, k]`` is the model step of each, and
     ``m.outage_entry[w]`` the step just before a window (whose state of charge it inherits).
+    In a model of typical periods (``m.periods``) the windows are given in calendar hours:
+    each hour maps to the step that stands for it, and ``m.outage_entry[w]`` is the
+    calendar hour before the window (the battery reads its state of charge there).
     """
     m.OW = pyo.Set(
         initialize=[(w, k) for w, steps in enumerate(windows) for k in range(len(steps))],
         ordered=True,
         dimen=2,
     )
-    m.outage_step = {(w, k): t for w, steps in enumerate(windows) for k, t in enumerate(steps)}
-    m.outage_entry = {w: m.T.prevw(steps[0]) for w, steps in enumerate(windows)}
+    periods = m.periods
+    if periods is None:
+        m.outage_step = {(w, k): t for w, ts in enumerate(windows) for k, t in enumerate(ts)}
+        m.outage_entry = {w: m.T.prevw(ts[0]) for w, ts in enumerate(windows)}
+    else:
+        year_h = len(periods.order) * periods.steps_per_period
+        m.outage_step = {
+            (w, k): periods.step_of(h)
+            for w, hours in enumerate(windows)
+            for k, h in enumerate(hours)
+        }
+        m.outage_entry = {w: (hours[0] - 1) % year_h for w, hours in enumerate(windows)}
     m.outage_unserved_mw = pyo.Var(m.OW, within=pyo.NonNegativeReals)
 
 

@@ -169,6 +169,11 @@ class TypicalPeriods:
         """Last step of typical period ``k``."""
         return (k + 1) * self.steps_per_period - 1
 
+    def step_of(self, hour: int) -> int:
+        """Step that stands for an hour of the calendar (0 = the year's first hour)."""
+        period, within = divmod(hour, self.steps_per_period)
+        return int(self.order[period]) * self.steps_per_period + within
+
 
 def previous(m: pyo.ConcreteModel, t: int) -> int:
     """Index of the time step before ``t``, cyclic.

@@ -200,12 +200,23 @@ def _soc_at(m: pyo.ConcreteModel, b: pyo.Block, t: int, end: bool):
     return b.soc_low_mwh[periods.period_of(t)] + intra
 
 
+def _soc_entering(m: pyo.ConcreteModel, b: pyo.Block, w: int):
+    """State of charge of normal operation just before gas-outage window ``w``."""
+    periods: TypicalPeriods | None = m.periods
+    entry = m.outage_entry[w]
+    if periods is None:
+        return b.soc_mwh[entry]
+    start_of_period = b.inter_soc_mwh[entry // periods.steps_per_period]
+    return start_of_period + b.soc_mwh[periods.step_of(entry)]
+
+
 def _add_outage_operation(
     m: pyo.ConcreteModel, b: pyo.Block, eta_c: float, eta_d: float, floor: float
 ) -> None:
     """Operate the battery inside each gas-outage window.
 
-    It enters a window with the state of charge of normal operation at the step before.
+    It enters a window with the state of charge of normal operation at the step before
+    (on typical periods: at the calendar hour before, inter- plus intra-period).
     """
     b.outage_charge_mw = pyo.Var(m.OW, within=pyo.NonNegativeReals)
     b.outage_discharge_mw = pyo.Var(m.OW, within=pyo.NonNegativeReals)
@@ -224,7 +235,7 @@ def _add_outage_operation(
     )
 
     def _balance(b, w, k):
-        before = b.soc_mwh[m.outage_entry[w]] if k == 0 else b.outage_soc_mwh[w, k - 1]
+        before = _soc_entering(m, b, w) if k == 0 else b.outage_soc_mwh[w, k - 1]
         t = m.outage_step[w, k]
         flow = eta_c * b.outage_charge_mw[w, k] - b.outage_discharge_mw[w, k] / eta_d
         return b.outage_soc_mwh[w, k] == before + m.duration_h[t] * flow

@@ -43,6 +43,11 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str], None]
 
+#: Reduced-time horizons: their sizing is followed by a full-year dispatch.
+REDUCED_KINDS = ("blocks", "typical_periods")
+#: Calendar periods that become typical periods of their own per refinement, worst first.
+PERIODS_ADDED_PER_REFINEMENT = 3
+
 
 def hourly_profiles(scenario: Scenario, site_id: str) -> pd.DataFrame:
     """Full-year hourly profiles of one site of a scenario (weather, resource, load).
@@ -133,12 +138,6 @@ def outage_calendar_windows(
     return outage_windows(hourly.index, np.ones(len(hourly)), hourly["load_mw"].to_numpy(), hours)
 
 
-#: Reduced-time horizons: their sizing is followed by a full-year dispatch.
-REDUCED_KINDS = ("blocks", "typical_periods")
-#: Calendar periods that become typical periods of their own per refinement, worst first.
-PERIODS_ADDED_PER_REFINEMENT = 3
-
-
 def sized_to_zero(sizing: dict[str, float]) -> frozenset:
     """Technology ids whose every investment decision (``<tech>.<variable>``) is zero."""
     built: dict[str, bool] = {}
@@ -193,6 +192,27 @@ def worst_periods(
     return short[:count]
 
 
+def _pass_record(
+    steps: Steps, horizon: TimeHorizon, added_at: list[str], sized: SiteRun, final: SiteRun
+) -> dict:
+    """Describe one sizing pass and the full-year dispatch that follows it (summary.json)."""
+    dispatch = final.solution.dispatch
+    sizing_s = sized.build_seconds + sized.outcome.solve_seconds
+    return {
+        "horizon": steps.kind,
+        "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
+        "typical_periods": steps.periods.n_typical if steps.periods else None,
+        "added_periods": added_at if steps.periods else None,
+        "unserved_mwh_per_yr": float((dispatch["unserved_mw"] * dispatch["weight_h"]).sum()),
+        "cost_usd_per_yr": float(final.solution.costs["usd_per_yr"].sum()),
+        "sizing_cost_usd_per_yr": float(sized.outcome.objective),
+        "sizing_seconds": sizing_s,
+        "dispatch_seconds": 0.0
+        if final is sized
+        else final.build_seconds + final.outcome.solve_seconds,
+    }
+
+
 def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of one site.
 
@@ -218,14 +238,9 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     passes: list[dict] = []
     added: list[int] = []
     # A typical-periods sizing models the calendar periods of gas-outage windows as they are.
+    windows = outage_calendar_windows(scenario, site_id, hourly)
     in_windows = (
-        sorted(
-            {
-                h // horizon.period_hours
-                for w in outage_calendar_windows(scenario, site_id, hourly)
-                for h in w
-            }
-        )
+        sorted({h // horizon.period_hours for w in windows for h in w})
         if horizon.kind == "typical_periods"
         else []
     )
@@ -241,46 +256,28 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         ):
             final = _redispatch_full_year(scenario, site_id, hourly, sized.sizing)
         runs = {id(sized): sized, id(final): final}.values()
-        sizing_s = sized.build_seconds + sized.outcome.solve_seconds
         build_s += sum(r.build_seconds for r in runs)
         solve_s += sum(r.outcome.solve_seconds for r in runs)
-        dispatch = final.solution.dispatch
-        passes.append(
-            {
-                "horizon": steps.kind,
-                "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
-                "typical_periods": steps.periods.n_typical if steps.periods else None,
-                "added_periods": [hourly.index[p * horizon.period_hours].isoformat() for p in added]
-                if steps.periods
-                else None,
-                "unserved_mwh_per_yr": float(
-                    (dispatch["unserved_mw"] * dispatch["weight_h"]).sum()
-                ),
-                "cost_usd_per_yr": float(final.solution.costs["usd_per_yr"].sum()),
-                "sizing_cost_usd_per_yr": float(sized.outcome.objective),
-                "sizing_seconds": sizing_s,
-                "dispatch_seconds": sum(r.build_seconds + r.outcome.solve_seconds for r in runs)
-                - sizing_s,
-            }
-        )
+        added_at = [hourly.index[p * horizon.period_hours].isoformat() for p in added]
+        passes.append(_pass_record(steps, horizon, added_at, sized, final))
         if not (final.shortfalls and steps.kind in REDUCED_KINDS):
             break
-        worst = []
+        short_periods = []
         if steps.kind == "typical_periods" and len(passes) <= horizon.max_refinements:
-            worst = worst_periods(
+            short_periods = worst_periods(
                 final.shortfall_mw,
                 horizon.period_hours,
                 in_windows + added,
                 PERIODS_ADDED_PER_REFINEMENT,
             )
-        if worst:
+        if short_periods:
             # The periods that fell short become typical periods of their own.
             log.warning(
                 "%s: typical-period sizing fell short; adding %d calendar periods",
                 site_id,
-                len(worst),
+                len(short_periods),
             )
-            added = added + worst
+            added = added + short_periods
             continue
         # The plant sized on reduced time falls short in some hour: size it on every hour.
         log.warning("%s: %s sizing fell short; sizing again on the full year", site_id, steps.kind)
@@ -303,7 +300,7 @@ def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
         gas_units=sized.solution.gas_units,
         capex_usd=sized.solution.capex_usd,
         costs=final.solution.costs,
-        dispatch=dispatch,
+        dispatch=final.solution.dispatch,
         profiles=hourly,
         it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
         shortfalls=final.shortfalls,

@@ -4,7 +4,7 @@ Not part of the tests (it takes minutes). For each site of a scenario and each h
 (the first, by default the full year, is the baseline), runs ``dcpower.pipeline.solve_site``
 exactly as ``dcpower run`` does (sizing, full-year re-dispatch with the sizing fixed, the
 refinements of a typical-periods sizing that falls short, a full-year pass if still short)
-and prints: sizing passes, model steps of the last sizing, seconds spent sizing and
+and prints: sizing passes, hours modelled by the last sizing, seconds spent sizing and
 re-dispatching, total wall seconds and the speed-up against the baseline, the full-year
 dispatch's annual cost and its difference from the baseline, unserved energy, and the plan.
 
@@ -70,7 +70,7 @@ def main() -> None:
         hourly_profiles(scenario_from_dict(raw), site_id)
         print(f"\n{site_id}: profiles {time.perf_counter() - started:.2f} s")
         print(
-            f"{'horizon':<20}{'passes':>7}{'steps':>7}{'size s':>8}{'disp s':>8}{'wall s':>8}"
+            f"{'horizon':<20}{'passes':>7}{'hours':>7}{'size s':>8}{'disp s':>8}{'wall s':>8}"
             f"{'speed-up':>9}{'cost M$/yr':>12}{'vs base':>9}{'unserved MWh':>14}  plan"
         )
         baseline = None
@@ -90,7 +90,7 @@ def main() -> None:
                 "site": site_id,
                 "horizon": spec,
                 "passes": len(passes),
-                "steps": site.hours_modelled,
+                "hours_modelled": site.hours_modelled,
                 "sizing_s": sum(p["sizing_seconds"] for p in passes),
                 "dispatch_s": sum(p["dispatch_seconds"] for p in passes),
                 "wall_s": wall,
@@ -105,7 +105,7 @@ def main() -> None:
             }
             rows.append(row)
             print(
-                f"{spec:<20}{row['passes']:>7}{row['steps']:>7}{row['sizing_s']:>8.1f}"
+                f"{spec:<20}{row['passes']:>7}{row['hours_modelled']:>7}{row['sizing_s']:>8.1f}"
                 f"{row['dispatch_s']:>8.1f}{wall:>8.1f}{row['speed_up']:>9.2f}"
                 f"{cost / 1e6:>12.3f}{row['cost_vs_baseline']:>9.2%}{unserved:>14.1f}  {plan}"
                 f" {site.status}",

@@ -326,3 +326,15 @@ def test_gas_outage_windows_on_typical_days_see_their_own_calendar_days(monkeypa
 def test_period_hours_must_divide_the_year():
     with pytest.raises(ValueError, match="period_hours 168 does not divide the 8760 hours"):
         TimeHorizon(kind="typical_periods", period_hours=168)
+
+
+@pytest.mark.unit
+def test_worst_periods_rank_calendar_days_by_shortfall():
+    """Day 3 lacks 5 + 5 MWh, day 1 lacks 4 MWh, day 0 lacks 1 MWh (already its own day)."""
+    short = np.zeros(5 * 24)
+    short[3 * 24 + 2] = short[3 * 24 + 7] = 5.0
+    short[1 * 24] = 4.0
+    short[5] = 1.0
+    assert pipeline.worst_periods(short, 24, exclude=[0], count=3) == [3, 1]
+    assert pipeline.worst_periods(short, 24, exclude=[], count=2) == [3, 1]
+    assert pipeline.worst_periods(None, 24, exclude=[], count=2) == []

@@ -4,10 +4,11 @@
 blocks (storage and start-ups stay chained over the whole year; the gas units' available
 output in a block is that of its hottest hour, so capacity is never overstated).
 ``typical_periods`` clusters the calendar periods (days by default) with tsam into typical
-periods plus extreme ones; each typical period is the mean of the calendar periods it stands
-for (annual energy totals are kept exactly), except gas availability, which is the lowest
-of those periods hour by hour (never overstated); storage is linked across the year by the
-battery module (:class:`dcpower.techs.base.TypicalPeriods`). ``window`` takes a run of hours
+periods plus extreme ones; each typical period is the medoid of the calendar periods it
+stands for (a real period, so hour-to-hour variability is kept) or their mean (annual
+energy totals kept exactly), except gas availability, which is the lowest of those periods
+hour by hour (never overstated); storage is linked across the year by the battery module
+(:class:`dcpower.techs.base.TypicalPeriods`). ``window`` takes a run of hours
 and scales it to a year (for tests and quick looks).
 """
 
@@ -90,7 +91,9 @@ def reduce_time(
         return Steps(window, ones, ones * HOURS_PER_YEAR / len(window), "window", step_of_hour)
     if horizon.kind == "typical_periods":
         order = cluster_order(hourly, horizon)
-        return typical_period_steps(hourly, horizon.period_hours, order, extra_periods)
+        return typical_period_steps(
+            hourly, horizon.period_hours, order, extra_periods, horizon.representation
+        )
     block = np.arange(n) // horizon.block_hours
     grouped = hourly.groupby(block)
     averaged = grouped.mean()
@@ -126,12 +129,7 @@ def cluster_order(hourly: pd.DataFrame, horizon: TimeHorizon) -> np.ndarray:
     """
     hours = horizon.period_hours
     n_calendar = _calendar_periods(len(hourly), hours)
-    columns = [
-        c
-        for c in hourly.columns
-        if (c == "load_mw" or c.startswith(("pv_cf_", "wind_cf_", CONSERVATIVE_PREFIX)))
-        and hourly[c].max() - hourly[c].min() > 1e-9
-    ]
+    columns = _clustered_columns(hourly)
     if not columns or horizon.n_periods >= n_calendar:
         return _compact(np.arange(n_calendar) if columns else np.zeros(n_calendar, dtype=int))
     series = hourly[columns].copy()
@@ -162,13 +160,21 @@ def cluster_order(hourly: pd.DataFrame, horizon: TimeHorizon) -> np.ndarray:
 
 
 def typical_period_steps(
-    hourly: pd.DataFrame, period_hours: int, order: np.ndarray, extra_periods: Sequence[int] = ()
+    hourly: pd.DataFrame,
+    period_hours: int,
+    order: np.ndarray,
+    extra_periods: Sequence[int] = (),
+    representation: str = "mean",
 ) -> Steps:
     """Build the steps of typical periods, given which one stands for each calendar period.
 
-    Each typical period is, hour by hour, the mean of the calendar periods it stands for
-    (so weighted annual totals equal the year's), except the gas availability columns
-    (``gas_cf_*``), which take the lowest value of those periods (never overstated).
+    Each typical period is its ``medoid``, the calendar period closest to the mean of the
+    periods it stands for (in the clustered profiles, each scaled to 0-1 over the year),
+    or, with ``mean``, their hour-by-hour mean (weighted annual totals then equal the
+    year's). A medoid is a real period: its hour-to-hour swings of wind and sun are kept,
+    which a mean smooths away (measured: the mean overvalues wind). Either way the gas
+    availability columns (``gas_cf_*``) take the lowest value of those periods hour by hour
+    (never overstated).
 
     Parameters
     ----------
@@ -180,12 +186,15 @@ def typical_period_steps(
         Typical period (any integer label) of each calendar period, in calendar order.
     extra_periods : sequence of int
         Calendar periods that become typical periods of their own.
+    representation : str
+        ``medoid`` or ``mean``.
 
     Returns
     -------
     Steps
         ``kind`` ``typical_periods``; typical period ``k`` holds steps ``k * period_hours``
-        to ``(k + 1) * period_hours - 1``, labelled with its first calendar period's hours.
+        to ``(k + 1) * period_hours - 1``, labelled with the hours of its medoid (``mean``:
+        of its first calendar period).
     """
     n = len(hourly)
     n_calendar = _calendar_periods(n, period_hours)
@@ -201,11 +210,15 @@ def typical_period_steps(
     by_period = hourly.to_numpy(dtype=float).reshape(n_calendar, period_hours, -1)
     conservative = np.array([c.startswith(CONSERVATIVE_PREFIX) for c in hourly.columns])
     members = np.bincount(order, minlength=n_typical)
-    mean = np.stack([by_period[order == k].mean(axis=0) for k in range(n_typical)])
+    if representation == "medoid":
+        label = _medoids(hourly, order)
+        central = by_period[label]
+    else:
+        label = np.array([np.flatnonzero(order == k)[0] for k in range(n_typical)])
+        central = np.stack([by_period[order == k].mean(axis=0) for k in range(n_typical)])
     low = np.stack([by_period[order == k].min(axis=0) for k in range(n_typical)])
-    values = np.where(conservative, low, mean).reshape(n_typical * period_hours, -1)
-    first_member = np.array([np.flatnonzero(order == k)[0] for k in range(n_typical)])
-    hours_of = (first_member[:, None] * period_hours + np.arange(period_hours)).ravel()
+    values = np.where(conservative, low, central).reshape(n_typical * period_hours, -1)
+    hours_of = (label[:, None] * period_hours + np.arange(period_hours)).ravel()
     profiles = pd.DataFrame(values, index=hourly.index[hours_of], columns=hourly.columns)
     duration = np.ones(n_typical * period_hours)
     weight = np.repeat(members, period_hours) * HOURS_PER_YEAR / n
@@ -213,6 +226,30 @@ def typical_period_steps(
     step_of_hour = np.repeat(order, period_hours) * period_hours + hour_in_period
     periods = TypicalPeriods(steps_per_period=period_hours, order=order)
     return Steps(profiles, duration, weight, "typical_periods", step_of_hour, periods)
+
+
+def _clustered_columns(hourly: pd.DataFrame) -> list[str]:
+    """Return the profiles that tell periods apart: load, PV and wind per MW, gas availability."""
+    return [
+        c
+        for c in hourly.columns
+        if (c == "load_mw" or c.startswith(("pv_cf_", "wind_cf_", CONSERVATIVE_PREFIX)))
+        and hourly[c].max() - hourly[c].min() > 1e-9
+    ]
+
+
+def _medoids(hourly: pd.DataFrame, order: np.ndarray) -> np.ndarray:
+    """Return, per typical period, the calendar period closest to its members' mean (scaled)."""
+    columns = _clustered_columns(hourly)
+    x = hourly[columns].to_numpy(dtype=float)
+    scaled = (x - x.min(axis=0)) / np.maximum(x.max(axis=0) - x.min(axis=0), 1e-12)
+    flat = scaled.reshape(len(order), -1)
+    medoids = []
+    for k in range(int(order.max()) + 1):
+        members = np.flatnonzero(order == k)
+        distance = ((flat[members] - flat[members].mean(axis=0)) ** 2).sum(axis=1)
+        medoids.append(members[np.argmin(distance)])
+    return np.array(medoids)
 
 
 def _calendar_periods(n_hours: int, period_hours: int) -> int:

@@ -349,6 +349,15 @@ class TimeHorizon(Strict):
             "a typical period of its own."
         ),
     )
+    representation: Literal["medoid", "mean"] = Field(
+        "medoid",
+        description=(
+            "kind=typical_periods: each typical period is the real period closest to the "
+            "mean of those it stands for (medoid: keeps hour-to-hour swings of wind and sun), "
+            "or their hour-by-hour mean (keeps annual energy exactly, smooths the swings); "
+            "gas availability is their hourly minimum either way."
+        ),
+    )
     max_refinements: Annotated[int, Field(ge=0, le=20)] = Field(
         3,
         description=(

@@ -45,13 +45,15 @@ def synthetic_year(seed: int = 0) -> pd.DataFrame:
 def test_typical_days_map_back_to_the_calendar():
     """12 typical days + extremes: weights sum to 8760, every hour maps to a step of its day.
 
-    Each step is the mean of the calendar hours it stands for, so the year's load and PV
-    energy are kept exactly; gas availability is the lowest of those hours (never more than
-    any hour it stands for); the peak-load, lowest-wind and hottest days are typical days
-    of their own, so the 55 MW peak and the 0.80 derating are modelled as they are.
+    With the mean representation each step is the mean of the calendar hours it stands for,
+    so the year's load and PV energy are kept exactly; gas availability is the lowest of
+    those hours (never more than any hour it stands for); the peak-load, lowest-wind and
+    hottest days are typical days of their own, so the 55 MW peak and the 0.80 derating are
+    modelled as they are.
     """
     hourly = synthetic_year()
-    steps = reduce_time(hourly, TimeHorizon(kind="typical_periods", n_periods=12))
+    horizon = TimeHorizon(kind="typical_periods", n_periods=12, representation="mean")
+    steps = reduce_time(hourly, horizon)
     periods = steps.periods
     assert steps.kind == "typical_periods"
     assert steps.weight_h.sum() == pytest.approx(HOURS)
@@ -73,6 +75,27 @@ def test_typical_days_map_back_to_the_calendar():
     # a step is labelled with an hour it stands for
     labelled = hourly.index.get_indexer(prof.index)
     assert np.array_equal(step[labelled], np.arange(len(prof)))
+
+
+@pytest.mark.unit
+def test_medoid_typical_days_are_real_days_of_their_cluster():
+    """Medoid (the default): each typical day is one of the days it stands for, hour by hour.
+
+    Its label is that day; gas availability is still the lowest of its days hour by hour.
+    """
+    hourly = synthetic_year()
+    steps = reduce_time(hourly, TimeHorizon(kind="typical_periods", n_periods=12))
+    order = steps.periods.order
+    labels = hourly.index.get_indexer(steps.profiles.index[::24]) // 24
+    assert np.array_equal(order[labels], np.arange(steps.periods.n_typical))
+    days = hourly.to_numpy().reshape(365, 24, -1)
+    typical = steps.profiles.to_numpy().reshape(-1, 24, hourly.shape[1])
+    columns = list(hourly.columns)
+    not_gas = [columns.index(c) for c in ("load_mw", "pv_cf_pv", "wind_cf_wind")]
+    gas = columns.index("gas_cf_eng")
+    assert np.array_equal(typical[:, :, not_gas], days[labels][:, :, not_gas])
+    for k in range(steps.periods.n_typical):
+        assert np.array_equal(typical[k, :, gas], days[order == k][:, :, gas].min(axis=0))
 
 
 @pytest.mark.unit
@@ -258,9 +281,9 @@ def _spike_scenario(monkeypatch, max_refinements: int, flat: bool = False):
 
 @pytest.mark.component
 def test_a_short_day_becomes_a_typical_day_and_the_site_is_sized_again(monkeypatch):
-    """One typical day (no extremes) averages the 20 MW spike to 10 + 10/365 MW: 3 units.
+    """One typical day (no extremes), a flat 10 MW day (the medoid), sizes 2 units.
 
-    The full-year dispatch falls 5 MW short in the spike hour (5 MWh/yr); the refinement
+    The full-year dispatch falls 10 MW short in the spike hour (10 MWh/yr); the refinement
     adds its day (2023-06-16) as a typical day of its own, which needs 4 units; nothing
     is unserved after it, so no full-year sizing follows.
     """
@@ -268,7 +291,7 @@ def test_a_short_day_becomes_a_typical_day_and_the_site_is_sized_again(monkeypat
     first, second = site.sizing_passes
     assert first["horizon"] == second["horizon"] == "typical_periods"
     assert (first["typical_periods"], second["typical_periods"]) == (1, 2)
-    assert first["unserved_mwh_per_yr"] == pytest.approx(5.0)
+    assert first["unserved_mwh_per_yr"] == pytest.approx(10.0)
     assert second["added_periods"] == ["2023-06-16T00:00:00+04:00"]
     assert second["unserved_mwh_per_yr"] == 0.0
     assert site.gas_units["eng"]["units"] == 4
@@ -278,10 +301,10 @@ def test_a_short_day_becomes_a_typical_day_and_the_site_is_sized_again(monkeypat
 
 @pytest.mark.component
 def test_without_refinements_a_short_typical_sizing_falls_back_to_the_full_year(monkeypatch):
-    """max_refinements 0: the 3-unit plan's 5 MWh/yr shortfall leads to a full-year pass."""
+    """max_refinements 0: the 2-unit plan's 10 MWh/yr shortfall leads to a full-year pass."""
     site = pipeline.solve_site(_spike_scenario(monkeypatch, max_refinements=0), "s")
     first, second = site.sizing_passes
-    assert first["horizon"] == "typical_periods" and first["unserved_mwh_per_yr"] == 5.0
+    assert first["horizon"] == "typical_periods" and first["unserved_mwh_per_yr"] == 10.0
     assert second["horizon"] == "full_year" and second["unserved_mwh_per_yr"] == 0.0
     assert site.gas_units["eng"]["units"] == 4
 

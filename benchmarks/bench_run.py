@@ -1,7 +1,8 @@
 """Time the sizing pipeline of each site on several horizons and compare them with the full year.
 
 Not part of the tests (it takes minutes). For each site of a scenario and each horizon
-(the first, by default the full year, is the baseline), runs ``dcpower.pipeline.solve_site``
+(the first, by default the full year, is the baseline, or each site's first row of an
+earlier ``--json`` file given as ``--baseline``), runs ``dcpower.pipeline.solve_site``
 exactly as ``dcpower run`` does (sizing, full-year re-dispatch with the sizing fixed, the
 refinements of a typical-periods sizing that falls short, a full-year pass if still short)
 and prints: sizing passes, hours modelled by the last sizing, seconds spent sizing and
@@ -12,6 +13,8 @@ dispatch's annual cost and its difference from the baseline, unserved energy, an
     python benchmarks/bench_run.py --sites baku --horizons full_year,blocks:3,typical_periods:12
     python benchmarks/bench_run.py --gas-price 25       # a case where PV, wind and storage enter
     python benchmarks/bench_run.py --json benchmarks/results/bench_run.json
+    python benchmarks/bench_run.py --horizons blocks:3,typical_periods:12 \
+        --baseline benchmarks/results/bench_run.json   # compare with a full year measured before
 
 Horizons: ``full_year``, ``blocks:H`` (H-hour blocks), ``typical_periods:K`` (K typical days
 plus the extreme days). The full-year re-dispatch uses ``--dispatch-commitment`` (default
@@ -55,7 +58,17 @@ def main() -> None:
         "--gas-price", type=float, default=None, help="override every site's gas price [USD/MMBtu]"
     )
     parser.add_argument("--json", type=Path, default=None, help="write the rows to this file")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="an earlier --json file: each site's first row there is the baseline",
+    )
     args = parser.parse_args()
+    earlier = {}
+    if args.baseline is not None:
+        for row in json.loads(args.baseline.read_text())["rows"]:
+            earlier.setdefault(row["site"], (row["wall_s"], row["cost_usd_per_yr"]))
 
     raw = load_scenario(args.scenario).model_dump(mode="json")
     raw["solver"]["time_limit_s"] = args.time_limit
@@ -73,7 +86,7 @@ def main() -> None:
             f"{'horizon':<20}{'passes':>7}{'hours':>7}{'size s':>8}{'disp s':>8}{'wall s':>8}"
             f"{'speed-up':>9}{'cost M$/yr':>12}{'vs base':>9}{'unserved MWh':>14}  plan"
         )
-        baseline = None
+        baseline = earlier.get(site_id)
         for spec in args.horizons.split(","):
             scenario = scenario_from_dict({**raw, "time": {**raw["time"], **horizon_of(spec)}})
             t0 = time.perf_counter()
@@ -113,6 +126,7 @@ def main() -> None:
             )
     if args.json is not None:
         record = {
+            "baseline": str(args.baseline) if args.baseline else None,
             "scenario": args.scenario,
             "gas_price_usd_per_mmbtu": args.gas_price,
             "dispatch_commitment": args.dispatch_commitment,

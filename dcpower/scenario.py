@@ -323,7 +323,7 @@ class TimeHorizon(Strict):
     """Which hours the optimization sees."""
 
     kind: Literal["full_year", "blocks", "typical_periods", "window"] = Field(
-        "blocks",
+        "typical_periods",
         description=(
             "full_year: 8760 h; blocks: chronological averages of block_hours, then a "
             "full-year dispatch; typical_periods: n_periods typical periods of period_hours "

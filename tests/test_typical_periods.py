@@ -361,3 +361,41 @@ def test_worst_periods_rank_calendar_days_by_shortfall():
     assert pipeline.worst_periods(short, 24, exclude=[0], count=3) == [3, 1]
     assert pipeline.worst_periods(short, 24, exclude=[], count=2) == [3, 1]
     assert pipeline.worst_periods(None, 24, exclude=[], count=2) == []
+
+
+@pytest.mark.component
+def test_start_ups_are_cyclic_within_a_typical_day():
+    """Days A (10 MW, then 0) twice, then B (0, then 10 MW) twice, 2 h each; 5 MW engines.
+
+    No-load fuel 10 % of full load: 0.1 x 10 MMBtu/MWh x 5 MW x 3 USD = 15 USD per unit-hour
+    idle, more than a start at 1 USD/MW (5 USD), so both units stop whenever the load is 0.
+    Each hour of this 8-h year stands for 1095 h.
+
+    Full year (cyclic: the hour before the first is the last, 10 MW): starts of 2 units in
+    hours 2, 5 and 7: 6 x 5 USD x 1095 = 32 850 USD/yr.
+
+    Typical days A and B, each standing for 2 days: commitment is cyclic within each, so
+    A starts 2 units in its first hour (its last hour is off) and B in its second: 2 starts
+    per day, 4 days: 8 x 5 USD x 1095 = 43 800 USD/yr (chaining the steps of A and B as one
+    horizon instead would give B's 2 starts only, 21 900).
+    """
+    engine = gas_tech(no_load_fuel_fraction=0.1, startup_cost_usd_per_mw=1.0)
+    rules = Reliability(redundancy_k=0, hourly_n_minus_1=False)
+    load = [10.0, 0.0, 10.0, 0.0, 0.0, 10.0, 0.0, 10.0]
+    full = site_inputs(load, {"eng": engine}, reliability=rules)
+    hourly = pd.DataFrame({"load_mw": load, "gas_cf_eng": 1.0}, index=full.index)
+    steps = typical_period_steps(hourly, period_hours=2, order=np.array([0, 0, 1, 1]))
+    typical = dataclasses.replace(
+        full,
+        index=steps.profiles.index,
+        duration_h=steps.duration_h,
+        weight_h=steps.weight_h,
+        load_mw=steps.profiles["load_mw"].to_numpy(),
+        gas_available_factor={"eng": np.ones(4)},
+        gas_heat_rate_factor={"eng": np.ones(4)},
+        periods=steps.periods,
+    )
+    for inputs, startup_usd in ((full, 32_850), (typical, 43_800)):
+        run = optimize_site(inputs, EXACT)
+        costs = run.solution.costs.set_index(["technology", "component"])["usd_per_yr"]
+        assert costs["eng", "startup"] == pytest.approx(startup_usd, rel=1e-6)

@@ -9,9 +9,10 @@ site in its own subprocess (so peak memory is that process's ``ru_maxrss``):
 (a') ``full_int_lp`` (a) with hourly commitment and "type online" continuous: a relaxation
                   of (a) whose dual bound is a valid bound on the full-year optimum;
 (b) ``full_rel``  full-year sizing, relaxed commitment (``solver.commitment: relaxed``);
-(c) ``default``   exactly ``dcpower.pipeline.solve_site`` (3-h blocks sizing, then the
-                  full-year re-dispatch with integer commitment), plus one ``dcpower.run()``
-                  of all sites in parallel (no output folder) for the end-to-end wall time;
+(c) ``default``   exactly ``dcpower.pipeline.solve_site`` (the scenario's reduced-time
+                  sizing, then the full-year re-dispatch with integer commitment), plus one
+                  ``dcpower.run()`` of all sites in parallel (no output folder) for the
+                  end-to-end wall time;
 (d) ``linopy``    the same full-year relaxed-commitment model built by dcpower
                   (``build_site_model`` + standard-form compile + ``Highs.passModel``) and by
                   linopy (``benchmarks/linopy_model.py`` + ``Model.to_highspy``), alternated in
@@ -52,7 +53,7 @@ LABELS = {
     "full_int": "(a) full year, integer commitment",
     "full_int_lp": "(a') (a) with hourly commitment and type_online made continuous (bound)",
     "full_rel": "(b) full year, relaxed commitment",
-    "default": "(c) default: 3-h blocks + full-year integer re-dispatch",
+    "default": "(c) default: reduced-time sizing + full-year integer re-dispatch",
     "run": "(c') dcpower.run(), all sites in parallel, no output folder",
     "linopy": "(d) build + hand-over, dcpower vs linopy (full year, relaxed)",
 }

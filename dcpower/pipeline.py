@@ -1,9 +1,9 @@
 """The pipeline behind ``dcpower.run()``: scenario -> profiles -> model -> solve -> Result.
 
 Sites share nothing in this model (no workload shifting, no shared caps), so each is an
-independent model and they solve in parallel processes. A reduced-time sizing (blocks) is
-always followed by a full-year dispatch with the sized capacities fixed, so every hour of
-the year is checked and any shortfall is reported, never hidden.
+independent model and they solve in parallel processes. A reduced-time sizing (blocks or
+typical periods) is always followed by a full-year dispatch with the sized capacities fixed,
+so every hour of the year is checked and any shortfall is reported, never hidden.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dcpower.availability import simulate_availability
 from dcpower.errors import ScenarioError
 from dcpower.optimization.build import Hosting, SiteInputs
 from dcpower.optimization.optimize import SiteRun, optimize_sites
+from dcpower.optimization.outage import OutageWindow, outage_windows
 from dcpower.optimization.siting import Coupling
 from dcpower.profiles import design_point, site_profiles
 from dcpower.report import write_reports
@@ -45,6 +46,11 @@ from dcpower.weather import load_site, load_weather
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str], None]
+
+#: Reduced-time horizons: their sizing is followed by a full-year dispatch.
+REDUCED_KINDS = ("blocks", "typical_periods")
+#: Calendar periods that become typical periods of their own per refinement, worst first.
+PERIODS_ADDED_PER_REFINEMENT = 3
 
 
 def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataFrame:
@@ -142,7 +148,30 @@ def site_inputs(
             prof["grid_price_usd_per_mwh"].to_numpy() if site.grid is not None else None
         ),
         backup_fuel=scenario.backup_fuel,
+        periods=steps.periods,
+        outage_windows=outage_calendar_windows(scenario, site_id, hourly)
+        if steps.periods
+        else None,
     )
+
+
+def outage_calendar_windows(
+    scenario: Scenario, site_id: str, hourly: pd.DataFrame
+) -> list[OutageWindow]:
+    """Return a site's outage windows (gas, grid) in calendar hours, one a month from its peak.
+
+    Empty without an outage requirement. A typical-periods sizing makes the calendar
+    periods these windows touch typical periods of their own, so the windows see the
+    year's own load and renewables and the battery enters them with its own state of charge.
+    """
+    rules = scenario.site_reliability(site_id)
+    connected = scenario.sites[site_id].grid is not None
+    hourly_steps, load = np.ones(len(hourly)), hourly["load_mw"].to_numpy()
+    return [
+        window
+        for kind, hours in rules.outage_hours(connected).items()
+        for window in outage_windows(hourly.index, hourly_steps, load, hours, kind)
+    ]
 
 
 def sized_to_zero(sizing: dict[str, float]) -> frozenset:
@@ -235,6 +264,56 @@ def _redispatch_full_year(
     return optimize_sites(inputs, scenario.solver, fixed_sizing=sizing, coupling=coupling)
 
 
+def worst_periods(
+    shortfall_mw: np.ndarray | None, period_hours: int, exclude: list[int], count: int
+) -> list[int]:
+    """Calendar periods of a full-year dispatch that fell short most, worst first.
+
+    Parameters
+    ----------
+    shortfall_mw : np.ndarray or None
+        Per hour of the year, unserved load plus uncovered unit-trip power. [MW]
+    period_hours : int
+        Length of a calendar period. [h]
+    exclude : list of int
+        Periods not to return (already typical periods of their own).
+    count : int
+        At most this many periods.
+
+    Returns
+    -------
+    list of int
+        Calendar periods (0 = the first ``period_hours`` of the year) with a shortfall.
+    """
+    if shortfall_mw is None:
+        return []
+    per_period = np.asarray(shortfall_mw).reshape(-1, period_hours).sum(axis=1)
+    ranked = np.argsort(-per_period, kind="stable")
+    short = [int(p) for p in ranked if per_period[p] > 1e-6 and int(p) not in exclude]
+    return short[:count]
+
+
+def _pass_record(
+    steps: Steps, horizon: TimeHorizon, added_at: list[str], sized: SiteRun, final: SiteRun
+) -> dict:
+    """Describe one sizing pass and the full-year dispatch that follows it (summary.json)."""
+    dispatch = final.solution.dispatch
+    sizing_s = sized.build_seconds + sized.outcome.solve_seconds
+    return {
+        "horizon": steps.kind,
+        "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
+        "typical_periods": steps.periods.n_typical if steps.periods else None,
+        "added_periods": added_at if steps.periods else None,
+        "unserved_mwh_per_yr": float((dispatch["unserved_mw"] * dispatch["weight_h"]).sum()),
+        "cost_usd_per_yr": float(final.solution.costs["usd_per_yr"].sum()),
+        "sizing_cost_usd_per_yr": float(sized.objective_usd_per_yr),
+        "sizing_seconds": sizing_s,
+        "dispatch_seconds": 0.0
+        if final is sized
+        else final.build_seconds + final.outcome.solve_seconds,
+    }
+
+
 def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
     """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of one site.
 
@@ -249,9 +328,15 @@ def solve_sites(
     """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of sites.
 
     Several sites are one model, tied by the scenario's coupling (workload shifting, limits
-    over all sites), on one clock (:func:`align_clocks`). If the plant sized on blocks
-    cannot serve every hour of the full-year dispatch, it is sized again on the full year;
-    every pass is recorded (``SiteResult.sizing_passes``).
+    over all sites), on one clock (:func:`align_clocks`), and on chronological blocks when
+    the scenario asks for typical periods (each site's typical days are its own, but work
+    moves between sites at the same instant).
+
+    If the plant sized on typical periods cannot serve every hour of the full-year
+    dispatch, the calendar periods that fell short most become typical periods of their own
+    and it is sized again (at most ``time.max_refinements`` times). If a plant sized on
+    blocks, or on typical periods after the last refinement, still falls short, it is sized
+    again on the full year. Every pass is recorded (``SiteResult.sizing_passes``).
 
     Parameters
     ----------
@@ -283,8 +368,27 @@ def solve_sites(
     horizon = scenario.time
     passes: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
     seconds = dict.fromkeys(site_ids, 0.0), dict.fromkeys(site_ids, 0.0)
+    if coupling is not None and horizon.kind == "typical_periods":
+        horizon = TimeHorizon(kind="blocks", block_hours=horizon.block_hours)
+    # A typical-periods sizing models the calendar periods of outage windows as they are.
+    in_windows = {
+        key: sorted(
+            {
+                h // horizon.period_hours
+                for w in outage_calendar_windows(scenario, key[0], frame)
+                for h in w.steps
+            }
+        )
+        if horizon.kind == "typical_periods"
+        else []
+        for key, frame in modelled.items()
+    }
+    added: dict[tuple[str, int], list[int]] = {key: [] for key in modelled}
     while True:
-        steps = {key: reduce_time(frame, horizon) for key, frame in modelled.items()}
+        steps = {
+            key: reduce_time(frame, horizon, extra_periods=in_windows[key] + added[key])
+            for key, frame in modelled.items()
+        }
         inputs = [
             site_inputs(scenario, site_id, steps[site_id, year], frame, year=year)
             for (site_id, year), frame in modelled.items()
@@ -295,9 +399,9 @@ def solve_sites(
         )
         final = sized
         kind = steps[site_ids[0], 0].kind
-        # The reported dispatch is full-year with the dispatch's commitment: after a blocks
+        # The reported dispatch is full-year with the dispatch's commitment: after a reduced
         # sizing, and after a full-year fallback whose commitment was relaxed.
-        if kind == "blocks" or (
+        if kind in REDUCED_KINDS or (
             kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
         ):
             sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in site_ids}
@@ -307,18 +411,37 @@ def solve_sites(
             runs = {id(r): r for name in own for r in (sized[name], final[name])}.values()
             seconds[0][site_id] += sum(r.build_seconds for r in runs)
             seconds[1][site_id] += sum(r.outcome.solve_seconds for r in runs)
-            passes[site_id].append(
-                {
-                    "horizon": kind,
-                    "block_hours": horizon.block_hours if kind == "blocks" else None,
-                    "unserved_mwh_per_yr": max(_unserved_mwh(final[name]) for name in own),
-                    "cost_usd_per_yr": float(np.mean([_cost(final[name]) for name in own])),
-                }
+            frame = modelled[site_id, 0]
+            added_at = [
+                frame.index[h * horizon.period_hours].isoformat() for h in added[site_id, 0]
+            ]
+            record = _pass_record(
+                steps[site_id, 0], horizon, added_at, sized[own[0]], final[own[0]]
             )
-        if not (any(run.shortfalls for run in final.values()) and kind == "blocks"):
+            record["unserved_mwh_per_yr"] = max(_unserved_mwh(final[name]) for name in own)
+            record["cost_usd_per_yr"] = float(np.mean([_cost(final[name]) for name in own]))
+            passes[site_id].append(record)
+        if not (any(run.shortfalls for run in final.values()) and kind in REDUCED_KINDS):
             break
-        # The plant sized on blocks falls short in some hour: size it again on every hour.
-        log.warning("%s: blocks sizing fell short; sizing again on the full year", site_ids)
+        refine = kind == "typical_periods" and len(passes[site_ids[0]]) <= horizon.max_refinements
+        short = {
+            key: worst_periods(
+                final[names[key]].shortfall_mw,
+                horizon.period_hours,
+                in_windows[key] + added[key],
+                PERIODS_ADDED_PER_REFINEMENT,
+            )
+            if refine
+            else []
+            for key in modelled
+        }
+        if any(short.values()):
+            # The periods that fell short become typical periods of their own.
+            log.warning("%s: typical-period sizing fell short; adding calendar periods", site_ids)
+            added = {key: added[key] + short[key] for key in modelled}
+            continue
+        # The plant sized on reduced time falls short in some hour: size it on every hour.
+        log.warning("%s: %s sizing fell short; sizing again on the full year", site_ids, kind)
         horizon = TimeHorizon(kind="full_year")
     results = {}
     for site_id in site_ids:
@@ -432,8 +555,11 @@ def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:
         return scenario, None
     site_ids = list(scenario.sites)
     hourly = align_clocks({site_id: hourly_profiles(scenario, site_id) for site_id in site_ids})
+    horizon = scenario.time
+    if horizon.kind == "typical_periods":  # one model of all sites needs one calendar
+        horizon = TimeHorizon(kind="blocks", block_hours=horizon.block_hours)
     inputs = [
-        site_inputs(scenario, site_id, reduce_time(frame, scenario.time), frame)
+        site_inputs(scenario, site_id, reduce_time(frame, horizon), frame)
         for site_id, frame in hourly.items()
     ]
     runs = optimize_sites(inputs, scenario.solver, coupling=scenario_coupling(scenario))

@@ -79,8 +79,8 @@ def scenario_reference_markdown() -> str:
         lines += [f"#### `{heading}`", "", (model.__doc__ or "").strip().splitlines()[0], ""]
         lines += ["| field | type | default | description [unit] |", "|---|---|---|---|"]
         for name, field in model.model_fields.items():
-            if name == "kind":
-                continue
+            if name == "kind" and len(typing.get_args(field.annotation)) == 1:
+                continue  # a technology's fixed discriminator, named in the heading
             description = (field.description or "").replace("|", "\\|")
             lines.append(
                 f"| `{name}` | {_type_name(field.annotation)} | {_default(field)} | {description} |"

@@ -72,7 +72,7 @@ class SiteResult:
     build_seconds, solve_seconds : float
         Model build and solver wall times, sizing plus re-dispatch. [s]
     horizon_kind : str
-        ``full_year``, ``blocks`` or ``window``.
+        ``full_year``, ``blocks``, ``typical_periods`` or ``window``.
     hours_modelled : int
         Hours of the year the sizing model represented step by step. [h]
     capacities : pd.DataFrame
@@ -93,8 +93,13 @@ class SiteResult:
     shortfalls : dict
         Requirements the full-year dispatch could not meet, with how much.
     sizing_passes : list of dict
-        Each sizing pass: horizon, block hours, unserved energy and cost of its full-year
-        dispatch (a blocks sizing that falls short is followed by a full-year one).
+        Each sizing pass: horizon, block hours or number of typical periods and the calendar
+        periods added as typical periods of their own (start times), unserved energy
+        [MWh/yr] and cost [USD/yr] of its full-year dispatch, the sizing model's objective
+        [USD/yr], and build plus solve seconds of the sizing and of the full-year dispatch
+        [s]. A typical-periods sizing that falls short is followed by one with its worst
+        periods added; a blocks sizing, or the last refinement, that falls short by a
+        full-year one.
     design : dict
         The N+k design point: ``temp_air_c``, ``peak_load_mw``, ``gas_available_factor``.
     outage_dispatch : pd.DataFrame or None
@@ -308,6 +313,13 @@ class Result:
                 "hours_verified": len(any_site.dispatch),
                 "block_hours": self.scenario.time.block_hours
                 if any_site.horizon_kind == "blocks"
+                else None,
+                "typical_periods": {
+                    "n_periods": self.scenario.time.n_periods,
+                    "period_hours": self.scenario.time.period_hours,
+                    "extreme_periods": self.scenario.time.extreme_periods,
+                }
+                if any_site.horizon_kind == "typical_periods"
                 else None,
             },
             "reliability": {

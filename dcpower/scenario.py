@@ -593,15 +593,49 @@ class Reliability(Strict):
 class TimeHorizon(Strict):
     """Which hours the optimization sees."""
 
-    kind: Literal["full_year", "blocks", "window"] = Field(
-        "blocks",
+    kind: Literal["full_year", "blocks", "typical_periods", "window"] = Field(
+        "typical_periods",
         description=(
             "full_year: 8760 h; blocks: chronological averages of block_hours, then a "
-            "full-year dispatch; window: n_hours from start_hour, scaled to a year."
+            "full-year dispatch; typical_periods: n_periods typical periods of period_hours "
+            "(tsam) plus extreme periods, storage linked across the year, then a full-year "
+            "dispatch; window: n_hours from start_hour, scaled to a year."
         ),
     )
     block_hours: Annotated[int, Field(ge=1, le=24)] = Field(
         3, description="Block length for kind=blocks. [h]"
+    )
+    n_periods: Annotated[int, Field(ge=1, le=365)] = Field(
+        12, description="Typical periods clustered for kind=typical_periods (before extremes). [-]"
+    )
+    period_hours: Annotated[int, Field(ge=1, le=8760)] = Field(
+        24,
+        description="Length of a typical period for kind=typical_periods; divides 8760. [h]",
+    )
+    extreme_periods: bool = Field(
+        True,
+        description=(
+            "kind=typical_periods: add the peak-load period, the lowest-output period of each "
+            "PV and wind technology and the hottest period (lowest gas availability), each as "
+            "a typical period of its own."
+        ),
+    )
+    representation: Literal["medoid", "mean"] = Field(
+        "medoid",
+        description=(
+            "kind=typical_periods: each typical period is the real period closest to the "
+            "mean of those it stands for (medoid: keeps hour-to-hour swings of wind and sun), "
+            "or their hour-by-hour mean (keeps annual energy exactly, smooths the swings); "
+            "gas availability is their hourly minimum either way."
+        ),
+    )
+    max_refinements: Annotated[int, Field(ge=0, le=20)] = Field(
+        3,
+        description=(
+            "kind=typical_periods: times the worst calendar periods of a full-year dispatch "
+            "that falls short are added as typical periods and the site sized again, before "
+            "a full-year sizing. [-]"
+        ),
     )
     start_hour: Annotated[int, Field(ge=0, lt=8760)] = Field(
         0, description="First hour for kind=window. [h]"
@@ -609,6 +643,16 @@ class TimeHorizon(Strict):
     n_hours: Annotated[int, Field(ge=1, le=8760)] = Field(
         168, description="Length for kind=window. [h]"
     )
+
+    @field_validator("period_hours")
+    @classmethod
+    def _period_divides_year(cls, value: int) -> int:
+        if 8760 % value:
+            raise ValueError(
+                f"period_hours {value} does not divide the 8760 hours of the year; "
+                "allowed: a divisor of 8760 such as 12, 24, 120 or 219"
+            )
+        return value
 
 
 class Solver(Strict):
@@ -631,8 +675,8 @@ class Solver(Strict):
     dispatch_commitment: Literal["integer", "relaxed"] = Field(
         "integer",
         description=(
-            "Hourly committed units in the full-year dispatch that follows a blocks sizing "
-            "(capacities fixed)."
+            "Hourly committed units in the full-year dispatch that follows a blocks or "
+            "typical-periods sizing (capacities fixed)."
         ),
     )
 
@@ -800,7 +844,7 @@ class Scenario(Strict):
     @property
     def dispatch_commitment(self) -> str:
         """Commitment of the hourly dispatch that is reported and verified."""
-        if self.time.kind == "blocks":
+        if self.time.kind in ("blocks", "typical_periods"):
             return self.solver.dispatch_commitment
         return self.solver.commitment
 

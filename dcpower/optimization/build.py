@@ -28,6 +28,7 @@ from dcpower.optimization.limits import (
 )
 from dcpower.optimization.outage import (
     OUTAGE_KINDS,
+    OutageWindow,
     add_outage_balance,
     add_outage_sets,
     outage_windows,
@@ -45,7 +46,7 @@ from dcpower.scenario import (
     WindTech,
 )
 from dcpower.techs import battery, gas, grid, renewable
-from dcpower.techs.base import Registry, annual_sum
+from dcpower.techs.base import Registry, TypicalPeriods, annual_sum
 
 
 @dataclass
@@ -99,6 +100,13 @@ class SiteInputs:
     backup_fuel : BackupFuel or None
         Liquid backup fuel (tank and fuel costs) for dual-fuel gas types in gas-supply
         outages; needed only then.
+    periods : TypicalPeriods or None
+        The steps are typical periods standing for the calendar this way (operation cyclic
+        within a period, storage linked across the year); None: one chronological horizon.
+    outage_windows : list of OutageWindow or None
+        With typical periods: the outage windows with their steps as calendar hours (0 =
+        the year's first hour). None: the windows are found on the steps, one per month
+        from its peak-load step.
     """
 
     site_id: str
@@ -117,6 +125,8 @@ class SiteInputs:
     reliability: Reliability
     integer_commitment: bool
     absent: frozenset = frozenset()
+    periods: TypicalPeriods | None = None
+    outage_windows: list[OutageWindow] | None = None
     grid_price_usd_per_mwh: np.ndarray | None = None
     backup_fuel: BackupFuel | None = None
     it_load_mw: np.ndarray | None = None
@@ -212,11 +222,14 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
     )
     m.site_load_mw = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.load_mw))))
     m.registry = Registry()
-    windows = [
-        window
-        for kind, hours in inp.reliability.outage_hours(inp.site.grid is not None).items()
-        for window in outage_windows(inp.index, inp.duration_h, inp.load_mw, hours, kind)
-    ]
+    m.periods = inp.periods
+    windows = inp.outage_windows
+    if windows is None:
+        windows = [
+            window
+            for kind, hours in inp.reliability.outage_hours(inp.site.grid is not None).items()
+            for window in outage_windows(inp.index, inp.duration_h, inp.load_mw, hours, kind)
+        ]
     if windows:
         add_outage_sets(m, windows)
     has_gas_windows = any(window.kind == "gas" for window in windows)
@@ -476,10 +489,17 @@ def requirement_shortfalls(m: pyo.Block, index: pd.Index) -> dict[str, str]:
         found[f"{kind} outage ride-through"] = (
             f"{without} for {window.hours:g} h, the rest of the plant falls short in "
             f"{sum(v > 1e-6 for v in of_kind.values())} of {len(of_kind)} windows, worst "
-            f"{of_kind[worst]:,.1f} MWh in the window from {index[window.steps[0]].isoformat()}"
+            f"{of_kind[worst]:,.1f} MWh in the window from {_window_start(m, window, index)}"
         )
     found.update(emission_shortfalls(m))
     return found
+
+
+def _window_start(m: pyo.Block, window: OutageWindow, index: pd.Index) -> str:
+    """Name the first hour of an outage window (a calendar hour with typical periods)."""
+    if m.periods is None:
+        return index[window.steps[0]].isoformat()
+    return f"hour {window.steps[0]} of the year"
 
 
 def system_shortfalls(m: pyo.ConcreteModel) -> dict[str, str]:

@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyomo.environ as pyo
 
 from dcpower.errors import InfeasibleError, SolverLimitError
@@ -22,6 +23,7 @@ from dcpower.optimization.readback import SiteSolution, read_site_solution
 from dcpower.optimization.siting import Coupling
 from dcpower.optimization.solve import SolveOutcome, solve
 from dcpower.scenario import Solver
+from dcpower.techs.base import values
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ class SiteRun:
         The site's share of the objective: its annual cost as modelled. [USD/yr]
     shortfalls : dict
         Requirements a fixed-capacity dispatch could not meet, with how much (empty if none).
+    shortfall_mw : np.ndarray or None
+        Per step, unserved load plus uncovered unit-trip power of such a dispatch (None if
+        it met every requirement). [MW]
     """
 
     solution: SiteSolution
@@ -52,6 +57,7 @@ class SiteRun:
     sizing: dict
     objective_usd_per_yr: float
     shortfalls: dict = field(default_factory=dict)
+    shortfall_mw: np.ndarray | None = None
 
 
 def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = None) -> SiteRun:
@@ -162,6 +168,11 @@ def optimize_sites(
             sizing=sizing_values(b),
             objective_usd_per_yr=float(pyo.value(b.cost_usd_per_yr)),
             shortfalls=shortfalls[inp.block_name],
+            shortfall_mw=(
+                values(b.unserved_mw) + values(b.n1_shortfall_mw)
+                if shortfalls[inp.block_name]
+                else None
+            ),
         )
     return runs
 

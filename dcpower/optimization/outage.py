@@ -95,10 +95,22 @@ def add_outage_sets(m: pyo.ConcreteModel, windows: list[OutageWindow]) -> None:
     m.outage_windows = list(windows)
     pairs = [(w, k) for w, window in enumerate(windows) for k in range(len(window.steps))]
     m.OW = pyo.Set(initialize=pairs, ordered=True, dimen=2)
-    m.outage_step = {
-        (w, k): t for w, window in enumerate(windows) for k, t in enumerate(window.steps)
-    }
-    m.outage_entry = {w: m.T.prevw(window.steps[0]) for w, window in enumerate(windows)}
+    periods = m.periods
+    if periods is None:
+        m.outage_step = {
+            (w, k): t for w, window in enumerate(windows) for k, t in enumerate(window.steps)
+        }
+        m.outage_entry = {w: m.T.prevw(window.steps[0]) for w, window in enumerate(windows)}
+    else:
+        # Windows in calendar hours: each maps to the typical step that stands for it, and
+        # the battery enters with its state of charge at the calendar hour before.
+        year_h = len(periods.order) * periods.steps_per_period
+        m.outage_step = {
+            (w, k): periods.step_of(h)
+            for w, window in enumerate(windows)
+            for k, h in enumerate(window.steps)
+        }
+        m.outage_entry = {w: (window.steps[0] - 1) % year_h for w, window in enumerate(windows)}
     m.outage_available = {
         supply: [(w, k) for w, k in pairs if windows[w].kind != supply] for supply in OUTAGE_KINDS
     }

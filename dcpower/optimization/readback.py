@@ -120,7 +120,11 @@ def read_site_solution(m: pyo.Block, inp: SiteInputs) -> SiteSolution:
         costs=costs,
         capex_usd=capex,
         hosted_it_mw=hosted,
-        outage_dispatch=read_outage_dispatch(m, inp) if hasattr(m, "OW") else None,
+        outage_dispatch=(
+            # Reported only on chronological steps (typical-period windows are read back
+            # through the full-year dispatch that always follows).
+            read_outage_dispatch(m, inp) if hasattr(m, "OW") and m.periods is None else None
+        ),
     )
 
 

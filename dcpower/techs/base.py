@@ -142,9 +142,61 @@ def annual_count(m: pyo.ConcreteModel, events) -> pyo.Expression:
     return sum(m.occurrences[t] * events[t] for t in m.T)
 
 
+@dataclass(frozen=True)
+class TypicalPeriods:
+    """How the steps of a typical-periods model stand for the calendar year.
+
+    Typical period ``k`` holds steps ``k * steps_per_period`` to
+    ``(k + 1) * steps_per_period - 1``; calendar period ``p`` of the year is represented
+    by typical period ``order[p]`` (tsam's cluster order). Operation is cyclic within a
+    typical period; storage carries energy across calendar periods (Kotzur et al. 2018,
+    Applied Energy 213, "Time series aggregation for energy system design: modeling
+    seasonal storage").
+
+    Attributes
+    ----------
+    steps_per_period : int
+        Model steps in one typical period. [-]
+    order : np.ndarray
+        Typical period of each calendar period, in calendar order. [-]
+    """
+
+    steps_per_period: int
+    order: np.ndarray
+
+    @property
+    def n_typical(self) -> int:
+        """Number of typical periods."""
+        return int(self.order.max()) + 1
+
+    def period_of(self, t: int) -> int:
+        """Typical period that step ``t`` belongs to."""
+        return t // self.steps_per_period
+
+    def is_first(self, t: int) -> bool:
+        """Whether step ``t`` is the first of its typical period."""
+        return t % self.steps_per_period == 0
+
+    def last_step(self, k: int) -> int:
+        """Last step of typical period ``k``."""
+        return (k + 1) * self.steps_per_period - 1
+
+    def step_of(self, hour: int) -> int:
+        """Step that stands for an hour of the calendar (0 = the year's first hour)."""
+        period, within = divmod(hour, self.steps_per_period)
+        return int(self.order[period]) * self.steps_per_period + within
+
+
 def previous(m: pyo.ConcreteModel, t: int) -> int:
-    """Index of the time step before ``t``; the horizon wraps around (cyclic operation)."""
-    return m.T.prevw(t)
+    """Index of the time step before ``t``, cyclic.
+
+    Over the whole horizon (the step before the first is the last), or, in a model of
+    typical periods (``m.periods``), within the typical period of ``t``.
+    """
+    periods: TypicalPeriods | None = m.periods
+    if periods is None:
+        return m.T.prevw(t)
+    return t + periods.steps_per_period - 1 if periods.is_first(t) else t - 1
 
 
 #: Solver round-off below this is reported as an exact zero (no "-0" or 1e-12 MW in outputs).

@@ -1,4 +1,15 @@
-"""Battery storage: energy and power sized separately, state of charge, ride-through reserve."""
+"""Battery storage: energy and power sized separately, state of charge, ride-through reserve.
+
+On chronological steps the state of charge is one cyclic chain over the horizon. On typical
+periods it is split as in Kotzur et al. (2018, Applied Energy 213, "Time series aggregation
+for energy system design: modeling seasonal storage"): an intra-period state of charge per
+typical-period step (relative to the period's start) plus an inter-period state of charge
+at the start of every calendar period, chained in calendar order through the typical
+period that stands for each one and cyclic over the year, so energy moves between days
+(a multi-day lull can drain the battery). Their sum is kept within bounds in the compact
+form: the intra-period maximum and minimum of each typical period, added to every calendar
+period's start value.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +18,7 @@ import pyomo.environ as pyo
 
 from dcpower.scenario import BatteryTech
 from dcpower.techs.base import (
+    TypicalPeriods,
     capital_recovery_factor,
     previous,
     values,
@@ -49,26 +61,15 @@ def add_block(
     b.power_mw = pyo.Var(within=pyo.NonNegativeReals)
     b.charge_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
     b.discharge_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
-    b.soc_mwh = pyo.Var(
-        m.T, within=pyo.NonNegativeReals, doc="state of charge at the end of the step"
-    )
-
     eta_c, eta_d = tech.eta_charge, tech.eta_discharge
     floor = tech.min_soc_fraction
 
     b.charge_limit = pyo.Constraint(m.T, rule=lambda b, t: b.charge_mw[t] <= b.power_mw)
     b.discharge_limit = pyo.Constraint(m.T, rule=lambda b, t: b.discharge_mw[t] <= b.power_mw)
-    b.soc_max = pyo.Constraint(m.T, rule=lambda b, t: b.soc_mwh[t] <= b.energy_mwh)
-    b.soc_min = pyo.Constraint(m.T, rule=lambda b, t: b.soc_mwh[t] >= floor * b.energy_mwh)
-    # Cyclic: the step before the first is the last, so the horizon ends where it began.
-    b.soc_balance = pyo.Constraint(
-        m.T,
-        rule=lambda b, t: (
-            b.soc_mwh[t]
-            == b.soc_mwh[previous(m, t)]
-            + m.duration_h[t] * (eta_c * b.charge_mw[t] - b.discharge_mw[t] / eta_d)
-        ),
-    )
+    if m.periods is None:
+        _add_chronological_soc(m, b, eta_c, eta_d, floor)
+    else:
+        _add_linked_soc(m, b, m.periods, eta_c, eta_d, floor, lowest_start=hourly_reserve)
     if hourly_reserve:
         _add_contingency_reserve(m, b, eta_d, floor, ride_through_h)
     if hasattr(m, "OW"):
@@ -103,12 +104,120 @@ def add_block(
     return b
 
 
+def _add_chronological_soc(
+    m: pyo.ConcreteModel, b: pyo.Block, eta_c: float, eta_d: float, floor: float
+) -> None:
+    """State of charge chained step by step, cyclic over the horizon, within its bounds."""
+    b.soc_mwh = pyo.Var(
+        m.T, within=pyo.NonNegativeReals, doc="state of charge at the end of the step"
+    )
+    b.soc_max = pyo.Constraint(m.T, rule=lambda b, t: b.soc_mwh[t] <= b.energy_mwh)
+    b.soc_min = pyo.Constraint(m.T, rule=lambda b, t: b.soc_mwh[t] >= floor * b.energy_mwh)
+    # Cyclic: the step before the first is the last, so the horizon ends where it began.
+    b.soc_balance = pyo.Constraint(
+        m.T,
+        rule=lambda b, t: (
+            b.soc_mwh[t]
+            == b.soc_mwh[previous(m, t)]
+            + m.duration_h[t] * (eta_c * b.charge_mw[t] - b.discharge_mw[t] / eta_d)
+        ),
+    )
+
+
+def _add_linked_soc(
+    m: pyo.ConcreteModel,
+    b: pyo.Block,
+    periods: TypicalPeriods,
+    eta_c: float,
+    eta_d: float,
+    floor: float,
+    lowest_start: bool,
+) -> None:
+    """State of charge on typical periods linked across the calendar (Kotzur et al. 2018).
+
+    ``soc_mwh[t]`` is the intra-period state of charge at the end of step ``t``, relative to
+    the start of its period (zero there); ``inter_soc_mwh[p]`` the state of charge at the
+    start of calendar period ``p``, which gains the net intra-period change of the typical
+    period standing for ``p`` (cyclic over the year). The true state of charge at any hour
+    of ``p`` is the sum of the two; it stays within ``[floor x energy, energy]`` through the
+    typical period's intra-period maximum and minimum (compact form, exact for the bounds).
+    With ``lowest_start``, ``soc_low_mwh[k]`` is a lower bound on the start values of all
+    calendar periods that typical period ``k`` stands for, for the ride-through reserve.
+    """
+    calendar = range(len(periods.order))
+    typical = range(periods.n_typical)
+    order = periods.order
+    b.soc_mwh = pyo.Var(m.T, within=pyo.Reals, doc="intra-period state of charge, end of step")
+    b.intra_max_mwh = pyo.Var(typical, within=pyo.NonNegativeReals)
+    b.intra_min_mwh = pyo.Var(typical, within=pyo.NonPositiveReals)
+    b.inter_soc_mwh = pyo.Var(
+        calendar, within=pyo.NonNegativeReals, doc="state of charge at a calendar period's start"
+    )
+
+    def _balance(b, t):
+        before = 0.0 if periods.is_first(t) else b.soc_mwh[t - 1]
+        flow = eta_c * b.charge_mw[t] - b.discharge_mw[t] / eta_d
+        return b.soc_mwh[t] == before + m.duration_h[t] * flow
+
+    b.soc_balance = pyo.Constraint(m.T, rule=_balance)
+    b.intra_max = pyo.Constraint(
+        m.T, rule=lambda b, t: b.soc_mwh[t] <= b.intra_max_mwh[periods.period_of(t)]
+    )
+    b.intra_min = pyo.Constraint(
+        m.T, rule=lambda b, t: b.soc_mwh[t] >= b.intra_min_mwh[periods.period_of(t)]
+    )
+    b.inter_balance = pyo.Constraint(
+        calendar,
+        rule=lambda b, p: (
+            b.inter_soc_mwh[(p + 1) % len(order)]
+            == b.inter_soc_mwh[p] + b.soc_mwh[periods.last_step(order[p])]
+        ),
+    )
+    b.soc_max = pyo.Constraint(
+        calendar, rule=lambda b, p: b.inter_soc_mwh[p] + b.intra_max_mwh[order[p]] <= b.energy_mwh
+    )
+    b.soc_min = pyo.Constraint(
+        calendar,
+        rule=lambda b, p: b.inter_soc_mwh[p] + b.intra_min_mwh[order[p]] >= floor * b.energy_mwh,
+    )
+    if lowest_start:
+        b.soc_low_mwh = pyo.Var(typical, within=pyo.NonNegativeReals)
+        b.soc_low = pyo.Constraint(
+            calendar, rule=lambda b, p: b.soc_low_mwh[order[p]] <= b.inter_soc_mwh[p]
+        )
+
+
+def _soc_at(m: pyo.ConcreteModel, b: pyo.Block, t: int, end: bool):
+    """State of charge at the end (or start) of step ``t``, or a lower bound on it.
+
+    Exact on chronological steps; on typical periods, the lowest the step can have in any
+    calendar period it stands for (its period's lowest start value plus the intra-period
+    state of charge).
+    """
+    periods: TypicalPeriods | None = m.periods
+    if periods is None:
+        return b.soc_mwh[t] if end else b.soc_mwh[previous(m, t)]
+    intra = b.soc_mwh[t] if end else (0.0 if periods.is_first(t) else b.soc_mwh[t - 1])
+    return b.soc_low_mwh[periods.period_of(t)] + intra
+
+
+def _soc_entering(m: pyo.ConcreteModel, b: pyo.Block, w: int):
+    """State of charge of normal operation just before gas-outage window ``w``."""
+    periods: TypicalPeriods | None = m.periods
+    entry = m.outage_entry[w]
+    if periods is None:
+        return b.soc_mwh[entry]
+    start_of_period = b.inter_soc_mwh[entry // periods.steps_per_period]
+    return start_of_period + b.soc_mwh[periods.step_of(entry)]
+
+
 def _add_outage_operation(
     m: pyo.ConcreteModel, b: pyo.Block, eta_c: float, eta_d: float, floor: float
 ) -> None:
     """Operate the battery inside each gas-outage window.
 
-    It enters a window with the state of charge of normal operation at the step before.
+    It enters a window with the state of charge of normal operation at the step before
+    (on typical periods: at the calendar hour before, inter- plus intra-period).
     """
     b.outage_charge_mw = pyo.Var(m.OW, within=pyo.NonNegativeReals)
     b.outage_discharge_mw = pyo.Var(m.OW, within=pyo.NonNegativeReals)
@@ -127,7 +236,7 @@ def _add_outage_operation(
     )
 
     def _balance(b, w, k):
-        before = b.soc_mwh[m.outage_entry[w]] if k == 0 else b.outage_soc_mwh[w, k - 1]
+        before = _soc_entering(m, b, w) if k == 0 else b.outage_soc_mwh[w, k - 1]
         t = m.outage_step[w, k]
         flow = eta_c * b.outage_charge_mw[w, k] - b.outage_discharge_mw[w, k] / eta_d
         return b.outage_soc_mwh[w, k] == before + m.duration_h[t] * flow
@@ -142,7 +251,8 @@ def _add_contingency_reserve(
 
     On a trip it stops charging and discharges harder, within its power rating, and must
     hold that extra power for the ride-through time from its state of charge at either end
-    of the step (the lower one binds), above its floor.
+    of the step (the lower one binds), above its floor. On typical periods that state of
+    charge is the lowest the step has in any calendar period it stands for (conservative).
     """
     b.reserve_mw = pyo.Var(m.T, within=pyo.NonNegativeReals, doc="extra power on a unit trip")
     b.reserve_power = pyo.Constraint(
@@ -150,7 +260,7 @@ def _add_contingency_reserve(
     )
 
     def _energy(b, t, end):
-        soc = b.soc_mwh[t] if end == "end" else b.soc_mwh[previous(m, t)]
+        soc = _soc_at(m, b, t, end == "end")
         return b.reserve_mw[t] * ride_through_h <= eta_d * (soc - floor * b.energy_mwh)
 
     b.reserve_energy = pyo.Constraint(m.T, ["start", "end"], rule=_energy)

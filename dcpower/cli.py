@@ -35,6 +35,10 @@ console = Console(width=None if sys.stdout.isatty() else 140)
 # soft_wrap: a message stays on one line whatever the terminal width (no hard wraps).
 errors = Console(stderr=True, soft_wrap=True)
 
+#: The scenario argument of the commands that solve (default: caspian-hub).
+ScenarioArg = Annotated[
+    str | None, typer.Argument(help="Scenario YAML, or a shipped model name (default caspian-hub).")
+]
 #: The --verbose option shared by the commands that run the pipeline.
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the pipeline's steps.")]
 
@@ -76,9 +80,7 @@ def _with_solver_overrides(
 
 @app.command()
 def run(
-    scenario: Annotated[
-        str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")
-    ] = None,
+    scenario: ScenarioArg = None,
     out: Annotated[
         Path | None, typer.Option(help="Run folder (default: runs/<scenario name>).")
     ] = None,
@@ -282,9 +284,7 @@ def verify(
 
 @app.command()
 def pareto(
-    scenario: Annotated[
-        str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")
-    ] = None,
+    scenario: ScenarioArg = None,
     points: Annotated[
         int, typer.Option(min=2, max=50, help="Points on the frontier, least cost included.")
     ] = 5,
@@ -352,9 +352,7 @@ def pareto(
 
 @app.command()
 def compare(
-    scenario: Annotated[
-        str | None, typer.Argument(help="Scenario YAML with two or more sites, or a model name.")
-    ] = None,
+    scenario: ScenarioArg = None,
     flexible_share: Annotated[
         float | None,
         typer.Option(
@@ -465,9 +463,7 @@ def _insurance(site: dict, kind: str) -> str:
 
 @app.command()
 def validate(
-    scenario: Annotated[
-        str | None, typer.Argument(help="Scenario YAML, or a shipped model name.")
-    ] = None,
+    scenario: ScenarioArg = None,
 ) -> None:
     """Check a scenario without solving it; print what it resolves to."""
     with _expected_failures():

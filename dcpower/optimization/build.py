@@ -220,7 +220,6 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
     m.occurrences = pyo.Param(
         m.T, initialize=dict(enumerate(map(float, inp.weight_h / inp.duration_h)))
     )
-    m.site_load_mw = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.load_mw))))
     m.registry = Registry()
     m.periods = inp.periods
     windows = inp.outage_windows
@@ -323,11 +322,20 @@ class Hosting:
 def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
     """Add the load the site serves: its profile scaled to the IT hosted, plus work moved in.
 
-    Sets ``m.demand_mw`` [MW] per step, ``m.design_peak_mw`` (N+k's peak) [MW],
-    ``m.it_load_mw`` and ``m.it_capacity_mw`` (IT hosted) [MW], and, for a candidate site
-    (``inp.hosting``), ``m.developed`` (binary) and ``m.hosted_it_mw`` with its cost.
+    Sets ``m.demand_mw`` [MW] per step, ``m.design_peak_mw`` (N+k's peak) [MW], and, for a
+    candidate site (``inp.hosting``), ``m.developed`` (binary) and ``m.hosted_it_mw`` with
+    its cost; with shifting also ``m.it_load_mw`` and ``m.it_capacity_mw`` (IT hosted) [MW].
+    A site that hosts its data center as given, without shifting, serves its load profile
+    (a parameter: no expression per step, which keeps the full-year build lean).
     """
     hosting = inp.hosting
+    load = dict(enumerate(map(float, inp.load_mw)))
+    if hosting is None and not shifting:
+        m.demand_mw = pyo.Param(m.T, initialize=load)
+        m.design_peak_mw = inp.peak_load_mw
+        _add_development_cost(m, inp)
+        return
+    m.site_load_mw = pyo.Param(m.T, initialize=load)
     it_load = inp.it_load_mw if inp.it_load_mw is not None else np.zeros(len(inp.load_mw))
     if hosting is None:
         scale = 1.0
@@ -339,13 +347,7 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         m.hosted_min = pyo.Constraint(expr=m.hosted_it_mw >= hosting.min_it_mw * m.developed)
         scale = m.hosted_it_mw / hosting.max_it_mw
         m.it_capacity_mw = pyo.Expression(expr=m.hosted_it_mw)
-    if inp.development_capex_usd > 0:
-        # Land, connections and site works: paid once the site is developed.
-        developed = m.developed if hosting is not None else 1.0
-        m.registry.capex_usd["site_development"] = inp.development_capex_usd * developed
-        m.registry.cost_usd_per_yr[("site_development", "capex")] = (
-            inp.development_usd_per_yr * developed
-        )
+    _add_development_cost(m, inp)
     m.design_peak_mw = inp.peak_load_mw * scale
     m.it_load_mw = pyo.Expression(m.T, rule=lambda m, t: float(it_load[t]) * scale)
     if shifting:
@@ -357,6 +359,20 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         )
     else:
         m.demand_mw = pyo.Expression(m.T, rule=lambda m, t: m.site_load_mw[t] * scale)
+
+
+def _add_development_cost(m: pyo.Block, inp: SiteInputs) -> None:
+    """Register the site's development capex: land, connections and site works.
+
+    At a candidate site it is paid only if the site is developed.
+    """
+    if inp.development_capex_usd <= 0:
+        return
+    developed = m.developed if inp.hosting is not None else 1.0
+    m.registry.capex_usd["site_development"] = inp.development_capex_usd * developed
+    m.registry.cost_usd_per_yr[("site_development", "capex")] = (
+        inp.development_usd_per_yr * developed
+    )
 
 
 def _backup_terms(inp: SiteInputs) -> gas.BackupFuelTerms:

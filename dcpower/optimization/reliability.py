@@ -6,6 +6,8 @@ dispatchable unit type or storage technology takes part without changes here.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pyomo.environ as pyo
 
 from dcpower.scenario import Reliability
@@ -74,6 +76,7 @@ def add_reliability(
         return
     reserve = reg.contingency_reserve_mw
 
+    @cache  # one expression per step, shared by the rows of every unit type
     def headroom_mw(t):
         return sum(
             float(g.unit_available_mw[t]) * g.units_online[t] - g.power_mw[t]

@@ -195,7 +195,7 @@ def previous(m: pyo.ConcreteModel, t: int) -> int:
     """
     periods: TypicalPeriods | None = m.periods
     if periods is None:
-        return m.T.prevw(t)
+        return t - 1 if t > 0 else len(m.T) - 1  # T is 0..n-1 (arithmetic beats T.prevw)
     return t + periods.steps_per_period - 1 if periods.is_first(t) else t - 1
 
 

@@ -705,13 +705,16 @@ class GroupSolution:
     workload: dict | None = None
 
 
-def _solve(scenario: Scenario, site_ids: list[str]) -> GroupSolution:
+def _solve(
+    scenario: Scenario, site_ids: list[str], start_sizing: dict[str, dict] | None = None
+) -> GroupSolution:
     """Solve one group of sites of a run (one site, or all sites if they are coupled).
 
     A single site is raised to the availability target if there is one. Each extra figure
     the run reports costs one more solve of the group: the cost of each outage insurance
     (gas-supply or grid outage windows: without them), and the saving of workload shifting
-    (without it).
+    (without it). ``start_sizing`` (investment decisions by site id) starts a coupled
+    model; with shifting, the sites sized apart are the start.
     """
     target = scenario.reliability.availability_target
     if target is not None and len(site_ids) > 1:
@@ -732,7 +735,7 @@ def _solve(scenario: Scenario, site_ids: list[str]) -> GroupSolution:
         site, curve = solve_site_to_target(scenario, site_ids[0])
         group.sites, group.curves = {site_ids[0]: site}, {site_ids[0]: curve}
     else:
-        group.sites = solve_sites(scenario, site_ids, start if shifts else None)
+        group.sites = solve_sites(scenario, site_ids, start if shifts else start_sizing)
     rules = scenario.reliability
     connected = any(scenario.sites[site_id].grid is not None for site_id in site_ids)
     for kind, hours in rules.outage_hours(connected).items():
@@ -798,6 +801,7 @@ def run(
     progress: Progress | None = None,
     parallel: bool = True,
     reports: bool = True,
+    start_sizing: dict[str, dict] | None = None,
 ) -> Result:
     """Size the power supply of every site of a scenario at least cost.
 
@@ -816,6 +820,9 @@ def run(
         Solve sites in separate processes (they are independent models).
     reports : bool
         Write the workbook, HTML report and figures into ``out`` (sweeps skip them).
+    start_sizing : dict, optional
+        Investment decisions by site id (``SiteResult.sizing``) that a model of coupled
+        sites starts from (a feasible plan it can only improve on).
 
     Returns
     -------
@@ -845,14 +852,14 @@ def run(
             futures = {}
             for name, ids in groups.items():
                 notify(name, "solving")
-                futures[name] = pool.submit(_solve, scenario, ids)
+                futures[name] = pool.submit(_solve, scenario, ids, start_sizing)
             for name, future in futures.items():
                 solved[name] = future.result()
                 notify(name, "done")
     else:
         for name, ids in groups.items():
             notify(name, "solving")
-            solved[name] = _solve(scenario, ids)
+            solved[name] = _solve(scenario, ids, start_sizing)
             notify(name, "done")
     curves = {k: v for group in solved.values() for k, v in group.curves.items()}
     for site_id, curve in curves.items():

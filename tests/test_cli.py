@@ -181,7 +181,7 @@ def test_sites_lists_embedded_sites():
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
     ids = [row.split("│")[1].strip() for row in rows]
-    assert ids == ["aktau", "baku"]
+    assert ids == ["aktau", "baku", "fort-shevchenko", "khizi"]
     assert "Asia/Baku" in result.stdout and "Asia/Aqtau" in result.stdout
 
 

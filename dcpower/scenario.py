@@ -843,10 +843,25 @@ class Scenario(Strict):
 
     @property
     def dispatch_commitment(self) -> str:
-        """Commitment of the hourly dispatch that is reported and verified."""
+        """Commitment of the hourly dispatch that is reported and verified.
+
+        With an annual emission limit the dispatch is relaxed: the limit ties all 8760
+        hours of an integer-commitment dispatch together, which HiGHS did not solve in its
+        time limit on the full hub (measured), while the relaxed dispatch takes seconds.
+        """
+        if self.has_emission_limits:
+            return "relaxed"
         if self.time.kind in ("blocks", "typical_periods"):
             return self.solver.dispatch_commitment
         return self.solver.commitment
+
+    @property
+    def has_emission_limits(self) -> bool:
+        """Whether a CO2 cap or a minimum renewable share applies to any site or to all."""
+        limits = [self.emissions.co2_cap_t_per_yr, self.emissions.min_renewable_share]
+        for site in self.sites.values():
+            limits += [site.co2_cap_t_per_yr, site.min_renewable_share]
+        return any(limit is not None for limit in limits)
 
     @model_validator(mode="after")
     def _backup_fuel_only_for_dual_fuel(self) -> Scenario:

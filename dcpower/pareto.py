@@ -109,15 +109,11 @@ def _capped_point(
     except DcpowerError as err:
         log.warning("point %d: shared cap not solved (%s); the split plan stands", point, err)
         shared = None
-    if shared is None or _total_cost(shared) > _total_cost(split):
+    if shared is None or shared.costs["usd_per_yr"].sum() > split.costs["usd_per_yr"].sum():
         row = _point(point, cap, split)
         row["status"] = f"{row['status']} (cap split by site)"
         return row
     return _point(point, cap, shared)
-
-
-def _total_cost(result) -> float:
-    return float(sum(site.costs["usd_per_yr"].sum() for site in result.sites.values()))
 
 
 def _point(point: int, cap: float | None, result) -> dict:

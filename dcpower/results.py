@@ -36,16 +36,7 @@ DISPATCH_TOTALS = (
 
 #: Site totals of each outage-window step (``outage_dispatch.csv``), besides ``load_mw``
 #: and ``unserved_mw``: power in MW, state of charge in MWh.
-OUTAGE_TOTALS = (
-    "pv_mw",
-    "wind_mw",
-    "gas_mw",
-    "gas_units_online",
-    "grid_mw",
-    "battery_charge_mw",
-    "battery_discharge_mw",
-    "battery_soc_mwh",
-)
+OUTAGE_TOTALS = tuple(c for c in DISPATCH_TOTALS if c not in ("curtailment_mw", "fuel_mmbtu_per_h"))
 
 #: File of a run folder with the operation in each outage window (only if there are any).
 OUTAGE_DISPATCH_FILE = "outage_dispatch.csv"

@@ -241,6 +241,18 @@ def align_clocks(hourly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return aligned
 
 
+def one_calendar(horizon: TimeHorizon) -> TimeHorizon:
+    """Return a reduced time on which sites that exchange work share every step.
+
+    Typical days are chosen per site, so sites whose hours interact (workload moved at one
+    instant) are sized on chronological blocks instead; annual ties (limits over all sites,
+    placing an IT demand) do not need this.
+    """
+    if horizon.kind == "typical_periods":
+        return TimeHorizon(kind="blocks", block_hours=horizon.block_hours)
+    return horizon
+
+
 def _redispatch_full_year(
     scenario: Scenario,
     hourly: dict[tuple[str, int], pd.DataFrame],
@@ -362,14 +374,14 @@ def solve_sites(
     }
     coupling = scenario_coupling(scenario) if len(site_ids) > 1 else None
     modelled = hourly
-    if len(site_ids) > 1:  # coupled sites (one weather year each): one clock
+    horizon = scenario.time
+    if coupling is not None and coupling.shifts:
+        # Work moves at one instant: one clock, and one calendar of steps for all sites.
         aligned = align_clocks({site_id: hourly[site_id, 0] for site_id in site_ids})
         modelled = {(site_id, 0): frame for site_id, frame in aligned.items()}
-    horizon = scenario.time
+        horizon = one_calendar(horizon)
     passes: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
     seconds = dict.fromkeys(site_ids, 0.0), dict.fromkeys(site_ids, 0.0)
-    if coupling is not None and horizon.kind == "typical_periods":
-        horizon = TimeHorizon(kind="blocks", block_hours=horizon.block_hours)
     # A typical-periods sizing models the calendar periods of outage windows as they are.
     in_windows = {
         key: sorted(
@@ -553,16 +565,17 @@ def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:
     demand = scenario.siting.it_demand_mw
     if demand is None:
         return scenario, None
-    site_ids = list(scenario.sites)
-    hourly = align_clocks({site_id: hourly_profiles(scenario, site_id) for site_id in site_ids})
+    coupling = scenario_coupling(scenario)
+    hourly = {site_id: hourly_profiles(scenario, site_id) for site_id in scenario.sites}
     horizon = scenario.time
-    if horizon.kind == "typical_periods":  # one model of all sites needs one calendar
-        horizon = TimeHorizon(kind="blocks", block_hours=horizon.block_hours)
+    if coupling.shifts:
+        hourly = align_clocks(hourly)
+        horizon = one_calendar(horizon)
     inputs = [
         site_inputs(scenario, site_id, reduce_time(frame, horizon), frame)
         for site_id, frame in hourly.items()
     ]
-    runs = optimize_sites(inputs, scenario.solver, coupling=scenario_coupling(scenario))
+    runs = optimize_sites(inputs, scenario.solver, coupling=coupling)
     candidates = {}
     sites = {}
     for site_id, site in scenario.sites.items():
@@ -582,7 +595,7 @@ def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:
                 update={"it_capacity_mw": hosted, "min_it_capacity_mw": 0.0}
             )
             sites[site_id] = site.model_copy(update={"data_center": chosen})
-    outcome = runs[site_ids[0]].outcome
+    outcome = next(iter(runs.values())).outcome
     decision = {
         "it_demand_mw": demand,
         "candidates": candidates,

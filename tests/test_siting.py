@@ -84,8 +84,10 @@ def test_link_limit_and_receiving_pue():
     assert _cost(runs) == pytest.approx(3_968_960.0, rel=1e-9)
 
 
-def _gas_and_pv_site(**site_fields):
+def _gas_and_pv_site(days: int = 1, **site_fields):
     """Flat 10 MW; PV (1000 USD/kW, 1 yr: 1,000,000 USD/yr per MW) sees sun 06-18 h only.
+
+    The year is ``days`` such days of hourly steps (each step 8760 / (24 x days) h).
 
     Gas at 3 USD/MMBtu: 30 USD/MWh. Unconstrained, PV (4380 MWh/yr per MW saves 131,400 USD)
     is not built: 2 units + 10 MW x 8760 h x 30 = 500,000 + 2,628,000 = 3,128,000 USD/yr and
@@ -93,9 +95,9 @@ def _gas_and_pv_site(**site_fields):
     """
     pv = PVTech(capex_usd_per_kw_ac=1000.0, fom_usd_per_kw_yr=0.0, lifetime_yr=1.0)
     return site_inputs(
-        [10.0] * 24,
+        [10.0] * 24 * days,
         {"pv": pv, "eng": gas_tech()},
-        cf=DAYLIGHT,
+        cf=np.tile(DAYLIGHT, days),
         reliability=NO_REDUNDANCY,
         **site_fields,
     )
@@ -128,21 +130,26 @@ def test_minimum_renewable_share_builds_pv_exactly_as_computed():
     assert run.solution.costs["usd_per_yr"].sum() == pytest.approx(7_471_000.0, rel=1e-7)
 
 
-def test_co2_cap_over_two_sites_cuts_where_it_is_cheapest():
+@pytest.mark.parametrize("days_at_b", [1, 2])
+def test_co2_cap_over_two_sites_cuts_where_it_is_cheapest(days_at_b):
     """The same two sites, one cap over both of 2 x 46,480.56 - 10,000 t.
 
     Cutting 10,000 t needs 18,846.59 MWh of PV energy either way (same sites): 4.30288 MW at
     one site. Total cost: 2 x 3,128,000 + 4.30288 x (1,000,000 - 131,400)... computed as
-    2 x 500,000 + (175,200 - 18,846.59) x 30 + 4.30288 x 1,000,000.
+    2 x 500,000 + (175,200 - 18,846.59) x 30 + 4.30288 x 1,000,000. An annual cap needs no
+    common calendar: site b on 48 steps of 182.5 h gives the same plan.
     """
-    sites = [_gas_and_pv_site(site_id="a"), _gas_and_pv_site(site_id="b")]
+    sites = [_gas_and_pv_site(site_id="a"), _gas_and_pv_site(days_at_b, site_id="b")]
     cap = 2 * 876_000 * 0.05306 - 10_000.0
     runs = optimize_sites(sites, EXACT, coupling=Coupling(co2_cap_t_per_yr=cap))
     cut_mwh = 10_000.0 / 0.05306 / 10
     pv_mw = cut_mwh / 4380.0
     expected = 1_000_000 + (175_200 - cut_mwh) * 30 + pv_mw * 1_000_000
     assert _cost(runs) == pytest.approx(expected, rel=1e-7)
-    co2 = sum(r.solution.dispatch["fuel_mmbtu_per_h"].sum() * 365 * 0.05306 for r in runs.values())
+    co2 = sum(
+        (r.solution.dispatch["fuel_mmbtu_per_h"] * r.solution.dispatch["weight_h"]).sum() * 0.05306
+        for r in runs.values()
+    )
     assert co2 == pytest.approx(cap, rel=1e-7)
 
 

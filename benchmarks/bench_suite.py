@@ -115,12 +115,12 @@ class _Recorder:
         solve_mod.highspy = proxy
         self._pass, self._run = {}, {}
 
-        original_build = optimize.build_site_model
+        original_build = optimize.build_model
         original_solve = optimize.solve
 
-        def build_site_model(inp):
+        def build_model(inputs, coupling=None):
             started = time.perf_counter()
-            m = original_build(inp)
+            m = original_build(inputs, coupling)
             if recorder.post_build is not None:
                 recorder.post_build(m)
             recorder.builds.append(time.perf_counter() - started)
@@ -143,7 +143,7 @@ class _Recorder:
             )
             return outcome
 
-        optimize.build_site_model = build_site_model
+        optimize.build_model = build_model
         optimize.solve = solve
         self.original_solve = original_solve
 

@@ -15,8 +15,8 @@ and scales it to a year (for tests and quick looks).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,8 @@ from dcpower.units import HOURS_PER_YEAR
 
 #: Profile columns whose per-step value is the minimum of the hours it stands for.
 CONSERVATIVE_PREFIX = "gas_cf_"
+#: Joins a profile column to its site in the frame of several sites reduced together.
+SITE_SEPARATOR = "@"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,58 @@ def reduce_time(
     return Steps(averaged, duration, duration * HOURS_PER_YEAR / n, "blocks", block)
 
 
+def reduce_time_jointly(
+    hourly: Mapping[Hashable, pd.DataFrame],
+    horizon: TimeHorizon,
+    extra_periods: Sequence[int] = (),
+) -> dict[Hashable, Steps]:
+    """Put several sites' hourly profiles onto one calendar of steps.
+
+    Sites whose hours interact (work moved between them at one instant) need the same
+    steps: the same blocks, or the same typical periods, each standing for the same
+    calendar periods at every site. The sites' profiles are reduced as one frame (for
+    typical periods: clustered together, one medoid period for all sites), then split.
+
+    Parameters
+    ----------
+    hourly : mapping
+        Full-year hourly profiles by site key, on one clock (row t is the same instant).
+    horizon : TimeHorizon
+        The scenario's choice of steps.
+    extra_periods : sequence of int
+        As in :func:`reduce_time`, for all sites.
+
+    Returns
+    -------
+    dict
+        :class:`Steps` by site key, sharing durations, weights and the calendar mapping;
+        each site's profiles keep its own time stamps.
+    """
+    keys = list(hourly)
+    lengths = sorted({len(frame) for frame in hourly.values()})
+    if len(lengths) != 1:
+        raise ValueError(f"sites reduced together need the same hours, got {lengths}")
+    # Rows by position: each site keeps its own time stamps.
+    joint = pd.concat(
+        [
+            frame.reset_index(drop=True).set_axis(
+                [f"{c}{SITE_SEPARATOR}{i}" for c in frame.columns], axis=1
+            )
+            for i, frame in enumerate(hourly.values())
+        ],
+        axis=1,
+    )
+    steps = reduce_time(joint, horizon, extra_periods)
+    hours = steps.profiles.index.to_numpy()
+    split = {}
+    for i, key in enumerate(keys):
+        frame = hourly[key]
+        own = steps.profiles[[f"{c}{SITE_SEPARATOR}{i}" for c in frame.columns]]
+        profiles = own.set_axis(frame.columns, axis=1).set_axis(frame.index[hours], axis=0)
+        split[key] = replace(steps, profiles=profiles)
+    return split
+
+
 def cluster_order(hourly: pd.DataFrame, horizon: TimeHorizon) -> np.ndarray:
     """Cluster the calendar periods of a year into typical periods with tsam.
 
@@ -137,7 +191,7 @@ def cluster_order(hourly: pd.DataFrame, horizon: TimeHorizon) -> np.ndarray:
     extremes = {}
     if horizon.extreme_periods:
         extremes = {
-            "addPeakMax": [c for c in columns if c == "load_mw"],
+            "addPeakMax": [c for c in columns if c.split(SITE_SEPARATOR)[0] == "load_mw"],
             "addMeanMin": [c for c in columns if c.startswith(("pv_cf_", "wind_cf_"))],
             "addPeakMin": [c for c in columns if c.startswith(CONSERVATIVE_PREFIX)],
             "extremePeriodMethod": "append",
@@ -233,7 +287,10 @@ def _clustered_columns(hourly: pd.DataFrame) -> list[str]:
     return [
         c
         for c in hourly.columns
-        if (c == "load_mw" or c.startswith(("pv_cf_", "wind_cf_", CONSERVATIVE_PREFIX)))
+        if (
+            c.split(SITE_SEPARATOR)[0] == "load_mw"
+            or c.startswith(("pv_cf_", "wind_cf_", CONSERVATIVE_PREFIX))
+        )
         and hourly[c].max() - hourly[c].min() > 1e-9
     ]
 

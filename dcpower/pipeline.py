@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dcpower.aggregate import Steps, reduce_time
+from dcpower.aggregate import Steps, reduce_time, reduce_time_jointly
 from dcpower.availability import simulate_availability
 from dcpower.errors import ScenarioError
 from dcpower.optimization.build import Hosting, SiteInputs
@@ -241,18 +241,6 @@ def align_clocks(hourly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return aligned
 
 
-def one_calendar(horizon: TimeHorizon) -> TimeHorizon:
-    """Return a reduced time on which sites that exchange work share every step.
-
-    Typical days are chosen per site, so sites whose hours interact (workload moved at one
-    instant) are sized on chronological blocks instead; annual ties (limits over all sites,
-    placing an IT demand) do not need this.
-    """
-    if horizon.kind == "typical_periods":
-        return TimeHorizon(kind="blocks", block_hours=horizon.block_hours)
-    return horizon
-
-
 def _redispatch_full_year(
     scenario: Scenario,
     hourly: dict[tuple[str, int], pd.DataFrame],
@@ -375,11 +363,11 @@ def solve_sites(
     coupling = scenario_coupling(scenario) if len(site_ids) > 1 else None
     modelled = hourly
     horizon = scenario.time
-    if coupling is not None and coupling.shifts:
-        # Work moves at one instant: one clock, and one calendar of steps for all sites.
+    one_calendar = coupling is not None and coupling.shifts
+    if one_calendar:
+        # Work moves at one instant: one clock, and the same steps at every site.
         aligned = align_clocks({site_id: hourly[site_id, 0] for site_id in site_ids})
         modelled = {(site_id, 0): frame for site_id, frame in aligned.items()}
-        horizon = one_calendar(horizon)
     passes: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
     seconds = dict.fromkeys(site_ids, 0.0), dict.fromkeys(site_ids, 0.0)
     # A typical-periods sizing models the calendar periods of outage windows as they are.
@@ -397,10 +385,14 @@ def solve_sites(
     }
     added: dict[tuple[str, int], list[int]] = {key: [] for key in modelled}
     while True:
-        steps = {
-            key: reduce_time(frame, horizon, extra_periods=in_windows[key] + added[key])
-            for key, frame in modelled.items()
-        }
+        if one_calendar:
+            extra = sorted({p for key in modelled for p in in_windows[key] + added[key]})
+            steps = reduce_time_jointly(modelled, horizon, extra)
+        else:
+            steps = {
+                key: reduce_time(frame, horizon, extra_periods=in_windows[key] + added[key])
+                for key, frame in modelled.items()
+            }
         inputs = [
             site_inputs(scenario, site_id, steps[site_id, year], frame, year=year)
             for (site_id, year), frame in modelled.items()
@@ -567,13 +559,13 @@ def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:
         return scenario, None
     coupling = scenario_coupling(scenario)
     hourly = {site_id: hourly_profiles(scenario, site_id) for site_id in scenario.sites}
-    horizon = scenario.time
     if coupling.shifts:
         hourly = align_clocks(hourly)
-        horizon = one_calendar(horizon)
+        steps = reduce_time_jointly(hourly, scenario.time)
+    else:
+        steps = {site_id: reduce_time(frame, scenario.time) for site_id, frame in hourly.items()}
     inputs = [
-        site_inputs(scenario, site_id, reduce_time(frame, horizon), frame)
-        for site_id, frame in hourly.items()
+        site_inputs(scenario, site_id, steps[site_id], frame) for site_id, frame in hourly.items()
     ]
     runs = optimize_sites(inputs, scenario.solver, coupling=coupling)
     candidates = {}

@@ -8,7 +8,7 @@ import pytest
 from helpers import BatteryTech, PVTech, Reliability, gas_tech, site_inputs
 
 import dcpower.pipeline as pipeline
-from dcpower.aggregate import reduce_time, typical_period_steps
+from dcpower.aggregate import reduce_time, reduce_time_jointly, typical_period_steps
 from dcpower.optimization.optimize import optimize_site
 from dcpower.scenario import Solver, TimeHorizon, scenario_from_dict
 
@@ -96,6 +96,43 @@ def test_medoid_typical_days_are_real_days_of_their_cluster():
     assert np.array_equal(typical[:, :, not_gas], days[labels][:, :, not_gas])
     for k in range(steps.periods.n_typical):
         assert np.array_equal(typical[k, :, gas], days[order == k][:, :, gas].min(axis=0))
+
+
+@pytest.mark.unit
+def test_sites_reduced_jointly_share_their_typical_days():
+    """Two sites that exchange work: one clustering, so typical day k is the same calendar
+    day at both (its medoid), and an hour maps to the same step at both; each site keeps its
+    own values and time stamps, its gas availability the lowest of its own member days, and
+    its extra (refinement) day. Blocks of several sites are each site's own blocks.
+    """
+    a = synthetic_year(0)
+    b = synthetic_year(1)
+    b.index = b.index.tz_localize(None).tz_localize("Asia/Aqtau")  # its own local year
+    b["gas_cf_eng"] = 1.0
+    b.iloc[300 * 24 + 14, b.columns.get_loc("gas_cf_eng")] = 0.7  # b's own hottest hour
+    horizon = TimeHorizon(kind="typical_periods", n_periods=6)
+    steps = reduce_time_jointly({"a": a, "b": b}, horizon, extra_periods=[40])
+    sa, sb = steps["a"], steps["b"]
+    assert np.array_equal(sa.periods.order, sb.periods.order)
+    assert np.array_equal(sa.step_of_hour, sb.step_of_hour)
+    assert sa.weight_h.sum() == pytest.approx(8760.0)
+    order = sa.periods.order
+    assert np.sum(order == order[40]) == 1  # the extra day stands for itself
+    labels = a.index.get_indexer(sa.profiles.index[::24]) // 24
+    assert np.array_equal(b.index.get_indexer(sb.profiles.index[::24]) // 24, labels)
+    for site, frame in (("a", a), ("b", b)):
+        days = frame.to_numpy().reshape(365, 24, -1)
+        typical = steps[site].profiles.to_numpy().reshape(-1, 24, frame.shape[1])
+        assert list(steps[site].profiles.columns) == list(frame.columns)
+        np.testing.assert_array_equal(typical[:, :, 0], days[labels][:, :, 0])  # load
+        gas = frame.columns.get_loc("gas_cf_eng")
+        lowest = [days[order == k][:, :, gas].min(axis=0) for k in range(len(labels))]
+        np.testing.assert_array_equal(typical[:, :, gas], np.stack(lowest))
+    assert sb.profiles["gas_cf_eng"].min() == 0.7  # b's hottest day, whatever a's is
+    blocks = reduce_time_jointly({"a": a, "b": b}, TimeHorizon(kind="blocks", block_hours=3))
+    for site, frame in (("a", a), ("b", b)):
+        own = reduce_time(frame, TimeHorizon(kind="blocks", block_hours=3))
+        pd.testing.assert_frame_equal(blocks[site].profiles, own.profiles)
 
 
 @pytest.mark.unit

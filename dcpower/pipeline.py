@@ -293,6 +293,15 @@ def worst_periods(
     return short[:count]
 
 
+def cost_drift(sized: dict[str, SiteRun], final: dict[str, SiteRun]) -> float:
+    """Return the full-year dispatch's annual cost over the sizing's estimate, minus one [-].
+
+    Over all blocks of one model (sites tied together share one estimate).
+    """
+    estimate = sum(run.objective_usd_per_yr for run in sized.values())
+    return sum(_cost(run) for run in final.values()) / estimate - 1
+
+
 def _pass_record(
     steps: Steps, horizon: TimeHorizon, added_at: list[str], sized: SiteRun, final: SiteRun
 ) -> dict:
@@ -334,9 +343,12 @@ def solve_sites(
 
     If the plant sized on typical periods cannot serve every hour of the full-year
     dispatch, the calendar periods that fell short most become typical periods of their own
-    and it is sized again (at most ``time.max_refinements`` times). If a plant sized on
-    blocks, or on typical periods after the last refinement, still falls short, it is sized
-    again on the full year. Every pass is recorded (``SiteResult.sizing_passes``).
+    and it is sized again (at most ``time.max_refinements`` times). If its annual cost
+    differs from the sizing's estimate by more than ``time.cost_tolerance``, the year is
+    clustered into twice as many typical periods and sized again (within the same limit;
+    a drift left then is reported). If a plant
+    sized on blocks, or on typical periods after the last refinement, still falls short, it
+    is sized again on the full year. Every pass is recorded (``SiteResult.sizing_passes``).
 
     Parameters
     ----------
@@ -410,6 +422,7 @@ def solve_sites(
         ):
             sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in site_ids}
             final = _redispatch_full_year(scenario, modelled, sizing, coupling)
+        drift = cost_drift(sized, final)
         for site_id in site_ids:
             own = [names[site_id, year] for year in range(years[site_id])]
             runs = {id(r): r for name in own for r in (sized[name], final[name])}.values()
@@ -424,10 +437,27 @@ def solve_sites(
             )
             record["unserved_mwh_per_yr"] = max(_unserved_mwh(final[name]) for name in own)
             record["cost_usd_per_yr"] = float(np.mean([_cost(final[name]) for name in own]))
+            record["cost_drift"] = drift
             passes[site_id].append(record)
-        if not (any(run.shortfalls for run in final.values()) and kind in REDUCED_KINDS):
+        falls_short = any(run.shortfalls for run in final.values()) and kind in REDUCED_KINDS
+        drifts = kind == "typical_periods" and abs(drift) > horizon.cost_tolerance
+        if not (falls_short or drifts):
             break
         refine = kind == "typical_periods" and len(passes[site_ids[0]]) <= horizon.max_refinements
+        if drifts and not falls_short:
+            # Typical periods that misstate the year's cost: cluster the year more finely.
+            n_calendar = len(next(iter(modelled.values()))) // horizon.period_hours
+            if refine and horizon.n_periods < n_calendar:
+                n_periods = min(2 * horizon.n_periods, n_calendar)
+                log.warning(
+                    "%s: typical-period sizing drifted %+.2f%% in cost; %d typical periods",
+                    site_ids,
+                    100 * drift,
+                    n_periods,
+                )
+                horizon = horizon.model_copy(update={"n_periods": n_periods})
+                continue
+            break  # the drift left after the last refinement is reported; the plan stands
         short = {
             key: worst_periods(
                 final[names[key]].shortfall_mw,

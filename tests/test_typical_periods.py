@@ -271,15 +271,23 @@ ENGINE = {
 }  # fmt: skip
 
 
-def _spike_scenario(monkeypatch, max_refinements: int, flat: bool = False):
+def _spike_scenario(
+    monkeypatch,
+    max_refinements: int,
+    flat: bool = False,
+    quiet_day: int | None = None,
+    cost_tolerance: float = 0.05,
+):
     """Flat 10 MW with one 20 MW hour (hour 4000, day 166; none if ``flat``); 5 MW engines.
 
-    k = 0, N-1 off; one typical day, no extreme days.
+    k = 0, N-1 off; one typical day, no extreme days. A ``quiet_day`` runs at 5 MW.
     """
     index = pd.date_range("2023-01-01", periods=HOURS, freq="h", tz="Asia/Baku")
     load = np.full(HOURS, 10.0)
     if not flat:
         load[4000] = 20.0
+    if quiet_day is not None:
+        load[quiet_day * 24 : (quiet_day + 1) * 24] = 5.0
     hourly = pd.DataFrame(
         {
             "temp_air": 20.0,
@@ -297,6 +305,7 @@ def _spike_scenario(monkeypatch, max_refinements: int, flat: bool = False):
         "n_periods": 1,
         "extreme_periods": False,
         "max_refinements": max_refinements,
+        "cost_tolerance": cost_tolerance,
     }
     return scenario_from_dict(
         {
@@ -336,6 +345,29 @@ def test_a_short_day_becomes_a_typical_day_and_the_site_is_sized_again(monkeypat
     assert site.gas_units["eng"]["units"] == 4
     assert site.status == "optimal"
     assert site.hours_modelled == 48
+
+
+@pytest.mark.component
+def test_a_cost_drift_clusters_the_year_into_more_typical_days(monkeypatch):
+    """Flat 10 MW but a quiet 5 MW day (day 300); one typical day, a 10 MW one.
+
+    The sizing estimates 2 units (500,000 USD/yr) + 10 MW x 8760 h x 30 USD/MWh =
+    3,128,000 USD/yr; the full year burns 5 MW x 24 h less: 3,124,400 (drift -0.115 %).
+    Within the default 5 % tolerance that stands; at 0.05 % the year is clustered again into
+    two typical days, so the quiet day stands for itself and the estimate is then exact.
+    """
+    loose = pipeline.solve_site(_spike_scenario(monkeypatch, 3, flat=True, quiet_day=300), "s")
+    (only,) = loose.sizing_passes
+    assert only["sizing_cost_usd_per_yr"] == pytest.approx(3_128_000, rel=1e-9)
+    assert only["cost_usd_per_yr"] == pytest.approx(3_124_400, rel=1e-9)
+    assert only["cost_drift"] == pytest.approx(3_124_400 / 3_128_000 - 1, rel=1e-6)
+    tight = _spike_scenario(monkeypatch, 3, flat=True, quiet_day=300, cost_tolerance=0.0005)
+    first, second = pipeline.solve_site(tight, "s").sizing_passes
+    assert first["cost_drift"] == pytest.approx(only["cost_drift"], rel=1e-6)
+    assert (first["typical_periods"], second["typical_periods"]) == (1, 2)
+    assert second["added_periods"] == []
+    assert second["sizing_cost_usd_per_yr"] == pytest.approx(3_124_400, rel=1e-9)
+    assert second["cost_drift"] == pytest.approx(0.0, abs=1e-9)
 
 
 @pytest.mark.component

@@ -49,6 +49,14 @@ EXIT_INFEASIBLE = 3
 EXIT_VERIFY_FAILED = 4
 
 
+def _table(title: str, columns: tuple[str, ...], justify: str = "right") -> Table:
+    """Return a console table with a left-aligned title and these (escaped) column headers."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(escape(column), justify=justify)
+    return table
+
+
 @contextmanager
 def _expected_failures():
     """Turn dcpower's own errors into a one-line message and an exit code."""
@@ -142,11 +150,10 @@ def run(
 
 
 def _print_weather_years(site_id: str, years: dict) -> None:
-    table = Table(
-        title=f"{site_id}: one plan, {len(years['years'])} weather years", title_justify="left"
+    table = _table(
+        f"{site_id}: one plan, {len(years['years'])} weather years",
+        ("weather", "cost [M USD/yr]", "unserved [MWh/yr]", "CO2 [kt/yr]", "peak [MW]"),
     )
-    for column in ("weather", "cost [M USD/yr]", "unserved [MWh/yr]", "CO2 [kt/yr]", "peak [MW]"):
-        table.add_column(escape(column), justify="right")
     for year in years["years"]:
         worst = " (worst)" if year["weather"] == years["worst_year"] else ""
         table.add_row(
@@ -192,21 +199,20 @@ def _print_workload(moved: dict) -> None:
 
 
 def _print_curves(curves: dict, target_pct: float) -> None:
-    table = Table(
-        title=f"cost of reliability (target {target_pct:g} % availability)", title_justify="left"
+    table = _table(
+        f"cost of reliability (target {target_pct:g} % availability)",
+        (
+            "site",
+            "N+k",
+            "gas units",
+            "cost [M USD/yr]",
+            "extra [M USD/yr]",
+            "LOLE [h/yr]",
+            "availability [%]",
+            "Tier",
+            "chosen",
+        ),
     )
-    for column in (
-        "site",
-        "N+k",
-        "gas units",
-        "cost [M USD/yr]",
-        "extra [M USD/yr]",
-        "LOLE [h/yr]",
-        "availability [%]",
-        "Tier",
-        "chosen",
-    ):
-        table.add_column(escape(column), justify="right")
     for site_id, rows in curves.items():
         chosen = next((r["redundancy_k"] for r in rows if r["meets_target"]), None)
         for row in rows:
@@ -266,9 +272,11 @@ def verify(
     with _expected_failures():
         _require_run_folder(run_dir)
         report = write_verification(run_dir)
-    table = Table(title=f"{run_dir}: verification", title_justify="left")
-    for column in ("site", "check", "result", "worst hour", "margin"):
-        table.add_column(column)
+    table = _table(
+        f"{run_dir}: verification",
+        ("site", "check", "result", "worst hour", "margin"),
+        justify="left",
+    )
     for check in report["checks"]:
         margin = check["margin"]
         table.add_row(
@@ -317,18 +325,19 @@ def pareto(
                 loaded, points=points, max_reduction=max_reduction, progress=progress
             )
         paths = write_pareto(table, target, loaded.name)
-    frontier = Table(title=f"{loaded.name}: cost against CO2", title_justify="left")
-    for column in (
-        "point",
-        "cap [kt/yr]",
-        "CO2 [kt/yr]",
-        "cost [M USD/yr]",
-        "extra [M USD/yr]",
-        "abatement [USD/t]",
-        "renewable share",
-        "status",
-    ):
-        frontier.add_column(escape(column), justify="right")
+    frontier = _table(
+        f"{loaded.name}: cost against CO2",
+        (
+            "point",
+            "cap [kt/yr]",
+            "CO2 [kt/yr]",
+            "cost [M USD/yr]",
+            "extra [M USD/yr]",
+            "abatement [USD/t]",
+            "renewable share",
+            "status",
+        ),
+    )
     for row in table.itertuples(index=False):
         solved = row.status != "infeasible"
         frontier.add_row(
@@ -382,19 +391,20 @@ def compare(
             )
         target.mkdir(parents=True, exist_ok=True)
         table.to_csv(target / COMPARE_TABLE, index=False, float_format="%.9g")
-    shown = Table(title=f"{loaded.name}: where should the next MW go?", title_justify="left")
-    for column in (
-        "layout",
-        "IT [MW]",
-        "gas / PV / wind [MW]",
-        "battery [MWh]",
-        "cost [M USD/yr]",
-        "LCOE [USD/MWh]",
-        "CO2 [kt/yr]",
-        "worst availability [%]",
-        "verified",
-    ):
-        shown.add_column(escape(column), justify="right")
+    shown = _table(
+        f"{loaded.name}: where should the next MW go?",
+        (
+            "layout",
+            "IT [MW]",
+            "gas / PV / wind [MW]",
+            "battery [MWh]",
+            "cost [M USD/yr]",
+            "LCOE [USD/MWh]",
+            "CO2 [kt/yr]",
+            "worst availability [%]",
+            "verified",
+        ),
+    )
     for row in table.itertuples(index=False):
         shown.add_row(
             escape(row.layout),
@@ -468,9 +478,11 @@ def validate(
     """Check a scenario without solving it; print what it resolves to."""
     with _expected_failures():
         loaded = load_scenario(scenario)
-    table = Table(title=f"{loaded.name}: valid", title_justify="left")
-    for column in ("site", "climate", "IT MW", "gas USD/MMBtu", "technologies"):
-        table.add_column(column)
+    table = _table(
+        f"{loaded.name}: valid",
+        ("site", "climate", "IT MW", "gas USD/MMBtu", "technologies"),
+        justify="left",
+    )
     for site_id, site in loaded.sites.items():
         table.add_row(
             site_id,
@@ -487,9 +499,7 @@ def sites() -> None:
     """List the embedded sites."""
     from dcpower.weather import available_sites, load_site
 
-    table = Table(title="embedded sites", title_justify="left")
-    for column in ("id", "name", "lat", "lon", "time zone"):
-        table.add_column(column)
+    table = _table("embedded sites", ("id", "name", "lat", "lon", "time zone"), justify="left")
     for site_id in available_sites():
         s = load_site(site_id)
         table.add_row(site_id, s.name, f"{s.latitude:.2f}", f"{s.longitude:.2f}", s.timezone)
@@ -642,9 +652,7 @@ def sweep(
                 )
                 raise typer.Exit(130) from None
     counts = table["status"].value_counts()
-    summary = Table(title=f"{swept.name}: {len(table)} points", title_justify="left")
-    for column in ("status", "points"):
-        summary.add_column(column)
+    summary = _table(f"{swept.name}: {len(table)} points", ("status", "points"), justify="left")
     for status_name, n in counts.items():
         summary.add_row(str(status_name), str(n))
     console.print(summary)

@@ -104,9 +104,7 @@ def _row(name: str, result) -> dict:
         "layout": name,
         "sites": ", ".join(sites),
         "it_capacity_mw": ", ".join(f"{k} {v['it_capacity_mw']:g}" for k, v in sites.items()),
-        "gas_mw": sum(
-            g["units"] * g["unit_mw"] for s in sites.values() for g in s["capacity"]["gas"].values()
-        ),
+        "gas_mw": sum(s["capacity"]["gas_mw"] for s in sites.values()),
         "pv_mw": sum(s["capacity"]["pv_mw"] for s in sites.values()),
         "wind_mw": sum(s["capacity"]["wind_mw"] for s in sites.values()),
         "battery_mwh": sum(s["capacity"]["battery_mwh"] for s in sites.values()),

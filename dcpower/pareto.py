@@ -132,8 +132,7 @@ def _point(point: int, cap: float | None, result) -> dict:
     }
     for site_id, site in summary["sites"].items():
         capacity = site["capacity"]
-        row[f"{site_id}.gas_mw"] = sum(v["units"] * v["unit_mw"] for v in capacity["gas"].values())
-        for key in ("pv_mw", "wind_mw", "battery_mw", "battery_mwh"):
+        for key in ("gas_mw", "pv_mw", "wind_mw", "battery_mw", "battery_mwh"):
             row[f"{site_id}.{key}"] = capacity[key]
     return row
 

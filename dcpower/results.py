@@ -150,6 +150,7 @@ class SiteResult:
             "backup_fuel_tank_mmbtu": installed("backup_fuel_tank", "MMBtu"),
         }
         capacity["gas"] = self.gas_units
+        capacity["gas_mw"] = sum(g["units"] * g["unit_mw"] for g in self.gas_units.values())
         load = self.annual_mwh("load_mw")
         generation = {
             "pv": self.annual_mwh("pv_mw"),

@@ -212,19 +212,35 @@ def first_failure(report: dict) -> str | None:
 
 
 def emission_checks(
+    column: Callable[[str], np.ndarray],
+    co2_t_per_mmbtu: float,
     co2_cap_t_per_yr: float | None,
     min_renewable_share: float | None,
-    co2_t_per_yr: float,
-    gas_mwh_per_yr: float,
-    load_mwh_per_yr: float,
 ) -> list[tuple]:
     """Arguments of one-figure checks of the emission limits that are set.
+
+    Parameters
+    ----------
+    column : callable
+        Returns a dispatch column (one site's rows, or every site's) as floats.
+    co2_t_per_mmbtu : float
+        CO2 per unit of fuel burnt. [tCO2/MMBtu]
+    co2_cap_t_per_yr, min_renewable_share : float or None
+        The limits (none = not set). [tCO2/yr], [-]
 
     Returns
     -------
     list of tuple
         ``(name, margin, scale, unit, detail)`` per limit set.
     """
+    weight = column("weight_h")
+
+    def annual(name: str) -> float:
+        return float(np.sum(column(name) * weight))
+
+    co2_t_per_yr = annual("fuel_mmbtu_per_h") * co2_t_per_mmbtu
+    gas_mwh_per_yr = annual("gas_mw") + annual("grid_mw")
+    load_mwh_per_yr = annual("load_mw")
     records = []
     if co2_cap_t_per_yr is not None:
         records.append(
@@ -256,19 +272,12 @@ def _system_emission_checks(scenario: Scenario, dispatch: pd.DataFrame) -> list[
     limits = scenario.emissions
     if limits.co2_cap_t_per_yr is None and limits.min_renewable_share is None:
         return []
-    weight = pd.to_numeric(dispatch["weight_h"], errors="coerce")
-
-    def annual(column: str) -> float:
-        return float((pd.to_numeric(dispatch[column], errors="coerce") * weight).sum())
-
-    co2 = annual("fuel_mmbtu_per_h") * scenario.economics.co2_kg_per_mmbtu / 1000
     out = []
     for name, margin, scale, unit, detail in emission_checks(
+        lambda column: pd.to_numeric(dispatch[column], errors="coerce").to_numpy(dtype=float),
+        scenario.economics.co2_kg_per_mmbtu / 1000,
         limits.co2_cap_t_per_yr,
         limits.min_renewable_share,
-        co2,
-        annual("gas_mw") + annual("grid_mw"),
-        annual("load_mw"),
     ):
         tol = 1e-5 * max(1.0, abs(scale))
         out.append(_fixed_check("all sites", name, margin >= -tol, None, margin, unit, detail))
@@ -609,14 +618,8 @@ class _SiteChecker:
     def _check_emission_limits(self) -> None:
         """Check the site's CO2 cap and minimum non-fuel share over the year."""
         site = self.scenario.sites[self.s.site_id]
-        weight = self.d("weight_h")
-        co2 = float(np.sum(self.d("fuel_mmbtu_per_h") * weight)) * self._co2_t_per_mmbtu
-        gas, load = (
-            float(np.sum((self.d("gas_mw") + self.d("grid_mw")) * weight)),
-            float(np.sum(self.d("load_mw") * weight)),
-        )
         for record in emission_checks(
-            site.co2_cap_t_per_yr, site.min_renewable_share, co2, gas, load
+            self.d, self._co2_t_per_mmbtu, site.co2_cap_t_per_yr, site.min_renewable_share
         ):
             self.single(*record)
 

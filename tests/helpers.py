@@ -111,3 +111,47 @@ def site_inputs(
 
 
 __all__ = ["BatteryTech", "PVTech", "Reliability", "gas_tech", "site_inputs"]
+
+
+def one_engine_scenario(monkeypatch, load_mw: np.ndarray, time: dict):
+    """A one-site scenario ("s") on a given hourly load, with :func:`gas_tech`'s 5 MW engines.
+
+    Gas at 3 USD/MMBtu (30 USD/MWh of fuel), wacc 0, no redundancy rows (k = 0, N-1 off),
+    full availability; ``dcpower.pipeline.hourly_profiles`` is patched to return the load.
+    """
+    import dcpower.pipeline as pipeline
+    from dcpower.scenario import scenario_from_dict
+
+    index = pd.date_range("2023-01-01", periods=len(load_mw), freq="h", tz="Asia/Baku")
+    hourly = pd.DataFrame(
+        {
+            "temp_air": 20.0,
+            "ghi": 0.0,
+            "it_load_mw": load_mw,
+            "pue": 1.0,
+            "load_mw": load_mw,
+            "gas_cf_eng": 1.0,
+            "heat_rate_factor_eng": 1.0,
+        },
+        index=index,
+    )
+    monkeypatch.setattr(pipeline, "hourly_profiles", lambda scenario, site_id, year=0: hourly)
+    engine = gas_tech().model_dump(mode="json")
+    return scenario_from_dict(
+        {
+            "name": "spike",
+            "sites": {
+                "s": {
+                    "climate": "baku",
+                    "data_center": {"it_capacity_mw": 10.0},
+                    "technologies": ["eng"],
+                    "gas_price_usd_per_mmbtu": 3.0,
+                }
+            },
+            "technologies": {"eng": engine},
+            "economics": {"wacc": 0.0},
+            "reliability": {"redundancy_k": 0, "hourly_n_minus_1": False},
+            "time": time,
+            "solver": {"mip_gap": 1e-6},
+        }
+    )

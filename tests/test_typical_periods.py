@@ -5,7 +5,14 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import BatteryTech, PVTech, Reliability, gas_tech, site_inputs
+from helpers import (
+    BatteryTech,
+    PVTech,
+    Reliability,
+    gas_tech,
+    one_engine_scenario,
+    site_inputs,
+)
 
 import dcpower.pipeline as pipeline
 from dcpower.aggregate import reduce_time, reduce_time_jointly, typical_period_steps
@@ -263,14 +270,6 @@ def test_ride_through_reserve_on_typical_days_keeps_the_charge_it_needs():
         assert run.outcome.objective == pytest.approx(1_511_200, rel=1e-6)
 
 
-ENGINE = {
-    "kind": "gas", "unit_mw": 5.0, "capex_usd_per_kw": 1000.0, "fom_usd_per_kw_yr": 0.0,
-    "vom_usd_per_mwh": 0.0, "lifetime_yr": 20.0, "heat_rate_full_load_mmbtu_per_mwh": 10.0,
-    "no_load_fuel_fraction": 0.0, "min_load_fraction": 0.0, "startup_cost_usd_per_mw": 0.0,
-    "ramp_pct_per_min": 100.0, "derate_start_c": 15.0, "derate_pct_per_c": 0.0,
-}  # fmt: skip
-
-
 def _spike_scenario(
     monkeypatch,
     max_refinements: int,
@@ -282,24 +281,11 @@ def _spike_scenario(
 
     k = 0, N-1 off; one typical day, no extreme days. A ``quiet_day`` runs at 5 MW.
     """
-    index = pd.date_range("2023-01-01", periods=HOURS, freq="h", tz="Asia/Baku")
     load = np.full(HOURS, 10.0)
     if not flat:
         load[4000] = 20.0
     if quiet_day is not None:
         load[quiet_day * 24 : (quiet_day + 1) * 24] = 5.0
-    hourly = pd.DataFrame(
-        {
-            "temp_air": 20.0,
-            "it_load_mw": load,
-            "pue": 1.0,
-            "load_mw": load,
-            "gas_cf_eng": 1.0,
-            "heat_rate_factor_eng": 1.0,
-        },
-        index=index,
-    )
-    monkeypatch.setattr(pipeline, "hourly_profiles", lambda scenario, site_id, year=0: hourly)
     time = {
         "kind": "typical_periods",
         "n_periods": 1,
@@ -307,24 +293,7 @@ def _spike_scenario(
         "max_refinements": max_refinements,
         "cost_tolerance": cost_tolerance,
     }
-    return scenario_from_dict(
-        {
-            "name": "spike",
-            "sites": {
-                "s": {
-                    "climate": "baku",
-                    "data_center": {"it_capacity_mw": 10.0},
-                    "technologies": ["eng"],
-                    "gas_price_usd_per_mmbtu": 3.0,
-                }
-            },
-            "technologies": {"eng": ENGINE},
-            "economics": {"wacc": 0.0},
-            "reliability": {"redundancy_k": 0, "hourly_n_minus_1": False},
-            "time": time,
-            "solver": {"mip_gap": 1e-6},
-        }
-    )
+    return one_engine_scenario(monkeypatch, load, time)
 
 
 @pytest.mark.component

@@ -41,6 +41,13 @@ Model (sequential Monte Carlo, hourly, vectorized over the simulated years)
   above the floor lasts ``reliability.ride_through_min``) must carry the dispatched gas output
   while a standby unit starts. What they cannot carry is lost for ``ride_through_min``; that
   hour counts as an hour with loss of load and the energy goes into EUE.
+* **Work moved between sites** (``workload.flexible_share`` > 0, several sites): the sites'
+  years are simulated together, on one clock; in an hour a site cannot supply, it runs its
+  flexible IT load (what may still leave it after the dispatch's own moves, within the
+  link) at another site whose halls have room and whose plant has spare capacity (gas
+  available and renewables, after its own load) for it at its own PUE. Only what stays
+  unserved counts; ride-through failures are not relieved (a trip is over before work
+  moves). The result also gives each site's LOLE had no work moved.
 * **Window runs** (``time.kind: window``): the window's hours are simulated as they are and
   every hour carries its ``weight_h``, so each simulated window is scaled to one year (the
   result says so under ``horizon``).
@@ -62,6 +69,8 @@ import csv
 import json
 import math
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -276,7 +285,68 @@ def failed_start_outages(
 # -- one site -----------------------------------------------------------------------------------
 
 
-def simulate_site(
+@dataclass(frozen=True)
+class _Chunk:
+    """Hourly outcome of some simulated years of one site (rows: years, columns: hours).
+
+    Attributes
+    ----------
+    years : slice
+        Which of the simulated years.
+    unserved_mw : np.ndarray
+        Load not served by the available gas units, renewables and battery. [MW]
+    spare_mw : np.ndarray
+        Gas and renewable capacity left over after the site's own load (0 where short). [MW]
+    trip_lost_mwh : np.ndarray
+        Energy lost while a tripped unit is replaced (ride-through failures). [MWh]
+    trip_lol : np.ndarray
+        Whether a ride-through failure drops load in the hour.
+    trip_failures : np.ndarray
+        Per year, the weighted count of ride-through failures.
+    """
+
+    years: slice
+    unserved_mw: np.ndarray
+    spare_mw: np.ndarray
+    trip_lost_mwh: np.ndarray
+    trip_lol: np.ndarray
+    trip_failures: np.ndarray
+
+
+def simulate_site(**site) -> dict[str, np.ndarray]:
+    """Simulate one site's year ``years`` times; return per-year loss-of-load figures.
+
+    Parameters
+    ----------
+    **site
+        As :func:`site_chunks`.
+
+    Returns
+    -------
+    dict of ndarray, shape (years,)
+        ``lol_hours`` (weighted hours with loss of load), ``eue_mwh``, ``trip_failures``
+        (weighted ride-through failures) per simulated year.
+    """
+    years = site["years"]
+    out = {key: np.zeros(years) for key in ("lol_hours", "eue_mwh", "trip_failures")}
+    for chunk in site_chunks(**site):
+        _add_per_year(out, chunk, chunk.unserved_mw, site["load_mw"], site["weight_h"])
+    return out
+
+
+def _add_per_year(
+    out: dict, chunk: _Chunk, unserved_mw: np.ndarray, load_mw: np.ndarray, weight_h: np.ndarray
+) -> None:
+    """Fill the chunk's years of the per-year figures, given the load still unserved."""
+    w = np.asarray(weight_h, dtype=float)
+    tol = 1e-6 * np.maximum(1.0, np.asarray(load_mw, dtype=float))
+    lol = (unserved_mw > tol) | chunk.trip_lol
+    out["lol_hours"][chunk.years] = lol.astype(float) @ w
+    out["eue_mwh"][chunk.years] = (unserved_mw + chunk.trip_lost_mwh) @ w
+    out["trip_failures"][chunk.years] = chunk.trip_failures
+
+
+def site_chunks(
     *,
     load_mw: np.ndarray,
     renewables_mw: np.ndarray,
@@ -287,8 +357,8 @@ def simulate_site(
     rng: np.random.Generator,
     battery: dict | None = None,
     ride_through_min: float = 15.0,
-) -> dict[str, np.ndarray]:
-    """Simulate one site's year ``years`` times; return per-year loss-of-load figures.
+) -> Iterator[_Chunk]:
+    """Simulate one site's year ``years`` times, a chunk of years at a time.
 
     Parameters
     ----------
@@ -310,11 +380,10 @@ def simulate_site(
     ride_through_min : float
         Minutes the online units and the battery must carry a tripped unit. [min]
 
-    Returns
-    -------
-    dict of ndarray, shape (years,)
-        ``lol_hours`` (weighted hours with loss of load), ``eue_mwh``, ``trip_failures``
-        (weighted ride-through failures) per simulated year.
+    Yields
+    ------
+    _Chunk
+        The hourly outcome of up to ``_CHUNK_YEARS`` simulated years, in order.
     """
     load = np.asarray(load_mw, dtype=float)
     ren = np.asarray(renewables_mw, dtype=float)
@@ -333,9 +402,6 @@ def simulate_site(
         dispatched_gas += np.asarray(gas[t]["output_mw"], dtype=float)
     tol = 1e-6 * np.maximum(1.0, load)
 
-    lol_hours = np.zeros(years)
-    eue = np.zeros(years)
-    trip_fail = np.zeros(years)
     for y0 in range(0, years, _CHUNK_YEARS):
         ny = min(_CHUNK_YEARS, years - y0)
         avail: dict[str, np.ndarray] = {}
@@ -364,8 +430,9 @@ def simulate_site(
             unserved, soc_start = _battery_pass(need, battery, n)
         else:
             unserved = np.maximum(need, 0.0)
-        lol = unserved > tol
-        lost_mwh = unserved.copy()  # MWh (one-hour rows)
+        lost_mwh = np.zeros((ny, n))  # MWh (one-hour rows)
+        lol = np.zeros((ny, n), dtype=bool)
+        trip_fail = np.zeros(ny)
 
         # ride-through after trips of committed units
         for t in types:
@@ -405,11 +472,15 @@ def simulate_site(
                 continue
             np.add.at(lost_mwh, (yy, hh), short * rt_h)
             lol[yy, hh] = True
-            np.add.at(trip_fail, y0 + yy, w[hh])
-
-        lol_hours[y0 : y0 + ny] = lol.astype(float) @ w
-        eue[y0 : y0 + ny] = lost_mwh @ w
-    return {"lol_hours": lol_hours, "eue_mwh": eue, "trip_failures": trip_fail}
+            np.add.at(trip_fail, yy, w[hh])
+        yield _Chunk(
+            years=slice(y0, y0 + ny),
+            unserved_mw=unserved,
+            spare_mw=np.maximum(-need, 0.0),
+            trip_lost_mwh=lost_mwh,
+            trip_lol=lol,
+            trip_failures=trip_fail,
+        )
 
 
 def _battery_pass(need: np.ndarray, battery: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -504,6 +575,243 @@ def _num(frame: pd.DataFrame, column: str, n: int) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").fillna(0.0).to_numpy(dtype=float)
 
 
+@dataclass
+class _SiteInputs:
+    """One site's dispatched year and plant, as the Monte Carlo reads them from a run folder."""
+
+    dispatch: pd.DataFrame
+    hourly: pd.DataFrame  # profiles.csv rows on the dispatch hours
+    load_mw: np.ndarray
+    renewables_mw: np.ndarray
+    weight_h: np.ndarray
+    gas: dict
+    battery: dict | None
+    battery_mw: float
+    battery_mwh: float
+    params: dict | None = None
+
+    def simulation(self, years: int, rng: np.random.Generator, ride_through_min: float) -> dict:
+        """Keyword arguments of :func:`simulate_site` / :func:`site_chunks`."""
+        return {
+            "load_mw": self.load_mw,
+            "renewables_mw": self.renewables_mw,
+            "weight_h": self.weight_h,
+            "gas": self.gas,
+            "outage_params": self.params,
+            "years": years,
+            "rng": rng,
+            "battery": self.battery,
+            "ride_through_min": ride_through_min,
+        }
+
+
+def _site_inputs(
+    site_id: str,
+    raw: dict,
+    dispatch: pd.DataFrame,
+    profiles: pd.DataFrame,
+    capacities: pd.DataFrame,
+) -> _SiteInputs:
+    """Read one site's rows of the run folder's tables (see :func:`simulate_availability`)."""
+    techs = raw.get("technologies", {})
+    d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
+    n = len(d)
+    p = profiles[profiles["site"].astype(str) == site_id]
+    hourly = p.drop_duplicates("time").set_index("time").reindex(d["time"].astype(str))
+    c = capacities[capacities["site"].astype(str) == site_id]
+    cap = {(str(r.technology), str(r.unit)): float(r.capacity) for r in c.itertuples()}
+    gas: dict[str, dict] = {}
+    for t in raw["sites"][site_id].get("technologies", []):
+        spec = techs.get(t) or {}
+        if spec.get("kind") != "gas":
+            continue
+        units = round(cap.get((t, "units"), 0.0))
+        if units <= 0:
+            continue
+        cf_col = f"gas_cf_{t}"
+        cf = (
+            pd.to_numeric(hourly[cf_col], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+            if cf_col in hourly.columns
+            else np.ones(n)
+        )
+        gas[t] = {
+            "units": units,
+            "unit_mw": float(spec["unit_mw"]),
+            "cf": cf,
+            "online": _num(d, f"gas_units_online_{t}", n),
+            "output_mw": _num(d, f"gas_mw_{t}", n),
+        }
+    battery = None
+    batt_ids = [
+        t
+        for t in raw["sites"][site_id].get("technologies", [])
+        if (techs.get(t) or {}).get("kind") == "battery"
+    ]
+    power = sum(cap.get((b, "MW"), 0.0) for b in batt_ids)
+    energy = sum(cap.get((b, "MWh"), 0.0) for b in batt_ids)
+    if batt_ids and power > 0 and energy > 0:
+        spec = techs[batt_ids[0]]
+        battery = {
+            "power_mw": power,
+            "energy_mwh": energy,
+            "eta_charge": float(spec.get("eta_charge", 1.0)),
+            "eta_discharge": float(spec.get("eta_discharge", 1.0)),
+            "min_soc_fraction": float(spec.get("min_soc_fraction", 0.0)),
+            "charge_mw": _num(d, "battery_charge_mw", n),
+            "discharge_mw": _num(d, "battery_discharge_mw", n),
+            "soc_mwh": _num(d, "battery_soc_mwh", n),
+        }
+    return _SiteInputs(
+        dispatch=d,
+        hourly=hourly,
+        load_mw=_num(d, "load_mw", n),
+        renewables_mw=_num(d, "pv_mw", n) + _num(d, "wind_mw", n) + _num(d, "grid_mw", n),
+        weight_h=_num(d, "weight_h", n) if "weight_h" in d.columns else np.ones(n),
+        gas=gas,
+        battery=battery,
+        battery_mw=power,
+        battery_mwh=energy,
+    )
+
+
+def move_work(
+    unserved_mw: list[np.ndarray],
+    spare_mw: list[np.ndarray],
+    movable_it_mw: list[np.ndarray],
+    room_it_mw: list[np.ndarray],
+    pue: list[np.ndarray],
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Serve load a site cannot supply by running its flexible IT load at other sites.
+
+    In each hour, a site short of supply sends IT load (up to what may still leave it) to
+    each other site in turn, as far as the receiving halls have room and the receiving
+    plant has spare capacity for it with its own PUE; every MW of IT moved relieves the
+    sender by its PUE. Sites are on one clock (column t is the same instant at each).
+
+    Parameters
+    ----------
+    unserved_mw, spare_mw : list of ndarray, shape (years, hours)
+        Per site: load not served, and supply capacity left after the site's load. [MW]
+    movable_it_mw : list of ndarray, shape (hours,)
+        Per site: IT load that may still leave it (flexible share, link limit). [MW]
+    room_it_mw : list of ndarray, shape (hours,)
+        Per site: IT load it may still take in (free hall capacity, link limit). [MW]
+    pue : list of ndarray, shape (hours,)
+        Per site: power usage effectiveness. [-]
+
+    Returns
+    -------
+    unserved_mw : list of ndarray
+        Per site, the load still not served. [MW]
+    moved_it_mw : list of ndarray
+        Per site, the IT load it sent away. [MW]
+    """
+    unserved = [u.copy() for u in unserved_mw]
+    spare = [x.copy() for x in spare_mw]
+    room = [np.broadcast_to(r, u.shape).copy() for r, u in zip(room_it_mw, unserved, strict=True)]
+    moved = [np.zeros_like(u) for u in unserved]
+    for s, _ in enumerate(unserved):
+        for r, _ in enumerate(unserved):
+            if r == s:
+                continue
+            it_mw = np.minimum.reduce(
+                [
+                    unserved[s] / pue[s],
+                    movable_it_mw[s] - moved[s],
+                    room[r],
+                    spare[r] / pue[r],
+                ]
+            ).clip(min=0.0)
+            unserved[s] = np.maximum(unserved[s] - it_mw * pue[s], 0.0)
+            spare[r] -= it_mw * pue[r]
+            room[r] -= it_mw
+            moved[s] += it_mw
+    return unserved, moved
+
+
+def _simulate_moving_work(
+    inputs: dict[str, _SiteInputs],
+    raw: dict,
+    workload: dict,
+    years: int,
+    rng: np.random.Generator,
+    ride_through_min: float,
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Simulate sites that share flexible work: a site short of supply moves work away.
+
+    The sites' simulated years are drawn together (chunk by chunk) and put on one clock
+    (the first site's, by UTC time); what remains unserved after :func:`move_work` counts.
+    Ride-through failures are not relieved (a trip is over before work can move).
+
+    Returns
+    -------
+    per_year : dict
+        Per site, the per-year figures of :func:`simulate_site`.
+    moved : dict
+        Per site, ``it_moved_mwh_per_yr`` (mean IT energy sent away to cover outages) and
+        ``lole_h_per_yr_without_moving_work`` (mean LOLE had no work moved).
+    """
+    site_ids = list(inputs)
+    share = float(workload["flexible_share"])
+    link = workload.get("link_capacity_mw_it")
+    rows = _one_clock([inputs[k].dispatch["time"].astype(str) for k in site_ids])
+    movable, room, pue = [], [], []
+    for k, site_id in enumerate(site_ids):
+        site, order = inputs[site_id], rows[k]
+        it_load = pd.to_numeric(site.hourly["it_load_mw"], errors="coerce").to_numpy()[order]
+        shift = _num(site.dispatch, "it_shift_mw", len(site.load_mw))[order]
+        capacity = float(raw["sites"][site_id]["data_center"]["it_capacity_mw"])
+        out, into = share * it_load + shift, capacity - it_load - shift
+        if link is not None:
+            out, into = np.minimum(out, link + shift), np.minimum(into, link - shift)
+        movable.append(np.maximum(out, 0.0))
+        room.append(np.maximum(into, 0.0))
+        pue.append(pd.to_numeric(site.hourly["pue"], errors="coerce").to_numpy()[order])
+    keys = ("lol_hours", "eue_mwh", "trip_failures")
+    per_year = {site_id: {key: np.zeros(years) for key in keys} for site_id in site_ids}
+    alone = {site_id: {key: np.zeros(years) for key in keys} for site_id in site_ids}
+    moved_mwh = {site_id: np.zeros(years) for site_id in site_ids}
+    streams = [site_chunks(**inputs[k].simulation(years, rng, ride_through_min)) for k in site_ids]
+    for chunks in zip(*streams, strict=True):
+        unserved, moved = move_work(
+            [c.unserved_mw[:, rows[k]] for k, c in enumerate(chunks)],
+            [c.spare_mw[:, rows[k]] for k, c in enumerate(chunks)],
+            movable,
+            room,
+            pue,
+        )
+        for k, (site_id, chunk) in enumerate(zip(site_ids, chunks, strict=True)):
+            site = inputs[site_id]
+            back = np.argsort(rows[k])  # from the common clock to the site's own rows
+            _add_per_year(alone[site_id], chunk, chunk.unserved_mw, site.load_mw, site.weight_h)
+            served = unserved[k][:, back]
+            _add_per_year(per_year[site_id], chunk, served, site.load_mw, site.weight_h)
+            moved_mwh[site_id][chunk.years] = moved[k][:, back] @ site.weight_h
+    summary = {
+        site_id: {
+            "it_moved_mwh_per_yr": float(moved_mwh[site_id].mean()),
+            "lole_h_per_yr_without_moving_work": float(alone[site_id]["lol_hours"].mean()),
+        }
+        for site_id in site_ids
+    }
+    return per_year, summary
+
+
+def _one_clock(times: list[pd.Series]) -> list[np.ndarray]:
+    """Rows that put each site's dispatch hours on the first site's clock (cyclic year).
+
+    Each site's year runs over its own local hours; row t of the result is the same UTC
+    instant at every site, the hours that fall off one end of a year wrapping to the other.
+    """
+    first = pd.to_datetime(times[0], utc=True, format="ISO8601")
+    rows = []
+    for series in times:
+        own = pd.to_datetime(series, utc=True, format="ISO8601")
+        lag_h = round((first.min() - own.min()) / pd.Timedelta(hours=1))
+        rows.append(np.roll(np.argsort(own.to_numpy(), kind="stable"), -lag_h))
+    return rows
+
+
 def simulate_availability(
     run_dir: str | Path,
     *,
@@ -548,93 +856,43 @@ def simulate_availability(
     capacities = pd.read_csv(run_dir / "capacities.csv")
     dispatch = pd.read_csv(run_dir / "dispatch.csv")
     profiles = pd.read_csv(run_dir / "profiles.csv")
-    techs = raw.get("technologies", {})
     ride_through = float((raw.get("reliability") or {}).get("ride_through_min", 15.0))
     horizon = summary.get("horizon") or {}
     kind = horizon.get("kind") or (raw.get("time") or {}).get("kind")
 
     defaults = default_outage_params()
     rng = np.random.default_rng(seed)
-    sites_out: dict[str, dict] = {}
     used_params: dict[str, dict[str, float]] = {}
-    hours_simulated = 0
-    for site_id in raw.get("sites", {}):
-        d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
-        n = len(d)
-        hours_simulated = max(hours_simulated, n)
-        p = profiles[profiles["site"].astype(str) == site_id]
-        hourly = p.drop_duplicates("time").set_index("time").reindex(d["time"].astype(str))
-        c = capacities[capacities["site"].astype(str) == site_id]
-        cap = {(str(r.technology), str(r.unit)): float(r.capacity) for r in c.itertuples()}
-        weight = _num(d, "weight_h", n) if "weight_h" in d.columns else np.ones(n)
-        load = _num(d, "load_mw", n)
-
-        gas: dict[str, dict] = {}
-        for t in raw["sites"][site_id].get("technologies", []):
-            spec = techs.get(t) or {}
-            if spec.get("kind") != "gas":
-                continue
-            units = round(cap.get((t, "units"), 0.0))
-            if units <= 0:
-                continue
-            cf_col = f"gas_cf_{t}"
-            cf = (
-                pd.to_numeric(hourly[cf_col], errors="coerce").fillna(1.0).to_numpy(dtype=float)
-                if cf_col in hourly.columns
-                else np.ones(n)
-            )
-            gas[t] = {
-                "units": units,
-                "unit_mw": float(spec["unit_mw"]),
-                "cf": cf,
-                "online": _num(d, f"gas_units_online_{t}", n),
-                "output_mw": _num(d, f"gas_mw_{t}", n),
-            }
-        params = _resolve_params(list(gas), (outage_params or {}), defaults)
-        used_params.update(params)
-
-        battery = None
-        batt_ids = [
-            t
-            for t in raw["sites"][site_id].get("technologies", [])
-            if (techs.get(t) or {}).get("kind") == "battery"
-        ]
-        power = sum(cap.get((b, "MW"), 0.0) for b in batt_ids)
-        energy = sum(cap.get((b, "MWh"), 0.0) for b in batt_ids)
-        if batt_ids and power > 0 and energy > 0:
-            spec = techs[batt_ids[0]]
-            battery = {
-                "power_mw": power,
-                "energy_mwh": energy,
-                "eta_charge": float(spec.get("eta_charge", 1.0)),
-                "eta_discharge": float(spec.get("eta_discharge", 1.0)),
-                "min_soc_fraction": float(spec.get("min_soc_fraction", 0.0)),
-                "charge_mw": _num(d, "battery_charge_mw", n),
-                "discharge_mw": _num(d, "battery_discharge_mw", n),
-                "soc_mwh": _num(d, "battery_soc_mwh", n),
-            }
-        per_year = simulate_site(
-            load_mw=load,
-            renewables_mw=_num(d, "pv_mw", n) + _num(d, "wind_mw", n) + _num(d, "grid_mw", n),
-            weight_h=weight,
-            gas=gas,
-            outage_params=params,
-            years=years,
-            rng=rng,
-            battery=battery,
-            ride_through_min=ride_through,
-        )
-        hours_per_year = float(weight.sum()) if n else HOURS_PER_YEAR
-        site = summarize(per_year, hours_per_year, float(load @ weight))
-        site = {
-            "gas_units": {
-                t: {"units": g["units"], "unit_mw": g["unit_mw"]} for t, g in gas.items()
-            },
-            "battery_mw": power,
-            "battery_mwh": energy,
-            **site,
+    inputs = {
+        site_id: _site_inputs(site_id, raw, dispatch, profiles, capacities)
+        for site_id in raw.get("sites", {})
+    }
+    hours_simulated = max((len(i.dispatch) for i in inputs.values()), default=0)
+    for site in inputs.values():
+        site.params = _resolve_params(list(site.gas), (outage_params or {}), defaults)
+        used_params.update(site.params)
+    workload = raw.get("workload") or {}
+    if len(inputs) > 1 and float(workload.get("flexible_share") or 0.0) > 0:
+        per_year, moved = _simulate_moving_work(inputs, raw, workload, years, rng, ride_through)
+    else:
+        per_year = {
+            site_id: simulate_site(**site.simulation(years, rng, ride_through))
+            for site_id, site in inputs.items()
         }
-        sites_out[site_id] = site
+        moved = {}
+    sites_out: dict[str, dict] = {}
+    for site_id, site in inputs.items():
+        weight, load = site.weight_h, site.load_mw
+        hours_per_year = float(weight.sum()) if len(load) else HOURS_PER_YEAR
+        sites_out[site_id] = {
+            "gas_units": {
+                t: {"units": g["units"], "unit_mw": g["unit_mw"]} for t, g in site.gas.items()
+            },
+            "battery_mw": site.battery_mw,
+            "battery_mwh": site.battery_mwh,
+            **summarize(per_year[site_id], hours_per_year, float(load @ weight)),
+            **({"moving_work": moved[site_id]} if site_id in moved else {}),
+        }
 
     scaled = kind == "window" or abs(hours_simulated - HOURS_PER_YEAR) > 0.5
     return {
@@ -695,5 +953,15 @@ def format_availability(result: dict) -> str:
         f"FTS {p['failure_to_start_prob']:g}"
         for t, p in result["outage_params"].items()
     )
+    moving = {site: s["moving_work"] for site, s in result["sites"].items() if "moving_work" in s}
+    if moving:
+        lines.append(
+            "work moved away from a site short of supply: "
+            + "; ".join(
+                f"{site} {m['it_moved_mwh_per_yr']:,.1f} MWh IT/yr (LOLE without moving "
+                f"{m['lole_h_per_yr_without_moving_work']:.3f} h/yr)"
+                for site, m in moving.items()
+            )
+        )
     lines.append(f"outage data: {params}")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from dcpower.availability import (
     TIERS,
     default_outage_params,
     format_availability,
+    move_work,
     mttf_h,
     simulate_availability,
     simulate_site,
@@ -321,3 +322,25 @@ def test_thousand_years_of_a_small_case_take_a_few_seconds(run_folder: Path) -> 
     started = time.perf_counter()
     simulate_availability(run_folder, years=1000, seed=0)
     assert time.perf_counter() - started < 5.0
+
+
+@pytest.mark.unit
+def test_work_moves_to_a_site_with_room_and_spare_supply():
+    """Site a is 5 MW short (PUE 1.25, so 4 MW of IT must leave); b has PUE 1.5.
+
+    Hour 0: b has 8 MW spare, room for 10 MW IT: 4 MW IT moves (6 MW at b), a is served.
+    Hour 1: b has 3 MW spare: 2 MW IT moves, relieving 2.5 MW; 2.5 MW stays unserved.
+    Hour 2: only 1 MW of a's IT may leave: 1.25 MW relieved, 3.75 stays.
+    Hour 3: b's halls have room for 3 MW IT: 3.75 MW relieved, 1.25 stays.
+    """
+    unserved = [np.full((1, 4), 5.0), np.zeros((1, 4))]
+    spare = [np.zeros((1, 4)), np.array([[8.0, 3.0, 8.0, 8.0]])]
+    movable = [np.array([6.0, 6.0, 1.0, 6.0]), np.full(4, 6.0)]
+    room = [np.zeros(4), np.array([10.0, 10.0, 10.0, 3.0])]
+    pue = [np.full(4, 1.25), np.full(4, 1.5)]
+    left, moved = move_work(unserved, spare, movable, room, pue)
+    np.testing.assert_allclose(left[0], [[0.0, 2.5, 3.75, 1.25]])
+    np.testing.assert_allclose(moved[0], [[4.0, 2.0, 1.0, 3.0]])
+    np.testing.assert_allclose(left[1], 0.0)
+    np.testing.assert_allclose(moved[1], 0.0)
+    np.testing.assert_allclose(unserved[0], 5.0)  # inputs untouched

@@ -214,7 +214,6 @@ def _print_curves(curves: dict, target_pct: float) -> None:
         ),
     )
     for site_id, rows in curves.items():
-        chosen = next((r["redundancy_k"] for r in rows if r["meets_target"]), None)
         for row in rows:
             units = ", ".join(f"{n} x {g}" for g, n in row["gas_units"].items())
             table.add_row(
@@ -226,7 +225,7 @@ def _print_curves(curves: dict, target_pct: float) -> None:
                 f"{row['lole_h_per_yr']:.3f}",
                 f"{row['availability_pct']:.4f}",
                 row["tier_met"],
-                "<-" if row["redundancy_k"] == chosen else "",
+                "<-" if row["chosen"] else "",
             )
     console.print(table)
 

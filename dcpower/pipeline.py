@@ -51,6 +51,8 @@ Progress = Callable[[str, str], None]
 REDUCED_KINDS = ("blocks", "typical_periods")
 #: Calendar periods that become typical periods of their own per refinement, worst first.
 PERIODS_ADDED_PER_REFINEMENT = 3
+#: Highest N+k an availability target may raise a site to (the cost curve stops there).
+MAX_REDUNDANCY_K = 4
 
 
 def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataFrame:
@@ -656,69 +658,87 @@ def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:
     return scenario.model_copy(update={"sites": sites})
 
 
-def site_availability(scenario: Scenario, site: SiteResult) -> dict:
-    """Monte Carlo availability of one solved site (written to a scratch run folder)."""
+def group_availability(scenario: Scenario, sites: dict[str, SiteResult]) -> dict:
+    """Monte Carlo availability of solved sites (written to a scratch run folder), by site.
+
+    Sites that share flexible work are simulated together (work moves away from a site
+    short of supply); others one by one.
+    """
     rules = scenario.reliability
     with tempfile.TemporaryDirectory(prefix="dcpower-availability-") as scratch:
-        folder = Result(scenario=scenario, sites={site.site_id: site}).save(Path(scratch) / "run")
+        folder = Result(scenario=scenario, sites=sites).save(Path(scratch) / "run")
         simulated = simulate_availability(
             folder, years=max(rules.monte_carlo_years, 100), seed=rules.monte_carlo_seed
         )
-    return simulated["sites"][site.site_id]
+    return simulated["sites"]
 
 
-def solve_site_to_target(scenario: Scenario, site_id: str) -> tuple[SiteResult, list[dict]]:
-    """Raise a site's N+k until its Monte Carlo availability meets the scenario's target.
+def solve_to_target(
+    scenario: Scenario, site_ids: list[str], start_sizing: dict[str, dict] | None = None
+) -> tuple[dict[str, SiteResult], dict[str, list[dict]]]:
+    """Raise N+k site by site until each site's Monte Carlo availability meets the target.
 
-    Starting from the site's k, each step adds one redundant unit (k + 1), re-sizes the site
-    and measures its availability, until the lower end of the 95 % interval reaches the
-    target; it goes on to Tier IV (or k = 4) so the cost of every Tier is on the table.
+    Starting from each site's k, every step adds one redundant unit (k + 1) at each site
+    whose 95 % lower bound is still below the target, re-sizes the sites (together, if
+    they are coupled) and measures their availability. Once all meet it, the steps go on
+    for the sites below Tier IV (up to k = 4), so the cost of every Tier is on the table.
 
     Returns
     -------
-    SiteResult
-        The cheapest plan that meets the target (the last one tried if none does).
-    list of dict
-        The cost-of-reliability curve: per k, annual cost, extra cost over the first step,
-        LOLE, availability (mean and 95 % lower bound) and the Tier reached.
+    dict
+        :class:`SiteResult` by site id: the first step at which every site meets the
+        target (the last step tried if none does).
+    dict
+        The cost-of-reliability curve by site id: per step, the site's k, annual cost,
+        extra cost over the first step, LOLE, availability (mean and 95 % lower bound), the
+        Tier reached, whether it meets the target and whether the step is the one chosen.
     """
     target = scenario.reliability.availability_target_pct
-    first_k = scenario.site_reliability(site_id).redundancy_k
-    curve: list[dict] = []
-    chosen: SiteResult | None = None
-    for k in range(first_k, 5):
-        trial = with_site_redundancy(scenario, site_id, k)
-        site = solve_site(trial, site_id)
-        figures = site_availability(trial, site)
-        cost = float(site.costs["usd_per_yr"].sum())
-        lower = figures["availability_time_pct"]["ci95"][0]
-        meets = lower >= target
-        curve.append(
-            {
-                "redundancy_k": k,
-                "gas_units": {g: v["units"] for g, v in site.gas_units.items() if v["units"]},
-                "cost_usd_per_yr": cost,
-                "extra_cost_usd_per_yr": cost - curve[0]["cost_usd_per_yr"] if curve else 0.0,
-                "lole_h_per_yr": figures["lole_h_per_yr"]["mean"],
-                "availability_pct": figures["availability_time_pct"]["mean"],
-                "availability_pct_ci95_low": lower,
-                "tier_met": figures["tier_met_at_ci_lower_bound"],
-                "meets_target": meets,
-            }
-        )
-        if meets and chosen is None:
-            chosen = site
-        if lower >= UPTIME_TIERS_PCT["Tier IV"]:
+    ks = {site_id: scenario.site_reliability(site_id).redundancy_k for site_id in site_ids}
+    curves: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
+    chosen: dict[str, SiteResult] | None = None
+    while True:
+        trial = scenario
+        for site_id, k in ks.items():
+            trial = with_site_redundancy(trial, site_id, k)
+        sites = solve_sites(trial, site_ids, start_sizing)
+        figures = group_availability(trial, sites)
+        lower = {s: figures[s]["availability_time_pct"]["ci95"][0] for s in site_ids}
+        all_meet = all(lower[s] >= target for s in site_ids)
+        for site_id, site in sites.items():
+            cost = float(site.costs["usd_per_yr"].sum())
+            first = curves[site_id][0]["cost_usd_per_yr"] if curves[site_id] else cost
+            curves[site_id].append(
+                {
+                    "redundancy_k": ks[site_id],
+                    "gas_units": {g: v["units"] for g, v in site.gas_units.items() if v["units"]},
+                    "cost_usd_per_yr": cost,
+                    "extra_cost_usd_per_yr": cost - first,
+                    "lole_h_per_yr": figures[site_id]["lole_h_per_yr"]["mean"],
+                    "availability_pct": figures[site_id]["availability_time_pct"]["mean"],
+                    "availability_pct_ci95_low": lower[site_id],
+                    "tier_met": figures[site_id]["tier_met_at_ci_lower_bound"],
+                    "meets_target": lower[site_id] >= target,
+                    "chosen": all_meet and chosen is None,
+                }
+            )
+        if all_meet and chosen is None:
+            chosen = sites
+        bar = UPTIME_TIERS_PCT["Tier IV"] if chosen is not None else target
+        raise_k = [s for s in site_ids if lower[s] < bar and ks[s] < MAX_REDUNDANCY_K]
+        if not raise_k:
             break
+        for site_id in raise_k:
+            ks[site_id] += 1
+        start_sizing = None  # the plan of the step before lacks the units now required
     if chosen is None:
         log.warning(
-            "%s: availability target %.3f %% not met even with k = %d",
-            site_id,
-            target,
-            curve[-1]["redundancy_k"],
+            "%s: availability target %.3f %% not met even with k = %s", site_ids, target, ks
         )
-        chosen = site
-    return chosen, curve
+        chosen = sites
+        for curve in curves.values():
+            curve[-1]["chosen"] = True
+    return chosen, curves
 
 
 @dataclass
@@ -752,25 +772,23 @@ def _solve(
     model; with shifting, the sites sized apart are the start.
     """
     target = scenario.reliability.availability_target
-    if target is not None and len(site_ids) > 1:
-        raise ScenarioError(
-            f"reliability.availability_target = {target!r} with coupled sites "
-            f"({', '.join(site_ids)}) is not supported yet: set workload.flexible_share to 0 "
-            "and drop the emission limits over all sites, or set each site's redundancy_k"
-        )
     group = GroupSolution(sites={})
     shifts = len(site_ids) > 1 and scenario.workload.flexible_share > 0
     if shifts:
-        # The sites without shifting first: the saving is measured against them, and their
-        # plan (no work moved) is a feasible start for the coupled model.
+        # The sites without shifting first: their plan (no work moved) is a feasible start
+        # for the coupled model, and the saving is measured against them (raised to the
+        # same availability target, if there is one).
         still = scenario.workload.model_copy(update={"flexible_share": 0.0})
-        unshifted = solve_sites(scenario.model_copy(update={"workload": still}), site_ids)
-        start = {site_id: site.sizing for site_id, site in unshifted.items()}
+        alone = scenario.model_copy(update={"workload": still})
+        unshifted = solve_sites(alone, site_ids)
+        start_sizing = {site_id: site.sizing for site_id, site in unshifted.items()}
+        if target is not None:
+            for site_id in site_ids:
+                unshifted.update(solve_to_target(alone, [site_id])[0])
     if target is not None:
-        site, curve = solve_site_to_target(scenario, site_ids[0])
-        group.sites, group.curves = {site_ids[0]: site}, {site_ids[0]: curve}
+        group.sites, group.curves = solve_to_target(scenario, site_ids, start_sizing)
     else:
-        group.sites = solve_sites(scenario, site_ids, start if shifts else start_sizing)
+        group.sites = solve_sites(scenario, site_ids, start_sizing)
     rules = scenario.reliability
     connected = any(scenario.sites[site_id].grid is not None for site_id in site_ids)
     for kind, hours in rules.outage_hours(connected).items():
@@ -898,10 +916,8 @@ def run(
             notify(name, "done")
     curves = {k: v for group in solved.values() for k, v in group.curves.items()}
     for site_id, curve in curves.items():
-        chosen_k = next((row["redundancy_k"] for row in curve if row["meets_target"]), None)
-        scenario = with_site_redundancy(
-            scenario, site_id, chosen_k if chosen_k is not None else curve[-1]["redundancy_k"]
-        )
+        chosen_k = next(row["redundancy_k"] for row in curve if row["chosen"])
+        scenario = with_site_redundancy(scenario, site_id, chosen_k)
     results = {k: v for group in solved.values() for k, v in group.sites.items()}
     workload = next((g.workload for g in solved.values() if g.workload is not None), None)
     result = Result(

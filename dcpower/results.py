@@ -212,7 +212,7 @@ class Result:
         hours, unserved energy and availability with confidence intervals, Tier met.
     reliability_curves : dict or None
         With an availability target: per site, the cost of each step of N+k (the
-        cost-of-reliability curve, see ``dcpower.pipeline.solve_site_to_target``).
+        cost-of-reliability curve, see ``dcpower.pipeline.solve_to_target``).
     workload : dict or None
         With workload shifting between sites: what moved, when, and what it saved
         (``dcpower.pipeline.workload_summary``).

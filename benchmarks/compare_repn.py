@@ -120,8 +120,10 @@ def dump(path: str) -> None:
     with open(path, "wb") as f:
         pickle.dump(models, f)
     for name, model in models.items():
-        print(f"{name}: {len(model['columns'])} columns, {len(model['rows'])} rows, "
-              f"{model['A'].nnz} nonzeros")
+        print(
+            f"{name}: {len(model['columns'])} columns, {len(model['rows'])} rows, "
+            f"{model['A'].nnz} nonzeros"
+        )
 
 
 def _max_diff(a: np.ndarray, b: np.ndarray) -> float:
@@ -143,12 +145,16 @@ def compare_model(old: dict, new: dict) -> list[str]:
             )
     if problems:
         return problems
-    col = np.array([new["columns"].index(n) for n in old["columns"]]) if (
-        old["columns"] != new["columns"]
-    ) else np.arange(len(old["columns"]))
-    row = np.array([new["rows"].index(r) for r in old["rows"]]) if (
-        old["rows"] != new["rows"]
-    ) else np.arange(len(old["rows"]))
+    col = (
+        np.array([new["columns"].index(n) for n in old["columns"]])
+        if (old["columns"] != new["columns"])
+        else np.arange(len(old["columns"]))
+    )
+    row = (
+        np.array([new["rows"].index(r) for r in old["rows"]])
+        if (old["rows"] != new["rows"])
+        else np.arange(len(old["rows"]))
+    )
     if not (col == np.arange(len(col))).all() or not (row == np.arange(len(row))).all():
         problems.append("same rows and columns in a different order (compared by name)")
     diffs = {

@@ -12,7 +12,8 @@ Models: (1) the full-year Baku site with relaxed commitment, (2) the same with i
 commitment, (3) the first two models the pipeline builds for Baku with the scenario's
 default time (typical-periods sizing and its full-year re-dispatch), (4) the coupled
 two-site model of ``caspian-hub-shifting`` (blocks), (5) Baku with a grid connection, gas
-and grid outage windows and dual-fuel engines with a backup tank, on typical periods.
+and grid outage windows, dual-fuel engines with a backup tank and aeroderivatives slow
+enough for ramp rows, on typical periods.
 
 Usage (from the repository root)::
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import pickle
+import re
 import sys
 
 import numpy as np
@@ -83,13 +85,14 @@ def _pipeline_models(scenario, site_ids: list[str], n_models: int) -> list[dict]
 
 
 def _outage_scenario():
-    """Baku with a grid, 24-h gas and 4-h grid outages, dual-fuel engines and a backup tank."""
+    """Baku: grid, 24-h gas and 4-h grid outages, dual-fuel engines, slow-ramping turbines."""
     from dcpower.scenario import load_scenario
 
     scenario = load_scenario("baku-grid")
     scenario.reliability.gas_outage_hours = 24
     scenario.reliability.grid_outage_hours = 4
     scenario.technologies["recip_engine"].dual_fuel = True
+    scenario.technologies["aero_gt"].ramp_pct_per_min = 1.0  # ramp rows bind (none by default)
     scenario.time.kind = "typical_periods"
     return scenario
 
@@ -169,6 +172,13 @@ def compare_model(old: dict, new: dict) -> list[str]:
     diffs["A pattern"] = float(((a_old != 0) != (a_new != 0)).nnz)
     diffs["A"] = float(abs(a_old - a_new).max()) if a_old.nnz else 0.0
     problems += [f"{name}: max difference {value:g}" for name, value in diffs.items() if value]
+    differing_rows = np.flatnonzero(
+        (abs(a_old - a_new).max(axis=1).toarray().ravel() if a_old.nnz else 0)
+        + (old["rhs"] != new["rhs"][row])
+    )
+    families = sorted({re.sub(r"\[[^\]]*\]$", "", old["rows"][i][0]) for i in differing_rows})
+    if families:
+        problems.append(f"rows differ in {', '.join(families)}")
     return problems
 
 

@@ -47,7 +47,7 @@ from dcpower.scenario import (
     WindTech,
 )
 from dcpower.techs import battery, gas, grid, renewable
-from dcpower.techs.base import Registry, TypicalPeriods, annual_sum
+from dcpower.techs.base import Registry, TypicalPeriods, add_linear_rows, annual_sum
 
 
 @dataclass
@@ -285,15 +285,22 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
 
     _add_demand(m, inp, shifting)
     reg = m.registry
-    m.balance = pyo.Constraint(
-        m.T,
-        rule=lambda m, t: (
-            sum(p[t] for p in reg.injections_mw)
-            - sum(w[t] for w in reg.withdrawals_mw)
-            + m.unserved_mw[t]
-            == m.demand_mw[t]
-        ),
-    )
+    if isinstance(m.demand_mw, pyo.Param):
+        # injections - withdrawals + unserved == load
+        terms = [(1, list(p.values())) for p in reg.injections_mw]
+        terms += [(-1, list(w.values())) for w in reg.withdrawals_mw]
+        terms.append((1, list(m.unserved_mw.values())))
+        add_linear_rows(m, "balance", m.T, terms, "==", rhs=list(m.demand_mw.values()))
+    else:  # demand depends on IT hosted or moved (a coupled model)
+        m.balance = pyo.Constraint(
+            m.T,
+            rule=lambda m, t: (
+                sum(p[t] for p in reg.injections_mw)
+                - sum(w[t] for w in reg.withdrawals_mw)
+                + m.unserved_mw[t]
+                == m.demand_mw[t]
+            ),
+        )
     add_reliability(m, inp.reliability, m.design_peak_mw, inp.integer_commitment)
     if hasattr(m, "OW"):
         add_outage_balance(m)

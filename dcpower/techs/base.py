@@ -162,9 +162,15 @@ def add_linear_rows(
     monomials = []
     gaps = False
     for coefficient, variable in terms:
-        coefficients = np.broadcast_to(np.asarray(coefficient, dtype=float), (n,)).tolist()
-        if isinstance(variable, list):
+        per_row = isinstance(variable, list)
+        if per_row:
             gaps = gaps or any(v is None for v in variable)
+        if np.ndim(coefficient) == 0 and coefficient == 1:
+            # A variable stands for itself in a LinearExpression (one object less per row).
+            monomials.append(variable if per_row else [variable] * n)
+            continue
+        coefficients = np.broadcast_to(np.asarray(coefficient, dtype=float), (n,)).tolist()
+        if per_row:
             monomials.append(
                 [
                     None if v is None else MonomialTermExpression((c, v))
@@ -209,12 +215,26 @@ def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:
     pyomo expression
         Annual total (MWh/yr, MMBtu/yr, ...).
     """
-    return sum(m.weight_h[t] * hourly[t] for t in m.T)
+    return _weighted_sum(m.weight_h, hourly, m.T)
 
 
 def annual_count(m: pyo.ConcreteModel, events) -> pyo.Expression:
     """Annual number of events (e.g. start-ups) counted once per time step they occur in."""
-    return sum(m.occurrences[t] * events[t] for t in m.T)
+    return _weighted_sum(m.occurrences, events, m.T)
+
+
+def _weighted_sum(weight, hourly, steps) -> pyo.Expression:
+    """Sum over steps of weight x value; of a variable, built directly as a LinearExpression.
+
+    That is the expression pyomo's operators build term by term, without building it term
+    by term (the compiled coefficients are the same).
+    """
+    if isinstance(hourly, pyo.Var):
+        weights = [weight[t] for t in steps]
+        return LinearExpression(
+            list(map(MonomialTermExpression, zip(weights, hourly.values(), strict=True)))
+        )
+    return sum(weight[t] * hourly[t] for t in steps)
 
 
 @dataclass(frozen=True)

@@ -221,11 +221,11 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
     """
     n = len(inp.load_mw)
     m.T = pyo.RangeSet(0, n - 1)
-    m.duration_h = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.duration_h))))
-    m.weight_h = pyo.Param(m.T, initialize=dict(enumerate(map(float, inp.weight_h))))
-    m.occurrences = pyo.Param(
-        m.T, initialize=dict(enumerate(map(float, inp.weight_h / inp.duration_h)))
-    )
+    # Per-step numbers as lists of floats, indexed by step like m.T (a pyomo Param of the
+    # same values costs 30 ms each to build at 8760 steps and compiles to the same matrix).
+    m.duration_h = np.asarray(inp.duration_h, dtype=float).tolist()  # [h]
+    m.weight_h = np.asarray(inp.weight_h, dtype=float).tolist()  # hours of the year [h]
+    m.occurrences = (np.asarray(inp.weight_h) / inp.duration_h).tolist()  # per year [-]
     m.registry = Registry()
     m.periods = inp.periods
     windows = inp.outage_windows
@@ -488,7 +488,7 @@ def requirement_shortfalls(m: pyo.Block, index: pd.Index) -> dict[str, str]:
     """
     found = {}
     unserved = np.array([pyo.value(v) for v in m.unserved_mw.values()])
-    weight = np.array([pyo.value(m.weight_h[t]) for t in m.T])
+    weight = np.array(m.weight_h)
     if unserved.max() > 1e-6:
         worst = index[int(unserved.argmax())].isoformat()
         found["energy balance"] = (

@@ -206,7 +206,7 @@ def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:
     Parameters
     ----------
     m : pyo.ConcreteModel
-        Site model with set ``T`` and parameter ``weight_h``.
+        Site model with set ``T`` and ``weight_h`` (hours of the year per step). [h]
     hourly : indexed component or callable
         Value per time step, a rate per hour (MW, MMBtu/h, ...).
 

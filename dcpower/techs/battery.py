@@ -131,7 +131,7 @@ def _add_soc_balance(
     ``before`` holds the state of charge at the start of each step (a variable, or None
     for zero); net charge is eta_c x charge - discharge / eta_d. [MWh]
     """
-    duration_h = np.fromiter(m.duration_h.values(), dtype=float, count=len(m.T))
+    duration_h = np.array(m.duration_h)
     terms = [
         (1, list(b.soc_mwh.values())),
         (-1, before),

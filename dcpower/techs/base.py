@@ -169,7 +169,7 @@ def add_linear_rows(
             # A variable stands for itself in a LinearExpression (one object less per row).
             monomials.append(variable if per_row else [variable] * n)
             continue
-        coefficients = np.broadcast_to(np.asarray(coefficient, dtype=float), (n,)).tolist()
+        coefficients = _per_row(coefficient, n)
         if per_row:
             monomials.append(
                 [
@@ -183,7 +183,7 @@ def add_linear_rows(
         LinearExpression([a for a in args if a is not None] if gaps else list(args))
         for args in zip(*monomials, strict=True)
     ]
-    bounds = np.broadcast_to(np.asarray(rhs, dtype=float), (n,)).tolist()
+    bounds = _per_row(rhs, n)
     if sense == "<=":
         rows = [InequalityExpression((e, r), False) for e, r in zip(bodies, bounds, strict=True)]
     elif sense == ">=":
@@ -196,8 +196,21 @@ def add_linear_rows(
     constraint = pyo.Constraint(
         *sets, rule=lambda _, *key: by_key[key[0] if len(key) == 1 else key]
     )
-    b.add_component(name, constraint)
+    b.add_component(name, constraint)  # constructs the rows (a concrete model)
+    if not constraint.is_constructed():
+        raise ValueError(f"row family {name!r}: block {b.name!r} must be constructed (concrete)")
+    by_key.clear()  # the rule keeps its closure: do not keep a second index of the rows
     return constraint
+
+
+def _per_row(value, n: int) -> list[float]:
+    """One float per row: a number repeated (one shared object, less memory) or a sequence."""
+    if np.ndim(value) == 0:
+        return [float(value)] * n
+    values = np.asarray(value, dtype=float).tolist()
+    if len(values) != n:
+        raise ValueError(f"{len(values)} values for {n} rows")
+    return values
 
 
 def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:

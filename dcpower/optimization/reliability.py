@@ -6,11 +6,10 @@ dispatchable unit type or storage technology takes part without changes here.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pyomo.environ as pyo
 
 from dcpower.scenario import Reliability
+from dcpower.techs.base import add_linear_rows
 
 
 def add_reliability(
@@ -75,31 +74,29 @@ def add_reliability(
     if not (rules.hourly_n_minus_1 and groups):
         return
     reserve = reg.contingency_reserve_mw
-
-    @cache  # one expression per step, shared by the rows of every unit type
-    def headroom_mw(t):
-        return sum(
-            float(g.unit_available_mw[t]) * g.units_online[t] - g.power_mw[t]
-            for g in groups.values()
-        ) + sum(r[t] for r in reserve)
-
     if integer_commitment:
         m.type_online = pyo.Var(m.unit_types, m.T, within=pyo.Binary)
-        m.type_online_link = pyo.Constraint(
-            m.unit_types,
-            m.T,
-            rule=lambda m, g, t: (
-                groups[g].units_online[t] <= groups[g].max_units * m.type_online[g, t]
-            ),
-        )
+        keys = [(g, t) for g in groups for t in m.T]
+        # units online <= most units x "type online"
+        terms = [
+            (1, [groups[g].units_online[t] for g, t in keys]),
+            ([-groups[g].max_units for g, _ in keys], [m.type_online[key] for key in keys]),
+        ]
+        add_linear_rows(m, "type_online_link", (m.unit_types, m.T), terms, "<=")
         exposed = m.type_online
     else:
         exposed = {(g, t): m.type_built[g] for g in groups for t in m.T}
-    m.n_minus_1 = pyo.Constraint(
-        m.unit_types,
-        m.T,
-        rule=lambda m, g, t: (
-            headroom_mw(t) + m.n1_shortfall_mw[t]
-            >= float(groups[g].unit_available_mw[t]) * exposed[g, t]
-        ),
-    )
+    # A unit of type g trips: one unit's available output x exposed[g, t] <= headroom of
+    # all committed units (available output x units online - output) + storage reserve
+    # + shortfall slack.
+    keys = [(g, t) for g in groups for t in m.T]
+    steps = [t for _, t in keys]
+    terms = [([groups[g].unit_available_mw[t] for g, t in keys], [exposed[key] for key in keys])]
+    for group in groups.values():
+        online, power = list(group.units_online.values()), list(group.power_mw.values())
+        terms.append((-group.unit_available_mw[steps], [online[t] for t in steps]))
+        terms.append((1, [power[t] for t in steps]))
+    for component in reserve:
+        terms.append((-1, [component[t] for t in steps]))
+    terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
+    add_linear_rows(m, "n_minus_1", (m.unit_types, m.T), terms, "<=")

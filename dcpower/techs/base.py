@@ -8,11 +8,14 @@ reliability constraints, and reserve that storage can offer. It never imports th
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 
 
 def capital_recovery_factor(wacc: float, lifetime_yr: float) -> float:
@@ -119,13 +122,104 @@ class Registry:
     fossil_mwh_per_yr: dict = field(default_factory=dict)
 
 
+def add_linear_rows(
+    b: pyo.Block, name: str, index, terms: list[tuple], sense: str, rhs=0.0
+) -> pyo.Constraint:
+    """Add an indexed family of linear rows ``sum of coefficient x variable  sense  rhs``.
+
+    The rows are built as pyomo ``LinearExpression`` bodies with constant bounds, which is
+    several times faster to build and to compile than the same rows written as relational
+    expressions between sums of ``coefficient * var[t]`` (no operator overloading, no body
+    rebuilt by subtraction when the model is compiled). Write a row as pyomo would store
+    the relational form it replaces, for the same matrix: ``a <= b`` and ``a == b`` as
+    ``a - b`` against zero, ``a >= b`` as ``b - a <= 0`` when both sides hold variables;
+    a constant side is the ``rhs``.
+
+    Parameters
+    ----------
+    b : pyo.Block
+        Block that gets the constraint.
+    name : str
+        Component name.
+    index : pyomo Set, list, or tuple of them
+        Row keys, in row order (e.g. ``m.T``, or a list of steps or pairs); a tuple of
+        sets indexes the rows by their product (as ``pyo.Constraint(*index)``).
+    terms : list of (coefficient, variable)
+        Coefficient: a number, or one per row. Variable: one variable (the same in every
+        row), or a list of variables, one per row (None where the term is absent).
+    sense : str
+        ``"<="``, ``">="`` or ``"=="``.
+    rhs : float or array-like
+        Right-hand side, a number or one per row.
+
+    Returns
+    -------
+    pyo.Constraint
+    """
+    sets = index if isinstance(index, tuple) else (index,)
+    keys = list(itertools.product(*sets)) if len(sets) > 1 else list(index)
+    n = len(keys)
+    monomials = []
+    gaps = False
+    for coefficient, variable in terms:
+        per_row = isinstance(variable, list)
+        if per_row:
+            gaps = gaps or any(v is None for v in variable)
+        if np.ndim(coefficient) == 0 and coefficient == 1:
+            # A variable stands for itself in a LinearExpression (one object less per row).
+            monomials.append(variable if per_row else [variable] * n)
+            continue
+        coefficients = _per_row(coefficient, n)
+        if per_row:
+            monomials.append(
+                [
+                    None if v is None else MonomialTermExpression((c, v))
+                    for c, v in zip(coefficients, variable, strict=True)
+                ]
+            )
+        else:
+            monomials.append([MonomialTermExpression((c, variable)) for c in coefficients])
+    bodies = [
+        LinearExpression([a for a in args if a is not None] if gaps else list(args))
+        for args in zip(*monomials, strict=True)
+    ]
+    bounds = _per_row(rhs, n)
+    if sense == "<=":
+        rows = [InequalityExpression((e, r), False) for e, r in zip(bodies, bounds, strict=True)]
+    elif sense == ">=":
+        rows = [InequalityExpression((r, e), False) for e, r in zip(bodies, bounds, strict=True)]
+    elif sense == "==":
+        rows = [EqualityExpression((e, r)) for e, r in zip(bodies, bounds, strict=True)]
+    else:
+        raise ValueError(f"row family {name!r}: sense {sense!r}; allowed '<=', '>=', '=='")
+    by_key = dict(zip(keys, rows, strict=True))
+    constraint = pyo.Constraint(
+        *sets, rule=lambda _, *key: by_key[key[0] if len(key) == 1 else key]
+    )
+    b.add_component(name, constraint)  # constructs the rows (a concrete model)
+    if not constraint.is_constructed():
+        raise ValueError(f"row family {name!r}: block {b.name!r} must be constructed (concrete)")
+    by_key.clear()  # the rule keeps its closure: do not keep a second index of the rows
+    return constraint
+
+
+def _per_row(value, n: int) -> list[float]:
+    """One float per row: a number repeated (one shared object, less memory) or a sequence."""
+    if np.ndim(value) == 0:
+        return [float(value)] * n
+    values = np.asarray(value, dtype=float).tolist()
+    if len(values) != n:
+        raise ValueError(f"{len(values)} values for {n} rows")
+    return values
+
+
 def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:
     """Annual total of a per-step rate: sum over steps of value x hours of the year it stands for.
 
     Parameters
     ----------
     m : pyo.ConcreteModel
-        Site model with set ``T`` and parameter ``weight_h``.
+        Site model with set ``T`` and ``weight_h`` (hours of the year per step). [h]
     hourly : indexed component or callable
         Value per time step, a rate per hour (MW, MMBtu/h, ...).
 
@@ -134,12 +228,26 @@ def annual_sum(m: pyo.ConcreteModel, hourly) -> pyo.Expression:
     pyomo expression
         Annual total (MWh/yr, MMBtu/yr, ...).
     """
-    return sum(m.weight_h[t] * hourly[t] for t in m.T)
+    return _weighted_sum(m.weight_h, hourly, m.T)
 
 
 def annual_count(m: pyo.ConcreteModel, events) -> pyo.Expression:
     """Annual number of events (e.g. start-ups) counted once per time step they occur in."""
-    return sum(m.occurrences[t] * events[t] for t in m.T)
+    return _weighted_sum(m.occurrences, events, m.T)
+
+
+def _weighted_sum(weight, hourly, steps) -> pyo.Expression:
+    """Sum over steps of weight x value; of a variable, built directly as a LinearExpression.
+
+    That is the expression pyomo's operators build term by term, without building it term
+    by term (the compiled coefficients are the same).
+    """
+    if isinstance(hourly, pyo.Var):
+        weights = [weight[t] for t in steps]
+        return LinearExpression(
+            list(map(MonomialTermExpression, zip(weights, hourly.values(), strict=True)))
+        )
+    return sum(weight[t] * hourly[t] for t in steps)
 
 
 @dataclass(frozen=True)

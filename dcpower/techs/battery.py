@@ -13,12 +13,14 @@ period's start value.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.scenario import BatteryTech
 from dcpower.techs.base import (
     TypicalPeriods,
+    add_linear_rows,
     capital_recovery_factor,
     previous,
     values,
@@ -64,8 +66,9 @@ def add_block(
     eta_c, eta_d = tech.eta_charge, tech.eta_discharge
     floor = tech.min_soc_fraction
 
-    b.charge_limit = pyo.Constraint(m.T, rule=lambda b, t: b.charge_mw[t] <= b.power_mw)
-    b.discharge_limit = pyo.Constraint(m.T, rule=lambda b, t: b.discharge_mw[t] <= b.power_mw)
+    charge, discharge = list(b.charge_mw.values()), list(b.discharge_mw.values())
+    add_linear_rows(b, "charge_limit", m.T, [(1, charge), (-1, b.power_mw)], "<=")
+    add_linear_rows(b, "discharge_limit", m.T, [(1, discharge), (-1, b.power_mw)], "<=")
     if m.periods is None:
         _add_chronological_soc(m, b, eta_c, eta_d, floor)
     else:
@@ -111,17 +114,31 @@ def _add_chronological_soc(
     b.soc_mwh = pyo.Var(
         m.T, within=pyo.NonNegativeReals, doc="state of charge at the end of the step"
     )
-    b.soc_max = pyo.Constraint(m.T, rule=lambda b, t: b.soc_mwh[t] <= b.energy_mwh)
-    b.soc_min = pyo.Constraint(m.T, rule=lambda b, t: b.soc_mwh[t] >= floor * b.energy_mwh)
+    soc = list(b.soc_mwh.values())
+    add_linear_rows(b, "soc_max", m.T, [(1, soc), (-1, b.energy_mwh)], "<=")
+    # soc >= floor x energy
+    add_linear_rows(b, "soc_min", m.T, [(floor, b.energy_mwh), (-1, soc)], "<=")
     # Cyclic: the step before the first is the last, so the horizon ends where it began.
-    b.soc_balance = pyo.Constraint(
-        m.T,
-        rule=lambda b, t: (
-            b.soc_mwh[t]
-            == b.soc_mwh[previous(m, t)]
-            + m.duration_h[t] * (eta_c * b.charge_mw[t] - b.discharge_mw[t] / eta_d)
-        ),
-    )
+    before = [soc[previous(m, t)] for t in m.T]
+    _add_soc_balance(m, b, eta_c, eta_d, before)
+
+
+def _add_soc_balance(
+    m: pyo.ConcreteModel, b: pyo.Block, eta_c: float, eta_d: float, before: list
+) -> None:
+    """Chain the state of charge: end of step = start + duration x net charge.
+
+    ``before`` holds the state of charge at the start of each step (a variable, or None
+    for zero); net charge is eta_c x charge - discharge / eta_d. [MWh]
+    """
+    duration_h = np.array(m.duration_h)
+    terms = [
+        (1, list(b.soc_mwh.values())),
+        (-1, before),
+        (-(duration_h * eta_c), list(b.charge_mw.values())),
+        (duration_h * (1 / eta_d), list(b.discharge_mw.values())),
+    ]
+    add_linear_rows(b, "soc_balance", m.T, terms, "==")
 
 
 def _add_linked_soc(
@@ -154,18 +171,13 @@ def _add_linked_soc(
         calendar, within=pyo.NonNegativeReals, doc="state of charge at a calendar period's start"
     )
 
-    def _balance(b, t):
-        before = 0.0 if periods.is_first(t) else b.soc_mwh[t - 1]
-        flow = eta_c * b.charge_mw[t] - b.discharge_mw[t] / eta_d
-        return b.soc_mwh[t] == before + m.duration_h[t] * flow
-
-    b.soc_balance = pyo.Constraint(m.T, rule=_balance)
-    b.intra_max = pyo.Constraint(
-        m.T, rule=lambda b, t: b.soc_mwh[t] <= b.intra_max_mwh[periods.period_of(t)]
-    )
-    b.intra_min = pyo.Constraint(
-        m.T, rule=lambda b, t: b.soc_mwh[t] >= b.intra_min_mwh[periods.period_of(t)]
-    )
+    soc = list(b.soc_mwh.values())
+    _add_soc_balance(m, b, eta_c, eta_d, [None if periods.is_first(t) else soc[t - 1] for t in m.T])
+    intra_max = [b.intra_max_mwh[periods.period_of(t)] for t in m.T]
+    intra_min = [b.intra_min_mwh[periods.period_of(t)] for t in m.T]
+    add_linear_rows(b, "intra_max", m.T, [(1, soc), (-1, intra_max)], "<=")
+    # soc >= intra-period minimum
+    add_linear_rows(b, "intra_min", m.T, [(1, intra_min), (-1, soc)], "<=")
     b.inter_balance = pyo.Constraint(
         calendar,
         rule=lambda b, p: (
@@ -187,18 +199,24 @@ def _add_linked_soc(
         )
 
 
-def _soc_at(m: pyo.ConcreteModel, b: pyo.Block, t: int, end: bool):
+def _soc_at(m: pyo.ConcreteModel, b: pyo.Block, t: int, end: bool) -> tuple:
     """State of charge at the end (or start) of step ``t``, or a lower bound on it.
 
     Exact on chronological steps; on typical periods, the lowest the step can have in any
     calendar period it stands for (its period's lowest start value plus the intra-period
     state of charge).
+
+    Returns
+    -------
+    tuple
+        The variables it sums (None for a zero term): the period's lowest start value
+        (None on chronological steps) and the (intra-period) state of charge. [MWh]
     """
     periods: TypicalPeriods | None = m.periods
     if periods is None:
-        return b.soc_mwh[t] if end else b.soc_mwh[previous(m, t)]
-    intra = b.soc_mwh[t] if end else (0.0 if periods.is_first(t) else b.soc_mwh[t - 1])
-    return b.soc_low_mwh[periods.period_of(t)] + intra
+        return None, b.soc_mwh[t] if end else b.soc_mwh[previous(m, t)]
+    intra = b.soc_mwh[t] if end else (None if periods.is_first(t) else b.soc_mwh[t - 1])
+    return b.soc_low_mwh[periods.period_of(t)], intra
 
 
 def _soc_entering(m: pyo.ConcreteModel, b: pyo.Block, w: int):
@@ -255,15 +273,26 @@ def _add_contingency_reserve(
     charge is the lowest the step has in any calendar period it stands for (conservative).
     """
     b.reserve_mw = pyo.Var(m.T, within=pyo.NonNegativeReals, doc="extra power on a unit trip")
-    b.reserve_power = pyo.Constraint(
-        m.T, rule=lambda b, t: b.reserve_mw[t] <= b.power_mw - b.discharge_mw[t] + b.charge_mw[t]
-    )
-
-    def _energy(b, t, end):
-        soc = _soc_at(m, b, t, end == "end")
-        return b.reserve_mw[t] * ride_through_h <= eta_d * (soc - floor * b.energy_mwh)
-
-    b.reserve_energy = pyo.Constraint(m.T, ["start", "end"], rule=_energy)
+    reserve = list(b.reserve_mw.values())
+    # reserve <= power rating - discharge + charge
+    terms = [
+        (1, reserve),
+        (-1, b.power_mw),
+        (1, list(b.discharge_mw.values())),
+        (-1, list(b.charge_mw.values())),
+    ]
+    add_linear_rows(b, "reserve_power", m.T, terms, "<=")
+    # reserve x ride-through time <= eta_d x (state of charge - floor x energy), at either
+    # end of the step
+    steps = [(t, end) for t in m.T for end in ("start", "end")]
+    low_start, intra = zip(*(_soc_at(m, b, t, end == "end") for t, end in steps), strict=True)
+    terms = [
+        (ride_through_h, [b.reserve_mw[t] for t, _ in steps]),
+        (-eta_d, list(low_start)),
+        (-eta_d, list(intra)),
+        (floor * eta_d, b.energy_mwh),
+    ]
+    add_linear_rows(b, "reserve_energy", (m.T, ["start", "end"]), terms, "<=")
 
 
 CAPACITY_KEYS = ("energy_mwh", "power_mw")

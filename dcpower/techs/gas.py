@@ -17,6 +17,7 @@ import pyomo.environ as pyo
 from dcpower.scenario import GasTech
 from dcpower.techs.base import (
     UnitGroup,
+    add_linear_rows,
     annual_count,
     annual_sum,
     capital_recovery_factor,
@@ -118,20 +119,18 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     b.power_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
     b.startups = pyo.Var(m.T, within=pyo.NonNegativeReals)
 
-    b.online_le_built = pyo.Constraint(m.T, rule=lambda b, t: b.units_online[t] <= b.units_built)
-    b.power_max = pyo.Constraint(
-        m.T, rule=lambda b, t: b.power_mw[t] <= float(avail_mw[t]) * b.units_online[t]
-    )
+    online, power = list(b.units_online.values()), list(b.power_mw.values())
+    online_before = [online[previous(m, t)] for t in m.T]
+    add_linear_rows(b, "online_le_built", m.T, [(1, online), (-1, b.units_built)], "<=")
+    add_linear_rows(b, "power_max", m.T, [(1, power), (-avail_mw, online)], "<=")
     if tech.min_load_fraction > 0:
-        b.power_min = pyo.Constraint(
-            m.T,
-            rule=lambda b, t: (
-                b.power_mw[t] >= tech.min_load_fraction * float(avail_mw[t]) * b.units_online[t]
-            ),
-        )
-    b.startup_count = pyo.Constraint(
-        m.T, rule=lambda b, t: b.startups[t] >= b.units_online[t] - b.units_online[previous(m, t)]
-    )
+        # power >= minimum load x available output x units online
+        min_mw = tech.min_load_fraction * avail_mw
+        add_linear_rows(b, "power_min", m.T, [(min_mw, online), (-1, power)], "<=")
+    # startups >= units online - units online the step before
+    startups = list(b.startups.values())
+    terms = [(1, online), (-1, online_before), (-1, startups)]
+    add_linear_rows(b, "startup_count", m.T, terms, "<=")
     _add_ramp_limits(m, b, tech)
     # In outage windows the units run where gas flows (grid outages), and a dual-fuel type
     # with a backup tank also in gas-supply outages.
@@ -316,19 +315,26 @@ def _add_ramp_limits(m: pyo.ConcreteModel, b: pyo.Block, tech: GasTech) -> None:
     if not steps:
         return
     unit_mw = tech.unit_mw
-
-    def _up(b, t):
-        p, u, s = b.power_mw, b.units_online, b.startups
-        return p[t] - p[previous(m, t)] <= ramp_share[t] * unit_mw * u[t] + unit_mw * s[t]
-
-    def _down(b, t):
-        p, u, s = b.power_mw, b.units_online, b.startups
-        prev = previous(m, t)
-        shutdowns = s[t] - u[t] + u[prev]
-        return p[prev] - p[t] <= ramp_share[t] * unit_mw * u[t] + unit_mw * shutdowns
-
-    b.ramp_up = pyo.Constraint(steps, rule=_up)
-    b.ramp_down = pyo.Constraint(steps, rule=_down)
+    p, u, s = b.power_mw, b.units_online, b.startups
+    before = [previous(m, t) for t in steps]
+    ramp_mw = [ramp_share[t] * unit_mw for t in steps]
+    power, power_before = [p[t] for t in steps], [p[t] for t in before]
+    online, online_before = [u[t] for t in steps], [u[t] for t in before]
+    startups = [s[t] for t in steps]
+    # power - power before <= ramp x units online + unit rating x startups
+    up = [(1, power), (-1, power_before), (np.negative(ramp_mw), online), (-unit_mw, startups)]
+    add_linear_rows(b, "ramp_up", steps, up, "<=")
+    # power before - power <= ramp x units online + unit rating x shutdowns, where
+    # shutdowns = startups - units online + units online before
+    down = [
+        (1, power_before),
+        (-1, power),
+        (np.negative(ramp_mw), online),
+        (-unit_mw, startups),
+        (unit_mw, online),
+        (-unit_mw, online_before),
+    ]
+    add_linear_rows(b, "ramp_down", steps, down, "<=")
 
 
 CAPACITY_KEYS = ("units", "tank_mmbtu")

@@ -11,7 +11,13 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from dcpower.scenario import PVTech, WindTech
-from dcpower.techs.base import capital_recovery_factor, values, window_values, zero_result
+from dcpower.techs.base import (
+    add_linear_rows,
+    capital_recovery_factor,
+    values,
+    window_values,
+    zero_result,
+)
 
 
 def add_block(
@@ -45,9 +51,8 @@ def add_block(
     b.power_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
     b.cf = np.asarray(cf, dtype=float)
     # Output never exceeds what the resource offers; the rest is curtailed.
-    b.resource_limit = pyo.Constraint(
-        m.T, rule=lambda b, t: b.power_mw[t] <= float(b.cf[t]) * b.capacity_mw
-    )
+    power = list(b.power_mw.values())
+    add_linear_rows(b, "resource_limit", m.T, [(1, power), (-b.cf, b.capacity_mw)], "<=")
     reg = m.registry
     reg.injections_mw.append(b.power_mw)
     if hasattr(m, "OW"):

@@ -378,10 +378,13 @@ def solve_sites(
     modelled = hourly
     horizon = scenario.time
     one_calendar = coupling is not None and coupling.shifts
+    n_years = max(years.values())
     if one_calendar:
         # Work moves at one instant: one clock, and the same steps at every site.
-        aligned = align_clocks({site_id: hourly[site_id, 0] for site_id in site_ids})
-        modelled = {(site_id, 0): frame for site_id, frame in aligned.items()}
+        modelled = {}
+        for year in range(n_years):
+            aligned = align_clocks({site_id: hourly[site_id, year] for site_id in site_ids})
+            modelled.update({(site_id, year): frame for site_id, frame in aligned.items()})
     passes: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
     seconds = dict.fromkeys(site_ids, 0.0), dict.fromkeys(site_ids, 0.0)
     # A typical-periods sizing models the calendar periods of outage windows as they are.
@@ -399,9 +402,14 @@ def solve_sites(
     }
     added: dict[tuple[str, int], list[int]] = {key: [] for key in modelled}
     while True:
-        if one_calendar:
-            extra = sorted({p for key in modelled for p in in_windows[key] + added[key]})
-            steps = reduce_time_jointly(modelled, horizon, extra)
+        if one_calendar:  # each weather year on its own calendar, the same at every site
+            steps = {}
+            for year in range(n_years):
+                keys = [(site_id, year) for site_id in site_ids]
+                extra = sorted({p for key in keys for p in in_windows[key] + added[key]})
+                steps.update(
+                    reduce_time_jointly({key: modelled[key] for key in keys}, horizon, extra)
+                )
         else:
             steps = {
                 key: reduce_time(frame, horizon, extra_periods=in_windows[key] + added[key])

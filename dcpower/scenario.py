@@ -894,21 +894,24 @@ class Scenario(Strict):
                         f"sites.{site_id}.technologies: unknown technology '{tech_id}'; "
                         f"allowed: {', '.join(sorted(self.technologies))}"
                     )
-        several = [k for k, v in self.sites.items() if v.weather_years and len(v.weather_years) > 1]
-        if (
-            several
-            and len(self.sites) > 1
-            and (
-                self.workload.flexible_share > 0
-                or self.siting.it_demand_mw is not None
-                or self.emissions.co2_cap_t_per_yr is not None
-                or self.emissions.min_renewable_share is not None
-            )
-        ):
+        years = {k: len(v.weather_years or [0]) for k, v in self.sites.items()}
+        several = [k for k, n in years.items() if n > 1]
+        if several and len(self.sites) > 1 and self.siting.it_demand_mw is not None:
             raise ValueError(
-                f"sites.{several[0]}.weather_years: several weather years with sites tied "
-                "together (workload shifting, siting or emission limits over all sites) are not "
-                "supported yet; size each site on its years alone"
+                f"sites.{several[0]}.weather_years: several weather years with candidate sites "
+                "(siting.it_demand_mw) are not supported yet; choose the sites on one year"
+            )
+        tied = len(self.sites) > 1 and (
+            self.workload.flexible_share > 0
+            or self.emissions.co2_cap_t_per_yr is not None
+            or self.emissions.min_renewable_share is not None
+        )
+        if several and tied and len(set(years.values())) > 1:
+            listed = ", ".join(f"{k} {n}" for k, n in years.items())
+            raise ValueError(
+                f"sites.{several[0]}.weather_years: sites tied together (workload shifting or "
+                "emission limits over all sites) are operated year by year together, so they "
+                f"need the same number of weather years; got {listed}"
             )
         for site_id, site in self.sites.items():
             dc = site.data_center

@@ -162,6 +162,18 @@ def test_impossible_co2_cap_is_named_with_the_excess():
         optimize_site(site, EXACT)
 
 
+def test_impossible_co2_cap_over_two_sites_is_named_with_the_excess():
+    """Two gas-only 10 MW sites emit 2 x 46,480.56 t; a cap of 80,000 t is 12,961.12 t short."""
+    sites = [
+        site_inputs([10.0] * 24, {"eng": gas_tech()}, reliability=NO_REDUNDANCY, site_id=k)
+        for k in ("a", "b")
+    ]
+    with pytest.raises(
+        InfeasibleError, match=r"all sites: CO2 cap: emissions 92,961 tCO2/yr .* by 12,961"
+    ):
+        optimize_sites(sites, EXACT, coupling=Coupling(co2_cap_t_per_yr=80_000.0))
+
+
 @pytest.fixture(scope="module")
 def shifted_run(tmp_path_factory):
     """The small two-site scenario with 30 % flexible IT load and gas dearer at Baku."""

@@ -462,7 +462,8 @@ def set_elastic(m: pyo.Block, elastic: bool) -> None:
     if hasattr(m, "site"):
         for b in m.site.values():
             set_elastic(b, elastic)
-        slacks = [m.co2_excess_t, m.renewable_shortfall_mwh] if hasattr(m, "co2_excess_t") else []
+        limits = m.limits.values() if hasattr(m, "limits") else []
+        slacks = [v for b in limits for v in (b.co2_excess_t, b.renewable_shortfall_mwh)]
     else:
         slacks = [m.unserved_mw, m.nk_shortfall_mw, m.n1_shortfall_mw]
         slacks += [m.co2_excess_t, m.renewable_shortfall_mwh]
@@ -533,4 +534,4 @@ def _window_start(m: pyo.Block, window: OutageWindow, index: pd.Index) -> str:
 
 def system_shortfalls(m: pyo.ConcreteModel) -> dict[str, str]:
     """Describe, after an elastic solve, each requirement over all sites that was not met."""
-    return coupling_shortfalls(m) if hasattr(m, "co2_excess_t") else {}
+    return coupling_shortfalls(m) if hasattr(m, "limits") else {}

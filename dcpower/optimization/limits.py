@@ -21,7 +21,10 @@ SHORTFALL_PENALTY_USD_PER_LIMIT_UNIT = 1e4
 
 
 def add_emission_limits(
-    m: pyo.Block, co2_cap_t_per_yr: float | None, min_renewable_share: float | None
+    m: pyo.Block,
+    co2_cap_t_per_yr: float | None,
+    min_renewable_share: float | None,
+    sites: list[pyo.Block] | None = None,
 ) -> None:
     """Annual CO2 and fossil energy of a block's sites, and the limits on them.
 
@@ -33,20 +36,21 @@ def add_emission_limits(
     Parameters
     ----------
     m : pyo.Block
-        A site block (or the whole model, for limits over all sites; then its site blocks
-        must already carry these expressions).
+        A site block, or (with ``sites``) a block of limits over several sites.
     co2_cap_t_per_yr : float or None
         Emission cap; none = no cap. [tCO2/yr]
     min_renewable_share : float or None
         Minimum share of the energy served that does not come from fuel; none = no floor. [-]
+    sites : list of pyo.Block, optional
+        Site blocks (already carrying these expressions) whose sum is limited; none = ``m``
+        is a site block.
     """
-    if hasattr(m, "registry"):
+    if sites is None:
         reg = m.registry
         m.co2_t_per_yr = pyo.Expression(expr=sum(reg.co2_t_per_yr.values()))
         m.fossil_mwh_per_yr = pyo.Expression(expr=sum(reg.fossil_mwh_per_yr.values()))
         m.demand_mwh_per_yr = pyo.Expression(expr=annual_sum(m, m.demand_mw))
     else:
-        sites = list(m.site.values())
         m.co2_t_per_yr = pyo.Expression(expr=sum(b.co2_t_per_yr for b in sites))
         m.fossil_mwh_per_yr = pyo.Expression(expr=sum(b.fossil_mwh_per_yr for b in sites))
         m.demand_mwh_per_yr = pyo.Expression(expr=sum(b.demand_mwh_per_yr for b in sites))

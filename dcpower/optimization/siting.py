@@ -86,8 +86,19 @@ def add_coupling(m: pyo.ConcreteModel, inputs: list, coupling: Coupling):
         m.it_demand_met = pyo.Constraint(
             expr=sum(b.hosted_it_mw for b in m.site.values()) == coupling.it_demand_mw
         )
-    add_emission_limits(m, coupling.co2_cap_t_per_yr, coupling.min_renewable_share)
-    return emission_penalty(m)
+    # Limits over all sites hold in each weather year (year y of every site together).
+    years = sorted({inp.year for inp in inputs})
+    m.limits = pyo.Block(years)
+    for year in years:
+        add_emission_limits(
+            m.limits[year],
+            coupling.co2_cap_t_per_yr,
+            coupling.min_renewable_share,
+            sites=[m.site[inp.block_name] for inp in inputs if inp.year == year],
+        )
+        for slack in (m.limits[year].co2_excess_t, m.limits[year].renewable_shortfall_mwh):
+            slack.fix(0.0)  # released only to say why there is no plan
+    return sum(emission_penalty(b) for b in m.limits.values())
 
 
 def _add_workload_shifting(m: pyo.ConcreteModel, inputs: list, coupling: Coupling) -> None:
@@ -98,9 +109,14 @@ def _add_workload_shifting(m: pyo.ConcreteModel, inputs: list, coupling: Couplin
         raise ValueError("workload shifting needs it_load_mw and pue for every site")
     for inp in inputs:
         _add_shift_limits(m.site[inp.block_name], coupling)
+    by_year: dict[int, list[pyo.Block]] = {}
+    for inp in inputs:
+        by_year.setdefault(inp.year, []).append(m.site[inp.block_name])
     first = m.site[inputs[0].block_name]
     m.work_conserved = pyo.Constraint(
-        first.T, rule=lambda m, t: sum(b.it_shift_mw[t] for b in m.site.values()) == 0
+        sorted(by_year),
+        first.T,
+        rule=lambda m, y, t: sum(b.it_shift_mw[t] for b in by_year[y]) == 0,
     )
 
 
@@ -121,4 +137,9 @@ def _add_shift_limits(b: pyo.Block, coupling: Coupling) -> None:
 
 def coupling_shortfalls(m: pyo.ConcreteModel) -> dict[str, str]:
     """Describe, after an elastic solve, each limit over all sites that was not met."""
-    return {f"all sites: {name}": text for name, text in emission_shortfalls(m).items()}
+    several = len(m.limits) > 1
+    return {
+        (f"all sites, weather year {year}: {name}" if several else f"all sites: {name}"): text
+        for year, b in m.limits.items()
+        for name, text in emission_shortfalls(b).items()
+    }

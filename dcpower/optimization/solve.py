@@ -2,10 +2,10 @@
 
 This is the only module that names the solver.
 
-pyomo's ``LinearStandardFormCompiler`` turns the model into sparse arrays and
-``highspy.Highs.passModel`` takes them in one call (measured: under 1 s per site-year,
-against 5-6 s through pyomo's persistent interfaces, which add one Python object at a time).
-The solution vector comes back once, as a numpy array.
+:func:`dcpower.optimization.standard_form.standard_form` turns the model into sparse
+arrays and ``highspy.Highs.passModel`` takes them in one call (pyomo's persistent
+interfaces, which add one Python object at a time, took 5-6 s per site-year). The solution
+vector comes back once, as a numpy array.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from dcpower.optimization.standard_form import standard_form
 
 log = logging.getLogger(__name__)
 
@@ -112,19 +113,15 @@ def solve(
     """
     started = time.perf_counter()
     try:
-        repn = LinearStandardFormCompiler().write(m, mixed_form=True)
+        form = standard_form(m)
     except InfeasibleConstraintException as err:
         log.info("%s: %s", m.name, err)
         elapsed = time.perf_counter() - started
         return SolveOutcome("infeasible", False, float("nan"), float("nan"), elapsed, 0.0)
-    columns = repn.columns
-    n_cols, n_rows = len(columns), len(repn.rows)
-    A = repn.A.tocsc()
-    sense = np.fromiter((mult for _, mult in repn.rows), dtype=int, count=n_rows)
-    rhs = np.asarray(repn.rhs, dtype=float)
+    columns = form.columns
+    A = form.A
+    n_cols, n_rows = A.shape[1], A.shape[0]
     inf = highspy.kHighsInf
-    row_lower = np.where(sense >= 0, np.where(sense == 0, rhs, -inf), rhs)
-    row_upper = np.where(sense <= 0, np.where(sense == 0, rhs, inf), rhs)
     col_lower = np.array([-inf if v.lb is None else v.lb for v in columns], dtype=float)
     col_upper = np.array([inf if v.ub is None else v.ub for v in columns], dtype=float)
     integer = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
@@ -132,12 +129,12 @@ def solve(
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
-    lp.col_cost_ = np.asarray(repn.c.toarray()).ravel() if n_cols else np.zeros(0)
-    lp.offset_ = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
+    lp.col_cost_ = form.cost
+    lp.offset_ = form.offset
     lp.col_lower_ = col_lower
     lp.col_upper_ = col_upper
-    lp.row_lower_ = row_lower
-    lp.row_upper_ = row_upper
+    lp.row_lower_ = form.row_lower
+    lp.row_upper_ = form.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr
     lp.a_matrix_.index_ = A.indices
@@ -177,7 +174,7 @@ def solve(
         x = np.asarray(h.getSolution().col_value, dtype=float)
         for var, value in zip(columns, x, strict=True):
             var.set_value(value, skip_validation=True)
-        for var, expr in repn.eliminated_vars:
+        for var, expr in form.eliminated:
             var.set_value(pyo.value(expr), skip_validation=True)
         objective = float(info.objective_function_value)
         gap = float(info.mip_gap) if integer.any() else 0.0

@@ -161,10 +161,12 @@ def add_linear_rows(
     n = len(keys)
     monomials = []
     gaps = False
+    arrays = []
     for coefficient, variable in terms:
         per_row = isinstance(variable, list)
         if per_row:
             gaps = gaps or any(v is None for v in variable)
+        arrays.append((np.broadcast_to(np.asarray(coefficient, dtype=float), (n,)), variable))
         if np.ndim(coefficient) == 0 and coefficient == 1:
             # A variable stands for itself in a LinearExpression (one object less per row).
             monomials.append(variable if per_row else [variable] * n)
@@ -200,7 +202,34 @@ def add_linear_rows(
     if not constraint.is_constructed():
         raise ValueError(f"row family {name!r}: block {b.name!r} must be constructed (concrete)")
     by_key.clear()  # the rule keeps its closure: do not keep a second index of the rows
+    value = np.asarray(bounds, dtype=float)
+    constraint.linear_rows = LinearRows(
+        terms=arrays,
+        lower=np.full(n, -np.inf) if sense == "<=" else value,
+        upper=np.full(n, np.inf) if sense == ">=" else value,
+    )
     return constraint
+
+
+@dataclass(frozen=True)
+class LinearRows:
+    """The arrays behind a row family of :func:`add_linear_rows`, in row order.
+
+    The solver hand-over (:mod:`dcpower.optimization.standard_form`) reads them instead of
+    walking each row's pyomo expression.
+
+    Attributes
+    ----------
+    terms : list of (np.ndarray, variable or list)
+        Per term: coefficient per row, and the variable (the same in every row) or one
+        variable per row (None where the term is absent).
+    lower, upper : np.ndarray
+        Row bounds (-inf / inf where there is none).
+    """
+
+    terms: list[tuple]
+    lower: np.ndarray
+    upper: np.ndarray
 
 
 def _per_row(value, n: int) -> list[float]:

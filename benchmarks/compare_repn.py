@@ -2,7 +2,8 @@
 
 A change meant to speed up the model build must not change the model. This script builds
 a set of models with the dcpower found on ``PYTHONPATH``, compiles each with pyomo's
-``LinearStandardFormCompiler`` (as ``dcpower.optimization.solve`` does) and writes, per
+``LinearStandardFormCompiler`` (the pyomo model itself; the solver hand-over reads most rows
+from their arrays and ``tests/test_standard_form.py`` checks it equals this) and writes, per
 model, the columns (names, bounds, integrality), the rows (names, sense, right-hand side),
 the matrix, the objective and its constant to a pickle. ``compare`` then matches rows and
 columns by name and reports every difference: missing or extra rows or columns, and the

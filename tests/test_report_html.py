@@ -204,3 +204,15 @@ def test_report_never_imports_pyomo(run_folder: Path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_report_shows_the_monte_carlo_availability_per_site(text, summary):
+    """Each site's LOLE with its interval, availability and Tier, as in summary.json."""
+    availability = summary["reliability"]["availability"]
+    assert "Availability by sequential Monte Carlo" in text
+    for figures_ in availability["sites"].values():
+        lole = figures_["lole_h_per_yr"]
+        low, high = lole["ci95"]
+        assert f"{fmt_num(lole['mean'], 2)} ({fmt_num(low, 2)}–{fmt_num(high, 2)})" in text
+        assert fmt_num(figures_["availability_time_pct"]["mean"], 4) in text
+        assert figures_["tier_met_at_ci_lower_bound"] in text

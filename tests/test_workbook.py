@@ -84,8 +84,25 @@ def test_sheet_names(book):
         "Monthly energy",
         "Hourly dispatch",
         "Reliability",
+        "Availability",
         "Assumptions",
     ]
+
+
+def test_availability_sheet_holds_the_monte_carlo_figures(book, summary):
+    """One row per site with summary.json's LOLE, interval, availability and Tier."""
+    table = frame(book["Availability"]).set_index("site")
+    for site_id, figures in summary["reliability"]["availability"]["sites"].items():
+        row = table.loc[site_id]
+        assert row["lole_h_per_yr [h/yr]"] == pytest.approx(figures["lole_h_per_yr"]["mean"])
+        assert row["lole_ci95_high_h_per_yr [h/yr]"] == pytest.approx(
+            figures["lole_h_per_yr"]["ci95"][1]
+        )
+        assert row["availability_pct [%]"] == pytest.approx(
+            figures["availability_time_pct"]["mean"]
+        )
+        assert row["tier_at_ci95_low"] == figures["tier_met_at_ci_lower_bound"]
+        assert pd.isna(row["it_moved_mwh_per_yr [MWh IT/yr]"])  # no workload shifting
 
 
 def test_header_rows_frozen_and_filtered(book):

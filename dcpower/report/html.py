@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from dcpower import finance
+from dcpower.availability import availability_table
 from dcpower.report import figures as F
 
 FIGURES_DIR = "figures"
@@ -317,6 +318,7 @@ def reliability_section(summary: dict, verification: dict) -> str:
         f"{fmt_num(summary.get('totals', {}).get('unserved_mwh_per_yr'), 1)} MWh/yr.",
     ]
     parts = ["<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"]
+    parts.append(availability_section(rel))
     if not verification:
         parts.append("<p><b>verification.json is missing: the run was not re-checked.</b></p>")
         return "".join(parts)
@@ -350,6 +352,95 @@ def reliability_section(summary: dict, verification: dict) -> str:
             "small",
         )
     )
+    return "".join(parts)
+
+
+def availability_section(rel: dict) -> str:
+    """Monte Carlo availability per site and the cost of each step of N+k (if raised)."""
+    result = rel.get("availability")
+    if not result:
+        return "<p>Availability was not simulated (reliability.monte_carlo_years = 0).</p>"
+    table = availability_table(result)
+    moving = table["it_moved_mwh_per_yr"].notna().any()
+    header = [
+        "Site",
+        "Gas units",
+        "LOLE [h/yr] (95 % CI)",
+        "EUE [MWh/yr]",
+        "Availability [%] (95 % lower end)",
+        "Tier at the lower end",
+        "Years with loss of load",
+    ] + (["IT moved away in outages [MWh/yr]", "LOLE without moving work [h/yr]"] if moving else [])
+    rows = [
+        [
+            _esc(F.site_label(r.site)),
+            _esc(r.gas_units),
+            f"{fmt_num(r.lole_h_per_yr, 2)} ({fmt_num(r.lole_ci95_low_h_per_yr, 2)}–"
+            f"{fmt_num(r.lole_ci95_high_h_per_yr, 2)})",
+            fmt_num(r.eue_mwh_per_yr, 1),
+            f"{fmt_num(r.availability_pct, 4)} ({fmt_num(r.availability_ci95_low_pct, 4)})",
+            _esc(r.tier_at_ci95_low),
+            fmt_num(r.years_with_loss_of_load, 0),
+        ]
+        + (
+            [fmt_num(r.it_moved_mwh_per_yr, 1), fmt_num(r.lole_without_moving_work_h_per_yr, 2)]
+            if moving
+            else []
+        )
+        for r in table.itertuples(index=False)
+    ]
+    params = "; ".join(
+        f"{_esc(t)}: forced outage rate {fmt_num(p['forced_outage_rate'], 3)}, repair "
+        f"{fmt_num(p['mean_time_to_repair_h'], 0)} h, failure to start "
+        f"{fmt_num(p['failure_to_start_prob'], 4)}"
+        for t, p in result.get("outage_params", {}).items()
+    )
+    tiers = ", ".join(
+        f"{_esc(name)} {fmt_num(pct, 3)} %" for name, pct in result.get("tiers", {}).items()
+    )
+    parts = [
+        f"<p>Availability by sequential Monte Carlo ({_esc(result.get('years'))} simulated "
+        f"years, seed {_esc(result.get('seed'))}): random failures and repairs of every gas "
+        f"unit against the dispatched year. Outage data: {params}. Uptime Tiers: {tiers}.</p>",
+        _table(header, rows, "num"),
+    ]
+    curves = rel.get("cost_of_reliability")
+    if curves:
+        steps = [
+            [
+                _esc(F.site_label(site)),
+                f"N+{row['redundancy_k']}",
+                _esc(", ".join(f"{n} x {g}" for g, n in row["gas_units"].items())),
+                fmt_musd(row["cost_usd_per_yr"], 2),
+                fmt_musd(row["extra_cost_usd_per_yr"], 2),
+                fmt_num(row["lole_h_per_yr"], 3),
+                _esc(row["tier_met"]),
+                "chosen" if row.get("chosen") else "",
+            ]
+            for site, rows_ in curves.items()
+            for row in rows_
+        ]
+        parts.append(
+            "<p>Cost of reliability: each step adds one redundant gas unit where the "
+            f"availability target ({fmt_num(rel.get('availability_target_pct'), 3)} %) is not "
+            "yet met, re-sizes and simulates again.</p>"
+        )
+        parts.append(
+            _table(
+                [
+                    "Site",
+                    "N+k",
+                    "Gas units",
+                    "Cost [M USD/yr]",
+                    "Extra [M USD/yr]",
+                    "LOLE [h/yr]",
+                    "Tier",
+                    "",
+                ],
+                steps,
+                "num",
+            )
+        )
     return "".join(parts)
 
 

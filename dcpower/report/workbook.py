@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel
 
 from dcpower import finance as fin
+from dcpower.availability import AVAILABILITY_COLUMNS, availability_table
 from dcpower.errors import DcpowerError
 from dcpower.paths import inputs_dir
 from dcpower.results import DISPATCH_TOTALS
@@ -58,6 +59,7 @@ SHEETS = (
     "Monthly energy",
     "Hourly dispatch",
     "Reliability",
+    "Availability",
     "Assumptions",
 )
 
@@ -854,6 +856,54 @@ def _write_reliability(w: _Writer, run: _Run) -> None:
     ws.set_column(first + 2, first + 2, 10)
 
 
+def _write_availability(w: _Writer, run: _Run) -> None:
+    """Monte Carlo availability per site and, with a target, the cost of each step of N+k."""
+    rel = run.summary.get("reliability") or {}
+    result = rel.get("availability")
+    if not result:
+        return
+    ws = w.sheet("Availability")
+    table = availability_table(result)
+    formats = {"site": "text", "gas_units": "text", "tier_at_ci95_low": "text"}
+    cols = [
+        _Col(
+            f"{name} [{unit}]" if unit else name,
+            table[name].tolist(),
+            formats.get(name, "num4" if unit == "%" else "num3"),
+            width=28 if name == "gas_units" else None,
+        )
+        for name, unit in AVAILABILITY_COLUMNS.items()
+    ]
+    last = w.table(ws, cols, freeze_cols=1)
+    note = (
+        f"Sequential Monte Carlo, {result.get('years')} years, seed {result.get('seed')}: "
+        "failures and repairs of every gas unit against the dispatched year; 95 % intervals "
+        "of the mean; Tier at the lower end of the availability interval."
+    )
+    ws.write_string(last + 2, 0, note)
+    curves = rel.get("cost_of_reliability")
+    if not curves:
+        return
+    steps = [{"site": site, **row} for site, rows in curves.items() for row in rows]
+    cols = [
+        _Col("site", [r["site"] for r in steps], "text"),
+        _Col("redundancy k", [r["redundancy_k"] for r in steps], "int"),
+        _Col(
+            "gas units",
+            [", ".join(f"{n} x {g}" for g, n in r["gas_units"].items()) for r in steps],
+            "text",
+            width=24,
+        ),
+        _Col("cost [USD/yr]", [r["cost_usd_per_yr"] for r in steps], "int"),
+        _Col("extra cost [USD/yr]", [r["extra_cost_usd_per_yr"] for r in steps], "int"),
+        _Col("LOLE [h/yr]", [r["lole_h_per_yr"] for r in steps], "num3"),
+        _Col("availability [%]", [r["availability_pct"] for r in steps], "num4"),
+        _Col("Tier (95 % lower end)", [r["tier_met"] for r in steps], "text"),
+        _Col("chosen", ["chosen" if r.get("chosen") else "" for r in steps], "text"),
+    ]
+    w.table(ws, cols, first_row=last + 4, autofilter=False)
+
+
 # --------------------------------------------------------------------------- Assumptions
 
 
@@ -1354,8 +1404,9 @@ def write_workbook(run_dir: str | Path, path: str | Path | None = None) -> Path:
     year per site and in total, :func:`dcpower.finance.site_cash_flows`), ``Monthly energy``
     (``dispatch.csv`` x ``weight_h`` by calendar month), ``Hourly dispatch`` (``dispatch.csv``),
     ``Reliability`` (the checks of ``verification.json`` and the scenario's reliability
-    settings) and ``Assumptions`` (every input figure with its unit, status and source; see
-    :func:`assumption_rows`).
+    settings), ``Availability`` (the Monte Carlo per site and any cost-of-reliability steps;
+    only when the availability was simulated) and ``Assumptions`` (every input figure with
+    its unit, status and source; see :func:`assumption_rows`).
     """
     folder = Path(run_dir)
     out = Path(path) if path is not None else folder / "results.xlsx"
@@ -1378,6 +1429,7 @@ def write_workbook(run_dir: str | Path, path: str | Path | None = None) -> Path:
         _write_monthly(w, run)
         _write_dispatch(w, run)
         _write_reliability(w, run)
+        _write_availability(w, run)
         _write_assumptions(w, run)
         w.close()
         os.replace(tmp, out)

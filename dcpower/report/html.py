@@ -248,10 +248,12 @@ def headline_table(summary: dict, fin: dict, verification: dict, capacities: pd.
         "CO2 [kt/yr]",
         "Renewable share",
         "Unserved [MWh/yr]",
+        "Availability, Monte Carlo (Tier)",
         "Verification",
     ]
     rows = []
     fin_sites = fin.get("sites", {})
+    simulated = ((summary.get("reliability") or {}).get("availability") or {}).get("sites", {})
     for site, s in summary.get("sites", {}).items():
         cap = s.get("capacity", {})
         gas = [
@@ -280,6 +282,7 @@ def headline_table(summary: dict, fin: dict, verification: dict, capacities: pd.
                 fmt_num(s.get("co2_t_per_yr"), 1, 1e3),
                 fmt_pct(s.get("renewable_share")),
                 fmt_num(s.get("unserved_mwh_per_yr"), 1),
+                _availability_cell(simulated.get(site)),
                 status,
             ]
         )
@@ -298,10 +301,19 @@ def headline_table(summary: dict, fin: dict, verification: dict, capacities: pd.
                 f"<b>{fmt_num(t.get('co2_t_per_yr'), 1, 1e3)}</b>",
                 "",
                 f"<b>{fmt_num(t.get('unserved_mwh_per_yr'), 1)}</b>",
+                "",
                 _status(bool(verification.get("passed"))) if verification else "not verified",
             ]
         )
     return _table(header, rows, "num")
+
+
+def _availability_cell(figures: dict | None) -> str:
+    """Format a site's mean time availability and the Tier its 95 % lower end meets."""
+    if not figures:
+        return "not simulated"
+    pct = fmt_num(figures["availability_time_pct"]["mean"], 4)
+    return f"{pct} % ({_esc(figures['tier_met_at_ci_lower_bound'])})"
 
 
 def reliability_section(summary: dict, verification: dict) -> str:

@@ -193,7 +193,12 @@ def _print_workload(moved: dict) -> None:
         f"{moved['moved_mwh_it_per_yr'] / 1e3:,.1f} GWh of IT load moved per year ({by_site} "
         f"GWh); cost {moved['cost_usd_per_yr'] / 1e6:,.2f} M USD/yr against "
         f"{moved['cost_without_shifting_usd_per_yr'] / 1e6:,.2f} without shifting: saving "
-        f"{moved['saving_usd_per_yr'] / 1e6:,.2f} M USD/yr",
+        f"{moved['saving_usd_per_yr'] / 1e6:,.2f} M USD/yr"
+        + (
+            " [yellow](within the MIP gap: set a smaller solver.mip_gap to tell)[/]"
+            if moved["saving_within_mip_gap"]
+            else ""
+        ),
         highlight=False,
     )
 

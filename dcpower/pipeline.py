@@ -828,7 +828,9 @@ def workload_summary(
         ``flexible_share``, ``link_capacity_mw_it``; ``moved_mwh_it_per_yr`` (IT energy that
         ran away from its home site), per site ``in``/``out`` [MWh_IT/yr] and the hours with
         any move; ``moved_mwh_it_by_month``; annual cost with and without shifting and the
-        saving [USD/yr].
+        saving [USD/yr]; ``saving_within_mip_gap``: whether the saving is smaller than what
+        the solver's MIP gap leaves open (then it is not a finding: tighten
+        ``solver.mip_gap``).
     """
     by_site, monthly = {}, None
     for site_id, site in shifted.items():
@@ -852,6 +854,7 @@ def workload_summary(
         "cost_usd_per_yr": cost,
         "cost_without_shifting_usd_per_yr": base,
         "saving_usd_per_yr": base - cost,
+        "saving_within_mip_gap": abs(base - cost) < scenario.solver.mip_gap * base,
     }
 
 

@@ -231,6 +231,7 @@ def test_shifted_run_moves_work_to_cheap_gas_verifies_and_reports_the_saving(shi
         float((aktau["it_shift_mw"] * aktau["weight_h"]).sum()), rel=1e-6
     )
     assert moved["saving_usd_per_yr"] > 0
+    assert not moved["saving_within_mip_gap"]  # gas at 2 against 8 USD/MMBtu: a real saving
     assert moved["cost_usd_per_yr"] == pytest.approx(summary["totals"]["cost_usd_per_yr"])
     names = {c["check"] for c in result.verification["checks"]}
     assert {"workload conserved", "workload moved within limits"} <= names

@@ -77,6 +77,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from dcpower.clock import rows_on_one_clock
 from dcpower.paths import inputs_dir
 from dcpower.units import HOURS_PER_YEAR
 
@@ -740,7 +741,8 @@ def _simulate_moving_work(
     """Simulate sites that share flexible work: a site short of supply moves work away.
 
     The sites' simulated years are drawn together (chunk by chunk) and put on one clock
-    (the first site's, by UTC time); what remains unserved after :func:`move_work` counts.
+    (the first site's, :func:`dcpower.clock.rows_on_one_clock`; each site's dispatch rows
+    are its hours in local order); what remains unserved after :func:`move_work` counts.
     Ride-through failures are not relieved (a trip is over before work can move).
 
     Returns
@@ -754,7 +756,14 @@ def _simulate_moving_work(
     site_ids = list(inputs)
     share = float(workload["flexible_share"])
     link = workload.get("link_capacity_mw_it")
-    rows = _one_clock([inputs[k].dispatch["time"].astype(str) for k in site_ids])
+    starts = {
+        site_id: pd.to_datetime(
+            inputs[site_id].dispatch["time"].astype(str), utc=True, format="ISO8601"
+        )[0]
+        for site_id in site_ids
+    }
+    by_site = rows_on_one_clock(starts, len(inputs[site_ids[0]].load_mw))
+    rows = [by_site[site_id] for site_id in site_ids]
     movable, room, pue = [], [], []
     for k, site_id in enumerate(site_ids):
         site, order = inputs[site_id], rows[k]
@@ -795,21 +804,6 @@ def _simulate_moving_work(
         for site_id in site_ids
     }
     return per_year, summary
-
-
-def _one_clock(times: list[pd.Series]) -> list[np.ndarray]:
-    """Rows that put each site's dispatch hours on the first site's clock (cyclic year).
-
-    Each site's year runs over its own local hours; row t of the result is the same UTC
-    instant at every site, the hours that fall off one end of a year wrapping to the other.
-    """
-    first = pd.to_datetime(times[0], utc=True, format="ISO8601")
-    rows = []
-    for series in times:
-        own = pd.to_datetime(series, utc=True, format="ISO8601")
-        lag_h = round((first.min() - own.min()) / pd.Timedelta(hours=1))
-        rows.append(np.roll(np.argsort(own.to_numpy(), kind="stable"), -lag_h))
-    return rows
 
 
 def simulate_availability(

@@ -21,6 +21,7 @@ import pandas as pd
 
 from dcpower.aggregate import Steps, reduce_time, reduce_time_jointly
 from dcpower.availability import simulate_availability
+from dcpower.clock import rows_on_one_clock
 from dcpower.errors import ScenarioError
 from dcpower.optimization.build import Hosting, SiteInputs
 from dcpower.optimization.optimize import SiteRun, optimize_sites
@@ -207,11 +208,9 @@ def site_groups(scenario: Scenario) -> list[list[str]]:
 def align_clocks(hourly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Reorder each site's year so that row t is the same instant at every site.
 
-    Each site's profiles run over its own local year; work moved between sites moves at one
-    instant, so a coupled model needs one clock. The first site keeps its rows; another
-    site's year is rotated by the difference of their UTC offsets (one hour between Aktau
-    and Baku), the hours that fall off one end wrapping to the other (a typical year is
-    cyclic). Each row keeps its local time stamp, so sorting by time restores local order.
+    Work moved between sites moves at one instant, so a coupled model needs one clock
+    (:func:`dcpower.clock.rows_on_one_clock`). Each row keeps its local time stamp, so
+    sorting by time restores local order.
 
     Parameters
     ----------
@@ -223,24 +222,18 @@ def align_clocks(hourly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     dict
         The same frames, rows reordered.
     """
-    frames = list(hourly.values())
-    lengths = {len(f) for f in frames}
+    lengths = sorted({len(frame) for frame in hourly.values()})
     if len(lengths) != 1:
         raise ScenarioError(
-            f"coupled sites need weather years of equal length, got {sorted(lengths)} hours"
+            f"coupled sites need weather years of equal length, got {lengths} hours"
         )
-    reference = frames[0].index[0]
-    aligned = {}
-    for site_id, frame in hourly.items():
-        lag_h = (reference - frame.index[0]) / pd.Timedelta(hours=1)
-        if lag_h != int(lag_h):
-            raise ScenarioError(
-                f"site {site_id}: its UTC offset differs from the first site's by {lag_h:g} h; "
-                "coupled sites need whole-hour offsets"
-            )
-        rows = np.roll(np.arange(len(frame)), -int(lag_h))
-        aligned[site_id] = frame.iloc[rows]
-    return aligned
+    try:
+        rows = rows_on_one_clock(
+            {site_id: frame.index[0] for site_id, frame in hourly.items()}, lengths[0]
+        )
+    except ValueError as err:
+        raise ScenarioError(str(err)) from None
+    return {site_id: frame.iloc[rows[site_id]] for site_id, frame in hourly.items()}
 
 
 def _redispatch_full_year(

@@ -78,30 +78,31 @@ def add_coupling(m: pyo.ConcreteModel, inputs: list, coupling: Coupling):
     pyomo expression
         Penalty of the system-wide elastic slacks, for the objective. [USD/yr]
     """
+    # Sites tie together year by year (year y of every site; one year: all sites).
+    by_year: dict[int, list[pyo.Block]] = {}
+    for inp in inputs:
+        by_year.setdefault(inp.year, []).append(m.site[inp.block_name])
     if coupling.shifts:
-        _add_workload_shifting(m, inputs, coupling)
+        _add_workload_shifting(m, inputs, coupling, by_year)
     if coupling.it_demand_mw is not None:
         if any(inp.hosting is None for inp in inputs):
             raise ValueError("placing an IT demand needs every site to be a candidate (hosting)")
         m.it_demand_met = pyo.Constraint(
             expr=sum(b.hosted_it_mw for b in m.site.values()) == coupling.it_demand_mw
         )
-    # Limits over all sites hold in each weather year (year y of every site together).
-    years = sorted({inp.year for inp in inputs})
-    m.limits = pyo.Block(years)
-    for year in years:
+    m.limits = pyo.Block(sorted(by_year))
+    for year, sites in by_year.items():
         add_emission_limits(
-            m.limits[year],
-            coupling.co2_cap_t_per_yr,
-            coupling.min_renewable_share,
-            sites=[m.site[inp.block_name] for inp in inputs if inp.year == year],
+            m.limits[year], coupling.co2_cap_t_per_yr, coupling.min_renewable_share, sites=sites
         )
         for slack in (m.limits[year].co2_excess_t, m.limits[year].renewable_shortfall_mwh):
             slack.fix(0.0)  # released only to say why there is no plan
     return sum(emission_penalty(b) for b in m.limits.values())
 
 
-def _add_workload_shifting(m: pyo.ConcreteModel, inputs: list, coupling: Coupling) -> None:
+def _add_workload_shifting(
+    m: pyo.ConcreteModel, inputs: list, coupling: Coupling, by_year: dict[int, list[pyo.Block]]
+) -> None:
     lengths = {len(inp.load_mw) for inp in inputs}
     if len(lengths) != 1:
         raise ValueError(f"coupled sites need the same time steps, got lengths {sorted(lengths)}")
@@ -109,9 +110,6 @@ def _add_workload_shifting(m: pyo.ConcreteModel, inputs: list, coupling: Couplin
         raise ValueError("workload shifting needs it_load_mw and pue for every site")
     for inp in inputs:
         _add_shift_limits(m.site[inp.block_name], coupling)
-    by_year: dict[int, list[pyo.Block]] = {}
-    for inp in inputs:
-        by_year.setdefault(inp.year, []).append(m.site[inp.block_name])
     first = m.site[inputs[0].block_name]
     m.work_conserved = pyo.Constraint(
         sorted(by_year),

@@ -589,7 +589,7 @@ class _SiteInputs:
     battery: dict | None
     battery_mw: float
     battery_mwh: float
-    params: dict | None = None
+    params: dict  # outage parameters per gas unit type
 
     def simulation(self, years: int, rng: np.random.Generator, ride_through_min: float) -> dict:
         """Keyword arguments of :func:`simulate_site` / :func:`site_chunks`."""
@@ -612,8 +612,14 @@ def _site_inputs(
     dispatch: pd.DataFrame,
     profiles: pd.DataFrame,
     capacities: pd.DataFrame,
+    outage_params: dict,
+    defaults: dict,
 ) -> _SiteInputs:
-    """Read one site's rows of the run folder's tables (see :func:`simulate_availability`)."""
+    """Read one site's rows of the run folder's tables (see :func:`simulate_availability`).
+
+    ``outage_params``: per gas unit type, what the caller sets; the rest from ``defaults``
+    (:func:`default_outage_params`).
+    """
     techs = raw.get("technologies", {})
     d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
     n = len(d)
@@ -672,6 +678,7 @@ def _site_inputs(
         battery=battery,
         battery_mw=power,
         battery_mwh=energy,
+        params=_resolve_params(list(gas), outage_params, defaults),
     )
 
 
@@ -854,17 +861,16 @@ def simulate_availability(
     horizon = summary.get("horizon") or {}
     kind = horizon.get("kind") or (raw.get("time") or {}).get("kind")
 
-    defaults = default_outage_params()
     rng = np.random.default_rng(seed)
-    used_params: dict[str, dict[str, float]] = {}
+    defaults = default_outage_params()
     inputs = {
-        site_id: _site_inputs(site_id, raw, dispatch, profiles, capacities)
+        site_id: _site_inputs(
+            site_id, raw, dispatch, profiles, capacities, outage_params or {}, defaults
+        )
         for site_id in raw.get("sites", {})
     }
     hours_simulated = max((len(i.dispatch) for i in inputs.values()), default=0)
-    for site in inputs.values():
-        site.params = _resolve_params(list(site.gas), (outage_params or {}), defaults)
-        used_params.update(site.params)
+    used_params = {t: p for site in inputs.values() for t, p in site.params.items()}
     workload = raw.get("workload") or {}
     if len(inputs) > 1 and float(workload.get("flexible_share") or 0.0) > 0:
         per_year, moved = _simulate_moving_work(inputs, raw, workload, years, rng, ride_through)

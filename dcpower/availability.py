@@ -977,6 +977,32 @@ def availability_table(result: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(AVAILABILITY_COLUMNS))
 
 
+def reliability_steps_table(curves: dict[str, list[dict]]) -> pd.DataFrame:
+    """Flatten the cost-of-reliability curves (``summary.json`` ``cost_of_reliability``).
+
+    One row per site and step: ``site, redundancy_k, gas_units`` (``"n x type"``),
+    ``cost_usd_per_yr, extra_cost_usd_per_yr, lole_h_per_yr, availability_pct, tier_met,
+    chosen`` (the step the run kept).
+    """
+    return pd.DataFrame(
+        [
+            {
+                "site": site_id,
+                "redundancy_k": row["redundancy_k"],
+                "gas_units": ", ".join(f"{n} x {g}" for g, n in row["gas_units"].items()),
+                "cost_usd_per_yr": row["cost_usd_per_yr"],
+                "extra_cost_usd_per_yr": row["extra_cost_usd_per_yr"],
+                "lole_h_per_yr": row["lole_h_per_yr"],
+                "availability_pct": row["availability_pct"],
+                "tier_met": row["tier_met"],
+                "chosen": bool(row["chosen"]),
+            }
+            for site_id, rows in curves.items()
+            for row in rows
+        ]
+    )
+
+
 def format_availability(result: dict) -> str:
     """Format a :func:`simulate_availability` result as a text table, one row per site."""
 

@@ -204,6 +204,8 @@ def _print_workload(moved: dict) -> None:
 
 
 def _print_curves(curves: dict, target_pct: float) -> None:
+    from dcpower.availability import reliability_steps_table
+
     table = _table(
         f"cost of reliability (target {target_pct:g} % availability)",
         (
@@ -218,20 +220,18 @@ def _print_curves(curves: dict, target_pct: float) -> None:
             "chosen",
         ),
     )
-    for site_id, rows in curves.items():
-        for row in rows:
-            units = ", ".join(f"{n} x {g}" for g, n in row["gas_units"].items())
-            table.add_row(
-                site_id,
-                f"N+{row['redundancy_k']}",
-                units,
-                f"{row['cost_usd_per_yr'] / 1e6:,.2f}",
-                f"{row['extra_cost_usd_per_yr'] / 1e6:,.2f}",
-                f"{row['lole_h_per_yr']:.3f}",
-                f"{row['availability_pct']:.4f}",
-                row["tier_met"],
-                "<-" if row["chosen"] else "",
-            )
+    for row in reliability_steps_table(curves).itertuples(index=False):
+        table.add_row(
+            row.site,
+            f"N+{row.redundancy_k}",
+            row.gas_units,
+            f"{row.cost_usd_per_yr / 1e6:,.2f}",
+            f"{row.extra_cost_usd_per_yr / 1e6:,.2f}",
+            f"{row.lole_h_per_yr:.3f}",
+            f"{row.availability_pct:.4f}",
+            row.tier_met,
+            "<-" if row.chosen else "",
+        )
     console.print(table)
 
 

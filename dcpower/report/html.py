@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from dcpower import finance
-from dcpower.availability import availability_table
+from dcpower.availability import availability_table, reliability_steps_table
 from dcpower.report import figures as F
 
 FIGURES_DIR = "figures"
@@ -420,17 +420,16 @@ def availability_section(rel: dict) -> str:
     if curves:
         steps = [
             [
-                _esc(F.site_label(site)),
-                f"N+{row['redundancy_k']}",
-                _esc(", ".join(f"{n} x {g}" for g, n in row["gas_units"].items())),
-                fmt_musd(row["cost_usd_per_yr"], 2),
-                fmt_musd(row["extra_cost_usd_per_yr"], 2),
-                fmt_num(row["lole_h_per_yr"], 3),
-                _esc(row["tier_met"]),
-                "chosen" if row.get("chosen") else "",
+                _esc(F.site_label(row.site)),
+                f"N+{row.redundancy_k}",
+                _esc(row.gas_units),
+                fmt_musd(row.cost_usd_per_yr, 2),
+                fmt_musd(row.extra_cost_usd_per_yr, 2),
+                fmt_num(row.lole_h_per_yr, 3),
+                _esc(row.tier_met),
+                "chosen" if row.chosen else "",
             ]
-            for site, rows_ in curves.items()
-            for row in rows_
+            for row in reliability_steps_table(curves).itertuples(index=False)
         ]
         parts.append(
             "<p>Cost of reliability: each step adds one redundant gas unit where the "

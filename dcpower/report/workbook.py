@@ -30,7 +30,11 @@ import yaml
 from pydantic import BaseModel
 
 from dcpower import finance as fin
-from dcpower.availability import AVAILABILITY_COLUMNS, availability_table
+from dcpower.availability import (
+    AVAILABILITY_COLUMNS,
+    availability_table,
+    reliability_steps_table,
+)
 from dcpower.errors import DcpowerError
 from dcpower.paths import inputs_dir
 from dcpower.results import DISPATCH_TOTALS
@@ -884,22 +888,17 @@ def _write_availability(w: _Writer, run: _Run) -> None:
     curves = rel.get("cost_of_reliability")
     if not curves:
         return
-    steps = [{"site": site, **row} for site, rows in curves.items() for row in rows]
+    steps = reliability_steps_table(curves)
     cols = [
-        _Col("site", [r["site"] for r in steps], "text"),
-        _Col("redundancy k", [r["redundancy_k"] for r in steps], "int"),
-        _Col(
-            "gas units",
-            [", ".join(f"{n} x {g}" for g, n in r["gas_units"].items()) for r in steps],
-            "text",
-            width=24,
-        ),
-        _Col("cost [USD/yr]", [r["cost_usd_per_yr"] for r in steps], "int"),
-        _Col("extra cost [USD/yr]", [r["extra_cost_usd_per_yr"] for r in steps], "int"),
-        _Col("LOLE [h/yr]", [r["lole_h_per_yr"] for r in steps], "num3"),
-        _Col("availability [%]", [r["availability_pct"] for r in steps], "num4"),
-        _Col("Tier (95 % lower end)", [r["tier_met"] for r in steps], "text"),
-        _Col("chosen", ["chosen" if r.get("chosen") else "" for r in steps], "text"),
+        _Col("site", steps["site"].tolist(), "text"),
+        _Col("redundancy k", steps["redundancy_k"].tolist(), "int"),
+        _Col("gas units", steps["gas_units"].tolist(), "text", width=24),
+        _Col("cost [USD/yr]", steps["cost_usd_per_yr"].tolist(), "int"),
+        _Col("extra cost [USD/yr]", steps["extra_cost_usd_per_yr"].tolist(), "int"),
+        _Col("LOLE [h/yr]", steps["lole_h_per_yr"].tolist(), "num3"),
+        _Col("availability [%]", steps["availability_pct"].tolist(), "num4"),
+        _Col("Tier (95 % lower end)", steps["tier_met"].tolist(), "text"),
+        _Col("chosen", ["chosen" if c else "" for c in steps["chosen"]], "text"),
     ]
     w.table(ws, cols, first_row=last + 4, autofilter=False)
 

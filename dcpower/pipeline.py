@@ -675,7 +675,11 @@ def group_availability(scenario: Scenario, sites: dict[str, SiteResult]) -> dict
 
 
 def solve_to_target(
-    scenario: Scenario, site_ids: list[str], start_sizing: dict[str, dict] | None = None
+    scenario: Scenario,
+    site_ids: list[str],
+    start_sizing: dict[str, dict] | None = None,
+    first_step: dict[str, SiteResult] | None = None,
+    whole_curve: bool = True,
 ) -> tuple[dict[str, SiteResult], dict[str, list[dict]]]:
     """Raise N+k site by site until each site's Monte Carlo availability meets the target.
 
@@ -683,6 +687,8 @@ def solve_to_target(
     whose 95 % lower bound is still below the target, re-sizes the sites (together, if
     they are coupled) and measures their availability. Once all meet it, the steps go on
     for the sites below Tier IV (up to k = 4), so the cost of every Tier is on the table.
+    ``first_step``: the sites already solved at their starting k (not solved again);
+    ``whole_curve=False`` stops at the chosen step (when only the plan is wanted).
 
     Returns
     -------
@@ -702,7 +708,8 @@ def solve_to_target(
         trial = scenario
         for site_id, k in ks.items():
             trial = with_site_redundancy(trial, site_id, k)
-        sites = solve_sites(trial, site_ids, start_sizing)
+        sites = first_step or solve_sites(trial, site_ids, start_sizing)
+        first_step = None
         figures = group_availability(trial, sites)
         lower = {s: figures[s]["availability_time_pct"]["ci95"][0] for s in site_ids}
         all_meet = all(lower[s] >= target for s in site_ids)
@@ -725,6 +732,8 @@ def solve_to_target(
             )
         if all_meet and chosen is None:
             chosen = sites
+            if not whole_curve:
+                break
         bar = UPTIME_TIERS_PCT["Tier IV"] if chosen is not None else target
         raise_k = [s for s in site_ids if lower[s] < bar and ks[s] < MAX_REDUNDANCY_K]
         if not raise_k:
@@ -784,8 +793,7 @@ def _solve(
         unshifted = solve_sites(alone, site_ids)
         start_sizing = {site_id: site.sizing for site_id, site in unshifted.items()}
         if target is not None:
-            for site_id in site_ids:
-                unshifted.update(solve_to_target(alone, [site_id])[0])
+            unshifted = solve_to_target(alone, site_ids, first_step=unshifted, whole_curve=False)[0]
     if target is not None:
         group.sites, group.curves = solve_to_target(scenario, site_ids, start_sizing)
     else:

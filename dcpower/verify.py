@@ -267,6 +267,45 @@ def emission_checks(
     return records
 
 
+def soc_balance(
+    soc: np.ndarray,
+    before: np.ndarray,
+    before_label: str,
+    charge: np.ndarray,
+    discharge: np.ndarray,
+    eta_c: float,
+    eta_d: float,
+) -> tuple:
+    """Arguments of an hourly check of ``soc = before + eta_c x charge - discharge / eta_d``.
+
+    Parameters
+    ----------
+    soc, before : np.ndarray
+        State of charge at the end of each hour, and before it. [MWh]
+    before_label : str
+        What ``before`` is, for the detail text.
+    charge, discharge : np.ndarray
+        Battery flows. [MW]
+    eta_c, eta_d : float
+        Charge and discharge efficiencies. [-]
+
+    Returns
+    -------
+    tuple
+        ``(margin, scale, unit, detail)``: margin ``-|soc - expected|`` [MWh].
+    """
+    expected = before + eta_c * charge - discharge / eta_d
+    return (
+        -np.abs(soc - expected),
+        np.fmax.reduce([np.abs(soc), np.abs(before), charge, discharge / eta_d]),
+        "MWh",
+        lambda i: (
+            f"SOC {soc[i]:.6g} MWh; {before_label} {before[i]:.6g} + {eta_c:g} x charge "
+            f"{charge[i]:.6g} - discharge {discharge[i]:.6g} / {eta_d:g} = {expected[i]:.6g}"
+        ),
+    )
+
+
 def _system_emission_checks(scenario: Scenario, dispatch: pd.DataFrame) -> list[dict]:
     """Emission limits over all sites together, from the summed dispatch."""
     limits = scenario.emissions
@@ -889,16 +928,9 @@ class _SiteChecker:
             )
             return
         soc_prev = np.roll(soc, 1)  # cyclic horizon
-        expected = soc_prev + eta_c * charge - discharge / eta_d
         self.hourly(
             "battery state-of-charge balance (cyclic)",
-            -np.abs(soc - expected),
-            np.fmax.reduce([np.abs(soc), np.abs(soc_prev), charge, discharge / eta_d]),
-            "MWh",
-            lambda i: (
-                f"SOC {soc[i]:.6g} MWh; previous {soc_prev[i]:.6g} + {eta_c:g} x charge "
-                f"{charge[i]:.6g} - discharge {discharge[i]:.6g} / {eta_d:g} = {expected[i]:.6g}"
-            ),
+            *soc_balance(soc, soc_prev, "previous", charge, discharge, eta_c, eta_d),
         )
 
     def _check_n_plus_k(self) -> None:
@@ -1268,16 +1300,9 @@ class _SiteChecker:
             ]
         )
         before = np.where(first, entry, before)
-        expected = before + eta_c * charge - discharge / eta_d
         check(
             "battery state of charge continues from the normal dispatch",
-            -np.abs(soc - expected),
-            np.fmax.reduce([np.abs(soc), np.abs(before), charge, discharge / eta_d]),
-            "MWh",
-            lambda i: (
-                f"SOC {soc[i]:.6g} MWh; before {before[i]:.6g} + {eta_c:g} x charge "
-                f"{charge[i]:.6g} - discharge {discharge[i]:.6g} / {eta_d:g} = {expected[i]:.6g}"
-            ),
+            *soc_balance(soc, before, "before", charge, discharge, eta_c, eta_d),
         )
 
     def _check_summary(self) -> None:

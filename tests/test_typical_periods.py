@@ -158,6 +158,20 @@ def test_added_calendar_period_is_a_typical_period_of_its_own():
     assert np.allclose(refined.profiles.iloc[rows].to_numpy(), day.to_numpy())
 
 
+def on_steps(full, steps, **fields):
+    """The inputs ``full`` moved onto reduced ``steps``: their time stamps, durations,
+    weights, load and period structure, plus the per-step ``fields`` given."""
+    return dataclasses.replace(
+        full,
+        index=steps.profiles.index,
+        duration_h=steps.duration_h,
+        weight_h=steps.weight_h,
+        load_mw=steps.profiles["load_mw"].to_numpy(),
+        periods=steps.periods,
+        **fields,
+    )
+
+
 def _windy_then_calm():
     """PV 2 days on, 2 days off (2-h days), 1 MW flat load; full-year and typical-day inputs."""
     pv = PVTech(capex_usd_per_kw_ac=100.0, fom_usd_per_kw_yr=0.0, lifetime_yr=1.0)
@@ -173,14 +187,10 @@ def _windy_then_calm():
     full = site_inputs([1.0] * 8, {"pv": pv, "bat": bat}, cf=cf, reliability=rules)
     hourly = pd.DataFrame({"load_mw": 1.0, "pv_cf_pv": cf}, index=full.index)
     steps = typical_period_steps(hourly, period_hours=2, order=np.array([0, 0, 1, 1]))
-    typical = dataclasses.replace(
+    typical = on_steps(
         full,
-        index=steps.profiles.index,
-        duration_h=steps.duration_h,
-        weight_h=steps.weight_h,
-        load_mw=steps.profiles["load_mw"].to_numpy(),
+        steps,
         renewable_cf={"pv": steps.profiles["pv_cf_pv"].to_numpy()},
-        periods=steps.periods,
     )
     return full, typical
 
@@ -252,15 +262,11 @@ def test_ride_through_reserve_on_typical_days_keeps_the_charge_it_needs():
     full = site_inputs([4.0] * 8, {"eng": gas_tech(), "bat": bat}, reliability=rules)
     hourly = pd.DataFrame({"load_mw": 4.0, "gas_cf_eng": 1.0}, index=full.index)
     steps = typical_period_steps(hourly, period_hours=2, order=np.array([0, 0, 1, 1]))
-    typical = dataclasses.replace(
+    typical = on_steps(
         full,
-        index=steps.profiles.index,
-        duration_h=steps.duration_h,
-        weight_h=steps.weight_h,
-        load_mw=steps.profiles["load_mw"].to_numpy(),
+        steps,
         gas_available_factor={"eng": steps.profiles["gas_cf_eng"].to_numpy()},
         gas_heat_rate_factor={"eng": np.ones(4)},
-        periods=steps.periods,
     )
     for inputs in (full, typical):
         run = optimize_site(inputs, EXACT)
@@ -425,15 +431,11 @@ def test_start_ups_are_cyclic_within_a_typical_day():
     full = site_inputs(load, {"eng": engine}, reliability=rules)
     hourly = pd.DataFrame({"load_mw": load, "gas_cf_eng": 1.0}, index=full.index)
     steps = typical_period_steps(hourly, period_hours=2, order=np.array([0, 0, 1, 1]))
-    typical = dataclasses.replace(
+    typical = on_steps(
         full,
-        index=steps.profiles.index,
-        duration_h=steps.duration_h,
-        weight_h=steps.weight_h,
-        load_mw=steps.profiles["load_mw"].to_numpy(),
+        steps,
         gas_available_factor={"eng": np.ones(4)},
         gas_heat_rate_factor={"eng": np.ones(4)},
-        periods=steps.periods,
     )
     for inputs, startup_usd in ((full, 32_850), (typical, 43_800)):
         run = optimize_site(inputs, EXACT)

@@ -24,17 +24,18 @@ FUEL = BackupFuel(
     co2_kg_per_mmbtu=75.35,
 )
 BASE_USD_PER_YR = 500_000.0 + 2_628_000.0
+#: A lossless battery: 1 USD/kWh and 5 USD/kW, one-year life.
+LOSSLESS_BATTERY = BatteryTech(
+    capex_energy_usd_per_kwh=1.0,
+    capex_power_usd_per_kw=5.0,
+    lifetime_yr=1.0,
+    eta_charge=1.0,
+    eta_discharge=1.0,
+)
 
 
 def _run(reliability: Reliability, **gas_over):
-    battery = BatteryTech(
-        capex_energy_usd_per_kwh=1.0,
-        capex_power_usd_per_kw=5.0,
-        lifetime_yr=1.0,
-        eta_charge=1.0,
-        eta_discharge=1.0,
-    )
-    techs = {"eng": gas_tech(dual_fuel=True, **gas_over), "bat": battery}
+    techs = {"eng": gas_tech(dual_fuel=True, **gas_over), "bat": LOSSLESS_BATTERY}
     inp = site_inputs([10.0] * 24, techs, reliability=reliability, backup_fuel=FUEL)
     return optimize_site(inp, EXACT)
 
@@ -156,14 +157,7 @@ def test_fixed_capacity_dispatch_sizes_the_tank_again():
     its own windows (a reduced-time sizing underestimates part-load fuel): a tank of
     50 MMBtu handed over comes back as the 200 MMBtu the window burns, at no shortfall."""
     rel = Reliability(redundancy_k=0, hourly_n_minus_1=False, gas_outage_hours=2)
-    battery = BatteryTech(
-        capex_energy_usd_per_kwh=1.0,
-        capex_power_usd_per_kw=5.0,
-        lifetime_yr=1.0,
-        eta_charge=1.0,
-        eta_discharge=1.0,
-    )
-    techs = {"eng": gas_tech(dual_fuel=True), "bat": battery}
+    techs = {"eng": gas_tech(dual_fuel=True), "bat": LOSSLESS_BATTERY}
     inp = site_inputs([10.0] * 24, techs, reliability=rel, backup_fuel=FUEL)
     fixed = {
         "eng.units_built": 2.0,

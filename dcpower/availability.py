@@ -7,7 +7,9 @@ often would this plant actually drop the load?", which the optimizer's determini
 hourly N-1 rules do not.
 
 Like ``dcpower.verify`` it reads only the files of the run folder and uses numpy, pandas and
-yaml: no pyomo, ``dcpower.optimization``, ``dcpower.techs`` or ``dcpower.pipeline``.
+yaml: no pyomo, ``dcpower.optimization`` or ``dcpower.pipeline``. What each technology does in
+it comes from the registry (``Technology.behaviour``: a unit fleet that fails and is
+repaired, a store, a supply taken as dispatched).
 
 Model (sequential Monte Carlo, hourly, vectorized over the simulated years)
 ---------------------------------------------------------------------------
@@ -29,7 +31,8 @@ Model (sequential Monte Carlo, hourly, vectorized over the simulated years)
   available capacity. Supply = that gas capacity + ``pv_mw + wind_mw`` (and grid import
   ``grid_mw``, whose own outages are not drawn) as dispatched + battery. Loss of load
   occurs when supply < ``load_mw``.
-* **Battery rule** (only when a battery is built). The battery follows its dispatched flows;
+* **Battery rule** (for each store built, with its own efficiencies; several stores act in
+  turn, each covering what the ones before left). A store follows its dispatched flows;
   in an hour where the gas capacity cannot cover its dispatched share it discharges more
   (within its power rating and the energy above its SOC floor) to cover the shortfall; in a
   later hour with spare gas capacity it recharges from that spare capacity, within its power
@@ -70,15 +73,17 @@ import json
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from dcpower import techs
 from dcpower.clock import rows_on_one_clock
 from dcpower.paths import inputs_dir
+from dcpower.techs.contract import SiteRows, Store, Supply, UnitFleet
 from dcpower.units import HOURS_PER_YEAR
 
 #: Outage parameters each gas unit type needs (rows of inputs/technologies.csv).
@@ -356,7 +361,7 @@ def site_chunks(
     outage_params: dict[str, dict[str, float]],
     years: int,
     rng: np.random.Generator,
-    battery: dict | None = None,
+    batteries: list[dict] = (),
     ride_through_min: float = 15.0,
 ) -> Iterator[_Chunk]:
     """Simulate one site's year ``years`` times, a chunk of years at a time.
@@ -374,10 +379,11 @@ def site_chunks(
         Per type: ``forced_outage_rate``, ``mean_time_to_repair_h``, ``failure_to_start_prob``.
     years : int
     rng : numpy.random.Generator
-    battery : dict, optional
-        ``power_mw``, ``energy_mwh``, ``eta_charge``, ``eta_discharge``, ``min_soc_fraction`` and
-        the dispatched ``charge_mw``, ``discharge_mw``, ``soc_mwh`` (end of hour), each
-        (n_hours,). None or zero power/energy: no battery.
+    batteries : list of dict, optional
+        Per store (``dcpower.techs.contract.Store`` fields): ``power_mw``, ``energy_mwh``,
+        ``eta_charge``, ``eta_discharge``, ``min_soc_fraction`` and the dispatched
+        ``charge_mw``, ``discharge_mw``, ``soc_mwh`` (end of hour), each (n_hours,). Stores
+        with zero power or energy are left out.
     ride_through_min : float
         Minutes the online units and the battery must carry a tripped unit. [min]
 
@@ -391,9 +397,7 @@ def site_chunks(
     w = np.asarray(weight_h, dtype=float)
     n = load.size
     rt_h = ride_through_min / 60.0
-    has_batt = bool(
-        battery and battery.get("power_mw", 0.0) > 0.0 and battery.get("energy_mwh", 0.0) > 0.0
-    )
+    stores = [b for b in batteries if b.get("power_mw", 0.0) > 0 and b.get("energy_mwh", 0.0) > 0]
     types = [t for t, g in gas.items() if round(g["units"]) > 0]
     committed = {
         t: np.ceil(np.asarray(gas[t]["online"], dtype=float) - 1e-6).clip(0) for t in types
@@ -426,11 +430,8 @@ def site_chunks(
             gas_cap += up * (gas[t]["unit_mw"] * np.asarray(gas[t]["cf"], dtype=float))
 
         need = load - ren - gas_cap  # what storage must supply (MW); <= 0: gas suffices
-        soc_start = None
-        if has_batt:
-            unserved, soc_start = _battery_pass(need, battery, n)
-        else:
-            unserved = np.maximum(need, 0.0)
+        residual, soc_starts = _storage_passes(need, stores, n)
+        unserved = np.maximum(residual, 0.0)
         lost_mwh = np.zeros((ny, n))  # MWh (one-hour rows)
         lol = np.zeros((ny, n), dtype=bool)
         trip_fail = np.zeros(ny)
@@ -455,7 +456,7 @@ def site_chunks(
                 online_cap += on * gas[s]["unit_mw"] * np.asarray(gas[s]["cf"], dtype=float)[hh]
             online_cap -= gas[t]["unit_mw"] * np.asarray(gas[t]["cf"], dtype=float)[hh]
             batt_mw = np.zeros(yy.size)
-            if has_batt:
+            for battery, soc_start in zip(stores, soc_starts, strict=True):
                 floor = battery["min_soc_fraction"] * battery["energy_mwh"]
                 spare_power = (
                     battery["power_mw"]
@@ -465,7 +466,7 @@ def site_chunks(
                 energy_power = (
                     np.maximum(soc_start[yy, hh] - floor, 0.0) * battery["eta_discharge"] / rt_h
                 )
-                batt_mw = np.clip(np.minimum(spare_power, energy_power), 0.0, None)
+                batt_mw += np.clip(np.minimum(spare_power, energy_power), 0.0, None)
             short = dispatched_gas[hh] - online_cap - batt_mw
             bad = short > tol[hh]
             yy, hh, short = yy[bad], hh[bad], short[bad]
@@ -484,8 +485,41 @@ def site_chunks(
         )
 
 
+def _storage_passes(
+    need: np.ndarray, stores: list[dict], n: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Let each store in turn cover what the ones before left (each with its own efficiencies).
+
+    Store k faces its own dispatched net output plus the residual of the stores before it
+    (the first: the whole need less the others' dispatched net output), so each follows its
+    plan unless gas falls short or has spare capacity to recharge it; with one store this
+    is :func:`_battery_pass` on the need.
+
+    Returns
+    -------
+    residual : np.ndarray
+        Need left after all stores, (years, hours); > 0 is unserved. [MW]
+    soc_starts : list of np.ndarray
+        Per store, its state of charge at the start of each hour, (years, hours). [MWh]
+    """
+    plans = [
+        np.asarray(b["discharge_mw"], float) - np.asarray(b["charge_mw"], float) for b in stores
+    ]
+    faced = need - sum(plans[1:], np.zeros(n))  # exactly ``need`` with one store
+    residual, soc_starts = need, []
+    for k, battery in enumerate(stores):
+        residual, soc_start = _battery_pass(faced, battery, n)
+        soc_starts.append(soc_start)
+        if k + 1 < len(stores):
+            faced = plans[k + 1] + residual
+    return residual, soc_starts
+
+
 def _battery_pass(need: np.ndarray, battery: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Step the battery hour by hour (vectorized over years); return unserved MW and start SOC."""
+    """Step one store hour by hour (vectorized over years).
+
+    Returns the need it leaves (negative: spare capacity) [MW] and its start-of-hour SOC.
+    """
     p_max = float(battery["power_mw"])
     e_max = float(battery["energy_mwh"])
     eta_c = float(battery["eta_charge"])
@@ -498,7 +532,7 @@ def _battery_pass(need: np.ndarray, battery: dict, n: int) -> tuple[np.ndarray, 
     ny = need.shape[0]
     soc = np.full(ny, soc_plan[-1])
     soc_start = np.empty((ny, n))
-    unserved = np.empty((ny, n))
+    residual = np.empty((ny, n))
     for h in range(n):
         soc_start[:, h] = soc
         nd = need[:, h]
@@ -513,8 +547,8 @@ def _battery_pass(need: np.ndarray, battery: dict, n: int) -> tuple[np.ndarray, 
         b_min = -np.minimum(p_max, np.maximum(e_max - soc, 0.0) / eta_c)
         b = np.clip(b, b_min, np.maximum(b_max, b_min))
         soc = np.where(b >= 0.0, soc - b / eta_d, soc - b * eta_c)
-        unserved[:, h] = np.maximum(nd - b, 0.0)
-    return unserved, soc_start
+        residual[:, h] = nd - b
+    return residual, soc_start
 
 
 # -- statistics -------------------------------------------------------------------------------
@@ -586,7 +620,7 @@ class _SiteInputs:
     renewables_mw: np.ndarray
     weight_h: np.ndarray
     gas: dict
-    battery: dict | None
+    batteries: list[dict]
     battery_mw: float
     battery_mwh: float
     params: dict  # outage parameters per gas unit type
@@ -601,7 +635,7 @@ class _SiteInputs:
             "outage_params": self.params,
             "years": years,
             "rng": rng,
-            "battery": self.battery,
+            "batteries": self.batteries,
             "ride_through_min": ride_through_min,
         }
 
@@ -620,64 +654,43 @@ def _site_inputs(
     ``outage_params``: per gas unit type, what the caller sets; the rest from ``defaults``
     (:func:`default_outage_params`).
     """
-    techs = raw.get("technologies", {})
     d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
     n = len(d)
     p = profiles[profiles["site"].astype(str) == site_id]
     hourly = p.drop_duplicates("time").set_index("time").reindex(d["time"].astype(str))
     c = capacities[capacities["site"].astype(str) == site_id]
     cap = {(str(r.technology), str(r.unit)): float(r.capacity) for r in c.itertuples()}
+    rows = SiteRows(dispatch=d, hourly=hourly, capacities=cap)
+    catalogue = raw.get("technologies", {})
     gas: dict[str, dict] = {}
-    for t in raw["sites"][site_id].get("technologies", []):
-        spec = techs.get(t) or {}
-        if spec.get("kind") != "gas":
-            continue
-        units = round(cap.get((t, "units"), 0.0))
-        if units <= 0:
-            continue
-        cf_col = f"gas_cf_{t}"
-        cf = (
-            pd.to_numeric(hourly[cf_col], errors="coerce").fillna(1.0).to_numpy(dtype=float)
-            if cf_col in hourly.columns
-            else np.ones(n)
-        )
-        gas[t] = {
-            "units": units,
-            "unit_mw": float(spec["unit_mw"]),
-            "cf": cf,
-            "online": _num(d, f"gas_units_online_{t}", n),
-            "output_mw": _num(d, f"gas_mw_{t}", n),
-        }
-    battery = None
-    batt_ids = [
-        t
-        for t in raw["sites"][site_id].get("technologies", [])
-        if (techs.get(t) or {}).get("kind") == "battery"
-    ]
-    power = sum(cap.get((b, "MW"), 0.0) for b in batt_ids)
-    energy = sum(cap.get((b, "MWh"), 0.0) for b in batt_ids)
-    if batt_ids and power > 0 and energy > 0:
-        spec = techs[batt_ids[0]]
-        battery = {
-            "power_mw": power,
-            "energy_mwh": energy,
-            "eta_charge": float(spec.get("eta_charge", 1.0)),
-            "eta_discharge": float(spec.get("eta_discharge", 1.0)),
-            "min_soc_fraction": float(spec.get("min_soc_fraction", 0.0)),
-            "charge_mw": _num(d, "battery_charge_mw", n),
-            "discharge_mw": _num(d, "battery_discharge_mw", n),
-            "soc_mwh": _num(d, "battery_soc_mwh", n),
-        }
+    stores: list[dict] = []
+    supply_mw = _num(d, "grid_mw", n)  # grid import as dispatched (its outages not drawn)
+    for tech_id in raw["sites"][site_id].get("technologies", []):
+        entry = catalogue.get(tech_id) or {}
+        technology = techs.of(entry.get("kind", ""))
+        behaviour = technology.behaviour(tech_id, technology.spec.model_validate(entry), rows)
+        if isinstance(behaviour, UnitFleet):
+            gas[tech_id] = {
+                "units": behaviour.units,
+                "unit_mw": behaviour.unit_mw,
+                "cf": behaviour.available_factor,
+                "online": behaviour.online,
+                "output_mw": behaviour.output_mw,
+            }
+        elif isinstance(behaviour, Store):
+            stores.append(asdict(behaviour))
+        elif isinstance(behaviour, Supply):
+            supply_mw = supply_mw + behaviour.output_mw
     return _SiteInputs(
         dispatch=d,
         hourly=hourly,
         load_mw=_num(d, "load_mw", n),
-        renewables_mw=_num(d, "pv_mw", n) + _num(d, "wind_mw", n) + _num(d, "grid_mw", n),
+        renewables_mw=supply_mw,
         weight_h=_num(d, "weight_h", n) if "weight_h" in d.columns else np.ones(n),
         gas=gas,
-        battery=battery,
-        battery_mw=power,
-        battery_mwh=energy,
+        batteries=stores,
+        battery_mw=sum(store["power_mw"] for store in stores),
+        battery_mwh=sum(store["energy_mwh"] for store in stores),
         params=_resolve_params(list(gas), outage_params, defaults),
     )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dcpower import techs as registered
 from dcpower.aggregate import Steps, reduce_time, reduce_time_jointly
 from dcpower.availability import simulate_availability
 from dcpower.clock import rows_on_one_clock
@@ -27,18 +28,10 @@ from dcpower.optimization.build import Hosting, SiteInputs
 from dcpower.optimization.optimize import SiteRun, optimize_sites
 from dcpower.optimization.outage import OutageWindow, outage_windows
 from dcpower.optimization.siting import Coupling
-from dcpower.profiles import design_point, site_profiles
+from dcpower.profiles import design_point, profile_fields, site_profiles
 from dcpower.report import write_reports
 from dcpower.results import STATUS_ORDER, Result, SiteResult
-from dcpower.scenario import (
-    UPTIME_TIERS_PCT,
-    GasTech,
-    PVTech,
-    Scenario,
-    TimeHorizon,
-    WindTech,
-    load_scenario,
-)
+from dcpower.scenario import UPTIME_TIERS_PCT, Scenario, TimeHorizon, load_scenario
 from dcpower.techs import gas
 from dcpower.techs.base import capital_recovery_factor
 from dcpower.verify import write_verification
@@ -107,12 +100,6 @@ def site_inputs(
     site = scenario.sites[site_id]
     techs = {tech_id: scenario.technologies[tech_id] for tech_id in site.technologies}
     prof = steps.profiles
-    renewable = {
-        tech_id: prof[f"{'pv' if isinstance(t, PVTech) else 'wind'}_cf_{tech_id}"].to_numpy()
-        for tech_id, t in techs.items()
-        if isinstance(t, PVTech | WindTech)
-    }
-    gas_ids = [tech_id for tech_id, t in techs.items() if isinstance(t, GasTech)]
     design = design_point(site, scenario.technologies, hourly)
     return SiteInputs(
         site_id=site_id,
@@ -123,10 +110,11 @@ def site_inputs(
         peak_load_mw=design.peak_load_mw,
         site=site,
         technologies=techs,
-        renewable_cf=renewable,
-        gas_available_factor={g: prof[f"gas_cf_{g}"].to_numpy() for g in gas_ids},
-        gas_heat_rate_factor={g: prof[f"heat_rate_factor_{g}"].to_numpy() for g in gas_ids},
-        gas_design_factor=design.gas_available_factor,
+        profiles={
+            tech_id: profile_fields(registered.of(spec), tech_id, prof)
+            for tech_id, spec in techs.items()
+        },
+        design_factor=design.gas_available_factor,
         economics=scenario.economics,
         reliability=scenario.site_reliability(site_id),
         integer_commitment=(

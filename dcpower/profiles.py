@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dcpower.resource import gas, load, pv, wind
-from dcpower.scenario import BatteryTech, GasTech, PVTech, Site, WindTech
+from dcpower import techs
+from dcpower.resource import load
+from dcpower.scenario import Site
 from dcpower.tariff import time_of_day_price
+from dcpower.techs import profile_column
 
 
 def site_profiles(
@@ -36,11 +38,12 @@ def site_profiles(
     -------
     pd.DataFrame
         Indexed like ``weather``: ``temp_air`` [degC], ``ghi`` [W/m2], ``it_load_mw``,
-        ``pue`` [-], ``load_mw`` [MW]; ``pv_cf_<id>`` [MW/MW_ac] and ``wind_cf_<id>``
-        [MW/MW] per renewable technology, plus ``pv_cf`` and ``wind_cf`` (the first of each);
-        ``gas_cf_<id>`` (available output share) and ``heat_rate_factor_<id>`` [-] per gas
-        unit type; ``grid_price_usd_per_mwh`` [USD/MWh] (the tariff by local hour) if the
-        site has a grid connection.
+        ``pue`` [-], ``load_mw`` [MW]; each technology's profile columns
+        (``Technology.profile_columns``: ``pv_cf_<id>`` [MW/MW_ac], ``wind_cf_<id>``
+        [MW/MW], ``gas_cf_<id>`` available output share and ``heat_rate_factor_<id>`` [-],
+        and ``pv_cf``, ``wind_cf`` for the first of each);
+        ``grid_price_usd_per_mwh`` [USD/MWh] (the tariff by local hour) if the site has a
+        grid connection.
     """
     temp = weather["temp_air"]
     dc = site.data_center
@@ -53,31 +56,13 @@ def site_profiles(
     out = pd.DataFrame({"temp_air": temp, "ghi": weather["ghi"]}, index=weather.index)
     out = out.join(demand)
     for tech_id in site.technologies:
-        tech = technologies[tech_id]
-        if isinstance(tech, PVTech):
-            cf = pv.pv_ac_per_mw(weather, metadata, **tech.profile_parameters())
-            out[f"pv_cf_{tech_id}"] = cf.to_numpy()
-            if "pv_cf" not in out:
-                out["pv_cf"] = cf.to_numpy()
-        elif isinstance(tech, WindTech):
-            options = {"turbine_type": tech.turbine_type, "hub_height_m": tech.hub_height_m}
-            cf = wind.wind_cf(
-                weather, metadata, **{k: v for k, v in options.items() if v is not None}
-            )
-            out[f"wind_cf_{tech_id}"] = cf.to_numpy()
-            if "wind_cf" not in out:
-                out["wind_cf"] = cf.to_numpy()
-        elif isinstance(tech, GasTech):
-            out[f"gas_cf_{tech_id}"] = gas.available_capacity_factor(
-                temp, derate_start_c=tech.derate_start_c, derate_pct_per_c=tech.derate_pct_per_c
-            ).to_numpy()
-            out[f"heat_rate_factor_{tech_id}"] = gas.heat_rate_factor(
-                temp,
-                heat_rate_start_c=tech.heat_rate_start_c,
-                heat_rate_pct_per_c=tech.heat_rate_pct_per_c,
-            ).to_numpy()
-        elif not isinstance(tech, BatteryTech):
-            raise TypeError(f"no profile for technology {tech_id!r} of type {type(tech).__name__}")
+        spec = technologies[tech_id]
+        technology = techs.of(spec)
+        for name, values in technology.profile(spec, weather, metadata).items():
+            out[profile_column(technology, name, tech_id)] = values
+            bare = technology.profile_columns[name]
+            if name in technology.first_of_kind_columns and bare not in out:
+                out[bare] = values  # the run-folder contract's pv_cf / wind_cf
     if site.grid is not None:
         grid = site.grid
         out["grid_price_usd_per_mwh"] = time_of_day_price(
@@ -103,12 +88,21 @@ class DesignPoint:
         Data-center load to cover: the year's peak, or the load at the design temperature
         and full utilization if higher. [MW]
     gas_available_factor : dict
-        Available output share per gas unit type at the design point. [-]
+        Firm output share at the design point of each technology that counts in N+k (the
+        gas unit types), by technology id. [-]
     """
 
     temp_air_c: float
     peak_load_mw: float
     gas_available_factor: dict
+
+
+def profile_fields(technology, tech_id: str, hourly: pd.DataFrame) -> dict:
+    """Return a technology's profile fields from a profiles table (its own columns)."""
+    return {
+        name: hourly[profile_column(technology, name, tech_id)].to_numpy()
+        for name in technology.profile_columns
+    }
 
 
 def design_point(site: Site, technologies: dict, hourly: pd.DataFrame) -> DesignPoint:
@@ -121,18 +115,25 @@ def design_point(site: Site, technologies: dict, hourly: pd.DataFrame) -> Design
     technologies : dict
         Technology catalogue by id.
     hourly : pd.DataFrame
-        Full-year profiles with ``temp_air``, ``load_mw`` and ``gas_cf_<id>`` columns.
+        Full-year profiles with ``temp_air``, ``load_mw`` and each technology's columns.
 
     Returns
     -------
     DesignPoint
     """
-    gas_ids = [t for t in site.technologies if isinstance(technologies[t], GasTech)]
     temp = float(hourly["temp_air"].max())
     peak = float(hourly["load_mw"].max())
-    factors = {g: float(hourly[f"gas_cf_{g}"].min()) for g in gas_ids}
     design = site.design_temp_air_c
-    if design is None or design <= temp:
+    hotter = design is not None and design > temp
+    factors = {}
+    for tech_id in site.technologies:
+        spec = technologies[tech_id]
+        technology = techs.of(spec)
+        fields = profile_fields(technology, tech_id, hourly)
+        factor = technology.design_factor(spec, fields, design if hotter else None)
+        if factor is not None:
+            factors[tech_id] = factor
+    if not hotter:
         return DesignPoint(temp, peak, factors)
     dc = site.data_center
     full_utilization = max(dc.utilization) if isinstance(dc.utilization, list) else dc.utilization
@@ -142,10 +143,4 @@ def design_point(site: Site, technologies: dict, hourly: pd.DataFrame) -> Design
     hot = load.data_center_load(
         at, it_capacity_mw=dc.it_capacity_mw, utilization=full_utilization, **dc.pue.model_dump()
     )
-    for g in gas_ids:
-        tech = technologies[g]
-        hot_factor = gas.available_capacity_factor(
-            at, derate_start_c=tech.derate_start_c, derate_pct_per_c=tech.derate_pct_per_c
-        )
-        factors[g] = min(factors[g], float(hot_factor.iloc[0]))
     return DesignPoint(design, max(peak, float(hot["load_mw"].iloc[0])), factors)

@@ -16,27 +16,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dcpower import techs
 from dcpower.errors import DcpowerError
 from dcpower.scenario import Scenario, scenario_to_yaml
 
 #: Site totals of the hourly dispatch (``dispatch.csv``), besides ``load_mw`` and
 #: ``unserved_mw``: power in MW, state of charge in MWh, fuel in MMBtu/h (HHV).
-DISPATCH_TOTALS = (
-    "pv_mw",
-    "wind_mw",
-    "gas_mw",
-    "gas_units_online",
-    "grid_mw",
-    "battery_charge_mw",
-    "battery_discharge_mw",
-    "battery_soc_mwh",
-    "curtailment_mw",
-    "fuel_mmbtu_per_h",
-)
-
-#: Site totals of each outage-window step (``outage_dispatch.csv``), besides ``load_mw``
-#: and ``unserved_mw``: power in MW, state of charge in MWh.
-OUTAGE_TOTALS = tuple(c for c in DISPATCH_TOTALS if c not in ("curtailment_mw", "fuel_mmbtu_per_h"))
+#: Columns of dispatch.csv that sum one quantity over technologies (each technology's own
+#: columns are ``<total>_<id>``, e.g. ``gas_mw_recip_engine``, ``battery_soc_mwh_<id>``).
+DISPATCH_TOTALS = techs.dispatch_totals()
+OUTAGE_TOTALS = techs.dispatch_totals(outage=True)
 
 #: File of a run folder with the operation in each outage window (only if there are any).
 OUTAGE_DISPATCH_FILE = "outage_dispatch.csv"

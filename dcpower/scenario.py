@@ -17,240 +17,28 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
+    SerializeAsAny,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from dcpower import techs
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir, models_dir
 from dcpower.resource import load as load_defaults
-from dcpower.resource import pv_defaults
+from dcpower.schema import Fraction, NonNegative, Positive, Strict
+from dcpower.techs import TechSpec
 
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
+# Transitional: the parameter classes live with their technologies (dcpower.techs); these
+# names remain until the modules that still import them from here loop over the registry.
+from dcpower.techs.battery import BatteryTech  # noqa: F401
+from dcpower.techs.gas import GasTech  # noqa: F401
+from dcpower.techs.pv import PVTech  # noqa: F401
+from dcpower.techs.wind import WindTech  # noqa: F401
 
-
-class Strict(BaseModel):
-    """Base for every scenario section: unknown fields are errors, values are re-validated."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-# --------------------------------------------------------------------------- technologies
-
-
-#: PVTech fields that price or bound the plant rather than shape its hourly output.
-_PV_COST_FIELDS = frozenset(
-    {"kind", "capex_usd_per_kw_ac", "fom_usd_per_kw_yr", "lifetime_yr", "max_mw"}
-)
-
-
-class PVTech(Strict):
-    """Utility PV plant; its output per MW_ac comes from pvlib (``dcpower.resource.pv``)."""
-
-    kind: Literal["pv"] = "pv"
-    capex_usd_per_kw_ac: NonNegative = Field(
-        description="Overnight capital cost per kW AC. [USD/kW_ac]"
-    )
-    fom_usd_per_kw_yr: NonNegative = Field(description="Fixed O&M. [USD/kW_ac/yr]")
-    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
-    mounting: Literal["fixed", "single_axis"] = Field(
-        "fixed", description="Fixed tilt or single-axis tracking."
-    )
-    dc_ac_ratio: Positive = Field(
-        pv_defaults.DC_AC_RATIO, description="DC/AC ratio (inverter loading ratio). [-]"
-    )
-    max_mw: NonNegative | None = Field(
-        None, description="Land-limited maximum AC capacity; none = unlimited. [MW_ac]"
-    )
-    tilt_deg: Annotated[float, Field(ge=0, le=90)] | None = Field(
-        None,
-        description=(
-            "Fixed-tilt module tilt; none = the annual optimum for the site latitude "
-            "(Jacobson & Jadhav 2018). Ignored by trackers. [deg]"
-        ),
-    )
-    azimuth_deg: Annotated[float, Field(ge=0, le=360)] = Field(
-        180.0,
-        description=(
-            "Fixed tilt: azimuth the modules face; tracker: azimuth of its axis "
-            "(180 = south-facing / north-south axis). [deg]"
-        ),
-    )
-    gcr: Annotated[float, Field(gt=0, lt=1)] = Field(
-        pv_defaults.GCR, description="Ground coverage ratio: row slant width over row pitch. [-]"
-    )
-    max_angle_deg: Annotated[float, Field(gt=0, le=90)] = Field(
-        pv_defaults.MAX_ANGLE_DEG, description="Tracker rotation limit. [deg]"
-    )
-    backtrack: bool = Field(True, description="Trackers backtrack to avoid row-to-row shading.")
-    module_length_m: Annotated[float, Field(gt=0, le=10)] = Field(
-        pv_defaults.PVWATTS_MODULE_LENGTH_M,
-        description=(
-            "Long side of a module; rows are 2 (fixed) or 1 (tracker) modules wide in portrait. [m]"
-        ),
-    )
-    ground_clearance_m: Annotated[float, Field(ge=0, le=20)] = Field(
-        pv_defaults.GROUND_CLEARANCE_M,
-        description="Lowest module edge above the ground (trackers at their limit). [m]",
-    )
-    bifaciality: Fraction = Field(
-        pv_defaults.BIFACIALITY,
-        description="Rear over front module efficiency; 0 = monofacial modules. [-]",
-    )
-    albedo: Fraction = Field(pv_defaults.ALBEDO, description="Ground reflectance. [-]")
-    gamma_pdc_per_c: Annotated[float, Field(ge=-0.02, le=0)] = Field(
-        pv_defaults.GAMMA_PDC_PER_C,
-        description="Temperature coefficient of module DC power. [1/degC]",
-    )
-    inverter_efficiency: Annotated[float, Field(gt=0, le=1)] = Field(
-        pv_defaults.INVERTER_EFFICIENCY, description="Nominal inverter efficiency. [-]"
-    )
-    temperature_model: Literal[
-        "open_rack_glass_glass",
-        "close_mount_glass_glass",
-        "open_rack_glass_polymer",
-        "insulated_back_glass_polymer",
-    ] = Field(
-        pv_defaults.TEMPERATURE_MODEL,
-        description="SAPM cell-temperature parameter set (pvlib key).",
-    )
-    dc_losses_pct: Annotated[float, Field(ge=0, lt=100)] = Field(
-        pv_defaults.PVWATTS_DC_LOSSES_PCT,
-        description=(
-            "DC losses other than soiling, availability and row shading: mismatch, "
-            "wiring, connections, LID, nameplate. [%]"
-        ),
-    )
-    soiling_loss_pct: Annotated[float, Field(ge=0, lt=100)] = Field(
-        pv_defaults.SOILING_LOSS_PCT, description="Soiling loss. [%]"
-    )
-    availability_loss_pct: Annotated[float, Field(ge=0, lt=100)] = Field(
-        pv_defaults.AVAILABILITY_LOSS_PCT, description="Plant unavailability. [%]"
-    )
-
-    def profile_parameters(self) -> dict[str, Any]:
-        """Return the fields that shape the hourly output (``dcpower.resource.pv``).
-
-        Returns
-        -------
-        dict
-            Keyword arguments of :func:`dcpower.resource.pv.pv_ac_per_mw`.
-        """
-        return self.model_dump(exclude=_PV_COST_FIELDS)
-
-
-class WindTech(Strict):
-    """Onshore wind farm; its output per MW comes from windpowerlib (``dcpower.resource.wind``)."""
-
-    kind: Literal["wind"] = "wind"
-    capex_usd_per_kw: NonNegative = Field(description="Overnight capital cost. [USD/kW]")
-    fom_usd_per_kw_yr: NonNegative = Field(description="Fixed O&M. [USD/kW/yr]")
-    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
-    turbine_type: str | None = Field(
-        None, description="windpowerlib turbine type; none = the library default."
-    )
-    hub_height_m: Positive | None = Field(
-        None, description="Hub height; none = the profile default. [m]"
-    )
-    max_mw: NonNegative | None = Field(None, description="Maximum capacity; none = unlimited. [MW]")
-
-
-class BatteryTech(Strict):
-    """Li-ion battery with energy (MWh) and power (MW) sized and priced separately."""
-
-    kind: Literal["battery"] = "battery"
-    capex_energy_usd_per_kwh: NonNegative = Field(
-        description="Capital cost of storage energy. [USD/kWh]"
-    )
-    capex_power_usd_per_kw: NonNegative = Field(
-        description="Capital cost of power conversion. [USD/kW]"
-    )
-    fom_energy_usd_per_kwh_yr: NonNegative = Field(
-        0.0, description="Fixed O&M on energy. [USD/kWh/yr]"
-    )
-    fom_power_usd_per_kw_yr: NonNegative = Field(0.0, description="Fixed O&M on power. [USD/kW/yr]")
-    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
-    eta_charge: Annotated[float, Field(gt=0, le=1)] = Field(description="Charging efficiency. [-]")
-    eta_discharge: Annotated[float, Field(gt=0, le=1)] = Field(
-        description="Discharging efficiency. [-]"
-    )
-    min_soc_fraction: Fraction = Field(
-        0.0, description="State-of-charge floor as a share of energy capacity. [-]"
-    )
-    max_mwh: NonNegative | None = Field(
-        None, description="Maximum energy capacity; none = unlimited. [MWh]"
-    )
-
-
-class GasTech(Strict):
-    """A catalogue gas unit type; the model builds an integer number of identical units."""
-
-    kind: Literal["gas"] = "gas"
-    unit_mw: Positive = Field(description="ISO rating of one unit. [MW]")
-    capex_usd_per_kw: NonNegative = Field(description="Overnight capital cost. [USD/kW]")
-    fom_usd_per_kw_yr: NonNegative = Field(description="Fixed O&M. [USD/kW/yr]")
-    vom_usd_per_mwh: NonNegative = Field(description="Variable O&M. [USD/MWh]")
-    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
-    heat_rate_full_load_mmbtu_per_mwh: Positive = Field(
-        description="Full-load heat rate, HHV. [MMBtu/MWh]"
-    )
-    no_load_fuel_fraction: Annotated[float, Field(ge=0, lt=1)] = Field(
-        description=(
-            "Share of full-load fuel burnt per committed unit at zero output "
-            "(straight-line part-load curve). [-]"
-        )
-    )
-    min_load_fraction: Fraction = Field(
-        description="Minimum stable load as a share of available output. [-]"
-    )
-    startup_cost_usd_per_mw: NonNegative = Field(
-        description="Cost of one start per MW of unit rating. [USD/MW]"
-    )
-    ramp_pct_per_min: Positive = Field(description="Ramp rate of an online unit. [% of rating/min]")
-    derate_start_c: float = Field(
-        description="Ambient temperature above which output falls. [degC]"
-    )
-    derate_pct_per_c: NonNegative = Field(
-        description="Output loss per degree above derate_start_c. [%/degC]"
-    )
-    heat_rate_start_c: float = Field(
-        15.0, description="Ambient temperature above which heat rate rises. [degC]"
-    )
-    heat_rate_pct_per_c: NonNegative = Field(
-        0.0, description="Heat-rate rise per degree above heat_rate_start_c. [%/degC]"
-    )
-    max_units: Annotated[int, Field(ge=0)] = Field(
-        40, description="Upper bound on units built per site. [-]"
-    )
-    dual_fuel: bool = Field(
-        False,
-        description=(
-            "Units can run on liquid fuel from an on-site tank during gas-supply outages "
-            "(same heat rate as on gas, an ESTIMATE)."
-        ),
-    )
-    dual_fuel_capex_usd_per_kw: NonNegative = Field(
-        0.0,
-        description=(
-            "Extra capital cost of dual-fuel capability; no sourced figure, so 0 unless you "
-            "give one. [USD/kW]"
-        ),
-    )
-    backup_fuel_hours: NonNegative | None = Field(
-        None,
-        description=(
-            "Tank size of a dual-fuel type in hours of full load of its built units (ISO "
-            "heat rate); none = the model sizes the tank. [h]"
-        ),
-    )
-
-
-Technology = Annotated[PVTech | WindTech | BatteryTech | GasTech, Field(discriminator="kind")]
+KIND_OF_CATALOGUE_ID = techs.kind_of_catalogue_id()
 
 # --------------------------------------------------------------------------- sites
 
@@ -810,8 +598,11 @@ class Scenario(Strict):
     name: str = Field(description="Scenario name, used in reports.")
     description: str = Field("", description="Free text.")
     sites: dict[str, Site] = Field(min_length=1, description="Sites by id.")
-    technologies: dict[str, Technology] = Field(
-        description="Technology catalogue by id (defaults from inputs/technologies.csv)."
+    technologies: dict[str, SerializeAsAny[TechSpec]] = Field(
+        description=(
+            "Technology catalogue by id (defaults from inputs/technologies.csv); each entry's "
+            "`kind` names a registered technology (dcpower.techs)."
+        )
     )
     economics: Economics = Field(
         description="Discount rate and emission factor (defaults: inputs/economics.csv)."
@@ -874,16 +665,22 @@ class Scenario(Strict):
             limits += [site.co2_cap_t_per_yr, site.min_renewable_share]
         return any(limit is not None for limit in limits)
 
-    @model_validator(mode="after")
-    def _backup_fuel_only_for_dual_fuel(self) -> Scenario:
-        for tech_id, tech in self.technologies.items():
-            if isinstance(tech, GasTech) and tech.backup_fuel_hours is not None:
-                if not tech.dual_fuel:
-                    raise ValueError(
-                        f"technologies.{tech_id}.backup_fuel_hours = {tech.backup_fuel_hours:g}:"
-                        " only for a dual-fuel type; set dual_fuel: true or leave it out"
-                    )
-        return self
+    @field_validator("technologies", mode="before")
+    @classmethod
+    def _technology_specs(cls, value: Any) -> Any:
+        """Validate each entry with the parameter class its ``kind`` registered."""
+        if not isinstance(value, dict):
+            return value
+        specs = {}
+        for tech_id, entry in value.items():
+            if isinstance(entry, TechSpec):
+                specs[tech_id] = entry
+                continue
+            try:
+                specs[tech_id] = _technology_spec(tech_id, entry)
+            except ValidationError as err:
+                raise ValueError(_format_error(err, f"technologies.{tech_id}")) from None
+        return specs
 
     @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:
@@ -938,18 +735,6 @@ class Scenario(Strict):
 # --------------------------------------------------------------------------- loading
 
 
-KIND_OF_CATALOGUE_ID = {
-    "pv_fixed": "pv",
-    "pv_single_axis": "pv",
-    "wind_onshore": "wind",
-    "battery_li_ion": "battery",
-    "recip_engine": "gas",
-    "aero_gt": "gas",
-    "frame_gt": "gas",
-    "ccgt": "gas",
-}
-
-
 @cache
 def _catalogue(filename: str) -> dict[str, dict[str, float]]:
     """Read a long-form input table (technology, parameter, value, unit, source, ...)."""
@@ -968,8 +753,8 @@ def _fields_of(model: type[BaseModel]) -> set[str]:
 def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     """Fill technology and economics fields the scenario leaves out from ``inputs/``."""
     raw = dict(raw)
-    techs = _catalogue("technologies.csv")
-    kinds = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
+    catalogue = _catalogue("technologies.csv")
+    kind_of = techs.kind_of_catalogue_id()
     merged = {}
     for tech_id, given in _mapping(raw.get("technologies"), "technologies").items():
         given = _mapping(given, f"technologies.{tech_id}")
@@ -977,19 +762,19 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(source_id, str):
             raise ScenarioError(
                 f"technologies.{tech_id}.catalogue_id = {source_id!r}: expected a catalogue id "
-                f"({', '.join(KIND_OF_CATALOGUE_ID)})"
+                f"({', '.join(kind_of)})"
             )
-        kind = given.get("kind") or KIND_OF_CATALOGUE_ID.get(source_id)
-        if not isinstance(kind, str) or kind not in kinds:
+        kind = given.get("kind") or kind_of.get(source_id)
+        if not isinstance(kind, str) or kind not in techs.kinds():
             raise ScenarioError(
                 f"technologies.{tech_id}: not in the catalogue "
-                f"({', '.join(KIND_OF_CATALOGUE_ID)}); "
-                f"give 'kind' (one of {', '.join(kinds)}) and every parameter"
+                f"({', '.join(kind_of)}); "
+                f"give 'kind' (one of {', '.join(techs.kinds())}) and every parameter"
             )
-        fields = _fields_of(kinds[kind])
-        defaults = {k: v for k, v in techs.get(source_id, {}).items() if k in fields}
-        if source_id == "pv_single_axis":
-            defaults["mounting"] = "single_axis"
+        technology = techs.of(kind)
+        fields = _fields_of(technology.spec)
+        defaults = {k: v for k, v in catalogue.get(source_id, {}).items() if k in fields}
+        defaults.update(technology.catalogue.get(source_id, {}))
         merged[tech_id] = {"kind": kind, **defaults, **given}
     raw["technologies"] = merged
     econ = _catalogue("economics.csv").get("economics", {})
@@ -1074,8 +859,11 @@ def _check_embedded_climate(site_id: str, climate: str) -> None:
     )
 
 
-def _allowed_fields(parent: tuple) -> list[str]:
-    """Field names allowed in the scenario section at ``parent`` (a pydantic error location)."""
+def _allowed_fields(parent: tuple, entry: Any = None) -> list[str]:
+    """Field names allowed in the scenario section at ``parent`` (a pydantic error location).
+
+    ``entry`` is the section's input, whose ``kind`` picks a technology's parameter class.
+    """
     sections = {
         "economics": Economics,
         "backup_fuel": BackupFuel,
@@ -1087,14 +875,14 @@ def _allowed_fields(parent: tuple) -> list[str]:
         "emissions": Emissions,
         "siting": Siting,
     }
-    kinds = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
     model: type[BaseModel] | None = None
     if not parent:
         model = Scenario
     elif len(parent) == 1:
         model = sections.get(str(parent[0]))
-    elif parent[0] == "technologies" and len(parent) == 3:
-        model = kinds.get(str(parent[2]))
+    elif parent[0] == "technologies" and len(parent) == 2 and isinstance(entry, dict):
+        kind = entry.get("kind")
+        model = techs.of(kind).spec if kind in techs.kinds() else None
     elif parent[0] == "sites":
         model = {
             (): Site,
@@ -1110,21 +898,55 @@ def _allowed_fields(parent: tuple) -> list[str]:
     return sorted(names)
 
 
-def _format_error(err: ValidationError, origin: str) -> str:
+def _technology_spec(tech_id: str, entry: Any) -> TechSpec:
+    """Validate one technology entry with the parameter class of its registered kind.
+
+    Raises
+    ------
+    ValueError
+        If the kind is not registered.
+    ValidationError
+        If a field is wrong.
+    """
+    kind = entry.get("kind") if isinstance(entry, dict) else None
+    if kind not in techs.kinds():
+        raise ValueError(
+            f"technologies.{tech_id}.kind = {kind!r}: allowed {', '.join(techs.kinds())}"
+        )
+    return techs.of(kind).spec.model_validate(entry)
+
+
+def _validate_technologies(raw: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Validate every technology entry, so an error names ``technologies.<id>.<field>``."""
+    specs = {}
+    for tech_id, entry in raw.get("technologies", {}).items():
+        try:
+            specs[tech_id] = _technology_spec(tech_id, entry)
+        except ValidationError as err:
+            raise ScenarioError(
+                _format_error(err, origin, ("technologies", tech_id), entry)
+            ) from None
+        except ValueError as err:
+            raise ScenarioError(f"{origin}: {err}") from None
+    return {**raw, "technologies": specs}
+
+
+def _format_error(err: ValidationError, origin: str, prefix: tuple = (), entry: Any = None) -> str:
     first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"] if p not in {"pv", "wind", "battery", "gas"})
+    loc = (*prefix, *first["loc"])
+    where = ".".join(str(p) for p in loc)
     value = first.get("input")
     shown = value if not isinstance(value, dict) else "{...}"
     msg = first["msg"].removeprefix("Value error, ")
     extra = "" if len(err.errors()) == 1 else f" (and {len(err.errors()) - 1} more)"
     if first["type"] == "extra_forbidden":
-        allowed = _allowed_fields(tuple(first["loc"][:-1]))
+        allowed = _allowed_fields(tuple(loc[:-1]), entry)
         hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
         return f"{origin}: unknown field '{where}'{hint}{extra}"
     if first["type"] == "missing":
         return f"{origin}: missing field '{where}'{extra}"
     if first["type"] == "value_error":
-        return f"{origin}: {msg}{extra}"
+        return f"{origin}: {'.'.join(map(str, prefix)) + ': ' if prefix else ''}{msg}{extra}"
     return f"{origin}: {where} = {shown!r}: {msg}{extra}"
 
 
@@ -1144,6 +966,7 @@ def scenario_from_dict(raw: dict[str, Any], origin: str = "scenario") -> Scenari
         completed = _with_catalogue_defaults(raw)
     except ScenarioError as err:
         raise ScenarioError(f"{origin}: {err}") from None
+    completed = _validate_technologies(completed, origin)
     try:
         return Scenario.model_validate(completed)
     except ValidationError as err:

@@ -59,8 +59,17 @@ def site_inputs(
     load = np.asarray(load_mw, dtype=float)
     n = len(load)
     index = pd.date_range("2023-01-01", periods=n, freq="h", tz="Asia/Baku")
-    gas_ids = [k for k, t in technologies.items() if isinstance(t, GasTech)]
-    avail = {k: np.ones(n) if available is None else np.asarray(available, float) for k in gas_ids}
+    avail = np.ones(n) if available is None else np.asarray(available, float)
+    profiles = {
+        k: (
+            {"available_factor": avail, "heat_rate_factor": np.ones(n)}
+            if t.kind == "gas"
+            else {"cf": np.asarray(cf, float)}
+            if t.kind in ("pv", "wind")
+            else {}
+        )
+        for k, t in technologies.items()
+    }
     site = Site(
         **{
             "climate": "test",
@@ -92,13 +101,11 @@ def site_inputs(
         peak_load_mw=float(load.max() if peak_load_mw is None else peak_load_mw),
         site=site,
         technologies=technologies,
-        renewable_cf={
-            k: np.asarray(cf, float) for k, t in technologies.items() if isinstance(t, PVTech)
-        },
-        gas_available_factor=avail,
-        gas_heat_rate_factor={k: np.ones(n) for k in gas_ids},
-        gas_design_factor={
-            k: float(avail[k].min()) if design_factor is None else design_factor for k in gas_ids
+        profiles=profiles,
+        design_factor={
+            k: float(avail.min()) if design_factor is None else design_factor
+            for k, t in technologies.items()
+            if t.kind == "gas"
         },
         economics=ECONOMICS,
         reliability=reliability or Reliability(),

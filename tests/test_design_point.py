@@ -29,7 +29,7 @@ def site(design_temp_air_c=None) -> Site:
 
 HOURLY = pd.DataFrame(
     {"temp_air": np.linspace(0.0, 30.0, 24), "load_mw": np.linspace(36.8, 40.0, 24),
-     "gas_cf_eng": np.ones(24)},
+     "gas_cf_eng": np.ones(24), "heat_rate_factor_eng": np.ones(24)},
     index=pd.date_range("2023-07-01", periods=24, freq="h", tz="Asia/Baku"),
 )  # fmt: skip
 

@@ -190,7 +190,7 @@ def _windy_then_calm():
     typical = on_steps(
         full,
         steps,
-        renewable_cf={"pv": steps.profiles["pv_cf_pv"].to_numpy()},
+        profiles={"pv": {"cf": steps.profiles["pv_cf_pv"].to_numpy()}},
     )
     return full, typical
 
@@ -265,8 +265,12 @@ def test_ride_through_reserve_on_typical_days_keeps_the_charge_it_needs():
     typical = on_steps(
         full,
         steps,
-        gas_available_factor={"eng": steps.profiles["gas_cf_eng"].to_numpy()},
-        gas_heat_rate_factor={"eng": np.ones(4)},
+        profiles={
+            "eng": {
+                "available_factor": steps.profiles["gas_cf_eng"].to_numpy(),
+                "heat_rate_factor": np.ones(4),
+            }
+        },
     )
     for inputs in (full, typical):
         run = optimize_site(inputs, EXACT)
@@ -434,8 +438,7 @@ def test_start_ups_are_cyclic_within_a_typical_day():
     typical = on_steps(
         full,
         steps,
-        gas_available_factor={"eng": np.ones(4)},
-        gas_heat_rate_factor={"eng": np.ones(4)},
+        profiles={"eng": {"available_factor": np.ones(4), "heat_rate_factor": np.ones(4)}},
     )
     for inputs, startup_usd in ((full, 32_850), (typical, 43_800)):
         run = optimize_site(inputs, EXACT)

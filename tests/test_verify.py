@@ -99,7 +99,7 @@ def test_verify_module_imports_without_pyomo() -> None:
         "sys.modules['dcpower'] = pkg\n"
         "import dcpower.verify\n"
         "print('pyomo' in sys.modules, any(m.startswith(('dcpower.optimization', "
-        "'dcpower.techs')) for m in sys.modules))\n"
+        "'dcpower.techs.base')) for m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]

@@ -12,7 +12,6 @@ are released with a penalty and their values say which requirement fails and by 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from dcpower import techs
 from dcpower.optimization.limits import (
     SHORTFALL_PENALTY_USD_PER_MW,
     SHORTFALL_PENALTY_USD_PER_MWH,
@@ -36,17 +36,8 @@ from dcpower.optimization.outage import (
 )
 from dcpower.optimization.reliability import add_reliability
 from dcpower.optimization.siting import Coupling, add_coupling, coupling_shortfalls
-from dcpower.scenario import (
-    BackupFuel,
-    BatteryTech,
-    Economics,
-    GasTech,
-    PVTech,
-    Reliability,
-    Site,
-    WindTech,
-)
-from dcpower.techs import battery, gas, grid, renewable
+from dcpower.scenario import BackupFuel, Economics, Reliability, Site
+from dcpower.techs import grid
 from dcpower.techs.base import Registry, TypicalPeriods, add_linear_rows, annual_sum
 
 
@@ -71,13 +62,13 @@ class SiteInputs:
     site : Site
         Site settings (prices).
     technologies : dict
-        Technologies allowed at the site, by id.
-    renewable_cf : dict
-        Output per MW by PV or wind technology id, per step. [MW/MW]
-    gas_available_factor, gas_heat_rate_factor : dict
-        Ambient factors by gas technology id, per step. [-]
-    gas_design_factor : dict
-        Available output share at the design temperature, by gas technology id. [-]
+        Technologies allowed at the site, by id (parameter sets of registered kinds).
+    profiles : dict
+        Per technology id, its profile fields on the model's steps (``Technology.profile``:
+        output per MW, ambient factors). [MW/MW, -]
+    design_factor : dict
+        Firm output share at the design point, by id of each technology that counts in N+k
+        (``Technology.design_factor``). [-]
     economics : Economics
     reliability : Reliability
     integer_commitment : bool
@@ -118,10 +109,8 @@ class SiteInputs:
     peak_load_mw: float
     site: Site
     technologies: dict
-    renewable_cf: dict
-    gas_available_factor: dict
-    gas_heat_rate_factor: dict
-    gas_design_factor: dict
+    profiles: dict
+    design_factor: dict
     economics: Economics
     reliability: Reliability
     integer_commitment: bool
@@ -237,44 +226,10 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
         ]
     if windows:
         add_outage_sets(m, windows)
-    has_gas_windows = any(window.kind == "gas" for window in windows)
 
-    wacc = inp.economics.wacc
-    ride_through_h = inp.reliability.ride_through_min / 60
-    for tech_id, tech in inp.technologies.items():
-        if tech_id in inp.absent:
-            continue
-        if isinstance(tech, PVTech | WindTech):
-            renewable.add_block(m, tech_id, tech, inp.renewable_cf[tech_id], wacc)
-        elif isinstance(tech, BatteryTech):
-            battery.add_block(
-                m,
-                tech_id,
-                tech,
-                wacc,
-                ride_through_h,
-                hourly_reserve=inp.reliability.hourly_n_minus_1,
-                firm_hours=inp.reliability.n_plus_k_storage_hours,
-            )
-        elif isinstance(tech, GasTech):
-            terms = gas.GasSiteTerms(
-                available_factor=inp.gas_available_factor[tech_id],
-                heat_rate_factor=inp.gas_heat_rate_factor[tech_id],
-                design_factor=inp.gas_design_factor[tech_id],
-                gas_price_usd_per_mmbtu=inp.site.gas_price_usd_per_mmbtu,
-                carbon_price_usd_per_t=inp.site.carbon_price_usd_per_t,
-                co2_t_per_mmbtu=inp.economics.co2_kg_per_mmbtu / 1000,
-                wacc=wacc,
-                integer_commitment=inp.integer_commitment,
-                max_units=useful_units(
-                    tech,
-                    inp.gas_design_factor[tech_id],
-                    inp.peak_load_mw,
-                    inp.reliability.redundancy_k,
-                ),
-                backup=_backup_terms(inp) if tech.dual_fuel and has_gas_windows else None,
-            )
-            gas.add_block(m, tech_id, tech, terms)
+    for tech_id, spec in inp.technologies.items():
+        if tech_id not in inp.absent:
+            techs.of(spec).add_block(m, tech_id, spec, inp)
     if inp.site.grid is not None:
         grid.add_block(m, inp.site.grid, inp.grid_price_usd_per_mwh)
 
@@ -386,34 +341,6 @@ def _add_development_cost(m: pyo.Block, inp: SiteInputs) -> None:
     m.registry.cost_usd_per_yr[("site_development", "capex")] = (
         inp.development_usd_per_yr * developed
     )
-
-
-def _backup_terms(inp: SiteInputs) -> gas.BackupFuelTerms:
-    """Backup fuel costs of a site: tank, fuel price plus the site's carbon price."""
-    fuel = inp.backup_fuel
-    if fuel is None:
-        raise ValueError(f"site '{inp.site_id}': dual-fuel gas units need SiteInputs.backup_fuel")
-    return gas.BackupFuelTerms(
-        tank_capex_usd_per_mmbtu=fuel.tank_capex_usd_per_mmbtu,
-        tank_fom_fraction_per_yr=fuel.tank_fom_fraction_per_yr,
-        tank_lifetime_yr=fuel.tank_lifetime_yr,
-        fuel_cost_usd_per_mmbtu=fuel.fuel_price_usd_per_mmbtu
-        + inp.site.carbon_price_usd_per_t * fuel.co2_kg_per_mmbtu / 1000,
-        events_per_yr=inp.reliability.gas_outage_events_per_yr,
-    )
-
-
-def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:
-    """Most units of one type a least-cost plan can use.
-
-    Enough to carry the peak alone at the design temperature, plus the redundant ones (at
-    least one, for hourly N-1).
-
-    Any further unit of the same type only adds cost, so this bound is exact; it tightens the
-    "type is built" big-M rows, which speeds up the MIP a great deal.
-    """
-    carry = math.ceil(peak_load_mw / (tech.unit_mw * design_factor) - 1e-9)
-    return min(tech.max_units, carry + max(k, 1))
 
 
 def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from dcpower import techs
 from dcpower.optimization.build import SiteInputs
-from dcpower.results import DISPATCH_TOTALS, OUTAGE_TOTALS
-from dcpower.scenario import BatteryTech, GasTech, PVTech, WindTech
-from dcpower.techs import battery, gas, grid, renewable
+from dcpower.techs import grid
 from dcpower.techs.base import ZERO_TOLERANCE, values, window_values
+from dcpower.techs.contract import Readback
 
 
 @dataclass
@@ -58,49 +58,24 @@ def read_site_solution(m: pyo.Block, inp: SiteInputs) -> SiteSolution:
         The inputs it was built from.
     """
     index = inp.index
-    rows: list[tuple[str, str, float, str]] = []
-    gas_units: dict[str, dict] = {}
     out = pd.DataFrame(index=index)
     # The load served: the profile (scaled to the IT hosted at a candidate site), plus IT
     # load moved in (+) or out (-) over the fiber.
     out["load_mw"] = values(m.demand_mw)
     if hasattr(m, "it_shift_mw"):
         out["it_shift_mw"] = values(m.it_shift_mw)
-    sums = {key: np.zeros(len(index)) for key in DISPATCH_TOTALS}
-    for tech_id, tech in inp.technologies.items():
-        block = m.component(tech_id)
-        if isinstance(tech, PVTech | WindTech):
-            cap, d = renewable.extract(block, index)
-            kind = "pv" if isinstance(tech, PVTech) else "wind"
-            rows.append((tech_id, kind, cap["capacity_mw"], "MW"))
-            out[f"{kind}_mw_{tech_id}"] = d["power_mw"].to_numpy()
-            sums[f"{kind}_mw"] += d["power_mw"].to_numpy()
-            sums["curtailment_mw"] += d["curtailment_mw"].to_numpy()
-        elif isinstance(tech, BatteryTech):
-            cap, d = battery.extract(block, index)
-            rows.append((tech_id, "battery", cap["power_mw"], "MW"))
-            rows.append((tech_id, "battery", cap["energy_mwh"], "MWh"))
-            sums["battery_charge_mw"] += d["charge_mw"].to_numpy()
-            sums["battery_discharge_mw"] += d["discharge_mw"].to_numpy()
-            sums["battery_soc_mwh"] += d["soc_mwh"].to_numpy()
-        elif isinstance(tech, GasTech):
-            cap, d = gas.extract(block, index)
-            gas_units[tech_id] = {"units": cap["units"], "unit_mw": tech.unit_mw}
-            rows.append((tech_id, "gas", cap["units"] * tech.unit_mw, "MW"))
-            rows.append((tech_id, "gas", cap["units"], "units"))
-            if cap["tank_mmbtu"] > 0:
-                rows.append(
-                    (gas.backup_tank_id(tech_id), gas.TANK_KIND, cap["tank_mmbtu"], "MMBtu")
-                )
-            out[f"gas_mw_{tech_id}"] = d["power_mw"].to_numpy()
-            out[f"gas_units_online_{tech_id}"] = d["units_online"].to_numpy()
-            out[f"gas_startups_{tech_id}"] = d["startups"].to_numpy()
-            sums["gas_mw"] += d["power_mw"].to_numpy()
-            sums["gas_units_online"] += d["units_online"].to_numpy()
-            sums["fuel_mmbtu_per_h"] += d["fuel_mmbtu_per_h"].to_numpy()
-    sums["grid_mw"] = grid.extract(m.component(grid.BLOCK_NAME), index).to_numpy()
-    for key, series in sums.items():
-        out[key] = series
+    reads = [
+        techs.of(spec).read(m.component(tech_id), tech_id, spec, index)
+        for tech_id, spec in inp.technologies.items()
+    ]
+    reads.append(grid.read(m.component(grid.BLOCK_NAME), index))
+    rows = [row for read in reads for row in read.capacities]
+    gas_units = {
+        tech_id: read.unit_group
+        for tech_id, read in zip(inp.technologies, reads, strict=False)
+        if read.unit_group is not None
+    }
+    _add_columns(out, reads, techs.dispatch_totals())
     out["unserved_mw"] = values(m.unserved_mw)
     costs = pd.DataFrame(
         [
@@ -137,10 +112,10 @@ def read_outage_dispatch(m: pyo.ConcreteModel, inp: SiteInputs) -> pd.DataFrame:
         One row per window step: ``window`` (number), ``kind`` (what is unavailable: gas,
         grid), ``hours`` (outage length) [h], ``step`` (0 = first hour of the window),
         ``time`` (ISO 8601 start of the step), ``entry_time`` (the step whose state of
-        charge the window inherits), ``load_mw``, the totals of :data:`OUTAGE_TOTALS`
-        [MW, MWh], ``unserved_mw``, and per technology ``pv_mw_<id>``, ``wind_mw_<id>``,
-        ``gas_mw_<type>``, ``gas_units_online_<type>``, ``backup_fuel_mmbtu_per_h_<type>``
-        (liquid fuel of a dual-fuel type in gas-supply outages) [MMBtu/h HHV].
+        charge the window inherits), ``load_mw``, the summed columns (``dispatch_totals``)
+        [MW, MWh], ``unserved_mw``, and each technology's own columns
+        (``Technology.read_outage``: e.g. ``pv_mw_<id>``, ``gas_mw_<type>``,
+        ``backup_fuel_mmbtu_per_h_<type>`` [MMBtu/h HHV], ``battery_soc_mwh_<id>``).
     """
     pairs = list(m.OW)
     index = inp.index
@@ -157,30 +132,27 @@ def read_outage_dispatch(m: pyo.ConcreteModel, inp: SiteInputs) -> pd.DataFrame:
             "load_mw": inp.load_mw[steps],
         }
     )
-    sums = {key: np.zeros(len(pairs)) for key in OUTAGE_TOTALS}
-    for tech_id, tech in inp.technologies.items():
-        block = m.component(tech_id)
-        if isinstance(tech, PVTech | WindTech):
-            kind = "pv" if isinstance(tech, PVTech) else "wind"
-            power = renewable.extract_outage(block, pairs)
-            out[f"{kind}_mw_{tech_id}"] = power
-            sums[f"{kind}_mw"] += power
-        elif isinstance(tech, BatteryTech):
-            d = battery.extract_outage(block, pairs)
-            for column in ("charge_mw", "discharge_mw", "soc_mwh"):
-                sums[f"battery_{column}"] += d[column].to_numpy()
-        elif isinstance(tech, GasTech):
-            d = gas.extract_outage(block, pairs)
-            out[f"gas_mw_{tech_id}"] = d["power_mw"].to_numpy()
-            out[f"gas_units_online_{tech_id}"] = d["units_online"].to_numpy()
-            out[f"backup_fuel_mmbtu_per_h_{tech_id}"] = d["backup_fuel_mmbtu_per_h"].to_numpy()
-            sums["gas_mw"] += d["power_mw"].to_numpy()
-            sums["gas_units_online"] += d["units_online"].to_numpy()
-    sums["grid_mw"] = grid.extract_outage(m.component(grid.BLOCK_NAME), pairs)
-    for key, series in sums.items():
-        out[key] = series
+    reads = [
+        techs.of(spec).read_outage(m.component(tech_id), tech_id, spec, pairs)
+        for tech_id, spec in inp.technologies.items()
+    ]
+    reads.append(grid.read_outage(m.component(grid.BLOCK_NAME), pairs))
+    _add_columns(out, reads, techs.dispatch_totals(outage=True))
     out["unserved_mw"] = window_values(m.outage_unserved_mw, pairs)
     return out
+
+
+def _add_columns(out: pd.DataFrame, reads: list[Readback], totals: tuple[str, ...]) -> None:
+    """Add each technology's own columns, then the summed columns (zeros where none adds)."""
+    n = len(out)
+    sums = {column: np.zeros(n) for column in totals}
+    for read in reads:
+        for column, series in read.columns.items():
+            out[column] = series
+        for column, series in read.totals.items():
+            sums[column] += series
+    for column, series in sums.items():
+        out[column] = series
 
 
 def _clean(value: float) -> float:

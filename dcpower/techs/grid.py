@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 
 from dcpower.scenario import GridConnection
 from dcpower.techs.base import annual_sum, values, window_values
+from dcpower.techs.contract import GRID_IMPORT, Readback
 
 #: Block name of the grid connection in a site model.
 BLOCK_NAME = "grid"
@@ -53,22 +54,19 @@ def add_block(
     return b
 
 
-def extract(b: pyo.Block | None, index: pd.Index) -> pd.Series:
+def read(b: pyo.Block | None, index: pd.Index) -> Readback:
     """Hourly import of a solved grid block (zeros for a site without a connection).
 
     Returns
     -------
-    pd.Series
-        Import per time step. [MW]
+    Readback
+        Total ``grid_mw``: import per time step. [MW]
     """
-    if b is None:
-        return pd.Series(np.zeros(len(index)), index=index)
-    return pd.Series(values(b.import_mw), index=index)
+    imported = np.zeros(len(index)) if b is None else values(b.import_mw)
+    return Readback(totals={GRID_IMPORT.column: imported})
 
 
-def extract_outage(b: pyo.Block | None, pairs: list) -> np.ndarray:
-    """Return the import in each outage-window step [MW].
-
-    Zero in grid outages and without a connection.
-    """
-    return window_values(None if b is None else b.component("outage_import_mw"), pairs)
+def read_outage(b: pyo.Block | None, pairs: list) -> Readback:
+    """Import in each outage-window step [MW]; zero in grid outages and without a connection."""
+    imported = window_values(None if b is None else b.component("outage_import_mw"), pairs)
+    return Readback(totals={GRID_IMPORT.column: imported})

@@ -1,16 +1,17 @@
 """Variable renewables (PV, wind): capacity, output limited by the hourly resource, curtailment.
 
 PV and wind share one formulation; they differ only in their parameters and profile, so both
-technology ids use this module.
+technologies (``dcpower.techs.pv``, ``dcpower.techs.wind``) build their block here.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from dcpower.scenario import PVTech, WindTech
 from dcpower.techs.base import (
     add_linear_rows,
     capital_recovery_factor,
@@ -18,14 +19,21 @@ from dcpower.techs.base import (
     window_values,
     zero_result,
 )
+from dcpower.techs.contract import Readback
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcpower.optimization.build import SiteInputs
+    from dcpower.techs.pv.spec import PVTech
+    from dcpower.techs.wind.spec import WindTech
 
 
 def add_block(
     m: pyo.ConcreteModel,
     tech_id: str,
+    capex_usd_per_kw: float,
     tech: PVTech | WindTech,
     cf: np.ndarray,
-    wacc: float,
+    inp: SiteInputs,
 ) -> pyo.Block:
     """Add a renewable plant of free size whose output is capped by its capacity factor.
 
@@ -35,16 +43,15 @@ def add_block(
         Site model (set ``T``, registry).
     tech_id : str
         Technology id, used as block name and cost label.
+    capex_usd_per_kw : float
+        Overnight capital cost per kW of the capacity sized (kW_ac for PV). [USD/kW]
     tech : PVTech or WindTech
-        Costs and limits.
+        Fixed O&M, lifetime and capacity limit.
     cf : np.ndarray
         Available output per MW of capacity, per time step. [MW/MW]
-    wacc : float
-        Real discount rate for annualizing capital. [1/yr]
+    inp : SiteInputs
+        The site's inputs (for the discount rate).
     """
-    capex_usd_per_kw = (
-        tech.capex_usd_per_kw_ac if isinstance(tech, PVTech) else tech.capex_usd_per_kw
-    )
     b = pyo.Block()
     m.add_component(tech_id, b)
     b.capacity_mw = pyo.Var(within=pyo.NonNegativeReals, bounds=(0, tech.max_mw))
@@ -67,7 +74,7 @@ def add_block(
         reg.outage_injections_mw.append(b.outage_power_mw)
     reg.sizing[f"{tech_id}.capacity_mw"] = b.capacity_mw
     reg.capex_usd[tech_id] = 1e3 * capex_usd_per_kw * b.capacity_mw
-    annuity = capital_recovery_factor(wacc, tech.lifetime_yr)
+    annuity = capital_recovery_factor(inp.economics.wacc, tech.lifetime_yr)
     reg.cost_usd_per_yr[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
     reg.cost_usd_per_yr[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * b.capacity_mw
     return b
@@ -77,28 +84,37 @@ CAPACITY_KEYS = ("capacity_mw",)
 DISPATCH_COLUMNS = ("power_mw", "curtailment_mw")
 
 
-def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+def read(b: pyo.Block | None, tech_id: str, kind: str, index: pd.Index) -> Readback:
     """Capacity and hourly output, with curtailment, of a solved renewable block.
 
     ``b`` None stands for a plant sized to zero and left out of the model.
 
     Returns
     -------
-    capacity : dict
-        ``{"capacity_mw": ...}``. [MW]
-    dispatch : pd.DataFrame
-        Columns ``power_mw`` and ``curtailment_mw`` per time step. [MW]
+    Readback
+        Capacity ``(tech_id, kind, MW)``; column ``<kind>_mw_<id>``; totals ``<kind>_mw``
+        and ``curtailment_mw``. [MW]
     """
     if b is None:
-        return zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
-    capacity_mw = float(values(b.capacity_mw)[0])
-    power = values(b.power_mw)
-    available = b.cf * capacity_mw
-    return {"capacity_mw": capacity_mw}, pd.DataFrame(
-        {"power_mw": power, "curtailment_mw": np.maximum(available - power, 0.0)}, index=index
+        capacity, dispatch = zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
+    else:
+        capacity_mw = float(values(b.capacity_mw)[0])
+        power = values(b.power_mw)
+        available = b.cf * capacity_mw
+        capacity = {"capacity_mw": capacity_mw}
+        dispatch = pd.DataFrame(
+            {"power_mw": power, "curtailment_mw": np.maximum(available - power, 0.0)},
+            index=index,
+        )
+    power = dispatch["power_mw"].to_numpy()
+    return Readback(
+        capacities=[(tech_id, kind, capacity["capacity_mw"], "MW")],
+        columns={f"{kind}_mw_{tech_id}": power},
+        totals={f"{kind}_mw": power, "curtailment_mw": dispatch["curtailment_mw"].to_numpy()},
     )
 
 
-def extract_outage(b: pyo.Block | None, pairs: list) -> np.ndarray:
-    """Return the output in each outage-window step, zeros for a plant left out [MW]."""
-    return window_values(None if b is None else b.outage_power_mw, pairs)
+def read_outage(b: pyo.Block | None, tech_id: str, kind: str, pairs: list) -> Readback:
+    """Output in each outage-window step, zeros for a plant left out [MW]."""
+    power = window_values(None if b is None else b.outage_power_mw, pairs)
+    return Readback(columns={f"{kind}_mw_{tech_id}": power}, totals={f"{kind}_mw": power})

@@ -8,13 +8,14 @@ hour's ambient derating.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from dcpower.scenario import GasTech
 from dcpower.techs.base import (
     UnitGroup,
     add_linear_rows,
@@ -26,6 +27,12 @@ from dcpower.techs.base import (
     window_values,
     zero_result,
 )
+from dcpower.techs.contract import Readback
+from dcpower.techs.gas import TANK_KIND, backup_tank_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcpower.optimization.build import SiteInputs
+    from dcpower.techs.gas.spec import GasTech
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,57 @@ class GasSiteTerms:
     integer_commitment: bool
     max_units: int
     backup: BackupFuelTerms | None = None
+
+
+def site_terms(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, inp: SiteInputs) -> GasSiteTerms:
+    """Return what a gas block of one type needs from its site's inputs.
+
+    Backup fuel applies to a dual-fuel type in a model with gas-supply outage windows.
+    """
+    windows = getattr(m, "outage_windows", None) or []
+    has_gas_windows = any(window.kind == "gas" for window in windows)
+    design_factor = inp.design_factor[tech_id]
+    profile = inp.profiles[tech_id]
+    return GasSiteTerms(
+        available_factor=profile["available_factor"],
+        heat_rate_factor=profile["heat_rate_factor"],
+        design_factor=design_factor,
+        gas_price_usd_per_mmbtu=inp.site.gas_price_usd_per_mmbtu,
+        carbon_price_usd_per_t=inp.site.carbon_price_usd_per_t,
+        co2_t_per_mmbtu=inp.economics.co2_kg_per_mmbtu / 1000,
+        wacc=inp.economics.wacc,
+        integer_commitment=inp.integer_commitment,
+        max_units=useful_units(tech, design_factor, inp.peak_load_mw, inp.reliability.redundancy_k),
+        backup=backup_terms(inp) if tech.dual_fuel and has_gas_windows else None,
+    )
+
+
+def backup_terms(inp: SiteInputs) -> BackupFuelTerms:
+    """Backup fuel costs of a site: tank, fuel price plus the site's carbon price."""
+    fuel = inp.backup_fuel
+    if fuel is None:
+        raise ValueError(f"site '{inp.site_id}': dual-fuel gas units need SiteInputs.backup_fuel")
+    return BackupFuelTerms(
+        tank_capex_usd_per_mmbtu=fuel.tank_capex_usd_per_mmbtu,
+        tank_fom_fraction_per_yr=fuel.tank_fom_fraction_per_yr,
+        tank_lifetime_yr=fuel.tank_lifetime_yr,
+        fuel_cost_usd_per_mmbtu=fuel.fuel_price_usd_per_mmbtu
+        + inp.site.carbon_price_usd_per_t * fuel.co2_kg_per_mmbtu / 1000,
+        events_per_yr=inp.reliability.gas_outage_events_per_yr,
+    )
+
+
+def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:
+    """Most units of one type a least-cost plan can use.
+
+    Enough to carry the peak alone at the design temperature, plus the redundant ones (at
+    least one, for hourly N-1).
+
+    Any further unit of the same type only adds cost, so this bound is exact; it tightens the
+    "type is built" big-M rows, which speeds up the MIP a great deal.
+    """
+    carry = math.ceil(peak_load_mw / (tech.unit_mw * design_factor) - 1e-9)
+    return min(tech.max_units, carry + max(k, 1))
 
 
 def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTerms) -> pyo.Block:
@@ -190,15 +248,6 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
         )
     )
     return b
-
-
-#: Capacity kind of a backup fuel tank (``capacities.csv``).
-TANK_KIND = "backup_fuel_tank"
-
-
-def backup_tank_id(tech_id: str) -> str:
-    """Id of the backup fuel tank of a dual-fuel unit type (in capacities and costs)."""
-    return f"{tech_id}_backup_tank"
 
 
 def _add_backup_fuel(
@@ -341,50 +390,72 @@ CAPACITY_KEYS = ("units", "tank_mmbtu")
 DISPATCH_COLUMNS = ("power_mw", "units_online", "startups", "fuel_mmbtu_per_h")
 
 
-def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
+def read(b: pyo.Block | None, tech_id: str, tech: GasTech, index: pd.Index) -> Readback:
     """Units built and hourly operation of a solved gas block.
 
     ``b`` None stands for a unit type not built and left out of the model.
 
     Returns
     -------
-    capacity : dict
-        ``units`` [-] built, ``tank_mmbtu`` backup fuel tank (0 without one). [MMBtu HHV]
-    dispatch : pd.DataFrame
-        ``power_mw`` [MW], ``units_online`` [-], ``startups`` [-], ``fuel_mmbtu_per_h`` [MMBtu/h].
+    Readback
+        Capacities: ``MW`` and ``units`` of the type, and the backup fuel tank [MMBtu HHV]
+        if it has one; columns ``gas_mw_<id>`` [MW], ``gas_units_online_<id>`` [-],
+        ``gas_startups_<id>`` [-]; totals ``gas_mw``, ``gas_units_online``,
+        ``fuel_mmbtu_per_h`` [MMBtu/h HHV].
     """
     if b is None:
+        units, tank_mmbtu = 0, 0.0
         _, dispatch = zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
-        return {"units": 0, "tank_mmbtu": 0.0}, dispatch
-    tank = b.component("tank_mmbtu")
-    capacity = {
-        "units": round(float(pyo.value(b.units_built))),
-        "tank_mmbtu": 0.0 if tank is None else float(values(tank)[0]),
-    }
-    dispatch = pd.DataFrame(
-        {
-            "power_mw": values(b.power_mw),
-            "units_online": values(b.units_online),
-            "startups": values(b.startups),
-            "fuel_mmbtu_per_h": values(b.fuel_mmbtu_per_h),
+    else:
+        tank = b.component("tank_mmbtu")
+        units = round(float(pyo.value(b.units_built)))
+        tank_mmbtu = 0.0 if tank is None else float(values(tank)[0])
+        dispatch = pd.DataFrame(
+            {column: values(b.component(column)) for column in DISPATCH_COLUMNS}, index=index
+        )
+    capacities = [
+        (tech_id, "gas", units * tech.unit_mw, "MW"),
+        (tech_id, "gas", units, "units"),
+    ]
+    if tank_mmbtu > 0:
+        capacities.append((backup_tank_id(tech_id), TANK_KIND, tank_mmbtu, "MMBtu"))
+    power = dispatch["power_mw"].to_numpy()
+    online = dispatch["units_online"].to_numpy()
+    return Readback(
+        capacities=capacities,
+        columns={
+            f"gas_mw_{tech_id}": power,
+            f"gas_units_online_{tech_id}": online,
+            f"gas_startups_{tech_id}": dispatch["startups"].to_numpy(),
         },
-        index=index,
+        totals={
+            "gas_mw": power,
+            "gas_units_online": online,
+            "fuel_mmbtu_per_h": dispatch["fuel_mmbtu_per_h"].to_numpy(),
+        },
+        unit_group={"units": units, "unit_mw": tech.unit_mw},
     )
-    return capacity, dispatch
 
 
-def extract_outage(b: pyo.Block | None, pairs: list) -> pd.DataFrame:
+def read_outage(b: pyo.Block | None, tech_id: str, pairs: list) -> Readback:
     """Operation in each outage-window step; zeros where the units do not run (no gas).
 
     Returns
     -------
-    pd.DataFrame
-        One row per (window, k) pair: ``power_mw`` [MW], ``units_online`` [-] and
-        ``backup_fuel_mmbtu_per_h`` (liquid fuel in gas-supply outages) [MMBtu/h HHV].
+    Readback
+        Columns ``gas_mw_<id>`` [MW], ``gas_units_online_<id>`` [-] and
+        ``backup_fuel_mmbtu_per_h_<id>`` (liquid fuel in gas-supply outages) [MMBtu/h HHV];
+        totals ``gas_mw`` and ``gas_units_online``.
     """
-    return pd.DataFrame(
-        {
-            column: window_values(None if b is None else b.component(f"outage_{column}"), pairs)
-            for column in ("power_mw", "units_online", "backup_fuel_mmbtu_per_h")
-        }
+    d = {
+        column: window_values(None if b is None else b.component(f"outage_{column}"), pairs)
+        for column in ("power_mw", "units_online", "backup_fuel_mmbtu_per_h")
+    }
+    return Readback(
+        columns={
+            f"gas_mw_{tech_id}": d["power_mw"],
+            f"gas_units_online_{tech_id}": d["units_online"],
+            f"backup_fuel_mmbtu_per_h_{tech_id}": d["backup_fuel_mmbtu_per_h"],
+        },
+        totals={"gas_mw": d["power_mw"], "gas_units_online": d["units_online"]},
     )

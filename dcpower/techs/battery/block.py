@@ -13,11 +13,12 @@ period's start value.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from dcpower.scenario import BatteryTech
 from dcpower.techs.base import (
     TypicalPeriods,
     add_linear_rows,
@@ -27,17 +28,14 @@ from dcpower.techs.base import (
     window_values,
     zero_result,
 )
+from dcpower.techs.contract import Readback
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcpower.optimization.build import SiteInputs
+    from dcpower.techs.battery.spec import BatteryTech
 
 
-def add_block(
-    m: pyo.ConcreteModel,
-    tech_id: str,
-    tech: BatteryTech,
-    wacc: float,
-    ride_through_h: float,
-    hourly_reserve: bool,
-    firm_hours: float,
-) -> pyo.Block:
+def add_block(m: pyo.ConcreteModel, tech_id: str, tech: BatteryTech, inp: SiteInputs) -> pyo.Block:
     """Add a battery whose energy [MWh] and power [MW] the model sizes.
 
     Parameters
@@ -47,16 +45,15 @@ def add_block(
     tech_id : str
         Technology id, used as block name and cost label.
     tech : BatteryTech
-        Costs, efficiencies and limits.
-    wacc : float
-        Real discount rate for annualizing capital. [1/yr]
-    ride_through_h : float
-        How long reserve power must be sustained after a unit trips. [h]
-    hourly_reserve : bool
-        Whether to offer contingency reserve every step (for hourly N-1).
-    firm_hours : float
-        How long storage must hold power to count toward N+k; 0 = it does not count. [h]
+        Costs, efficiencies and limits (any spec with the battery's fields).
+    inp : SiteInputs
+        The site's inputs: the discount rate, and the reliability rules (ride-through time
+        after a unit trips, hourly N-1 reserve, hours storage must hold to count in N+k).
     """
+    wacc = inp.economics.wacc
+    ride_through_h = inp.reliability.ride_through_min / 60
+    hourly_reserve = inp.reliability.hourly_n_minus_1
+    firm_hours = inp.reliability.n_plus_k_storage_hours
     b = pyo.Block()
     m.add_component(tech_id, b)
     b.energy_mwh = pyo.Var(within=pyo.NonNegativeReals, bounds=(0, tech.max_mwh))
@@ -299,47 +296,67 @@ CAPACITY_KEYS = ("energy_mwh", "power_mw")
 DISPATCH_COLUMNS = ("charge_mw", "discharge_mw", "soc_mwh")
 
 
-def extract(b: pyo.Block | None, index: pd.Index) -> tuple[dict[str, float], pd.DataFrame]:
-    """Sizes and hourly operation of a solved battery block.
+#: Summed dispatch columns a storage contributes to; its own columns are ``<total>_<id>``.
+STORAGE_TOTALS = {
+    "charge_mw": "battery_charge_mw",
+    "discharge_mw": "battery_discharge_mw",
+    "soc_mwh": "battery_soc_mwh",
+}
 
-    ``b`` None stands for a battery sized to zero and left out of the model.
+
+def read(b: pyo.Block | None, tech_id: str, kind: str, index: pd.Index) -> Readback:
+    """Sizes and hourly operation of a solved storage block.
+
+    ``b`` None stands for a store sized to zero and left out of the model.
 
     Returns
     -------
-    capacity : dict
-        ``energy_mwh`` [MWh] and ``power_mw`` [MW].
-    dispatch : pd.DataFrame
-        ``charge_mw``, ``discharge_mw`` [MW] and ``soc_mwh`` (end of step) [MWh].
+    Readback
+        Capacities ``(tech_id, kind, MW)`` and ``(tech_id, kind, MWh)``; columns
+        ``battery_charge_mw_<id>``, ``battery_discharge_mw_<id>`` [MW] and
+        ``battery_soc_mwh_<id>`` (end of step) [MWh], summed into the ``battery_*`` totals.
     """
     if b is None:
-        return zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
-    capacity = {
-        "energy_mwh": float(values(b.energy_mwh)[0]),
-        "power_mw": float(values(b.power_mw)[0]),
-    }
-    dispatch = pd.DataFrame(
-        {
-            "charge_mw": values(b.charge_mw),
-            "discharge_mw": values(b.discharge_mw),
-            "soc_mwh": values(b.soc_mwh),
-        },
-        index=index,
+        capacity, dispatch = zero_result(CAPACITY_KEYS, DISPATCH_COLUMNS, index)
+    else:
+        capacity = {
+            "energy_mwh": float(values(b.energy_mwh)[0]),
+            "power_mw": float(values(b.power_mw)[0]),
+        }
+        dispatch = pd.DataFrame(
+            {column: values(b.component(column)) for column in DISPATCH_COLUMNS}, index=index
+        )
+    return _readback(
+        dispatch,
+        [
+            (tech_id, kind, capacity["power_mw"], "MW"),
+            (tech_id, kind, capacity["energy_mwh"], "MWh"),
+        ],
+        tech_id,
     )
-    return capacity, dispatch
 
 
-def extract_outage(b: pyo.Block | None, pairs: list) -> pd.DataFrame:
-    """Operation in each outage-window step (zeros for a battery left out).
+def read_outage(b: pyo.Block | None, tech_id: str, pairs: list) -> Readback:
+    """Operation in each outage-window step (zeros for a store left out).
 
     Returns
     -------
-    pd.DataFrame
-        One row per (window, k) pair: ``charge_mw``, ``discharge_mw`` [MW] and ``soc_mwh``
-        (end of step) [MWh].
+    Readback
+        Columns and totals as :func:`read`, one row per (window, k) pair.
     """
-    return pd.DataFrame(
+    dispatch = pd.DataFrame(
         {
             column: window_values(None if b is None else b.component(f"outage_{column}"), pairs)
             for column in DISPATCH_COLUMNS
         }
+    )
+    return _readback(dispatch, [], tech_id)
+
+
+def _readback(dispatch: pd.DataFrame, capacities: list, tech_id: str) -> Readback:
+    totals = {STORAGE_TOTALS[c]: dispatch[c].to_numpy() for c in DISPATCH_COLUMNS}
+    return Readback(
+        capacities=capacities,
+        columns={f"{total}_{tech_id}": v for total, v in totals.items()},
+        totals=totals,
     )

@@ -1,0 +1,75 @@
+"""Battery storage: energy and power sized apart, state of charge linked over the year."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dcpower.techs.battery.spec import BatteryTech
+from dcpower.techs.contract import (
+    Display,
+    Readback,
+    SiteRows,
+    Store,
+    Technology,
+    Total,
+    register,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyomo.environ as pyo
+
+    from dcpower.optimization.build import SiteInputs
+
+__all__ = ["Battery", "BatteryTech"]
+
+#: The summed storage columns (every storage technology adds to them).
+STORAGE_TOTALS = (
+    Total("battery_charge_mw", 60),
+    Total("battery_discharge_mw", 70),
+    Total("battery_soc_mwh", 80),
+)
+
+
+@register
+class Battery(Technology):
+    """Li-ion battery: energy [MWh] and power [MW] sized and priced separately."""
+
+    kind = "battery"
+    spec = BatteryTech
+    display = Display(name="Battery", colour="#7B3FA0", order=50)
+    catalogue = {"battery_li_ion": {}}
+    totals = STORAGE_TOTALS
+
+    def add_block(self, m: pyo.ConcreteModel, tech_id: str, spec: BatteryTech, inp: SiteInputs):
+        """Add the battery (see :mod:`dcpower.techs.battery.block`)."""
+        from dcpower.techs.battery import block  # pyomo: only when a model is built
+
+        block.add_block(m, tech_id, spec, inp)
+
+    def read(self, block, tech_id: str, spec: BatteryTech, index) -> Readback:
+        """Power [MW] and energy [MWh]; charge, discharge and state of charge per step."""
+        from dcpower.techs.battery import block as battery_block
+
+        return battery_block.read(block, tech_id, self.kind, index)
+
+    def read_outage(self, block, tech_id: str, spec: BatteryTech, pairs: list) -> Readback:
+        """Charge, discharge and state of charge in each outage-window step."""
+        from dcpower.techs.battery import block as battery_block
+
+        return battery_block.read_outage(block, tech_id, pairs)
+
+    def behaviour(self, tech_id: str, spec: BatteryTech, rows: SiteRows) -> Store | None:
+        """Return the built battery with its own efficiencies and dispatched flows."""
+        power, energy = rows.capacity(tech_id, "MW"), rows.capacity(tech_id, "MWh")
+        if power <= 0 or energy <= 0:
+            return None
+        return Store(
+            power_mw=power,
+            energy_mwh=energy,
+            eta_charge=spec.eta_charge,
+            eta_discharge=spec.eta_discharge,
+            min_soc_fraction=spec.min_soc_fraction,
+            charge_mw=rows.column(f"battery_charge_mw_{tech_id}"),
+            discharge_mw=rows.column(f"battery_discharge_mw_{tech_id}"),
+            soc_mwh=rows.column(f"battery_soc_mwh_{tech_id}"),
+        )

@@ -1,0 +1,386 @@
+"""The technology contract: everything a technology is, in one class, and the registry.
+
+A technology (PV, wind, a battery, a gas unit type, ...) is one :class:`Technology`
+subclass, registered once with :func:`register`. It owns
+
+- its parameter class (:attr:`Technology.spec`, a pydantic :class:`TechSpec` with units in
+  its field names) and the catalogue ids it reads defaults from (``inputs/technologies.csv``);
+- its hourly profile (output per MW, ambient derating) from the weather, through
+  ``dcpower.resource`` physics, and its firm share at the design point;
+- its model block and its read-back (pyomo: imported only when a model is built, so code
+  that reads run folders never loads pyomo);
+- its column vocabulary in the run folder, its independent checks and its behaviour in the
+  availability Monte Carlo;
+- its display name, colour and stack order.
+
+Everything outside ``dcpower/techs`` loops over the registered technologies and never asks
+which kind a technology is. This module imports no pyomo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from dcpower.schema import Strict
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyomo.environ as pyo
+
+    from dcpower.optimization.build import SiteInputs
+
+
+class TechSpec(Strict):
+    """Base of every technology's parameter class; ``kind`` names the registered technology."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Display:
+    """How a technology is shown in figures, the workbook and the console.
+
+    Attributes
+    ----------
+    name : str
+        Name for people ("PV", "gas engines").
+    colour : str
+        Matplotlib colour of its area in stacked charts.
+    order : int
+        Stack order, bottom first (firm supply low, storage and curtailment high).
+    """
+
+    name: str
+    colour: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Total:
+    """A dispatch column that sums one quantity over all technologies that contribute to it.
+
+    Attributes
+    ----------
+    column : str
+        Column name in ``dispatch.csv`` (unit in the name), e.g. ``battery_charge_mw``.
+    order : int
+        Column position among the totals (lower first).
+    outage : bool
+        Whether ``outage_dispatch.csv`` reports it too.
+    """
+
+    column: str
+    order: int
+    outage: bool = True
+
+
+@dataclass
+class Readback:
+    """What a solved technology block reports, as tidy rows and columns with units in names.
+
+    Attributes
+    ----------
+    capacities : list of (technology, kind, capacity, unit)
+        Rows of ``capacities.csv``.
+    columns : dict
+        Per-technology columns of the dispatch (name -> values per step).
+    totals : dict
+        Contributions to the summed columns (a :class:`Total` column -> values per step).
+    unit_group : dict or None
+        ``{"units": n, "unit_mw": rating}`` for a technology built as whole identical units.
+    """
+
+    capacities: list[tuple[str, str, float, str]] = field(default_factory=list)
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    totals: dict[str, np.ndarray] = field(default_factory=dict)
+    unit_group: dict | None = None
+
+
+@dataclass
+class SiteRows:
+    """One site's rows of a run folder, as a technology reads them back (no pyomo).
+
+    Attributes
+    ----------
+    dispatch : pd.DataFrame
+        The site's rows of ``dispatch.csv``, in time order.
+    hourly : pd.DataFrame
+        The site's rows of ``profiles.csv`` on the same hours.
+    capacities : dict
+        ``(technology, unit) -> capacity`` from ``capacities.csv``.
+    """
+
+    dispatch: pd.DataFrame
+    hourly: pd.DataFrame
+    capacities: dict
+
+    def column(self, name: str, fill: float = 0.0) -> np.ndarray:
+        """Return a dispatch column as floats (``fill`` where absent or empty)."""
+        return _numbers(self.dispatch, name, fill)
+
+    def profile(self, name: str, fill: float = 1.0) -> np.ndarray:
+        """Return a profile column on the dispatch hours as floats (``fill`` where absent)."""
+        return _numbers(self.hourly, name, fill)
+
+    def capacity(self, tech_id: str, unit: str) -> float:
+        """Return a sized quantity of ``capacities.csv`` (0 if not there)."""
+        return float(self.capacities.get((tech_id, unit), 0.0))
+
+
+def _numbers(frame: pd.DataFrame, name: str, fill: float) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), fill)
+    values = pd.to_numeric(pd.Series(frame[name].to_numpy()), errors="coerce")
+    return values.fillna(fill).to_numpy(dtype=float)
+
+
+@dataclass
+class UnitFleet:
+    """Identical units that fail and are repaired (availability Monte Carlo).
+
+    Attributes
+    ----------
+    units : int
+        Units built. [-]
+    unit_mw : float
+        Rating of one unit. [MW]
+    available_factor : np.ndarray
+        Available output share per hour (ambient derating). [-]
+    online : np.ndarray
+        Units committed per hour in the dispatch. [-]
+    output_mw : np.ndarray
+        Dispatched output per hour. [MW]
+    """
+
+    units: int
+    unit_mw: float
+    available_factor: np.ndarray
+    online: np.ndarray
+    output_mw: np.ndarray
+
+
+@dataclass
+class Store:
+    """Storage that follows its dispatch, discharges more to cover a shortfall, recharges.
+
+    Attributes
+    ----------
+    power_mw, energy_mwh : float
+        Power and energy capacity. [MW, MWh]
+    eta_charge, eta_discharge : float
+        Charging and discharging efficiency. [-]
+    min_soc_fraction : float
+        State-of-charge floor as a share of energy capacity. [-]
+    charge_mw, discharge_mw, soc_mwh : np.ndarray
+        Dispatched charge and discharge per hour [MW] and state of charge at its end [MWh].
+    """
+
+    power_mw: float
+    energy_mwh: float
+    eta_charge: float
+    eta_discharge: float
+    min_soc_fraction: float
+    charge_mw: np.ndarray
+    discharge_mw: np.ndarray
+    soc_mwh: np.ndarray
+
+
+@dataclass
+class Supply:
+    """Output taken as dispatched, never drawn to fail (renewables as the weather gave them).
+
+    Attributes
+    ----------
+    output_mw : np.ndarray
+        Dispatched output per hour. [MW]
+    """
+
+    output_mw: np.ndarray
+
+
+#: How a technology behaves in the availability Monte Carlo.
+Behaviour = UnitFleet | Store | Supply
+
+
+class Technology:
+    """One registered technology; subclasses set the class attributes and the hooks.
+
+    Class attributes
+    ----------------
+    kind : str
+        The ``kind`` of its scenario entries.
+    spec : type of TechSpec
+        Parameter class.
+    display : Display
+        Name, colour and stack order.
+    catalogue : dict
+        Catalogue ids (rows of ``inputs/technologies.csv``) this technology reads its
+        defaults from, each with the fields it fixes (e.g. ``{"mounting": "single_axis"}``).
+    profile_columns : dict
+        Profile field -> column prefix in ``profiles.csv`` (the column is
+        ``<prefix>_<technology id>``); the block reads the fields on the model's steps.
+    first_of_kind_columns : frozenset
+        Profile fields whose first technology id at a site also fills the bare column
+        (``pv_cf``, ``wind_cf``: the run-folder contract's single-technology columns).
+    totals : tuple of Total
+        The summed dispatch columns it contributes to.
+    """
+
+    kind: ClassVar[str]
+    spec: ClassVar[type[TechSpec]]
+    display: ClassVar[Display]
+    catalogue: ClassVar[dict[str, dict[str, Any]]] = {}
+    profile_columns: ClassVar[dict[str, str]] = {}
+    first_of_kind_columns: ClassVar[frozenset[str]] = frozenset()
+    totals: ClassVar[tuple[Total, ...]] = ()
+
+    # ------------------------------------------------------------------ profiles
+
+    def profile(
+        self, spec: TechSpec, weather: pd.DataFrame, metadata: dict
+    ) -> dict[str, np.ndarray]:
+        """Hourly profile fields (keys of :attr:`profile_columns`) from the weather.
+
+        Parameters
+        ----------
+        spec : TechSpec
+            The technology's parameters.
+        weather : pd.DataFrame
+            Hourly weather in the dcpower convention (``dcpower.weather``).
+        metadata : dict
+            Weather metadata (location, measurement heights).
+        """
+        return {}
+
+    def design_factor(
+        self, spec: TechSpec, profile: dict[str, np.ndarray], design_temp_c: float | None
+    ) -> float | None:
+        """Firm output share at the design point (None: not counted in N+k) [-].
+
+        Parameters
+        ----------
+        spec : TechSpec
+            The technology's parameters.
+        profile : dict
+            Its full-year profile fields.
+        design_temp_c : float or None
+            The site's design temperature if hotter than the profile's hottest hour. [degC]
+        """
+        return None
+
+    # ------------------------------------------------------------------ model (pyomo)
+
+    def add_block(
+        self, m: pyo.ConcreteModel, tech_id: str, spec: TechSpec, inp: SiteInputs
+    ) -> None:
+        """Add the technology's block to a site model and register it in ``m.registry``."""
+        raise NotImplementedError(f"{type(self).__name__}.add_block")
+
+    def read(self, block: pyo.Block | None, tech_id: str, spec: TechSpec, index) -> Readback:
+        """Read a solved block back (``block`` None: sized to zero and left out)."""
+        raise NotImplementedError(f"{type(self).__name__}.read")
+
+    def read_outage(
+        self, block: pyo.Block | None, tech_id: str, spec: TechSpec, pairs: list
+    ) -> Readback:
+        """Read a solved block's operation in the outage-window steps ``pairs``."""
+        return Readback()
+
+    # ------------------------------------------------------------------ run folder (no pyomo)
+
+    def behaviour(self, tech_id: str, spec: TechSpec, rows: SiteRows) -> Behaviour | None:
+        """Return how the built technology behaves in the availability Monte Carlo.
+
+        A unit fleet fails and is repaired, a store discharges to cover a shortfall, a supply
+        gives its dispatched output; None: not built, or no part in it.
+        """
+        return None
+
+
+_REGISTRY: dict[str, Technology] = {}
+
+
+def register(technology: type[Technology]) -> type[Technology]:
+    """Register a technology class (usable as a decorator); its kind must be new.
+
+    Raises
+    ------
+    ValueError
+        If another technology already has the same kind or claims one of its catalogue ids.
+    """
+    kind = technology.kind
+    if kind in _REGISTRY and type(_REGISTRY[kind]) is not technology:
+        raise ValueError(f"technology kind {kind!r} is already registered")
+    claimed = {cid: t.kind for t in _REGISTRY.values() if t.kind != kind for cid in t.catalogue}
+    for catalogue_id in technology.catalogue:
+        if catalogue_id in claimed:
+            raise ValueError(
+                f"catalogue id {catalogue_id!r} of {kind!r} already belongs to "
+                f"{claimed[catalogue_id]!r}"
+            )
+    _REGISTRY[kind] = technology()
+    return technology
+
+
+def unregister(kind: str) -> None:
+    """Remove a registered technology (for tests that register their own)."""
+    _REGISTRY.pop(kind, None)
+
+
+def technologies() -> list[Technology]:
+    """Return the registered technologies in display order."""
+    return sorted(_REGISTRY.values(), key=lambda t: t.display.order)
+
+
+def kinds() -> list[str]:
+    """Return the kinds of the registered technologies, in display order."""
+    return [t.kind for t in technologies()]
+
+
+def of(spec: TechSpec | str) -> Technology:
+    """Return the registered technology of a parameter set (or of a kind).
+
+    Raises
+    ------
+    KeyError
+        For a kind nobody registered.
+    """
+    kind = spec if isinstance(spec, str) else spec.kind
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise KeyError(f"technology kind {kind!r}; registered: {', '.join(kinds())}") from None
+
+
+def kind_of_catalogue_id() -> dict[str, str]:
+    """Return the kind of every catalogue id a registered technology reads defaults from."""
+    return {cid: t.kind for t in technologies() for cid in t.catalogue}
+
+
+#: Grid import of a site with a connection (a site setting, not a registered technology).
+GRID_IMPORT = Total("grid_mw", 50)
+
+
+def dispatch_totals(outage: bool = False) -> tuple[str, ...]:
+    """Return the summed dispatch columns (technologies and grid), in column order.
+
+    Parameters
+    ----------
+    outage : bool
+        Only those ``outage_dispatch.csv`` reports.
+    """
+    seen: dict[str, int] = {GRID_IMPORT.column: GRID_IMPORT.order}
+    for tech in technologies():
+        for total in tech.totals:
+            if outage and not total.outage:
+                continue
+            seen.setdefault(total.column, total.order)
+    return tuple(sorted(seen, key=lambda column: seen[column]))
+
+
+def profile_column(tech: Technology, field_name: str, tech_id: str) -> str:
+    """Return the ``profiles.csv`` column of one profile field of one technology id."""
+    return f"{tech.profile_columns[field_name]}_{tech_id}"

@@ -1,0 +1,110 @@
+"""Gas unit types: integer units built, hourly commitment, part-load fuel, ambient derating."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from dcpower.resource import gas
+from dcpower.techs.contract import (
+    Display,
+    Readback,
+    SiteRows,
+    Technology,
+    Total,
+    UnitFleet,
+    register,
+)
+from dcpower.techs.gas.spec import GasTech
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyomo.environ as pyo
+
+    from dcpower.optimization.build import SiteInputs
+
+__all__ = ["TANK_KIND", "Gas", "GasTech", "backup_tank_id"]
+
+#: Capacity kind of a backup fuel tank (``capacities.csv``).
+TANK_KIND = "backup_fuel_tank"
+
+
+def backup_tank_id(tech_id: str) -> str:
+    """Id of the backup fuel tank of a dual-fuel unit type (in capacities and costs)."""
+    return f"{tech_id}_backup_tank"
+
+
+@register
+class Gas(Technology):
+    """A catalogue gas unit type (reciprocating engine, aeroderivative, frame GT, CCGT)."""
+
+    kind = "gas"
+    spec = GasTech
+    display = Display(name="Gas", colour="#8D6E63", order=40)
+    catalogue = {"recip_engine": {}, "aero_gt": {}, "frame_gt": {}, "ccgt": {}}
+    profile_columns = {"available_factor": "gas_cf", "heat_rate_factor": "heat_rate_factor"}
+    totals = (
+        Total("gas_mw", 30),
+        Total("gas_units_online", 40),
+        Total("fuel_mmbtu_per_h", 100, outage=False),
+    )
+
+    def profile(self, spec: GasTech, weather: pd.DataFrame, metadata: dict) -> dict:
+        """Available output share and heat-rate factor from the ambient temperature [-]."""
+        temp = weather["temp_air"]
+        return {
+            "available_factor": self._available(spec, temp).to_numpy(),
+            "heat_rate_factor": gas.heat_rate_factor(
+                temp,
+                heat_rate_start_c=spec.heat_rate_start_c,
+                heat_rate_pct_per_c=spec.heat_rate_pct_per_c,
+            ).to_numpy(),
+        }
+
+    def design_factor(
+        self, spec: GasTech, profile: dict, design_temp_c: float | None
+    ) -> float | None:
+        """Lowest available share of the year, or at the design temperature if hotter [-]."""
+        factor = float(np.min(profile["available_factor"]))
+        if design_temp_c is None:
+            return factor
+        hot = self._available(spec, pd.Series([design_temp_c]))
+        return min(factor, float(hot.iloc[0]))
+
+    @staticmethod
+    def _available(spec: GasTech, temp: pd.Series) -> pd.Series:
+        return gas.available_capacity_factor(
+            temp, derate_start_c=spec.derate_start_c, derate_pct_per_c=spec.derate_pct_per_c
+        )
+
+    def add_block(self, m: pyo.ConcreteModel, tech_id: str, spec: GasTech, inp: SiteInputs):
+        """Add the unit type (see :mod:`dcpower.techs.gas.block`)."""
+        from dcpower.techs.gas import block  # pyomo: only when a model is built
+
+        block.add_block(m, tech_id, spec, block.site_terms(m, tech_id, spec, inp))
+
+    def read(self, block, tech_id: str, spec: GasTech, index) -> Readback:
+        """Units and MW built, backup tank; output, commitment, start-ups and fuel per step."""
+        from dcpower.techs.gas import block as gas_block
+
+        return gas_block.read(block, tech_id, spec, index)
+
+    def read_outage(self, block, tech_id: str, spec: GasTech, pairs: list) -> Readback:
+        """Output, commitment and backup fuel in each outage-window step."""
+        from dcpower.techs.gas import block as gas_block
+
+        return gas_block.read_outage(block, tech_id, pairs)
+
+    def behaviour(self, tech_id: str, spec: GasTech, rows: SiteRows) -> UnitFleet | None:
+        """Units built, each failing and repaired; committed and dispatched as in the run."""
+        units = round(rows.capacity(tech_id, "units"))
+        if units <= 0:
+            return None
+        return UnitFleet(
+            units=units,
+            unit_mw=spec.unit_mw,
+            available_factor=rows.profile(f"gas_cf_{tech_id}"),
+            online=rows.column(f"gas_units_online_{tech_id}"),
+            output_mw=rows.column(f"gas_mw_{tech_id}"),
+        )

@@ -1,0 +1,82 @@
+"""Gas unit type parameters (pyomo-free)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from dcpower.schema import Fraction, NonNegative, Positive
+from dcpower.techs.contract import TechSpec
+
+
+class GasTech(TechSpec):
+    """A catalogue gas unit type; the model builds an integer number of identical units."""
+
+    kind: Literal["gas"] = "gas"
+    unit_mw: Positive = Field(description="ISO rating of one unit. [MW]")
+    capex_usd_per_kw: NonNegative = Field(description="Overnight capital cost. [USD/kW]")
+    fom_usd_per_kw_yr: NonNegative = Field(description="Fixed O&M. [USD/kW/yr]")
+    vom_usd_per_mwh: NonNegative = Field(description="Variable O&M. [USD/MWh]")
+    lifetime_yr: Positive = Field(description="Economic lifetime. [yr]")
+    heat_rate_full_load_mmbtu_per_mwh: Positive = Field(
+        description="Full-load heat rate, HHV. [MMBtu/MWh]"
+    )
+    no_load_fuel_fraction: Annotated[float, Field(ge=0, lt=1)] = Field(
+        description=(
+            "Share of full-load fuel burnt per committed unit at zero output "
+            "(straight-line part-load curve). [-]"
+        )
+    )
+    min_load_fraction: Fraction = Field(
+        description="Minimum stable load as a share of available output. [-]"
+    )
+    startup_cost_usd_per_mw: NonNegative = Field(
+        description="Cost of one start per MW of unit rating. [USD/MW]"
+    )
+    ramp_pct_per_min: Positive = Field(description="Ramp rate of an online unit. [% of rating/min]")
+    derate_start_c: float = Field(
+        description="Ambient temperature above which output falls. [degC]"
+    )
+    derate_pct_per_c: NonNegative = Field(
+        description="Output loss per degree above derate_start_c. [%/degC]"
+    )
+    heat_rate_start_c: float = Field(
+        15.0, description="Ambient temperature above which heat rate rises. [degC]"
+    )
+    heat_rate_pct_per_c: NonNegative = Field(
+        0.0, description="Heat-rate rise per degree above heat_rate_start_c. [%/degC]"
+    )
+    max_units: Annotated[int, Field(ge=0)] = Field(
+        40, description="Upper bound on units built per site. [-]"
+    )
+    dual_fuel: bool = Field(
+        False,
+        description=(
+            "Units can run on liquid fuel from an on-site tank during gas-supply outages "
+            "(same heat rate as on gas, an ESTIMATE)."
+        ),
+    )
+    dual_fuel_capex_usd_per_kw: NonNegative = Field(
+        0.0,
+        description=(
+            "Extra capital cost of dual-fuel capability; no sourced figure, so 0 unless you "
+            "give one. [USD/kW]"
+        ),
+    )
+    backup_fuel_hours: NonNegative | None = Field(
+        None,
+        description=(
+            "Tank size of a dual-fuel type in hours of full load of its built units (ISO "
+            "heat rate); none = the model sizes the tank. [h]"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _backup_fuel_only_for_dual_fuel(self) -> GasTech:
+        if self.backup_fuel_hours is not None and not self.dual_fuel:
+            raise ValueError(
+                f"backup_fuel_hours = {self.backup_fuel_hours:g}: only for a dual-fuel type; "
+                "set dual_fuel: true or leave it out"
+            )
+        return self

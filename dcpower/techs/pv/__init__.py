@@ -1,0 +1,68 @@
+"""Utility PV: output per MW_ac from pvlib, capacity sized freely, curtailment allowed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dcpower.resource import pv
+from dcpower.techs.contract import (
+    Display,
+    Readback,
+    SiteRows,
+    Supply,
+    Technology,
+    Total,
+    register,
+)
+from dcpower.techs.pv.spec import PVTech
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyomo.environ as pyo
+
+    from dcpower.optimization.build import SiteInputs
+
+__all__ = ["PV", "PVTech"]
+
+
+@register
+class PV(Technology):
+    """Utility PV plant (fixed tilt or single-axis tracking)."""
+
+    kind = "pv"
+    spec = PVTech
+    display = Display(name="PV", colour="#F2B701", order=10)
+    catalogue = {"pv_fixed": {}, "pv_single_axis": {"mounting": "single_axis"}}
+    first_of_kind_columns = frozenset({"cf"})
+    profile_columns = {"cf": "pv_cf"}
+    totals = (Total("pv_mw", 10), Total("curtailment_mw", 90, outage=False))
+
+    def profile(self, spec: PVTech, weather: pd.DataFrame, metadata: dict) -> dict:
+        """AC output per MW_ac from pvlib (``dcpower.resource.pv``) [MW/MW_ac]."""
+        cf = pv.pv_ac_per_mw(weather, metadata, **spec.profile_parameters())
+        return {"cf": cf.to_numpy()}
+
+    def add_block(self, m: pyo.ConcreteModel, tech_id: str, spec: PVTech, inp: SiteInputs):
+        """Add the plant: capacity, output capped by the resource (see ``renewable``)."""
+        from dcpower.techs import renewable  # pyomo: only when a model is built
+
+        renewable.add_block(
+            m, tech_id, spec.capex_usd_per_kw_ac, spec, inp.profiles[tech_id]["cf"], inp
+        )
+
+    def read(self, block, tech_id: str, spec: PVTech, index) -> Readback:
+        """Capacity [MW], output ``pv_mw_<id>`` and curtailment [MW]."""
+        from dcpower.techs import renewable
+
+        return renewable.read(block, tech_id, self.kind, index)
+
+    def read_outage(self, block, tech_id: str, spec: PVTech, pairs: list) -> Readback:
+        """Output in each outage-window step [MW]."""
+        from dcpower.techs import renewable
+
+        return renewable.read_outage(block, tech_id, self.kind, pairs)
+
+    def behaviour(self, tech_id: str, spec, rows: SiteRows) -> Supply:
+        """Output as dispatched (the weather's, never drawn to fail)."""
+        return Supply(rows.column(f"pv_mw_{tech_id}"))

@@ -1,0 +1,70 @@
+"""Consistency of ``summary.json`` with the run tables: capacities and unserved energy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from dcpower.verify.technologies import _TechnologyChecks
+
+
+class _SummaryChecks(_TechnologyChecks):
+    """The site's entry of summary.json against capacities.csv and dispatch.csv."""
+
+    def _check_summary(self) -> None:
+        """summary.json states the capacities of capacities.csv and the unserved energy."""
+        site_summary = (self.summary.get("sites") or {}).get(self.s.site_id)
+        if site_summary is None:
+            self.single(
+                "summary matches run tables",
+                float("nan"),
+                1.0,
+                "-",
+                "summary.json has no entry for this site",
+            )
+            return
+        pairs = self._summary_pairs(site_summary)
+        worst_name, worst, scale = "", 0.0, 1.0
+        for name, stated, table in pairs:
+            error = float("inf") if stated is None else abs(float(stated) - table)
+            error = float("inf") if math.isnan(error) else error
+            size = max(abs(table), abs(float(stated))) if stated is not None else 1.0
+            if error / max(1.0, size if math.isfinite(size) else 1.0) > worst / max(1.0, scale):
+                worst_name, worst, scale = name, error, size
+        self.single(
+            "summary matches run tables",
+            -worst,
+            scale,
+            "MW, MWh, units",
+            f"largest mismatch: {worst_name}" if worst_name else "capacities and unserved energy",
+        )
+
+    def _summary_pairs(self, site_summary: dict) -> list[tuple]:
+        """``(name, stated in summary.json, from the run tables)`` of each figure compared."""
+        capacity = site_summary.get("capacity", {})
+        pairs = [
+            ("pv_mw", capacity.get("pv_mw"), sum(self.cap(t, "MW") for t in self.pv)),
+            ("wind_mw", capacity.get("wind_mw"), sum(self.cap(t, "MW") for t in self.wind)),
+        ]
+        if self.batteries:
+            pairs += [
+                (
+                    "battery_mw",
+                    capacity.get("battery_mw"),
+                    sum(self.cap(t, "MW") for t in self.batteries),
+                ),
+                (
+                    "battery_mwh",
+                    capacity.get("battery_mwh"),
+                    sum(self.cap(t, "MWh") for t in self.batteries),
+                ),
+            ]
+        gas = capacity.get("gas", {})
+        for g, tech in self.gas.items():
+            entry = gas.get(g, {})
+            pairs.append((f"gas.{g}.units", entry.get("units"), self.cap(g, "units")))
+            pairs.append((f"gas.{g}.unit_mw", entry.get("unit_mw"), tech.unit_mw))
+        unserved = float(np.nansum(self.d("unserved_mw") * self.d("weight_h")))
+        pairs.append(("unserved_mwh_per_yr", site_summary.get("unserved_mwh_per_yr"), unserved))
+        return pairs

@@ -1,0 +1,293 @@
+"""Technology-specific checks: the site's technologies by kind, and each kind's own rules.
+
+:class:`_TechnologyChecks` groups the site's technologies by their scenario class
+(:class:`~dcpower.scenario.PVTech`, :class:`~dcpower.scenario.WindTech`,
+:class:`~dcpower.scenario.GasTech`, :class:`~dcpower.scenario.BatteryTech`) into ``pv``,
+``wind``, ``gas`` and ``batteries``, which the checks of the other modules read, and checks
+what each kind of technology must do on its own: renewable output within the resource and
+curtailment, gas commitment, output limits, minimum stable load, start-ups, ramping and fuel,
+a dual-fuel type's backup fuel in gas outages, every technology's limits in the outage windows,
+and the batteries' combined parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from dcpower.scenario import BatteryTech, GasTech, PVTech, Scenario, WindTech
+from dcpower.verify.checker import _SiteRecorder
+from dcpower.verify.run_folder import _Site
+
+
+class _TechnologyChecks(_SiteRecorder):
+    """The site's technologies by kind, and the checks of each kind's own rules."""
+
+    def __init__(
+        self,
+        site: _Site,
+        scenario: Scenario,
+        summary: dict,
+        horizon_kind: str | None,
+        tolerance: float,
+    ) -> None:
+        super().__init__(site, scenario, summary, horizon_kind, tolerance)
+        techs = {t: scenario.technologies[t] for t in scenario.sites[site.site_id].technologies}
+        self.pv = [t for t, x in techs.items() if isinstance(x, PVTech)]
+        self.wind = [t for t, x in techs.items() if isinstance(x, WindTech)]
+        self.gas: dict[str, GasTech] = {t: x for t, x in techs.items() if isinstance(x, GasTech)}
+        self.batteries: dict[str, BatteryTech] = {
+            t: x for t, x in techs.items() if isinstance(x, BatteryTech)
+        }
+
+    def _check_renewables(self) -> None:
+        """Output <= capacity x capacity factor, per technology; curtailment = the rest."""
+        available_total = np.zeros(self.n)
+        for kind, ids in (("pv", self.pv), ("wind", self.wind)):
+            for tech_id in ids:
+                cap = self.cap(tech_id, "MW")
+                cf = self.p(f"{kind}_cf_{tech_id}")
+                out = self.d(f"{kind}_mw_{tech_id}")
+                available = cap * cf
+                available_total += available
+                self.hourly(
+                    f"{kind} {tech_id} output within resource",
+                    available - out,
+                    np.fmax(np.abs(available), np.abs(out)),
+                    "MW",
+                    lambda i, a=available, o=out: f"output {o[i]:.6g} MW, available {a[i]:.6g} MW",
+                )
+        if not (self.pv or self.wind):
+            return
+        output = self.d("pv_mw") + self.d("wind_mw")
+        expected = np.zeros(self.n)
+        for kind, ids in (("pv", self.pv), ("wind", self.wind)):
+            for tech_id in ids:
+                expected += np.maximum(
+                    self.cap(tech_id, "MW") * self.p(f"{kind}_cf_{tech_id}")
+                    - self.d(f"{kind}_mw_{tech_id}"),
+                    0.0,
+                )
+        curtailed = self.d("curtailment_mw")
+        self.hourly(
+            "curtailment = available - output",
+            -np.abs(curtailed - expected),
+            np.fmax(available_total, output),
+            "MW",
+            lambda i: f"curtailment_mw {curtailed[i]:.6g} MW, recomputed {expected[i]:.6g} MW",
+        )
+
+    def _check_gas(self, g: str, tech: GasTech) -> None:
+        """Check commitment, output limits, start-ups and ramping of one gas unit type."""
+        built = self.cap(g, "units")
+        online = self.d(f"gas_units_online_{g}")
+        power = self.d(f"gas_mw_{g}")
+        starts = self.d(f"gas_startups_{g}")
+        cf = self.p(f"gas_cf_{g}")
+        unit = tech.unit_mw
+        online_avail = online * unit * cf
+
+        self.hourly(
+            f"gas {g} units online <= built",
+            built - online,
+            built,
+            "units",
+            lambda i: f"{online[i]:.6g} online, {built:.6g} built",
+        )
+        self.single(
+            f"gas {g} units built integral",
+            -abs(built - round(built)) if math.isfinite(built) else float("nan"),
+            1.0,
+            "units",
+            f"{built:.6g} units built",
+        )
+        if self.scenario.dispatch_commitment == "integer":
+            self.hourly(
+                f"gas {g} integer commitment",
+                -np.abs(online - np.round(online)),
+                1.0,
+                "units",
+                lambda i: f"{online[i]:.9g} units online",
+            )
+        self.hourly(
+            f"gas {g} output <= online x unit_mw x gas_cf",
+            online_avail - power,
+            np.fmax(np.abs(online_avail), np.abs(power)),
+            "MW",
+            lambda i: f"output {power[i]:.6g} MW, online available {online_avail[i]:.6g} MW",
+        )
+        floor = tech.min_load_fraction * online_avail
+        self.hourly(
+            f"gas {g} output >= min stable load",
+            power - floor,
+            np.fmax(np.abs(floor), np.abs(power)),
+            "MW",
+            lambda i: (
+                f"output {power[i]:.6g} MW, minimum {floor[i]:.6g} MW "
+                f"({tech.min_load_fraction:g} x {online_avail[i]:.6g} MW online)"
+            ),
+        )
+        online_prev = np.roll(online, 1)  # cyclic: the hour before the first is the last
+        self.hourly(
+            f"gas {g} start-ups >= units brought online",
+            starts - (online - online_prev),
+            np.fmax(np.abs(online), np.abs(online_prev)),
+            "units",
+            lambda i: f"{starts[i]:.6g} start-ups, online {online_prev[i]:.6g} -> {online[i]:.6g}",
+        )
+        self._check_ramp(g, tech, power, online, starts)
+
+    def _check_ramp(
+        self, g: str, tech: GasTech, power: np.ndarray, online: np.ndarray, starts: np.ndarray
+    ) -> None:
+        """Hour-to-hour output change of online units within the ramp rate (where it can bind).
+
+        Up: ``p[t] - p[t-1] <= r x unit_mw x u[t] + unit_mw x s[t]``; down:
+        ``p[t-1] - p[t] <= r x unit_mw x u[t] + unit_mw x (s[t] - u[t] + u[t-1])``, r the
+        share of the rating one unit ramps in an hour; units starting or stopping may jump.
+        """
+        share = tech.ramp_pct_per_min / 100 * 60
+        if share >= 1.0:
+            return
+        unit = tech.unit_mw
+        p_prev, u_prev = np.roll(power, 1), np.roll(online, 1)
+        rise, fall = power - p_prev, p_prev - power
+        up = share * unit * online + unit * starts
+        down = share * unit * online + unit * (starts - online + u_prev)
+        scale = np.fmax(np.abs(power), np.abs(p_prev))
+        self.hourly(
+            f"gas {g} ramp up",
+            up - rise,
+            scale,
+            "MW",
+            lambda i: f"output rises {rise[i]:.6g} MW, allowed {up[i]:.6g} MW",
+        )
+        self.hourly(
+            f"gas {g} ramp down",
+            down - fall,
+            scale,
+            "MW",
+            lambda i: f"output falls {fall[i]:.6g} MW, allowed {down[i]:.6g} MW",
+        )
+
+    def _check_fuel(self) -> None:
+        """Fuel = heat-rate factor x (no-load fuel x units online + incremental rate x output)."""
+        recomputed = np.zeros(self.n)
+        for g, tech in self.gas.items():
+            full = tech.heat_rate_full_load_mmbtu_per_mwh
+            nl = tech.no_load_fuel_fraction
+            recomputed += self.p(f"heat_rate_factor_{g}") * (
+                nl * full * tech.unit_mw * self.d(f"gas_units_online_{g}")
+                + (1 - nl) * full * self.d(f"gas_mw_{g}")
+            )
+        fuel = self.d("fuel_mmbtu_per_h")
+        self.hourly(
+            "fuel use (part-load curve)",
+            -np.abs(fuel - recomputed),
+            np.fmax(np.abs(fuel), np.abs(recomputed)),
+            "MMBtu/h",
+            lambda i: f"fuel_mmbtu_per_h {fuel[i]:.6g}, recomputed {recomputed[i]:.6g}",
+        )
+
+    def _battery_params(self) -> tuple[float, float, float, float, float, bool]:
+        """Total power, energy, and efficiencies and floor of the site's batteries.
+
+        dispatch.csv holds only the sum over batteries. With one battery (or several with
+        the same efficiencies and floor) the aggregate checks are exact; otherwise the most
+        favourable parameters are used (bounds then cannot fail a correct plan) and the
+        state-of-charge balance cannot be checked (``exact`` is False).
+        """
+        techs = list(self.batteries.values())
+        power = sum(self.cap(t, "MW") for t in self.batteries)
+        energy = sum(self.cap(t, "MWh") for t in self.batteries)
+        params = {(b.eta_charge, b.eta_discharge, b.min_soc_fraction) for b in techs}
+        eta_c = max(b.eta_charge for b in techs)
+        eta_d = max(b.eta_discharge for b in techs)
+        floor = min(b.min_soc_fraction for b in techs)
+        return power, energy, eta_c, eta_d, floor, len(params) == 1
+
+    def _check_backup_fuel(
+        self,
+        check: Callable,
+        profile: Callable,
+        rows: pd.DataFrame,
+        without_gas: np.ndarray,
+        g: str,
+        tech: GasTech,
+    ) -> None:
+        """Backup fuel of a dual-fuel type: part-load curve, and within the tank in each window.
+
+        The tank is full at the start of every gas-outage window; the check names the hour
+        in which the fuel burnt since the window started exceeds it.
+        """
+        fuel = self.w(f"backup_fuel_mmbtu_per_h_{g}")
+        full = tech.heat_rate_full_load_mmbtu_per_mwh
+        nl = tech.no_load_fuel_fraction
+        recomputed = np.where(
+            without_gas,
+            profile(f"heat_rate_factor_{g}")
+            * (
+                nl * full * tech.unit_mw * self.w(f"gas_units_online_{g}")
+                + (1 - nl) * full * self.w(f"gas_mw_{g}")
+            ),
+            0.0,
+        )
+        check(
+            f"{g} backup fuel use (part-load curve)",
+            -np.abs(fuel - recomputed),
+            np.fmax(np.abs(fuel), np.abs(recomputed)),
+            "MMBtu/h",
+            lambda i: f"backup fuel {fuel[i]:.6g} MMBtu/h, recomputed {recomputed[i]:.6g}",
+        )
+        tank = self.s.capacity.get((f"{g}_backup_tank", "MMBtu"), 0.0)
+        burnt = pd.Series(fuel).groupby(rows["window"].to_numpy()).cumsum().to_numpy()
+        check(
+            f"{g} backup fuel within the tank",
+            tank - burnt,
+            np.fmax(tank, burnt),
+            "MMBtu",
+            lambda i: f"{burnt[i]:.6g} MMBtu burnt since the window began, tank {tank:.6g} MMBtu",
+        )
+
+    def _check_window_limits(self, check: Callable, profile: Callable) -> None:
+        """Renewables within the resource, gas within units built and online, grid within cap."""
+        limits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for t in self.pv:
+            limits[f"pv_mw_{t}"] = (self.w(f"pv_mw_{t}"), profile(f"pv_cf_{t}") * self.cap(t, "MW"))
+        for t in self.wind:
+            limits[f"wind_mw_{t}"] = (
+                self.w(f"wind_mw_{t}"),
+                profile(f"wind_cf_{t}") * self.cap(t, "MW"),
+            )
+        for g, tech in self.gas.items():
+            online = self.w(f"gas_units_online_{g}")
+            built = self.cap(g, "units")
+            limits[f"gas_units_online_{g}"] = (online, np.full(len(online), built))
+            limits[f"gas_mw_{g}"] = (
+                self.w(f"gas_mw_{g}"),
+                online * tech.unit_mw * profile(f"gas_cf_{g}"),
+            )
+        grid = self.scenario.sites[self.s.site_id].grid
+        imported = self.w("grid_mw")
+        limits["grid_mw"] = (
+            imported,
+            np.full(len(imported), 0.0 if grid is None else grid.import_max_mw),
+        )
+        names = list(limits)
+        slack = np.vstack([limit - value for value, limit in limits.values()])
+        ranked = np.where(np.isnan(slack), -np.inf, slack)
+        worst = np.argmin(ranked, axis=0)
+        scale = np.vstack([np.fmax(np.abs(v), np.abs(lim)) for v, lim in limits.values()])
+        check(
+            "technology limits",
+            ranked.min(axis=0),
+            np.nanmax(scale, axis=0),
+            "MW, units",
+            lambda i: (
+                f"{names[worst[i]]} = {limits[names[worst[i]]][0][i]:.6g}, "
+                f"limit {limits[names[worst[i]]][1][i]:.6g}"
+            ),
+        )

@@ -49,7 +49,9 @@ SCENARIO: dict = {
     "time": {"kind": "window", "start_hour": 4800, "n_hours": 48},
     "solver": {"time_limit_s": 60, "mip_gap": 0.01, "threads": 1, "commitment": "integer"},
 }
-SOC_COLUMN = "battery_soc_mwh"
+#: The state of charge of the one battery, and the total (the same column, summed).
+SOC_COLUMNS = ["battery_soc_mwh_battery_li_ion", "battery_soc_mwh"]
+BALANCE = "battery battery_li_ion state-of-charge balance (cyclic)"
 N1 = "hourly N-1"
 
 
@@ -159,7 +161,7 @@ def test_clean_run_passes_every_check(run_folder: Path) -> None:
     for site in ("aktau", "baku"):
         for name in ("energy balance", "zero unserved energy", N1, "N+k at design point"):
             assert (site, name) in checks
-    assert ("baku", "battery state-of-charge balance (cyclic)") in checks
+    assert ("baku", BALANCE) in checks
     assert ("aktau", "gas recip_engine integer commitment") in checks
     # worst hours are dispatched hours, or (N+k) the design-peak hour of the full year
     times = set(read_dispatch(run_folder)["time"]) | set(
@@ -254,20 +256,20 @@ def test_broken_soc_row_is_caught(copy_of: Path) -> None:
     """5 MWh added to one hour's end-of-hour SOC breaks the balance into and out of it."""
     table = read_dispatch(copy_of)
     rows = site_rows(table, "baku")
-    soc = table.loc[rows, SOC_COLUMN].to_numpy()
+    soc = table.loc[rows, SOC_COLUMNS[0]].to_numpy()
     i = int(np.argmin(soc))  # room above: the bounds still hold
     row, next_row = rows[i], rows[(i + 1) % len(rows)]
-    table.loc[row, SOC_COLUMN] += 5.0
+    table.loc[row, SOC_COLUMNS] += 5.0
     write_dispatch(copy_of, table)
 
     report = verify_run(copy_of)
     bad = failing(report)
-    assert set(bad) == {("baku", "battery state-of-charge balance (cyclic)")}
-    check = bad[("baku", "battery state-of-charge balance (cyclic)")]
+    assert set(bad) == {("baku", BALANCE)}
+    check = bad[("baku", BALANCE)]
     assert check["worst_time"] in {table.loc[row, "time"], table.loc[next_row, "time"]}
     assert check["margin"] == pytest.approx(-5.0, abs=1e-5)
     assert check["detail"].startswith("2 of 48 hours violate")
-    assert first_failure(report).startswith("baku: battery state-of-charge balance (cyclic) fails")
+    assert first_failure(report).startswith(f"baku: {BALANCE} fails")
 
 
 @pytest.mark.component

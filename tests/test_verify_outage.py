@@ -112,8 +112,12 @@ def test_broken_window_balance_is_caught(copy_of: Path) -> None:
 def test_soc_that_does_not_continue_from_the_entry_hour_is_caught(copy_of: Path) -> None:
     """The gas window's state of charge lowered by 0.1 MWh in every hour: consistent inside
     the window, but it no longer continues from the entry hour's, so hour 0 alone breaks."""
-    times = [edit(copy_of, "gas", step, battery_soc_mwh=-0.1) for step in range(4)]
-    found = check(verify_run(copy_of), "battery state of charge continues from the normal dispatch")
+    soc = {"battery_soc_mwh": -0.1, "battery_soc_mwh_battery_li_ion": -0.1}
+    times = [edit(copy_of, "gas", step, **soc) for step in range(4)]
+    found = check(
+        verify_run(copy_of),
+        "battery battery_li_ion state of charge continues from the normal dispatch",
+    )
     assert (found["passed"], found["worst_time"]) == (False, times[0])
     assert found["margin"] == pytest.approx(-0.1)
     assert found["detail"].startswith("1 of 7 hours violate; window 0 (gas outage) hour 0")

@@ -70,11 +70,14 @@ class Total:
         Column position among the totals (lower first).
     outage : bool
         Whether ``outage_dispatch.csv`` reports it too.
+    per_technology : bool
+        Whether each contributing technology also has its own column ``<column>_<id>``.
     """
 
     column: str
     order: int
     outage: bool = True
+    per_technology: bool = True
 
 
 @dataclass
@@ -227,6 +230,10 @@ class Technology:
         (``pv_cf``, ``wind_cf``: the run-folder contract's single-technology columns).
     totals : tuple of Total
         The summed dispatch columns it contributes to.
+    resource : str
+        Its resource type, as GenX groups resources: ``variable`` (output capped by an hourly
+        resource: PV, wind), ``thermal`` (whole units committed hourly: gas) or ``storage``.
+        The independent checks of a run folder apply each type's rules to its columns.
     """
 
     kind: ClassVar[str]
@@ -236,6 +243,7 @@ class Technology:
     profile_columns: ClassVar[dict[str, str]] = {}
     first_of_kind_columns: ClassVar[frozenset[str]] = frozenset()
     totals: ClassVar[tuple[Total, ...]] = ()
+    resource: ClassVar[str]
 
     # ------------------------------------------------------------------ profiles
 
@@ -379,6 +387,11 @@ def dispatch_totals(outage: bool = False) -> tuple[str, ...]:
                 continue
             seen.setdefault(total.column, total.order)
     return tuple(sorted(seen, key=lambda column: seen[column]))
+
+
+def own_columns(tech: Technology, tech_id: str) -> dict[str, str]:
+    """Return a technology id's own dispatch columns by the total each adds to."""
+    return {t.column: f"{t.column}_{tech_id}" for t in tech.totals if t.per_technology}
 
 
 def profile_column(tech: Technology, field_name: str, tech_id: str) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dcpower import techs
 from dcpower.results import DISPATCH_TOTALS
+from dcpower.techs import own_columns
 from dcpower.verify.technologies import _TechnologyChecks
 
 
@@ -91,9 +93,8 @@ class _BalanceChecks(_TechnologyChecks):
             "load_mw",
             "unserved_mw",
             *DISPATCH_TOTALS,
-            *(f"pv_mw_{t}" for t in self.pv),
-            *(f"wind_mw_{t}" for t in self.wind),
-            *(f"{c}_{g}" for g in self.gas for c in ("gas_mw", "gas_units_online", "gas_startups")),
+            *(column for parts in self._own_columns().values() for column in parts),
+            *(f"gas_startups_{g}" for g in self.gas),
         ]
         values = np.vstack([self.d(c) for c in columns])
         ranked = np.where(np.isnan(values), -np.inf, values)
@@ -106,14 +107,20 @@ class _BalanceChecks(_TechnologyChecks):
             lambda i: f"smallest value in {columns[worst_col[i]]}",
         )
 
+    def _own_columns(self) -> dict[str, list[str]]:
+        """Each summed column with the site technologies' own columns that add to it."""
+        groups: dict[str, list[str]] = {}
+        for tech_id in self.scenario.sites[self.s.site_id].technologies:
+            technology = techs.of(self.scenario.technologies[tech_id])
+            for total, column in own_columns(technology, tech_id).items():
+                groups.setdefault(total, []).append(column)
+        return groups
+
     def _check_totals(self) -> None:
         """Site totals equal the sum of the per-technology columns."""
-        groups = {
-            "pv_mw": [f"pv_mw_{t}" for t in self.pv],
-            "wind_mw": [f"wind_mw_{t}" for t in self.wind],
-            "gas_mw": [f"gas_mw_{g}" for g in self.gas],
-            "gas_units_online": [f"gas_units_online_{g}" for g in self.gas],
-        }
+        groups = self._own_columns()
+        if not groups:
+            return
         errors, scales = [], []
         for total, parts in groups.items():
             part = sum((self.d(c) for c in parts), np.zeros(self.n))

@@ -65,8 +65,7 @@ class _ReliabilityChecks(_StorageChecks):
         firm = 0.0
         hours = rules.n_plus_k_storage_hours
         if hours > 0 and self.batteries:
-            power, energy, _, eta_d, floor, _ = self._battery_params()
-            firm = min(power, eta_d * (1 - floor) * energy / hours)
+            firm = self._firm_storage_mw(hours)
         margin = installed - k * largest + firm - peak
         note = ""
         self.single(
@@ -105,18 +104,7 @@ class _ReliabilityChecks(_StorageChecks):
             at_risk = np.where(exposed, unit_avail, 0.0)
             which = np.where(at_risk > required, g, which)
             required = np.fmax(required, at_risk)
-        reserve = np.zeros(self.n)
-        if self.batteries:
-            power, energy, _, eta_d, floor, _ = self._battery_params()
-            charge = self.d("battery_charge_mw")
-            discharge = self.d("battery_discharge_mw")
-            soc = self.d("battery_soc_mwh")
-            lowest = np.fmin(np.roll(soc, 1), soc)
-            ride_through_h = rules.ride_through_min / 60
-            reserve = np.fmin(
-                power - discharge + charge, eta_d * (lowest - floor * energy) / ride_through_h
-            )
-            reserve = np.maximum(reserve, 0.0)
+        reserve = self._storage_reserve_mw(rules.ride_through_min / 60)
         margin = headroom + reserve - required
         form = (
             "largest online unit type (integer commitment)"
@@ -166,13 +154,12 @@ class _ReliabilityChecks(_StorageChecks):
         if not len(rows):
             return
         check, profile = self._window_recorders(rows, kinds)
-        charge, discharge = self._check_window_supply(check, profile, rows, kinds)
+        self._check_window_supply(check, profile, rows, kinds)
         self._check_window_limits(check, profile)
         for g, tech in self.gas.items():
             if tech.dual_fuel:
                 self._check_backup_fuel(check, profile, rows, kinds == "gas", g, tech)
-        if self.batteries:
-            self._check_window_battery(check, rows, charge, discharge)
+        self._check_window_battery(check, rows)
 
     def _check_window_placement(self, rows: pd.DataFrame, required: dict[str, int]) -> None:
         """One window per month and required kind, from the month's peak-load hour."""
@@ -241,11 +228,8 @@ class _ReliabilityChecks(_StorageChecks):
 
     def _check_window_supply(
         self, check: Callable, profile: Callable, rows: pd.DataFrame, kinds: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Load, balance, zero unserved energy, nothing from the unavailable supply.
-
-        Returns the battery's charge and discharge in the windows' steps. [MW]
-        """
+    ) -> None:
+        """Load, balance, zero unserved energy, nothing from the unavailable supply."""
         load = self.w("load_mw")
         check(
             "load matches profiles",
@@ -291,4 +275,3 @@ class _ReliabilityChecks(_StorageChecks):
             "MW",
             lambda i: f"{kinds[i]} gives {cut[i]:.6g} MW in a {kinds[i]} outage",
         )
-        return charge, terms["battery_discharge_mw"]

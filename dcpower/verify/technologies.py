@@ -18,7 +18,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from dcpower.scenario import BatteryTech, GasTech, PVTech, Scenario, WindTech
+from dcpower import techs
+from dcpower.scenario import Scenario
+from dcpower.techs import profile_column
 from dcpower.verify.checker import _SiteRecorder
 from dcpower.verify.run_folder import _Site
 
@@ -35,42 +37,43 @@ class _TechnologyChecks(_SiteRecorder):
         tolerance: float,
     ) -> None:
         super().__init__(site, scenario, summary, horizon_kind, tolerance)
-        techs = {t: scenario.technologies[t] for t in scenario.sites[site.site_id].technologies}
-        self.pv = [t for t, x in techs.items() if isinstance(x, PVTech)]
-        self.wind = [t for t, x in techs.items() if isinstance(x, WindTech)]
-        self.gas: dict[str, GasTech] = {t: x for t, x in techs.items() if isinstance(x, GasTech)}
-        self.batteries: dict[str, BatteryTech] = {
-            t: x for t, x in techs.items() if isinstance(x, BatteryTech)
-        }
+        specs = {t: scenario.technologies[t] for t in scenario.sites[site.site_id].technologies}
+        by_resource: dict[str, dict] = {"variable": {}, "thermal": {}, "storage": {}}
+        for tech_id, spec in specs.items():
+            by_resource[techs.of(spec).resource][tech_id] = spec
+        #: Variable renewables by kind (their column prefix), thermal unit types, stores.
+        self.variable = {t: x.kind for t, x in by_resource["variable"].items()}
+        self.pv = [t for t, kind in self.variable.items() if kind == "pv"]
+        self.wind = [t for t, kind in self.variable.items() if kind == "wind"]
+        self.gas: dict = by_resource["thermal"]
+        self.batteries: dict = by_resource["storage"]
+
+    def _variable_columns(self, tech_id: str) -> tuple[str, str]:
+        """Output column and resource (per-MW) profile column of a variable renewable."""
+        technology = techs.of(self.variable[tech_id])
+        return technology.totals[0].column + f"_{tech_id}", profile_column(
+            technology, "cf", tech_id
+        )
 
     def _check_renewables(self) -> None:
         """Output <= capacity x capacity factor, per technology; curtailment = the rest."""
-        available_total = np.zeros(self.n)
-        for kind, ids in (("pv", self.pv), ("wind", self.wind)):
-            for tech_id in ids:
-                cap = self.cap(tech_id, "MW")
-                cf = self.p(f"{kind}_cf_{tech_id}")
-                out = self.d(f"{kind}_mw_{tech_id}")
-                available = cap * cf
-                available_total += available
-                self.hourly(
-                    f"{kind} {tech_id} output within resource",
-                    available - out,
-                    np.fmax(np.abs(available), np.abs(out)),
-                    "MW",
-                    lambda i, a=available, o=out: f"output {o[i]:.6g} MW, available {a[i]:.6g} MW",
-                )
-        if not (self.pv or self.wind):
+        if not self.variable:
             return
-        output = self.d("pv_mw") + self.d("wind_mw")
-        expected = np.zeros(self.n)
-        for kind, ids in (("pv", self.pv), ("wind", self.wind)):
-            for tech_id in ids:
-                expected += np.maximum(
-                    self.cap(tech_id, "MW") * self.p(f"{kind}_cf_{tech_id}")
-                    - self.d(f"{kind}_mw_{tech_id}"),
-                    0.0,
-                )
+        available_total, output, expected = np.zeros(self.n), np.zeros(self.n), np.zeros(self.n)
+        for tech_id, kind in self.variable.items():
+            out_column, cf_column = self._variable_columns(tech_id)
+            available = self.cap(tech_id, "MW") * self.p(cf_column)
+            out = self.d(out_column)
+            available_total += available
+            output += out
+            expected += np.maximum(available - out, 0.0)
+            self.hourly(
+                f"{kind} {tech_id} output within resource",
+                available - out,
+                np.fmax(np.abs(available), np.abs(out)),
+                "MW",
+                lambda i, a=available, o=out: f"output {o[i]:.6g} MW, available {a[i]:.6g} MW",
+            )
         curtailed = self.d("curtailment_mw")
         self.hourly(
             "curtailment = available - output",
@@ -80,7 +83,7 @@ class _TechnologyChecks(_SiteRecorder):
             lambda i: f"curtailment_mw {curtailed[i]:.6g} MW, recomputed {expected[i]:.6g} MW",
         )
 
-    def _check_gas(self, g: str, tech: GasTech) -> None:
+    def _check_gas(self, g: str, tech) -> None:
         """Check commitment, output limits, start-ups and ramping of one gas unit type."""
         built = self.cap(g, "units")
         online = self.d(f"gas_units_online_{g}")
@@ -141,7 +144,7 @@ class _TechnologyChecks(_SiteRecorder):
         self._check_ramp(g, tech, power, online, starts)
 
     def _check_ramp(
-        self, g: str, tech: GasTech, power: np.ndarray, online: np.ndarray, starts: np.ndarray
+        self, g: str, tech, power: np.ndarray, online: np.ndarray, starts: np.ndarray
     ) -> None:
         """Hour-to-hour output change of online units within the ramp rate (where it can bind).
 
@@ -192,23 +195,6 @@ class _TechnologyChecks(_SiteRecorder):
             lambda i: f"fuel_mmbtu_per_h {fuel[i]:.6g}, recomputed {recomputed[i]:.6g}",
         )
 
-    def _battery_params(self) -> tuple[float, float, float, float, float, bool]:
-        """Total power, energy, and efficiencies and floor of the site's batteries.
-
-        dispatch.csv holds only the sum over batteries. With one battery (or several with
-        the same efficiencies and floor) the aggregate checks are exact; otherwise the most
-        favourable parameters are used (bounds then cannot fail a correct plan) and the
-        state-of-charge balance cannot be checked (``exact`` is False).
-        """
-        techs = list(self.batteries.values())
-        power = sum(self.cap(t, "MW") for t in self.batteries)
-        energy = sum(self.cap(t, "MWh") for t in self.batteries)
-        params = {(b.eta_charge, b.eta_discharge, b.min_soc_fraction) for b in techs}
-        eta_c = max(b.eta_charge for b in techs)
-        eta_d = max(b.eta_discharge for b in techs)
-        floor = min(b.min_soc_fraction for b in techs)
-        return power, energy, eta_c, eta_d, floor, len(params) == 1
-
     def _check_backup_fuel(
         self,
         check: Callable,
@@ -216,7 +202,7 @@ class _TechnologyChecks(_SiteRecorder):
         rows: pd.DataFrame,
         without_gas: np.ndarray,
         g: str,
-        tech: GasTech,
+        tech,
     ) -> None:
         """Backup fuel of a dual-fuel type: part-load curve, and within the tank in each window.
 
@@ -255,13 +241,9 @@ class _TechnologyChecks(_SiteRecorder):
     def _check_window_limits(self, check: Callable, profile: Callable) -> None:
         """Renewables within the resource, gas within units built and online, grid within cap."""
         limits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for t in self.pv:
-            limits[f"pv_mw_{t}"] = (self.w(f"pv_mw_{t}"), profile(f"pv_cf_{t}") * self.cap(t, "MW"))
-        for t in self.wind:
-            limits[f"wind_mw_{t}"] = (
-                self.w(f"wind_mw_{t}"),
-                profile(f"wind_cf_{t}") * self.cap(t, "MW"),
-            )
+        for t in self.variable:
+            out_column, cf_column = self._variable_columns(t)
+            limits[out_column] = (self.w(out_column), profile(cf_column) * self.cap(t, "MW"))
         for g, tech in self.gas.items():
             online = self.w(f"gas_units_online_{g}")
             built = self.cap(g, "units")

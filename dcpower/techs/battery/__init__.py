@@ -36,6 +36,7 @@ class Battery(Technology):
 
     kind = "battery"
     spec = BatteryTech
+    resource = "storage"
     display = Display(name="Battery", colour="#7B3FA0", order=50)
     catalogue = {"battery_li_ion": {}}
     totals = STORAGE_TOTALS

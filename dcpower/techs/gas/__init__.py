@@ -41,13 +41,14 @@ class Gas(Technology):
 
     kind = "gas"
     spec = GasTech
+    resource = "thermal"
     display = Display(name="Gas", colour="#8D6E63", order=40)
     catalogue = {"recip_engine": {}, "aero_gt": {}, "frame_gt": {}, "ccgt": {}}
     profile_columns = {"available_factor": "gas_cf", "heat_rate_factor": "heat_rate_factor"}
     totals = (
         Total("gas_mw", 30),
         Total("gas_units_online", 40),
-        Total("fuel_mmbtu_per_h", 100, outage=False),
+        Total("fuel_mmbtu_per_h", 100, outage=False, per_technology=False),
     )
 
     def profile(self, spec: GasTech, weather: pd.DataFrame, metadata: dict) -> dict:

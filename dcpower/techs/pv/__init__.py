@@ -32,11 +32,12 @@ class PV(Technology):
 
     kind = "pv"
     spec = PVTech
+    resource = "variable"
     display = Display(name="PV", colour="#F2B701", order=10)
     catalogue = {"pv_fixed": {}, "pv_single_axis": {"mounting": "single_axis"}}
     first_of_kind_columns = frozenset({"cf"})
     profile_columns = {"cf": "pv_cf"}
-    totals = (Total("pv_mw", 10), Total("curtailment_mw", 90, outage=False))
+    totals = (Total("pv_mw", 10), Total("curtailment_mw", 90, outage=False, per_technology=False))
 
     def profile(self, spec: PVTech, weather: pd.DataFrame, metadata: dict) -> dict:
         """AC output per MW_ac from pvlib (``dcpower.resource.pv``) [MW/MW_ac]."""

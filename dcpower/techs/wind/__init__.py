@@ -32,11 +32,12 @@ class Wind(Technology):
 
     kind = "wind"
     spec = WindTech
+    resource = "variable"
     display = Display(name="Wind", colour="#3A86C8", order=20)
     catalogue = {"wind_onshore": {}}
     first_of_kind_columns = frozenset({"cf"})
     profile_columns = {"cf": "wind_cf"}
-    totals = (Total("wind_mw", 20), Total("curtailment_mw", 90, outage=False))
+    totals = (Total("wind_mw", 20), Total("curtailment_mw", 90, outage=False, per_technology=False))
 
     def profile(self, spec: WindTech, weather: pd.DataFrame, metadata: dict) -> dict:
         """Output per MW from windpowerlib (``dcpower.resource.wind``) [MW/MW]."""

@@ -1,10 +1,10 @@
 """Monte Carlo availability of a sized plant: gas-unit forced outages against the dispatched year.
 
-``simulate_availability`` reads a run folder (the files listed in the README, "What a run
-writes") and replays its dispatched year many times with random forced outages of the built
-gas units, counting the hours in which the data center would lose power. It answers "how
-often would this plant actually drop the load?", which the optimizer's deterministic N+k and
-hourly N-1 rules do not.
+``simulate_availability`` reads a run folder (the files listed in docs/run-folder.md) and
+replays its dispatched year many times with random forced outages of the built gas units,
+counting the hours in which the data center would lose power. It answers "how often would this
+plant actually drop the load?", which the optimizer's deterministic N+k and hourly N-1 rules do
+not.
 
 Like ``dcpower.verify`` it reads only the files of the run folder and uses numpy, pandas and
 yaml: no pyomo, ``dcpower.optimization`` or ``dcpower.pipeline``. What each technology does in

@@ -1,4 +1,4 @@
-"""The Result of a run and the run folder it writes (see the README, "What a run writes").
+"""The Result of a run and the run folder it writes (see docs/run-folder.md).
 
 Reading and writing results never needs pyomo or a solver, so notebooks and reports can
 use this module on a saved run folder alone.

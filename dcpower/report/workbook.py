@@ -2,7 +2,7 @@
 
 :func:`write_workbook` reads only the files of a run folder (``summary.json``,
 ``capacities.csv``, ``costs.csv``, ``dispatch.csv``, ``profiles.csv``, ``scenario.yaml``,
-``verification.json``; see the README, "What a run writes") plus the sourced input tables of
+``verification.json``; see docs/run-folder.md) plus the sourced input tables of
 ``inputs/`` (:func:`dcpower.paths.inputs_dir`), and writes one ``.xlsx`` file with the sheets
 of :data:`SHEETS`. It never imports pyomo or the optimization stack.
 
@@ -1381,7 +1381,7 @@ def write_workbook(run_dir: str | Path, path: str | Path | None = None) -> Path:
     Parameters
     ----------
     run_dir : str or Path
-        A run folder written by ``dcpower run`` (see the README, "What a run writes").
+        A run folder written by ``dcpower run`` (see docs/run-folder.md).
     path : str or Path, optional
         Where to write the ``.xlsx`` file; default ``run_dir / "results.xlsx"``. The file is
         written under a temporary name and renamed, so a failure leaves no partial workbook.

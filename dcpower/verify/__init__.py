@@ -1,14 +1,15 @@
 """Independent re-check of a run folder: every hour of every site against the stated rules.
 
 ``verify_run`` reads only the files of a run folder (``summary.json``, ``scenario.yaml``,
-``capacities.csv``, ``dispatch.csv``, ``profiles.csv``; see the README, "What a run writes")
+``capacities.csv``, ``dispatch.csv``, ``profiles.csv``; see docs/run-folder.md)
 and re-checks the plan hour by hour with pandas and numpy: energy balance and zero unserved
 energy, renewable output within the resource, gas commitment, output limits, minimum
 stable load, start-ups and ramping, battery power, state of charge and its cyclic balance,
-installed N+k at the design point and hourly N-1 ("What uninterrupted means here").
+installed N+k at the design point and hourly N-1 (docs/reliability.md).
 
 The rules are written out again here from their plain statement, on purpose without
-pyomo, ``dcpower.optimization`` or ``dcpower.techs``: a mistake in the model formulation
+pyomo, ``dcpower.optimization`` or the technologies' blocks (only the pyomo-free registry,
+for which rules apply to which columns): a mistake in the model formulation
 then shows up as a failed check instead of being repeated by the checker.
 
 Conventions

@@ -1,8 +1,8 @@
 """The files of a run folder as the verification reads them, and one site's rows of them.
 
 :func:`read_run_folder` reads ``summary.json``, ``scenario.yaml``, ``capacities.csv``,
-``dispatch.csv``, ``profiles.csv`` and, if present, ``outage_dispatch.csv`` (see the README,
-"What a run writes"); :func:`_site_data` cuts one site's rows out of them, its profiles aligned
+``dispatch.csv``, ``profiles.csv`` and, if present, ``outage_dispatch.csv`` (see
+docs/run-folder.md); :func:`_site_data` cuts one site's rows out of them, its profiles aligned
 on its dispatch hours.
 """
 

@@ -46,6 +46,16 @@ def _total_of(values: list) -> float | None:
     return None if any(n is None for n in numbers) else float(sum(numbers))
 
 
+def _load_weighted(shares: list, loads: list) -> float | None:
+    """Return the mean of per-site shares weighted by the sites' load (None if one is missing)."""
+    weights = [number(x) for x in loads]
+    values = [number(x) for x in shares]
+    if any(x is None for x in (*weights, *values)):
+        return None
+    total = sum(weights)
+    return sum(v * x for v, x in zip(values, weights, strict=True)) / total if total else None
+
+
 def _verification_by_site(run: Run) -> dict[str, str]:
     v = run.verification
     if v is None:
@@ -164,21 +174,17 @@ def _cost_rows(r: _Rows, totals: dict) -> None:
 
 
 def _emission_rows(r: _Rows, totals: dict) -> None:
-    """Add CO2, carbon intensity and renewable share."""
+    """Add CO2, carbon intensity and renewable share.
+
+    The renewable share of a site is summary.json's ``renewable_share``, 1 - (gas + grid) /
+    load; the total is the same share over all sites: the sites' shares weighted by their
+    annual load, that is 1 - (gas + grid of all sites) / (load of all sites), which is
+    summary.json ``emissions.renewable_share``.
+    """
     r.add("CO2 [t/yr]", r.each("co2_t_per_yr"), totals.get("co2_t_per_yr"), "int")
     r.fin_row("Carbon intensity [gCO2/kWh IT]", "carbon_intensity_g_per_kwh_it", "num1")
-    pv_wind = [
-        (number(r.site[k].get("generation_mwh_per_yr", {}).get("pv")) or 0.0)
-        + (number(r.site[k].get("generation_mwh_per_yr", {}).get("wind")) or 0.0)
-        for k in r.sites
-    ]
-    load = number(totals.get("load_mwh_per_yr"))
-    r.add(
-        "Renewable share [%]",
-        r.each("renewable_share"),
-        sum(pv_wind) / load if load else None,
-        "pct",
-    )
+    shares = r.each("renewable_share")
+    r.add("Renewable share [%]", shares, _load_weighted(shares, r.each("load_mwh_per_yr")), "pct")
 
 
 def _finance_rows(r: _Rows) -> None:

@@ -133,6 +133,48 @@ def test_summary_totals_equal_summary_json(book, summary):
     assert summary_row(book, "Status")["total"] == summary["status"]
 
 
+def test_total_renewable_share_uses_the_sites_definition(book, summary, run_dir, tmp_path):
+    """The total renewable share is 1 - (gas + grid) / load over all sites, as each site's.
+
+    Hand-made figures of summary.json [MWh/yr], load = PV + wind + gas + grid + battery
+    discharge - battery charge:
+
+    - aktau: 1,000 = PV 540 + gas 500 + discharge 160 - charge 200 (40 lost in the battery);
+      share 1 - (500 + 0) / 1,000 = 0.5.
+    - baku: 3,000 = wind 1,000 + gas 1,500 + grid 500; share 1 - (1,500 + 500) / 3,000 = 1/3.
+
+    Total: 1 - (500 + 1,500 + 500) / (1,000 + 3,000) = 1 - 2,500 / 4,000 = 0.375, the
+    load-weighted mean of the sites' shares, (0.5 x 1,000 + 1/3 x 3,000) / 4,000 = 0.375.
+    (PV + wind) / load would give (540 + 1,000) / 4,000 = 0.385: the 40 MWh lost in the
+    battery counted as renewable energy served.
+    """
+    import shutil
+
+    row = summary_row(book, "Renewable share")
+    assert row["total"] == pytest.approx(summary["emissions"]["renewable_share"], abs=1e-12)
+
+    copy = tmp_path / "run"
+    shutil.copytree(run_dir, copy)
+    raw = json.loads((copy / "summary.json").read_text())
+    assert list(raw["sites"]) == ["aktau", "baku"]
+    figures = {
+        "aktau": (1000.0, {"pv": 540.0, "wind": 0.0, "gas": 500.0, "grid": 0.0}, 160.0, 0.5),
+        "baku": (3000.0, {"pv": 0.0, "wind": 1000.0, "gas": 1500.0, "grid": 500.0}, 0.0, 1 / 3),
+    }
+    for site_id, (load, generation, discharge, share) in figures.items():
+        site = raw["sites"][site_id]
+        site["load_mwh_per_yr"] = load
+        site["generation_mwh_per_yr"] = generation | {"battery_discharge": discharge}
+        site["renewable_share"] = share
+    raw["totals"]["load_mwh_per_yr"] = 4000.0
+    raw["emissions"]["renewable_share"] = 0.375
+    (copy / "summary.json").write_text(json.dumps(raw))
+    row = summary_row(openpyxl.load_workbook(write_workbook(copy)), "Renewable share")
+    assert row["aktau"] == pytest.approx(0.5)
+    assert row["baku"] == pytest.approx(1 / 3)
+    assert row["total"] == pytest.approx(0.375, abs=1e-12)
+
+
 def test_numbers_are_numbers_with_formats(book):
     ws = book["Costs"]
     header = [c.value for c in ws[1]]

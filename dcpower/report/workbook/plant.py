@@ -1,0 +1,122 @@
+"""The ``Capacities`` and ``Costs`` sheets: what each site builds and what it costs a year."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dcpower.report.workbook.format import Col, Writer, number
+from dcpower.report.workbook.read import Run
+
+# --------------------------------------------------------------------------- Capacities
+
+
+def _dispatch_energy(d: pd.DataFrame, column: str) -> float | None:
+    """Annual energy of a dispatch column [MWh/yr], or None if the column is absent."""
+    if column not in d:
+        return None
+    return float(np.sum(d[column].to_numpy(float) * d["weight_h"].to_numpy(float)))
+
+
+def _capacity_table(run: Run) -> pd.DataFrame:
+    """Return one row per site and technology: capacities, capex, lifetime, energy and factor."""
+    caps = run.tables.capacities
+    disp = run.tables.dispatch
+    scen = run.scenario
+    fsites = (run.summary.get("finance") or {}).get("sites") or {}
+    rows = []
+    for (site_id, tech_id), group in caps.groupby(["site", "technology"], sort=False):
+        by_unit = group.groupby("unit")["capacity"].sum()
+        tech = scen.technologies.get(tech_id)
+        kind = str(group["kind"].iloc[0])
+        d = disp[disp["site"] == site_id]
+        column = {
+            "pv": f"pv_mw_{tech_id}",
+            "wind": f"wind_mw_{tech_id}",
+            "gas": f"gas_mw_{tech_id}",
+            "battery": "battery_discharge_mw",
+        }.get(kind, "")
+        energy = _dispatch_energy(d, column)
+        mw = by_unit.get("MW")
+        cf = energy / (float(mw) * 8760.0) if energy is not None and mw and mw > 0 else None
+        capex = (fsites.get(site_id, {}).get("capex_by_technology_usd") or {}).get(tech_id)
+        rows.append(
+            {
+                "site": site_id,
+                "technology": tech_id,
+                "kind": kind,
+                "mw": by_unit.get("MW"),
+                "mwh": by_unit.get("MWh"),
+                "units": by_unit.get("units"),
+                "unit_mw": getattr(tech, "unit_mw", None),
+                "capex": capex,
+                "lifetime": getattr(tech, "lifetime_yr", None),
+                "energy": energy,
+                "cf": cf,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def write_capacities(w: Writer, run: Run) -> None:
+    """Add the ``Capacities`` sheet."""
+    t = _capacity_table(run)
+
+    def col(key: str) -> list:
+        return t[key].tolist() if key in t else []
+
+    cols = [
+        Col("site", col("site"), "text"),
+        Col("technology", col("technology"), "text"),
+        Col("kind", col("kind"), "text"),
+        Col("power [MW]", col("mw"), "num1"),
+        Col("energy capacity [MWh]", col("mwh"), "num1"),
+        Col("units built [units]", col("units"), "int"),
+        Col("unit rating [MW]", col("unit_mw"), "num1"),
+        Col("overnight capex [USD]", col("capex"), "int"),
+        Col("lifetime [yr]", col("lifetime"), "num1"),
+        Col(
+            "energy [MWh/yr]",
+            col("energy"),
+            "int",
+            comment="PV and wind: energy used (after curtailment); gas: output; battery: "
+            "discharge. From dispatch.csv x weight_h.",
+        ),
+        Col("capacity factor [%]", col("cf"), "pct"),
+    ]
+    w.table(w.sheet("Capacities"), cols, freeze_cols=2)
+
+
+# --------------------------------------------------------------------------- Costs
+
+
+def write_costs(w: Writer, run: Run) -> None:
+    """Add the ``Costs`` sheet: per site, technology and cost component."""
+    costs = run.tables.costs
+    kinds = {t: tech.kind for t, tech in run.scenario.technologies.items()}
+    site_cost = costs.groupby("site")["usd_per_yr"].sum()
+    loads = {k: number(v.get("load_mwh_per_yr")) for k, v in run.summary["sites"].items()}
+    usd = costs["usd_per_yr"].to_numpy(float)
+    share = [
+        u / site_cost[s] if site_cost[s] else None for s, u in zip(costs["site"], usd, strict=True)
+    ]
+    per_mwh = [
+        u / loads[s] if loads.get(s) else None for s, u in zip(costs["site"], usd, strict=True)
+    ]
+    cols = [
+        Col("site", costs["site"].tolist(), "text"),
+        Col("technology", costs["technology"].tolist(), "text"),
+        Col("kind", [kinds.get(t, "") for t in costs["technology"]], "text"),
+        Col(
+            "component",
+            costs["component"].tolist(),
+            "text",
+            comment="capex = overnight capex annualized with the capital recovery factor of the "
+            "WACC and the technology's lifetime; fuel, O&M, carbon and start-ups of the "
+            "dispatched year.",
+        ),
+        Col("cost [USD/yr]", usd, "int"),
+        Col("share of site cost [%]", share, "pct"),
+        Col("cost per MWh delivered [USD/MWh]", per_mwh, "num2"),
+    ]
+    w.table(w.sheet("Costs"), cols, freeze_cols=1)

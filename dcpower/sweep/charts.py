@@ -92,18 +92,7 @@ def tornado_chart(table: pd.DataFrame, paths: list[str], output: str):
 
     label, scale = output_label(output)
     base = _base_output(table, output)
-    bars, missing = [], []
-    for path in paths:
-        rows = _one_at_a_time(table, path)
-        ok = _ok(rows, output)
-        if ok.empty:
-            if not rows.empty:
-                missing.append(f"{path} ({', '.join(sorted(set(rows['status'].astype(str))))})")
-            continue
-        order = _numeric_order(ok[path])
-        low, high = ok.iloc[order[0]], ok.iloc[order[-1]]
-        failed = len(rows) - len(ok)
-        bars.append((path, low, high, failed))
+    bars, missing = _tornado_bars(table, paths, output)
     fig = _figure(9.0, 1.2 + 0.55 * max(len(bars), 1))
     if base is None or not bars:
         return _no_chart(
@@ -138,6 +127,27 @@ def tornado_chart(table: pd.DataFrame, paths: list[str], output: str):
     return fig
 
 
+def _tornado_bars(table: pd.DataFrame, paths: list[str], output: str) -> tuple[list, list]:
+    """Return the bars of a tornado chart and the paths without a solved point.
+
+    A bar is ``(path, row at the lowest value, row at the highest value, failed points)``;
+    a path without a solved point is named with the statuses of its points.
+    """
+    bars, missing = [], []
+    for path in paths:
+        rows = _one_at_a_time(table, path)
+        ok = _ok(rows, output)
+        if ok.empty:
+            if not rows.empty:
+                missing.append(f"{path} ({', '.join(sorted(set(rows['status'].astype(str))))})")
+            continue
+        order = _numeric_order(ok[path])
+        low, high = ok.iloc[order[0]], ok.iloc[order[-1]]
+        failed = len(rows) - len(ok)
+        bars.append((path, low, high, failed))
+    return bars, missing
+
+
 def spider_chart(table: pd.DataFrame, paths: list[str], base_values: dict, output: str):
     """Spider chart: the output against the relative change of each numeric input.
 
@@ -161,22 +171,7 @@ def spider_chart(table: pd.DataFrame, paths: list[str], base_values: dict, outpu
     label, scale = output_label(output)
     base = _base_output(table, output)
     fig = _figure(9.0, 5.0)
-    lines = []
-    for path in paths if base is not None else []:
-        base_value = base_values.get(path)
-        if isinstance(base_value, bool) or not isinstance(base_value, int | float):
-            continue
-        if base_value == 0:
-            continue
-        ok = _ok(_one_at_a_time(table, path), output)
-        x = pd.to_numeric(ok[path], errors="coerce")
-        ok, x = ok[x.notna()], x[x.notna()]
-        if ok.empty:
-            continue
-        rel = [*((x.to_numpy(dtype=float) / base_value - 1) * 100), 0.0]
-        y = [*(ok[output].to_numpy(dtype=float) * scale), base * scale]
-        order = np.argsort(rel, kind="stable")
-        lines.append((path, np.asarray(rel)[order], np.asarray(y)[order]))
+    lines = [] if base is None else _spider_lines(table, paths, base_values, output, base, scale)
     if base is None or not lines:
         return _no_chart(
             fig,
@@ -206,6 +201,37 @@ def spider_chart(table: pd.DataFrame, paths: list[str], base_values: dict, outpu
     ax.grid(color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     return fig
+
+
+def _spider_lines(
+    table: pd.DataFrame,
+    paths: list[str],
+    base_values: dict,
+    output: str,
+    base: float,
+    scale: float,
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Return ``(path, change of the input [%], output x scale)`` per numeric path, by change.
+
+    Each line holds the path's solved one-at-a-time points and the base point (change 0).
+    """
+    lines = []
+    for path in paths:
+        base_value = base_values.get(path)
+        if isinstance(base_value, bool) or not isinstance(base_value, int | float):
+            continue
+        if base_value == 0:
+            continue
+        ok = _ok(_one_at_a_time(table, path), output)
+        x = pd.to_numeric(ok[path], errors="coerce")
+        ok, x = ok[x.notna()], x[x.notna()]
+        if ok.empty:
+            continue
+        rel = [*((x.to_numpy(dtype=float) / base_value - 1) * 100), 0.0]
+        y = [*(ok[output].to_numpy(dtype=float) * scale), base * scale]
+        order = np.argsort(rel, kind="stable")
+        lines.append((path, np.asarray(rel)[order], np.asarray(y)[order]))
+    return lines
 
 
 def distribution_chart(table: pd.DataFrame, output: str):

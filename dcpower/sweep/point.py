@@ -62,37 +62,59 @@ def row_from_summary(lead: dict, summary: dict, seconds: float) -> dict:
     total_units: dict[str, int] = {}
     renewable = 0.0
     for site_id, site in summary["sites"].items():
-        cap = site["capacity"]
-        gas_mw = 0.0
-        for gas_type, built in cap["gas"].items():
-            row[f"{site_id}.gas_units.{gas_type}"] = int(built["units"])
-            total_units[gas_type] = total_units.get(gas_type, 0) + int(built["units"])
-            gas_mw += built["units"] * built["unit_mw"]
-        sizes = {
-            "gas_mw": gas_mw,
-            "pv_mw": cap["pv_mw"],
-            "wind_mw": cap["wind_mw"],
-            "battery_mw": cap["battery_mw"],
-            "battery_mwh": cap["battery_mwh"],
-        }
-        for key, value in sizes.items():
-            row[f"{site_id}.{key}"] = float(value)
-            total[key] += float(value)
-        for key in (
-            "capex_usd",
-            "cost_usd_per_yr",
-            "lcoe_usd_per_mwh",
-            "co2_t_per_yr",
-            "unserved_mwh_per_yr",
-            "renewable_share",
-        ):
-            row[f"{site_id}.{key}"] = _num(site.get(key))
+        _add_site_sizes(row, site_id, site["capacity"], total, total_units)
+        _add_site_figures(row, site_id, site, availability.get(site_id) or {})
         renewable += _num(site.get("renewable_share")) * _num(site.get("load_mwh_per_yr"))
-        figures = availability.get(site_id) or {}
-        row[f"{site_id}.availability_pct"] = _num(
-            (figures.get("availability_time_pct") or {}).get("mean")
-        )
-        row[f"{site_id}.lole_h_per_yr"] = _num((figures.get("lole_h_per_yr") or {}).get("mean"))
+    _add_totals(row, summary, total, total_units, renewable)
+    return row
+
+
+def _add_site_sizes(
+    row: dict, site_id: str, cap: dict, total: dict[str, float], total_units: dict[str, int]
+) -> None:
+    """Add a site's gas units per type and sizes to the row, and to the running totals."""
+    gas_mw = 0.0
+    for gas_type, built in cap["gas"].items():
+        row[f"{site_id}.gas_units.{gas_type}"] = int(built["units"])
+        total_units[gas_type] = total_units.get(gas_type, 0) + int(built["units"])
+        gas_mw += built["units"] * built["unit_mw"]
+    sizes = {
+        "gas_mw": gas_mw,
+        "pv_mw": cap["pv_mw"],
+        "wind_mw": cap["wind_mw"],
+        "battery_mw": cap["battery_mw"],
+        "battery_mwh": cap["battery_mwh"],
+    }
+    for key, value in sizes.items():
+        row[f"{site_id}.{key}"] = float(value)
+        total[key] += float(value)
+
+
+def _add_site_figures(row: dict, site_id: str, site: dict, figures: dict) -> None:
+    """Add a site's costs, emissions, unserved energy and Monte Carlo availability to the row."""
+    for key in (
+        "capex_usd",
+        "cost_usd_per_yr",
+        "lcoe_usd_per_mwh",
+        "co2_t_per_yr",
+        "unserved_mwh_per_yr",
+        "renewable_share",
+    ):
+        row[f"{site_id}.{key}"] = _num(site.get(key))
+    row[f"{site_id}.availability_pct"] = _num(
+        (figures.get("availability_time_pct") or {}).get("mean")
+    )
+    row[f"{site_id}.lole_h_per_yr"] = _num((figures.get("lole_h_per_yr") or {}).get("mean"))
+
+
+def _add_totals(
+    row: dict,
+    summary: dict,
+    total: dict[str, float],
+    total_units: dict[str, int],
+    renewable: float,
+) -> None:
+    """Add the ``total.`` columns: sums over the sites, the run's totals, the worst site."""
     totals = summary["totals"]
     for gas_type, units in total_units.items():
         row[f"total.gas_units.{gas_type}"] = units
@@ -109,7 +131,6 @@ def row_from_summary(lead: dict, summary: dict, seconds: float) -> dict:
     # The hub is as available as its worst site.
     row["total.availability_pct"] = min(avail) if avail else float("nan")
     row["total.lole_h_per_yr"] = max(lole) if lole else float("nan")
-    return row
 
 
 def _failed_row(lead: dict, status: str, reason: str, seconds: float) -> dict:

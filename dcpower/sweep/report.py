@@ -62,6 +62,42 @@ def write_sweep_report(out_dir: str | Path, table: pd.DataFrame | None = None) -
         raise DcpowerError(f"sweep folder '{out_dir}': no results table")
     output = spec.get("output", "total.cost_usd_per_yr")
     paths = [*spec.get("grid", {}), *spec.get("distributions", {})]
+    charts = _chart_sections(out_dir, meta, table, output, paths)
+    esc = html.escape
+    counts = table["status"].value_counts().to_dict() if "status" in table else {}
+    label, _ = output_label(output)
+    points_table = _points_table(table, ["point_id", "status", *paths, output, "seconds"], output)
+    summary = ", ".join(f"{n} {esc(str(s))}" for s, n in counts.items())
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Sweep {esc(meta["name"])}</title>
+<style>{_CSS}</style></head><body>
+<h1>Sweep: {esc(meta["name"])}</h1>
+<p>Base scenario <code>{esc(str(meta["base"]))}</code>; {len(table)} points ({summary}).
+Chart output: {esc(label)} (column <code>{esc(output)}</code>). Each point's run folder is
+<code>runs/&lt;point id&gt;/</code>; the full table is <code>results.csv</code> /
+<code>results.parquet</code>.</p>
+<p class="note">The availability Monte Carlo of each point is cut to
+{esc(str(spec.get("monte_carlo_years")))} simulated years unless the sweep sets
+reliability.monte_carlo_years; run the chosen point alone for precise availability figures.</p>
+{"".join(charts)}
+<h2>Points</h2>
+{points_table}
+</body></html>
+"""
+    path = out_dir / SWEEP_HTML
+    _replace(path, lambda p: p.write_text(page, encoding="utf-8"))
+    return path
+
+
+def _chart_sections(
+    out_dir: Path, meta: dict, table: pd.DataFrame, output: str, paths: list[str]
+) -> list[str]:
+    """Draw the sweep's charts, write them to ``figures/``; return their HTML sections.
+
+    Tornado and spider charts if the sweep varies one input at a time or has a solved base
+    point; a distribution chart unless it varies one input at a time.
+    """
+    spec = meta["spec"]
     figures_dir = out_dir / "figures"
     figures_dir.mkdir(exist_ok=True)
     charts = []
@@ -81,10 +117,13 @@ def write_sweep_report(out_dir: str | Path, table: pd.DataFrame | None = None) -
             f"<h2>{heading}</h2><img src='data:image/png;base64,{data}' alt='{heading}'>"
             f"<p class='note'>Also in figures/{name}.png.</p>"
         )
+    return charts
+
+
+def _points_table(table: pd.DataFrame, columns: list[str], output: str) -> str:
+    """HTML table of the points: the given columns, a failed point's reason below its row."""
     esc = html.escape
-    counts = table["status"].value_counts().to_dict() if "status" in table else {}
-    label, scale = output_label(output)
-    columns = ["point_id", "status", *paths, output, "seconds"]
+    _, scale = output_label(output)
     head = "".join(
         f"<th class='{'l' if c in ('point_id', 'status') else ''}'>{esc(c)}</th>" for c in columns
     )
@@ -107,23 +146,4 @@ def write_sweep_report(out_dir: str | Path, table: pd.DataFrame | None = None) -
                 f"<tr><td></td><td class='l bad' colspan='{len(columns) - 1}'>"
                 f"{esc(str(row['reason']))}</td></tr>"
             )
-    summary = ", ".join(f"{n} {esc(str(s))}" for s, n in counts.items())
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Sweep {esc(meta["name"])}</title>
-<style>{_CSS}</style></head><body>
-<h1>Sweep: {esc(meta["name"])}</h1>
-<p>Base scenario <code>{esc(str(meta["base"]))}</code>; {len(table)} points ({summary}).
-Chart output: {esc(label)} (column <code>{esc(output)}</code>). Each point's run folder is
-<code>runs/&lt;point id&gt;/</code>; the full table is <code>results.csv</code> /
-<code>results.parquet</code>.</p>
-<p class="note">The availability Monte Carlo of each point is cut to
-{esc(str(spec.get("monte_carlo_years")))} simulated years unless the sweep sets
-reliability.monte_carlo_years; run the chosen point alone for precise availability figures.</p>
-{"".join(charts)}
-<h2>Points</h2>
-<table><tr>{head}</tr>{"".join(body)}</table>
-</body></html>
-"""
-    path = out_dir / SWEEP_HTML
-    _replace(path, lambda p: p.write_text(page, encoding="utf-8"))
-    return path
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"

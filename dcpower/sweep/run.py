@@ -167,25 +167,10 @@ def run_sweep(
 
 
 def _solve_all(plan, out_dir, todo, leads, rows, table, scheduler, workers, progress) -> None:
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
 
     with _quiet_distributed():
-        cluster = None
-        if scheduler is None:
-            n = workers or os.cpu_count() or 1
-            cluster = LocalCluster(
-                n_workers=max(1, min(n, len(todo))),
-                threads_per_worker=1,
-                processes=True,
-                # No dashboard; its HTTP server (health, metrics) on a free local port, so
-                # sweeps side by side never compete for port 8787.
-                dashboard_address=None,
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                silence_logs=logging.ERROR,
-            )
-            client = Client(cluster)
-        else:
-            client = Client(scheduler)
+        client, cluster = _connect(scheduler, workers, len(todo))
         futures = {}
         try:
             tag = uuid.uuid4().hex[:8]
@@ -218,6 +203,33 @@ def _solve_all(plan, out_dir, todo, leads, rows, table, scheduler, workers, prog
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _connect(scheduler: str | None, workers: int | None, n_points: int):
+    """Return a dask client of the scheduler, or of a new LocalCluster (also returned, or None).
+
+    The LocalCluster has ``workers`` single-threaded worker processes (default: the CPU
+    count), at most ``n_points``.
+    """
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler is None:
+        n = workers or os.cpu_count() or 1
+        cluster = LocalCluster(
+            n_workers=max(1, min(n, n_points)),
+            threads_per_worker=1,
+            processes=True,
+            # No dashboard; its HTTP server (health, metrics) on a free local port, so
+            # sweeps side by side never compete for port 8787.
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    return client, cluster
 
 
 @contextlib.contextmanager

@@ -1,12 +1,14 @@
 """Technologies: one subpackage each, registered in :mod:`dcpower.techs.contract`.
 
-Importing this package registers the built-in technologies (PV, wind, battery, gas). Their
-pyomo blocks are imported only when a model is built, so code that reads run folders can
-loop over the registry without loading pyomo. Add a technology by writing its subpackage
-(see ``docs/adding-a-technology.md``) and importing it here.
+Importing this package imports every subpackage of it, and each registers its technology
+(PV, wind, battery, gas, ...). Their pyomo blocks are imported only when a model is built,
+so code that reads run folders can loop over the registry without loading pyomo. A new
+technology is a new subpackage (see ``docs/adding-a-technology.md``); nothing else changes.
 """
 
-from dcpower.techs import battery, gas, pv, wind
+import importlib
+import pkgutil
+
 from dcpower.techs.contract import (
     Display,
     Readback,
@@ -24,23 +26,23 @@ from dcpower.techs.contract import (
     unregister,
 )
 
+for _module in pkgutil.iter_modules(__path__):
+    if _module.ispkg:  # a technology's folder (plain modules here are shared helpers)
+        importlib.import_module(f"{__name__}.{_module.name}")
+
 __all__ = [
     "Display",
     "Readback",
     "TechSpec",
     "Technology",
     "Total",
-    "battery",
     "dispatch_totals",
-    "gas",
     "kind_of_catalogue_id",
     "kinds",
     "of",
     "own_columns",
     "profile_column",
-    "pv",
     "register",
     "technologies",
     "unregister",
-    "wind",
 ]

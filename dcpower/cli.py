@@ -20,9 +20,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from dcpower import techs as registered
 from dcpower.errors import DcpowerError, InfeasibleError, ScenarioError, SolverLimitError
 from dcpower.results import check_run_folder
-from dcpower.scenario import GasTech, PVTech, Scenario, WindTech, load_scenario
+from dcpower.scenario import Scenario, load_scenario
 
 app = typer.Typer(
     add_completion=False,
@@ -685,12 +686,10 @@ def _print_profiles(site_id: str, scenario: Scenario, hourly: pd.DataFrame) -> N
     monthly = pd.DataFrame(index=range(1, 13))
     monthly["GHI kWh/m2"] = hourly["ghi"].groupby(month).sum() / 1000
     monthly["T mean C"] = hourly["temp_air"].groupby(month).mean()
-    for tech_id, tech in techs.items():
-        if isinstance(tech, PVTech):
-            yield_kwh_per_kwp = hourly[f"pv_cf_{tech_id}"] / tech.dc_ac_ratio
-            monthly[f"{tech_id} kWh/kWp"] = yield_kwh_per_kwp.groupby(month).sum()
-        elif isinstance(tech, WindTech):
-            monthly[f"{tech_id} CF"] = hourly[f"wind_cf_{tech_id}"].groupby(month).mean()
+    figures = {t: registered.of(spec).profile_figures(t, spec, hourly) for t, spec in techs.items()}
+    for columns, _ in figures.values():
+        for label, values in columns.items():
+            monthly[label] = values
     monthly["load MW"] = hourly["load_mw"].groupby(month).mean()
     monthly["PUE"] = hourly["pue"].groupby(month).mean()
 
@@ -720,21 +719,9 @@ def _print_profiles(site_id: str, scenario: Scenario, hourly: pd.DataFrame) -> N
     )
     hottest = hourly["temp_air"].idxmax()
     facts.add_row("hottest hour", f"{hottest.isoformat()} ({hourly['temp_air'].max():.1f} C)")
-    for tech_id, tech in techs.items():
-        if isinstance(tech, PVTech):
-            facts.add_row(
-                f"{tech_id} capacity factor (AC)", f"{hourly[f'pv_cf_{tech_id}'].mean():.1%}"
-            )
-        elif isinstance(tech, WindTech):
-            facts.add_row(
-                f"{tech_id} capacity factor", f"{hourly[f'wind_cf_{tech_id}'].mean():.1%}"
-            )
-        elif isinstance(tech, GasTech):
-            factor = hourly[f"gas_cf_{tech_id}"].min()
-            facts.add_row(
-                f"{tech_id} unit at hottest hour [MW]",
-                f"{tech.unit_mw * factor:.2f} of {tech.unit_mw:g} ({factor:.1%})",
-            )
+    for _, annual_facts in figures.values():
+        for label, text in annual_facts.items():
+            facts.add_row(label, text)
     console.print(facts)
 
 

@@ -53,9 +53,11 @@ import numpy_financial as npf
 import pandas as pd
 import yaml
 
+from dcpower import techs
 from dcpower.errors import DcpowerError
-from dcpower.scenario import BatteryTech, Finance, GasTech, PVTech, Scenario, scenario_from_dict
+from dcpower.scenario import Finance, Scenario, scenario_from_dict
 from dcpower.tariff import time_of_day_price
+from dcpower.techs.contract import SiteRows
 
 if TYPE_CHECKING:
     from dcpower.results import Result
@@ -327,79 +329,68 @@ def site_basis(tables: RunTables, site_id: str, finance: Finance) -> SiteBasis:
     scenario = tables.scenario
     site = scenario.sites[site_id]
     caps = tables.capacities[tables.capacities["site"] == site_id]
-    rows = []
-    for tech_id, group in caps.groupby("technology", sort=False):
-        by_unit = group.groupby("unit")["capacity"].sum()
-        if (group["kind"] == "backup_fuel_tank").all():
-            fuel = scenario.backup_fuel
-            capex = fuel.tank_capex_usd_per_mmbtu * float(by_unit.get("MMBtu", 0.0))
-            rows.append((tech_id, "backup_fuel_tank", capex, fuel.tank_lifetime_yr))
-            continue
-        tech = scenario.technologies[tech_id]
-        mw = float(by_unit.get("MW", 0.0))
-        if isinstance(tech, BatteryTech):
-            capex = 1e3 * (
-                tech.capex_power_usd_per_kw * mw
-                + tech.capex_energy_usd_per_kwh * float(by_unit.get("MWh", 0.0))
-            )
-        elif isinstance(tech, PVTech):
-            capex = 1e3 * tech.capex_usd_per_kw_ac * mw
-        elif isinstance(tech, GasTech) and tech.dual_fuel:
-            capex = 1e3 * (tech.capex_usd_per_kw + tech.dual_fuel_capex_usd_per_kw) * mw
-        else:
-            capex = 1e3 * tech.capex_usd_per_kw * mw
-        rows.append((tech_id, tech.kind, capex, float(tech.lifetime_yr)))
+    d = tables.dispatch[tables.dispatch["site"] == site_id].reset_index(drop=True)
+    p = tables.profiles[tables.profiles["site"] == site_id]
+    rows = SiteRows(
+        dispatch=d,
+        hourly=p.drop_duplicates("time").set_index("time").reindex(d["time"]),
+        capacities={(str(r.technology), str(r.unit)): float(r.capacity) for r in caps.itertuples()},
+    )
+    built = [
+        asset
+        for tech_id in site.technologies
+        for asset in techs.of(scenario.technologies[tech_id]).assets(
+            tech_id, scenario.technologies[tech_id], rows, scenario
+        )
+    ]
+    assets_rows = [(a.technology, a.kind, a.capex_usd, float(a.lifetime_yr)) for a in built]
     if site.development_capex_usd > 0:
         life = float(finance.project_life_yr)
-        rows.append(("site_development", "site", site.development_capex_usd, life))
-    assets = pd.DataFrame(rows, columns=["technology", "kind", "capex_usd", "lifetime_yr"])
+        assets_rows.append(("site_development", "site", site.development_capex_usd, life))
+    assets = pd.DataFrame(assets_rows, columns=["technology", "kind", "capex_usd", "lifetime_yr"])
 
     costs = tables.costs[tables.costs["site"] == site_id]
     by_component = costs.groupby("component")["usd_per_yr"].sum()
     opex = {c: float(by_component.get(c, 0.0)) for c in OPEX_COLUMNS}
 
-    d = tables.dispatch[tables.dispatch["site"] == site_id].reset_index(drop=True)
     w = d["weight_h"].to_numpy(float)
     served_mw = d["load_mw"].to_numpy(float)
     if "unserved_mw" in d:
         served_mw = served_mw - d["unserved_mw"].to_numpy(float)
-    p = tables.profiles[tables.profiles["site"] == site_id]
     it = d[["time"]].merge(p[["time", "it_load_mw"]], on="time", how="left")["it_load_mw"]
     if it.isna().any():
         raise DcpowerError(f"site {site_id}: profiles.csv lacks it_load_mw for some dispatch hours")
 
     fuel_mmbtu = float(np.sum(d["fuel_mmbtu_per_h"].to_numpy(float) * w))
     co2_t_per_mmbtu = scenario.economics.co2_kg_per_mmbtu / 1000.0
-    gas_mw = (
-        caps[(caps["kind"] == "gas") & (caps["unit"] == "MW")]
-        .groupby("technology")["capacity"]
-        .sum()
-    )
-    built_gas = [t for t, mw in gas_mw.items() if mw > 0]
-    makeup = {"fuel": 0.0, "carbon": 0.0, "vom": 0.0, "co2": 0.0}
-    if built_gas:
-        output = {
-            t: float(np.sum(d[f"gas_mw_{t}"].to_numpy(float) * w)) if f"gas_mw_{t}" in d else 0.0
-            for t in built_gas
-        }
-        marginal = max(built_gas, key=lambda t: output[t])
-        tech = scenario.technologies[marginal]
-        assert isinstance(tech, GasTech)
-        factor = 1.0
-        column = f"heat_rate_factor_{marginal}"
-        if column in p and output[marginal] > 0:
-            hr = d[["time"]].merge(p[["time", column]], on="time", how="left")[column]
-            out = d[f"gas_mw_{marginal}"].to_numpy(float) * w
-            factor = float(np.sum(hr.fillna(1.0).to_numpy(float) * out) / np.sum(out))
-        mmbtu_per_mwh = (
-            factor * tech.heat_rate_full_load_mmbtu_per_mwh * (1.0 - tech.no_load_fuel_fraction)
+    marginal = [
+        m
+        for tech_id in site.technologies
+        if (
+            m := techs.of(scenario.technologies[tech_id]).marginal_energy(
+                tech_id, scenario.technologies[tech_id], rows
+            )
         )
+        is not None
+    ]
+    makeup = {"fuel": 0.0, "carbon": 0.0, "vom": 0.0, "co2": 0.0}
+    if marginal:
+        # Degraded PV energy is made up by the unit type that produced most.
+        largest = max(marginal, key=lambda m: m.output_mwh_per_yr)
+        mmbtu_per_mwh = largest.fuel_mmbtu_per_mwh
         makeup = {
             "fuel": site.gas_price_usd_per_mmbtu * mmbtu_per_mwh,
             "carbon": site.carbon_price_usd_per_t * co2_t_per_mmbtu * mmbtu_per_mwh,
-            "vom": tech.vom_usd_per_mwh,
+            "vom": largest.vom_usd_per_mwh,
             "co2": co2_t_per_mmbtu * mmbtu_per_mwh,
         }
+    degrading = [
+        column
+        for tech in techs.technologies()
+        if tech.degrades
+        for column in tech.summary_generation.values()
+        if column in d
+    ]
     return SiteBasis(
         site_id=site_id,
         assets=assets,
@@ -407,13 +398,13 @@ def site_basis(tables: RunTables, site_id: str, finance: Finance) -> SiteBasis:
         annual_cost_usd=float(costs["usd_per_yr"].sum()),
         energy_mwh=float(np.sum(served_mw * w)),
         it_energy_mwh=float(np.sum(it.to_numpy(float) * w)),
-        pv_mwh=float(np.sum(d["pv_mw"].to_numpy(float) * w)) if "pv_mw" in d else 0.0,
+        pv_mwh=float(sum(np.sum(d[c].to_numpy(float) * w) for c in degrading)),
         co2_t=fuel_mmbtu * co2_t_per_mmbtu,
         makeup_fuel_usd_per_mwh=makeup["fuel"],
         makeup_carbon_usd_per_mwh=makeup["carbon"],
         makeup_vom_usd_per_mwh=makeup["vom"],
         makeup_co2_t_per_mwh=makeup["co2"],
-        has_gas=bool(built_gas),
+        has_gas=bool(marginal),
         grid_cost_usd=grid_cost_usd(d["time"], served_mw, w, finance),
     )
 
@@ -476,7 +467,8 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
         for built, value in vintages:
             remaining = lifetime - (life - built)
             salvage[at[life]] += value * max(remaining, 0.0) / lifetime
-    pv_capex = float(basis.assets.loc[basis.assets["kind"] == "pv", "capex_usd"].sum())
+    degrading = [tech.kind for tech in techs.technologies() if tech.degrades]
+    pv_capex = float(basis.assets.loc[basis.assets["kind"].isin(degrading), "capex_usd"].sum())
     every = finance.pv_inverter_replacement_year
     inverter = finance.pv_inverter_replacement_share * pv_capex
     if inverter > 0:

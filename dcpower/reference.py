@@ -12,23 +12,20 @@ import typing
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from dcpower import techs
 from dcpower.paths import PROJECT_ROOT
 from dcpower.scenario import (
     BackupFuel,
-    BatteryTech,
     DataCenter,
     Economics,
     Finance,
-    GasTech,
     GridConnection,
     PUEModel,
-    PVTech,
     Reliability,
     Scenario,
     Site,
     Solver,
     TimeHorizon,
-    WindTech,
 )
 
 #: Sections of the reference: heading and the model documented under it.
@@ -38,10 +35,8 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("sites.<id>.data_center", DataCenter),
     ("sites.<id>.data_center.pue", PUEModel),
     ("sites.<id>.grid", GridConnection),
-    ("technologies.<id> (kind: gas)", GasTech),
-    ("technologies.<id> (kind: pv)", PVTech),
-    ("technologies.<id> (kind: wind)", WindTech),
-    ("technologies.<id> (kind: battery)", BatteryTech),
+    # one section per registered technology (dcpower.techs), in display order
+    *((f"technologies.<id> (kind: {t.kind})", t.spec) for t in techs.technologies()),
     ("economics", Economics),
     ("backup_fuel", BackupFuel),
     ("reliability", Reliability),

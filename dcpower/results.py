@@ -126,28 +126,27 @@ class SiteResult:
     def summary(self, co2_kg_per_mmbtu: float) -> dict:
         """Headline figures of the site, as in ``summary.json``."""
         caps = self.capacities
-
-        def installed(kind: str, unit: str) -> float:
-            rows = caps[(caps["kind"] == kind) & (caps["unit"] == unit)]
-            return float(rows["capacity"].sum())
-
         capacity = {
-            "pv_mw": installed("pv", "MW"),
-            "wind_mw": installed("wind", "MW"),
-            "battery_mw": installed("battery", "MW"),
-            "battery_mwh": installed("battery", "MWh"),
-            "backup_fuel_tank_mmbtu": installed("backup_fuel_tank", "MMBtu"),
+            key: float(caps.loc[(caps["kind"] == kind) & (caps["unit"] == unit), "capacity"].sum())
+            for tech in techs.technologies()
+            for key, (kind, unit) in tech.summary_capacity.items()
         }
         capacity["gas"] = self.gas_units
         capacity["gas_mw"] = sum(g["units"] * g["unit_mw"] for g in self.gas_units.values())
         load = self.annual_mwh("load_mw")
         generation = {
-            "pv": self.annual_mwh("pv_mw"),
-            "wind": self.annual_mwh("wind_mw"),
-            "gas": self.annual_mwh("gas_mw"),
-            "grid": self.annual_mwh("grid_mw"),
-            "battery_discharge": self.annual_mwh("battery_discharge_mw"),
+            key: self.annual_mwh(column)
+            for tech in techs.technologies()
+            for key, column in tech.summary_generation.items()
         }
+        generation["grid"] = self.annual_mwh(techs.GRID_IMPORT.column)
+        # Energy from fuel or the grid (what min_renewable_share does not count).
+        fuel_or_grid = generation["grid"] + sum(
+            generation[key]
+            for tech in techs.technologies()
+            if tech.resource == "thermal"
+            for key in tech.summary_generation
+        )
         fuel = self.annual_mwh("fuel_mmbtu_per_h")
         cost = float(self.costs["usd_per_yr"].sum())
         return {
@@ -164,7 +163,7 @@ class SiteResult:
             "co2_t_per_yr": fuel * co2_kg_per_mmbtu / 1000,
             # Share of the energy served not from fuel or the grid (as min_renewable_share
             # counts it).
-            "renewable_share": 1 - (generation["gas"] + generation["grid"]) / load if load else 0.0,
+            "renewable_share": 1 - fuel_or_grid / load if load else 0.0,
             "capex_usd": float(sum(self.capex_usd.values())),
             "cost_usd_per_yr": cost,
             "lcoe_usd_per_mwh": cost / load if load else float("nan"),
@@ -338,10 +337,9 @@ class Result:
             "emissions": {
                 "co2_cap_t_per_yr": self.scenario.emissions.co2_cap_t_per_yr,
                 "min_renewable_share": self.scenario.emissions.min_renewable_share,
-                "renewable_share": 1
-                - sum(
-                    s["generation_mwh_per_yr"]["gas"] + s["generation_mwh_per_yr"]["grid"]
-                    for s in sites.values()
+                # The sites' shares weighted by their load (each 1 - (fuel + grid) / load).
+                "renewable_share": sum(
+                    s["renewable_share"] * s["load_mwh_per_yr"] for s in sites.values()
                 )
                 / load
                 if load

@@ -23,15 +23,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-#: One color per source, cost component and series, used by every chart.
+from dcpower import techs
+from dcpower.techs import GRID_IMPORT
+
+#: One color per series that is not a technology's, cost component and cash-flow item;
+#: each technology's colour, name and stack order are its own (``Technology.display``).
 PALETTE: dict[str, str] = {
-    # energy sources
-    "pv": "#F2B701",
-    "wind": "#3A86C8",
-    "gas": "#8D6E63",
+    # series of the site, not of one technology
     "grid": "#5E9C76",
-    "battery": "#7B3FA0",
-    "battery_discharge": "#7B3FA0",
     "battery_charge": "#C9A3E0",
     "curtailment": "#F6DC8A",
     "unserved": "#E4002B",
@@ -53,15 +52,10 @@ PALETTE: dict[str, str] = {
     "cumulative": "#111111",
 }
 
-#: Display names of sources and cost components.
+#: Display names of the site's series and cost components.
 LABELS: dict[str, str] = {
-    "pv": "PV",
-    "wind": "Wind",
-    "gas": "Gas",
     "grid": "Grid import",
-    "battery": "Battery",
-    "battery_discharge": "Battery discharge",
-    "battery_charge": "Battery charging",
+    "battery_charge": "Storage charging",
     "unserved": "Unserved",
     "capex": "Capital (annualized)",
     "fixed_om": "Fixed O&M",
@@ -76,8 +70,30 @@ LABELS: dict[str, str] = {
 #: Order of ``costs.csv`` components in the cost chart (others follow).
 COST_COMPONENTS = ("capex", "fixed_om", "variable_om", "fuel", "carbon", "startup", "grid_energy")
 
-#: Sources stacked above zero in the dispatch and energy charts, bottom to top.
-STACK = ("pv", "wind", "grid", "gas", "battery_discharge")
+#: Stack position of the grid import among the technologies' (``Display.order``).
+GRID_ORDER = 30
+
+
+def stack() -> list[tuple[str, str, str, bool]]:
+    """Series stacked above zero in the dispatch and energy charts, bottom to top.
+
+    Returns
+    -------
+    list of (column, label, colour, always)
+        A summed dispatch column per registered technology's generation (storage: its
+        discharge), and the grid import; ``always`` shows a firm (thermal) series even when
+        it is zero.
+    """
+    entries = {
+        GRID_IMPORT.column: (GRID_ORDER, LABELS["grid"], PALETTE["grid"], False),
+    }
+    for tech in techs.technologies():
+        for column in tech.summary_generation.values():
+            entry = (tech.display.order, tech.display.name, tech.display.colour)
+            entries.setdefault(column, (*entry, tech.resource == "thermal"))
+    ordered = sorted(entries.items(), key=lambda item: item[1][0])
+    return [(column, label, colour, always) for column, (_, label, colour, always) in ordered]
+
 
 WEEK_H = 168
 DPI = 150
@@ -126,17 +142,7 @@ def site_dispatch(dispatch: pd.DataFrame, site: str) -> pd.DataFrame:
     d = dispatch[dispatch["site"] == site].copy()
     d["local_time"] = local_time(d["time"])
     d = d.sort_values("local_time").reset_index(drop=True)
-    for col in (
-        "pv_mw",
-        "wind_mw",
-        "gas_mw",
-        "grid_mw",
-        "battery_charge_mw",
-        "battery_discharge_mw",
-        "battery_soc_mwh",
-        "curtailment_mw",
-        "unserved_mw",
-    ):
+    for col in (*techs.dispatch_totals(), "unserved_mw"):
         if col not in d:
             d[col] = 0.0
     if "weight_h" not in d:
@@ -160,40 +166,44 @@ def _empty(ax, text: str) -> None:
 # --------------------------------------------------------------------------- capacities
 
 
-def capacity_by_source(capacities: pd.DataFrame, site: str) -> dict:
-    """Built capacity of a site by source.
+def capacity_by_source(capacities: pd.DataFrame, site: str) -> dict[str, dict]:
+    """Built capacity of a site by registered technology kind.
 
     Returns
     -------
     dict
-        ``pv``, ``wind``, ``battery`` [MW], ``battery_mwh`` [MWh], ``gas`` [MW] and
-        ``gas_units``: list of ``(technology, units, unit_mw)`` of the gas types built.
+        Per kind (display order): ``mw`` [MW], ``mwh`` [MWh] and ``units``: list of
+        ``(technology, units, unit_mw)`` of the types built as whole units.
     """
     c = capacities[capacities["site"] == site]
+    out = {}
+    for tech in techs.technologies():
+        rows = c[c["kind"] == tech.kind]
+        units = []
+        for tech_id, group in rows.groupby("technology", sort=False):
+            by_unit = group.groupby("unit")["capacity"].sum()
+            n, mw = float(by_unit.get("units", 0.0)), float(by_unit.get("MW", 0.0))
+            if n > 0 and mw > 0:
+                units.append((str(tech_id), round(n), mw / n))
+        out[tech.kind] = {
+            "mw": float(rows.loc[rows["unit"] == "MW", "capacity"].sum()),
+            "mwh": float(rows.loc[rows["unit"] == "MWh", "capacity"].sum()),
+            "units": units,
+        }
+    return out
 
-    def total(kind: str, unit: str) -> float:
-        rows = c[(c["kind"] == kind) & (c["unit"] == unit)]
-        return float(rows["capacity"].sum())
 
-    gas_units = []
-    for tech, group in c[c["kind"] == "gas"].groupby("technology", sort=False):
-        by_unit = group.groupby("unit")["capacity"].sum()
-        units = float(by_unit.get("units", 0.0))
-        mw = float(by_unit.get("MW", 0.0))
-        if units > 0 and mw > 0:
-            gas_units.append((str(tech), round(units), mw / units))
-    return {
-        "pv": total("pv", "MW"),
-        "wind": total("wind", "MW"),
-        "gas": total("gas", "MW"),
-        "battery": total("battery", "MW"),
-        "battery_mwh": total("battery", "MWh"),
-        "gas_units": gas_units,
-    }
+def _capacity_note(cap: dict) -> str:
+    """Bar label: units x rating, or MW and MWh of storage, or MW."""
+    if cap["units"]:
+        return "\n".join(f"{n}×{mw:.1f}" for _t, n, mw in cap["units"])
+    if cap["mwh"] > 0:
+        return f"{cap['mw']:.0f} MW\n{cap['mwh']:.0f} MWh"
+    return f"{cap['mw']:.0f}"
 
 
 def capacity_mix(capacities: pd.DataFrame) -> Figure:
-    """Installed capacity per site: grouped bars of gas, PV, wind and battery power [MW].
+    """Installed capacity per site: grouped bars of each technology kind's power [MW].
 
     Parameters
     ----------
@@ -201,34 +211,32 @@ def capacity_mix(capacities: pd.DataFrame) -> Figure:
         ``capacities.csv`` (``site, technology, kind, capacity, unit``).
     """
     sites = sites_of(capacities)
-    sources = ("gas", "pv", "wind", "battery")
+    by_site = {site: capacity_by_source(capacities, site) for site in sites}
+    shown = [
+        tech
+        for tech in techs.technologies()
+        if tech.resource == "thermal" or any(by_site[s][tech.kind]["mw"] > 0 for s in sites)
+    ]
     fig = _figure(10, 4.8)
     ax = fig.add_subplot()
-    width = 0.8 / len(sources)
+    width = 0.8 / max(len(shown), 1)
     x = np.arange(len(sites))
     top = 0.0
-    for i, source in enumerate(sources):
-        values, notes = [], []
-        for site in sites:
-            cap = capacity_by_source(capacities, site)
-            values.append(cap[source])
-            if source == "gas":
-                notes.append("\n".join(f"{n}×{mw:.1f}" for _t, n, mw in cap["gas_units"]) or "0")
-            elif source == "battery" and cap["battery"] > 0:
-                notes.append(f"{cap['battery']:.0f} MW\n{cap['battery_mwh']:.0f} MWh")
-            else:
-                notes.append(f"{cap[source]:.0f}")
-        xs = x + (i - (len(sources) - 1) / 2) * width
+    for i, tech in enumerate(shown):
+        caps = [by_site[site][tech.kind] for site in sites]
+        values = [cap["mw"] for cap in caps]
+        xs = x + (i - (len(shown) - 1) / 2) * width
+        whole_units = tech.resource == "thermal"
         ax.bar(
             xs,
             values,
             width * 0.92,
-            color=PALETTE[source],
-            label=LABELS[source] + (" (MW; units × MW)" if source == "gas" else " (MW)"),
+            color=tech.display.colour,
+            label=tech.display.name + (" (MW; units × MW)" if whole_units else " (MW)"),
         )
-        for xi, v, note in zip(xs, values, notes, strict=True):
+        for xi, v, cap in zip(xs, values, caps, strict=True):
             ax.annotate(
-                note,
+                _capacity_note(cap) if (cap["mw"] > 0 or not whole_units) else "0",
                 (xi, v),
                 xytext=(0, 3),
                 textcoords="offset points",
@@ -250,8 +258,16 @@ def capacity_mix(capacities: pd.DataFrame) -> Figure:
 
 
 def renewable_available_mw(d: pd.DataFrame) -> np.ndarray:
-    """PV and wind output available before curtailment of each row [MW]."""
-    return (d["pv_mw"] + d["wind_mw"] + d["curtailment_mw"]).to_numpy(float)
+    """Variable renewable output (PV, wind, ...) available before curtailment of each row [MW]."""
+    available = d["curtailment_mw"].to_numpy(float).copy()
+    for column in {
+        column
+        for tech in techs.technologies()
+        if tech.resource == "variable"
+        for column in tech.summary_generation.values()
+    }:
+        available += d[column].to_numpy(float)
+    return available
 
 
 def pick_weeks(dispatch: pd.DataFrame, site: str) -> dict[str, tuple[int, int]]:
@@ -302,6 +318,11 @@ def pick_weeks(dispatch: pd.DataFrame, site: str) -> dict[str, tuple[int, int]]:
     return weeks
 
 
+def _stack_with_unserved() -> list[tuple[str, str, str, bool]]:
+    """Return the stacked series (:func:`stack`) topped by unserved load."""
+    return [*stack(), ("unserved_mw", LABELS["unserved"], PALETTE["unserved"], False)]
+
+
 def _stairs(t: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Hour-average values drawn as steps: x with one extra hour at the end."""
     x = np.append(t, t[-1] + np.timedelta64(1, "h"))
@@ -330,24 +351,13 @@ def dispatch_week(dispatch: pd.DataFrame, site: str, week: tuple[int, int], titl
     fig = _figure(10, 4.6)
     ax = fig.add_subplot()
     bottom = np.zeros(len(d))
-    series = [*STACK, "unserved"]
-    columns = {
-        "pv": "pv_mw",
-        "wind": "wind_mw",
-        "gas": "gas_mw",
-        "grid": "grid_mw",
-        "battery_discharge": "battery_discharge_mw",
-        "unserved": "unserved_mw",
-    }
-    for source in series:
-        values = d[columns[source]].to_numpy(float)
-        if source != "gas" and not np.any(values > 1e-6):
+    for column, label, colour, always in _stack_with_unserved():
+        values = d[column].to_numpy(float)
+        if not always and not np.any(values > 1e-6):
             continue
         x, lo = _stairs(t, bottom)
         _, hi = _stairs(t, bottom + values)
-        ax.fill_between(
-            x, lo, hi, step="post", color=PALETTE[source], label=LABELS[source], linewidth=0
-        )
+        ax.fill_between(x, lo, hi, step="post", color=colour, label=label, linewidth=0)
         bottom = bottom + values
     charge = d["battery_charge_mw"].to_numpy(float)
     if np.any(charge > 1e-6):
@@ -392,15 +402,8 @@ def monthly_energy(dispatch: pd.DataFrame, site: str) -> Figure:
     """
     d = site_dispatch(dispatch, site)
     month = d["local_time"].dt.month.to_numpy()
-    cols = {
-        "pv": "pv_mw",
-        "wind": "wind_mw",
-        "gas": "gas_mw",
-        "grid": "grid_mw",
-        "battery_discharge": "battery_discharge_mw",
-        "unserved": "unserved_mw",
-    }
-    frame = pd.DataFrame({k: d[c].to_numpy(float) for k, c in cols.items()})
+    series = _stack_with_unserved()
+    frame = pd.DataFrame({column: d[column].to_numpy(float) for column, *_ in series})
     frame["battery_charge"] = d["battery_charge_mw"].to_numpy(float)
     frame["load"] = d["load_mw"].to_numpy(float)
     # all twelve months on the axis (a window run fills only its own)
@@ -410,11 +413,11 @@ def monthly_energy(dispatch: pd.DataFrame, site: str) -> Figure:
     fig = _figure(10, 4.6)
     ax = fig.add_subplot()
     bottom = np.zeros(len(gwh))
-    for source in (*STACK, "unserved"):
-        values = gwh[source].to_numpy()
-        if source != "gas" and not np.any(values > 1e-9):
+    for column, label, colour, always in series:
+        values = gwh[column].to_numpy()
+        if not always and not np.any(values > 1e-9):
             continue
-        ax.bar(x, values, 0.75, bottom=bottom, color=PALETTE[source], label=LABELS[source])
+        ax.bar(x, values, 0.75, bottom=bottom, color=colour, label=label)
         bottom = bottom + values
     charge = gwh["battery_charge"].to_numpy()
     if np.any(charge > 1e-9):
@@ -480,22 +483,25 @@ def duration_curves(dispatch: pd.DataFrame) -> Figure:
     return fig
 
 
+def _storage_mwh(capacities: pd.DataFrame, site: str) -> float:
+    """Energy capacity of all storage built at a site [MWh]."""
+    return sum(cap["mwh"] for cap in capacity_by_source(capacities, site).values())
+
+
 def battery_soc(dispatch: pd.DataFrame, capacities: pd.DataFrame) -> Figure | None:
     """Battery state of charge over the dispatched hours per site with a battery [MWh].
 
     Runs longer than 31 days show the daily range (min to max) and the daily mean; shorter
     ones show every hour. Returns None if no site built a battery.
     """
-    sites = [
-        s for s in sites_of(capacities) if capacity_by_source(capacities, s)["battery_mwh"] > 0
-    ]
+    sites = [s for s in sites_of(capacities) if _storage_mwh(capacities, s) > 0]
     if not sites:
         return None
     fig = _figure(10, 2.6 + 1.8 * len(sites))
     axes = fig.subplots(len(sites), 1, squeeze=False)[:, 0]
     for ax, site in zip(axes, sites, strict=True):
         d = site_dispatch(dispatch, site)
-        mwh = capacity_by_source(capacities, site)["battery_mwh"]
+        mwh = _storage_mwh(capacities, site)
         if len(d) > 31 * 24:
             daily = d.set_index("local_time")["battery_soc_mwh"].resample("D")
             lo, hi, mean = daily.min(), daily.max(), daily.mean()

@@ -9,6 +9,9 @@ import pandas as pd
 
 from dcpower.sweep.point import METRICS, SOLVED
 
+#: Colour of the low end of a tornado bar (and the first spider line).
+LOW_COLOUR = "#3A86C8"
+
 
 def output_label(column: str) -> tuple[str, float]:
     """Axis label of a table column (``total.cost_usd_per_yr``) and its scale for charts."""
@@ -104,7 +107,7 @@ def tornado_chart(table: pd.DataFrame, paths: list[str], output: str):
     ticks = []
     for y, (path, low, high, failed) in enumerate(bars):
         for row, color, name in (
-            (low, PALETTE["wind"], "lowest value"),
+            (low, LOW_COLOUR, "lowest value"),
             (high, PALETTE["fuel"], "highest value"),
         ):
             delta = (float(row[output]) - base) * scale
@@ -178,7 +181,8 @@ def spider_chart(table: pd.DataFrame, paths: list[str], base_values: dict, outpu
             "no solved base point or numeric input: a spider chart needs one_at_a_time "
             "(or base values in the grid) and numeric values",
         )
-    colors = [PALETTE[k] for k in ("wind", "fuel", "battery", "revenue", "gas", "capex", "pv")]
+    colors = [LOW_COLOUR, PALETTE["fuel"], "#7B3FA0", PALETTE["revenue"], "#8D6E63"]
+    colors += [PALETTE["capex"], "#F2B701"]
     ax = fig.add_subplot()
     for i, (path, rel, y) in enumerate(lines):
         ax.plot(

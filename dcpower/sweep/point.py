@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dcpower import techs
 from dcpower.errors import DcpowerError, InfeasibleError
 from dcpower.scenario import scenario_from_dict
 
@@ -24,6 +25,18 @@ SOLVED = ("optimal", "time_limit", "shortfall")
 #: tried again by a rerun.
 FAILED = ("infeasible", "error")
 
+#: Capacity metrics: gas capacity, and each registered technology's summary.json capacity
+#: keys (pv_mw, battery_mwh, ...).
+_CAPACITY_METRICS: dict[str, tuple[str, str, float]] = {
+    "gas_mw": ("gas capacity", "MW", 1.0),
+    **{
+        key: (f"{tech.display.name} capacity", unit, 1.0)
+        for tech in techs.technologies()
+        for key, (kind, unit) in tech.summary_capacity.items()
+        if kind == tech.kind
+    },
+}
+
 #: Output metrics per site and in total: column suffix -> (label, unit, scale for charts).
 METRICS: dict[str, tuple[str, str, float]] = {
     "cost_usd_per_yr": ("annual cost", "M USD/yr", 1e-6),
@@ -32,14 +45,13 @@ METRICS: dict[str, tuple[str, str, float]] = {
     "co2_t_per_yr": ("CO2", "kt/yr", 1e-3),
     "unserved_mwh_per_yr": ("unserved energy", "MWh/yr", 1.0),
     "renewable_share": ("renewable share", "%", 100.0),
-    "gas_mw": ("gas capacity", "MW", 1.0),
-    "pv_mw": ("PV", "MW_ac", 1.0),
-    "wind_mw": ("wind", "MW", 1.0),
-    "battery_mw": ("battery power", "MW", 1.0),
-    "battery_mwh": ("battery energy", "MWh", 1.0),
+    **_CAPACITY_METRICS,
     "availability_pct": ("availability (Monte Carlo mean)", "%", 1.0),
     "lole_h_per_yr": ("loss-of-load expectation", "h/yr", 1.0),
 }
+
+
+_SIZES = tuple(_CAPACITY_METRICS)
 
 
 def _num(value: Any) -> float:
@@ -58,7 +70,7 @@ def row_from_summary(lead: dict, summary: dict, seconds: float) -> dict:
     )
     availability = ((summary.get("reliability") or {}).get("availability") or {}).get("sites")
     availability = availability or {}
-    total = dict.fromkeys(("gas_mw", "pv_mw", "wind_mw", "battery_mw", "battery_mwh"), 0.0)
+    total = dict.fromkeys(_SIZES, 0.0)
     total_units: dict[str, int] = {}
     renewable = 0.0
     for site_id, site in summary["sites"].items():
@@ -78,13 +90,8 @@ def _add_site_sizes(
         row[f"{site_id}.gas_units.{gas_type}"] = int(built["units"])
         total_units[gas_type] = total_units.get(gas_type, 0) + int(built["units"])
         gas_mw += built["units"] * built["unit_mw"]
-    sizes = {
-        "gas_mw": gas_mw,
-        "pv_mw": cap["pv_mw"],
-        "wind_mw": cap["wind_mw"],
-        "battery_mw": cap["battery_mw"],
-        "battery_mwh": cap["battery_mwh"],
-    }
+    sizes = {key: cap.get(key, 0.0) for key in _SIZES}
+    sizes["gas_mw"] = gas_mw
     for key, value in sizes.items():
         row[f"{site_id}.{key}"] = float(value)
         total[key] += float(value)

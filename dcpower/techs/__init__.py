@@ -10,6 +10,7 @@ import importlib
 import pkgutil
 
 from dcpower.techs.contract import (
+    GRID_IMPORT,
     Display,
     Readback,
     Technology,
@@ -31,6 +32,7 @@ for _module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
+    "GRID_IMPORT",
     "Display",
     "Readback",
     "TechSpec",

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
 
     from dcpower.optimization.build import SiteInputs
+    from dcpower.scenario import Scenario
 
 
 class TechSpec(Strict):
@@ -208,6 +209,47 @@ class Supply:
 Behaviour = UnitFleet | Store | Supply
 
 
+@dataclass(frozen=True)
+class Asset:
+    """Something built that the project pays for (a row of the finance's asset table).
+
+    Attributes
+    ----------
+    technology : str
+        Id in ``capacities.csv`` and ``costs.csv``.
+    kind : str
+        Its ``capacities.csv`` kind.
+    capex_usd : float
+        Overnight capital cost. [USD]
+    lifetime_yr : float
+        Economic lifetime, after which it is replaced. [yr]
+    """
+
+    technology: str
+    kind: str
+    capex_usd: float
+    lifetime_yr: float
+
+
+@dataclass(frozen=True)
+class MarginalEnergy:
+    """What a MWh more from a dispatchable technology costs at the margin.
+
+    Attributes
+    ----------
+    output_mwh_per_yr : float
+        Its annual output in the run (the finance takes the largest producer). [MWh/yr]
+    fuel_mmbtu_per_mwh : float
+        Incremental fuel per MWh, HHV, at its output-weighted ambient heat rate. [MMBtu/MWh]
+    vom_usd_per_mwh : float
+        Variable O&M. [USD/MWh]
+    """
+
+    output_mwh_per_yr: float
+    fuel_mmbtu_per_mwh: float
+    vom_usd_per_mwh: float
+
+
 class Technology:
     """One registered technology; subclasses set the class attributes and the hooks.
 
@@ -230,6 +272,14 @@ class Technology:
         (``pv_cf``, ``wind_cf``: the run-folder contract's single-technology columns).
     totals : tuple of Total
         The summed dispatch columns it contributes to.
+    summary_capacity : dict
+        ``summary.json`` capacity keys it fills: key -> (``kind``, ``unit``) of the
+        ``capacities.csv`` rows summed into it, e.g. ``{"pv_mw": ("pv", "MW")}``.
+    summary_generation : dict
+        ``summary.json`` generation keys it fills: key -> summed dispatch column.
+    degrades : bool
+        Its output degrades with age and its inverters are replaced (the finance applies
+        ``finance.pv_degradation_per_yr`` and ``pv_inverter_replacement_*`` to it).
     resource : str
         Its resource type, as GenX groups resources: ``variable`` (output capped by an hourly
         resource: PV, wind), ``thermal`` (whole units committed hourly: gas) or ``storage``.
@@ -243,6 +293,9 @@ class Technology:
     profile_columns: ClassVar[dict[str, str]] = {}
     first_of_kind_columns: ClassVar[frozenset[str]] = frozenset()
     totals: ClassVar[tuple[Total, ...]] = ()
+    summary_capacity: ClassVar[dict[str, tuple[str, str]]] = {}
+    summary_generation: ClassVar[dict[str, str]] = {}
+    degrades: ClassVar[bool] = False
     resource: ClassVar[str]
 
     # ------------------------------------------------------------------ profiles
@@ -262,6 +315,30 @@ class Technology:
             Weather metadata (location, measurement heights).
         """
         return {}
+
+    def profile_figures(
+        self, tech_id: str, spec: TechSpec, hourly: pd.DataFrame
+    ) -> tuple[dict[str, pd.Series], dict[str, str]]:
+        """Return its monthly profile figures and annual facts for ``dcpower profiles``.
+
+        Parameters
+        ----------
+        tech_id : str
+            Technology id.
+        spec : TechSpec
+            The technology's parameters.
+        hourly : pd.DataFrame
+            A site's full-year profiles (``dcpower.profiles.site_profiles``).
+
+        Returns
+        -------
+        monthly : dict
+            Column label (with unit; a label ending in ``kWh/kWp`` is summed over the year,
+            others averaged) -> values by month 1-12.
+        facts : dict
+            Label -> formatted annual figure.
+        """
+        return {}, {}
 
     def design_factor(
         self, spec: TechSpec, profile: dict[str, np.ndarray], design_temp_c: float | None
@@ -305,6 +382,18 @@ class Technology:
         A unit fleet fails and is repaired, a store discharges to cover a shortfall, a supply
         gives its dispatched output; None: not built, or no part in it.
         """
+        return None
+
+    def assets(
+        self, tech_id: str, spec: TechSpec, rows: SiteRows, scenario: Scenario
+    ) -> list[Asset]:
+        """Return what was built of it, with overnight cost and lifetime (finance)."""
+        return []
+
+    def marginal_energy(
+        self, tech_id: str, spec: TechSpec, rows: SiteRows
+    ) -> MarginalEnergy | None:
+        """Return the cost of a MWh more from it, if it is built and burns fuel (finance)."""
         return None
 
 

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from dcpower import techs
 from dcpower.verify.technologies import _TechnologyChecks
 
 
@@ -43,23 +44,14 @@ class _SummaryChecks(_TechnologyChecks):
     def _summary_pairs(self, site_summary: dict) -> list[tuple]:
         """``(name, stated in summary.json, from the run tables)`` of each figure compared."""
         capacity = site_summary.get("capacity", {})
-        pairs = [
-            ("pv_mw", capacity.get("pv_mw"), sum(self.cap(t, "MW") for t in self.pv)),
-            ("wind_mw", capacity.get("wind_mw"), sum(self.cap(t, "MW") for t in self.wind)),
-        ]
-        if self.batteries:
-            pairs += [
-                (
-                    "battery_mw",
-                    capacity.get("battery_mw"),
-                    sum(self.cap(t, "MW") for t in self.batteries),
-                ),
-                (
-                    "battery_mwh",
-                    capacity.get("battery_mwh"),
-                    sum(self.cap(t, "MWh") for t in self.batteries),
-                ),
-            ]
+        specs = self.scenario.technologies
+        site_ids = self.scenario.sites[self.s.site_id].technologies
+        pairs = []
+        for tech in techs.technologies():
+            ids = [t for t in site_ids if specs[t].kind == tech.kind]
+            for key, (kind, unit) in tech.summary_capacity.items():
+                if kind == tech.kind:  # rows of the technology itself (not, e.g., its tank)
+                    pairs.append((key, capacity.get(key), sum(self.cap(t, unit) for t in ids)))
         gas = capacity.get("gas", {})
         for g, tech in self.gas.items():
             entry = gas.get(g, {})

@@ -1,13 +1,11 @@
-"""Technology-specific checks: the site's technologies by kind, and each kind's own rules.
+"""Checks of each resource type's own rules, applied to every technology of that type.
 
-:class:`_TechnologyChecks` groups the site's technologies by their scenario class
-(:class:`~dcpower.scenario.PVTech`, :class:`~dcpower.scenario.WindTech`,
-:class:`~dcpower.scenario.GasTech`, :class:`~dcpower.scenario.BatteryTech`) into ``pv``,
-``wind``, ``gas`` and ``batteries``, which the checks of the other modules read, and checks
-what each kind of technology must do on its own: renewable output within the resource and
-curtailment, gas commitment, output limits, minimum stable load, start-ups, ramping and fuel,
-a dual-fuel type's backup fuel in gas outages, every technology's limits in the outage windows,
-and the batteries' combined parameters.
+:class:`_TechnologyChecks` groups the site's technologies by the resource type their
+registered technology declares (``Technology.resource``, as GenX groups resources):
+``variable`` (output within the hourly resource, curtailment the rest), ``thermal`` (whole
+units: commitment, output limits, minimum stable load, start-ups, ramping, part-load fuel,
+backup fuel of a dual-fuel type in gas outages) and ``storage`` (:mod:`.storage`), and checks
+every technology's limits in the outage windows.
 """
 
 from __future__ import annotations
@@ -43,8 +41,6 @@ class _TechnologyChecks(_SiteRecorder):
             by_resource[techs.of(spec).resource][tech_id] = spec
         #: Variable renewables by kind (their column prefix), thermal unit types, stores.
         self.variable = {t: x.kind for t, x in by_resource["variable"].items()}
-        self.pv = [t for t, kind in self.variable.items() if kind == "pv"]
-        self.wind = [t for t, kind in self.variable.items() if kind == "wind"]
         self.gas: dict = by_resource["thermal"]
         self.batteries: dict = by_resource["storage"]
 

@@ -16,22 +16,18 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel
 
+from dcpower import techs as registered
 from dcpower.paths import inputs_dir
 from dcpower.report.workbook.format import Col, Writer, number, unit_of, value_format
 from dcpower.report.workbook.read import Run, read_run
 from dcpower.scenario import (
-    KIND_OF_CATALOGUE_ID,
     BackupFuel,
-    BatteryTech,
     Economics,
     Finance,
-    GasTech,
     GridConnection,
     PUEModel,
-    PVTech,
     Scenario,
     Site,
-    WindTech,
 )
 
 #: Column headers of the ``Assumptions`` sheet.
@@ -48,8 +44,6 @@ ASSUMPTION_COLUMNS = (
     "currency year",
     "note",
 )
-
-_TECH_CLASSES = {"pv": PVTech, "wind": WindTech, "battery": BatteryTech, "gas": GasTech}
 
 _ESTIMATED_DEFAULTS = {
     PUEModel: "ESTIMATE: dcpower default PUE curve, no cited curve found (new-build "
@@ -277,7 +271,7 @@ def _infer_catalogue_id(tech: BaseModel, techs: pd.DataFrame) -> str | None:
     """Return the catalogue id of the same kind whose figures the scenario's match best."""
     best, best_hits = None, 0
     for owner in techs["technology"].unique():
-        if KIND_OF_CATALOGUE_ID.get(owner) != tech.kind:
+        if registered.kind_of_catalogue_id().get(owner) != tech.kind:
             continue
         rows = _catalogue_rows(techs, owner)
         fields = [p for p in rows if p in type(tech).model_fields]
@@ -305,7 +299,8 @@ def _technology_rows(a: _Assumptions, scen: Scenario, used: list[str]) -> None:
     catalogue_ids = set(techs["technology"])
     for tech_id in used:
         tech = scen.technologies[tech_id]
-        cls = _TECH_CLASSES[tech.kind]
+        technology = registered.of(tech)
+        cls = technology.spec
         owner = tech_id if tech_id in catalogue_ids else _infer_catalogue_id(tech, techs)
         rows = _catalogue_rows(techs, owner) if owner else {}
         status = "catalogue" if owner == tech_id else f"catalogue ({owner})"
@@ -313,7 +308,8 @@ def _technology_rows(a: _Assumptions, scen: Scenario, used: list[str]) -> None:
             if field == "kind":
                 continue
             value = getattr(tech, field)
-            if field == "mounting" and owner == "pv_single_axis" and value == "single_axis":
+            fixed = technology.catalogue.get(owner or "", {})
+            if field in fixed and value == fixed[field]:
                 a.add(
                     section="technology",
                     item=tech_id,
@@ -322,10 +318,10 @@ def _technology_rows(a: _Assumptions, scen: Scenario, used: list[str]) -> None:
                     unit="-",
                     status=status,
                     catalogue_value=None,
-                    source="catalogue id pv_single_axis of inputs/technologies.csv: the NREL "
-                    "ATB 2024 utility PV reference system is single-axis tracking",
+                    source=f"catalogue id {owner} of inputs/technologies.csv",
                     currency_year="",
-                    note="set by dcpower.scenario for the pv_single_axis catalogue entry",
+                    note=f"fixed by the {technology.kind} technology for the {owner} entry "
+                    f"(dcpower.techs.{technology.kind})",
                     basis="catalogue",
                 )
                 continue

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dcpower import techs
 from dcpower.report.workbook.format import Col, Writer
 from dcpower.report.workbook.read import Run
-from dcpower.results import DISPATCH_TOTALS
 
 # --------------------------------------------------------------------------- Monthly energy
 
@@ -85,7 +85,11 @@ def write_monthly(w: Writer, run: Run) -> None:
 
 # --------------------------------------------------------------------------- Hourly dispatch
 
-_DISPATCH_FIRST = ("site", "time", "load_mw", *DISPATCH_TOTALS, "unserved_mw", "weight_h")
+
+def _dispatch_first() -> tuple[str, ...]:
+    """Columns of the sheet that come first, in order (the summed columns of the registry)."""
+    return ("site", "time", "load_mw", *techs.dispatch_totals(), "unserved_mw", "weight_h")
+
 
 # Header text and style key of the dispatch.csv columns named exactly.
 _DISPATCH_NAMED = {
@@ -102,11 +106,12 @@ def _dispatch_header(column: str) -> tuple[str, str]:
     """Header text with unit, and style key, of a ``dispatch.csv`` column."""
     if column in _DISPATCH_NAMED:
         return _DISPATCH_NAMED[column]
-    for prefix, kind in (("pv_mw_", "PV"), ("wind_mw_", "wind"), ("gas_mw_", "gas")):
-        if column.startswith(prefix):
-            return f"{kind} {column[len(prefix) :]} [MW]", "num2"
-    if column.startswith("gas_units_online_"):
-        return f"units online {column[len('gas_units_online_') :]} [units]", "num2"
+    # A technology's own column: its total's name, then its id (longest total first).
+    for total in sorted(techs.dispatch_totals(), key=len, reverse=True):
+        if column.startswith(f"{total}_"):
+            header, fmt = _dispatch_header(total)
+            name, bracket, unit = header.partition(" [")
+            return f"{name} {column[len(total) + 1 :]}{bracket}{unit}", fmt
     if column.startswith("gas_startups_"):
         return f"start-ups {column[len('gas_startups_') :]} [starts]", "num2"
     if column.endswith("_mwh"):
@@ -119,7 +124,8 @@ def _dispatch_header(column: str) -> tuple[str, str]:
 def write_dispatch(w: Writer, run: Run) -> None:
     """Add the ``Hourly dispatch`` sheet: ``dispatch.csv`` with units in the headers."""
     d = run.tables.dispatch
-    order = [c for c in _DISPATCH_FIRST if c in d] + [c for c in d if c not in _DISPATCH_FIRST]
+    first = _dispatch_first()
+    order = [c for c in first if c in d] + [c for c in d if c not in first]
     cols = []
     for column in order:
         header, fmt = _dispatch_header(column)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dcpower import techs
 from dcpower.report.workbook.format import Col, Writer, number
 from dcpower.report.workbook.read import Run
+from dcpower.techs import own_columns
 
 # --------------------------------------------------------------------------- Capacities
 
@@ -16,6 +18,15 @@ def _dispatch_energy(d: pd.DataFrame, column: str) -> float | None:
     if column not in d:
         return None
     return float(np.sum(d[column].to_numpy(float) * d["weight_h"].to_numpy(float)))
+
+
+def _energy_column(tech_id: str, spec) -> str:
+    """Return the technology id's own generation column (storage: discharge), or ''."""
+    if spec is None:  # not a technology of the scenario (e.g. a backup fuel tank)
+        return ""
+    technology = techs.of(spec)
+    own = own_columns(technology, tech_id)
+    return next((own[c] for c in technology.summary_generation.values() if c in own), "")
 
 
 def _capacity_table(run: Run) -> pd.DataFrame:
@@ -30,13 +41,7 @@ def _capacity_table(run: Run) -> pd.DataFrame:
         tech = scen.technologies.get(tech_id)
         kind = str(group["kind"].iloc[0])
         d = disp[disp["site"] == site_id]
-        column = {
-            "pv": f"pv_mw_{tech_id}",
-            "wind": f"wind_mw_{tech_id}",
-            "gas": f"gas_mw_{tech_id}",
-            "battery": "battery_discharge_mw",
-        }.get(kind, "")
-        energy = _dispatch_energy(d, column)
+        energy = _dispatch_energy(d, _energy_column(tech_id, tech))
         mw = by_unit.get("MW")
         cf = energy / (float(mw) * 8760.0) if energy is not None and mw and mw > 0 else None
         capex = (fsites.get(site_id, {}).get("capex_by_technology_usd") or {}).get(tech_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dcpower import techs
 from dcpower.report.workbook.format import Writer, cell, commitment_text, number
 from dcpower.report.workbook.read import Run
 
@@ -97,7 +98,7 @@ def _load_rows(r: _Rows, totals: dict) -> None:
 
 
 def _capacity_rows(r: _Rows) -> None:
-    """Add gas units by type, then PV, wind and battery capacities."""
+    """Add gas units by type, then each registered technology's capacities."""
     site = r.site
     sites = r.sites
     gas_types: list[str] = []
@@ -116,24 +117,21 @@ def _capacity_rows(r: _Rows) -> None:
             f"Gas unit rating {t} [MW]", ratings, known.pop() if len(known) == 1 else None, "num1"
         )
         r.add(f"Gas capacity {t} [MW]", mw, _total_of(mw), "num1")
-    for label, key in (
-        ("PV [MW AC]", "pv_mw"),
-        ("Wind [MW]", "wind_mw"),
-        ("Battery power [MW]", "battery_mw"),
-        ("Battery energy [MWh]", "battery_mwh"),
-    ):
-        values = [site[k].get("capacity", {}).get(key) for k in sites]
-        r.add(label, values, _total_of(values), "num1")
+    for tech in techs.technologies():
+        for key, (kind, unit) in tech.summary_capacity.items():
+            if kind != tech.kind:  # e.g. a gas type's backup tank: on the Capacities sheet
+                continue
+            values = [site[k].get("capacity", {}).get(key) for k in sites]
+            r.add(f"{tech.display.name} [{unit}]", values, _total_of(values), "num1")
 
 
 def _energy_rows(r: _Rows, totals: dict) -> None:
     """Add energy by source, curtailment, unserved energy and fuel."""
-    for label, key in (
-        ("PV energy used [MWh/yr]", "pv"),
-        ("Wind energy used [MWh/yr]", "wind"),
-        ("Gas energy [MWh/yr]", "gas"),
-        ("Battery discharge [MWh/yr]", "battery_discharge"),
-    ):
+    labels = {}
+    for tech in techs.technologies():
+        for key in tech.summary_generation:
+            labels.setdefault(key, f"{tech.display.name} energy [MWh/yr]")
+    for key, label in labels.items():
         values = [r.site[k].get("generation_mwh_per_yr", {}).get(key) for k in r.sites]
         r.add(label, values, _total_of(values), "int")
     curtailment = r.each("curtailment_mwh_per_yr")

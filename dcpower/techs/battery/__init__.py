@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from dcpower.techs.battery.spec import BatteryTech
 from dcpower.techs.contract import (
+    Asset,
     Display,
     Readback,
     SiteRows,
@@ -40,6 +41,8 @@ class Battery(Technology):
     display = Display(name="Battery", colour="#7B3FA0", order=50)
     catalogue = {"battery_li_ion": {}}
     totals = STORAGE_TOTALS
+    summary_capacity = {"battery_mw": ("battery", "MW"), "battery_mwh": ("battery", "MWh")}
+    summary_generation = {"battery_discharge": "battery_discharge_mw"}
 
     def add_block(self, m: pyo.ConcreteModel, tech_id: str, spec: BatteryTech, inp: SiteInputs):
         """Add the battery (see :mod:`dcpower.techs.battery.block`)."""
@@ -74,3 +77,11 @@ class Battery(Technology):
             discharge_mw=rows.column(f"battery_discharge_mw_{tech_id}"),
             soc_mwh=rows.column(f"battery_soc_mwh_{tech_id}"),
         )
+
+    def assets(self, tech_id: str, spec: BatteryTech, rows: SiteRows, scenario) -> list[Asset]:
+        """Return power conversion and storage energy at their overnight costs."""
+        capex = 1e3 * (
+            spec.capex_power_usd_per_kw * rows.capacity(tech_id, "MW")
+            + spec.capex_energy_usd_per_kwh * rows.capacity(tech_id, "MWh")
+        )
+        return [Asset(tech_id, self.kind, capex, float(spec.lifetime_yr))]

@@ -9,7 +9,9 @@ import pandas as pd
 
 from dcpower.resource import gas
 from dcpower.techs.contract import (
+    Asset,
     Display,
+    MarginalEnergy,
     Readback,
     SiteRows,
     Technology,
@@ -50,6 +52,8 @@ class Gas(Technology):
         Total("gas_units_online", 40),
         Total("fuel_mmbtu_per_h", 100, outage=False, per_technology=False),
     )
+    summary_capacity = {"backup_fuel_tank_mmbtu": (TANK_KIND, "MMBtu")}
+    summary_generation = {"gas": "gas_mw"}
 
     def profile(self, spec: GasTech, weather: pd.DataFrame, metadata: dict) -> dict:
         """Available output share and heat-rate factor from the ambient temperature [-]."""
@@ -109,3 +113,34 @@ class Gas(Technology):
             online=rows.column(f"gas_units_online_{tech_id}"),
             output_mw=rows.column(f"gas_mw_{tech_id}"),
         )
+
+    def assets(self, tech_id: str, spec: GasTech, rows: SiteRows, scenario) -> list[Asset]:
+        """Return the units (dual-fuel capability included) and their backup tank, if built."""
+        per_kw = spec.capex_usd_per_kw + (spec.dual_fuel_capex_usd_per_kw if spec.dual_fuel else 0)
+        built = [
+            Asset(tech_id, self.kind, 1e3 * per_kw * rows.capacity(tech_id, "MW"), spec.lifetime_yr)
+        ]
+        tank = backup_tank_id(tech_id)
+        if (tank, "MMBtu") in rows.capacities:
+            fuel = scenario.backup_fuel
+            capex = fuel.tank_capex_usd_per_mmbtu * rows.capacity(tank, "MMBtu")
+            built.append(Asset(tank, TANK_KIND, capex, fuel.tank_lifetime_yr))
+        return built
+
+    def marginal_energy(self, tech_id: str, spec: GasTech, rows: SiteRows) -> MarginalEnergy | None:
+        """Incremental fuel (heat-rate factor weighted by its output) and variable O&M."""
+        if rows.capacity(tech_id, "MW") <= 0:
+            return None
+        out = rows.column(f"gas_mw_{tech_id}") * rows.column("weight_h", fill=1.0)
+        output = float(np.sum(out))
+        factor = 1.0
+        if output > 0:
+            factor = float(np.sum(rows.profile(f"heat_rate_factor_{tech_id}") * out) / output)
+        incremental = spec.heat_rate_full_load_mmbtu_per_mwh * (1.0 - spec.no_load_fuel_fraction)
+        return MarginalEnergy(output, factor * incremental, spec.vom_usd_per_mwh)
+
+    def profile_figures(self, tech_id: str, spec: GasTech, hourly: pd.DataFrame) -> tuple:
+        """Return a unit's available output at the hottest hour [MW]."""
+        factor = hourly[f"gas_cf_{tech_id}"].min()
+        fact = f"{spec.unit_mw * factor:.2f} of {spec.unit_mw:g} ({factor:.1%})"
+        return {}, {f"{tech_id} unit at hottest hour [MW]": fact}

@@ -8,6 +8,7 @@ import pandas as pd
 
 from dcpower.resource import pv
 from dcpower.techs.contract import (
+    Asset,
     Display,
     Readback,
     SiteRows,
@@ -33,11 +34,14 @@ class PV(Technology):
     kind = "pv"
     spec = PVTech
     resource = "variable"
+    degrades = True
     display = Display(name="PV", colour="#F2B701", order=10)
     catalogue = {"pv_fixed": {}, "pv_single_axis": {"mounting": "single_axis"}}
     first_of_kind_columns = frozenset({"cf"})
     profile_columns = {"cf": "pv_cf"}
     totals = (Total("pv_mw", 10), Total("curtailment_mw", 90, outage=False, per_technology=False))
+    summary_capacity = {"pv_mw": ("pv", "MW")}
+    summary_generation = {"pv": "pv_mw"}
 
     def profile(self, spec: PVTech, weather: pd.DataFrame, metadata: dict) -> dict:
         """AC output per MW_ac from pvlib (``dcpower.resource.pv``) [MW/MW_ac]."""
@@ -67,3 +71,14 @@ class PV(Technology):
     def behaviour(self, tech_id: str, spec, rows: SiteRows) -> Supply:
         """Output as dispatched (the weather's, never drawn to fail)."""
         return Supply(rows.column(f"pv_mw_{tech_id}"))
+
+    def assets(self, tech_id: str, spec: PVTech, rows: SiteRows, scenario) -> list[Asset]:
+        """Return the plant at its overnight cost per kW_ac."""
+        capex = 1e3 * spec.capex_usd_per_kw_ac * rows.capacity(tech_id, "MW")
+        return [Asset(tech_id, self.kind, capex, float(spec.lifetime_yr))]
+
+    def profile_figures(self, tech_id: str, spec: PVTech, hourly: pd.DataFrame) -> tuple:
+        """Return the monthly specific yield [kWh/kWp] and the annual AC capacity factor."""
+        cf = hourly[f"pv_cf_{tech_id}"]
+        monthly = {f"{tech_id} kWh/kWp": (cf / spec.dc_ac_ratio).groupby(cf.index.month).sum()}
+        return monthly, {f"{tech_id} capacity factor (AC)": f"{cf.mean():.1%}"}

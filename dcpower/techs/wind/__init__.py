@@ -8,6 +8,7 @@ import pandas as pd
 
 from dcpower.resource import wind
 from dcpower.techs.contract import (
+    Asset,
     Display,
     Readback,
     SiteRows,
@@ -38,6 +39,8 @@ class Wind(Technology):
     first_of_kind_columns = frozenset({"cf"})
     profile_columns = {"cf": "wind_cf"}
     totals = (Total("wind_mw", 20), Total("curtailment_mw", 90, outage=False, per_technology=False))
+    summary_capacity = {"wind_mw": ("wind", "MW")}
+    summary_generation = {"wind": "wind_mw"}
 
     def profile(self, spec: WindTech, weather: pd.DataFrame, metadata: dict) -> dict:
         """Output per MW from windpowerlib (``dcpower.resource.wind``) [MW/MW]."""
@@ -68,3 +71,14 @@ class Wind(Technology):
     def behaviour(self, tech_id: str, spec, rows: SiteRows) -> Supply:
         """Output as dispatched (the weather's, never drawn to fail)."""
         return Supply(rows.column(f"wind_mw_{tech_id}"))
+
+    def assets(self, tech_id: str, spec: WindTech, rows: SiteRows, scenario) -> list[Asset]:
+        """Return the farm at its overnight cost per kW."""
+        capex = 1e3 * spec.capex_usd_per_kw * rows.capacity(tech_id, "MW")
+        return [Asset(tech_id, self.kind, capex, float(spec.lifetime_yr))]
+
+    def profile_figures(self, tech_id: str, spec: WindTech, hourly: pd.DataFrame) -> tuple:
+        """Return the monthly and annual capacity factor."""
+        cf = hourly[f"wind_cf_{tech_id}"]
+        monthly = {f"{tech_id} CF": cf.groupby(cf.index.month).mean()}
+        return monthly, {f"{tech_id} capacity factor": f"{cf.mean():.1%}"}

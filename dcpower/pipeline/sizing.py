@@ -1,0 +1,398 @@
+"""Size a group of sites: reduced-time sizing, full-year re-dispatch and refinement passes.
+
+A reduced-time sizing (blocks or typical periods) is always followed by a full-year
+dispatch with the sized capacities fixed, so every hour of the year is checked and any
+shortfall is reported, never hidden.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dcpower.aggregate import Steps, reduce_time, reduce_time_jointly
+from dcpower.optimization.optimize import SiteRun, optimize_sites
+from dcpower.optimization.siting import Coupling
+from dcpower.pipeline.inputs import (
+    align_clocks,
+    hourly_profiles,
+    outage_calendar_windows,
+    scenario_coupling,
+    site_inputs,
+    weather_year_count,
+)
+from dcpower.profiles import design_point
+from dcpower.results import STATUS_ORDER, SiteResult
+from dcpower.scenario import Scenario, TimeHorizon
+from dcpower.techs import gas
+
+log = logging.getLogger(__name__)
+
+#: Reduced-time horizons: their sizing is followed by a full-year dispatch.
+REDUCED_KINDS = ("blocks", "typical_periods")
+#: Calendar periods that become typical periods of their own per refinement, worst first.
+PERIODS_ADDED_PER_REFINEMENT = 3
+
+
+def sized_to_zero(sizing: dict[str, float]) -> frozenset:
+    """Technology ids whose every investment decision (``<tech>.<variable>``) is zero."""
+    built: dict[str, bool] = {}
+    for name, value in sizing.items():
+        tech_id = name.rsplit(".", 1)[0]
+        built[tech_id] = built.get(tech_id, False) or value > 0
+    return frozenset(tech_id for tech_id, is_built in built.items() if not is_built)
+
+
+def _redispatch_full_year(
+    scenario: Scenario,
+    hourly: dict[tuple[str, int], pd.DataFrame],
+    sizing: dict[str, dict[str, float]],
+    coupling: Coupling | None,
+) -> dict[str, SiteRun]:
+    """Dispatch all 8760 hours of every site and year with the sized capacities fixed."""
+    full = TimeHorizon(kind="full_year")
+    inputs = [
+        site_inputs(
+            scenario,
+            site_id,
+            reduce_time(frame, full),
+            frame,
+            integer_commitment=scenario.dispatch_commitment == "integer",
+            absent=sized_to_zero(sizing[site_id]),
+            year=year,
+        )
+        for (site_id, year), frame in hourly.items()
+    ]
+    return optimize_sites(inputs, scenario.solver, fixed_sizing=sizing, coupling=coupling)
+
+
+def worst_periods(
+    shortfall_mw: np.ndarray | None, period_hours: int, exclude: list[int], count: int
+) -> list[int]:
+    """Calendar periods of a full-year dispatch that fell short most, worst first.
+
+    Parameters
+    ----------
+    shortfall_mw : np.ndarray or None
+        Per hour of the year, unserved load plus uncovered unit-trip power. [MW]
+    period_hours : int
+        Length of a calendar period. [h]
+    exclude : list of int
+        Periods not to return (already typical periods of their own).
+    count : int
+        At most this many periods.
+
+    Returns
+    -------
+    list of int
+        Calendar periods (0 = the first ``period_hours`` of the year) with a shortfall.
+    """
+    if shortfall_mw is None:
+        return []
+    per_period = np.asarray(shortfall_mw).reshape(-1, period_hours).sum(axis=1)
+    ranked = np.argsort(-per_period, kind="stable")
+    short = [int(p) for p in ranked if per_period[p] > 1e-6 and int(p) not in exclude]
+    return short[:count]
+
+
+def cost_drift(sized: dict[str, SiteRun], final: dict[str, SiteRun]) -> float:
+    """Return the full-year dispatch's annual cost over the sizing's estimate, minus one [-].
+
+    Over all blocks of one model (sites tied together share one estimate).
+    """
+    estimate = sum(run.objective_usd_per_yr for run in sized.values())
+    return sum(_cost(run) for run in final.values()) / estimate - 1
+
+
+def _pass_record(
+    steps: Steps, horizon: TimeHorizon, added_at: list[str], sized: SiteRun, final: SiteRun
+) -> dict:
+    """Describe one sizing pass and the full-year dispatch that follows it (summary.json)."""
+    dispatch = final.solution.dispatch
+    sizing_s = sized.build_seconds + sized.outcome.solve_seconds
+    return {
+        "horizon": steps.kind,
+        "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
+        "typical_periods": steps.periods.n_typical if steps.periods else None,
+        "added_periods": added_at if steps.periods else None,
+        "unserved_mwh_per_yr": float((dispatch["unserved_mw"] * dispatch["weight_h"]).sum()),
+        "cost_usd_per_yr": float(final.solution.costs["usd_per_yr"].sum()),
+        "sizing_cost_usd_per_yr": float(sized.objective_usd_per_yr),
+        "sizing_seconds": sizing_s,
+        "dispatch_seconds": 0.0
+        if final is sized
+        else final.build_seconds + final.outcome.solve_seconds,
+    }
+
+
+def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
+    """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of one site.
+
+    See :func:`solve_sites`; the site is solved on its own, whatever ties it to others.
+    """
+    return solve_sites(scenario, [site_id])[site_id]
+
+
+def solve_sites(
+    scenario: Scenario, site_ids: list[str], start_sizing: dict[str, dict] | None = None
+) -> dict[str, SiteResult]:
+    """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of sites.
+
+    Several sites are one model, tied by the scenario's coupling (workload shifting, limits
+    over all sites), on one clock (:func:`align_clocks`), and on chronological blocks when
+    the scenario asks for typical periods (each site's typical days are its own, but work
+    moves between sites at the same instant).
+
+    If the plant sized on typical periods cannot serve every hour of the full-year
+    dispatch, the calendar periods that fell short most become typical periods of their own
+    and it is sized again (at most ``time.max_refinements`` times). If its annual cost
+    differs from the sizing's estimate by more than ``time.cost_tolerance``, the year is
+    clustered into twice as many typical periods and sized again (within the same limit;
+    a drift left then is reported). If a plant
+    sized on blocks, or on typical periods after the last refinement, still falls short, it
+    is sized again on the full year. Every pass is recorded (``SiteResult.sizing_passes``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario.
+    site_ids : list of str
+        Sites of ``scenario.sites`` to solve together.
+    start_sizing : dict, optional
+        Investment decisions by site id (``SiteResult.sizing``) to start the sizing from.
+
+    Returns
+    -------
+    dict
+        :class:`SiteResult` by site id.
+    """
+    if len(site_ids) > 1 and not scenario_coupling(scenario).active:
+        return {site_id: solve_site(scenario, site_id) for site_id in site_ids}
+    years = {site_id: weather_year_count(scenario, site_id) for site_id in site_ids}
+    hourly = {
+        (site_id, year): hourly_profiles(scenario, site_id, year)
+        for site_id in site_ids
+        for year in range(years[site_id])
+    }
+    coupling = scenario_coupling(scenario) if len(site_ids) > 1 else None
+    modelled = hourly
+    horizon = scenario.time
+    one_calendar = coupling is not None and coupling.shifts
+    n_years = max(years.values())
+    if one_calendar:
+        # Work moves at one instant: one clock, and the same steps at every site.
+        modelled = {}
+        for year in range(n_years):
+            aligned = align_clocks({site_id: hourly[site_id, year] for site_id in site_ids})
+            modelled.update({(site_id, year): frame for site_id, frame in aligned.items()})
+    passes: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
+    seconds = dict.fromkeys(site_ids, 0.0), dict.fromkeys(site_ids, 0.0)
+    # A typical-periods sizing models the calendar periods of outage windows as they are.
+    in_windows = {
+        key: sorted(
+            {
+                h // horizon.period_hours
+                for w in outage_calendar_windows(scenario, key[0], frame)
+                for h in w.steps
+            }
+        )
+        if horizon.kind == "typical_periods"
+        else []
+        for key, frame in modelled.items()
+    }
+    added: dict[tuple[str, int], list[int]] = {key: [] for key in modelled}
+    while True:
+        if one_calendar:  # each weather year on its own calendar, the same at every site
+            steps = {}
+            for year in range(n_years):
+                keys = [(site_id, year) for site_id in site_ids]
+                extra = sorted({p for key in keys for p in in_windows[key] + added[key]})
+                steps.update(
+                    reduce_time_jointly({key: modelled[key] for key in keys}, horizon, extra)
+                )
+        else:
+            steps = {
+                key: reduce_time(frame, horizon, extra_periods=in_windows[key] + added[key])
+                for key, frame in modelled.items()
+            }
+        inputs = [
+            site_inputs(scenario, site_id, steps[site_id, year], frame, year=year)
+            for (site_id, year), frame in modelled.items()
+        ]
+        names = {(inp.site_id, inp.year): inp.block_name for inp in inputs}
+        sized = optimize_sites(
+            inputs, scenario.solver, coupling=coupling, start_sizing=start_sizing
+        )
+        final = sized
+        kind = steps[site_ids[0], 0].kind
+        # The reported dispatch is full-year with the dispatch's commitment: after a reduced
+        # sizing, and after a full-year fallback whose commitment was relaxed.
+        if kind in REDUCED_KINDS or (
+            kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
+        ):
+            sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in site_ids}
+            final = _redispatch_full_year(scenario, modelled, sizing, coupling)
+        drift = cost_drift(sized, final)
+        for site_id in site_ids:
+            own = [names[site_id, year] for year in range(years[site_id])]
+            runs = {id(r): r for name in own for r in (sized[name], final[name])}.values()
+            seconds[0][site_id] += sum(r.build_seconds for r in runs)
+            seconds[1][site_id] += sum(r.outcome.solve_seconds for r in runs)
+            frame = modelled[site_id, 0]
+            added_at = [
+                frame.index[h * horizon.period_hours].isoformat() for h in added[site_id, 0]
+            ]
+            record = _pass_record(
+                steps[site_id, 0], horizon, added_at, sized[own[0]], final[own[0]]
+            )
+            record["unserved_mwh_per_yr"] = max(_unserved_mwh(final[name]) for name in own)
+            record["cost_usd_per_yr"] = float(np.mean([_cost(final[name]) for name in own]))
+            record["cost_drift"] = drift
+            passes[site_id].append(record)
+        falls_short = any(run.shortfalls for run in final.values()) and kind in REDUCED_KINDS
+        drifts = kind == "typical_periods" and abs(drift) > horizon.cost_tolerance
+        if not (falls_short or drifts):
+            break
+        refine = kind == "typical_periods" and len(passes[site_ids[0]]) <= horizon.max_refinements
+        if drifts and not falls_short:
+            # Typical periods that misstate the year's cost: cluster the year more finely.
+            n_calendar = len(next(iter(modelled.values()))) // horizon.period_hours
+            if refine and horizon.n_periods < n_calendar:
+                n_periods = min(2 * horizon.n_periods, n_calendar)
+                log.warning(
+                    "%s: typical-period sizing drifted %+.2f%% in cost; %d typical periods",
+                    site_ids,
+                    100 * drift,
+                    n_periods,
+                )
+                horizon = horizon.model_copy(update={"n_periods": n_periods})
+                continue
+            break  # the drift left after the last refinement is reported; the plan stands
+        short = {
+            key: worst_periods(
+                final[names[key]].shortfall_mw,
+                horizon.period_hours,
+                in_windows[key] + added[key],
+                PERIODS_ADDED_PER_REFINEMENT,
+            )
+            if refine
+            else []
+            for key in modelled
+        }
+        if any(short.values()):
+            # The periods that fell short become typical periods of their own.
+            log.warning("%s: typical-period sizing fell short; adding calendar periods", site_ids)
+            added = {key: added[key] + short[key] for key in modelled}
+            continue
+        # The plant sized on reduced time falls short in some hour: size it on every hour.
+        log.warning("%s: %s sizing fell short; sizing again on the full year", site_ids, kind)
+        horizon = TimeHorizon(kind="full_year")
+    results = {}
+    for site_id in site_ids:
+        own = [names[site_id, year] for year in range(years[site_id])]
+        first, last = sized[own[0]], final[own[0]]
+        capacities, capex = _plan(first, last)
+        statuses = [r.outcome.status for name in own for r in (sized[name], final[name])]
+        # A site is as good as the worse of its sizing and its full-year dispatches.
+        worst = max(statuses, key=STATUS_ORDER.index)
+        shortfalls = {
+            (f"{name}: {key}" if len(own) > 1 else key): text
+            for name in own
+            for key, text in final[name].shortfalls.items()
+        }
+        results[site_id] = SiteResult(
+            site_id=site_id,
+            status="shortfall" if shortfalls else worst,
+            mip_gap=max(r.outcome.mip_gap for name in own for r in (sized[name], final[name])),
+            objective_usd_per_yr=float(np.mean([sized[name].objective_usd_per_yr for name in own])),
+            build_seconds=seconds[0][site_id],
+            solve_seconds=seconds[1][site_id],
+            sizing_passes=passes[site_id],
+            design=asdict(
+                design_point(scenario.sites[site_id], scenario.technologies, hourly[site_id, 0])
+            ),
+            horizon_kind=kind,
+            hours_modelled=int(np.sum(steps[site_id, 0].duration_h)),
+            capacities=capacities,
+            gas_units=first.solution.gas_units,
+            capex_usd=capex,
+            costs=last.solution.costs,
+            dispatch=last.solution.dispatch.sort_index(),
+            outage_dispatch=last.solution.outage_dispatch,
+            profiles=hourly[site_id, 0],
+            it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
+            shortfalls=shortfalls,
+            sizing=first.sizing,
+            weather_years=(
+                weather_years_summary(scenario, site_id, [final[name] for name in own])
+                if len(own) > 1
+                else None
+            ),
+        )
+    return results
+
+
+def _unserved_mwh(run: SiteRun) -> float:
+    dispatch = run.solution.dispatch
+    return float((dispatch["unserved_mw"] * dispatch["weight_h"]).sum())
+
+
+def _cost(run: SiteRun) -> float:
+    return float(run.solution.costs["usd_per_yr"].sum())
+
+
+def weather_years_summary(scenario: Scenario, site_id: str, runs: list[SiteRun]) -> dict:
+    """Per weather year of a site: its cost, unserved energy and emissions; the worst year.
+
+    Returns
+    -------
+    dict
+        ``years``: per year ``weather`` (seed or file), ``cost_usd_per_yr``,
+        ``unserved_mwh_per_yr``, ``gas_mwh_per_yr``, ``co2_t_per_yr``, ``peak_load_mw``;
+        ``mean_cost_usd_per_yr`` (the objective) and ``worst_year`` (the costliest, or the
+        one with most unserved energy if any falls short; the reported hourly year is the
+        first).
+    """
+    co2_t_per_mmbtu = scenario.economics.co2_kg_per_mmbtu / 1000
+    years = []
+    for entry, run in zip(scenario.sites[site_id].weather_years, runs, strict=True):
+        d = run.solution.dispatch
+        years.append(
+            {
+                "weather": entry.name if isinstance(entry, Path) else f"seed {entry}",
+                "cost_usd_per_yr": _cost(run),
+                "unserved_mwh_per_yr": _unserved_mwh(run),
+                "gas_mwh_per_yr": float((d["gas_mw"] * d["weight_h"]).sum()),
+                "co2_t_per_yr": float((d["fuel_mmbtu_per_h"] * d["weight_h"]).sum())
+                * co2_t_per_mmbtu,
+                "peak_load_mw": float(d["load_mw"].max()),
+            }
+        )
+    worst = max(years, key=lambda y: (y["unserved_mwh_per_yr"], y["cost_usd_per_yr"]))
+    return {
+        "years": years,
+        "mean_cost_usd_per_yr": float(np.mean([y["cost_usd_per_yr"] for y in years])),
+        "worst_year": worst["weather"],
+    }
+
+
+def _plan(sized: SiteRun, final: SiteRun) -> tuple[pd.DataFrame, dict]:
+    """Return the capacities and overnight capex of the plan.
+
+    Those of the sizing, except the backup fuel tanks, which the full-year dispatch sized
+    again on its hourly outage windows.
+    """
+    caps = sized.solution.capacities
+    final_caps = final.solution.capacities
+    capacities = pd.concat(
+        [caps[caps["kind"] != gas.TANK_KIND], final_caps[final_caps["kind"] == gas.TANK_KIND]],
+        ignore_index=True,
+    )
+    tanks = {gas.backup_tank_id(g) for g in sized.solution.gas_units}
+    capex = {k: v for k, v in sized.solution.capex_usd.items() if k not in tanks}
+    capex.update({k: v for k, v in final.solution.capex_usd.items() if k in tanks})
+    return capacities, capex

@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dcpower.aggregate import Steps
+from dcpower.aggregate import Steps, reduce_time, reduce_time_jointly
 from dcpower.clock import rows_on_one_clock
 from dcpower.errors import ScenarioError
 from dcpower.optimization.build import Hosting, SiteInputs
 from dcpower.optimization.outage import OutageWindow, outage_windows
 from dcpower.optimization.siting import Coupling
 from dcpower.profiles import design_point, site_profiles
-from dcpower.scenario import GasTech, PVTech, Scenario, WindTech
+from dcpower.scenario import GasTech, PVTech, Scenario, TimeHorizon, WindTech
 from dcpower.techs.base import capital_recovery_factor
 from dcpower.weather import load_site, load_weather
 
@@ -193,3 +193,106 @@ def align_clocks(hourly: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     except ValueError as err:
         raise ScenarioError(str(err)) from None
     return {site_id: frame.iloc[rows[site_id]] for site_id, frame in hourly.items()}
+
+
+def site_year_profiles(
+    scenario: Scenario, site_ids: list[str]
+) -> dict[tuple[str, int], pd.DataFrame]:
+    """Full-year hourly profiles of each site and each of its weather years.
+
+    Returns
+    -------
+    dict
+        Profiles (see :func:`hourly_profiles`) by ``(site_id, year)``, site by site.
+    """
+    return {
+        (site_id, year): hourly_profiles(scenario, site_id, year)
+        for site_id in site_ids
+        for year in range(weather_year_count(scenario, site_id))
+    }
+
+
+def on_model_clock(
+    hourly: dict[tuple[str, int], pd.DataFrame], one_calendar: bool
+) -> dict[tuple[str, int], pd.DataFrame]:
+    """Put site-years' profiles on the clock a model reads them on.
+
+    With ``one_calendar`` (work moves between sites at one instant) each weather year's
+    sites are put on one clock (:func:`align_clocks`), year by year; otherwise each keeps
+    its own local clock.
+
+    Parameters
+    ----------
+    hourly : dict
+        Full-year hourly profiles by ``(site_id, year)``.
+    one_calendar : bool
+        Whether the sites share one calendar (workload shifting).
+
+    Returns
+    -------
+    dict
+        The same frames by ``(site_id, year)``; on one clock, ordered year by year.
+    """
+    if not one_calendar:
+        return hourly
+    modelled = {}
+    for year in dict.fromkeys(year for _, year in hourly):
+        aligned = align_clocks({s: frame for (s, y), frame in hourly.items() if y == year})
+        modelled.update({(site_id, year): frame for site_id, frame in aligned.items()})
+    return modelled
+
+
+def model_steps(
+    modelled: dict[tuple[str, int], pd.DataFrame],
+    horizon: TimeHorizon,
+    one_calendar: bool,
+    extra_periods: dict[tuple[str, int], list[int]] | None = None,
+) -> dict[tuple[str, int], Steps]:
+    """Put site-years' profiles onto the model's time steps.
+
+    With ``one_calendar`` each weather year's sites are reduced together
+    (:func:`dcpower.aggregate.reduce_time_jointly`): the same steps at every site, since
+    work moves between them at one instant, and the extra periods of any site at all.
+    Otherwise each site-year gets its own steps (its own typical days).
+
+    Parameters
+    ----------
+    modelled : dict
+        Full-year hourly profiles by ``(site_id, year)``, on the model's clock
+        (:func:`on_model_clock`).
+    horizon : TimeHorizon
+        The choice of steps.
+    one_calendar : bool
+        Whether the sites share one calendar (workload shifting).
+    extra_periods : dict, optional
+        Calendar periods that become typical periods of their own, by ``(site_id, year)``.
+
+    Returns
+    -------
+    dict
+        :class:`dcpower.aggregate.Steps` by ``(site_id, year)``.
+    """
+    extra = extra_periods or {key: [] for key in modelled}
+    if not one_calendar:
+        return {
+            key: reduce_time(frame, horizon, extra_periods=extra[key])
+            for key, frame in modelled.items()
+        }
+    steps = {}
+    for year in dict.fromkeys(year for _, year in modelled):
+        keys = [key for key in modelled if key[1] == year]
+        periods = sorted({p for key in keys for p in extra[key]})
+        steps.update(reduce_time_jointly({key: modelled[key] for key in keys}, horizon, periods))
+    return steps
+
+
+def model_inputs(
+    scenario: Scenario,
+    steps: dict[tuple[str, int], Steps],
+    modelled: dict[tuple[str, int], pd.DataFrame],
+) -> list[SiteInputs]:
+    """Return the input records of a model of site-years, one per ``(site_id, year)``."""
+    return [
+        site_inputs(scenario, site_id, steps[site_id, year], frame, year=year)
+        for (site_id, year), frame in modelled.items()
+    ]

@@ -8,21 +8,23 @@ shortfall is reported, never hidden.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from dcpower.aggregate import Steps, reduce_time, reduce_time_jointly
+from dcpower.aggregate import Steps, reduce_time
 from dcpower.optimization.optimize import SiteRun, optimize_sites
 from dcpower.optimization.siting import Coupling
 from dcpower.pipeline.inputs import (
-    align_clocks,
-    hourly_profiles,
+    model_inputs,
+    model_steps,
+    on_model_clock,
     outage_calendar_windows,
     scenario_coupling,
     site_inputs,
+    site_year_profiles,
     weather_year_count,
 )
 from dcpower.profiles import design_point
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 REDUCED_KINDS = ("blocks", "typical_periods")
 #: Calendar periods that become typical periods of their own per refinement, worst first.
 PERIODS_ADDED_PER_REFINEMENT = 3
+#: A site and one of its weather years (0 = the first, or the only year).
+Key = tuple[str, int]
 
 
 def sized_to_zero(sizing: dict[str, float]) -> frozenset:
@@ -143,9 +147,9 @@ def solve_sites(
     """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of sites.
 
     Several sites are one model, tied by the scenario's coupling (workload shifting, limits
-    over all sites), on one clock (:func:`align_clocks`), and on chronological blocks when
-    the scenario asks for typical periods (each site's typical days are its own, but work
-    moves between sites at the same instant).
+    over all sites). Sites that move work between them at one instant are on one clock
+    (:func:`dcpower.pipeline.inputs.align_clocks`) and on the same steps (typical periods
+    clustered jointly); otherwise each site has its own typical days.
 
     If the plant sized on typical periods cannot serve every hour of the full-year
     dispatch, the calendar periods that fell short most become typical periods of their own
@@ -172,25 +176,112 @@ def solve_sites(
     """
     if len(site_ids) > 1 and not scenario_coupling(scenario).active:
         return {site_id: solve_site(scenario, site_id) for site_id in site_ids}
-    years = {site_id: weather_year_count(scenario, site_id) for site_id in site_ids}
-    hourly = {
-        (site_id, year): hourly_profiles(scenario, site_id, year)
-        for site_id in site_ids
-        for year in range(years[site_id])
-    }
-    coupling = scenario_coupling(scenario) if len(site_ids) > 1 else None
-    modelled = hourly
+    group = _sizing_group(scenario, site_ids)
+    history = _History.start(site_ids)
     horizon = scenario.time
+    added: dict[Key, list[int]] = {key: [] for key in group.modelled}
+    while True:
+        done = _size_and_dispatch(group, horizon, added, start_sizing)
+        _record_pass(group, done, horizon, added, history)
+        following = _next_pass(group, done, horizon, added, len(history.passes[site_ids[0]]))
+        if following is None:
+            break
+        horizon, added = following
+    return {site_id: _site_result(group, done, history, site_id) for site_id in site_ids}
+
+
+@dataclass(frozen=True)
+class _Group:
+    """What every sizing pass of a group of sites shares.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario solved.
+    site_ids : list of str
+        The sites, solved in one model.
+    years : dict
+        Number of weather years by site id.
+    hourly : dict
+        Full-year hourly profiles by ``(site_id, year)``, each on its local clock.
+    modelled : dict
+        The same profiles on the model's clock (one clock when work moves between sites).
+    coupling : Coupling or None
+        What ties the sites together (None for one site).
+    one_calendar : bool
+        Work moves between the sites at one instant: the same steps at every site.
+    in_windows : dict
+        Calendar periods that outage windows touch, by ``(site_id, year)``; a
+        typical-periods sizing models them as they are (empty for other horizons).
+    """
+
+    scenario: Scenario
+    site_ids: list[str]
+    years: dict[str, int]
+    hourly: dict[Key, pd.DataFrame]
+    modelled: dict[Key, pd.DataFrame]
+    coupling: Coupling | None
+    one_calendar: bool
+    in_windows: dict[Key, list[int]]
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """One sizing of a group and the full-year dispatch that checks it.
+
+    Attributes
+    ----------
+    steps : dict
+        The sizing's time steps by ``(site_id, year)``.
+    names : dict
+        Model block name by ``(site_id, year)``.
+    sized : dict
+        The sizing's runs by block name.
+    final : dict
+        The full-year dispatch's runs by block name (``sized`` itself when the sizing was
+        on the full year with the dispatch's commitment).
+    kind : str
+        The sizing's horizon kind.
+    drift : float
+        The dispatch's annual cost over the sizing's estimate, minus one
+        (:func:`cost_drift`). [-]
+    """
+
+    steps: dict[Key, Steps]
+    names: dict[Key, str]
+    sized: dict[str, SiteRun]
+    final: dict[str, SiteRun]
+    kind: str
+    drift: float
+
+    def blocks(self, site_id: str, n_years: int) -> list[str]:
+        """Return the block names of a site's weather years, first year first."""
+        return [self.names[site_id, year] for year in range(n_years)]
+
+
+@dataclass(frozen=True)
+class _History:
+    """The passes of a group so far, by site id: their records and the seconds spent."""
+
+    passes: dict[str, list[dict]]
+    build_seconds: dict[str, float]
+    solve_seconds: dict[str, float]
+
+    @classmethod
+    def start(cls, site_ids: list[str]) -> _History:
+        """Return the history of sites before their first pass."""
+        zeros = dict.fromkeys(site_ids, 0.0)
+        return cls({site_id: [] for site_id in site_ids}, dict(zeros), dict(zeros))
+
+
+def _sizing_group(scenario: Scenario, site_ids: list[str]) -> _Group:
+    """Load the sites' profiles, put them on the model's clock and find their outage periods."""
+    coupling = scenario_coupling(scenario) if len(site_ids) > 1 else None
+    # Work moves at one instant: one clock, and the same steps at every site.
     one_calendar = coupling is not None and coupling.shifts
-    n_years = max(years.values())
-    if one_calendar:
-        # Work moves at one instant: one clock, and the same steps at every site.
-        modelled = {}
-        for year in range(n_years):
-            aligned = align_clocks({site_id: hourly[site_id, year] for site_id in site_ids})
-            modelled.update({(site_id, year): frame for site_id, frame in aligned.items()})
-    passes: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
-    seconds = dict.fromkeys(site_ids, 0.0), dict.fromkeys(site_ids, 0.0)
+    hourly = site_year_profiles(scenario, site_ids)
+    modelled = on_model_clock(hourly, one_calendar)
+    horizon = scenario.time
     # A typical-periods sizing models the calendar periods of outage windows as they are.
     in_windows = {
         key: sorted(
@@ -204,136 +295,176 @@ def solve_sites(
         else []
         for key, frame in modelled.items()
     }
-    added: dict[tuple[str, int], list[int]] = {key: [] for key in modelled}
-    while True:
-        if one_calendar:  # each weather year on its own calendar, the same at every site
-            steps = {}
-            for year in range(n_years):
-                keys = [(site_id, year) for site_id in site_ids]
-                extra = sorted({p for key in keys for p in in_windows[key] + added[key]})
-                steps.update(
-                    reduce_time_jointly({key: modelled[key] for key in keys}, horizon, extra)
-                )
-        else:
-            steps = {
-                key: reduce_time(frame, horizon, extra_periods=in_windows[key] + added[key])
-                for key, frame in modelled.items()
-            }
-        inputs = [
-            site_inputs(scenario, site_id, steps[site_id, year], frame, year=year)
-            for (site_id, year), frame in modelled.items()
-        ]
-        names = {(inp.site_id, inp.year): inp.block_name for inp in inputs}
-        sized = optimize_sites(
-            inputs, scenario.solver, coupling=coupling, start_sizing=start_sizing
+    return _Group(
+        scenario=scenario,
+        site_ids=site_ids,
+        years={site_id: weather_year_count(scenario, site_id) for site_id in site_ids},
+        hourly=hourly,
+        modelled=modelled,
+        coupling=coupling,
+        one_calendar=one_calendar,
+        in_windows=in_windows,
+    )
+
+
+def _size_and_dispatch(
+    group: _Group,
+    horizon: TimeHorizon,
+    added: dict[Key, list[int]],
+    start_sizing: dict[str, dict] | None,
+) -> _Pass:
+    """Size the group on the horizon's steps; dispatch the full year if the sizing did not."""
+    scenario = group.scenario
+    extra = {key: group.in_windows[key] + added[key] for key in group.modelled}
+    steps = model_steps(group.modelled, horizon, group.one_calendar, extra)
+    inputs = model_inputs(scenario, steps, group.modelled)
+    names = {(inp.site_id, inp.year): inp.block_name for inp in inputs}
+    sized = optimize_sites(
+        inputs, scenario.solver, coupling=group.coupling, start_sizing=start_sizing
+    )
+    final = sized
+    kind = steps[group.site_ids[0], 0].kind
+    # The reported dispatch is full-year with the dispatch's commitment: after a reduced
+    # sizing, and after a full-year fallback whose commitment was relaxed.
+    if kind in REDUCED_KINDS or (
+        kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
+    ):
+        sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in group.site_ids}
+        final = _redispatch_full_year(scenario, group.modelled, sizing, group.coupling)
+    return _Pass(steps, names, sized, final, kind, cost_drift(sized, final))
+
+
+def _record_pass(
+    group: _Group,
+    done: _Pass,
+    horizon: TimeHorizon,
+    added: dict[Key, list[int]],
+    history: _History,
+) -> None:
+    """Add a pass to each site's records (``SiteResult.sizing_passes``) and seconds."""
+    for site_id in group.site_ids:
+        own = done.blocks(site_id, group.years[site_id])
+        runs = {id(r): r for name in own for r in (done.sized[name], done.final[name])}.values()
+        history.build_seconds[site_id] += sum(r.build_seconds for r in runs)
+        history.solve_seconds[site_id] += sum(r.outcome.solve_seconds for r in runs)
+        frame = group.modelled[site_id, 0]
+        added_at = [frame.index[h * horizon.period_hours].isoformat() for h in added[site_id, 0]]
+        record = _pass_record(
+            done.steps[site_id, 0], horizon, added_at, done.sized[own[0]], done.final[own[0]]
         )
-        final = sized
-        kind = steps[site_ids[0], 0].kind
-        # The reported dispatch is full-year with the dispatch's commitment: after a reduced
-        # sizing, and after a full-year fallback whose commitment was relaxed.
-        if kind in REDUCED_KINDS or (
-            kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
-        ):
-            sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in site_ids}
-            final = _redispatch_full_year(scenario, modelled, sizing, coupling)
-        drift = cost_drift(sized, final)
-        for site_id in site_ids:
-            own = [names[site_id, year] for year in range(years[site_id])]
-            runs = {id(r): r for name in own for r in (sized[name], final[name])}.values()
-            seconds[0][site_id] += sum(r.build_seconds for r in runs)
-            seconds[1][site_id] += sum(r.outcome.solve_seconds for r in runs)
-            frame = modelled[site_id, 0]
-            added_at = [
-                frame.index[h * horizon.period_hours].isoformat() for h in added[site_id, 0]
-            ]
-            record = _pass_record(
-                steps[site_id, 0], horizon, added_at, sized[own[0]], final[own[0]]
-            )
-            record["unserved_mwh_per_yr"] = max(_unserved_mwh(final[name]) for name in own)
-            record["cost_usd_per_yr"] = float(np.mean([_cost(final[name]) for name in own]))
-            record["cost_drift"] = drift
-            passes[site_id].append(record)
-        falls_short = any(run.shortfalls for run in final.values()) and kind in REDUCED_KINDS
-        drifts = kind == "typical_periods" and abs(drift) > horizon.cost_tolerance
-        if not (falls_short or drifts):
-            break
-        refine = kind == "typical_periods" and len(passes[site_ids[0]]) <= horizon.max_refinements
-        if drifts and not falls_short:
-            # Typical periods that misstate the year's cost: cluster the year more finely.
-            n_calendar = len(next(iter(modelled.values()))) // horizon.period_hours
-            if refine and horizon.n_periods < n_calendar:
-                n_periods = min(2 * horizon.n_periods, n_calendar)
-                log.warning(
-                    "%s: typical-period sizing drifted %+.2f%% in cost; %d typical periods",
-                    site_ids,
-                    100 * drift,
-                    n_periods,
-                )
-                horizon = horizon.model_copy(update={"n_periods": n_periods})
-                continue
-            break  # the drift left after the last refinement is reported; the plan stands
-        short = {
-            key: worst_periods(
-                final[names[key]].shortfall_mw,
-                horizon.period_hours,
-                in_windows[key] + added[key],
-                PERIODS_ADDED_PER_REFINEMENT,
-            )
-            if refine
-            else []
-            for key in modelled
-        }
-        if any(short.values()):
-            # The periods that fell short become typical periods of their own.
-            log.warning("%s: typical-period sizing fell short; adding calendar periods", site_ids)
-            added = {key: added[key] + short[key] for key in modelled}
-            continue
-        # The plant sized on reduced time falls short in some hour: size it on every hour.
-        log.warning("%s: %s sizing fell short; sizing again on the full year", site_ids, kind)
-        horizon = TimeHorizon(kind="full_year")
-    results = {}
-    for site_id in site_ids:
-        own = [names[site_id, year] for year in range(years[site_id])]
-        first, last = sized[own[0]], final[own[0]]
-        capacities, capex = _plan(first, last)
-        statuses = [r.outcome.status for name in own for r in (sized[name], final[name])]
-        # A site is as good as the worse of its sizing and its full-year dispatches.
-        worst = max(statuses, key=STATUS_ORDER.index)
-        shortfalls = {
-            (f"{name}: {key}" if len(own) > 1 else key): text
-            for name in own
-            for key, text in final[name].shortfalls.items()
-        }
-        results[site_id] = SiteResult(
-            site_id=site_id,
-            status="shortfall" if shortfalls else worst,
-            mip_gap=max(r.outcome.mip_gap for name in own for r in (sized[name], final[name])),
-            objective_usd_per_yr=float(np.mean([sized[name].objective_usd_per_yr for name in own])),
-            build_seconds=seconds[0][site_id],
-            solve_seconds=seconds[1][site_id],
-            sizing_passes=passes[site_id],
-            design=asdict(
-                design_point(scenario.sites[site_id], scenario.technologies, hourly[site_id, 0])
-            ),
-            horizon_kind=kind,
-            hours_modelled=int(np.sum(steps[site_id, 0].duration_h)),
-            capacities=capacities,
-            gas_units=first.solution.gas_units,
-            capex_usd=capex,
-            costs=last.solution.costs,
-            dispatch=last.solution.dispatch.sort_index(),
-            outage_dispatch=last.solution.outage_dispatch,
-            profiles=hourly[site_id, 0],
-            it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
-            shortfalls=shortfalls,
-            sizing=first.sizing,
-            weather_years=(
-                weather_years_summary(scenario, site_id, [final[name] for name in own])
-                if len(own) > 1
-                else None
-            ),
+        # Over several weather years: the worst year's unserved energy, the mean cost.
+        record["unserved_mwh_per_yr"] = max(_unserved_mwh(done.final[name]) for name in own)
+        record["cost_usd_per_yr"] = float(np.mean([_cost(done.final[name]) for name in own]))
+        record["cost_drift"] = done.drift
+        history.passes[site_id].append(record)
+
+
+def _next_pass(
+    group: _Group,
+    done: _Pass,
+    horizon: TimeHorizon,
+    added: dict[Key, list[int]],
+    n_passes: int,
+) -> tuple[TimeHorizon, dict[Key, list[int]]] | None:
+    """Return the horizon and added periods of the next sizing pass, or None if the plan stands.
+
+    A reduced-time plan that falls short in some hour is sized again: with the calendar
+    periods that fell short most as typical periods of their own while refinements are
+    left (``n_passes`` so far), else on the full year. Typical periods that only misstate
+    the year's cost are clustered more finely (:func:`_finer_clustering`).
+    """
+    kind = done.kind
+    falls_short = any(run.shortfalls for run in done.final.values()) and kind in REDUCED_KINDS
+    drifts = kind == "typical_periods" and abs(done.drift) > horizon.cost_tolerance
+    if not (falls_short or drifts):
+        return None
+    refine = kind == "typical_periods" and n_passes <= horizon.max_refinements
+    if drifts and not falls_short:
+        finer = _finer_clustering(group, done.drift, horizon) if refine else None
+        return None if finer is None else (finer, added)
+    short = {
+        key: worst_periods(
+            done.final[done.names[key]].shortfall_mw,
+            horizon.period_hours,
+            group.in_windows[key] + added[key],
+            PERIODS_ADDED_PER_REFINEMENT,
         )
-    return results
+        if refine
+        else []
+        for key in group.modelled
+    }
+    if any(short.values()):
+        # The periods that fell short become typical periods of their own.
+        log.warning("%s: typical-period sizing fell short; adding calendar periods", group.site_ids)
+        return horizon, {key: added[key] + short[key] for key in group.modelled}
+    # The plant sized on reduced time falls short in some hour: size it on every hour.
+    log.warning("%s: %s sizing fell short; sizing again on the full year", group.site_ids, kind)
+    return TimeHorizon(kind="full_year"), added
+
+
+def _finer_clustering(group: _Group, drift: float, horizon: TimeHorizon) -> TimeHorizon | None:
+    """Return the horizon with twice as many typical periods, or None if it has them all.
+
+    Typical periods that misstate the year's cost are clustered more finely; once every
+    calendar period is its own, the drift left is reported and the plan stands.
+    """
+    n_calendar = len(next(iter(group.modelled.values()))) // horizon.period_hours
+    if horizon.n_periods >= n_calendar:
+        return None
+    n_periods = min(2 * horizon.n_periods, n_calendar)
+    log.warning(
+        "%s: typical-period sizing drifted %+.2f%% in cost; %d typical periods",
+        group.site_ids,
+        100 * drift,
+        n_periods,
+    )
+    return horizon.model_copy(update={"n_periods": n_periods})
+
+
+def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) -> SiteResult:
+    """Assemble a site's result from the last pass: the plan sized, the year dispatched."""
+    scenario = group.scenario
+    own = done.blocks(site_id, group.years[site_id])
+    sized, final = done.sized, done.final
+    first, last = sized[own[0]], final[own[0]]
+    capacities, capex = _plan(first, last)
+    statuses = [r.outcome.status for name in own for r in (sized[name], final[name])]
+    # A site is as good as the worse of its sizing and its full-year dispatches.
+    worst = max(statuses, key=STATUS_ORDER.index)
+    shortfalls = {
+        (f"{name}: {key}" if len(own) > 1 else key): text
+        for name in own
+        for key, text in final[name].shortfalls.items()
+    }
+    return SiteResult(
+        site_id=site_id,
+        status="shortfall" if shortfalls else worst,
+        mip_gap=max(r.outcome.mip_gap for name in own for r in (sized[name], final[name])),
+        objective_usd_per_yr=float(np.mean([sized[name].objective_usd_per_yr for name in own])),
+        build_seconds=history.build_seconds[site_id],
+        solve_seconds=history.solve_seconds[site_id],
+        sizing_passes=history.passes[site_id],
+        design=asdict(
+            design_point(scenario.sites[site_id], scenario.technologies, group.hourly[site_id, 0])
+        ),
+        horizon_kind=done.kind,
+        hours_modelled=int(np.sum(done.steps[site_id, 0].duration_h)),
+        capacities=capacities,
+        gas_units=first.solution.gas_units,
+        capex_usd=capex,
+        costs=last.solution.costs,
+        dispatch=last.solution.dispatch.sort_index(),
+        outage_dispatch=last.solution.outage_dispatch,
+        profiles=group.hourly[site_id, 0],
+        it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
+        shortfalls=shortfalls,
+        sizing=first.sizing,
+        weather_years=(
+            weather_years_summary(scenario, site_id, [final[name] for name in own])
+            if len(own) > 1
+            else None
+        ),
+    )
 
 
 def _unserved_mwh(run: SiteRun) -> float:

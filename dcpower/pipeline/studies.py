@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import logging
 
-from dcpower.aggregate import reduce_time, reduce_time_jointly
-from dcpower.optimization.optimize import optimize_sites
-from dcpower.pipeline.inputs import align_clocks, hourly_profiles, scenario_coupling, site_inputs
+from dcpower.optimization.optimize import SiteRun, optimize_sites
+from dcpower.pipeline.inputs import (
+    hourly_profiles,
+    model_inputs,
+    model_steps,
+    on_model_clock,
+    scenario_coupling,
+)
 from dcpower.results import SiteResult
-from dcpower.scenario import Scenario
+from dcpower.scenario import Scenario, Site
 
 log = logging.getLogger(__name__)
 
@@ -38,36 +43,15 @@ def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:
     demand = scenario.siting.it_demand_mw
     if demand is None:
         return scenario, None
-    coupling = scenario_coupling(scenario)
-    hourly = {site_id: hourly_profiles(scenario, site_id) for site_id in scenario.sites}
-    if coupling.shifts:
-        hourly = align_clocks(hourly)
-        steps = reduce_time_jointly(hourly, scenario.time)
-    else:
-        steps = {site_id: reduce_time(frame, scenario.time) for site_id, frame in hourly.items()}
-    inputs = [
-        site_inputs(scenario, site_id, steps[site_id], frame) for site_id, frame in hourly.items()
-    ]
-    runs = optimize_sites(inputs, scenario.solver, coupling=coupling)
-    candidates = {}
-    sites = {}
-    for site_id, site in scenario.sites.items():
-        hosted = runs[site_id].solution.hosted_it_mw
-        candidates[site_id] = {
-            "developed": hosted > 1e-6,
-            "it_capacity_mw": hosted,
-            "it_capacity_bounds_mw": [
-                site.data_center.min_it_capacity_mw,
-                site.data_center.it_capacity_mw,
-            ],
-            "development_capex_usd": site.development_capex_usd,
-            "cost_usd_per_yr": runs[site_id].objective_usd_per_yr,
-        }
-        if hosted > 1e-6:
-            chosen = site.data_center.model_copy(
-                update={"it_capacity_mw": hosted, "min_it_capacity_mw": 0.0}
-            )
-            sites[site_id] = site.model_copy(update={"data_center": chosen})
+    runs = _siting_runs(scenario)
+    candidates = {
+        site_id: _candidate(site, runs[site_id]) for site_id, site in scenario.sites.items()
+    }
+    sites = {
+        site_id: _hosting(site, candidates[site_id]["it_capacity_mw"])
+        for site_id, site in scenario.sites.items()
+        if candidates[site_id]["developed"]
+    }
     outcome = next(iter(runs.values())).outcome
     decision = {
         "it_demand_mw": demand,
@@ -80,6 +64,40 @@ def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:
     log.info("siting: %s", {k: round(v["it_capacity_mw"], 3) for k, v in candidates.items()})
     placed = scenario.siting.model_copy(update={"it_demand_mw": None})
     return scenario.model_copy(update={"sites": sites, "siting": placed}), decision
+
+
+def _siting_runs(scenario: Scenario) -> dict[str, SiteRun]:
+    """Solve one model of all candidate sites on the scenario's reduced time (first year)."""
+    coupling = scenario_coupling(scenario)
+    hourly = {(site_id, 0): hourly_profiles(scenario, site_id) for site_id in scenario.sites}
+    modelled = on_model_clock(hourly, coupling.shifts)
+    steps = model_steps(modelled, scenario.time, coupling.shifts)
+    return optimize_sites(
+        model_inputs(scenario, steps, modelled), scenario.solver, coupling=coupling
+    )
+
+
+def _candidate(site: Site, run: SiteRun) -> dict:
+    """Describe the siting model's decision on one candidate site (``summary.json``)."""
+    hosted = run.solution.hosted_it_mw
+    return {
+        "developed": hosted > 1e-6,
+        "it_capacity_mw": hosted,
+        "it_capacity_bounds_mw": [
+            site.data_center.min_it_capacity_mw,
+            site.data_center.it_capacity_mw,
+        ],
+        "development_capex_usd": site.development_capex_usd,
+        "cost_usd_per_yr": run.objective_usd_per_yr,
+    }
+
+
+def _hosting(site: Site, hosted_mw: float) -> Site:
+    """Return a chosen site with the IT it hosts (``hosted_mw``, MW_IT) as its IT capacity."""
+    chosen = site.data_center.model_copy(
+        update={"it_capacity_mw": hosted_mw, "min_it_capacity_mw": 0.0}
+    )
+    return site.model_copy(update={"data_center": chosen})
 
 
 def workload_summary(

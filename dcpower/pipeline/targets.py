@@ -1,6 +1,6 @@
 """Availability targets: raise N+k until the Monte Carlo availability meets the target.
 
-Also the solve of one group of sites of a run (``_solve``), with the figures that cost a
+Also the solve of one group of sites of a run (``solve_group``), with the figures that cost a
 solve of their own: the cost-of-reliability curve, outage insurance, shifting's saving.
 """
 
@@ -76,35 +76,20 @@ def solve_to_target(
     curves: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
     chosen: dict[str, SiteResult] | None = None
     while True:
-        trial = scenario
-        for site_id, k in ks.items():
-            trial = with_site_redundancy(trial, site_id, k)
+        trial = _with_redundancies(scenario, ks)
         sites = first_step or solve_sites(trial, site_ids, start_sizing)
         first_step = None
         figures = group_availability(trial, sites)
         lower = {s: figures[s]["availability_time_pct"]["ci95"][0] for s in site_ids}
         all_meet = all(lower[s] >= target for s in site_ids)
         for site_id, site in sites.items():
-            cost = float(site.costs["usd_per_yr"].sum())
-            first = curves[site_id][0]["cost_usd_per_yr"] if curves[site_id] else cost
-            curves[site_id].append(
-                {
-                    "redundancy_k": ks[site_id],
-                    "gas_units": {g: v["units"] for g, v in site.gas_units.items() if v["units"]},
-                    "cost_usd_per_yr": cost,
-                    "extra_cost_usd_per_yr": cost - first,
-                    "lole_h_per_yr": figures[site_id]["lole_h_per_yr"]["mean"],
-                    "availability_pct": figures[site_id]["availability_time_pct"]["mean"],
-                    "availability_pct_ci95_low": lower[site_id],
-                    "tier_met": figures[site_id]["tier_met_at_ci_lower_bound"],
-                    "meets_target": lower[site_id] >= target,
-                    "chosen": all_meet and chosen is None,
-                }
-            )
+            step = _curve_step(site, ks[site_id], figures[site_id], target, curves[site_id])
+            curves[site_id].append(step | {"chosen": all_meet and chosen is None})
         if all_meet and chosen is None:
             chosen = sites
             if not whole_curve:
                 break
+        # Past the target the steps go on to Tier IV, so the cost of every Tier is shown.
         bar = UPTIME_TIERS_PCT["Tier IV"] if chosen is not None else target
         raise_k = [s for s in site_ids if lower[s] < bar and ks[s] < MAX_REDUNDANCY_K]
         if not raise_k:
@@ -120,6 +105,50 @@ def solve_to_target(
         for curve in curves.values():
             curve[-1]["chosen"] = True
     return chosen, curves
+
+
+def _with_redundancies(scenario: Scenario, ks: dict[str, int]) -> Scenario:
+    """Return a copy of the scenario whose sites have N+k with these k, by site id."""
+    for site_id, k in ks.items():
+        scenario = with_site_redundancy(scenario, site_id, k)
+    return scenario
+
+
+def _curve_step(site: SiteResult, k: int, figures: dict, target: float, curve: list[dict]) -> dict:
+    """Describe one step of a site's cost-of-reliability curve, but whether it is chosen.
+
+    Parameters
+    ----------
+    site : SiteResult
+        The site solved at this step.
+    k : int
+        Its N+k at this step.
+    figures : dict
+        Its Monte Carlo availability (:func:`group_availability`).
+    target : float
+        The availability target. [%]
+    curve : list of dict
+        The site's steps before this one (the first is the reference for extra cost).
+
+    Returns
+    -------
+    dict
+        The step's row of ``reliability_curves`` (without ``chosen``).
+    """
+    cost = float(site.costs["usd_per_yr"].sum())
+    first = curve[0]["cost_usd_per_yr"] if curve else cost
+    lower = figures["availability_time_pct"]["ci95"][0]
+    return {
+        "redundancy_k": k,
+        "gas_units": {g: v["units"] for g, v in site.gas_units.items() if v["units"]},
+        "cost_usd_per_yr": cost,
+        "extra_cost_usd_per_yr": cost - first,
+        "lole_h_per_yr": figures["lole_h_per_yr"]["mean"],
+        "availability_pct": figures["availability_time_pct"]["mean"],
+        "availability_pct_ci95_low": lower,
+        "tier_met": figures["tier_met_at_ci_lower_bound"],
+        "meets_target": lower >= target,
+    }
 
 
 @dataclass
@@ -141,40 +170,66 @@ class GroupSolution:
     workload: dict | None = None
 
 
-def _solve(
+def solve_group(
     scenario: Scenario, site_ids: list[str], start_sizing: dict[str, dict] | None = None
 ) -> GroupSolution:
     """Solve one group of sites of a run (one site, or all sites if they are coupled).
 
-    A single site is raised to the availability target if there is one. Each extra figure
+    The group is raised to the availability target if there is one. Each extra figure
     the run reports costs one more solve of the group: the cost of each outage insurance
     (gas-supply or grid outage windows: without them), and the saving of workload shifting
     (without it). ``start_sizing`` (investment decisions by site id) starts a coupled
     model; with shifting, the sites sized apart are the start.
     """
-    target = scenario.reliability.availability_target
-    group = GroupSolution(sites={})
     shifts = len(site_ids) > 1 and scenario.workload.flexible_share > 0
+    unshifted: dict[str, SiteResult] = {}
     if shifts:
-        # The sites without shifting first: their plan (no work moved) is a feasible start
-        # for the coupled model, and the saving is measured against them (raised to the
-        # same availability target, if there is one).
-        still = scenario.workload.model_copy(update={"flexible_share": 0.0})
-        alone = scenario.model_copy(update={"workload": still})
-        unshifted = solve_sites(alone, site_ids)
-        start_sizing = {site_id: site.sizing for site_id, site in unshifted.items()}
-        if target is not None:
-            unshifted = solve_to_target(alone, site_ids, first_step=unshifted, whole_curve=False)[0]
-    if target is not None:
+        unshifted, start_sizing = _without_shifting(scenario, site_ids)
+    group = GroupSolution(sites={})
+    if scenario.reliability.availability_target is not None:
         group.sites, group.curves = solve_to_target(scenario, site_ids, start_sizing)
     else:
         group.sites = solve_sites(scenario, site_ids, start_sizing)
+    _add_outage_insurance(scenario, site_ids, group.sites)
+    if shifts:
+        group.workload = workload_summary(scenario, group.sites, unshifted)
+    return group
+
+
+def _without_shifting(
+    scenario: Scenario, site_ids: list[str]
+) -> tuple[dict[str, SiteResult], dict[str, dict]]:
+    """Solve the sites with no work moved: the reference for shifting's saving, and a start.
+
+    Their plan (no work moved) is a feasible start for the coupled model, and the saving
+    is measured against them, raised to the same availability target if there is one.
+
+    Returns
+    -------
+    dict
+        :class:`SiteResult` by site id, without shifting (at the target, if any).
+    dict
+        Investment decisions by site id of the first sizing, to start the coupled model.
+    """
+    still = scenario.workload.model_copy(update={"flexible_share": 0.0})
+    alone = scenario.model_copy(update={"workload": still})
+    unshifted = solve_sites(alone, site_ids)
+    start_sizing = {site_id: site.sizing for site_id, site in unshifted.items()}
+    if scenario.reliability.availability_target is not None:
+        unshifted = solve_to_target(alone, site_ids, first_step=unshifted, whole_curve=False)[0]
+    return unshifted, start_sizing
+
+
+def _add_outage_insurance(
+    scenario: Scenario, site_ids: list[str], sites: dict[str, SiteResult]
+) -> None:
+    """Add to each site the cost of each outage requirement: solved again without it."""
     rules = scenario.reliability
     connected = any(scenario.sites[site_id].grid is not None for site_id in site_ids)
     for kind, hours in rules.outage_hours(connected).items():
         without_rules = rules.model_copy(update={f"{kind}_outage_hours": 0})
         without = solve_sites(scenario.model_copy(update={"reliability": without_rules}), site_ids)
-        for site_id, site in group.sites.items():
+        for site_id, site in sites.items():
             cost = float(site.costs["usd_per_yr"].sum())
             base = float(without[site_id].costs["usd_per_yr"].sum())
             site.outage_insurance[kind] = {
@@ -184,6 +239,3 @@ def _solve(
                 "cost_without_usd_per_yr": base,
                 "insurance_cost_usd_per_yr": cost - base,
             }
-    if shifts:
-        group.workload = workload_summary(scenario, group.sites, unshifted)
-    return group

@@ -124,9 +124,10 @@ def one_engine_scenario(monkeypatch, load_mw: np.ndarray, time: dict):
     """A one-site scenario ("s") on a given hourly load, with :func:`gas_tech`'s 5 MW engines.
 
     Gas at 3 USD/MMBtu (30 USD/MWh of fuel), wacc 0, no redundancy rows (k = 0, N-1 off),
-    full availability; ``dcpower.pipeline.hourly_profiles`` is patched to return the load.
+    full availability; ``hourly_profiles`` is patched where the sizing looks it up
+    (``dcpower.pipeline.inputs``) to return the load.
     """
-    import dcpower.pipeline as pipeline
+    import dcpower.pipeline.inputs as inputs
     from dcpower.scenario import scenario_from_dict
 
     index = pd.date_range("2023-01-01", periods=len(load_mw), freq="h", tz="Asia/Baku")
@@ -142,7 +143,7 @@ def one_engine_scenario(monkeypatch, load_mw: np.ndarray, time: dict):
         },
         index=index,
     )
-    monkeypatch.setattr(pipeline, "hourly_profiles", lambda scenario, site_id, year=0: hourly)
+    monkeypatch.setattr(inputs, "hourly_profiles", lambda scenario, site_id, year=0: hourly)
     engine = gas_tech().model_dump(mode="json")
     return scenario_from_dict(
         {

@@ -277,6 +277,10 @@ class Technology:
         ``capacities.csv`` rows summed into it, e.g. ``{"pv_mw": ("pv", "MW")}``.
     summary_generation : dict
         ``summary.json`` generation keys it fills: key -> summed dispatch column.
+    resized_in_dispatch : frozenset
+        ``capacities.csv`` kinds of what it builds that the full-year dispatch sizes again
+        (a dual-fuel gas type's backup tank serves only outage windows, sized best on the
+        dispatch's hourly windows); the plan takes them from the dispatch.
     degrades : bool
         Its output degrades with age and its inverters are replaced (the finance applies
         ``finance.pv_degradation_per_yr`` and ``pv_inverter_replacement_*`` to it).
@@ -295,6 +299,7 @@ class Technology:
     totals: ClassVar[tuple[Total, ...]] = ()
     summary_capacity: ClassVar[dict[str, tuple[str, str]]] = {}
     summary_generation: ClassVar[dict[str, str]] = {}
+    resized_in_dispatch: ClassVar[frozenset[str]] = frozenset()
     degrades: ClassVar[bool] = False
     resource: ClassVar[str]
 

@@ -53,6 +53,7 @@ class Gas(Technology):
         Total("fuel_mmbtu_per_h", 100, outage=False, per_technology=False),
     )
     summary_capacity = {"backup_fuel_tank_mmbtu": (TANK_KIND, "MMBtu")}
+    resized_in_dispatch = frozenset({TANK_KIND})
     summary_generation = {"gas": "gas_mw"}
 
     def profile(self, spec: GasTech, weather: pd.DataFrame, metadata: dict) -> dict:

@@ -1,0 +1,145 @@
+"""``dcpower.run()``: solve every group of sites of a scenario and write the run folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from dcpower.availability import simulate_availability
+from dcpower.pipeline.inputs import site_groups
+from dcpower.pipeline.studies import choose_sites
+from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
+from dcpower.report import write_reports
+from dcpower.results import Result
+from dcpower.scenario import Scenario, load_scenario
+from dcpower.verify import write_verification
+
+Progress = Callable[[str, str], None]
+
+
+def run(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    out: str | Path | None = None,
+    progress: Progress | None = None,
+    parallel: bool = True,
+    reports: bool = True,
+    start_sizing: dict[str, dict] | None = None,
+) -> Result:
+    """Size the power supply of every site of a scenario at least cost.
+
+    Parameters
+    ----------
+    scenario : Scenario, str, Path or None
+        A scenario object, a YAML path, or a shipped model name; None runs ``caspian-hub``.
+    out : str or Path, optional
+        If given, the run folder is written there (atomically), verified independently
+        (``verification.json``, also in ``Result.verification``), and its availability
+        measured by Monte Carlo (``summary.json`` "reliability", ``Result.availability``);
+        then ``results.xlsx``, ``report.html`` and ``figures/`` are written from the folder.
+    progress : callable, optional
+        Called as ``progress(site_id, stage)`` when a site starts and finishes.
+    parallel : bool
+        Solve sites in separate processes (they are independent models).
+    reports : bool
+        Write the workbook, HTML report and figures into ``out`` (sweeps skip them).
+    start_sizing : dict, optional
+        Investment decisions by site id (``SiteResult.sizing``) that a model of coupled
+        sites starts from (a feasible plan it can only improve on).
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    ScenarioError
+        Invalid scenario or input file.
+    InfeasibleError
+        A site has no plan that meets every requirement (the message says which and by how much).
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    notify = progress or (lambda site_id, stage: None)
+    scenario, siting = _place_it_demand(scenario, notify)
+    solved = _solve_groups(scenario, start_sizing, notify, parallel)
+    result = _result(scenario, solved, siting)
+    if out is not None:
+        _write_run_folder(result, out, reports)
+    return result
+
+
+def _place_it_demand(scenario: Scenario, notify: Progress) -> tuple[Scenario, dict | None]:
+    """Choose the sites that host the IT demand, if the scenario has one to place."""
+    if scenario.siting.it_demand_mw is None:
+        return scenario, None
+    notify("siting", "placing the IT demand over")
+    scenario, siting = choose_sites(scenario)
+    notify("siting", "done")
+    return scenario, siting
+
+
+def _solve_groups(
+    scenario: Scenario,
+    start_sizing: dict[str, dict] | None,
+    notify: Progress,
+    parallel: bool,
+) -> dict[str, GroupSolution]:
+    """Solve each group of sites (in separate processes if asked), by group name."""
+    groups = {"+".join(ids): ids for ids in site_groups(scenario)}
+    workers = min(len(groups), os.cpu_count() or 1)
+    solved: dict[str, GroupSolution] = {}
+    if parallel and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {}
+            for name, ids in groups.items():
+                notify(name, "solving")
+                futures[name] = pool.submit(solve_group, scenario, ids, start_sizing)
+            for name, future in futures.items():
+                solved[name] = future.result()
+                notify(name, "done")
+    else:
+        for name, ids in groups.items():
+            notify(name, "solving")
+            solved[name] = solve_group(scenario, ids, start_sizing)
+            notify(name, "done")
+    return solved
+
+
+def _result(scenario: Scenario, solved: dict[str, GroupSolution], siting: dict | None) -> Result:
+    """Gather the groups' sites and figures into the run's result.
+
+    With an availability target the scenario reported is the one with each site's
+    chosen N+k, so the run folder's scenario matches its plan.
+    """
+    curves = {k: v for group in solved.values() for k, v in group.curves.items()}
+    for site_id, curve in curves.items():
+        chosen_k = next(row["redundancy_k"] for row in curve if row["chosen"])
+        scenario = with_site_redundancy(scenario, site_id, chosen_k)
+    results = {k: v for group in solved.values() for k, v in group.sites.items()}
+    workload = next((g.workload for g in solved.values() if g.workload is not None), None)
+    return Result(
+        scenario=scenario,
+        sites=results,
+        reliability_curves=curves or None,
+        workload=workload,
+        siting=siting,
+    )
+
+
+def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
+    """Write the run folder, verify it, measure its availability and write the reports."""
+    result.save(out)
+    # The saved folder is re-checked hour by hour, independently of the model, and its
+    # availability is measured by Monte Carlo over unit failures and repairs.
+    result.verification = write_verification(out)
+    rules = result.scenario.reliability
+    if rules.monte_carlo_years > 0:
+        result.availability = simulate_availability(
+            out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
+        )
+        result.rewrite_summary(out)
+    if reports:
+        write_reports(out)

@@ -1,0 +1,532 @@
+"""Size a group of sites: reduced-time sizing, full-year re-dispatch and refinement passes.
+
+A reduced-time sizing (blocks or typical periods) is always followed by a full-year
+dispatch with the sized capacities fixed, so every hour of the year is checked and any
+shortfall is reported, never hidden.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dcpower import techs
+from dcpower.aggregate import Steps, reduce_time
+from dcpower.optimization.optimize import SiteRun, optimize_sites
+from dcpower.optimization.siting import Coupling
+from dcpower.pipeline.inputs import (
+    model_inputs,
+    model_steps,
+    on_model_clock,
+    outage_calendar_windows,
+    scenario_coupling,
+    site_inputs,
+    site_year_profiles,
+    weather_year_count,
+)
+from dcpower.profiles import design_point
+from dcpower.results import STATUS_ORDER, SiteResult
+from dcpower.scenario import Scenario, TimeHorizon
+
+log = logging.getLogger(__name__)
+
+#: Reduced-time horizons: their sizing is followed by a full-year dispatch.
+REDUCED_KINDS = ("blocks", "typical_periods")
+#: Calendar periods that become typical periods of their own per refinement, worst first.
+PERIODS_ADDED_PER_REFINEMENT = 3
+#: A site and one of its weather years (0 = the first, or the only year).
+Key = tuple[str, int]
+
+
+def sized_to_zero(sizing: dict[str, float]) -> frozenset:
+    """Technology ids whose every investment decision (``<tech>.<variable>``) is zero."""
+    built: dict[str, bool] = {}
+    for name, value in sizing.items():
+        tech_id = name.rsplit(".", 1)[0]
+        built[tech_id] = built.get(tech_id, False) or value > 0
+    return frozenset(tech_id for tech_id, is_built in built.items() if not is_built)
+
+
+def _redispatch_full_year(
+    scenario: Scenario,
+    hourly: dict[tuple[str, int], pd.DataFrame],
+    sizing: dict[str, dict[str, float]],
+    coupling: Coupling | None,
+) -> dict[str, SiteRun]:
+    """Dispatch all 8760 hours of every site and year with the sized capacities fixed."""
+    full = TimeHorizon(kind="full_year")
+    inputs = [
+        site_inputs(
+            scenario,
+            site_id,
+            reduce_time(frame, full),
+            frame,
+            integer_commitment=scenario.dispatch_commitment == "integer",
+            absent=sized_to_zero(sizing[site_id]),
+            year=year,
+        )
+        for (site_id, year), frame in hourly.items()
+    ]
+    return optimize_sites(inputs, scenario.solver, fixed_sizing=sizing, coupling=coupling)
+
+
+def worst_periods(
+    shortfall_mw: np.ndarray | None, period_hours: int, exclude: list[int], count: int
+) -> list[int]:
+    """Calendar periods of a full-year dispatch that fell short most, worst first.
+
+    Parameters
+    ----------
+    shortfall_mw : np.ndarray or None
+        Per hour of the year, unserved load plus uncovered unit-trip power. [MW]
+    period_hours : int
+        Length of a calendar period. [h]
+    exclude : list of int
+        Periods not to return (already typical periods of their own).
+    count : int
+        At most this many periods.
+
+    Returns
+    -------
+    list of int
+        Calendar periods (0 = the first ``period_hours`` of the year) with a shortfall.
+    """
+    if shortfall_mw is None:
+        return []
+    per_period = np.asarray(shortfall_mw).reshape(-1, period_hours).sum(axis=1)
+    ranked = np.argsort(-per_period, kind="stable")
+    short = [int(p) for p in ranked if per_period[p] > 1e-6 and int(p) not in exclude]
+    return short[:count]
+
+
+def cost_drift(sized: dict[str, SiteRun], final: dict[str, SiteRun]) -> float:
+    """Return the full-year dispatch's annual cost over the sizing's estimate, minus one [-].
+
+    Over all blocks of one model (sites tied together share one estimate).
+    """
+    estimate = sum(run.objective_usd_per_yr for run in sized.values())
+    return sum(_cost(run) for run in final.values()) / estimate - 1
+
+
+def _pass_record(
+    steps: Steps, horizon: TimeHorizon, added_at: list[str], sized: SiteRun, final: SiteRun
+) -> dict:
+    """Describe one sizing pass and the full-year dispatch that follows it (summary.json)."""
+    dispatch = final.solution.dispatch
+    sizing_s = sized.build_seconds + sized.outcome.solve_seconds
+    return {
+        "horizon": steps.kind,
+        "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
+        "typical_periods": steps.periods.n_typical if steps.periods else None,
+        "added_periods": added_at if steps.periods else None,
+        "unserved_mwh_per_yr": float((dispatch["unserved_mw"] * dispatch["weight_h"]).sum()),
+        "cost_usd_per_yr": float(final.solution.costs["usd_per_yr"].sum()),
+        "sizing_cost_usd_per_yr": float(sized.objective_usd_per_yr),
+        "sizing_seconds": sizing_s,
+        "dispatch_seconds": 0.0
+        if final is sized
+        else final.build_seconds + final.outcome.solve_seconds,
+    }
+
+
+def solve_site(scenario: Scenario, site_id: str) -> SiteResult:
+    """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of one site.
+
+    See :func:`solve_sites`; the site is solved on its own, whatever ties it to others.
+    """
+    return solve_sites(scenario, [site_id])[site_id]
+
+
+def solve_sites(
+    scenario: Scenario, site_ids: list[str], start_sizing: dict[str, dict] | None = None
+) -> dict[str, SiteResult]:
+    """Profiles, sizing and (after a reduced-time sizing) the full-year dispatch of sites.
+
+    Several sites are one model, tied by the scenario's coupling (workload shifting, limits
+    over all sites). Sites that move work between them at one instant are on one clock
+    (:func:`dcpower.pipeline.inputs.align_clocks`) and on the same steps (typical periods
+    clustered jointly); otherwise each site has its own typical days.
+
+    If the plant sized on typical periods cannot serve every hour of the full-year
+    dispatch, the calendar periods that fell short most become typical periods of their own
+    and it is sized again (at most ``time.max_refinements`` times). If its annual cost
+    differs from the sizing's estimate by more than ``time.cost_tolerance``, the year is
+    clustered into twice as many typical periods and sized again (within the same limit;
+    a drift left then is reported). If a plant
+    sized on blocks, or on typical periods after the last refinement, still falls short, it
+    is sized again on the full year. Every pass is recorded (``SiteResult.sizing_passes``).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario.
+    site_ids : list of str
+        Sites of ``scenario.sites`` to solve together.
+    start_sizing : dict, optional
+        Investment decisions by site id (``SiteResult.sizing``) to start the sizing from.
+
+    Returns
+    -------
+    dict
+        :class:`SiteResult` by site id.
+    """
+    if len(site_ids) > 1 and not scenario_coupling(scenario).active:
+        return {site_id: solve_site(scenario, site_id) for site_id in site_ids}
+    group = _sizing_group(scenario, site_ids)
+    history = _History.start(site_ids)
+    horizon = scenario.time
+    added: dict[Key, list[int]] = {key: [] for key in group.modelled}
+    while True:
+        done = _size_and_dispatch(group, horizon, added, start_sizing)
+        _record_pass(group, done, horizon, added, history)
+        following = _next_pass(group, done, horizon, added, len(history.passes[site_ids[0]]))
+        if following is None:
+            break
+        horizon, added = following
+    return {site_id: _site_result(group, done, history, site_id) for site_id in site_ids}
+
+
+@dataclass(frozen=True)
+class _Group:
+    """What every sizing pass of a group of sites shares.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario solved.
+    site_ids : list of str
+        The sites, solved in one model.
+    years : dict
+        Number of weather years by site id.
+    hourly : dict
+        Full-year hourly profiles by ``(site_id, year)``, each on its local clock.
+    modelled : dict
+        The same profiles on the model's clock (one clock when work moves between sites).
+    coupling : Coupling or None
+        What ties the sites together (None for one site).
+    one_calendar : bool
+        Work moves between the sites at one instant: the same steps at every site.
+    in_windows : dict
+        Calendar periods that outage windows touch, by ``(site_id, year)``; a
+        typical-periods sizing models them as they are (empty for other horizons).
+    """
+
+    scenario: Scenario
+    site_ids: list[str]
+    years: dict[str, int]
+    hourly: dict[Key, pd.DataFrame]
+    modelled: dict[Key, pd.DataFrame]
+    coupling: Coupling | None
+    one_calendar: bool
+    in_windows: dict[Key, list[int]]
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """One sizing of a group and the full-year dispatch that checks it.
+
+    Attributes
+    ----------
+    steps : dict
+        The sizing's time steps by ``(site_id, year)``.
+    names : dict
+        Model block name by ``(site_id, year)``.
+    sized : dict
+        The sizing's runs by block name.
+    final : dict
+        The full-year dispatch's runs by block name (``sized`` itself when the sizing was
+        on the full year with the dispatch's commitment).
+    kind : str
+        The sizing's horizon kind.
+    drift : float
+        The dispatch's annual cost over the sizing's estimate, minus one
+        (:func:`cost_drift`). [-]
+    """
+
+    steps: dict[Key, Steps]
+    names: dict[Key, str]
+    sized: dict[str, SiteRun]
+    final: dict[str, SiteRun]
+    kind: str
+    drift: float
+
+    def blocks(self, site_id: str, n_years: int) -> list[str]:
+        """Return the block names of a site's weather years, first year first."""
+        return [self.names[site_id, year] for year in range(n_years)]
+
+
+@dataclass(frozen=True)
+class _History:
+    """The passes of a group so far, by site id: their records and the seconds spent."""
+
+    passes: dict[str, list[dict]]
+    build_seconds: dict[str, float]
+    solve_seconds: dict[str, float]
+
+    @classmethod
+    def start(cls, site_ids: list[str]) -> _History:
+        """Return the history of sites before their first pass."""
+        zeros = dict.fromkeys(site_ids, 0.0)
+        return cls({site_id: [] for site_id in site_ids}, dict(zeros), dict(zeros))
+
+
+def _sizing_group(scenario: Scenario, site_ids: list[str]) -> _Group:
+    """Load the sites' profiles, put them on the model's clock and find their outage periods."""
+    coupling = scenario_coupling(scenario) if len(site_ids) > 1 else None
+    # Work moves at one instant: one clock, and the same steps at every site.
+    one_calendar = coupling is not None and coupling.shifts
+    hourly = site_year_profiles(scenario, site_ids)
+    modelled = on_model_clock(hourly, one_calendar)
+    horizon = scenario.time
+    # A typical-periods sizing models the calendar periods of outage windows as they are.
+    in_windows = {
+        key: sorted(
+            {
+                h // horizon.period_hours
+                for w in outage_calendar_windows(scenario, key[0], frame)
+                for h in w.steps
+            }
+        )
+        if horizon.kind == "typical_periods"
+        else []
+        for key, frame in modelled.items()
+    }
+    return _Group(
+        scenario=scenario,
+        site_ids=site_ids,
+        years={site_id: weather_year_count(scenario, site_id) for site_id in site_ids},
+        hourly=hourly,
+        modelled=modelled,
+        coupling=coupling,
+        one_calendar=one_calendar,
+        in_windows=in_windows,
+    )
+
+
+def _size_and_dispatch(
+    group: _Group,
+    horizon: TimeHorizon,
+    added: dict[Key, list[int]],
+    start_sizing: dict[str, dict] | None,
+) -> _Pass:
+    """Size the group on the horizon's steps; dispatch the full year if the sizing did not."""
+    scenario = group.scenario
+    extra = {key: group.in_windows[key] + added[key] for key in group.modelled}
+    steps = model_steps(group.modelled, horizon, group.one_calendar, extra)
+    inputs = model_inputs(scenario, steps, group.modelled)
+    names = {(inp.site_id, inp.year): inp.block_name for inp in inputs}
+    sized = optimize_sites(
+        inputs, scenario.solver, coupling=group.coupling, start_sizing=start_sizing
+    )
+    final = sized
+    kind = steps[group.site_ids[0], 0].kind
+    # The reported dispatch is full-year with the dispatch's commitment: after a reduced
+    # sizing, and after a full-year fallback whose commitment was relaxed.
+    if kind in REDUCED_KINDS or (
+        kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
+    ):
+        sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in group.site_ids}
+        final = _redispatch_full_year(scenario, group.modelled, sizing, group.coupling)
+    return _Pass(steps, names, sized, final, kind, cost_drift(sized, final))
+
+
+def _record_pass(
+    group: _Group,
+    done: _Pass,
+    horizon: TimeHorizon,
+    added: dict[Key, list[int]],
+    history: _History,
+) -> None:
+    """Add a pass to each site's records (``SiteResult.sizing_passes``) and seconds."""
+    for site_id in group.site_ids:
+        own = done.blocks(site_id, group.years[site_id])
+        runs = {id(r): r for name in own for r in (done.sized[name], done.final[name])}.values()
+        history.build_seconds[site_id] += sum(r.build_seconds for r in runs)
+        history.solve_seconds[site_id] += sum(r.outcome.solve_seconds for r in runs)
+        frame = group.modelled[site_id, 0]
+        added_at = [frame.index[h * horizon.period_hours].isoformat() for h in added[site_id, 0]]
+        record = _pass_record(
+            done.steps[site_id, 0], horizon, added_at, done.sized[own[0]], done.final[own[0]]
+        )
+        # Over several weather years: the worst year's unserved energy, the mean cost.
+        record["unserved_mwh_per_yr"] = max(_unserved_mwh(done.final[name]) for name in own)
+        record["cost_usd_per_yr"] = float(np.mean([_cost(done.final[name]) for name in own]))
+        record["cost_drift"] = done.drift
+        history.passes[site_id].append(record)
+
+
+def _next_pass(
+    group: _Group,
+    done: _Pass,
+    horizon: TimeHorizon,
+    added: dict[Key, list[int]],
+    n_passes: int,
+) -> tuple[TimeHorizon, dict[Key, list[int]]] | None:
+    """Return the horizon and added periods of the next sizing pass, or None if the plan stands.
+
+    A reduced-time plan that falls short in some hour is sized again: with the calendar
+    periods that fell short most as typical periods of their own while refinements are
+    left (``n_passes`` so far), else on the full year. Typical periods that only misstate
+    the year's cost are clustered more finely (:func:`_finer_clustering`).
+    """
+    kind = done.kind
+    falls_short = any(run.shortfalls for run in done.final.values()) and kind in REDUCED_KINDS
+    drifts = kind == "typical_periods" and abs(done.drift) > horizon.cost_tolerance
+    if not (falls_short or drifts):
+        return None
+    refine = kind == "typical_periods" and n_passes <= horizon.max_refinements
+    if drifts and not falls_short:
+        finer = _finer_clustering(group, done.drift, horizon) if refine else None
+        return None if finer is None else (finer, added)
+    short = {
+        key: worst_periods(
+            done.final[done.names[key]].shortfall_mw,
+            horizon.period_hours,
+            group.in_windows[key] + added[key],
+            PERIODS_ADDED_PER_REFINEMENT,
+        )
+        if refine
+        else []
+        for key in group.modelled
+    }
+    if any(short.values()):
+        # The periods that fell short become typical periods of their own.
+        log.warning("%s: typical-period sizing fell short; adding calendar periods", group.site_ids)
+        return horizon, {key: added[key] + short[key] for key in group.modelled}
+    # The plant sized on reduced time falls short in some hour: size it on every hour.
+    log.warning("%s: %s sizing fell short; sizing again on the full year", group.site_ids, kind)
+    return TimeHorizon(kind="full_year"), added
+
+
+def _finer_clustering(group: _Group, drift: float, horizon: TimeHorizon) -> TimeHorizon | None:
+    """Return the horizon with twice as many typical periods, or None if it has them all.
+
+    Typical periods that misstate the year's cost are clustered more finely; once every
+    calendar period is its own, the drift left is reported and the plan stands.
+    """
+    n_calendar = len(next(iter(group.modelled.values()))) // horizon.period_hours
+    if horizon.n_periods >= n_calendar:
+        return None
+    n_periods = min(2 * horizon.n_periods, n_calendar)
+    log.warning(
+        "%s: typical-period sizing drifted %+.2f%% in cost; %d typical periods",
+        group.site_ids,
+        100 * drift,
+        n_periods,
+    )
+    return horizon.model_copy(update={"n_periods": n_periods})
+
+
+def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) -> SiteResult:
+    """Assemble a site's result from the last pass: the plan sized, the year dispatched."""
+    scenario = group.scenario
+    own = done.blocks(site_id, group.years[site_id])
+    sized, final = done.sized, done.final
+    first, last = sized[own[0]], final[own[0]]
+    capacities, capex = _plan(first, last)
+    statuses = [r.outcome.status for name in own for r in (sized[name], final[name])]
+    # A site is as good as the worse of its sizing and its full-year dispatches.
+    worst = max(statuses, key=STATUS_ORDER.index)
+    shortfalls = {
+        (f"{name}: {key}" if len(own) > 1 else key): text
+        for name in own
+        for key, text in final[name].shortfalls.items()
+    }
+    return SiteResult(
+        site_id=site_id,
+        status="shortfall" if shortfalls else worst,
+        mip_gap=max(r.outcome.mip_gap for name in own for r in (sized[name], final[name])),
+        objective_usd_per_yr=float(np.mean([sized[name].objective_usd_per_yr for name in own])),
+        build_seconds=history.build_seconds[site_id],
+        solve_seconds=history.solve_seconds[site_id],
+        sizing_passes=history.passes[site_id],
+        design=asdict(
+            design_point(scenario.sites[site_id], scenario.technologies, group.hourly[site_id, 0])
+        ),
+        horizon_kind=done.kind,
+        hours_modelled=int(np.sum(done.steps[site_id, 0].duration_h)),
+        capacities=capacities,
+        gas_units=first.solution.gas_units,
+        capex_usd=capex,
+        costs=last.solution.costs,
+        dispatch=last.solution.dispatch.sort_index(),
+        outage_dispatch=last.solution.outage_dispatch,
+        profiles=group.hourly[site_id, 0],
+        it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
+        shortfalls=shortfalls,
+        sizing=first.sizing,
+        weather_years=(
+            weather_years_summary(scenario, site_id, [final[name] for name in own])
+            if len(own) > 1
+            else None
+        ),
+    )
+
+
+def _unserved_mwh(run: SiteRun) -> float:
+    dispatch = run.solution.dispatch
+    return float((dispatch["unserved_mw"] * dispatch["weight_h"]).sum())
+
+
+def _cost(run: SiteRun) -> float:
+    return float(run.solution.costs["usd_per_yr"].sum())
+
+
+def weather_years_summary(scenario: Scenario, site_id: str, runs: list[SiteRun]) -> dict:
+    """Per weather year of a site: its cost, unserved energy and emissions; the worst year.
+
+    Returns
+    -------
+    dict
+        ``years``: per year ``weather`` (seed or file), ``cost_usd_per_yr``,
+        ``unserved_mwh_per_yr``, ``gas_mwh_per_yr``, ``co2_t_per_yr``, ``peak_load_mw``;
+        ``mean_cost_usd_per_yr`` (the objective) and ``worst_year`` (the costliest, or the
+        one with most unserved energy if any falls short; the reported hourly year is the
+        first).
+    """
+    co2_t_per_mmbtu = scenario.economics.co2_kg_per_mmbtu / 1000
+    years = []
+    for entry, run in zip(scenario.sites[site_id].weather_years, runs, strict=True):
+        d = run.solution.dispatch
+        years.append(
+            {
+                "weather": entry.name if isinstance(entry, Path) else f"seed {entry}",
+                "cost_usd_per_yr": _cost(run),
+                "unserved_mwh_per_yr": _unserved_mwh(run),
+                "gas_mwh_per_yr": float((d["gas_mw"] * d["weight_h"]).sum()),
+                "co2_t_per_yr": float((d["fuel_mmbtu_per_h"] * d["weight_h"]).sum())
+                * co2_t_per_mmbtu,
+                "peak_load_mw": float(d["load_mw"].max()),
+            }
+        )
+    worst = max(years, key=lambda y: (y["unserved_mwh_per_yr"], y["cost_usd_per_yr"]))
+    return {
+        "years": years,
+        "mean_cost_usd_per_yr": float(np.mean([y["cost_usd_per_yr"] for y in years])),
+        "worst_year": worst["weather"],
+    }
+
+
+def _plan(sized: SiteRun, final: SiteRun) -> tuple[pd.DataFrame, dict]:
+    """Return the capacities and overnight capex of the plan.
+
+    Those of the sizing, except the backup fuel tanks, which the full-year dispatch sized
+    again on its hourly outage windows.
+    """
+    caps = sized.solution.capacities
+    final_caps = final.solution.capacities
+    kinds = {kind for tech in techs.technologies() for kind in tech.resized_in_dispatch}
+    resized = final_caps["kind"].isin(kinds)
+    capacities = pd.concat(
+        [caps[~caps["kind"].isin(kinds)], final_caps[resized]], ignore_index=True
+    )
+    again = set(caps.loc[caps["kind"].isin(kinds), "technology"]) | set(
+        final_caps.loc[resized, "technology"]
+    )
+    capex = {k: v for k, v in sized.solution.capex_usd.items() if k not in again}
+    capex.update({k: v for k, v in final.solution.capex_usd.items() if k in again})
+    return capacities, capex

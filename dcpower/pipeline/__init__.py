@@ -13,6 +13,10 @@ Modules, each importing only those below it:
 - ``studies``: candidate siting and the summary of workload shifting.
 - ``sizing``: sizing passes of a group of sites and their full-year re-dispatch.
 - ``inputs``: hourly profiles, site inputs, outage windows, clocks and site groups.
+
+``dcpower.pipeline.run`` is the function :func:`run`, which hides the module of that name
+as an attribute of the package: reach the module with ``from dcpower.pipeline.run import
+...`` or ``importlib.import_module("dcpower.pipeline.run")`` (e.g. to monkeypatch it).
 """
 
 from dcpower.pipeline.inputs import (

@@ -764,6 +764,11 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
                 f"technologies.{tech_id}.catalogue_id = {source_id!r}: expected a catalogue id "
                 f"({', '.join(kind_of)})"
             )
+        if "kind" in given and given["kind"] not in techs.kinds():
+            raise ScenarioError(
+                f"technologies.{tech_id}.kind = {given['kind']!r}: not a registered technology; "
+                f"allowed: {', '.join(techs.kinds())}"
+            )
         kind = given.get("kind") or kind_of.get(source_id)
         if not isinstance(kind, str) or kind not in techs.kinds():
             raise ScenarioError(

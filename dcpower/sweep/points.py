@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from dcpower import techs
 from dcpower.errors import ScenarioError
 from dcpower.scenario import load_scenario, scenario_from_dict
 from dcpower.sweep.paths import get_path, set_path
@@ -145,7 +146,8 @@ class _Plan:
         """Reject a chart output that no row will have."""
         prefix, _, metric = self.spec.output.partition(".")
         sites = list(self.base["sites"])
-        gas = [t for t, v in self.base["technologies"].items() if v.get("kind") == "gas"]
+        whole_units = {t.kind for t in techs.technologies() if t.resource == "thermal"}
+        gas = [t for t, v in self.base["technologies"].items() if v.get("kind") in whole_units]
         known = set(METRICS) | {f"gas_units.{g}" for g in gas}
         if prefix not in {"total", *sites} or metric not in known:
             raise ScenarioError(

@@ -73,12 +73,17 @@ class Total:
         Whether ``outage_dispatch.csv`` reports it too.
     per_technology : bool
         Whether each contributing technology also has its own column ``<column>_<id>``.
+    balance : int
+        Its sign in the site's energy balance: +1 feeds the bus (output, discharge,
+        import), -1 draws from it (charging), 0 is no power flow (a state of charge, units
+        online, curtailment, fuel).
     """
 
     column: str
     order: int
     outage: bool = True
     per_technology: bool = True
+    balance: int = 0
 
 
 @dataclass
@@ -463,7 +468,7 @@ def kind_of_catalogue_id() -> dict[str, str]:
 
 
 #: Grid import of a site with a connection (a site setting, not a registered technology).
-GRID_IMPORT = Total("grid_mw", 50)
+GRID_IMPORT = Total("grid_mw", 50, balance=1)
 
 
 def dispatch_totals(outage: bool = False) -> tuple[str, ...]:
@@ -481,6 +486,22 @@ def dispatch_totals(outage: bool = False) -> tuple[str, ...]:
                 continue
             seen.setdefault(total.column, total.order)
     return tuple(sorted(seen, key=lambda column: seen[column]))
+
+
+def balance_terms(outage: bool = False) -> dict[str, int]:
+    """Return the summed columns that are power flows, with their sign in the energy balance.
+
+    Parameters
+    ----------
+    outage : bool
+        Only those ``outage_dispatch.csv`` reports.
+    """
+    terms = {GRID_IMPORT.column: GRID_IMPORT.balance}
+    for tech in technologies():
+        for total in tech.totals:
+            if total.balance and (total.outage or not outage):
+                terms.setdefault(total.column, total.balance)
+    return terms
 
 
 def own_columns(tech: Technology, tech_id: str) -> dict[str, str]:

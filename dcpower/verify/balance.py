@@ -36,18 +36,12 @@ class _BalanceChecks(_TechnologyChecks):
         )
 
     def _supply(self) -> dict[str, np.ndarray]:
-        return {
-            "pv_mw": self.d("pv_mw"),
-            "wind_mw": self.d("wind_mw"),
-            "gas_mw": self.d("gas_mw"),
-            "grid_mw": self.d("grid_mw"),
-            "battery_discharge_mw": self.d("battery_discharge_mw"),
-            "battery_charge_mw": -self.d("battery_charge_mw"),
-            "unserved_mw": self.d("unserved_mw"),
-        }
+        """Each power flow of the balance with its sign (registry totals), and unserved."""
+        terms = {c: sign * self.d(c) for c, sign in techs.balance_terms().items()}
+        return {**terms, "unserved_mw": self.d("unserved_mw")}
 
     def _check_balance(self) -> None:
-        """Check pv + wind + gas + grid + discharge - charge + unserved = load, unserved = 0."""
+        """Check supply - charging + unserved = load (the registry's flows), unserved = 0."""
         terms = self._supply()
         load = self.d("load_mw")
         residual = sum(terms.values()) - load
@@ -58,8 +52,7 @@ class _BalanceChecks(_TechnologyChecks):
             scale,
             "MW",
             lambda i: (
-                f"pv + wind + gas + grid + discharge - charge + unserved = "
-                f"{load[i] + residual[i]:.6g} "
+                f"{' + '.join(terms)} (charging negative) = {load[i] + residual[i]:.6g} "
                 f"MW vs load {load[i]:.6g} MW"
             ),
         )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from dcpower import techs
 from dcpower.profiles import design_point
 from dcpower.verify.storage import _StorageChecks
 
@@ -238,23 +239,13 @@ class _ReliabilityChecks(_StorageChecks):
             "MW",
             lambda i: f"load {load[i]:.6g} MW, profiles {profile('load_mw')[i]:.6g} MW",
         )
-        terms = {
-            c: self.w(c)
-            for c in (
-                "pv_mw",
-                "wind_mw",
-                "gas_mw",
-                "grid_mw",
-                "battery_discharge_mw",
-                "unserved_mw",
-            )
-        }
-        charge = self.w("battery_charge_mw")
-        supply = sum(terms.values()) - charge
+        flows = {c: sign * self.w(c) for c, sign in techs.balance_terms(outage=True).items()}
+        terms = {**flows, "unserved_mw": self.w("unserved_mw")}
+        supply = sum(terms.values())
         check(
             "balance",
             supply - load,
-            np.fmax.reduce([*terms.values(), charge, load]),
+            np.fmax.reduce([*(np.abs(v) for v in terms.values()), load]),
             "MW",
             lambda i: f"supply {supply[i]:.6g} MW (unserved included) vs load {load[i]:.6g} MW",
         )

@@ -25,8 +25,8 @@ __all__ = ["Battery", "BatteryTech"]
 
 #: The summed storage columns (every storage technology adds to them).
 STORAGE_TOTALS = (
-    Total("battery_charge_mw", 60),
-    Total("battery_discharge_mw", 70),
+    Total("battery_charge_mw", 60, balance=-1),
+    Total("battery_discharge_mw", 70, balance=1),
     Total("battery_soc_mwh", 80),
 )
 

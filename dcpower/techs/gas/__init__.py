@@ -19,7 +19,7 @@ from dcpower.techs.contract import (
     UnitFleet,
     register,
 )
-from dcpower.techs.gas.spec import GasTech
+from dcpower.techs.gas.spec import TANK_KIND, GasTech, backup_tank_id
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
@@ -27,14 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from dcpower.optimization.build import SiteInputs
 
 __all__ = ["TANK_KIND", "Gas", "GasTech", "backup_tank_id"]
-
-#: Capacity kind of a backup fuel tank (``capacities.csv``).
-TANK_KIND = "backup_fuel_tank"
-
-
-def backup_tank_id(tech_id: str) -> str:
-    """Id of the backup fuel tank of a dual-fuel unit type (in capacities and costs)."""
-    return f"{tech_id}_backup_tank"
 
 
 @register
@@ -48,7 +40,7 @@ class Gas(Technology):
     catalogue = {"recip_engine": {}, "aero_gt": {}, "frame_gt": {}, "ccgt": {}}
     profile_columns = {"available_factor": "gas_cf", "heat_rate_factor": "heat_rate_factor"}
     totals = (
-        Total("gas_mw", 30),
+        Total("gas_mw", 30, balance=1),
         Total("gas_units_online", 40),
         Total("fuel_mmbtu_per_h", 100, outage=False, per_technology=False),
     )

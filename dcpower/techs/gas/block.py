@@ -28,7 +28,7 @@ from dcpower.techs.base import (
     zero_result,
 )
 from dcpower.techs.contract import Readback
-from dcpower.techs.gas import TANK_KIND, backup_tank_id
+from dcpower.techs.gas.spec import TANK_KIND, backup_tank_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from dcpower.optimization.build import SiteInputs

@@ -80,3 +80,12 @@ class GasTech(TechSpec):
                 "set dual_fuel: true or leave it out"
             )
         return self
+
+
+#: Capacity kind of a backup fuel tank (``capacities.csv``).
+TANK_KIND = "backup_fuel_tank"
+
+
+def backup_tank_id(tech_id: str) -> str:
+    """Return the id of a dual-fuel unit type's backup fuel tank (capacities and costs)."""
+    return f"{tech_id}_backup_tank"

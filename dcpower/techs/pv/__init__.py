@@ -39,7 +39,10 @@ class PV(Technology):
     catalogue = {"pv_fixed": {}, "pv_single_axis": {"mounting": "single_axis"}}
     first_of_kind_columns = frozenset({"cf"})
     profile_columns = {"cf": "pv_cf"}
-    totals = (Total("pv_mw", 10), Total("curtailment_mw", 90, outage=False, per_technology=False))
+    totals = (
+        Total("pv_mw", 10, balance=1),
+        Total("curtailment_mw", 90, outage=False, per_technology=False),
+    )
     summary_capacity = {"pv_mw": ("pv", "MW")}
     summary_generation = {"pv": "pv_mw"}
 

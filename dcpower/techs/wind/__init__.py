@@ -38,7 +38,10 @@ class Wind(Technology):
     catalogue = {"wind_onshore": {}}
     first_of_kind_columns = frozenset({"cf"})
     profile_columns = {"cf": "wind_cf"}
-    totals = (Total("wind_mw", 20), Total("curtailment_mw", 90, outage=False, per_technology=False))
+    totals = (
+        Total("wind_mw", 20, balance=1),
+        Total("curtailment_mw", 90, outage=False, per_technology=False),
+    )
     summary_capacity = {"wind_mw": ("wind", "MW")}
     summary_generation = {"wind": "wind_mw"}
 

@@ -93,6 +93,13 @@ class Constant(Technology):
             totals={"constant_mw": power, "curtailment_mw": capacity - power},
         )
 
+    def check(self, tech_id, spec, c):
+        capacity, power = c.cap(tech_id, "MW"), c.d(f"constant_mw_{tech_id}")
+        c.hourly(f"{KIND} {tech_id} output within capacity", capacity - power, capacity, "MW")
+
+    def recompute(self, tech_id, spec, c):
+        return {"curtailment_mw": c.cap(tech_id, "MW") - c.d(f"constant_mw_{tech_id}")}
+
     def behaviour(self, tech_id, spec, rows: SiteRows):
         return Supply(rows.column(f"constant_mw_{tech_id}"))
 
@@ -170,7 +177,7 @@ def test_a_technology_of_the_test_file_runs_through_every_stage(run_folder: Path
     verification = yaml.safe_load((run_folder / "verification.json").read_text())
     assert verification["passed"]
     names = {c["check"] for c in verification["checks"]}
-    assert f"{KIND} steady output within resource" in names
+    assert f"{KIND} steady output within capacity" in names
 
 
 @pytest.mark.integration

@@ -19,8 +19,9 @@ which kind a technology is. This module imports no pyomo.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
@@ -77,6 +78,9 @@ class Total:
         Its sign in the site's energy balance: +1 feeds the bus (output, discharge,
         import), -1 draws from it (charging), 0 is no power flow (a state of charge, units
         online, curtailment, fuel).
+    recheck : tuple of (str, str) or None
+        For a total without per-technology columns: the name and unit of the independent
+        check that recomputes it from the technologies (``Technology.recompute``).
     """
 
     column: str
@@ -84,6 +88,7 @@ class Total:
     outage: bool = True
     per_technology: bool = True
     balance: int = 0
+    recheck: tuple[str, str] | None = None
 
 
 @dataclass
@@ -208,6 +213,112 @@ class Supply:
     """
 
     output_mw: np.ndarray
+
+
+class Checker(Protocol):
+    """What a technology's independent checks read and record (``dcpower.verify`` gives it).
+
+    Columns are read as floats, NaN where absent (and the absence is reported).
+    """
+
+    scenario: Any
+    n: int
+    times: np.ndarray  # the dispatch hours (ISO 8601 text)
+
+    def d(self, column: str) -> np.ndarray:
+        """Return a dispatch.csv column of the site."""
+
+    def p(self, column: str, full_year: bool = False) -> np.ndarray:
+        """Return a profiles.csv column on the dispatch hours (every hour if full_year)."""
+
+    def w(self, column: str) -> np.ndarray:
+        """Return an outage_dispatch.csv column of the site."""
+
+    def cap(self, tech_id: str, unit: str, default: float | None = None) -> float:
+        """Return a capacities.csv figure of the site (``default`` where it may be absent)."""
+
+    def hourly(
+        self,
+        name: str,
+        margin: np.ndarray,
+        scale: np.ndarray | float,
+        unit: str,
+        detail: str | Callable[[int], str] = "",
+        times: np.ndarray | None = None,
+    ) -> None:
+        """Record a check made in every hour (margin < 0 violates)."""
+
+    def single(
+        self,
+        name: str,
+        margin: float,
+        scale: float,
+        unit: str,
+        detail: str,
+        worst_time: str | None = None,
+    ) -> None:
+        """Record a check on one figure."""
+
+
+@dataclass
+class Windows:
+    """The steps of a site's outage windows, as the checks of them read and record them.
+
+    Attributes
+    ----------
+    check : callable
+        ``check(name, margin, scale, unit, detail)`` records an hourly check over the
+        window steps (``detail(i)`` says what step ``i`` shows).
+    profile : callable
+        ``profile(column)``: a profiles.csv column on the steps' hours.
+    kinds : np.ndarray
+        Per step, the supply that is out (``gas``, ``grid``).
+    rows : pd.DataFrame
+        The site's rows of outage_dispatch.csv (``window``, ``step``, ``time``, ...).
+    """
+
+    check: Callable
+    profile: Callable[[str], np.ndarray]
+    kinds: np.ndarray
+    rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Firm:
+    """What a technology adds to installed N+k at the design point.
+
+    Attributes
+    ----------
+    firm_mw : float
+        Output it holds at the design point (all its units, or storage's held power). [MW]
+    unit_mw : float
+        Its largest unit built, one of the k that may be out (0: no units). [MW]
+    text : str
+        How the figure is made, for the check's detail.
+    """
+
+    firm_mw: float
+    unit_mw: float = 0.0
+    text: str = ""
+
+
+@dataclass
+class Contingency:
+    """What a technology adds to the hourly N-1 check, per hour (None: nothing).
+
+    Attributes
+    ----------
+    headroom_mw : np.ndarray or None
+        Output its online units could still add. [MW]
+    at_risk_mw : np.ndarray or None
+        Output of its unit that may trip in the hour (0 where none is exposed). [MW]
+    reserve_mw : np.ndarray or None
+        Power it adds for the ride-through after a trip (storage). [MW]
+    """
+
+    headroom_mw: np.ndarray | None = None
+    at_risk_mw: np.ndarray | None = None
+    reserve_mw: np.ndarray | None = None
 
 
 #: How a technology behaves in the availability Monte Carlo.
@@ -393,6 +504,54 @@ class Technology:
         gives its dispatched output; None: not built, or no part in it.
         """
         return None
+
+    # ------------------------------------------------------------------ checks (no pyomo)
+
+    def columns(self, tech_id: str) -> list[str]:
+        """Return every dispatch column of its own (``<total>_<id>`` and any others)."""
+        return list(own_columns(self, tech_id).values())
+
+    def check(self, tech_id: str, spec: TechSpec, c: Checker) -> None:
+        """Record its own rules, re-checked hour by hour from the run folder."""
+
+    def recompute(self, tech_id: str, spec: TechSpec, c: Checker) -> dict[str, np.ndarray]:
+        """Return its part of the totals without own columns, recomputed (``Total.recheck``)."""
+        return {}
+
+    def firm(
+        self, tech_id: str, spec: TechSpec, c: Checker, design_factor: float | None, rules
+    ) -> Firm | None:
+        """Return what it adds to installed N+k at the design point (None: nothing)."""
+        return None
+
+    def contingency(
+        self, tech_id: str, spec: TechSpec, c: Checker, rules, integer: bool
+    ) -> Contingency | None:
+        """Return what it adds to the hourly N-1 check (None: nothing)."""
+        return None
+
+    def window_limits(
+        self, tech_id: str, spec: TechSpec, c: Checker, windows: Windows
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Return, per own column, its value and limit in each outage-window step."""
+        return {}
+
+    def needs_supply(
+        self, tech_id: str, spec: TechSpec, c: Checker, windows: Windows
+    ) -> dict[str, np.ndarray]:
+        """Return, per supply (``gas``, ``grid``), its output in the window steps that needs it."""
+        return {}
+
+    def check_windows(self, tech_id: str, spec: TechSpec, c: Checker, windows: Windows) -> None:
+        """Record its own rules in the outage windows (state of charge, backup fuel)."""
+
+    def summary_pairs(
+        self, tech_id: str, spec: TechSpec, c: Checker, capacity: dict
+    ) -> list[tuple[str, float | None, float]]:
+        """Return ``(name, stated in summary.json, from capacities.csv)`` it adds to compare."""
+        return []
+
+    # ------------------------------------------------------------------ finance (no pyomo)
 
     def assets(
         self, tech_id: str, spec: TechSpec, rows: SiteRows, scenario: Scenario

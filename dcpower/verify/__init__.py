@@ -29,9 +29,9 @@ Modules
 - ``records``: check records and :func:`first_failure`, the one-line reason of a failure;
 - ``run_folder``: the files of a run folder, and one site's rows of them;
 - ``checker``: reading one site's columns and recording its hourly and one-figure checks;
-- ``technologies``: the site's technologies by kind, and each kind's own rules;
+- ``technologies``: each technology's own checks (``Technology.check``, written in its
+  folder under ``dcpower/techs``) and the totals recomputed from them;
 - ``balance``: energy balance and dispatch limits;
-- ``storage``: battery bounds and state of charge (:func:`soc_balance`);
 - ``reliability``: N+k at the design point, hourly N-1 and the outage windows;
 - ``emissions``: the CO2 cap and minimum non-fuel share (:func:`emission_checks`);
 - ``coupling``: IT load moved between sites, within limits and conserved;
@@ -43,7 +43,6 @@ from dcpower.verify.emissions import emission_checks
 from dcpower.verify.records import first_failure
 from dcpower.verify.run import verify_run
 from dcpower.verify.run_folder import RUN_FILES
-from dcpower.verify.storage import soc_balance
 from dcpower.verify.write import VERIFICATION_FILE, write_verification
 
 __all__ = [
@@ -51,7 +50,6 @@ __all__ = [
     "VERIFICATION_FILE",
     "emission_checks",
     "first_failure",
-    "soc_balance",
     "verify_run",
     "write_verification",
 ]

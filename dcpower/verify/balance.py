@@ -86,8 +86,11 @@ class _BalanceChecks(_TechnologyChecks):
             "load_mw",
             "unserved_mw",
             *DISPATCH_TOTALS,
-            *(column for parts in self._own_columns().values() for column in parts),
-            *(f"gas_startups_{g}" for g in self.gas),
+            *(
+                column
+                for tech_id, _, technology in self.technologies
+                for column in technology.columns(tech_id)
+            ),
         ]
         values = np.vstack([self.d(c) for c in columns])
         ranked = np.where(np.isnan(values), -np.inf, values)

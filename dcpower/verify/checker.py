@@ -58,9 +58,13 @@ class _SiteRecorder:
             return np.full(len(frame), np.nan)
         return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
 
-    def cap(self, tech_id: str, unit: str) -> float:
-        """Sized capacity of a technology from capacities.csv (NaN, and recorded, if absent)."""
-        value = self.s.capacity.get((tech_id, unit))
+    def cap(self, tech_id: str, unit: str, default: float | None = None) -> float:
+        """Sized capacity of a technology from capacities.csv.
+
+        Absent: ``default`` if given (a quantity that has a row only when built), else NaN
+        and recorded as missing.
+        """
+        value = self.s.capacity.get((tech_id, unit), default)
         if value is None:
             self.missing.add(f"capacities.csv:{tech_id} [{unit}]")
             return float("nan")
@@ -72,6 +76,11 @@ class _SiteRecorder:
             self.missing.add(f"{OUTAGE_DISPATCH_FILE}:{column}")
             return np.full(len(self.s.windows), np.nan)
         return pd.to_numeric(self.s.windows[column], errors="coerce").to_numpy(dtype=float)
+
+    @property
+    def times(self) -> np.ndarray:
+        """The site's dispatch hours (ISO 8601 text)."""
+        return self.s.times
 
     @property
     def shifting(self) -> bool:

@@ -17,13 +17,11 @@ import pandas as pd
 
 from dcpower import techs
 from dcpower.profiles import design_point
-from dcpower.verify.storage import _StorageChecks
-
-#: Share of a unit online from which, with integer commitment, the unit counts as online.
-_ONLINE_THRESHOLD = 0.5
+from dcpower.techs.contract import Windows
+from dcpower.verify.technologies import _TechnologyChecks
 
 
-class _ReliabilityChecks(_StorageChecks):
+class _ReliabilityChecks(_TechnologyChecks):
     """N+k, hourly N-1 and outage-window checks of the site."""
 
     def _check_n_plus_k(self) -> None:
@@ -55,57 +53,60 @@ class _ReliabilityChecks(_StorageChecks):
             self.scenario.sites[self.s.site_id], self.scenario.technologies, self.s.profiles
         )
         peak = design.peak_load_mw
-        installed, largest, parts = 0.0, 0.0, []
-        for g, tech in self.gas.items():
-            units = self.cap(g, "units")
-            design_mw = tech.unit_mw * design.gas_available_factor[g]
-            installed += units * design_mw
-            if units > 0:
-                largest = max(largest, design_mw)
-            parts.append(f"{units:g} x {g} at {design_mw:.4g} MW")
-        firm = 0.0
-        hours = rules.n_plus_k_storage_hours
-        if hours > 0 and self.batteries:
-            firm = self._firm_storage_mw(hours)
-        margin = installed - k * largest + firm - peak
-        note = ""
+        firms = [
+            firm
+            for tech_id, spec, technology in self.technologies
+            if (
+                firm := technology.firm(
+                    tech_id, spec, self, design.gas_available_factor.get(tech_id), rules
+                )
+            )
+            is not None
+        ]
+        installed = sum(f.firm_mw for f in firms)
+        largest = max((f.unit_mw for f in firms), default=0.0)
+        margin = installed - k * largest - peak
         self.single(
             "N+k at design point",
             margin,
             peak,
             "MW",
-            f"k = {k}: ({' + '.join(parts) or 'no gas'}) - {k} x {largest:.4g} MW + storage "
-            f"{firm:.4g} MW vs peak load {peak:.6g} MW{note}",
+            f"k = {k}: ({' + '.join(f.text for f in firms) or 'nothing firm'}) - {k} x "
+            f"{largest:.4g} MW vs peak load {peak:.6g} MW",
             worst_time=peak_time,
         )
 
     def _check_n_minus_1(self) -> None:
-        """In every hour, headroom plus battery reserve covers the trip of one exposed unit.
+        """In every hour, headroom plus storage reserve covers the trip of one exposed unit.
 
-        Headroom is sum over types of (units online x unit_mw x gas_cf - output). Battery
-        reserve is min(power - discharge + charge, eta_d x (min(SOC at start, SOC at end) -
-        floor x energy) / ride-through). Exposed: with integer commitment the types with a
-        unit online in that hour; with relaxed commitment every built type in every hour.
+        Each technology gives its part (``Technology.contingency``): units their headroom
+        (online x available - output) and the unit that may trip, storage its reserve for
+        the ride-through. Exposed: with integer commitment the types with a unit online in
+        that hour; with relaxed commitment every built type in every hour.
         """
         rules = self.scenario.site_reliability(self.s.site_id)
-        if not (rules.hourly_n_minus_1 and self.gas):
+        if not rules.hourly_n_minus_1:
             return
         integer = self.scenario.dispatch_commitment == "integer"
+        parts = [
+            (tech_id, part)
+            for tech_id, spec, technology in self.technologies
+            if (part := technology.contingency(tech_id, spec, self, rules, integer)) is not None
+        ]
+        if not any(part.at_risk_mw is not None for _, part in parts):
+            return  # no units that may trip
         headroom = np.zeros(self.n)
         required = np.zeros(self.n)
+        reserve = np.zeros(self.n)
         which = np.full(self.n, "none", dtype=object)
-        for g, tech in self.gas.items():
-            online = self.d(f"gas_units_online_{g}")
-            unit_avail = tech.unit_mw * self.p(f"gas_cf_{g}")
-            headroom += online * unit_avail - self.d(f"gas_mw_{g}")
-            if integer:
-                exposed = online >= _ONLINE_THRESHOLD
-            else:
-                exposed = np.full(self.n, self.cap(g, "units") > 0)
-            at_risk = np.where(exposed, unit_avail, 0.0)
-            which = np.where(at_risk > required, g, which)
-            required = np.fmax(required, at_risk)
-        reserve = self._storage_reserve_mw(rules.ride_through_min / 60)
+        for tech_id, part in parts:
+            if part.headroom_mw is not None:
+                headroom += part.headroom_mw
+            if part.at_risk_mw is not None:
+                which = np.where(part.at_risk_mw > required, tech_id, which)
+                required = np.fmax(required, part.at_risk_mw)
+            if part.reserve_mw is not None:
+                reserve += part.reserve_mw
         margin = headroom + reserve - required
         form = (
             "largest online unit type (integer commitment)"
@@ -118,8 +119,8 @@ class _ReliabilityChecks(_StorageChecks):
             np.fmax(required, np.abs(headroom)),
             "MW",
             lambda i: (
-                f"{form}: trip of one {which[i]} unit ({required[i]:.6g} MW) vs gas headroom "
-                f"{headroom[i]:.6g} MW + battery reserve {reserve[i]:.6g} MW"
+                f"{form}: trip of one {which[i]} unit ({required[i]:.6g} MW) vs headroom "
+                f"{headroom[i]:.6g} MW + storage reserve {reserve[i]:.6g} MW"
             ),
         )
 
@@ -155,12 +156,11 @@ class _ReliabilityChecks(_StorageChecks):
         if not len(rows):
             return
         check, profile = self._window_recorders(rows, kinds)
-        self._check_window_supply(check, profile, rows, kinds)
-        self._check_window_limits(check, profile)
-        for g, tech in self.gas.items():
-            if tech.dual_fuel:
-                self._check_backup_fuel(check, profile, rows, kinds == "gas", g, tech)
-        self._check_window_battery(check, rows)
+        windows = Windows(check=check, profile=profile, kinds=kinds, rows=rows)
+        self._check_window_supply(windows)
+        self._check_window_limits(windows)
+        for tech_id, spec, technology in self.technologies:
+            technology.check_windows(tech_id, spec, self, windows)
 
     def _check_window_placement(self, rows: pd.DataFrame, required: dict[str, int]) -> None:
         """One window per month and required kind, from the month's peak-load hour."""
@@ -227,10 +227,9 @@ class _ReliabilityChecks(_StorageChecks):
 
         return check, profile
 
-    def _check_window_supply(
-        self, check: Callable, profile: Callable, rows: pd.DataFrame, kinds: np.ndarray
-    ) -> None:
+    def _check_window_supply(self, windows: Windows) -> None:
         """Load, balance, zero unserved energy, nothing from the unavailable supply."""
+        check, profile, kinds = windows.check, windows.profile, windows.kinds
         load = self.w("load_mw")
         check(
             "load matches profiles",
@@ -253,12 +252,12 @@ class _ReliabilityChecks(_StorageChecks):
         check(
             "zero unserved energy", -unserved, 0.0, "MW", lambda i: f"unserved {unserved[i]:.6g} MW"
         )
-        # Without gas only dual-fuel units run (on their backup fuel, see _check_backup_fuel).
-        gas_only = sum(
-            (self.w(f"gas_mw_{g}") for g, t in self.gas.items() if not t.dual_fuel),
-            np.zeros(len(rows)),
-        )
-        cut = np.where(kinds == "gas", gas_only, np.where(kinds == "grid", terms["grid_mw"], 0))
+        # What each technology gives that needs the supply that is out (units on gas, unless
+        # they run on backup fuel), and the grid import in a grid outage.
+        cut = np.where(kinds == "grid", terms[techs.GRID_IMPORT.column], 0.0)
+        for tech_id, spec, technology in self.technologies:
+            for supply, needing in technology.needs_supply(tech_id, spec, self, windows).items():
+                cut = cut + np.where(kinds == supply, needing, 0.0)
         check(
             "nothing from the unavailable supply",
             -np.abs(cut),

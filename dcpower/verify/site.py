@@ -39,14 +39,9 @@ class _SiteChecker(
         self._check_load_matches_profiles()
         self._check_non_negative()
         self._check_totals()
-        self._check_renewables()
+        self._check_technologies()
+        self._check_recomputed()
         self._check_grid()
-        for tech_id, tech in self.gas.items():
-            self._check_gas(tech_id, tech)
-        if self.gas:
-            self._check_fuel()
-        if self.batteries:
-            self._check_battery()
         self._check_n_plus_k()
         self._check_n_minus_1()
         self._check_outage_windows()

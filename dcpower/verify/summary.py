@@ -52,11 +52,8 @@ class _SummaryChecks(_TechnologyChecks):
             for key, (kind, unit) in tech.summary_capacity.items():
                 if kind == tech.kind:  # rows of the technology itself (not, e.g., its tank)
                     pairs.append((key, capacity.get(key), sum(self.cap(t, unit) for t in ids)))
-        gas = capacity.get("gas", {})
-        for g, tech in self.gas.items():
-            entry = gas.get(g, {})
-            pairs.append((f"gas.{g}.units", entry.get("units"), self.cap(g, "units")))
-            pairs.append((f"gas.{g}.unit_mw", entry.get("unit_mw"), tech.unit_mw))
+        for tech_id, spec, technology in self.technologies:
+            pairs += technology.summary_pairs(tech_id, spec, self, capacity)
         unserved = float(np.nansum(self.d("unserved_mw") * self.d("weight_h")))
         pairs.append(("unserved_mwh_per_yr", site_summary.get("unserved_mwh_per_yr"), unserved))
         return pairs

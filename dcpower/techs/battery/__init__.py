@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dcpower.techs.battery import checks
 from dcpower.techs.battery.spec import BatteryTech
 from dcpower.techs.contract import (
     Asset,
+    Checker,
     Display,
     Readback,
     SiteRows,
     Store,
     Technology,
     Total,
+    Windows,
     register,
 )
 
@@ -85,3 +88,21 @@ class Battery(Technology):
             + spec.capex_energy_usd_per_kwh * rows.capacity(tech_id, "MWh")
         )
         return [Asset(tech_id, self.kind, capex, float(spec.lifetime_yr))]
+
+    # -- independent checks (dcpower.verify): see dcpower.techs.battery.checks
+
+    def check(self, tech_id: str, spec: BatteryTech, c: Checker) -> None:
+        """Check power and SOC bounds and the cyclic SOC balance at its own efficiencies."""
+        checks.check(tech_id, spec, c)
+
+    def firm(self, tech_id: str, spec: BatteryTech, c: Checker, design_factor, rules):
+        """Return the power it holds for ``n_plus_k_storage_hours`` (0 h: none)."""
+        return checks.firm(tech_id, spec, c, rules.n_plus_k_storage_hours)
+
+    def contingency(self, tech_id: str, spec: BatteryTech, c: Checker, rules, integer):
+        """Return the reserve it adds for the ride-through after a trip."""
+        return checks.contingency(tech_id, spec, c, rules.ride_through_min / 60)
+
+    def check_windows(self, tech_id: str, spec: BatteryTech, c: Checker, windows: Windows):
+        """Check its bounds and SOC continuing from the dispatch in the outage windows."""
+        checks.check_windows(tech_id, spec, c, windows)

@@ -10,15 +10,19 @@ import pandas as pd
 from dcpower.resource import gas
 from dcpower.techs.contract import (
     Asset,
+    Checker,
     Display,
+    Firm,
     MarginalEnergy,
     Readback,
     SiteRows,
     Technology,
     Total,
     UnitFleet,
+    Windows,
     register,
 )
+from dcpower.techs.gas import checks
 from dcpower.techs.gas.spec import TANK_KIND, GasTech, backup_tank_id
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,7 +46,13 @@ class Gas(Technology):
     totals = (
         Total("gas_mw", 30, balance=1),
         Total("gas_units_online", 40),
-        Total("fuel_mmbtu_per_h", 100, outage=False, per_technology=False),
+        Total(
+            "fuel_mmbtu_per_h",
+            100,
+            outage=False,
+            per_technology=False,
+            recheck=("fuel use (part-load curve)", "MMBtu/h"),
+        ),
     )
     summary_capacity = {"backup_fuel_tank_mmbtu": (TANK_KIND, "MMBtu")}
     resized_in_dispatch = frozenset({TANK_KIND})
@@ -137,3 +147,42 @@ class Gas(Technology):
         factor = hourly[f"gas_cf_{tech_id}"].min()
         fact = f"{spec.unit_mw * factor:.2f} of {spec.unit_mw:g} ({factor:.1%})"
         return {}, {f"{tech_id} unit at hottest hour [MW]": fact}
+
+    # -- independent checks (dcpower.verify): see dcpower.techs.gas.checks
+
+    def columns(self, tech_id: str) -> list[str]:
+        """Return its output and units online columns, and its start-ups."""
+        return [*super().columns(tech_id), f"gas_startups_{tech_id}"]
+
+    def check(self, tech_id: str, spec: GasTech, c: Checker) -> None:
+        """Check commitment, output limits, minimum load, start-ups and ramping."""
+        checks.check(tech_id, spec, c)
+
+    def recompute(self, tech_id: str, spec: GasTech, c: Checker) -> dict:
+        """Return its fuel by the part-load curve [MMBtu/h]."""
+        return {"fuel_mmbtu_per_h": checks.fuel_mmbtu_per_h(tech_id, spec, c)}
+
+    def firm(self, tech_id: str, spec: GasTech, c: Checker, design_factor, rules) -> Firm:
+        """Return all its units at the design point; the largest may be out."""
+        return checks.firm(tech_id, spec, c, design_factor)
+
+    def contingency(self, tech_id: str, spec: GasTech, c: Checker, rules, integer):
+        """Return the headroom of its online units and the unit that may trip."""
+        return checks.contingency(tech_id, spec, c, integer)
+
+    def window_limits(self, tech_id: str, spec: GasTech, c: Checker, windows: Windows):
+        """Return units online and output with their limits in the window steps."""
+        return checks.window_limits(tech_id, spec, c, windows)
+
+    def needs_supply(self, tech_id: str, spec: GasTech, c: Checker, windows: Windows):
+        """Return its output, which needs gas unless it runs on backup fuel (dual fuel)."""
+        power = c.w(f"gas_mw_{tech_id}")
+        return {"gas": np.zeros(len(power)) if spec.dual_fuel else power}
+
+    def check_windows(self, tech_id: str, spec: GasTech, c: Checker, windows: Windows) -> None:
+        """Check a dual-fuel type's backup fuel: part-load curve and within its tank."""
+        checks.check_windows(tech_id, spec, c, windows)
+
+    def summary_pairs(self, tech_id: str, spec: GasTech, c: Checker, capacity: dict):
+        """Return units and unit rating in summary.json against capacities.csv."""
+        return checks.summary_pairs(tech_id, spec, c, capacity)

@@ -7,17 +7,21 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dcpower.resource import pv
+from dcpower.techs import renewable_checks
 from dcpower.techs.contract import (
     Asset,
+    Checker,
     Display,
     Readback,
     SiteRows,
     Supply,
     Technology,
     Total,
+    Windows,
     register,
 )
 from dcpower.techs.pv.spec import PVTech
+from dcpower.techs.renewable_checks import CURTAILMENT
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
@@ -41,7 +45,7 @@ class PV(Technology):
     profile_columns = {"cf": "pv_cf"}
     totals = (
         Total("pv_mw", 10, balance=1),
-        Total("curtailment_mw", 90, outage=False, per_technology=False),
+        CURTAILMENT,
     )
     summary_capacity = {"pv_mw": ("pv", "MW")}
     summary_generation = {"pv": "pv_mw"}
@@ -85,3 +89,15 @@ class PV(Technology):
         cf = hourly[f"pv_cf_{tech_id}"]
         monthly = {f"{tech_id} kWh/kWp": (cf / spec.dc_ac_ratio).groupby(cf.index.month).sum()}
         return monthly, {f"{tech_id} capacity factor (AC)": f"{cf.mean():.1%}"}
+
+    def check(self, tech_id: str, spec: PVTech, c: Checker) -> None:
+        """Check its output within capacity x resource, hour by hour."""
+        renewable_checks.check(self, tech_id, c)
+
+    def recompute(self, tech_id: str, spec: PVTech, c: Checker) -> dict:
+        """Return its curtailment: the resource offered beyond its output [MW]."""
+        return renewable_checks.curtailment(self, tech_id, c)
+
+    def window_limits(self, tech_id: str, spec: PVTech, c: Checker, windows: Windows):
+        """Return its output in the window steps with capacity x resource."""
+        return renewable_checks.window_limits(self, tech_id, c, windows)

@@ -7,16 +7,20 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dcpower.resource import wind
+from dcpower.techs import renewable_checks
 from dcpower.techs.contract import (
     Asset,
+    Checker,
     Display,
     Readback,
     SiteRows,
     Supply,
     Technology,
     Total,
+    Windows,
     register,
 )
+from dcpower.techs.renewable_checks import CURTAILMENT
 from dcpower.techs.wind.spec import WindTech
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,7 +44,7 @@ class Wind(Technology):
     profile_columns = {"cf": "wind_cf"}
     totals = (
         Total("wind_mw", 20, balance=1),
-        Total("curtailment_mw", 90, outage=False, per_technology=False),
+        CURTAILMENT,
     )
     summary_capacity = {"wind_mw": ("wind", "MW")}
     summary_generation = {"wind": "wind_mw"}
@@ -85,3 +89,15 @@ class Wind(Technology):
         cf = hourly[f"wind_cf_{tech_id}"]
         monthly = {f"{tech_id} CF": cf.groupby(cf.index.month).mean()}
         return monthly, {f"{tech_id} capacity factor": f"{cf.mean():.1%}"}
+
+    def check(self, tech_id: str, spec: WindTech, c: Checker) -> None:
+        """Check its output within capacity x resource, hour by hour."""
+        renewable_checks.check(self, tech_id, c)
+
+    def recompute(self, tech_id: str, spec: WindTech, c: Checker) -> dict:
+        """Return its curtailment: the resource offered beyond its output [MW]."""
+        return renewable_checks.curtailment(self, tech_id, c)
+
+    def window_limits(self, tech_id: str, spec: WindTech, c: Checker, windows: Windows):
+        """Return its output in the window steps with capacity x resource."""
+        return renewable_checks.window_limits(self, tech_id, c, windows)

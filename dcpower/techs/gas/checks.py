@@ -1,0 +1,218 @@
+"""Independent checks of a gas unit type, from the run folder alone (no pyomo).
+
+Commitment within the units built, output between minimum stable load and what the online
+units can give at the hour's ambient, start-ups, ramping, part-load fuel, N+k and hourly N-1
+contributions, limits in the outage windows and the backup fuel of a dual-fuel type.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from dcpower.techs.contract import Checker, Contingency, Firm, Windows
+from dcpower.techs.gas.spec import GasTech, backup_tank_id
+
+#: Units online at or above this count as committed (integer commitment read from CSV).
+ONLINE_THRESHOLD = 0.5
+
+
+def check(g: str, tech: GasTech, c: Checker) -> None:
+    """Check commitment, output limits, start-ups and ramping of one gas unit type."""
+    built = c.cap(g, "units")
+    online = c.d(f"gas_units_online_{g}")
+    power = c.d(f"gas_mw_{g}")
+    starts = c.d(f"gas_startups_{g}")
+    cf = c.p(f"gas_cf_{g}")
+    unit = tech.unit_mw
+    online_avail = online * unit * cf
+
+    c.hourly(
+        f"gas {g} units online <= built",
+        built - online,
+        built,
+        "units",
+        lambda i: f"{online[i]:.6g} online, {built:.6g} built",
+    )
+    c.single(
+        f"gas {g} units built integral",
+        -abs(built - round(built)) if math.isfinite(built) else float("nan"),
+        1.0,
+        "units",
+        f"{built:.6g} units built",
+    )
+    if c.scenario.dispatch_commitment == "integer":
+        c.hourly(
+            f"gas {g} integer commitment",
+            -np.abs(online - np.round(online)),
+            1.0,
+            "units",
+            lambda i: f"{online[i]:.9g} units online",
+        )
+    c.hourly(
+        f"gas {g} output <= online x unit_mw x gas_cf",
+        online_avail - power,
+        np.fmax(np.abs(online_avail), np.abs(power)),
+        "MW",
+        lambda i: f"output {power[i]:.6g} MW, online available {online_avail[i]:.6g} MW",
+    )
+    floor = tech.min_load_fraction * online_avail
+    c.hourly(
+        f"gas {g} output >= min stable load",
+        power - floor,
+        np.fmax(np.abs(floor), np.abs(power)),
+        "MW",
+        lambda i: (
+            f"output {power[i]:.6g} MW, minimum {floor[i]:.6g} MW "
+            f"({tech.min_load_fraction:g} x {online_avail[i]:.6g} MW online)"
+        ),
+    )
+    online_prev = np.roll(online, 1)  # cyclic: the hour before the first is the last
+    c.hourly(
+        f"gas {g} start-ups >= units brought online",
+        starts - (online - online_prev),
+        np.fmax(np.abs(online), np.abs(online_prev)),
+        "units",
+        lambda i: f"{starts[i]:.6g} start-ups, online {online_prev[i]:.6g} -> {online[i]:.6g}",
+    )
+    _check_ramp(c, g, tech, power, online, starts)
+
+
+def _check_ramp(
+    c: Checker, g: str, tech: GasTech, power: np.ndarray, online: np.ndarray, starts: np.ndarray
+) -> None:
+    """Hour-to-hour output change of online units within the ramp rate (where it can bind).
+
+    Up: ``p[t] - p[t-1] <= r x unit_mw x u[t] + unit_mw x s[t]``; down:
+    ``p[t-1] - p[t] <= r x unit_mw x u[t] + unit_mw x (s[t] - u[t] + u[t-1])``, r the
+    share of the rating one unit ramps in an hour; units starting or stopping may jump.
+    """
+    share = tech.ramp_pct_per_min / 100 * 60
+    if share >= 1.0:
+        return
+    unit = tech.unit_mw
+    p_prev, u_prev = np.roll(power, 1), np.roll(online, 1)
+    rise, fall = power - p_prev, p_prev - power
+    up = share * unit * online + unit * starts
+    down = share * unit * online + unit * (starts - online + u_prev)
+    scale = np.fmax(np.abs(power), np.abs(p_prev))
+    c.hourly(
+        f"gas {g} ramp up",
+        up - rise,
+        scale,
+        "MW",
+        lambda i: f"output rises {rise[i]:.6g} MW, allowed {up[i]:.6g} MW",
+    )
+    c.hourly(
+        f"gas {g} ramp down",
+        down - fall,
+        scale,
+        "MW",
+        lambda i: f"output falls {fall[i]:.6g} MW, allowed {down[i]:.6g} MW",
+    )
+
+
+def check_windows(g: str, tech: GasTech, c: Checker, windows: Windows) -> None:
+    """Backup fuel of a dual-fuel type: part-load curve, and within the tank in each window.
+
+    The tank is full at the start of every gas-outage window; the check names the hour
+    in which the fuel burnt since the window started exceeds it.
+    """
+    if not tech.dual_fuel:
+        return
+    check, profile, rows = windows.check, windows.profile, windows.rows
+    without_gas = windows.kinds == "gas"
+    fuel = c.w(f"backup_fuel_mmbtu_per_h_{g}")
+    full = tech.heat_rate_full_load_mmbtu_per_mwh
+    nl = tech.no_load_fuel_fraction
+    recomputed = np.where(
+        without_gas,
+        profile(f"heat_rate_factor_{g}")
+        * (
+            nl * full * tech.unit_mw * c.w(f"gas_units_online_{g}")
+            + (1 - nl) * full * c.w(f"gas_mw_{g}")
+        ),
+        0.0,
+    )
+    check(
+        f"{g} backup fuel use (part-load curve)",
+        -np.abs(fuel - recomputed),
+        np.fmax(np.abs(fuel), np.abs(recomputed)),
+        "MMBtu/h",
+        lambda i: f"backup fuel {fuel[i]:.6g} MMBtu/h, recomputed {recomputed[i]:.6g}",
+    )
+    tank = c.cap(backup_tank_id(g), "MMBtu", default=0.0)  # a tank row only if one is built
+    burnt = pd.Series(fuel).groupby(rows["window"].to_numpy()).cumsum().to_numpy()
+    check(
+        f"{g} backup fuel within the tank",
+        tank - burnt,
+        np.fmax(tank, burnt),
+        "MMBtu",
+        lambda i: f"{burnt[i]:.6g} MMBtu burnt since the window began, tank {tank:.6g} MMBtu",
+    )
+
+
+def fuel_mmbtu_per_h(g: str, tech: GasTech, c: Checker, column=None, factor=None) -> np.ndarray:
+    """Fuel of the type's dispatch by its part-load curve at the hour's heat-rate factor.
+
+    ``heat_rate_factor x (no-load fuel x units online + incremental rate x output)``.
+    ``column`` reads the dispatch (default) or the window steps; ``factor`` is the heat-rate
+    factor on those rows (default: profiles on the dispatch hours). [MMBtu/h]
+    """
+    column = c.d if column is None else column
+    factor = c.p(f"heat_rate_factor_{g}") if factor is None else factor
+    full = tech.heat_rate_full_load_mmbtu_per_mwh
+    nl = tech.no_load_fuel_fraction
+    return factor * (
+        nl * full * tech.unit_mw * column(f"gas_units_online_{g}")
+        + (1 - nl) * full * column(f"gas_mw_{g}")
+    )
+
+
+def firm(g: str, tech: GasTech, c: Checker, design_factor: float | None) -> Firm:
+    """All units built at their output at the design point; the largest may be out."""
+    units = c.cap(g, "units")
+    design_mw = tech.unit_mw * (design_factor if design_factor is not None else 1.0)
+    return Firm(
+        firm_mw=units * design_mw,
+        unit_mw=design_mw if units > 0 else 0.0,
+        text=f"{units:g} x {g} at {design_mw:.4g} MW",
+    )
+
+
+def contingency(g: str, tech: GasTech, c: Checker, integer: bool) -> Contingency:
+    """Headroom of the online units, and the unit that may trip in each hour.
+
+    Exposed: with integer commitment the hours with a unit online; with relaxed commitment
+    the type in every hour once built (the largest online unit is not known).
+    """
+    online = c.d(f"gas_units_online_{g}")
+    unit_avail = tech.unit_mw * c.p(f"gas_cf_{g}")
+    exposed = online >= ONLINE_THRESHOLD if integer else np.full(c.n, c.cap(g, "units") > 0)
+    return Contingency(
+        headroom_mw=online * unit_avail - c.d(f"gas_mw_{g}"),
+        at_risk_mw=np.where(exposed, unit_avail, 0.0),
+    )
+
+
+def window_limits(g: str, tech: GasTech, c: Checker, windows: Windows) -> dict:
+    """Units online within those built, output within what they give at the ambient."""
+    online = c.w(f"gas_units_online_{g}")
+    return {
+        f"gas_units_online_{g}": (online, np.full(len(online), c.cap(g, "units"))),
+        f"gas_mw_{g}": (
+            c.w(f"gas_mw_{g}"),
+            online * tech.unit_mw * windows.profile(f"gas_cf_{g}"),
+        ),
+    }
+
+
+def summary_pairs(g: str, tech: GasTech, c: Checker, capacity: dict) -> list[tuple]:
+    """Units and unit rating of the type in summary.json against capacities.csv."""
+    entry = capacity.get("gas", {}).get(g, {})
+    return [
+        (f"gas.{g}.units", entry.get("units"), c.cap(g, "units")),
+        (f"gas.{g}.unit_mw", entry.get("unit_mw"), tech.unit_mw),
+    ]

@@ -238,7 +238,6 @@ E2E_SCENARIO: dict = {
 }
 FLOW_ID = "flow_battery_vanadium"
 #: The check of summary.json against capacities.csv (dcpower/verify/summary.py).
-SUMMARY_CHECK = "summary matches run tables"
 
 
 @pytest.fixture(scope="module")
@@ -281,8 +280,7 @@ def test_the_flow_battery_is_built_with_its_rows_columns_and_checks(run_folder):
     own_checks = [c for c in verification["checks"] if FLOW_ID in c["check"]]
     assert any("state-of-charge balance" in c["check"] for c in own_checks)
     assert any(c["check"].startswith("outage windows") for c in own_checks)
-    failed = [c for c in verification["checks"] if not c["passed"]]
-    assert [c for c in failed if c["check"] != SUMMARY_CHECK] == []
+    assert [c for c in verification["checks"] if not c["passed"]] == []
 
     # The availability Monte Carlo runs it as a store.
     summary = json.loads((run_folder / "summary.json").read_text())
@@ -291,38 +289,6 @@ def test_the_flow_battery_is_built_with_its_rows_columns_and_checks(run_folder):
 
 
 @pytest.mark.integration
-def test_verification_passes(run_folder):
-    """Every check passes, the summary's storage capacities included.
-
-    Known gap outside this technology's folder: ``dcpower/results.py`` states ``battery_mw``
-    and ``battery_mwh`` in summary.json as the capacities of kind ``battery`` only, while
-    ``dcpower/verify/summary.py`` (and the availability Monte Carlo) sum every storage
-    technology; until the two agree, the summary check fails on ``battery_mw`` by exactly the
-    flow battery's power, and this test is an expected failure.
-    """
-    verification = json.loads((run_folder / "verification.json").read_text())
-    failed = [c for c in verification["checks"] if not c["passed"]]
-    summary = json.loads((run_folder / "summary.json").read_text())
-    stated = summary["sites"]["baku"]["capacity"]["battery_mw"]
-    if [c["check"] for c in failed] == [SUMMARY_CHECK] and "battery_mw" in failed[0]["detail"]:
-        gap = _flow_capacity(run_folder)["MW"]
-        capacities = pd.read_csv(run_folder / "capacities.csv")
-        li_ion = capacities.query("technology == 'battery_li_ion' and unit == 'MW'")
-        assert stated == pytest.approx(li_ion["capacity"].sum())
-        pytest.xfail(
-            f"summary.json battery_mw {stated:g} MW leaves out the flow battery's {gap:g} MW "
-            "(dcpower/results.py sums kind 'battery'; dcpower/verify/summary.py every store)"
-        )
-    assert verification["passed"], failed
-
-
-@pytest.mark.integration
-@pytest.mark.xfail(
-    "summary_capacity" not in vars(techs.Technology),
-    reason="summary.json's capacities come from the registry once Technology has the "
-    "summary_capacity hook (dcpower/techs/contract.py, read by dcpower/results.py)",
-    strict=True,
-)
 def test_summary_json_states_the_flow_battery_capacities(run_folder):
     summary = json.loads((run_folder / "summary.json").read_text())
     capacity = summary["sites"]["baku"]["capacity"]
@@ -333,25 +299,14 @@ def test_summary_json_states_the_flow_battery_capacities(run_folder):
 
 @pytest.mark.integration
 def test_reports_are_written_with_the_flow_battery(run_folder, tmp_path):
-    """The workbook, the HTML report and the figures of the run folder.
-
-    Known gap outside this technology's folder: the workbook's Assumptions sheet looks the
-    parameter class up in a fixed table by kind (``_TECH_CLASSES`` in
-    ``dcpower/report/workbook/assumptions.py``) and raises ``KeyError: 'flow_battery'``;
-    until it asks the registry (``dcpower.techs.of(kind).spec``), this test is an expected
-    failure.
-    """
+    """The workbook (its Assumptions sheet lists the flow battery's parameters), the HTML
+    report and the figures of the run folder."""
     import shutil
 
     from dcpower.report import write_reports
 
     folder = Path(shutil.copytree(run_folder, tmp_path / "run"))
-    try:
-        written = write_reports(folder)
-    except KeyError as error:
-        if error.args == ("flow_battery",):
-            pytest.xfail("workbook Assumptions sheet: no parameter class for kind 'flow_battery'")
-        raise
+    written = write_reports(folder)
     assert Path(written["workbook"]).is_file()
     assert Path(written["report"]).is_file()
     assumptions = pd.read_excel(written["workbook"], sheet_name="Assumptions")

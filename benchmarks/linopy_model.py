@@ -10,11 +10,11 @@ capacities free:
 - PV / wind: capacity, output <= capacity factor x capacity (``techs/renewable.py``);
 - battery: energy and power sized, charge / discharge <= power, SOC between floor and energy,
   cyclic SOC balance, contingency reserve (power and energy at both ends of the step) and,
-  if ``n_plus_k_storage_hours`` > 0, firm power for N+k (``techs/battery.py``);
-- gas unit types: integer units built (bounded by ``build.useful_units``), continuous units
-  online, online <= built, output between minimum load and available output, start-ups,
+  if ``n_plus_k_storage_hours`` > 0, firm power for N+k (``techs/battery/block.py``);
+- gas unit types: integer units built (bounded by ``techs.gas.block.useful_units``), continuous
+  units online, online <= built, output between minimum load and available output, start-ups,
   ramp rows where they can bind, fuel with no-load and incremental heat rate
-  (``techs/gas.py``);
+  (``techs/gas/block.py``);
 - reliability: binary "type built", N+k at the design point and the safe form of hourly N-1
   (``optimization/reliability.py``);
 - the same objective (annualized capex, fixed and variable O&M, fuel, carbon, start-ups).
@@ -32,9 +32,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from dcpower.optimization.build import SiteInputs, useful_units
-from dcpower.scenario import BatteryTech, GasTech, PVTech, WindTech
+from dcpower.optimization.build import SiteInputs
 from dcpower.techs.base import capital_recovery_factor
+from dcpower.techs.battery import BatteryTech
+from dcpower.techs.gas import GasTech
+from dcpower.techs.gas.block import useful_units
+from dcpower.techs.pv import PVTech
+from dcpower.techs.wind import WindTech
 
 
 def _upper(bound: float | None) -> float:
@@ -83,7 +87,7 @@ def build_linopy_site(inp: SiteInputs) -> linopy.Model:
             capex = tech.capex_usd_per_kw_ac if isinstance(tech, PVTech) else tech.capex_usd_per_kw
             cap = m.add_variables(lower=0, upper=_upper(tech.max_mw), name=f"{tech_id}_capacity_mw")
             power = m.add_variables(lower=0, coords=[time], name=f"{tech_id}_power_mw")
-            cf = series(inp.renewable_cf[tech_id])
+            cf = series(inp.profiles[tech_id]["cf"])
             m.add_constraints(power - cf * cap <= 0, name=f"{tech_id}_resource_limit")
             injections.append(power)
             annuity = capital_recovery_factor(wacc, tech.lifetime_yr)
@@ -135,11 +139,11 @@ def build_linopy_site(inp: SiteInputs) -> linopy.Model:
                 * pw
             )
         elif isinstance(tech, GasTech):
-            design = inp.gas_design_factor[tech_id]
+            design = inp.design_factor[tech_id]
             max_units = useful_units(tech, design, inp.peak_load_mw, rules.redundancy_k)
             unit_mw = tech.unit_mw
-            avail = unit_mw * series(inp.gas_available_factor[tech_id])
-            hr = series(inp.gas_heat_rate_factor[tech_id])
+            avail = unit_mw * series(inp.profiles[tech_id]["available_factor"])
+            hr = series(inp.profiles[tech_id]["heat_rate_factor"])
             built = m.add_variables(
                 lower=0, upper=max_units, integer=True, name=f"{tech_id}_units_built"
             )

@@ -31,15 +31,6 @@ from dcpower.resource import load as load_defaults
 from dcpower.schema import Fraction, NonNegative, Positive, Strict
 from dcpower.techs import TechSpec
 
-# Transitional: the parameter classes live with their technologies (dcpower.techs); these
-# names remain until the modules that still import them from here loop over the registry.
-from dcpower.techs.battery import BatteryTech  # noqa: F401
-from dcpower.techs.gas import GasTech  # noqa: F401
-from dcpower.techs.pv import PVTech  # noqa: F401
-from dcpower.techs.wind import WindTech  # noqa: F401
-
-KIND_OF_CATALOGUE_ID = techs.kind_of_catalogue_id()
-
 # --------------------------------------------------------------------------- sites
 
 

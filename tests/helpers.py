@@ -6,8 +6,11 @@ import numpy as np
 import pandas as pd
 
 from dcpower.optimization.build import SiteInputs
-from dcpower.scenario import BatteryTech, Economics, GasTech, PVTech, Reliability, Site
+from dcpower.scenario import Economics, Reliability, Site
 from dcpower.tariff import time_of_day_price
+from dcpower.techs.battery import BatteryTech
+from dcpower.techs.gas import GasTech
+from dcpower.techs.pv import PVTech
 
 ECONOMICS = Economics(wacc=0.0, co2_kg_per_mmbtu=53.06)
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from dcpower.profiles import design_point
-from dcpower.scenario import GasTech, Site
+from dcpower.scenario import Site
+from dcpower.techs.gas import GasTech
 
 pytestmark = pytest.mark.unit
 

@@ -17,8 +17,6 @@ pytestmark = pytest.mark.unit
 README = PROJECT_ROOT / "README.md"
 #: Markdown pages whose relative links must resolve: the README and every page in docs/.
 PAGES = [README, *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
-#: Pages linked before they exist, written on another branch; drop an entry once merged.
-PENDING_PAGES = {PROJECT_ROOT / "docs" / "adding-a-technology.md"}
 
 #: A number followed by a currency (optionally with a scale: "30.06 M USD/yr", "7.38 USD",
 #: "218.45 EUR/m3", "1.70 AZN/USD"), a currency sign before a number, or a tariff in local
@@ -126,8 +124,6 @@ def test_relative_links_resolve(page):
             continue  # http:, https:, mailto: ...
         path_part, _, anchor = target.partition("#")
         linked = (page.parent / path_part).resolve() if path_part else page
-        if linked in PENDING_PAGES:
-            continue
         if not linked.exists():
             broken.append(f"{target} (no {linked.relative_to(PROJECT_ROOT)})")
         elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked):

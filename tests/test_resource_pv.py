@@ -259,7 +259,8 @@ def test_bifacial_gain_grows_with_albedo(clear_year: pd.DataFrame, fixed_cf) -> 
 
 def test_catalogue_pv_rows_match_the_code_defaults() -> None:
     """inputs/technologies.csv repeats the PV defaults with sources; both must agree."""
-    from dcpower.scenario import PVTech, load_scenario
+    from dcpower.scenario import load_scenario
+    from dcpower.techs.pv import PVTech
 
     techs = load_scenario("baku").technologies
     for tech_id in ("pv_fixed", "pv_single_axis"):

@@ -13,7 +13,11 @@ import pytest
 
 import dcpower
 from dcpower.report.workbook import SHEETS, write_workbook
-from dcpower.scenario import BatteryTech, Finance, GasTech, PVTech, WindTech, scenario_from_dict
+from dcpower.scenario import Finance, scenario_from_dict
+from dcpower.techs.battery import BatteryTech
+from dcpower.techs.gas import GasTech
+from dcpower.techs.pv import PVTech
+from dcpower.techs.wind import WindTech
 
 pytestmark = pytest.mark.component
 

@@ -10,7 +10,6 @@ import logging
 import sys
 import time
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from rich.table import Table
 
 from dcpower import techs as registered
 from dcpower.errors import DcpowerError, InfeasibleError, ScenarioError, SolverLimitError
+from dcpower.report import tables
 from dcpower.results import check_run_folder
 from dcpower.scenario import Scenario, load_scenario
 
@@ -117,7 +117,7 @@ def run(
 
             result = dcpower.run(loaded, out=target, progress=progress)
     summary = result.summary()
-    _print_result(summary)
+    _print_result(summary, result.verification)
     wall = time.perf_counter() - started
     console.print(
         f"status [bold]{summary['status']}[/], gap {summary['mip_gap']:.2%}, horizon "
@@ -426,54 +426,21 @@ def compare(
     console.print(f"-> {escape(str(target / COMPARE_TABLE))}")
 
 
-def _print_result(summary: dict) -> None:
+def _print_result(summary: dict, verification: dict | None = None) -> None:
+    """Print the headline table (the same figures as report.html and results.xlsx)."""
     table = Table(title=f"{summary['scenario']}: least-cost plan", title_justify="left")
     table.add_column("")
-    sites = summary["sites"]
+    sites = list(summary["sites"])
     for site_id in sites:
         table.add_column(site_id, justify="right")
-
-    def row(label: str, fmt) -> None:
-        table.add_row(escape(label), *(fmt(s) for s in sites.values()))
-
-    def gas_units(s: dict) -> str:
-        built = [
-            f"{v['units']} x {v['unit_mw']:g} MW {k}"
-            for k, v in s["capacity"]["gas"].items()
-            if v["units"]
-        ]
-        return "\n".join(built) or "none"
-
-    row("peak load [MW]", lambda s: f"{s['peak_load_mw']:,.1f}")
-    row("gas units", gas_units)
-    row("PV [MW_ac]", lambda s: f"{s['capacity']['pv_mw']:,.1f}")
-    row("wind [MW]", lambda s: f"{s['capacity']['wind_mw']:,.1f}")
-    row(
-        "battery [MW / MWh]",
-        lambda s: f"{s['capacity']['battery_mw']:,.1f} / {s['capacity']['battery_mwh']:,.1f}",
-    )
-    if any(s["capacity"].get("backup_fuel_tank_mmbtu") for s in sites.values()):
-        row("backup fuel tank [MMBtu]", lambda s: f"{s['capacity']['backup_fuel_tank_mmbtu']:,.0f}")
-    if any(s["generation_mwh_per_yr"].get("grid") for s in sites.values()):
-        row("grid import [GWh/yr]", lambda s: f"{s['generation_mwh_per_yr']['grid'] / 1e3:,.1f}")
-    row("renewable share", lambda s: f"{s['renewable_share']:.1%}")
-    row("capex [M USD]", lambda s: f"{s['capex_usd'] / 1e6:,.1f}")
-    row("cost [M USD/yr]", lambda s: f"{s['cost_usd_per_yr'] / 1e6:,.2f}")
-    row("LCOE [USD/MWh]", lambda s: f"{s['lcoe_usd_per_mwh']:,.1f}")
-    row("CO2 [kt/yr]", lambda s: f"{s['co2_t_per_yr'] / 1e3:,.1f}")
-    row("unserved [MWh/yr]", lambda s: f"{s['unserved_mwh_per_yr']:,.1f}")
-    for kind in ("gas", "grid"):
-        if any(s.get(f"{kind}_outage") for s in sites.values()):
-            row(f"{kind} outage insurance [M USD/yr]", partial(_insurance, kind=kind))
+    if len(sites) > 1:
+        table.add_column("total", justify="right")
+    for row in tables.headline_rows(summary, verification):
+        cells = [tables.text(v, row.fmt) for v in row.values]
+        if len(sites) > 1:
+            cells.append("" if row.total is None else tables.text(row.total, row.fmt))
+        table.add_row(escape(row.short_heading), *(escape(c) for c in cells))
     console.print(table)
-
-
-def _insurance(site: dict, kind: str) -> str:
-    """Return the cost of riding through one outage kind at a site, with its length."""
-    outage = site.get(f"{kind}_outage")
-    if not outage:
-        return "-"
-    return f"{outage['insurance_cost_usd_per_yr'] / 1e6:,.2f} ({outage['hours']} h)"
 
 
 @app.command()

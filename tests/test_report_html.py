@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import subprocess
@@ -15,7 +16,9 @@ from typer.testing import CliRunner
 
 from dcpower.cli import app
 from dcpower.report import figures
-from dcpower.report.html import fmt_musd, fmt_num, fmt_pct, write_report
+from dcpower.report.html import fmt_musd, fmt_num, write_report
+from dcpower.report.tables import headline_rows
+from dcpower.report.tables import text as tables_text
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -70,17 +73,14 @@ def test_report_exists_with_site_names_and_headline_numbers(
     assert report == run_folder / "report.html"
     assert report.stat().st_size > 0
     assert text.startswith("<!DOCTYPE html>")
-    for site, s in summary["sites"].items():
+    verification = json.loads((run_folder / "verification.json").read_text())
+    headline = headline_rows(summary, verification)
+    assert {"Annual cost", "CO2", "Renewable share", "Units built"} <= {r.label for r in headline}
+    for row in headline:  # the console's figures, as the console formats them
+        for value in row.values:
+            assert html.escape(tables_text(value, row.fmt)).replace("\n", "<br>") in text
+    for site in summary["sites"]:
         assert figures.site_label(site) in text
-        cap = s["capacity"]
-        assert fmt_musd(s["capex_usd"]) in text
-        assert fmt_musd(s["cost_usd_per_yr"], 2) in text
-        assert fmt_num(s["co2_t_per_yr"], 1, 1e3) in text
-        assert fmt_pct(s["renewable_share"]) in text
-        assert fmt_num(cap["pv_mw"], 1) in text
-        for gas_id, g in cap["gas"].items():
-            if g["units"] > 0:
-                assert f"{g['units']} × {figures.tech_label(gas_id)} {g['unit_mw']:.1f} MW" in text
         fin = summary["finance"]["sites"][site]
         assert fmt_num(fin["lcoe_usd_per_mwh_real"], 1) in text
         assert fmt_num(fin["lcoe_usd_per_mwh_nominal"], 1) in text

@@ -23,6 +23,8 @@ import pandas as pd
 from dcpower import finance
 from dcpower.availability import availability_table, reliability_steps_table
 from dcpower.report import figures as F
+from dcpower.report.tables import Row, headline_rows
+from dcpower.report.tables import text as shown_as
 
 FIGURES_DIR = "figures"
 REPORT_NAME = "report.html"
@@ -234,86 +236,30 @@ def _span(d: pd.DataFrame, a: int, b: int) -> str:
 # --------------------------------------------------------------------------- sections
 
 
-def headline_table(summary: dict, fin: dict, verification: dict, capacities: pd.DataFrame) -> str:
-    """Headline figures per site and in total."""
-    header = [
-        "Site",
-        "Gas units",
-        "PV [MW]",
-        "Wind [MW]",
-        "Battery [MW / MWh]",
-        "Capex [M USD]",
-        "Annual cost [M USD/yr]",
-        "LCOE real [USD/MWh]",
-        "CO2 [kt/yr]",
-        "Renewable share",
-        "Unserved [MWh/yr]",
-        "Availability, Monte Carlo (Tier)",
-        "Verification",
+def headline_table(summary: dict, verification: dict) -> str:
+    """Headline figures per site and in total, one row per site.
+
+    The figures are :func:`dcpower.report.tables.headline_rows`, the console's and the
+    workbook's.
+    """
+    rows = headline_rows(summary, verification)
+    header = ["Site", *(_esc(row.short_heading) for row in rows)]
+
+    def cell(value, row: Row, total: bool = False) -> str:
+        shown = _esc(shown_as(value, row.fmt)).replace("\n", "<br>")
+        if row.label == "Verification":
+            shown = f'<span class="{"bad" if "FAILED" in shown else "ok"}">{shown}</span>'
+        return f"<b>{shown}</b>" if total and value is not None else shown
+
+    body = [
+        [f"<b>{_esc(F.site_label(site))}</b>", *(cell(row.values[i], row) for row in rows)]
+        for i, site in enumerate(summary.get("sites", {}))
     ]
-    rows = []
-    fin_sites = fin.get("sites", {})
-    simulated = ((summary.get("reliability") or {}).get("availability") or {}).get("sites", {})
-    for site, s in summary.get("sites", {}).items():
-        cap = s.get("capacity", {})
-        gas = [
-            f"{g['units']} × {_esc(F.tech_label(t))} {g['unit_mw']:.1f} MW"
-            for t, g in cap.get("gas", {}).items()
-            if g.get("units", 0) > 0
-        ]
-        checks = site_checks(verification, site)
-        failed = sum(not c.get("passed", False) for c in checks)
-        if not checks:
-            status = "not verified"
-        elif failed:
-            status = f'<span class="bad">{failed} of {len(checks)} FAILED</span>'
-        else:
-            status = f'<span class="ok">{len(checks)} checks passed</span>'
-        rows.append(
-            [
-                f"<b>{_esc(F.site_label(site))}</b>",
-                "<br>".join(gas) or "none",
-                fmt_num(cap.get("pv_mw"), 1),
-                fmt_num(cap.get("wind_mw"), 1),
-                f"{fmt_num(cap.get('battery_mw'), 1)} / {fmt_num(cap.get('battery_mwh'), 1)}",
-                fmt_musd(s.get("capex_usd")),
-                fmt_musd(s.get("cost_usd_per_yr"), 2),
-                fmt_num(fin_sites.get(site, {}).get("lcoe_usd_per_mwh_real"), 1),
-                fmt_num(s.get("co2_t_per_yr"), 1, 1e3),
-                fmt_pct(s.get("renewable_share")),
-                fmt_num(s.get("unserved_mwh_per_yr"), 1),
-                _availability_cell(simulated.get(site)),
-                status,
-            ]
+    if summary.get("totals"):
+        body.append(
+            ["<b>Total</b>", *("" if r.total is None else cell(r.total, r, True) for r in rows)]
         )
-    t = summary.get("totals", {})
-    if t:
-        rows.append(
-            [
-                "<b>Total</b>",
-                "",
-                "",
-                "",
-                "",
-                f"<b>{fmt_musd(t.get('capex_usd'))}</b>",
-                f"<b>{fmt_musd(t.get('cost_usd_per_yr'), 2)}</b>",
-                f"<b>{fmt_num(fin.get('totals', {}).get('lcoe_usd_per_mwh_real'), 1)}</b>",
-                f"<b>{fmt_num(t.get('co2_t_per_yr'), 1, 1e3)}</b>",
-                "",
-                f"<b>{fmt_num(t.get('unserved_mwh_per_yr'), 1)}</b>",
-                "",
-                _status(bool(verification.get("passed"))) if verification else "not verified",
-            ]
-        )
-    return _table(header, rows, "num")
-
-
-def _availability_cell(figures: dict | None) -> str:
-    """Format a site's mean time availability and the Tier its 95 % lower end meets."""
-    if not figures:
-        return "not simulated"
-    pct = fmt_num(figures["availability_time_pct"]["mean"], 4)
-    return f"{pct} % ({_esc(figures['tier_met_at_ci_lower_bound'])})"
+    return _table(header, body, "num")
 
 
 def reliability_section(summary: dict, verification: dict) -> str:
@@ -648,7 +594,7 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
         f"<p class='meta'>{meta}</p>",
         warn,
         "<h2>Headline figures per site</h2>",
-        headline_table(summary, fin, verification, tables.capacities),
+        headline_table(summary, verification),
         "<p class='note'>Capex: overnight cost. Annual cost: capital annualized at the WACC "
         "plus O&amp;M, fuel, carbon and start-ups of the dispatched year. LCOE real: "
         "discounted lifetime cost over discounted energy delivered (finance). CO2 from gas "

@@ -65,13 +65,6 @@ def unit_of(description: str | None) -> tuple[str, str]:
     return text[: match.start()].strip(), match.group(1).strip()
 
 
-def commitment_text(value: Any) -> str | None:
-    """Return the unit commitment of a run as text (a string, or a dict by stage)."""
-    if isinstance(value, dict):
-        return ", ".join(f"{stage}: {form}" for stage, form in value.items())
-    return None if value is None else str(value)
-
-
 def value_format(value: Any) -> str:
     """Readable number format for a single value of unknown magnitude."""
     x = number(value)

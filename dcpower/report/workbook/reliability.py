@@ -13,7 +13,8 @@ from dcpower.availability import (
     availability_table,
     reliability_steps_table,
 )
-from dcpower.report.workbook.format import Col, Writer, commitment_text, unit_of
+from dcpower.report.tables import commitment_text
+from dcpower.report.workbook.format import Col, Writer, unit_of
 from dcpower.report.workbook.read import Run
 from dcpower.scenario import Reliability
 

@@ -1,0 +1,360 @@
+"""The headline table of a run: one set of figures for the console, report.html and the workbook.
+
+:func:`summary_rows` turns ``summary.json`` (and ``verification.json``) into rows of one
+figure each: its name and unit, one value per site and the total. The workbook's Summary
+sheet writes all of them; the console (``dcpower run``) and report.html show the rows marked
+``headline``. Every figure is computed here once, so the three cannot disagree (the
+renewable share of all sites, for one, is the sites' shares weighted by their load, as
+summary.json states it). Pure Python over the run folder's JSON: no pyomo.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from dcpower import techs
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure of the run: per site and in total.
+
+    Attributes
+    ----------
+    label : str
+        What it is, without unit.
+    unit : str
+        Its unit ("" for text).
+    values : list
+        One value per site, in site order (None where undefined).
+    total : Any
+        Over all sites (None where it is not a sum or mean of them).
+    fmt : str
+        ``int``, ``num1``, ``num2``, ``pct``, ``pct2``, ``usd`` (shown in million USD on
+        the console and in report.html) or ``text``.
+    headline : bool
+        Whether the console and report.html show it (the workbook shows every row).
+    """
+
+    label: str
+    unit: str
+    values: list
+    total: Any
+    fmt: str
+    headline: bool = False
+
+    @property
+    def heading(self) -> str:
+        """Label with its unit, as the workbook shows it (``Annual cost [USD/yr]``)."""
+        return f"{self.label} [{self.unit}]" if self.unit else self.label
+
+    @property
+    def short_heading(self) -> str:
+        """Label with its unit as the console and report.html show it (``[M USD/yr]``)."""
+        unit = {"usd": f"M {self.unit}", "pct": "", "pct2": ""}.get(self.fmt, self.unit)
+        return f"{self.label} [{unit}]" if unit else self.label
+
+
+def number(value: Any) -> float | None:
+    """Return a finite number as float, else None (text, missing, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def text(value: Any, fmt: str) -> str:
+    """Format a value of a row for the console or report.html (an en dash if undefined)."""
+    if fmt == "text":
+        return "–" if value in (None, "") else str(value)
+    v = number(value)
+    if v is None:
+        return "–"
+    if fmt in ("pct", "pct2"):
+        return f"{100 * v:.{1 if fmt == 'pct' else 2}f} %"
+    if fmt == "usd":
+        return f"{v / 1e6:,.2f}"
+    digits = {"int": 0, "num1": 1, "num2": 2}[fmt]
+    return f"{v:,.{digits}f}"
+
+
+def _total_of(values: list) -> float | None:
+    """Return the sum of the values, or None if one of them is missing."""
+    numbers = [number(v) for v in values]
+    return None if any(n is None for n in numbers) else float(sum(numbers))
+
+
+def _load_weighted(shares: list, loads: list) -> float | None:
+    """Return the mean of per-site shares weighted by the sites' load (None if one is missing)."""
+    weights = [number(x) for x in loads]
+    values = [number(x) for x in shares]
+    if any(x is None for x in (*weights, *values)):
+        return None
+    total = sum(weights)
+    return sum(v * x for v, x in zip(values, weights, strict=True)) / total if total else None
+
+
+def commitment_text(value: Any) -> str | None:
+    """Return the unit commitment of a run as text (a string, or a dict by stage)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{stage}: {form}" for stage, form in value.items())
+    return None if value is None else str(value)
+
+
+class _Rows:
+    """Rows under construction, from summary.json (and verification.json)."""
+
+    def __init__(self, summary: dict, verification: dict | None, site_ids: list[str]):
+        self.summary = summary
+        self.verification = verification
+        self.sites = site_ids
+        self.site = {k: summary.get("sites", {}).get(k, {}) for k in site_ids}
+        finance = summary.get("finance") or {}
+        self.fsite = {k: (finance.get("sites") or {}).get(k, {}) for k in site_ids}
+        self.ftot = finance.get("totals") or {}
+        self.totals = summary.get("totals", {})
+        self.rows: list[Row] = []
+
+    def add(
+        self, label: str, unit: str, values: list, total: Any, fmt: str, headline: bool = False
+    ) -> None:
+        """Add a row of per-site values and their total."""
+        self.rows.append(Row(label, unit, list(values), total, fmt, headline))
+
+    def same(self, label: str, value: Any, fmt: str) -> None:
+        """Add a row of one figure of the run, repeated for every site and the total."""
+        self.add(label, "", [value] * len(self.sites), value, fmt)
+
+    def each(self, key: str) -> list:
+        """Return a figure of summary.json of every site."""
+        return [self.site[k].get(key) for k in self.sites]
+
+    def fin_row(self, label: str, unit: str, key: str, fmt: str, headline: bool = False) -> None:
+        """Add a row of a project-finance figure of summary.json (sites and total)."""
+        values = [self.fsite[k].get(key) for k in self.sites]
+        self.add(label, unit, values, self.ftot.get(key), fmt, headline)
+
+
+def _verification_by_site(r: _Rows) -> dict[str, str]:
+    v = r.verification
+    if v is None:
+        return {s: "not verified" for s in r.sites} | {"total": "not verified"}
+    out = {}
+    for site in r.sites:
+        checks = [c for c in v.get("checks", []) if c.get("site") == site]
+        failed = sum(not c.get("passed") for c in checks)
+        out[site] = f"{len(checks)} checks passed" if not failed else f"{failed} FAILED"
+    out["total"] = "passed" if v.get("passed") else "FAILED"
+    return out
+
+
+def _run_rows(r: _Rows) -> None:
+    """Add scenario, status, horizon, unit commitment and verification of the run."""
+    s = r.summary
+    horizon = s.get("horizon", {})
+    r.same("Scenario", s.get("scenario"), "text")
+    r.add("Status", "", r.each("status"), s.get("status"), "text")
+    r.add("MIP gap", "%", [None] * len(r.sites), s.get("mip_gap"), "pct2")
+    r.same("Horizon", horizon.get("kind"), "text")
+    for label, key in (
+        ("Hours modelled", "hours_modelled"),
+        ("Hours verified", "hours_verified"),
+        ("Block length", "block_hours"),
+    ):
+        r.add(label, "h", [horizon.get(key)] * len(r.sites), horizon.get(key), "int")
+    r.same("Unit commitment", commitment_text(s.get("commitment")), "text")
+
+
+def _load_rows(r: _Rows) -> None:
+    """Add IT capacity and load, peak and annual load."""
+    r.add(
+        "IT capacity", "MW", r.each("it_capacity_mw"), _total_of(r.each("it_capacity_mw")), "num1"
+    )
+    r.add("IT load, mean", "MW", r.each("it_load_mw"), _total_of(r.each("it_load_mw")), "num1")
+    peaks = r.each("peak_load_mw")
+    r.add("Peak load (sum of site peaks)", "MW", peaks, _total_of(peaks), "num1", headline=True)
+    r.add(
+        "Annual load", "MWh/yr", r.each("load_mwh_per_yr"), r.totals.get("load_mwh_per_yr"), "int"
+    )
+
+
+def _gas_text(capacity: dict) -> str:
+    built = [
+        f"{g['units']} x {g['unit_mw']:g} MW {t}"
+        for t, g in capacity.get("gas", {}).items()
+        if g.get("units")
+    ]
+    return "\n".join(built) or "none"
+
+
+def _capacity_rows(r: _Rows) -> None:
+    """Add the units built of each type, then each registered technology's capacities."""
+    caps = [r.site[k].get("capacity", {}) for k in r.sites]
+    r.add("Units built", "", [_gas_text(c) for c in caps], None, "text", headline=True)
+    unit_types: list[str] = []
+    for cap in caps:
+        unit_types += [t for t in cap.get("gas", {}) if t not in unit_types]
+    for t in unit_types:
+        group = [cap.get("gas", {}).get(t, {}) for cap in caps]
+        units = [g.get("units", 0) for g in group]
+        ratings = [g.get("unit_mw") for g in group]
+        mw = [(number(u) or 0) * (number(x) or 0) for u, x in zip(units, ratings, strict=True)]
+        r.add(f"Gas units {t}", "units", units, _total_of(units), "int")
+        known = {x for x in ratings if x is not None}
+        r.add(
+            f"Gas unit rating {t}", "MW", ratings, known.pop() if len(known) == 1 else None, "num1"
+        )
+        r.add(f"Gas capacity {t}", "MW", mw, _total_of(mw), "num1")
+    for tech in techs.technologies():
+        for key, (kind, unit) in tech.summary_capacity.items():
+            values = [cap.get(key) for cap in caps]
+            built = any(number(v) for v in values)
+            if kind == tech.kind:
+                label = tech.display.name
+            elif built:  # what else it builds (a gas type's backup tank), where built
+                label = key.removesuffix(f"_{unit.lower()}").replace("_", " ").capitalize()
+            else:
+                continue
+            r.add(label, unit, values, _total_of(values), "num1", headline=built)
+
+
+def _energy_rows(r: _Rows) -> None:
+    """Add energy by source, grid import, curtailment, unserved energy and fuel."""
+    labels = {}
+    for tech in techs.technologies():
+        for key in tech.summary_generation:
+            labels.setdefault(key, f"{tech.display.name} energy")
+    labels["grid"] = "Grid import"
+    for key, label in labels.items():
+        values = [r.site[k].get("generation_mwh_per_yr", {}).get(key) for k in r.sites]
+        shown = key == "grid" and any(number(v) for v in values)
+        r.add(label, "MWh/yr", values, _total_of(values), "int", headline=shown)
+    curtailment = r.each("curtailment_mwh_per_yr")
+    r.add("Curtailment", "MWh/yr", curtailment, _total_of(curtailment), "int")
+    r.add(
+        "Unserved energy",
+        "MWh/yr",
+        r.each("unserved_mwh_per_yr"),
+        r.totals.get("unserved_mwh_per_yr"),
+        "num1",
+        headline=True,
+    )
+    fuel = r.each("fuel_mmbtu_per_yr")
+    r.add("Fuel, HHV", "MMBtu/yr", fuel, _total_of(fuel), "int")
+
+
+def _cost_rows(r: _Rows) -> None:
+    """Add capex, annual cost, LCOE, the insurance of outage ride-throughs, project figures."""
+    r.add("Overnight capex", "USD", r.each("capex_usd"), r.totals.get("capex_usd"), "usd", True)
+    cost = r.each("cost_usd_per_yr")
+    r.add("Annual cost", "USD/yr", cost, r.totals.get("cost_usd_per_yr"), "usd", headline=True)
+    if any("sizing_cost_usd_per_yr" in r.site[k] for k in r.sites):
+        sizing = r.each("sizing_cost_usd_per_yr")
+        r.add("Annual cost of the sizing model", "USD/yr", sizing, _total_of(sizing), "int")
+        over = r.each("dispatch_over_sizing_cost")
+        r.add("Dispatch cost over sizing cost", "%", over, None, "pct2")
+    r.add(
+        "LCOE, annual cost / energy delivered",
+        "USD/MWh",
+        r.each("lcoe_usd_per_mwh"),
+        r.totals.get("lcoe_usd_per_mwh"),
+        "num2",
+        headline=True,
+    )
+    r.fin_row("LCOE, project life, real", "USD/MWh", "lcoe_usd_per_mwh_real", "num2")
+    r.fin_row("LCOE, project life, nominal", "USD/MWh", "lcoe_usd_per_mwh_nominal", "num2")
+    r.fin_row("Cost per IT energy, annual", "USD/MWh IT", "cost_usd_per_mwh_it", "num2")
+    r.fin_row("NPV of costs at COD, real", "USD", "npv_cost_usd", "int")
+    for kind in ("gas", "grid"):  # outage kinds (what is unavailable), not technologies
+        outages = [r.site[k].get(f"{kind}_outage") or {} for k in r.sites]
+        if any(outages):
+            values = [o.get("insurance_cost_usd_per_yr") for o in outages]
+            label = f"{kind.capitalize()} outage insurance"
+            r.add(label, "USD/yr", values, _total_of(values), "usd", headline=True)
+
+
+def _emission_rows(r: _Rows) -> None:
+    """Add CO2, carbon intensity and renewable share.
+
+    The renewable share of a site is summary.json's ``renewable_share``, 1 - (fuel + grid) /
+    load; the total is the same share over all sites: the sites' shares weighted by their
+    annual load, which is summary.json ``emissions.renewable_share``.
+    """
+    co2 = r.each("co2_t_per_yr")
+    r.add("CO2", "t/yr", co2, r.totals.get("co2_t_per_yr"), "int", headline=True)
+    r.fin_row("Carbon intensity", "gCO2/kWh IT", "carbon_intensity_g_per_kwh_it", "num1")
+    shares = r.each("renewable_share")
+    total = _load_weighted(shares, r.each("load_mwh_per_yr"))
+    r.add("Renewable share", "%", shares, total, "pct", headline=True)
+
+
+def _reliability_rows(r: _Rows) -> None:
+    """Add the Monte Carlo availability (and the Tier its lower end meets), verification."""
+    simulated = ((r.summary.get("reliability") or {}).get("availability") or {}).get("sites")
+    if simulated:
+        cells = []
+        for k in r.sites:
+            figures = simulated.get(k)
+            cells.append(
+                None
+                if not figures
+                else f"{figures['availability_time_pct']['mean']:.4f} % "
+                f"({figures['tier_met_at_ci_lower_bound']})"
+            )
+        r.add("Availability, Monte Carlo (Tier)", "", cells, None, "text", headline=True)
+    verified = _verification_by_site(r)
+    values = [verified[k] for k in r.sites]
+    r.add("Verification", "", values, verified["total"], "text", headline=True)
+
+
+def _finance_rows(r: _Rows) -> None:
+    """Add grid comparison, NPV, IRRs, debt and payback of the project finance."""
+    r.fin_row("Grid cost of the delivered load", "USD/yr", "grid_cost_usd_per_yr", "int")
+    r.fin_row("Savings vs grid tariff", "USD/yr", "savings_vs_grid_usd_per_yr", "int")
+    r.fin_row("Project NPV at COD, real", "USD", "npv_project_usd", "int")
+    r.fin_row("Project IRR, real", "%", "project_irr_real", "pct")
+    r.fin_row("Equity IRR, nominal", "%", "equity_irr_nominal", "pct")
+    r.fin_row("Debt at COD", "USD nominal", "debt_usd_nominal", "int")
+    r.fin_row("Minimum DSCR", "-", "dscr_min", "num2")
+    r.fin_row("Payback", "yr after COD", "payback_year", "int")
+
+
+def summary_rows(
+    summary: dict, verification: dict | None = None, site_ids: list[str] | None = None
+) -> list[Row]:
+    """Return every figure of a run, per site and in total (the workbook's Summary sheet).
+
+    Parameters
+    ----------
+    summary : dict
+        ``summary.json``.
+    verification : dict, optional
+        ``verification.json``; None: "not verified".
+    site_ids : list of str, optional
+        Site order; default that of ``summary["sites"]``.
+
+    Returns
+    -------
+    list of Row
+        Run, load, capacity, energy, cost, emission, reliability and finance figures; the
+        ``headline`` ones are the console's and report.html's table.
+    """
+    r = _Rows(summary, verification, list(site_ids or summary.get("sites", {})))
+    for add_rows in (
+        _run_rows,
+        _load_rows,
+        _capacity_rows,
+        _energy_rows,
+        _cost_rows,
+        _emission_rows,
+        _reliability_rows,
+        _finance_rows,
+    ):
+        add_rows(r)
+    return r.rows
+
+
+def headline_rows(summary: dict, verification: dict | None = None) -> list[Row]:
+    """Return the headline figures: the console's and report.html's table (see summary_rows)."""
+    return [row for row in summary_rows(summary, verification) if row.headline]

@@ -13,18 +13,16 @@ from dcpower.report.workbook.read import Run
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-_MONTHLY = (
-    ("load [MWh]", "load_mw"),
-    ("PV [MWh]", "pv_mw"),
-    ("wind [MWh]", "wind_mw"),
-    ("gas [MWh]", "gas_mw"),
-    ("grid import [MWh]", "grid_mw"),
-    ("battery discharge [MWh]", "battery_discharge_mw"),
-    ("battery charge [MWh]", "battery_charge_mw"),
-    ("curtailment [MWh]", "curtailment_mw"),
-    ("unserved [MWh]", "unserved_mw"),
-    ("fuel, HHV [MMBtu]", "fuel_mmbtu_per_h"),
-)
+
+def _monthly() -> list[tuple[str, str]]:
+    """Return the header and dispatch column of each monthly sum.
+
+    Load, every power flow of the balance and curtailment (the registry's summed columns)
+    [MWh], unserved energy, fuel [MMBtu].
+    """
+    flows = [*techs.balance_terms(), "curtailment_mw", "unserved_mw"]
+    columns = [(f"{c.removesuffix('_mw').replace('_', ' ')} [MWh]", c) for c in flows]
+    return [("load [MWh]", "load_mw"), *columns, ("fuel, HHV [MMBtu]", "fuel_mmbtu_per_h")]
 
 
 def monthly_energy(dispatch: pd.DataFrame, co2_kg_per_mmbtu: float) -> pd.DataFrame:
@@ -41,7 +39,7 @@ def monthly_energy(dispatch: pd.DataFrame, co2_kg_per_mmbtu: float) -> pd.DataFr
     -------
     pd.DataFrame
         ``site, month`` (1-12) and, per month, ``hours`` [h] (sum of ``weight_h``), each
-        dispatch column of :data:`_MONTHLY` times ``weight_h`` [MWh; fuel: MMBtu] and ``co2_t``
+        dispatch column of :func:`_monthly` times ``weight_h`` [MWh; fuel: MMBtu] and ``co2_t``
         [t]. Sites keep their order of appearance.
     """
     d = dispatch
@@ -51,7 +49,7 @@ def monthly_energy(dispatch: pd.DataFrame, co2_kg_per_mmbtu: float) -> pd.DataFr
         "month": d["time"].astype(str).str.slice(5, 7).astype(int).to_numpy(),
         "hours": weight,
     }
-    for _, column in _MONTHLY:
+    for _, column in _monthly():
         data[column] = d[column].to_numpy(float) * weight if column in d else np.zeros(len(d))
     frame = pd.DataFrame(data)
     out = frame.groupby(["site", "month"], sort=False).sum().reset_index()
@@ -77,7 +75,7 @@ def write_monthly(w: Writer, run: Run) -> None:
             "than the month.",
         ),
     ]
-    for header, column in _MONTHLY:
+    for header, column in _monthly():
         cols.append(Col(header, m[column].to_numpy(), "int"))
     cols.append(Col("CO2 [t]", m["co2_t"].to_numpy(), "int"))
     w.table(w.sheet("Monthly energy"), cols, freeze_cols=3)

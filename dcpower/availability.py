@@ -394,95 +394,246 @@ def site_chunks(
     """
     load = np.asarray(load_mw, dtype=float)
     ren = np.asarray(renewables_mw, dtype=float)
-    w = np.asarray(weight_h, dtype=float)
-    n = load.size
-    rt_h = ride_through_min / 60.0
-    stores = [b for b in batteries if b.get("power_mw", 0.0) > 0 and b.get("energy_mwh", 0.0) > 0]
-    types = [t for t, g in gas.items() if round(g["units"]) > 0]
-    committed = {
-        t: np.ceil(np.asarray(gas[t]["online"], dtype=float) - 1e-6).clip(0) for t in types
-    }
-    dispatched_gas = np.zeros(n)
-    for t in types:
-        dispatched_gas += np.asarray(gas[t]["output_mw"], dtype=float)
-    tol = 1e-6 * np.maximum(1.0, load)
-
+    plant = _plant(load, weight_h, gas, outage_params, batteries, ride_through_min)
+    # Each chunk draws from ``rng`` in one fixed order (unit outages and failed starts by
+    # type, then which trips hit committed units), so a seed gives the same years.
     for y0 in range(0, years, _CHUNK_YEARS):
         ny = min(_CHUNK_YEARS, years - y0)
-        avail: dict[str, np.ndarray] = {}
-        trips: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        gas_cap = np.zeros((ny, n))
-        for t in types:
-            units = round(gas[t]["units"])
-            p = outage_params[t]
-            down, (seq, hour, counted) = unit_down_hours(
-                rng, ny * units, n, p["forced_outage_rate"], p["mean_time_to_repair_h"]
-            )
-            up = units - down.reshape(ny, units, n).sum(axis=1, dtype=np.int16)
-            d = committed[t]
-            starts = np.maximum(0.0, d - np.roll(d, 1)).astype(np.int64)
-            up = up - failed_start_outages(
-                rng, ny, starts, p["failure_to_start_prob"], p["mean_time_to_repair_h"]
-            )
-            up = np.maximum(up, 0)
-            avail[t] = up
-            trips[t] = (seq // units, hour, counted)
-            gas_cap += up * (gas[t]["unit_mw"] * np.asarray(gas[t]["cf"], dtype=float))
-
-        need = load - ren - gas_cap  # what storage must supply (MW); <= 0: gas suffices
-        residual, soc_starts = _storage_passes(need, stores, n)
-        unserved = np.maximum(residual, 0.0)
-        lost_mwh = np.zeros((ny, n))  # MWh (one-hour rows)
-        lol = np.zeros((ny, n), dtype=bool)
-        trip_fail = np.zeros(ny)
-
-        # ride-through after trips of committed units
-        for t in types:
-            yy, hh, counted = trips[t]
-            if yy.size == 0:
-                continue
-            # units of the type up just before the trip (the hour may already count it down)
-            a_before = np.minimum(avail[t][yy, hh] + counted, round(gas[t]["units"]))
-            d_t = committed[t][hh]
-            p_online = np.minimum(1.0, d_t / np.maximum(a_before, 1))
-            hit = (a_before > 0) & (rng.random(yy.size) < p_online)
-            yy, hh, counted = yy[hit], hh[hit], counted[hit]
-            if yy.size == 0:
-                continue
-            online_cap = np.zeros(yy.size)
-            for s in types:
-                extra = counted if s == t else 0
-                on = np.minimum(committed[s][hh], avail[s][yy, hh] + extra)
-                online_cap += on * gas[s]["unit_mw"] * np.asarray(gas[s]["cf"], dtype=float)[hh]
-            online_cap -= gas[t]["unit_mw"] * np.asarray(gas[t]["cf"], dtype=float)[hh]
-            batt_mw = np.zeros(yy.size)
-            for battery, soc_start in zip(stores, soc_starts, strict=True):
-                floor = battery["min_soc_fraction"] * battery["energy_mwh"]
-                spare_power = (
-                    battery["power_mw"]
-                    - np.asarray(battery["discharge_mw"], dtype=float)[hh]
-                    + np.asarray(battery["charge_mw"], dtype=float)[hh]
-                )
-                energy_power = (
-                    np.maximum(soc_start[yy, hh] - floor, 0.0) * battery["eta_discharge"] / rt_h
-                )
-                batt_mw += np.clip(np.minimum(spare_power, energy_power), 0.0, None)
-            short = dispatched_gas[hh] - online_cap - batt_mw
-            bad = short > tol[hh]
-            yy, hh, short = yy[bad], hh[bad], short[bad]
-            if yy.size == 0:
-                continue
-            np.add.at(lost_mwh, (yy, hh), short * rt_h)
-            lol[yy, hh] = True
-            np.add.at(trip_fail, yy, w[hh])
+        draw = _draw_gas_units(plant, rng, ny)
+        need = load - ren - draw.capacity_mw  # what storage must supply (MW); <= 0: gas suffices
+        residual, soc_starts = _storage_passes(need, plant.stores, plant.n)
+        lost_mwh, lol, trip_fail = _ride_through_failures(plant, draw, soc_starts, rng, ny)
         yield _Chunk(
             years=slice(y0, y0 + ny),
-            unserved_mw=unserved,
+            unserved_mw=np.maximum(residual, 0.0),
             spare_mw=np.maximum(-need, 0.0),
             trip_lost_mwh=lost_mwh,
             trip_lol=lol,
             trip_failures=trip_fail,
         )
+
+
+@dataclass(frozen=True)
+class _Plant:
+    """A site's built plant and dispatched year, the same for every simulated year.
+
+    Attributes
+    ----------
+    gas : dict
+        Per gas unit type, as :func:`site_chunks` takes it.
+    outage_params : dict
+        Per gas unit type, as :func:`site_chunks` takes it.
+    types : list of str
+        Gas unit types with units built.
+    committed : dict of np.ndarray
+        Per type, units committed in each hour (the dispatch's, rounded up).
+    stores : list of dict
+        Stores with power and energy (as :func:`site_chunks` takes them).
+    dispatched_gas_mw : np.ndarray
+        Dispatched output of all gas units, per hour. [MW]
+    tol_mw : np.ndarray
+        Shortfall per hour below which the load counts as served. [MW]
+    weight_h : np.ndarray
+        Hours of the year each row stands for. [h]
+    ride_through_h : float
+        How long online units and stores carry a tripped unit. [h]
+    n : int
+        Hours (rows) of the dispatched year.
+    """
+
+    gas: dict[str, dict]
+    outage_params: dict[str, dict[str, float]]
+    types: list[str]
+    committed: dict[str, np.ndarray]
+    stores: list[dict]
+    dispatched_gas_mw: np.ndarray
+    tol_mw: np.ndarray
+    weight_h: np.ndarray
+    ride_through_h: float
+    n: int
+
+
+def _plant(
+    load: np.ndarray,
+    weight_h: np.ndarray,
+    gas: dict[str, dict],
+    outage_params: dict[str, dict[str, float]],
+    batteries: list[dict],
+    ride_through_min: float,
+) -> _Plant:
+    """Collect what every simulated year of a site shares (arguments as :func:`site_chunks`)."""
+    n = load.size
+    types = [t for t, g in gas.items() if round(g["units"]) > 0]
+    dispatched_gas = np.zeros(n)
+    for t in types:
+        dispatched_gas += np.asarray(gas[t]["output_mw"], dtype=float)
+    return _Plant(
+        gas=gas,
+        outage_params=outage_params,
+        types=types,
+        # a fractional commitment (relaxed or averaged dispatch) means a unit is on
+        committed={
+            t: np.ceil(np.asarray(gas[t]["online"], dtype=float) - 1e-6).clip(0) for t in types
+        },
+        stores=[
+            b for b in batteries if b.get("power_mw", 0.0) > 0 and b.get("energy_mwh", 0.0) > 0
+        ],
+        dispatched_gas_mw=dispatched_gas,
+        tol_mw=1e-6 * np.maximum(1.0, load),
+        weight_h=np.asarray(weight_h, dtype=float),
+        ride_through_h=ride_through_min / 60.0,
+        n=n,
+    )
+
+
+@dataclass(frozen=True)
+class _GasDraw:
+    """Gas units drawn up and down over a chunk of simulated years (rows: years).
+
+    Attributes
+    ----------
+    avail : dict of np.ndarray
+        Per type, units up in each hour, (years, hours).
+    trips : dict of tuple of np.ndarray
+        Per type, the outages that start inside an hour: year, hour, and whether the hour
+        already counts the unit down.
+    capacity_mw : np.ndarray
+        Output the available units can give, (years, hours). [MW]
+    """
+
+    avail: dict[str, np.ndarray]
+    trips: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    capacity_mw: np.ndarray
+
+
+def _draw_gas_units(plant: _Plant, rng: np.random.Generator, ny: int) -> _GasDraw:
+    """Draw forced outages and failed starts of every gas unit type for ``ny`` years."""
+    avail: dict[str, np.ndarray] = {}
+    trips: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    capacity = np.zeros((ny, plant.n))
+    for t in plant.types:
+        avail[t], trips[t] = _draw_unit_type(plant, t, rng, ny)
+        g = plant.gas[t]
+        capacity += avail[t] * (g["unit_mw"] * np.asarray(g["cf"], dtype=float))
+    return _GasDraw(avail=avail, trips=trips, capacity_mw=capacity)
+
+
+def _draw_unit_type(
+    plant: _Plant, t: str, rng: np.random.Generator, ny: int
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Units of type ``t`` up per year and hour, and its trips (as :attr:`_GasDraw.trips`)."""
+    units = round(plant.gas[t]["units"])
+    p = plant.outage_params[t]
+    down, (seq, hour, counted) = unit_down_hours(
+        rng, ny * units, plant.n, p["forced_outage_rate"], p["mean_time_to_repair_h"]
+    )
+    up = units - down.reshape(ny, units, plant.n).sum(axis=1, dtype=np.int16)
+    d = plant.committed[t]
+    starts = np.maximum(0.0, d - np.roll(d, 1)).astype(np.int64)
+    up = up - failed_start_outages(
+        rng, ny, starts, p["failure_to_start_prob"], p["mean_time_to_repair_h"]
+    )
+    return np.maximum(up, 0), (seq // units, hour, counted)
+
+
+def _ride_through_failures(
+    plant: _Plant,
+    draw: _GasDraw,
+    soc_starts: list[np.ndarray],
+    rng: np.random.Generator,
+    ny: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Load lost while a tripped committed unit is replaced, over a chunk of years.
+
+    Returns
+    -------
+    lost_mwh : np.ndarray
+        Energy lost per year and hour, (years, hours); rows are one hour long. [MWh]
+    lol : np.ndarray
+        Whether a ride-through failure drops load in the hour, (years, hours).
+    trip_failures : np.ndarray
+        Per year, the weighted count of ride-through failures.
+    """
+    lost_mwh = np.zeros((ny, plant.n))
+    lol = np.zeros((ny, plant.n), dtype=bool)
+    trip_fail = np.zeros(ny)
+    for t in plant.types:
+        yy, hh, short = _trip_shortfalls(plant, draw, soc_starts, t, rng)
+        if yy.size == 0:
+            continue
+        np.add.at(lost_mwh, (yy, hh), short * plant.ride_through_h)
+        lol[yy, hh] = True
+        np.add.at(trip_fail, yy, plant.weight_h[hh])
+    return lost_mwh, lol, trip_fail
+
+
+def _trip_shortfalls(
+    plant: _Plant,
+    draw: _GasDraw,
+    soc_starts: list[np.ndarray],
+    t: str,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Trips of committed units of type ``t`` the rest cannot carry: year, hour, MW short."""
+    yy, hh, counted = draw.trips[t]
+    if yy.size == 0:
+        return yy, hh, np.zeros(0)
+    # units of the type up just before the trip (the hour may already count it down)
+    a_before = np.minimum(draw.avail[t][yy, hh] + counted, round(plant.gas[t]["units"]))
+    p_online = np.minimum(1.0, plant.committed[t][hh] / np.maximum(a_before, 1))
+    # an outage hits a committed unit with probability committed / available
+    hit = (a_before > 0) & (rng.random(yy.size) < p_online)
+    yy, hh, counted = yy[hit], hh[hit], counted[hit]
+    if yy.size == 0:
+        return yy, hh, np.zeros(0)
+    online_cap = _online_capacity_after_trip(plant, draw, t, yy, hh, counted)
+    batt_mw = _battery_ride_through_mw(plant, soc_starts, yy, hh)
+    short = plant.dispatched_gas_mw[hh] - online_cap - batt_mw
+    bad = short > plant.tol_mw[hh]
+    return yy[bad], hh[bad], short[bad]
+
+
+def _online_capacity_after_trip(
+    plant: _Plant,
+    draw: _GasDraw,
+    t: str,
+    yy: np.ndarray,
+    hh: np.ndarray,
+    counted: np.ndarray,
+) -> np.ndarray:
+    """Output [MW] the committed units still up can give once a unit of type ``t`` trips."""
+    online_cap = np.zeros(yy.size)
+    for s in plant.types:
+        extra = counted if s == t else 0
+        on = np.minimum(plant.committed[s][hh], draw.avail[s][yy, hh] + extra)
+        online_cap += on * plant.gas[s]["unit_mw"] * np.asarray(plant.gas[s]["cf"], dtype=float)[hh]
+    online_cap -= plant.gas[t]["unit_mw"] * np.asarray(plant.gas[t]["cf"], dtype=float)[hh]
+    return online_cap
+
+
+def _battery_ride_through_mw(
+    plant: _Plant, soc_starts: list[np.ndarray], yy: np.ndarray, hh: np.ndarray
+) -> np.ndarray:
+    """Extra discharge [MW] the stores can hold for the ride-through time, in given hours.
+
+    Each store gives its spare power (rating less its dispatched net discharge) as far as
+    its energy above the floor lasts ``ride_through_h``.
+    """
+    batt_mw = np.zeros(yy.size)
+    for battery, soc_start in zip(plant.stores, soc_starts, strict=True):
+        floor = battery["min_soc_fraction"] * battery["energy_mwh"]
+        spare_power = (
+            battery["power_mw"]
+            - np.asarray(battery["discharge_mw"], dtype=float)[hh]
+            + np.asarray(battery["charge_mw"], dtype=float)[hh]
+        )
+        energy_power = (
+            np.maximum(soc_start[yy, hh] - floor, 0.0)
+            * battery["eta_discharge"]
+            / plant.ride_through_h
+        )
+        batt_mw += np.clip(np.minimum(spare_power, energy_power), 0.0, None)
+    return batt_mw
 
 
 def _storage_passes(

@@ -443,30 +443,140 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
         [-] (NaN without debt service). ``attrs["units"]`` maps every column to its unit.
     """
     n_build = len(finance.capex_schedule)
-    life = finance.project_life_yr
-    years = np.arange(1 - n_build, life + 1)
+    years = np.arange(1 - n_build, finance.project_life_yr + 1)
     op = years >= 1
-    at = {int(y): i for i, y in enumerate(years)}
-    zeros = np.zeros(len(years))
 
-    capex = zeros.copy()
+    capex, replacement, salvage = _capital_flows(basis, finance, years)
+    pv, makeup, energy = _delivered_energy(basis, finance, years, op)
+    price = _escalation(finance.price_escalation_real, years, op)
+    costs = _operating_costs(basis, finance, years, op, makeup, price)
+    operating = (
+        costs["fuel_usd"]
+        + costs["carbon_usd"]
+        + costs["fixed_om_usd"]
+        + costs["variable_om_usd"]
+        + costs["startup_usd"]
+        + costs["grid_energy_usd"]
+        + costs["backup_fuel_usd"]
+    )
+    total_cost = capex + replacement + operating - salvage
+    grid, revenue = _revenue(basis, finance, energy, price)
+
+    inflation = (1.0 + finance.inflation) ** years.astype(float)
+    capex_nominal = capex * inflation
+    cfads = (revenue - operating - replacement) * inflation * op
+    debt = _debt_flows(finance, years, op, finance.debt_share * capex_nominal, cfads)
+    equity = np.where(
+        op,
+        cfads - debt["debt_service_usd_nominal"] + salvage * inflation,
+        debt["debt_draw_usd_nominal"] - capex_nominal,
+    )
+
+    flows = pd.DataFrame(
+        {
+            "year": years,
+            "phase": np.where(op, "operation", "construction"),
+            "capex_usd": capex,
+            "replacement_usd": replacement,
+            **costs,
+            "salvage_usd": salvage,
+            "total_cost_usd": total_cost,
+            "energy_mwh": energy,
+            "it_energy_mwh": np.where(op, basis.it_energy_mwh, 0.0),
+            "pv_mwh": pv,
+            "pv_makeup_mwh": makeup,
+            "co2_t": np.where(op, basis.co2_t, 0.0) + makeup * basis.makeup_co2_t_per_mwh,
+            "grid_cost_usd": grid,
+            "revenue_usd": revenue,
+            "net_cash_flow_usd": revenue - total_cost,
+            "inflation_index": inflation,
+            "discount_factor": discount_factors(wacc, years),
+            "capex_usd_nominal": capex_nominal,
+            "cfads_usd_nominal": cfads,
+            **debt,
+            "equity_cash_flow_usd_nominal": equity,
+        }
+    )
+    flows.attrs["units"] = column_units(flows.columns)
+    return flows
+
+
+def _escalation(rate: float, years: np.ndarray, op: np.ndarray) -> np.ndarray:
+    """Return the real escalation index [-] of each year: 1 in operation year 1, 0 before."""
+    return np.where(op, (1.0 + rate) ** (years - 1.0), 0.0)
+
+
+def _capital_flows(
+    basis: SiteBasis, finance: Finance, years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Capital spent and recovered per year of ``years``.
+
+    Returns
+    -------
+    capex, replacement, salvage : np.ndarray
+        Overnight capex spread over the construction years, rebuilt assets and PV
+        inverters, and the straight-line value left at the end of the last year (a credit,
+        positive). [USD, real]
+    """
+    n_build = len(finance.capex_schedule)
+    life = finance.project_life_yr
+    at = {int(y): i for i, y in enumerate(years)}
+    capex = np.zeros(len(years))
     capex[:n_build] = float(basis.assets["capex_usd"].sum()) * np.asarray(finance.capex_schedule)
-    replacement = zeros.copy()
-    salvage = zeros.copy()
+    replacement = np.zeros(len(years))
+    salvage = np.zeros(len(years))
     for asset in basis.assets.itertuples():
         cost, lifetime = float(asset.capex_usd), float(asset.lifetime_yr)
         if cost <= 0:
             continue
-        vintages = [(0, cost)]
-        k = 1
-        while (year := math.ceil(k * lifetime - 1e-9)) < life:
-            rebuilt = cost * finance.replacement_cost_fraction
+        vintages = _vintages(cost, lifetime, life, finance.replacement_cost_fraction)
+        for year, rebuilt in vintages[1:]:
             replacement[at[year]] += rebuilt
-            vintages.append((year, rebuilt))
-            k += 1
         for built, value in vintages:
             remaining = lifetime - (life - built)
             salvage[at[life]] += value * max(remaining, 0.0) / lifetime
+    _add_inverter_replacements(basis, finance, at, replacement, salvage)
+    return capex, replacement, salvage
+
+
+def _vintages(
+    cost: float, lifetime: float, life: int, replacement_fraction: float
+) -> list[tuple[int, float]]:
+    """List an asset built by COD and its rebuilds at the end of each lifetime in the project life.
+
+    Parameters
+    ----------
+    cost : float
+        Overnight cost. [USD]
+    lifetime : float
+        Asset lifetime; a rebuild falls at the end of the year it runs out in. [yr]
+    life : int
+        Project life. [yr]
+    replacement_fraction : float
+        Cost of a rebuild as a share of ``cost``. [-]
+
+    Returns
+    -------
+    list of (int, float)
+        ``(year built, cost)`` of the original (year 0) and of each rebuild. [yr, USD]
+    """
+    vintages = [(0, cost)]
+    k = 1
+    while (year := math.ceil(k * lifetime - 1e-9)) < life:
+        vintages.append((year, cost * replacement_fraction))
+        k += 1
+    return vintages
+
+
+def _add_inverter_replacements(
+    basis: SiteBasis,
+    finance: Finance,
+    at: dict[int, int],
+    replacement: np.ndarray,
+    salvage: np.ndarray,
+) -> None:
+    """Add the periodic PV inverter replacements [USD] and their salvage, in place."""
+    life = finance.project_life_yr
     degrading = [tech.kind for tech in techs.technologies() if tech.degrades]
     pv_capex = float(basis.assets.loc[basis.assets["kind"].isin(degrading), "capex_usd"].sum())
     every = finance.pv_inverter_replacement_year
@@ -476,31 +586,77 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
             replacement[at[year]] += inverter
             salvage[at[life]] += inverter * max(every - (life - year), 0) / every
 
-    def escalation(rate: float) -> np.ndarray:
-        return np.where(op, (1.0 + rate) ** (years - 1.0), 0.0)
 
+def _delivered_energy(
+    basis: SiteBasis, finance: Finance, years: np.ndarray, op: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """PV energy as it degrades, the gas energy that makes it up, and the energy delivered.
+
+    Returns
+    -------
+    pv, makeup, energy : np.ndarray
+        Per year; ``makeup`` is 0 at a site without gas units, whose delivered energy falls
+        instead. [MWh]
+    """
     degradation = np.where(op, (1.0 - finance.pv_degradation_per_yr) ** (years - 1.0), 0.0)
     pv = basis.pv_mwh * degradation
     lost = np.where(op, basis.pv_mwh - pv, 0.0)
-    makeup = lost if basis.has_gas else zeros
+    makeup = lost if basis.has_gas else np.zeros(len(years))
     energy = np.where(op, basis.energy_mwh, 0.0) - (lost - makeup)
-    opex = basis.opex_usd
-    fuel_escalation = escalation(finance.fuel_escalation_real)
-    fuel = (opex["fuel"] * op + makeup * basis.makeup_fuel_usd_per_mwh) * fuel_escalation
-    backup_fuel = opex["backup_fuel"] * fuel_escalation
-    carbon = (opex["carbon"] * op + makeup * basis.makeup_carbon_usd_per_mwh) * escalation(
-        finance.carbon_price_escalation_real
-    )
-    om = escalation(finance.om_escalation_real)
-    fixed_om = opex["fixed_om"] * om
-    variable_om = (opex["variable_om"] * op + makeup * basis.makeup_vom_usd_per_mwh) * om
-    startup = opex["startup"] * om
-    price = escalation(finance.price_escalation_real)
-    # Energy imported over a grid connection follows the tariff's real path.
-    grid_energy = opex["grid_energy"] * price
-    operating = fuel + carbon + fixed_om + variable_om + startup + grid_energy + backup_fuel
-    total_cost = capex + replacement + operating - salvage
+    return pv, makeup, energy
 
+
+def _operating_costs(
+    basis: SiteBasis,
+    finance: Finance,
+    years: np.ndarray,
+    op: np.ndarray,
+    makeup: np.ndarray,
+    price: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Escalate year-1 operating costs [USD, real] over the years; add the PV make-up's gas.
+
+    Parameters
+    ----------
+    makeup : np.ndarray
+        Degraded PV energy made up by gas, per year. [MWh]
+    price : np.ndarray
+        Escalation index of the tariff. [-]
+
+    Returns
+    -------
+    dict of np.ndarray
+        The cash-flow columns ``fuel_usd, carbon_usd, fixed_om_usd, variable_om_usd,
+        startup_usd, grid_energy_usd, backup_fuel_usd``, in that order.
+    """
+    opex = basis.opex_usd
+    fuel_escalation = _escalation(finance.fuel_escalation_real, years, op)
+    carbon_escalation = _escalation(finance.carbon_price_escalation_real, years, op)
+    om = _escalation(finance.om_escalation_real, years, op)
+    return {
+        "fuel_usd": (opex["fuel"] * op + makeup * basis.makeup_fuel_usd_per_mwh) * fuel_escalation,
+        "carbon_usd": (opex["carbon"] * op + makeup * basis.makeup_carbon_usd_per_mwh)
+        * carbon_escalation,
+        "fixed_om_usd": opex["fixed_om"] * om,
+        "variable_om_usd": (opex["variable_om"] * op + makeup * basis.makeup_vom_usd_per_mwh) * om,
+        "startup_usd": opex["startup"] * om,
+        # Energy imported over a grid connection follows the tariff's real path.
+        "grid_energy_usd": opex["grid_energy"] * price,
+        "backup_fuel_usd": opex["backup_fuel"] * fuel_escalation,
+    }
+
+
+def _revenue(
+    basis: SiteBasis, finance: Finance, energy: np.ndarray, price: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Price the delivered load at the grid tariff, and as ``finance.revenue_basis`` says.
+
+    Returns
+    -------
+    grid, revenue : np.ndarray
+        Per year. [USD, real]
+    """
+    zeros = np.zeros(len(energy))
     share = energy / basis.energy_mwh if basis.energy_mwh > 0 else zeros
     grid = basis.grid_cost_usd * price * share
     if finance.revenue_basis == "grid_tariff":
@@ -509,16 +665,34 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
         revenue = float(finance.ppa_usd_per_mwh or 0.0) * energy * price
     else:
         revenue = zeros
-    net = revenue - total_cost
+    return grid, revenue
 
-    inflation = (1.0 + finance.inflation) ** years.astype(float)
-    capex_nominal = capex * inflation
-    cfads = (revenue - operating - replacement) * inflation * op
+
+def _debt_flows(
+    finance: Finance, years: np.ndarray, op: np.ndarray, draw: np.ndarray, cfads: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Debt drawn in construction (interest capitalized), then repaid as a nominal annuity.
+
+    Parameters
+    ----------
+    years, op : np.ndarray
+        Each year (construction <= 0 < operation) and whether it is an operation year.
+    draw : np.ndarray
+        Debt drawn at the end of each year. [USD, nominal]
+    cfads : np.ndarray
+        Cash flow available for debt service. [USD, nominal]
+
+    Returns
+    -------
+    dict of np.ndarray
+        The cash-flow columns ``debt_draw_usd_nominal, interest_usd_nominal,
+        principal_usd_nominal, debt_service_usd_nominal, debt_balance_usd_nominal`` (end of
+        year) [USD, nominal] and ``dscr`` [-] (NaN without debt service), in that order.
+    """
     rate = finance.debt_interest_rate
-    draw = finance.debt_share * capex_nominal
-    interest, principal, service, balance = (zeros.copy() for _ in range(4))
+    interest, principal, service, balance = (np.zeros(len(years)) for _ in range(4))
     owed = 0.0
-    for i in range(n_build):
+    for i in range(len(finance.capex_schedule)):
         interest[i] = owed * rate
         owed += interest[i] + draw[i]
         balance[i] = owed
@@ -532,46 +706,14 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
         balance[i] = owed
     with np.errstate(divide="ignore", invalid="ignore"):
         dscr = np.where(service > 0, cfads / np.where(service > 0, service, 1.0), np.nan)
-    equity = np.where(op, cfads - service + salvage * inflation, draw - capex_nominal)
-
-    flows = pd.DataFrame(
-        {
-            "year": years,
-            "phase": np.where(op, "operation", "construction"),
-            "capex_usd": capex,
-            "replacement_usd": replacement,
-            "fuel_usd": fuel,
-            "carbon_usd": carbon,
-            "fixed_om_usd": fixed_om,
-            "variable_om_usd": variable_om,
-            "startup_usd": startup,
-            "grid_energy_usd": grid_energy,
-            "backup_fuel_usd": backup_fuel,
-            "salvage_usd": salvage,
-            "total_cost_usd": total_cost,
-            "energy_mwh": energy,
-            "it_energy_mwh": np.where(op, basis.it_energy_mwh, 0.0),
-            "pv_mwh": pv,
-            "pv_makeup_mwh": makeup,
-            "co2_t": np.where(op, basis.co2_t, 0.0) + makeup * basis.makeup_co2_t_per_mwh,
-            "grid_cost_usd": grid,
-            "revenue_usd": revenue,
-            "net_cash_flow_usd": net,
-            "inflation_index": inflation,
-            "discount_factor": discount_factors(wacc, years),
-            "capex_usd_nominal": capex_nominal,
-            "cfads_usd_nominal": cfads,
-            "debt_draw_usd_nominal": draw,
-            "interest_usd_nominal": interest,
-            "principal_usd_nominal": principal,
-            "debt_service_usd_nominal": service,
-            "debt_balance_usd_nominal": balance,
-            "dscr": dscr,
-            "equity_cash_flow_usd_nominal": equity,
-        }
-    )
-    flows.attrs["units"] = column_units(flows.columns)
-    return flows
+    return {
+        "debt_draw_usd_nominal": draw,
+        "interest_usd_nominal": interest,
+        "principal_usd_nominal": principal,
+        "debt_service_usd_nominal": service,
+        "debt_balance_usd_nominal": balance,
+        "dscr": dscr,
+    }
 
 
 def column_units(columns) -> dict[str, str]:

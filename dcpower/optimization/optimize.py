@@ -113,12 +113,7 @@ def optimize_sites(
     label = f"site '{names}'" if len(inputs) == 1 else f"sites '{names}'"
     started = time.perf_counter()
     m = build_model(inputs, coupling)
-    if fixed_sizing is not None:
-        for inp in inputs:
-            fix_sizing(m.site[inp.block_name], fixed_sizing[inp.site_id])
-    if start_sizing is not None:
-        for inp in inputs:
-            fix_sizing(m.site[inp.block_name], start_sizing[inp.site_id], fix=False)
+    _set_sizing(m, inputs, fixed_sizing, start_sizing)
     built = time.perf_counter() - started
     options = {
         "time_limit_s": solver.time_limit_s,
@@ -128,24 +123,9 @@ def optimize_sites(
     outcome = solve(m, **options, warm_start=start_sizing is not None)
     shortfalls: dict[str, dict[str, str]] = {inp.block_name: {} for inp in inputs}
     if outcome.status == "infeasible":
-        set_elastic(m, True)
-        elastic = solve(m, **options)
-        if elastic.has_solution:
-            for inp in inputs:
-                found = requirement_shortfalls(m.site[inp.block_name], inp.index)
-                shortfalls[inp.block_name] = {**found, **system_shortfalls(m)}
-        detail = "; ".join(
-            f"{name}: {text}"
-            for site_short in _distinct(shortfalls, len(inputs))
-            for name, text in site_short.items()
+        outcome, shortfalls = _elastic_resolve(
+            m, inputs, options, names, label, fixed=fixed_sizing is not None
         )
-        if fixed_sizing is None or not elastic.has_solution:
-            raise InfeasibleError(
-                f"{label} has no feasible plan"
-                + (f" — {detail}" if detail else " (the elastic re-solve found no explanation)")
-            )
-        log.warning("%s: the fixed-capacity dispatch falls short: %s", names, detail)
-        outcome = elastic
     if not outcome.has_solution:
         raise SolverLimitError(
             f"{label}: the solver stopped with status '{outcome.status}' and no plan "
@@ -158,23 +138,109 @@ def optimize_sites(
         outcome.objective,
         outcome.mip_gap,
     )
-    runs = {}
-    for inp in inputs:
-        b = m.site[inp.block_name]
-        runs[inp.block_name] = SiteRun(
-            solution=read_site_solution(b, inp),
-            outcome=outcome,
-            build_seconds=(built + outcome.compile_seconds) / len(inputs),
-            sizing=sizing_values(b),
-            objective_usd_per_yr=float(pyo.value(b.cost_usd_per_yr)),
-            shortfalls=shortfalls[inp.block_name],
-            shortfall_mw=(
-                values(b.unserved_mw) + values(b.n1_shortfall_mw)
-                if shortfalls[inp.block_name]
-                else None
-            ),
+    build_seconds = (built + outcome.compile_seconds) / len(inputs)
+    return {
+        inp.block_name: _site_run(
+            m.site[inp.block_name], inp, outcome, build_seconds, shortfalls[inp.block_name]
         )
-    return runs
+        for inp in inputs
+    }
+
+
+def _set_sizing(
+    m: pyo.ConcreteModel,
+    inputs: list[SiteInputs],
+    fixed_sizing: dict[str, dict] | None,
+    start_sizing: dict[str, dict] | None,
+) -> None:
+    """Fix the investment decisions of ``fixed_sizing``; give those of ``start_sizing`` as values.
+
+    Both map site id to decisions (as :attr:`SiteRun.sizing`); a start plan only sets the
+    variables' values, for :func:`solve` to pass as a MIP start.
+    """
+    if fixed_sizing is not None:
+        for inp in inputs:
+            fix_sizing(m.site[inp.block_name], fixed_sizing[inp.site_id])
+    if start_sizing is not None:
+        for inp in inputs:
+            fix_sizing(m.site[inp.block_name], start_sizing[inp.site_id], fix=False)
+
+
+def _elastic_resolve(
+    m: pyo.ConcreteModel,
+    inputs: list[SiteInputs],
+    options: dict,
+    names: str,
+    label: str,
+    *,
+    fixed: bool,
+) -> tuple[SolveOutcome, dict[str, dict[str, str]]]:
+    """Re-solve an infeasible model with elastic requirements to say what fails and by how much.
+
+    Parameters
+    ----------
+    m : pyo.ConcreteModel
+        The infeasible model; its requirements are left elastic.
+    inputs : list of SiteInputs
+        Its sites.
+    options : dict
+        Keyword arguments of :func:`solve` (time limit [s], MIP gap [-], threads).
+    names, label : str
+        The sites' block names joined by ``+``, and as messages name them.
+    fixed : bool
+        Whether the model dispatches fixed capacities: its shortfall is then reported, not
+        raised, since the capacities are what was asked for.
+
+    Returns
+    -------
+    outcome : SolveOutcome
+        The elastic solve.
+    shortfalls : dict
+        Per block name, each requirement not met and by how much.
+
+    Raises
+    ------
+    InfeasibleError
+        When sizing, or when the elastic model has no solution either.
+    """
+    shortfalls: dict[str, dict[str, str]] = {inp.block_name: {} for inp in inputs}
+    set_elastic(m, True)
+    elastic = solve(m, **options)
+    if elastic.has_solution:
+        for inp in inputs:
+            found = requirement_shortfalls(m.site[inp.block_name], inp.index)
+            shortfalls[inp.block_name] = {**found, **system_shortfalls(m)}
+    detail = "; ".join(
+        f"{name}: {text}"
+        for site_short in _distinct(shortfalls, len(inputs))
+        for name, text in site_short.items()
+    )
+    if not fixed or not elastic.has_solution:
+        raise InfeasibleError(
+            f"{label} has no feasible plan"
+            + (f" — {detail}" if detail else " (the elastic re-solve found no explanation)")
+        )
+    log.warning("%s: the fixed-capacity dispatch falls short: %s", names, detail)
+    return elastic, shortfalls
+
+
+def _site_run(
+    b: pyo.Block,
+    inp: SiteInputs,
+    outcome: SolveOutcome,
+    build_seconds: float,
+    shortfalls: dict[str, str],
+) -> SiteRun:
+    """Read one solved site block back into a :class:`SiteRun`."""
+    return SiteRun(
+        solution=read_site_solution(b, inp),
+        outcome=outcome,
+        build_seconds=build_seconds,
+        sizing=sizing_values(b),
+        objective_usd_per_yr=float(pyo.value(b.cost_usd_per_yr)),
+        shortfalls=shortfalls,
+        shortfall_mw=(values(b.unserved_mw) + values(b.n1_shortfall_mw) if shortfalls else None),
+    )
 
 
 def _distinct(shortfalls: dict[str, dict[str, str]], n_sites: int) -> list[dict[str, str]]:

@@ -21,7 +21,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
 
-from dcpower.optimization.standard_form import standard_form
+from dcpower.optimization.standard_form import StandardForm, standard_form
 
 log = logging.getLogger(__name__)
 
@@ -118,17 +118,57 @@ def solve(
         log.info("%s: %s", m.name, err)
         elapsed = time.perf_counter() - started
         return SolveOutcome("infeasible", False, float("nan"), float("nan"), elapsed, 0.0)
+    lp, integer = _highs_lp(form)
+    h = highspy.Highs()
+    h.silent()
+    h.setOptionValue("time_limit", float(time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(mip_gap))
+    h.setOptionValue("threads", int(threads))
+    h.setOptionValue("random_seed", int(seed))
+    h.passModel(lp)
+    if warm_start:
+        _pass_start(h, form.columns)
+    compiled = time.perf_counter()
+    log.info(
+        "%s: %d columns, %d rows, %d integer", m.name, lp.num_col_, lp.num_row_, int(integer.sum())
+    )
+    h.run()
+    solved = time.perf_counter()
+
+    model_status = h.getModelStatus()
+    status = _STATUS.get(model_status, "error")
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if status == "error":
+        log.warning("HiGHS ended with %s", h.modelStatusToString(model_status))
+    objective = float("nan")
+    gap = float("nan")
+    if has_solution:
+        _load_solution(h, form)
+        objective = float(info.objective_function_value)
+        gap = float(info.mip_gap) if integer.any() else 0.0
+    return SolveOutcome(
+        status=status,
+        has_solution=has_solution,
+        objective=objective,
+        mip_gap=gap,
+        compile_seconds=compiled - started,
+        solve_seconds=solved - compiled,
+    )
+
+
+def _highs_lp(form: StandardForm) -> tuple[highspy.HighsLp, np.ndarray]:
+    """Return the model as a HiGHS ``HighsLp`` and which of its columns are integer."""
     columns = form.columns
     A = form.A
-    n_cols, n_rows = A.shape[1], A.shape[0]
     inf = highspy.kHighsInf
     col_lower = np.array([-inf if v.lb is None else v.lb for v in columns], dtype=float)
     col_upper = np.array([inf if v.ub is None else v.ub for v in columns], dtype=float)
     integer = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
 
     lp = highspy.HighsLp()
-    lp.num_col_ = n_cols
-    lp.num_row_ = n_rows
+    lp.num_col_ = A.shape[1]
+    lp.num_row_ = A.shape[0]
     lp.col_cost_ = form.cost
     lp.offset_ = form.offset
     lp.col_lower_ = col_lower
@@ -144,45 +184,21 @@ def solve(
             highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
             for flag in integer
         ]
+    return lp, integer
 
-    h = highspy.Highs()
-    h.silent()
-    h.setOptionValue("time_limit", float(time_limit_s))
-    h.setOptionValue("mip_rel_gap", float(mip_gap))
-    h.setOptionValue("threads", int(threads))
-    h.setOptionValue("random_seed", int(seed))
-    h.passModel(lp)
-    if warm_start:
-        given = [(i, v.value) for i, v in enumerate(columns) if v.value is not None]
-        index = np.fromiter((i for i, _ in given), dtype=np.int32, count=len(given))
-        value = np.fromiter((x for _, x in given), dtype=float, count=len(given))
-        h.setSolution(len(given), index, value)
-    compiled = time.perf_counter()
-    log.info("%s: %d columns, %d rows, %d integer", m.name, n_cols, n_rows, int(integer.sum()))
-    h.run()
-    solved = time.perf_counter()
 
-    model_status = h.getModelStatus()
-    status = _STATUS.get(model_status, "error")
-    info = h.getInfo()
-    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    if status == "error":
-        log.warning("HiGHS ended with %s", h.modelStatusToString(model_status))
-    objective = float("nan")
-    gap = float("nan")
-    if has_solution:
-        x = np.asarray(h.getSolution().col_value, dtype=float)
-        for var, value in zip(columns, x, strict=True):
-            var.set_value(value, skip_validation=True)
-        for var, expr in form.eliminated:
-            var.set_value(pyo.value(expr), skip_validation=True)
-        objective = float(info.objective_function_value)
-        gap = float(info.mip_gap) if integer.any() else 0.0
-    return SolveOutcome(
-        status=status,
-        has_solution=has_solution,
-        objective=objective,
-        mip_gap=gap,
-        compile_seconds=compiled - started,
-        solve_seconds=solved - compiled,
-    )
+def _pass_start(h: highspy.Highs, columns: list) -> None:
+    """Pass the columns' current values (those that have one) to HiGHS as a MIP start."""
+    given = [(i, v.value) for i, v in enumerate(columns) if v.value is not None]
+    index = np.fromiter((i for i, _ in given), dtype=np.int32, count=len(given))
+    value = np.fromiter((x for _, x in given), dtype=float, count=len(given))
+    h.setSolution(len(given), index, value)
+
+
+def _load_solution(h: highspy.Highs, form: StandardForm) -> None:
+    """Set every column and every variable pyomo solved out to its value in the solution."""
+    x = np.asarray(h.getSolution().col_value, dtype=float)
+    for var, value in zip(form.columns, x, strict=True):
+        var.set_value(value, skip_validation=True)
+    for var, expr in form.eliminated:
+        var.set_value(pyo.value(expr), skip_validation=True)

@@ -57,6 +57,22 @@ _SAPM_WIND_HEIGHT_M = 10.0
 _REQUIRED_METADATA = ("latitude", "longitude", "altitude")
 # pvlib's default share of rear irradiance blocked by the racking (``shade_factor``).
 _REAR_RACKING_SHADE = -0.02
+#: Allowed range of each numeric parameter of :func:`pv_ac_per_mw` (``check_number``'s).
+_RANGES: dict[str, dict[str, float | bool]] = {
+    "azimuth_deg": {"low": 0.0, "high": 360.0},
+    "gcr": {"low": 0.0, "high": 1.0, "low_open": True, "high_open": True},
+    "max_angle_deg": {"low": 0.0, "high": 90.0, "low_open": True},
+    "module_length_m": {"low": 0.0, "high": 10.0, "low_open": True},
+    "ground_clearance_m": {"low": 0.0, "high": 20.0},
+    "bifaciality": {"low": 0.0, "high": 1.0},
+    "albedo": {"low": 0.0, "high": 1.0},
+    "dc_ac_ratio": {"low": 0.0, "high": 5.0, "low_open": True},
+    "gamma_pdc_per_c": {"low": -0.02, "high": 0.0},
+    "inverter_efficiency": {"low": 0.0, "high": 1.0, "low_open": True},
+    "dc_losses_pct": {"low": 0.0, "high": 100.0, "high_open": True},
+    "soiling_loss_pct": {"low": 0.0, "high": 100.0, "high_open": True},
+    "availability_loss_pct": {"low": 0.0, "high": 100.0, "high_open": True},
+}
 
 
 def optimal_tilt_deg(latitude_deg: float) -> float:
@@ -197,26 +213,26 @@ def pv_ac_per_mw(
     ``1 / inverter_efficiency`` per MW_ac so that its AC output tops out at exactly
     1 MW/MW_ac.
     """
-    _check_choice("mounting", mounting, MOUNTINGS)
-    sapm_models = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]
-    _check_choice("temperature_model", temperature_model, tuple(sapm_models))
-    check_number("azimuth_deg", azimuth_deg, low=0.0, high=360.0)
-    check_number("gcr", gcr, low=0.0, high=1.0, low_open=True, high_open=True)
-    check_number("max_angle_deg", max_angle_deg, low=0.0, high=90.0, low_open=True)
-    check_number("module_length_m", module_length_m, low=0.0, high=10.0, low_open=True)
-    check_number("ground_clearance_m", ground_clearance_m, low=0.0, high=20.0)
-    check_number("bifaciality", bifaciality, low=0.0, high=1.0)
-    check_number("albedo", albedo, low=0.0, high=1.0)
-    check_number("dc_ac_ratio", dc_ac_ratio, low=0.0, high=5.0, low_open=True)
-    check_number("gamma_pdc_per_c", gamma_pdc_per_c, low=-0.02, high=0.0)
-    check_number("inverter_efficiency", inverter_efficiency, low=0.0, high=1.0, low_open=True)
-    check_number("dc_losses_pct", dc_losses_pct, low=0.0, high=100.0, high_open=True)
-    check_number("soiling_loss_pct", soiling_loss_pct, low=0.0, high=100.0, high_open=True)
-    check_number(
-        "availability_loss_pct", availability_loss_pct, low=0.0, high=100.0, high_open=True
+    _check_parameters(
+        mounting,
+        temperature_model,
+        backtrack,
+        {
+            "azimuth_deg": azimuth_deg,
+            "gcr": gcr,
+            "max_angle_deg": max_angle_deg,
+            "module_length_m": module_length_m,
+            "ground_clearance_m": ground_clearance_m,
+            "bifaciality": bifaciality,
+            "albedo": albedo,
+            "dc_ac_ratio": dc_ac_ratio,
+            "gamma_pdc_per_c": gamma_pdc_per_c,
+            "inverter_efficiency": inverter_efficiency,
+            "dc_losses_pct": dc_losses_pct,
+            "soiling_loss_pct": soiling_loss_pct,
+            "availability_loss_pct": availability_loss_pct,
+        },
     )
-    if not isinstance(backtrack, bool | np.bool_):
-        raise ScenarioError(f"backtrack={backtrack!r} is not allowed: use True or False")
     _check_weather(weather)
     lat, lon, alt = _check_metadata(metadata)
     if tilt_deg is None:
@@ -225,21 +241,88 @@ def pv_ac_per_mw(
 
     index = weather.index
     ghi = weather["ghi"].to_numpy(dtype=float)
-    dni = weather["dni"].to_numpy(dtype=float)
-    dhi = weather["dhi"].to_numpy(dtype=float)
     temp_air = weather["temp_air"].to_numpy(dtype=float)
-    pressure = weather["pressure"].to_numpy(dtype=float)
     wind = _wind_at_10m(weather["wind_speed"].to_numpy(dtype=float), metadata)
 
     # Sun at mid-hour, matched to hour-mean irradiance; results re-labelled to hour starts.
     mid = index + pd.Timedelta(minutes=30)
     solpos = pvlib.solarposition.get_solarposition(
-        mid, lat, lon, altitude=alt, pressure=pressure, temperature=temp_air
+        mid,
+        lat,
+        lon,
+        altitude=alt,
+        pressure=weather["pressure"].to_numpy(dtype=float),
+        temperature=temp_air,
     )
     zenith = solpos["apparent_zenith"].to_numpy(dtype=float)
     sun_azimuth = solpos["azimuth"].to_numpy(dtype=float)
-    sun_up = zenith < 90.0
 
+    surface_tilt, surface_azimuth, height_angle_deg = _module_orientation(
+        mounting,
+        zenith,
+        sun_azimuth,
+        tilt_deg=tilt_deg,
+        azimuth_deg=azimuth_deg,
+        max_angle_deg=max_angle_deg,
+        backtrack=backtrack,
+        gcr=gcr,
+    )
+    row_width_m = d.MODULES_IN_PORTRAIT[mounting] * float(module_length_m)
+    row_height_m = float(ground_clearance_m) + 0.5 * row_width_m * math.sin(
+        math.radians(height_angle_deg)
+    )
+    effective = _effective_irradiance(
+        weather,
+        mid,
+        zenith,
+        sun_azimuth,
+        surface_tilt,
+        surface_azimuth,
+        gcr=float(gcr),
+        row_height_m=row_height_m,
+        row_pitch_m=row_width_m / float(gcr),
+        albedo=float(albedo),
+        bifaciality=float(bifaciality),
+    )
+
+    params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][temperature_model]
+    temp_cell = pvlib.temperature.sapm_cell(
+        effective, temp_air, wind, params["a"], params["b"], params["deltaT"]
+    )
+    pdc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, float(dc_ac_ratio), gamma_pdc_per_c)
+    keep = (
+        (1.0 - dc_losses_pct / 100.0)
+        * (1.0 - soiling_loss_pct / 100.0)
+        * (1.0 - availability_loss_pct / 100.0)
+    )
+    pdc = np.clip(np.asarray(pdc, dtype=float) * keep, 0.0, None)
+    cf = _inverter_ac_per_mw(pdc, inverter_efficiency)
+    cf = np.where((zenith < 90.0) & (ghi > 0.0), cf, 0.0)
+    cf = np.clip(np.nan_to_num(cf, nan=0.0), 0.0, 1.0)
+    return pd.Series(cf, index=index, name="pv_cf")
+
+
+def _module_orientation(
+    mounting: str,
+    zenith: np.ndarray,
+    sun_azimuth: np.ndarray,
+    *,
+    tilt_deg: float,
+    azimuth_deg: float,
+    max_angle_deg: float,
+    backtrack: bool,
+    gcr: float,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Return module tilt and azimuth per hour, fixed or tracking (as :func:`pv_ac_per_mw` says).
+
+    Returns
+    -------
+    surface_tilt, surface_azimuth : np.ndarray
+        Per hour. [deg]
+    height_angle_deg : float
+        Tilt that sets the height of a row's centre: the fixed tilt, or the tracker's
+        rotation limit. [deg]
+    """
     if mounting == "single_axis":
         track = pvlib.tracking.singleaxis(
             zenith,
@@ -250,21 +333,36 @@ def pv_ac_per_mw(
             backtrack=bool(backtrack),
             gcr=float(gcr),
         )
-        # NaN when the sun is down: stow flat (tilt 0); the hour is zeroed below anyway.
+        # NaN when the sun is down: stow flat (tilt 0); the hour is zeroed anyway.
         surface_tilt = np.nan_to_num(np.asarray(track["surface_tilt"], dtype=float), nan=0.0)
         surface_azimuth = np.nan_to_num(
             np.asarray(track["surface_azimuth"], dtype=float), nan=float(azimuth_deg)
         )
-        height_angle_deg = float(max_angle_deg)
-    else:
-        surface_tilt = np.full(len(index), float(tilt_deg))
-        surface_azimuth = np.full(len(index), float(azimuth_deg))
-        height_angle_deg = float(tilt_deg)
-    row_width_m = d.MODULES_IN_PORTRAIT[mounting] * float(module_length_m)
-    row_height_m = float(ground_clearance_m) + 0.5 * row_width_m * math.sin(
-        math.radians(height_angle_deg)
-    )
+        return surface_tilt, surface_azimuth, float(max_angle_deg)
+    n = len(zenith)
+    return np.full(n, float(tilt_deg)), np.full(n, float(azimuth_deg)), float(tilt_deg)
 
+
+def _effective_irradiance(
+    weather: pd.DataFrame,
+    mid: pd.DatetimeIndex,
+    zenith: np.ndarray,
+    sun_azimuth: np.ndarray,
+    surface_tilt: np.ndarray,
+    surface_azimuth: np.ndarray,
+    *,
+    gcr: float,
+    row_height_m: float,
+    row_pitch_m: float,
+    albedo: float,
+    bifaciality: float,
+) -> np.ndarray:
+    """Return the front plus bifacial rear irradiance [W/m2] of a row inside an array of rows.
+
+    The infinite-sheds view-factor model (row-to-row shading, Hay-Davies sky) with the
+    physical incidence-angle loss on the front beam; ``mid`` are the mid-hour instants the
+    sun position is for, ``row_height_m`` the height of a row's centre [m].
+    """
     # Day of year of the UTC instant (pvlib's own convention), as numbers: no pandas warning.
     doy = mid.tz_convert("UTC").day_of_year.to_numpy(dtype=float)
     dni_extra = np.asarray(pvlib.irradiance.get_extra_radiation(doy), dtype=float)
@@ -276,41 +374,45 @@ def pv_ac_per_mw(
             surface_azimuth,
             zenith,
             sun_azimuth,
-            float(gcr),
+            gcr,
             row_height_m,
-            row_width_m / float(gcr),
-            ghi,
-            dhi,
-            dni,
-            float(albedo),
+            row_pitch_m,
+            weather["ghi"].to_numpy(dtype=float),
+            weather["dhi"].to_numpy(dtype=float),
+            weather["dni"].to_numpy(dtype=float),
+            albedo,
             model="haydavies",
             dni_extra=dni_extra,
             iam_front=iam,
-            bifaciality=float(bifaciality),
+            bifaciality=bifaciality,
             shade_factor=_REAR_RACKING_SHADE,
         )
-    effective = np.clip(np.nan_to_num(np.asarray(irradiance["poa_global"]), nan=0.0), 0.0, None)
+    return np.clip(np.nan_to_num(np.asarray(irradiance["poa_global"]), nan=0.0), 0.0, None)
 
-    params = sapm_models[temperature_model]
-    temp_cell = pvlib.temperature.sapm_cell(
-        effective, temp_air, wind, params["a"], params["b"], params["deltaT"]
-    )
 
-    pdc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, float(dc_ac_ratio), gamma_pdc_per_c)
-    keep = (
-        (1.0 - dc_losses_pct / 100.0)
-        * (1.0 - soiling_loss_pct / 100.0)
-        * (1.0 - availability_loss_pct / 100.0)
-    )
-    pdc = np.clip(np.asarray(pdc, dtype=float) * keep, 0.0, None)
+def _inverter_ac_per_mw(pdc: np.ndarray, inverter_efficiency: float) -> np.ndarray:
+    """AC output per MW of AC rating [MW/MW_ac] from DC power per MW_ac [MW/MW_ac].
 
+    The inverter input rating is ``1 / inverter_efficiency`` so that the AC output tops out
+    at exactly 1 in clipped hours.
+    """
     inverter_pdc0 = 1.0 / inverter_efficiency  # DC input at which AC output = 1 MW/MW_ac
     pac = pvlib.inverter.pvwatts(pdc, inverter_pdc0, eta_inv_nom=inverter_efficiency)
     pac0 = inverter_efficiency * inverter_pdc0  # the inverter's own AC cap, ~1.0
-    cf = np.asarray(pac, dtype=float) / pac0  # exactly 1.0 in clipped hours
-    cf = np.where(sun_up & (ghi > 0.0), cf, 0.0)
-    cf = np.clip(np.nan_to_num(cf, nan=0.0), 0.0, 1.0)
-    return pd.Series(cf, index=index, name="pv_cf")
+    return np.asarray(pac, dtype=float) / pac0
+
+
+def _check_parameters(
+    mounting: str, temperature_model: str, backtrack: object, numbers: dict[str, object]
+) -> None:
+    """Raise a ScenarioError for the first parameter out of its range (numbers: :data:`_RANGES`)."""
+    _check_choice("mounting", mounting, MOUNTINGS)
+    sapm_models = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]
+    _check_choice("temperature_model", temperature_model, tuple(sapm_models))
+    for name, value in numbers.items():
+        check_number(name, value, **_RANGES[name])
+    if not isinstance(backtrack, bool | np.bool_):
+        raise ScenarioError(f"backtrack={backtrack!r} is not allowed: use True or False")
 
 
 def _wind_at_10m(wind: np.ndarray, metadata: Mapping[str, Any]) -> np.ndarray:

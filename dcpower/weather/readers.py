@@ -400,8 +400,73 @@ _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 
 
 def _read_nasa_power(path: Path, tz: dt.tzinfo | None) -> _Raw:
-    """Parse a NASA POWER hourly CSV (header block, then YEAR,MO,DY,HR,... columns)."""
+    """Parse a NASA POWER hourly CSV (header block, then YEAR,MO,DY,HR,... columns).
+
+    The file says its own time standard, so ``tz`` is not used.
+    """
     what = "NASA POWER hourly CSV"
+    end, header = _power_header_lines(path, what)
+    head = _power_header(header, path, what)
+    table, stamps = _power_table(path, end, what)
+    notes: list[str] = []
+    if head.standard == "UTC":
+        file_tz: dt.tzinfo = dt.UTC
+    else:
+        offset = math.floor(head.longitude / 15.0 + 0.5)
+        file_tz = dt.timezone(dt.timedelta(hours=offset))
+        notes.append(
+            f"NASA POWER LST read as fixed offset UTC{offset:+d} h (longitude {head.longitude})."
+        )
+    names, wind_height = _power_names(table.columns, notes)
+    data = pd.DataFrame(index=pd.DatetimeIndex(stamps).tz_localize(file_tz))
+    for col, src in names.items():
+        if src in table:
+            values = pd.to_numeric(table[src], errors="coerce").to_numpy(dtype=float, copy=True)
+            values[np.isclose(values, head.fill_value)] = np.nan
+            data[col] = values
+    if "pressure" in data:
+        data["pressure"] *= 1000.0  # kPa -> Pa
+    return _Raw(
+        data=data,
+        description=f"{what} file",
+        columns_found=list(table.columns),
+        file_names=names,
+        name=None,
+        latitude=head.latitude,
+        longitude=head.longitude,
+        altitude=head.altitude,
+        wind_height_m=wind_height,
+        missing_marker=f"fill value {head.fill_value:g}: a gap in the POWER data",
+        notes=notes,
+        derivable=("dni", "dhi", "pressure"),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _PowerHeader:
+    """What a NASA POWER header says about its file.
+
+    Attributes
+    ----------
+    standard : str
+        ``LST`` (local solar time) or ``UTC``.
+    latitude, longitude : float
+        Location. [deg]
+    altitude : float or None
+        Elevation of the grid cell. [m]
+    fill_value : float
+        The number written for missing data.
+    """
+
+    standard: str
+    latitude: float
+    longitude: float
+    altitude: float | None
+    fill_value: float
+
+
+def _power_header_lines(path: Path, what: str) -> tuple[int, str]:
+    """Return the line number of ``-END HEADER-`` and the header above it."""
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
         end = next(i for i, line in enumerate(lines) if line.strip().startswith("-END HEADER-"))
@@ -411,8 +476,11 @@ def _read_nasa_power(path: Path, tz: dt.tzinfo | None) -> _Raw:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise _parse_error(path, what, exc) from exc
-    header = "\n".join(lines[:end])
+    return end, "\n".join(lines[:end])
 
+
+def _power_header(header: str, path: Path, what: str) -> _PowerHeader:
+    """Read the time standard, location, elevation and fill value of a POWER header."""
     standard = re.search(r"\bin\s+(LST|UTC)\b", header, re.IGNORECASE)
     location = re.search(
         rf"Latitude\s+({_NUMBER})\s+Longitude\s+({_NUMBER})", header, re.IGNORECASE
@@ -422,11 +490,19 @@ def _read_nasa_power(path: Path, tz: dt.tzinfo | None) -> _Raw:
         raise WeatherFileError(
             f"Weather file {path}: cannot be parsed as {what}: the header has no {missing}."
         )
-    lat, lon = float(location.group(1)), float(location.group(2))
     elevation = re.search(rf"=\s*({_NUMBER})\s*met", header)
     fill = re.search(rf"(?:missing|fill)[^\n]*:\s*({_NUMBER})", header, re.IGNORECASE)
-    fill_value = float(fill.group(1)) if fill else -999.0
+    return _PowerHeader(
+        standard=standard.group(1).upper(),
+        latitude=float(location.group(1)),
+        longitude=float(location.group(2)),
+        altitude=float(elevation.group(1)) if elevation else None,
+        fill_value=float(fill.group(1)) if fill else -999.0,
+    )
 
+
+def _power_table(path: Path, end: int, what: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Read the data rows below the header (upper-case column names) and their timestamps."""
     try:
         table = pd.read_csv(path, skiprows=end + 1, skipinitialspace=True)
         table.columns = [str(c).strip().upper() for c in table.columns]
@@ -440,15 +516,16 @@ def _read_nasa_power(path: Path, tz: dt.tzinfo | None) -> _Raw:
         )
     except Exception as exc:
         raise _parse_error(path, what, exc) from exc
+    return table, stamps
 
-    notes: list[str] = []
-    if standard.group(1).upper() == "UTC":
-        tz: dt.tzinfo = dt.UTC
-    else:
-        offset = math.floor(lon / 15.0 + 0.5)
-        tz = dt.timezone(dt.timedelta(hours=offset))
-        notes.append(f"NASA POWER LST read as fixed offset UTC{offset:+d} h (longitude {lon}).")
-    winds = sorted((int(m.group(1)), c) for c in table.columns if (m := _POWER_WIND.match(c)))
+
+def _power_names(columns: pd.Index, notes: list[str]) -> tuple[dict[str, str], float | None]:
+    """Map pvlib names to POWER columns; wind from the highest ``WS<h>M`` column there is.
+
+    Returns the mapping and the wind height [m] (None without a wind column); a note is
+    added when there is a choice of heights.
+    """
+    winds = sorted((int(m.group(1)), c) for c in columns if (m := _POWER_WIND.match(c)))
     names = dict(_POWER_NAMES)
     wind_height = None
     if winds:
@@ -457,28 +534,7 @@ def _read_nasa_power(path: Path, tz: dt.tzinfo | None) -> _Raw:
             notes.append(f"Wind from {winds[-1][1]}, the highest of {[w[1] for w in winds]}.")
     else:
         names["wind_speed"] = "WS10M"
-    data = pd.DataFrame(index=pd.DatetimeIndex(stamps).tz_localize(tz))
-    for col, src in names.items():
-        if src in table:
-            values = pd.to_numeric(table[src], errors="coerce").to_numpy(dtype=float, copy=True)
-            values[np.isclose(values, fill_value)] = np.nan
-            data[col] = values
-    if "pressure" in data:
-        data["pressure"] *= 1000.0  # kPa -> Pa
-    return _Raw(
-        data=data,
-        description=f"{what} file",
-        columns_found=list(table.columns),
-        file_names=names,
-        name=None,
-        latitude=lat,
-        longitude=lon,
-        altitude=float(elevation.group(1)) if elevation else None,
-        wind_height_m=wind_height,
-        missing_marker=f"fill value {fill_value:g}: a gap in the POWER data",
-        notes=notes,
-        derivable=("dni", "dhi", "pressure"),
-    )
+    return names, wind_height
 
 
 def _read_csv(path: Path, tz: dt.tzinfo | None) -> _Raw:
@@ -765,7 +821,16 @@ def _validate(data: pd.DataFrame, path: Path, year: int, raw: _Raw) -> pd.DataFr
     where = f"Weather file {path}"
     _require_columns(data, COLUMNS, path, raw)
     data = data.loc[:, list(COLUMNS)].astype(float)
-    index = data.index
+    _check_hour_stamps(data.index, where)
+    _check_calendar_year(data.index, year, where)
+    for col in COLUMNS:
+        _check_column(data, col, where, raw.missing_marker)
+    data.index.freq = None
+    return data
+
+
+def _check_hour_stamps(index: pd.Index, where: str) -> None:
+    """Raise unless the timestamps are tz-aware, there are some, unique and on the hour."""
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
         raise WeatherFileError(f"{where}: timestamps are not time-zone aware.")
     if len(index) == 0:
@@ -782,6 +847,12 @@ def _validate(data: pd.DataFrame, path: Path, year: int, raw: _Raw) -> pd.DataFr
             f"{len(off_hour)} are not, first {off_hour[0]}."
         )
 
+
+def _check_calendar_year(index: pd.DatetimeIndex, year: int, where: str) -> None:
+    """Raise unless the hours are those of calendar year ``year`` without 29 February.
+
+    A gap inside the data is named first, then a wrong length, then a wrong span.
+    """
     full_year = pd.date_range(
         pd.Timestamp(year, 1, 1).tz_localize(index.tz),
         pd.Timestamp(year + 1, 1, 1).tz_localize(index.tz),
@@ -808,27 +879,31 @@ def _validate(data: pd.DataFrame, path: Path, year: int, raw: _Raw) -> pd.DataFr
             f"year, {full_year[0]} to {full_year[-1]}."
         )
 
-    for col in COLUMNS:
-        values = data[col]
-        nan = values.isna()
-        if nan.any():
-            raise WeatherFileError(
-                f"{where}: column '{col}' has {int(nan.sum())} missing value(s) "
-                f"({raw.missing_marker}), first at {values.index[nan.to_numpy()][0]}."
-            )
-        low, high, unit = PHYSICAL_RANGES[col]
-        if col in ("ghi", "dni", "dhi"):
-            noise = (values < 0) & (values >= -IRRADIANCE_NEGATIVE_TOLERANCE)
-            if noise.any():
-                data.loc[noise, col] = 0.0
-                values = data[col]
-        bad = (values < low) | (values > high)
-        if bad.any():
-            first = values.index[bad.to_numpy()][0]
-            raise WeatherFileError(
-                f"{where}: column '{col}' has {int(bad.sum())} value(s) outside "
-                f"[{low:g}, {high:g}] {unit}, first {values[first]:g} at {first} "
-                f"(wrong unit?)."
-            )
-    data.index.freq = None
-    return data
+
+def _check_column(data: pd.DataFrame, col: str, where: str, missing_marker: str) -> None:
+    """Raise on a missing or out-of-range value in ``col`` (units: PHYSICAL_RANGES).
+
+    Irradiance in [-IRRADIANCE_NEGATIVE_TOLERANCE, 0) W/m2 (rounding noise) is set to 0 in
+    ``data`` first.
+    """
+    values = data[col]
+    nan = values.isna()
+    if nan.any():
+        raise WeatherFileError(
+            f"{where}: column '{col}' has {int(nan.sum())} missing value(s) "
+            f"({missing_marker}), first at {values.index[nan.to_numpy()][0]}."
+        )
+    low, high, unit = PHYSICAL_RANGES[col]
+    if col in ("ghi", "dni", "dhi"):
+        noise = (values < 0) & (values >= -IRRADIANCE_NEGATIVE_TOLERANCE)
+        if noise.any():
+            data.loc[noise, col] = 0.0
+            values = data[col]
+    bad = (values < low) | (values > high)
+    if bad.any():
+        first = values.index[bad.to_numpy()][0]
+        raise WeatherFileError(
+            f"{where}: column '{col}' has {int(bad.sum())} value(s) outside "
+            f"[{low:g}, {high:g}] {unit}, first {values[first]:g} at {first} "
+            f"(wrong unit?)."
+        )

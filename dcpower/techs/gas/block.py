@@ -167,11 +167,60 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     """
     b = pyo.Block()
     m.add_component(tech_id, b)
-    unit_mw = tech.unit_mw
-    avail_mw = unit_mw * np.asarray(site.available_factor, dtype=float)
+    avail_mw = tech.unit_mw * np.asarray(site.available_factor, dtype=float)
     hr_factor = np.asarray(site.heat_rate_factor, dtype=float)
     online_domain = pyo.NonNegativeIntegers if site.integer_commitment else pyo.NonNegativeReals
+    _add_commitment(m, b, tech, site, avail_mw, online_domain)
+    # In outage windows the units run where gas flows (grid outages), and a dual-fuel type
+    # with a backup tank also in gas-supply outages.
+    running = []
+    if hasattr(m, "OW"):
+        running = list(m.OW) if site.backup is not None else m.outage_available["gas"]
+    if running:
+        _add_outage_operation(m, b, tech, avail_mw, online_domain, site.max_units, running)
+    fuel_curve = _fuel_curve(tech)
+    no_load_mmbtu_per_h, incremental_mmbtu_per_mwh = fuel_curve
+    b.fuel_mmbtu_per_h = pyo.Expression(
+        m.T,
+        rule=lambda b, t: (
+            float(hr_factor[t])
+            * (no_load_mmbtu_per_h * b.units_online[t] + incremental_mmbtu_per_mwh * b.power_mw[t])
+        ),
+    )
+    _register_costs(m, b, tech_id, tech, site, outage_power=bool(running))
+    if site.backup is not None:
+        _add_backup_fuel(m, b, tech_id, tech, site, hr_factor, fuel_curve)
+    m.registry.unit_groups.append(
+        UnitGroup(
+            name=tech_id,
+            units_built=b.units_built,
+            units_online=b.units_online,
+            power_mw=b.power_mw,
+            unit_available_mw=avail_mw,
+            unit_design_mw=tech.unit_mw * site.design_factor,
+            max_units=site.max_units,
+        )
+    )
+    return b
 
+
+def _add_commitment(
+    m: pyo.ConcreteModel,
+    b: pyo.Block,
+    tech: GasTech,
+    site: GasSiteTerms,
+    avail_mw: np.ndarray,
+    online_domain: pyo.Set,
+) -> None:
+    """Add the units built, units online and their output per step, start-ups, ramp limits.
+
+    Parameters
+    ----------
+    avail_mw : np.ndarray
+        Available output of one unit per step. [MW]
+    online_domain : pyo.Set
+        Domain of the committed units (integer or relaxed).
+    """
     b.units_built = pyo.Var(within=pyo.NonNegativeIntegers, bounds=(0, site.max_units))
     b.units_online = pyo.Var(m.T, within=online_domain, bounds=(0, site.max_units))
     b.power_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
@@ -190,33 +239,47 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     terms = [(1, online), (-1, online_before), (-1, startups)]
     add_linear_rows(b, "startup_count", m.T, terms, "<=")
     _add_ramp_limits(m, b, tech)
-    # In outage windows the units run where gas flows (grid outages), and a dual-fuel type
-    # with a backup tank also in gas-supply outages.
-    running = []
-    if hasattr(m, "OW"):
-        running = list(m.OW) if site.backup is not None else m.outage_available["gas"]
-    if running:
-        _add_outage_operation(m, b, tech, avail_mw, online_domain, site.max_units, running)
 
+
+def _fuel_curve(tech: GasTech) -> tuple[float, float]:
+    """Straight-line fuel curve of one unit on gas at ISO conditions.
+
+    Returns
+    -------
+    no_load_mmbtu_per_h : float
+        Fuel of a committed unit at no output. [MMBtu/h]
+    incremental_mmbtu_per_mwh : float
+        Fuel per MWh produced on top. [MMBtu/MWh]
+    """
     no_load_mmbtu_per_h = (
-        tech.no_load_fuel_fraction * tech.heat_rate_full_load_mmbtu_per_mwh * unit_mw
+        tech.no_load_fuel_fraction * tech.heat_rate_full_load_mmbtu_per_mwh * tech.unit_mw
     )
     incremental_mmbtu_per_mwh = (
         1 - tech.no_load_fuel_fraction
     ) * tech.heat_rate_full_load_mmbtu_per_mwh
-    b.fuel_mmbtu_per_h = pyo.Expression(
-        m.T,
-        rule=lambda b, t: (
-            float(hr_factor[t])
-            * (no_load_mmbtu_per_h * b.units_online[t] + incremental_mmbtu_per_mwh * b.power_mw[t])
-        ),
-    )
+    return no_load_mmbtu_per_h, incremental_mmbtu_per_mwh
 
+
+def _register_costs(
+    m: pyo.ConcreteModel,
+    b: pyo.Block,
+    tech_id: str,
+    tech: GasTech,
+    site: GasSiteTerms,
+    *,
+    outage_power: bool,
+) -> None:
+    """Add the block's output, sizing, capex, annual costs and emissions to the registry.
+
+    ``outage_power``: whether the units also run in outage windows (their output there
+    counts in the windows' balance).
+    """
+    unit_mw = tech.unit_mw
     annual_fuel_mmbtu = annual_sum(m, b.fuel_mmbtu_per_h)
     annuity = capital_recovery_factor(site.wacc, tech.lifetime_yr)
     reg = m.registry
     reg.injections_mw.append(b.power_mw)
-    if running:
+    if outage_power:
         reg.outage_injections_mw.append(b.outage_power_mw)
     cost = reg.cost_usd_per_yr
     reg.sizing[f"{tech_id}.units_built"] = b.units_built
@@ -233,21 +296,6 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     cost[(tech_id, "startup")] = (
         tech.startup_cost_usd_per_mw * unit_mw * annual_count(m, b.startups)
     )
-    if site.backup is not None:
-        fuel_curve = (no_load_mmbtu_per_h, incremental_mmbtu_per_mwh)
-        _add_backup_fuel(m, b, tech_id, tech, site, hr_factor, fuel_curve)
-    reg.unit_groups.append(
-        UnitGroup(
-            name=tech_id,
-            units_built=b.units_built,
-            units_online=b.units_online,
-            power_mw=b.power_mw,
-            unit_available_mw=avail_mw,
-            unit_design_mw=unit_mw * site.design_factor,
-            max_units=site.max_units,
-        )
-    )
-    return b
 
 
 def _add_backup_fuel(

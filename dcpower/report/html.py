@@ -595,10 +595,13 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
         warn,
         "<h2>Headline figures per site</h2>",
         headline_table(summary, verification),
-        "<p class='note'>Capex: overnight cost. Annual cost: capital annualized at the WACC "
-        "plus O&amp;M, fuel, carbon and start-ups of the dispatched year. LCOE real: "
-        "discounted lifetime cost over discounted energy delivered (finance). CO2 from gas "
-        "burnt (HHV). Renewable share: PV and wind energy used over load.</p>",
+        "<p class='note'>The same figures as the console and the workbook's Summary sheet. "
+        "Capex: overnight cost. Annual cost: capital annualized at the WACC plus O&amp;M, "
+        "fuel, carbon and start-ups of the dispatched year; LCOE: that over the energy "
+        "delivered (the project-life LCOE is under Finance). CO2 from fuel burnt (HHV). "
+        "Renewable share: 1 - (fuel-fired + grid energy) / load; of all sites, weighted by "
+        "their load. Availability: Monte Carlo mean, with the Tier its 95 % lower end "
+        "meets.</p>",
         "<h2>Charts</h2>",
         *chart_html,
         "<h2>Reliability</h2>",

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from dcpower import techs as registered
 from dcpower.errors import DcpowerError, InfeasibleError, ScenarioError, SolverLimitError
-from dcpower.results import check_run_folder
+from dcpower.run_folder import SUMMARY_FILE, SiteSummary, Summary, check_run_folder, is_run_folder
 from dcpower.scenario import Scenario, load_scenario
 
 app = typer.Typer(
@@ -116,27 +116,29 @@ def run(
                 status.update(f"[bold]{loaded.name}[/]: {stage} {site_id}")
 
             result = dcpower.run(loaded, out=target, progress=progress)
-    summary = result.summary()
+    from dcpower.run_summary import summarize
+
+    summary = summarize(result)
     _print_result(summary)
     wall = time.perf_counter() - started
     console.print(
-        f"status [bold]{summary['status']}[/], gap {summary['mip_gap']:.2%}, horizon "
-        f"{summary['horizon']['kind']} ({summary['horizon']['hours_verified']} h dispatched), "
+        f"status [bold]{summary.status}[/], gap {summary.mip_gap:.2%}, horizon "
+        f"{summary.horizon.kind} ({summary.horizon.hours_verified} h dispatched), "
         f"{wall:.0f} s -> {target}"
     )
-    if summary["totals"]["unserved_mwh_per_yr"] > 0:
+    if summary.totals.unserved_mwh_per_yr > 0:
         errors.print(
-            f"[bold red]shortfall:[/] {summary['totals']['unserved_mwh_per_yr']:,.1f} MWh/yr "
-            "unserved in the full-year dispatch; see summary.json 'shortfalls'"
+            f"[bold red]shortfall:[/] {summary.totals.unserved_mwh_per_yr:,.1f} MWh/yr "
+            f"unserved in the full-year dispatch; see {SUMMARY_FILE} 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
-    if summary["siting"]:
-        _print_siting(summary["siting"])
-    if summary["workload_shifting"]:
-        _print_workload(summary["workload_shifting"])
-    for site_id, site in summary["sites"].items():
-        if site["weather_years"]:
-            _print_weather_years(site_id, site["weather_years"])
+    if summary.siting:
+        _print_siting(summary.siting)
+    if summary.workload_shifting:
+        _print_workload(summary.workload_shifting)
+    for site_id, site in summary.sites.items():
+        if site.weather_years:
+            _print_weather_years(site_id, site.weather_years)
     if result.reliability_curves:
         _print_curves(
             result.reliability_curves, result.scenario.reliability.availability_target_pct
@@ -249,8 +251,8 @@ def _exit_if_unverified(report: dict) -> None:
 
 
 def _require_run_folder(run_dir: Path) -> None:
-    if not (run_dir / "summary.json").is_file():
-        raise ScenarioError(f"{run_dir}: not a run folder (no summary.json)")
+    if not is_run_folder(run_dir):
+        raise ScenarioError(f"{run_dir}: not a run folder (no {SUMMARY_FILE})")
 
 
 @app.command()
@@ -426,51 +428,54 @@ def compare(
     console.print(f"-> {escape(str(target / COMPARE_TABLE))}")
 
 
-def _print_result(summary: dict) -> None:
-    table = Table(title=f"{summary['scenario']}: least-cost plan", title_justify="left")
+def _print_result(summary: Summary) -> None:
+    table = Table(title=f"{summary.scenario}: least-cost plan", title_justify="left")
     table.add_column("")
-    sites = summary["sites"]
+    sites = summary.sites
     for site_id in sites:
         table.add_column(site_id, justify="right")
 
     def row(label: str, fmt) -> None:
         table.add_row(escape(label), *(fmt(s) for s in sites.values()))
 
-    def gas_units(s: dict) -> str:
+    def gas_units(s: SiteSummary) -> str:
         built = [
-            f"{v['units']} x {v['unit_mw']:g} MW {k}"
-            for k, v in s["capacity"]["gas"].items()
-            if v["units"]
+            f"{v['units']} x {v['unit_mw']:g} MW {k}" for k, v in s.gas_units.items() if v["units"]
         ]
         return "\n".join(built) or "none"
 
-    row("peak load [MW]", lambda s: f"{s['peak_load_mw']:,.1f}")
+    row("peak load [MW]", lambda s: f"{s.peak_load_mw:,.1f}")
     row("gas units", gas_units)
-    row("PV [MW_ac]", lambda s: f"{s['capacity']['pv_mw']:,.1f}")
-    row("wind [MW]", lambda s: f"{s['capacity']['wind_mw']:,.1f}")
+    row("PV [MW_ac]", lambda s: f"{s.capacity['pv_mw']:,.1f}")
+    row("wind [MW]", lambda s: f"{s.capacity['wind_mw']:,.1f}")
     row(
         "battery [MW / MWh]",
-        lambda s: f"{s['capacity']['battery_mw']:,.1f} / {s['capacity']['battery_mwh']:,.1f}",
+        lambda s: f"{s.capacity['battery_mw']:,.1f} / {s.capacity['battery_mwh']:,.1f}",
     )
-    if any(s["capacity"].get("backup_fuel_tank_mmbtu") for s in sites.values()):
-        row("backup fuel tank [MMBtu]", lambda s: f"{s['capacity']['backup_fuel_tank_mmbtu']:,.0f}")
-    if any(s["generation_mwh_per_yr"].get("grid") for s in sites.values()):
-        row("grid import [GWh/yr]", lambda s: f"{s['generation_mwh_per_yr']['grid'] / 1e3:,.1f}")
-    row("renewable share", lambda s: f"{s['renewable_share']:.1%}")
-    row("capex [M USD]", lambda s: f"{s['capex_usd'] / 1e6:,.1f}")
-    row("cost [M USD/yr]", lambda s: f"{s['cost_usd_per_yr'] / 1e6:,.2f}")
-    row("LCOE [USD/MWh]", lambda s: f"{s['lcoe_usd_per_mwh']:,.1f}")
-    row("CO2 [kt/yr]", lambda s: f"{s['co2_t_per_yr'] / 1e3:,.1f}")
-    row("unserved [MWh/yr]", lambda s: f"{s['unserved_mwh_per_yr']:,.1f}")
+    if any(s.capacity.get("backup_fuel_tank_mmbtu") for s in sites.values()):
+        row("backup fuel tank [MMBtu]", lambda s: f"{s.capacity['backup_fuel_tank_mmbtu']:,.0f}")
+    if any(s.generation_mwh_per_yr.get("grid") for s in sites.values()):
+        row("grid import [GWh/yr]", lambda s: f"{s.generation_mwh_per_yr['grid'] / 1e3:,.1f}")
+    row("renewable share", lambda s: f"{s.renewable_share:.1%}")
+    row("capex [M USD]", lambda s: f"{s.capex_usd / 1e6:,.1f}")
+    row("cost [M USD/yr]", lambda s: f"{s.cost_usd_per_yr / 1e6:,.2f}")
+    row("LCOE [USD/MWh]", lambda s: f"{s.lcoe_usd_per_mwh:,.1f}")
+    row("CO2 [kt/yr]", lambda s: f"{s.co2_t_per_yr / 1e3:,.1f}")
+    row("unserved [MWh/yr]", lambda s: f"{s.unserved_mwh_per_yr:,.1f}")
     for kind in ("gas", "grid"):
-        if any(s.get(f"{kind}_outage") for s in sites.values()):
+        if any(_outage(s, kind) for s in sites.values()):
             row(f"{kind} outage insurance [M USD/yr]", partial(_insurance, kind=kind))
     console.print(table)
 
 
-def _insurance(site: dict, kind: str) -> str:
+def _outage(site: SiteSummary, kind: str) -> dict | None:
+    """Return a site's ride-through insurance of one outage kind (``gas`` or ``grid``)."""
+    return getattr(site, f"{kind}_outage")
+
+
+def _insurance(site: SiteSummary, kind: str) -> str:
     """Return the cost of riding through one outage kind at a site, with its length."""
-    outage = site.get(f"{kind}_outage")
+    outage = _outage(site, kind)
     if not outage:
         return "-"
     return f"{outage['insurance_cost_usd_per_yr'] / 1e6:,.2f} ({outage['hours']} h)"

@@ -7,6 +7,7 @@ from typing import Any
 from dcpower import techs
 from dcpower.report.workbook.format import Writer, cell, commitment_text, number
 from dcpower.report.workbook.read import Run
+from dcpower.run_folder import Totals
 
 
 class _Rows:
@@ -18,8 +19,8 @@ class _Rows:
     def __init__(self, run: Run):
         s = run.summary
         self.sites = run.site_ids
-        self.site = {k: s["sites"].get(k, {}) for k in self.sites}
-        fsum = s.get("finance") or {}
+        self.site = {k: s.site(k) for k in self.sites}
+        fsum = s.finance or {}
         self.fsite = {k: (fsum.get("sites") or {}).get(k, {}) for k in self.sites}
         self.ftot = fsum.get("totals") or {}
         self.rows: list[tuple[str, list, str]] = []
@@ -33,8 +34,8 @@ class _Rows:
         self.add(label, [value] * len(self.sites), value, fmt)
 
     def each(self, key: str) -> list:
-        """Return a figure of summary.json of every site."""
-        return [self.site[k].get(key) for k in self.sites]
+        """Return a figure of summary.json of every site (an attribute of its SiteSummary)."""
+        return [getattr(self.site[k], key) for k in self.sites]
 
     def fin_row(self, label: str, key: str, fmt: str) -> None:
         """Add a row of a project-finance figure of summary.json (sites and total)."""
@@ -72,29 +73,29 @@ def _verification_by_site(run: Run) -> dict[str, str]:
 def _run_rows(r: _Rows, run: Run) -> None:
     """Add scenario, status, horizon, unit commitment and verification of the run."""
     s = run.summary
-    horizon = s.get("horizon", {})
-    r.same("Scenario", s.get("scenario"), "text")
-    r.add("Status", r.each("status"), s.get("status"), "text")
-    r.add("MIP gap [%]", [None] * len(r.sites), s.get("mip_gap"), "pct2")
-    r.same("Horizon", horizon.get("kind"), "text")
+    horizon = s.horizon
+    r.same("Scenario", s.scenario, "text")
+    r.add("Status", r.each("status"), s.status, "text")
+    r.add("MIP gap [%]", [None] * len(r.sites), s.mip_gap, "pct2")
+    r.same("Horizon", horizon.kind, "text")
     for label, key in (
         ("Hours modelled [h]", "hours_modelled"),
         ("Hours verified [h]", "hours_verified"),
         ("Block length [h]", "block_hours"),
     ):
-        r.same(label, horizon.get(key), "int")
-    r.same("Unit commitment", commitment_text(s.get("commitment")), "text")
+        r.same(label, getattr(horizon, key), "int")
+    r.same("Unit commitment", commitment_text(s.commitment), "text")
     ver = _verification_by_site(run)
     r.add("Verification", [ver[k] for k in r.sites], ver["total"], "text")
 
 
-def _load_rows(r: _Rows, totals: dict) -> None:
+def _load_rows(r: _Rows, totals: Totals) -> None:
     """Add IT capacity and load, peak and annual load."""
     r.add("IT capacity [MW]", r.each("it_capacity_mw"), _total_of(r.each("it_capacity_mw")), "num1")
     r.add("IT load, mean [MW]", r.each("it_load_mw"), _total_of(r.each("it_load_mw")), "num1")
     peaks = r.each("peak_load_mw")
     r.add("Peak load (sum of site peaks) [MW]", peaks, _total_of(peaks), "num1")
-    r.add("Annual load [MWh/yr]", r.each("load_mwh_per_yr"), totals.get("load_mwh_per_yr"), "int")
+    r.add("Annual load [MWh/yr]", r.each("load_mwh_per_yr"), totals.load_mwh_per_yr, "int")
 
 
 def _capacity_rows(r: _Rows) -> None:
@@ -103,11 +104,11 @@ def _capacity_rows(r: _Rows) -> None:
     sites = r.sites
     gas_types: list[str] = []
     for k in sites:
-        for t in site[k].get("capacity", {}).get("gas", {}):
+        for t in site[k].gas_units:
             if t not in gas_types:
                 gas_types.append(t)
     for t in gas_types:
-        gas = [site[k].get("capacity", {}).get("gas", {}).get(t, {}) for k in sites]
+        gas = [site[k].gas_units.get(t, {}) for k in sites]
         units = [g.get("units", 0) for g in gas]
         ratings = [g.get("unit_mw") for g in gas]
         mw = [(number(u) or 0) * (number(x) or 0) for u, x in zip(units, ratings, strict=True)]
@@ -121,36 +122,36 @@ def _capacity_rows(r: _Rows) -> None:
         for key, (kind, unit) in tech.summary_capacity.items():
             if kind != tech.kind:  # e.g. a gas type's backup tank: on the Capacities sheet
                 continue
-            values = [site[k].get("capacity", {}).get(key) for k in sites]
+            values = [site[k].capacity.get(key) for k in sites]
             r.add(f"{tech.display.name} [{unit}]", values, _total_of(values), "num1")
 
 
-def _energy_rows(r: _Rows, totals: dict) -> None:
+def _energy_rows(r: _Rows, totals: Totals) -> None:
     """Add energy by source, curtailment, unserved energy and fuel."""
     labels = {}
     for tech in techs.technologies():
         for key in tech.summary_generation:
             labels.setdefault(key, f"{tech.display.name} energy [MWh/yr]")
     for key, label in labels.items():
-        values = [r.site[k].get("generation_mwh_per_yr", {}).get(key) for k in r.sites]
+        values = [r.site[k].generation_mwh_per_yr.get(key) for k in r.sites]
         r.add(label, values, _total_of(values), "int")
     curtailment = r.each("curtailment_mwh_per_yr")
     r.add("Curtailment [MWh/yr]", curtailment, _total_of(curtailment), "int")
     r.add(
         "Unserved energy [MWh/yr]",
         r.each("unserved_mwh_per_yr"),
-        totals.get("unserved_mwh_per_yr"),
+        totals.unserved_mwh_per_yr,
         "num1",
     )
     fuel = r.each("fuel_mmbtu_per_yr")
     r.add("Fuel, HHV [MMBtu/yr]", fuel, _total_of(fuel), "int")
 
 
-def _cost_rows(r: _Rows, totals: dict) -> None:
+def _cost_rows(r: _Rows, totals: Totals) -> None:
     """Add capex, annual cost, LCOE and the project-life cost figures."""
-    r.add("Overnight capex [USD]", r.each("capex_usd"), totals.get("capex_usd"), "int")
-    r.add("Annual cost [USD/yr]", r.each("cost_usd_per_yr"), totals.get("cost_usd_per_yr"), "int")
-    if any("sizing_cost_usd_per_yr" in r.site[k] for k in r.sites):
+    r.add("Overnight capex [USD]", r.each("capex_usd"), totals.capex_usd, "int")
+    r.add("Annual cost [USD/yr]", r.each("cost_usd_per_yr"), totals.cost_usd_per_yr, "int")
+    if any("sizing_cost_usd_per_yr" in r.site[k].model_fields_set for k in r.sites):
         sizing = r.each("sizing_cost_usd_per_yr")
         r.add("Annual cost of the sizing model [USD/yr]", sizing, _total_of(sizing), "int")
         r.add(
@@ -162,7 +163,7 @@ def _cost_rows(r: _Rows, totals: dict) -> None:
     r.add(
         "LCOE, annual cost / energy delivered [USD/MWh]",
         r.each("lcoe_usd_per_mwh"),
-        totals.get("lcoe_usd_per_mwh"),
+        totals.lcoe_usd_per_mwh,
         "num2",
     )
     r.fin_row("LCOE, project life, real [USD/MWh]", "lcoe_usd_per_mwh_real", "num2")
@@ -171,7 +172,7 @@ def _cost_rows(r: _Rows, totals: dict) -> None:
     r.fin_row("NPV of costs at COD, real [USD]", "npv_cost_usd", "int")
 
 
-def _emission_rows(r: _Rows, totals: dict) -> None:
+def _emission_rows(r: _Rows, totals: Totals) -> None:
     """Add CO2, carbon intensity and renewable share.
 
     The renewable share of a site is summary.json's ``renewable_share``, 1 - (gas + grid) /
@@ -179,7 +180,7 @@ def _emission_rows(r: _Rows, totals: dict) -> None:
     annual load, that is 1 - (gas + grid of all sites) / (load of all sites), which is
     summary.json ``emissions.renewable_share``.
     """
-    r.add("CO2 [t/yr]", r.each("co2_t_per_yr"), totals.get("co2_t_per_yr"), "int")
+    r.add("CO2 [t/yr]", r.each("co2_t_per_yr"), totals.co2_t_per_yr, "int")
     r.fin_row("Carbon intensity [gCO2/kWh IT]", "carbon_intensity_g_per_kwh_it", "num1")
     shares = r.each("renewable_share")
     r.add("Renewable share [%]", shares, _load_weighted(shares, r.each("load_mwh_per_yr")), "pct")
@@ -199,7 +200,7 @@ def _finance_rows(r: _Rows) -> None:
 
 def _summary_rows(run: Run) -> list[tuple[str, list, str]]:
     """Rows of the Summary sheet: (label with unit, values per site then total, style)."""
-    totals = run.summary.get("totals", {})
+    totals = run.summary.totals
     r = _Rows(run)
     _run_rows(r, run)
     _load_rows(r, totals)
@@ -223,7 +224,7 @@ def _write_notes(w: Writer, ws, run: Run, row: int) -> None:
         "MIP gap and project-finance figures are for the run; blank = not defined (for "
         "example no IRR when every cash flow is negative).",
     ]
-    conventions = (run.summary.get("finance") or {}).get("conventions")
+    conventions = (run.summary.finance or {}).get("conventions")
     if conventions:
         notes.append(f"Finance: {conventions}")
     ws.write_string(row, 0, notes[0], w.formats["label"])

@@ -155,8 +155,20 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     def to_dict(self) -> dict:
-        """Return plain JSON types, as in ``summary.json`` (NaN as None)."""
-        return _jsonable(self.model_dump(exclude_unset=True))
+        """Return plain JSON types, as in ``summary.json`` (NaN as None).
+
+        A field is written if it was given (read from the file, passed, or assigned) or if it
+        no longer holds its default (a part filled in after the record was made).
+        """
+        out = {}
+        for name, info in type(self).model_fields.items():
+            value = getattr(self, name)
+            if name in self.model_fields_set or value != info.get_default(
+                call_default_factory=True
+            ):
+                out[name] = _plain(value)
+        out.update(self.__pydantic_extra__ or {})
+        return _jsonable(out)
 
 
 class Horizon(_Record):
@@ -670,6 +682,17 @@ def rewrite_summary(directory: str | Path, summary: Summary) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _plain(value):
+    """Return records as their JSON objects, inside dicts and lists too."""
+    if isinstance(value, _Record):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _jsonable(value):

@@ -87,6 +87,13 @@ def test_summary_keeps_keys_it_does_not_know_and_adds_none():
     summary = rf.Summary.from_dict(raw)
     assert summary.site("a").capex_usd == 5.0 and summary.horizon.kind is None
     assert summary.to_dict() == raw
+    # A part filled in later is written; parts still at their default are not.
+    summary.reliability.availability = {"years": 10}
+    summary.sites["b"] = rf.SiteSummary(status="optimal")
+    assert summary.to_dict() == raw | {
+        "reliability": {"availability": {"years": 10}},
+        "sites": {"a": {"capex_usd": 5}, "b": {"status": "optimal"}},
+    }
 
 
 def test_site_rows_align_profiles_on_the_dispatch_hours(saved: Path):

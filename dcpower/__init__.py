@@ -2,7 +2,7 @@
 
 ``dcpower.run(scenario)`` sizes gas units, PV, wind and batteries for every site of a
 scenario at least annual cost, with N+k and hourly N-1 reliability, and returns a
-:class:`~dcpower.results.Result`. Reading results (``dcpower.results``, ``dcpower.verify``)
+:class:`~dcpower.results.Result`. Reading results (``dcpower.run_folder``, ``dcpower.verify``)
 needs no solver: the optimization stack is imported only when ``run`` is first used.
 """
 

@@ -1,15 +1,15 @@
 """Monte Carlo availability of a sized plant: gas-unit forced outages against the dispatched year.
 
-``simulate_availability`` reads a run folder (the files listed in docs/run-folder.md) and
-replays its dispatched year many times with random forced outages of the built gas units,
-counting the hours in which the data center would lose power. It answers "how often would this
-plant actually drop the load?", which the optimizer's deterministic N+k and hourly N-1 rules do
-not.
+``simulate_availability`` reads a run folder (the files listed in docs/run-folder.md; or
+the same tables in memory, :class:`dcpower.run_folder.RunFolder`) and replays its dispatched
+year many times with random forced outages of the built gas units, counting the hours in
+which the data center would lose power. It answers "how often would this plant actually drop
+the load?", which the optimizer's deterministic N+k and hourly N-1 rules do not.
 
-Like ``dcpower.verify`` it reads only the files of the run folder and uses numpy, pandas and
-yaml: no pyomo, ``dcpower.optimization`` or ``dcpower.pipeline``. What each technology does in
-it comes from the registry (``Technology.behaviour``: a unit fleet that fails and is
-repaired, a store, a supply taken as dispatched).
+Like ``dcpower.verify`` it reads only the run folder (through :mod:`dcpower.run_folder`) and
+uses numpy and pandas: no pyomo, ``dcpower.optimization`` or ``dcpower.pipeline``. What each
+technology does in it comes from the registry (``Technology.behaviour``: a unit fleet that
+fails and is repaired, a store, a supply taken as dispatched).
 
 Model (sequential Monte Carlo, hourly, vectorized over the simulated years)
 ---------------------------------------------------------------------------
@@ -69,7 +69,6 @@ Outage data default to the ``forced_outage_rate``, ``mean_time_to_repair_h`` and
 from __future__ import annotations
 
 import csv
-import json
 import math
 import time
 from collections.abc import Iterator
@@ -78,12 +77,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from dcpower import techs
 from dcpower.clock import rows_on_one_clock
 from dcpower.paths import inputs_dir
-from dcpower.techs.contract import SiteRows, Store, Supply, UnitFleet
+from dcpower.run_folder import RunFolder, SiteTables, read_run_folder
+from dcpower.scenario import Scenario
+from dcpower.techs.contract import Store, Supply, UnitFleet
 from dcpower.units import HOURS_PER_YEAR
 
 #: Outage parameters each gas unit type needs (rows of inputs/technologies.csv).
@@ -793,10 +793,8 @@ class _SiteInputs:
 
 def _site_inputs(
     site_id: str,
-    raw: dict,
-    dispatch: pd.DataFrame,
-    profiles: pd.DataFrame,
-    capacities: pd.DataFrame,
+    scenario: Scenario,
+    tables: SiteTables,
     outage_params: dict,
     defaults: dict,
 ) -> _SiteInputs:
@@ -805,21 +803,15 @@ def _site_inputs(
     ``outage_params``: per gas unit type, what the caller sets; the rest from ``defaults``
     (:func:`default_outage_params`).
     """
-    d = dispatch[dispatch["site"].astype(str) == site_id].reset_index(drop=True)
+    d = tables.dispatch
     n = len(d)
-    p = profiles[profiles["site"].astype(str) == site_id]
-    hourly = p.drop_duplicates("time").set_index("time").reindex(d["time"].astype(str))
-    c = capacities[capacities["site"].astype(str) == site_id]
-    cap = {(str(r.technology), str(r.unit)): float(r.capacity) for r in c.itertuples()}
-    rows = SiteRows(dispatch=d, hourly=hourly, capacities=cap)
-    catalogue = raw.get("technologies", {})
+    rows = tables.rows
     gas: dict[str, dict] = {}
     stores: list[dict] = []
     supply_mw = _num(d, "grid_mw", n)  # grid import as dispatched (its outages not drawn)
-    for tech_id in raw["sites"][site_id].get("technologies", []):
-        entry = catalogue.get(tech_id) or {}
-        technology = techs.of(entry.get("kind", ""))
-        behaviour = technology.behaviour(tech_id, technology.spec.model_validate(entry), rows)
+    for tech_id in scenario.sites[site_id].technologies:
+        spec = scenario.technologies[tech_id]
+        behaviour = techs.of(spec).behaviour(tech_id, spec, rows)
         if isinstance(behaviour, UnitFleet):
             gas[tech_id] = {
                 "units": behaviour.units,
@@ -834,7 +826,7 @@ def _site_inputs(
             supply_mw = supply_mw + behaviour.output_mw
     return _SiteInputs(
         dispatch=d,
-        hourly=hourly,
+        hourly=tables.hourly,
         load_mw=_num(d, "load_mw", n),
         renewables_mw=supply_mw,
         weight_h=_num(d, "weight_h", n) if "weight_h" in d.columns else np.ones(n),
@@ -903,8 +895,7 @@ def move_work(
 
 def _simulate_moving_work(
     inputs: dict[str, _SiteInputs],
-    raw: dict,
-    workload: dict,
+    scenario: Scenario,
     years: int,
     rng: np.random.Generator,
     ride_through_min: float,
@@ -925,8 +916,8 @@ def _simulate_moving_work(
         ``lole_h_per_yr_without_moving_work`` (mean LOLE had no work moved).
     """
     site_ids = list(inputs)
-    share = float(workload["flexible_share"])
-    link = workload.get("link_capacity_mw_it")
+    share = float(scenario.workload.flexible_share)
+    link = scenario.workload.link_capacity_mw_it
     starts = {
         site_id: pd.to_datetime(
             inputs[site_id].dispatch["time"].astype(str), utc=True, format="ISO8601"
@@ -940,7 +931,7 @@ def _simulate_moving_work(
         site, order = inputs[site_id], rows[k]
         it_load = pd.to_numeric(site.hourly["it_load_mw"], errors="coerce").to_numpy()[order]
         shift = _num(site.dispatch, "it_shift_mw", len(site.load_mw))[order]
-        capacity = float(raw["sites"][site_id]["data_center"]["it_capacity_mw"])
+        capacity = float(scenario.sites[site_id].data_center.it_capacity_mw)
         out, into = share * it_load + shift, capacity - it_load - shift
         if link is not None:
             out, into = np.minimum(out, link + shift), np.minimum(into, link - shift)
@@ -978,7 +969,7 @@ def _simulate_moving_work(
 
 
 def simulate_availability(
-    run_dir: str | Path,
+    run_dir: str | Path | RunFolder,
     *,
     years: int = 1000,
     seed: int = 0,
@@ -988,9 +979,10 @@ def simulate_availability(
 
     Parameters
     ----------
-    run_dir : str or Path
-        A run folder (``summary.json``, ``scenario.yaml``, ``capacities.csv``,
-        ``dispatch.csv``, ``profiles.csv``).
+    run_dir : str, Path or RunFolder
+        A run folder (``scenario.yaml``, ``capacities.csv``, ``dispatch.csv``,
+        ``profiles.csv``, and ``summary.json`` for the horizon), or the same tables in memory
+        (:meth:`dcpower.run_folder.RunFolder.from_result`: nothing is written).
     years : int
         Simulated years per site (>= 2 for a confidence interval).
     seed : int
@@ -1015,29 +1007,24 @@ def simulate_availability(
     if years < 1:
         raise ValueError(f"years must be >= 1, got {years}")
     started = time.perf_counter()
-    run_dir = Path(run_dir)
-    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-    raw = yaml.safe_load((run_dir / "scenario.yaml").read_text(encoding="utf-8"))
-    capacities = pd.read_csv(run_dir / "capacities.csv")
-    dispatch = pd.read_csv(run_dir / "dispatch.csv")
-    profiles = pd.read_csv(run_dir / "profiles.csv")
-    ride_through = float((raw.get("reliability") or {}).get("ride_through_min", 15.0))
-    horizon = summary.get("horizon") or {}
-    kind = horizon.get("kind") or (raw.get("time") or {}).get("kind")
+    folder = run_dir if isinstance(run_dir, RunFolder) else read_run_folder(run_dir)
+    scenario = folder.scenario
+    ride_through = float(scenario.reliability.ride_through_min)
+    kind = folder.summary.horizon.kind if folder.summary is not None else None
+    kind = kind or scenario.time.kind
 
     rng = np.random.default_rng(seed)
     defaults = default_outage_params()
     inputs = {
         site_id: _site_inputs(
-            site_id, raw, dispatch, profiles, capacities, outage_params or {}, defaults
+            site_id, scenario, folder.site(site_id), outage_params or {}, defaults
         )
-        for site_id in raw.get("sites", {})
+        for site_id in scenario.sites
     }
     hours_simulated = max((len(i.dispatch) for i in inputs.values()), default=0)
     used_params = {t: p for site in inputs.values() for t, p in site.params.items()}
-    workload = raw.get("workload") or {}
-    if len(inputs) > 1 and float(workload.get("flexible_share") or 0.0) > 0:
-        per_year, moved = _simulate_moving_work(inputs, raw, workload, years, rng, ride_through)
+    if len(inputs) > 1 and scenario.workload.flexible_share > 0:
+        per_year, moved = _simulate_moving_work(inputs, scenario, years, rng, ride_through)
     else:
         per_year = {
             site_id: simulate_site(**site.simulation(years, rng, ride_through))

@@ -22,7 +22,12 @@ from rich.table import Table
 from dcpower import techs as registered
 from dcpower.errors import DcpowerError, InfeasibleError, ScenarioError, SolverLimitError
 from dcpower.report import tables
-from dcpower.results import check_run_folder
+from dcpower.run_folder import (
+    SUMMARY_FILE,
+    check_run_folder,
+    is_run_folder,
+    plant_capacity_keys,
+)
 from dcpower.scenario import Scenario, load_scenario
 
 app = typer.Typer(
@@ -116,27 +121,29 @@ def run(
                 status.update(f"[bold]{loaded.name}[/]: {stage} {site_id}")
 
             result = dcpower.run(loaded, out=target, progress=progress)
-    summary = result.summary()
-    _print_result(summary, result.verification)
+    from dcpower.run_summary import summarize
+
+    summary = summarize(result)
+    _print_result(summary.to_dict(), result.verification)
     wall = time.perf_counter() - started
     console.print(
-        f"status [bold]{summary['status']}[/], gap {summary['mip_gap']:.2%}, horizon "
-        f"{summary['horizon']['kind']} ({summary['horizon']['hours_verified']} h dispatched), "
+        f"status [bold]{summary.status}[/], gap {summary.mip_gap:.2%}, horizon "
+        f"{summary.horizon.kind} ({summary.horizon.hours_verified} h dispatched), "
         f"{wall:.0f} s -> {target}"
     )
-    if summary["totals"]["unserved_mwh_per_yr"] > 0:
+    if summary.totals.unserved_mwh_per_yr > 0:
         errors.print(
-            f"[bold red]shortfall:[/] {summary['totals']['unserved_mwh_per_yr']:,.1f} MWh/yr "
-            "unserved in the full-year dispatch; see summary.json 'shortfalls'"
+            f"[bold red]shortfall:[/] {summary.totals.unserved_mwh_per_yr:,.1f} MWh/yr "
+            f"unserved in the full-year dispatch; see {SUMMARY_FILE} 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
-    if summary["siting"]:
-        _print_siting(summary["siting"])
-    if summary["workload_shifting"]:
-        _print_workload(summary["workload_shifting"])
-    for site_id, site in summary["sites"].items():
-        if site["weather_years"]:
-            _print_weather_years(site_id, site["weather_years"])
+    if summary.siting:
+        _print_siting(summary.siting)
+    if summary.workload_shifting:
+        _print_workload(summary.workload_shifting)
+    for site_id, site in summary.sites.items():
+        if site.weather_years:
+            _print_weather_years(site_id, site.weather_years)
     if result.reliability_curves:
         _print_curves(
             result.reliability_curves, result.scenario.reliability.availability_target_pct
@@ -249,8 +256,8 @@ def _exit_if_unverified(report: dict) -> None:
 
 
 def _require_run_folder(run_dir: Path) -> None:
-    if not (run_dir / "summary.json").is_file():
-        raise ScenarioError(f"{run_dir}: not a run folder (no summary.json)")
+    if not is_run_folder(run_dir):
+        raise ScenarioError(f"{run_dir}: not a run folder (no {SUMMARY_FILE})")
 
 
 @app.command()
@@ -401,8 +408,7 @@ def compare(
         (
             "layout",
             "IT [MW]",
-            "gas / PV / wind [MW]",
-            "battery [MWh]",
+            "plant built [MW, MWh]",
             "cost [M USD/yr]",
             "LCOE [USD/MWh]",
             "CO2 [kt/yr]",
@@ -414,8 +420,7 @@ def compare(
         shown.add_row(
             escape(row.layout),
             escape(row.it_capacity_mw),
-            f"{row.gas_mw:,.0f} / {row.pv_mw:,.0f} / {row.wind_mw:,.0f}",
-            f"{row.battery_mwh:,.0f}",
+            escape(_plant_text(row)),
             f"{row.cost_usd_per_yr / 1e6:,.2f}",
             f"{row.lcoe_usd_per_mwh:,.1f}",
             f"{row.co2_t_per_yr / 1e3:,.1f}",
@@ -424,6 +429,12 @@ def compare(
         )
     console.print(shown)
     console.print(f"-> {escape(str(target / COMPARE_TABLE))}")
+
+
+def _plant_text(row) -> str:
+    """Return what a layout builds, one line per capacity key that is not zero."""
+    built = {k: getattr(row, k) for k in plant_capacity_keys() if getattr(row, k, 0) > 0}
+    return "\n".join(f"{k} {v:,.0f}" for k, v in built.items()) or "nothing"
 
 
 def _print_result(summary: dict, verification: dict | None = None) -> None:

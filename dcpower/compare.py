@@ -16,6 +16,8 @@ import pandas as pd
 
 from dcpower.errors import ScenarioError
 from dcpower.pipeline import run
+from dcpower.run_folder import plant_capacity_keys
+from dcpower.run_summary import summarize
 from dcpower.scenario import Scenario
 
 #: File name of ``dcpower compare --out DIR``.
@@ -75,7 +77,9 @@ def compare_layouts(
     -------
     pd.DataFrame
         One row per layout: ``layout, sites, it_capacity_mw`` (per site, as text),
-        ``gas_mw, pv_mw, wind_mw, battery_mwh`` (all sites), ``capex_usd, cost_usd_per_yr,
+        the plant built over all sites (``gas_mw`` and each registered technology's capacity
+        keys: ``pv_mw``, ``battery_mwh``, ...; ``run_folder.plant_capacity_keys``),
+        ``capex_usd, cost_usd_per_yr,
         lcoe_usd_per_mwh, co2_t_per_yr, worst_availability_pct, worst_lole_h_per_yr``
         (the least available site), ``verified``, ``status``; with shifting also
         ``moved_mwh_it_per_yr``.
@@ -91,30 +95,27 @@ def compare_layouts(
 
 
 def _row(name: str, result) -> dict:
-    summary = result.summary()
-    sites, totals = summary["sites"], summary["totals"]
+    summary = summarize(result)
+    sites, totals = summary.sites, summary.totals
     available = (result.availability or {}).get("sites", {})
     worst = min(
         available.values(),
         key=lambda a: a["availability_time_pct"]["mean"],
         default=None,
     )
-    moved = summary["workload_shifting"]
+    moved = summary.workload_shifting
     return {
         "layout": name,
         "sites": ", ".join(sites),
-        "it_capacity_mw": ", ".join(f"{k} {v['it_capacity_mw']:g}" for k, v in sites.items()),
-        "gas_mw": sum(s["capacity"]["gas_mw"] for s in sites.values()),
-        "pv_mw": sum(s["capacity"]["pv_mw"] for s in sites.values()),
-        "wind_mw": sum(s["capacity"]["wind_mw"] for s in sites.values()),
-        "battery_mwh": sum(s["capacity"]["battery_mwh"] for s in sites.values()),
-        "capex_usd": totals["capex_usd"],
-        "cost_usd_per_yr": totals["cost_usd_per_yr"],
-        "lcoe_usd_per_mwh": totals["lcoe_usd_per_mwh"],
-        "co2_t_per_yr": totals["co2_t_per_yr"],
+        "it_capacity_mw": ", ".join(f"{k} {v.it_capacity_mw:g}" for k, v in sites.items()),
+        **{key: sum(s.capacity[key] for s in sites.values()) for key in plant_capacity_keys()},
+        "capex_usd": totals.capex_usd,
+        "cost_usd_per_yr": totals.cost_usd_per_yr,
+        "lcoe_usd_per_mwh": totals.lcoe_usd_per_mwh,
+        "co2_t_per_yr": totals.co2_t_per_yr,
         "worst_availability_pct": None if worst is None else worst["availability_time_pct"]["mean"],
         "worst_lole_h_per_yr": None if worst is None else worst["lole_h_per_yr"]["mean"],
         "moved_mwh_it_per_yr": None if moved is None else moved["moved_mwh_it_per_yr"],
         "verified": bool(result.verification and result.verification["passed"]),
-        "status": summary["status"],
+        "status": summary.status,
     }

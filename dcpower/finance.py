@@ -1,9 +1,9 @@
 """Project finance of a sized plant: cash flows year by year, LCOE, NPV, IRR, debt, payback.
 
-Reads a :class:`~dcpower.results.Result` or a saved run folder (``capacities.csv``,
-``costs.csv``, ``dispatch.csv``, ``profiles.csv``, ``scenario.yaml``); never needs pyomo or a
-solver. Assumptions are the scenario's ``finance`` section (:class:`~dcpower.scenario.Finance`,
-defaults with sources in ``inputs/finance.csv``).
+Reads a run folder (:class:`~dcpower.run_folder.RunFolder`: ``capacities.csv``,
+``costs.csv``, ``dispatch.csv``, ``profiles.csv``, ``scenario.yaml``), saved or built in memory
+from a result; never needs pyomo or a solver. Assumptions are the scenario's ``finance``
+section (:class:`~dcpower.scenario.Finance`, defaults with sources in ``inputs/finance.csv``).
 
 Conventions
 -----------
@@ -46,21 +46,16 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy_financial as npf
 import pandas as pd
-import yaml
 
 from dcpower import techs
 from dcpower.errors import DcpowerError
-from dcpower.scenario import Finance, Scenario, scenario_from_dict
+from dcpower.run_folder import SUMMARY_FILE, RunFolder, read_run_folder
+from dcpower.scenario import Finance
 from dcpower.tariff import time_of_day_price
-from dcpower.techs.contract import SiteRows
-
-if TYPE_CHECKING:
-    from dcpower.results import Result
 
 #: Operating-cost components of ``costs.csv`` and the cash-flow column each one feeds.
 OPEX_COLUMNS = {
@@ -218,48 +213,22 @@ def grid_cost_usd(
 # --------------------------------------------------------------------------- reading a run
 
 
-@dataclass
-class RunTables:
-    """The tables of a run, as in its run folder (every table has a ``site`` column)."""
+def read_run(source: str | Path | RunFolder) -> RunFolder:
+    """Return the tables of a run folder (or the in-memory ones, as they are).
 
-    scenario: Scenario
-    capacities: pd.DataFrame
-    costs: pd.DataFrame
-    dispatch: pd.DataFrame
-    profiles: pd.DataFrame
-
-
-def read_run(source: str | Path | Result | RunTables) -> RunTables:
-    """Return the tables of a :class:`Result` or of a run folder written by ``Result.save``.
+    A folder needs ``scenario.yaml``, ``capacities.csv``, ``costs.csv``, ``dispatch.csv`` and
+    ``profiles.csv``; its ``summary.json`` is not read by the finance and may be absent.
+    For a :class:`~dcpower.results.Result`, pass ``RunFolder.from_result(result)`` (see
+    :mod:`dcpower.run_folder`).
 
     Raises
     ------
     DcpowerError
-        If the folder lacks one of the files.
+        If the folder lacks one of the files or one cannot be read.
     """
-    if isinstance(source, RunTables):
+    if isinstance(source, RunFolder):
         return source
-    if not isinstance(source, str | Path):
-        return RunTables(
-            scenario=source.scenario,
-            capacities=source.capacities,
-            costs=source.costs,
-            dispatch=source.dispatch,
-            profiles=source.profiles,
-        )
-    folder = Path(source)
-    names = ("scenario.yaml", "capacities.csv", "costs.csv", "dispatch.csv", "profiles.csv")
-    missing = [n for n in names if not (folder / n).is_file()]
-    if missing:
-        raise DcpowerError(f"run folder '{folder}': missing {', '.join(missing)}")
-    raw = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
-    return RunTables(
-        scenario=scenario_from_dict(raw, origin=str(folder / "scenario.yaml")),
-        capacities=pd.read_csv(folder / "capacities.csv"),
-        costs=pd.read_csv(folder / "costs.csv"),
-        dispatch=pd.read_csv(folder / "dispatch.csv"),
-        profiles=pd.read_csv(folder / "profiles.csv"),
-    )
+    return read_run_folder(source, optional=(SUMMARY_FILE,))
 
 
 @dataclass
@@ -310,12 +279,12 @@ class SiteBasis:
     grid_cost_usd: float
 
 
-def site_basis(tables: RunTables, site_id: str, finance: Finance) -> SiteBasis:
+def site_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
     """Collect the year-1 quantities of a site from a run's tables.
 
     Parameters
     ----------
-    tables : RunTables
+    tables : RunFolder
         See :func:`read_run`.
     site_id : str
         A site of the run.
@@ -328,14 +297,8 @@ def site_basis(tables: RunTables, site_id: str, finance: Finance) -> SiteBasis:
     """
     scenario = tables.scenario
     site = scenario.sites[site_id]
-    caps = tables.capacities[tables.capacities["site"] == site_id]
-    d = tables.dispatch[tables.dispatch["site"] == site_id].reset_index(drop=True)
-    p = tables.profiles[tables.profiles["site"] == site_id]
-    rows = SiteRows(
-        dispatch=d,
-        hourly=p.drop_duplicates("time").set_index("time").reindex(d["time"]),
-        capacities={(str(r.technology), str(r.unit)): float(r.capacity) for r in caps.itertuples()},
-    )
+    cut = tables.site(site_id)
+    d, p, rows = cut.dispatch, cut.profiles, cut.rows
     built = [
         asset
         for tech_id in site.technologies
@@ -349,7 +312,7 @@ def site_basis(tables: RunTables, site_id: str, finance: Finance) -> SiteBasis:
         assets_rows.append(("site_development", "site", site.development_capex_usd, life))
     assets = pd.DataFrame(assets_rows, columns=["technology", "kind", "capex_usd", "lifetime_yr"])
 
-    costs = tables.costs[tables.costs["site"] == site_id]
+    costs = cut.costs
     by_component = costs.groupby("component")["usd_per_yr"].sum()
     opex = {c: float(by_component.get(c, 0.0)) for c in OPEX_COLUMNS}
 
@@ -852,14 +815,14 @@ def _year1_figures(bases: list[SiteBasis]) -> dict:
 
 
 def site_cash_flows(
-    source: str | Path | Result | RunTables, finance: Finance | None = None
+    source: str | Path | RunFolder, finance: Finance | None = None
 ) -> dict[str, pd.DataFrame]:
     """Cash-flow table of every site of a run (see :func:`cash_flows`).
 
     Parameters
     ----------
-    source : str, Path, Result or RunTables
-        A run folder or a result.
+    source : str, Path or RunFolder
+        A run folder, saved or in memory.
     finance : Finance, optional
         Assumptions; default: the run scenario's ``finance`` section.
     """
@@ -871,15 +834,13 @@ def site_cash_flows(
     }
 
 
-def finance_summary(
-    source: str | Path | Result | RunTables, finance: Finance | None = None
-) -> dict:
+def finance_summary(source: str | Path | RunFolder, finance: Finance | None = None) -> dict:
     """Financial figures of a run, ready to put under ``summary.json`` ``"finance"``.
 
     Parameters
     ----------
-    source : str, Path, Result or RunTables
-        A run folder (as written by ``Result.save``) or a result.
+    source : str, Path or RunFolder
+        A run folder, saved (as ``dcpower run`` writes it) or in memory.
     finance : Finance, optional
         Assumptions; default: the run scenario's ``finance`` section.
 

@@ -23,6 +23,8 @@ import pandas as pd
 
 from dcpower.errors import DcpowerError, ScenarioError
 from dcpower.pipeline import run
+from dcpower.run_folder import plant_capacity_keys
+from dcpower.run_summary import summarize
 from dcpower.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -70,7 +72,7 @@ def pareto_front(
     least_cost = run(base, reports=False)
     rows = [_point(0, base.emissions.co2_cap_t_per_yr, least_cost)]
     start = rows[0]["co2_t_per_yr"]
-    by_site = {k: v["co2_t_per_yr"] for k, v in least_cost.summary()["sites"].items()}
+    by_site = {k: v.co2_t_per_yr for k, v in summarize(least_cost).sites.items()}
     for point, share in enumerate(np.linspace(1, 1 - max_reduction, points)[1:], start=1):
         cap = float(start * share)
         notify(point, cap)
@@ -118,22 +120,21 @@ def _capped_point(
 
 def _point(point: int, cap: float | None, result) -> dict:
     """One frontier point from a solved result."""
-    summary = result.summary()
-    totals = summary["totals"]
+    summary = summarize(result)
+    totals = summary.totals
     row = {
         "point": point,
         "co2_cap_t_per_yr": cap,
-        "status": summary["status"],
+        "status": summary.status,
         "reason": "",
-        "co2_t_per_yr": totals["co2_t_per_yr"],
-        "cost_usd_per_yr": totals["cost_usd_per_yr"],
-        "renewable_share": summary["emissions"]["renewable_share"],
-        "unserved_mwh_per_yr": totals["unserved_mwh_per_yr"],
+        "co2_t_per_yr": totals.co2_t_per_yr,
+        "cost_usd_per_yr": totals.cost_usd_per_yr,
+        "renewable_share": summary.emissions.renewable_share,
+        "unserved_mwh_per_yr": totals.unserved_mwh_per_yr,
     }
-    for site_id, site in summary["sites"].items():
-        capacity = site["capacity"]
-        for key in ("gas_mw", "pv_mw", "wind_mw", "battery_mw", "battery_mwh"):
-            row[f"{site_id}.{key}"] = capacity[key]
+    for site_id, site in summary.sites.items():
+        for key in plant_capacity_keys():
+            row[f"{site_id}.{key}"] = site.capacity[key]
     return row
 
 

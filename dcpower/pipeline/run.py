@@ -13,6 +13,8 @@ from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
 from dcpower.report import write_reports
 from dcpower.results import Result
+from dcpower.run_folder import RunFolder, rewrite_summary, write_run_folder
+from dcpower.run_summary import summarize
 from dcpower.scenario import Scenario, load_scenario
 from dcpower.verify import write_verification
 
@@ -131,7 +133,9 @@ def _result(scenario: Scenario, solved: dict[str, GroupSolution], siting: dict |
 
 def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
     """Write the run folder, verify it, measure its availability and write the reports."""
-    result.save(out)
+    folder = RunFolder.from_result(result)
+    folder.summary = summarize(result, folder)
+    write_run_folder(folder, out)
     # The saved folder is re-checked hour by hour, independently of the model, and its
     # availability is measured by Monte Carlo over unit failures and repairs.
     result.verification = write_verification(out)
@@ -140,6 +144,7 @@ def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
         result.availability = simulate_availability(
             out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
         )
-        result.rewrite_summary(out)
+        folder.summary.reliability.availability = result.availability
+        rewrite_summary(out, folder.summary)
     if reports:
         write_reports(out)

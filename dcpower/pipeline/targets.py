@@ -7,14 +7,13 @@ solve of their own: the cost-of-reliability curve, outage insurance, shifting's 
 from __future__ import annotations
 
 import logging
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from dcpower.availability import simulate_availability
 from dcpower.pipeline.sizing import solve_sites
 from dcpower.pipeline.studies import workload_summary
 from dcpower.results import Result, SiteResult
+from dcpower.run_folder import RunFolder
 from dcpower.scenario import UPTIME_TIERS_PCT, Scenario
 
 log = logging.getLogger(__name__)
@@ -31,17 +30,16 @@ def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:
 
 
 def group_availability(scenario: Scenario, sites: dict[str, SiteResult]) -> dict:
-    """Monte Carlo availability of solved sites (written to a scratch run folder), by site.
+    """Monte Carlo availability of solved sites, by site, from their tables in memory.
 
     Sites that share flexible work are simulated together (work moves away from a site
-    short of supply); others one by one.
+    short of supply); others one by one. Nothing is written to disk.
     """
     rules = scenario.reliability
-    with tempfile.TemporaryDirectory(prefix="dcpower-availability-") as scratch:
-        folder = Result(scenario=scenario, sites=sites).save(Path(scratch) / "run")
-        simulated = simulate_availability(
-            folder, years=max(rules.monte_carlo_years, 100), seed=rules.monte_carlo_seed
-        )
+    folder = RunFolder.from_result(Result(scenario=scenario, sites=sites))
+    simulated = simulate_availability(
+        folder, years=max(rules.monte_carlo_years, 100), seed=rules.monte_carlo_seed
+    )
     return simulated["sites"]
 
 

@@ -6,15 +6,14 @@ of :mod:`dcpower.report.figures` embedded as base64 PNG, a reliability table, th
 and a note on where the inputs come from. The file opens offline: inline CSS, no script, no
 external resource. Each chart is also saved as a 150-dpi PNG in ``<run_dir>/figures/``.
 
-Reads only the run folder (through :mod:`dcpower.finance` and :mod:`dcpower.scenario`); never
-imports the optimization stack (pyomo, HiGHS).
+Reads only the run folder (through :mod:`dcpower.run_folder`; the cash flows through
+:mod:`dcpower.finance`); never imports the optimization stack (pyomo, HiGHS).
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +24,17 @@ from dcpower.availability import availability_table, reliability_steps_table
 from dcpower.report import figures as F
 from dcpower.report.tables import Row, headline_rows
 from dcpower.report.tables import text as shown_as
+from dcpower.run_folder import (
+    FIGURES_DIR,
+    REPORT_FILE,
+    ReliabilitySummary,
+    RunFolder,
+    Summary,
+    read_run_folder,
+)
 
-FIGURES_DIR = "figures"
-REPORT_NAME = "report.html"
+#: File name of the report in the run folder.
+REPORT_NAME = REPORT_FILE
 
 
 @dataclass
@@ -87,6 +94,11 @@ def _commitment(value) -> str:
     return _esc(value if value is not None else "–")
 
 
+def _dash(value) -> str:
+    """Escaped text of a figure, an en dash if it is missing."""
+    return _esc("–" if value is None else value)
+
+
 def _onoff(value) -> str:
     return "–" if value is None else ("on" if value else "off")
 
@@ -98,11 +110,6 @@ def _status(passed: bool) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def read_json(path: Path) -> dict:
-    """Read a JSON file of the run folder (an empty dict if absent)."""
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
 def site_checks(verification: dict, site: str) -> list[dict]:
     """Return the checks of verification.json about one site."""
     return [c for c in verification.get("checks", []) if c.get("site") == site]
@@ -111,13 +118,13 @@ def site_checks(verification: dict, site: str) -> list[dict]:
 # --------------------------------------------------------------------------- charts
 
 
-def build_charts(tables: finance.RunTables, flows: dict[str, pd.DataFrame]) -> list[Chart]:
+def build_charts(tables: RunFolder, flows: dict[str, pd.DataFrame]) -> list[Chart]:
     """Every chart of the report, in report order.
 
     Parameters
     ----------
-    tables : finance.RunTables
-        The run folder's tables (:func:`dcpower.finance.read_run`).
+    tables : RunFolder
+        The run folder (:func:`dcpower.run_folder.read_run_folder`).
     flows : dict
         Cash flows per site (:func:`dcpower.finance.site_cash_flows`).
     """
@@ -262,18 +269,17 @@ def headline_table(summary: dict, verification: dict) -> str:
     return _table(header, body, "num")
 
 
-def reliability_section(summary: dict, verification: dict) -> str:
+def reliability_section(summary: Summary, verification: dict) -> str:
     """Reliability settings of the run and the table of verification.json."""
-    rel = summary.get("reliability", {})
+    rel = summary.reliability
     items = [
-        f"N+k with k = {_esc(rel.get('redundancy_k', '–'))}: with the k largest gas units out, "
+        f"N+k with k = {_dash(rel.redundancy_k)}: with the k largest gas units out, "
         "the rest covers the peak load at the hottest hour (derated).",
-        f"Hourly N-1: {_onoff(rel.get('hourly_n_minus_1'))}; form: "
-        f"{_esc(rel.get('n_minus_1_form', '–'))}; ride-through "
-        f"{_esc(rel.get('ride_through_min', '–'))} min.",
-        f"Unit commitment: {_commitment(summary.get('commitment'))}.",
-        f"Unserved energy over all sites: "
-        f"{fmt_num(summary.get('totals', {}).get('unserved_mwh_per_yr'), 1)} MWh/yr.",
+        f"Hourly N-1: {_onoff(rel.hourly_n_minus_1)}; form: "
+        f"{_dash(rel.n_minus_1_form)}; ride-through "
+        f"{_dash(rel.ride_through_min)} min.",
+        f"Unit commitment: {_commitment(summary.commitment)}.",
+        f"Unserved energy over all sites: {fmt_num(summary.totals.unserved_mwh_per_yr, 1)} MWh/yr.",
     ]
     parts = ["<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"]
     parts.append(availability_section(rel))
@@ -313,9 +319,9 @@ def reliability_section(summary: dict, verification: dict) -> str:
     return "".join(parts)
 
 
-def availability_section(rel: dict) -> str:
+def availability_section(rel: ReliabilitySummary) -> str:
     """Monte Carlo availability per site and the cost of each step of N+k (if raised)."""
-    result = rel.get("availability")
+    result = rel.availability
     if not result:
         return "<p>Availability was not simulated (reliability.monte_carlo_years = 0).</p>"
     table = availability_table(result)
@@ -362,7 +368,7 @@ def availability_section(rel: dict) -> str:
         f"unit against the dispatched year. Outage data: {params}. Uptime Tiers: {tiers}.</p>",
         _table(header, rows, "num"),
     ]
-    curves = rel.get("cost_of_reliability")
+    curves = rel.cost_of_reliability
     if curves:
         steps = [
             [
@@ -379,7 +385,7 @@ def availability_section(rel: dict) -> str:
         ]
         parts.append(
             "<p>Cost of reliability: each step adds one redundant gas unit where the "
-            f"availability target ({fmt_num(rel.get('availability_target_pct'), 3)} %) is not "
+            f"availability target ({fmt_num(rel.availability_target_pct, 3)} %) is not "
             "yet met, re-sizes and simulates again.</p>"
         )
         parts.append(
@@ -449,7 +455,7 @@ def finance_table(fin: dict) -> str:
     return _table(header, rows, "num") + note
 
 
-def assumptions_section(tables: finance.RunTables, summary: dict) -> str:
+def assumptions_section(tables: RunFolder, summary: Summary) -> str:
     """Where the inputs come from."""
     scenario = tables.scenario
     site_items = []
@@ -467,7 +473,7 @@ def assumptions_section(tables: finance.RunTables, summary: dict) -> str:
             f"{fmt_num(site.data_center.it_capacity_mw, 1)} MW at "
             f"{fmt_pct(site.data_center.utilization, 0)} utilization.</li>"
         )
-    horizon = summary.get("horizon", {})
+    horizon = summary.horizon
     items = [
         "<code>inputs/technologies.csv</code>: cost and performance of every technology, "
         "each figure with its source and currency year (NREL ATB 2024, EIA AEO2023, Danish "
@@ -486,9 +492,9 @@ def assumptions_section(tables: finance.RunTables, summary: dict) -> str:
         "(PUE curve defaults are estimates).",
         "The run folder's <code>scenario.yaml</code> holds every value actually used "
         "(defaults filled in); <code>profiles.csv</code> the hourly inputs the model saw.",
-        f"Time resolution: {_esc(horizon.get('kind', '–'))}, "
-        f"{_esc(horizon.get('hours_modelled', '–'))} hours modelled, "
-        f"{_esc(horizon.get('hours_verified', '–'))} hours dispatched and verified.",
+        f"Time resolution: {_dash(horizon.kind)}, "
+        f"{_dash(horizon.hours_modelled)} hours modelled, "
+        f"{_dash(horizon.hours_verified)} hours dispatched and verified.",
     ]
     return (
         "<ul>"
@@ -544,10 +550,10 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
     """
     run_dir = Path(run_dir)
     out = Path(path) if path is not None else run_dir / REPORT_NAME
-    tables = finance.read_run(run_dir)
-    summary = read_json(run_dir / "summary.json")
-    verification = read_json(run_dir / "verification.json")
-    fin = summary.get("finance") or finance.finance_summary(tables)
+    tables = read_run_folder(run_dir)
+    summary = tables.summary
+    verification = tables.verification or {}
+    fin = summary.finance or finance.finance_summary(tables)
     flows = finance.site_cash_flows(tables)
 
     figures_dir = run_dir / FIGURES_DIR
@@ -565,27 +571,27 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
             "</figcaption></figure>"
         )
 
-    name = summary.get("scenario") or tables.scenario.name
-    horizon = summary.get("horizon", {})
+    name = summary.scenario or tables.scenario.name
+    horizon = summary.horizon
     warn = ""
-    if horizon.get("kind") == "window":
+    if horizon.kind == "window":
         warn = (
-            f"<p class='warn'>This run models a window of {_esc(horizon.get('hours_modelled'))} "
+            f"<p class='warn'>This run models a window of {_esc(horizon.hours_modelled)} "
             "hours scaled to a year: annual figures are extrapolated, and the charts show "
             "only the dispatched hours.</p>"
         )
-    if summary.get("status") not in (None, "optimal"):
+    if summary.status not in (None, "optimal"):
         warn += (
-            f"<p class='warn'>Run status: <b>{_esc(summary.get('status'))}</b> (MIP gap "
-            f"{fmt_pct(summary.get('mip_gap'), 3)}).</p>"
+            f"<p class='warn'>Run status: <b>{_esc(summary.status)}</b> (MIP gap "
+            f"{fmt_pct(summary.mip_gap, 3)}).</p>"
         )
-    gap = summary.get("mip_gap")
+    gap = summary.mip_gap
     meta = (
         f"Scenario <b>{_esc(name)}</b>: {_esc(tables.scenario.description or '')}<br>"
-        f"Status {_esc(summary.get('status', '–'))}"
+        f"Status {_dash(summary.status)}"
         + (f", MIP gap {fmt_pct(gap, 3)}" if gap is not None else "")
-        + f"; horizon {_esc(horizon.get('kind', '–'))}, "
-        f"{_esc(horizon.get('hours_verified', '–'))} hours dispatched. "
+        + f"; horizon {_dash(horizon.kind)}, "
+        f"{_dash(horizon.hours_verified)} hours dispatched. "
         # No clock time here: the same run folder always gives the same report.
         f"Report of run folder <code>{_esc(run_dir.name)}</code>."
     )
@@ -594,7 +600,7 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
         f"<p class='meta'>{meta}</p>",
         warn,
         "<h2>Headline figures per site</h2>",
-        headline_table(summary, verification),
+        headline_table(summary.to_dict(), verification),
         "<p class='note'>The same figures as the console and the workbook's Summary sheet. "
         "Capex: overnight cost. Annual cost: capital annualized at the WACC plus O&amp;M, "
         "fuel, carbon and start-ups of the dispatched year; LCOE: that over the energy "

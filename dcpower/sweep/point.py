@@ -14,6 +14,7 @@ from typing import Any
 
 from dcpower import techs
 from dcpower.errors import DcpowerError, InfeasibleError
+from dcpower.run_folder import SiteSummary, Summary, read_summary
 from dcpower.scenario import scenario_from_dict
 
 #: Written into a point's run folder once its run has finished (its id, overrides, seconds).
@@ -58,25 +59,26 @@ def _num(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
-def row_from_summary(lead: dict, summary: dict, seconds: float) -> dict:
-    """Return the flat table row of a point from its run's ``summary.json``."""
+def row_from_summary(lead: dict, summary: Summary | dict, seconds: float) -> dict:
+    """Return the flat table row of a point from its run's summary (``summary.json``)."""
+    if isinstance(summary, dict):
+        summary = Summary.from_dict(summary)
     row = dict(lead)
     row.update(
-        status=summary.get("status"),
+        status=summary.status,
         reason=None,
-        objective_usd_per_yr=_num(summary.get("objective_usd_per_yr")),
-        mip_gap=_num(summary.get("mip_gap")),
+        objective_usd_per_yr=_num(summary.objective_usd_per_yr),
+        mip_gap=_num(summary.mip_gap),
         seconds=float(seconds),
     )
-    availability = ((summary.get("reliability") or {}).get("availability") or {}).get("sites")
-    availability = availability or {}
+    availability = (summary.reliability.availability or {}).get("sites") or {}
     total = dict.fromkeys(_SIZES, 0.0)
     total_units: dict[str, int] = {}
     renewable = 0.0
-    for site_id, site in summary["sites"].items():
-        _add_site_sizes(row, site_id, site["capacity"], total, total_units)
+    for site_id, site in summary.sites.items():
+        _add_site_sizes(row, site_id, site.capacity, total, total_units)
         _add_site_figures(row, site_id, site, availability.get(site_id) or {})
-        renewable += _num(site.get("renewable_share")) * _num(site.get("load_mwh_per_yr"))
+        renewable += _num(site.renewable_share) * _num(site.load_mwh_per_yr)
     _add_totals(row, summary, total, total_units, renewable)
     return row
 
@@ -97,7 +99,7 @@ def _add_site_sizes(
         total[key] += float(value)
 
 
-def _add_site_figures(row: dict, site_id: str, site: dict, figures: dict) -> None:
+def _add_site_figures(row: dict, site_id: str, site: SiteSummary, figures: dict) -> None:
     """Add a site's costs, emissions, unserved energy and Monte Carlo availability to the row."""
     for key in (
         "capex_usd",
@@ -107,7 +109,7 @@ def _add_site_figures(row: dict, site_id: str, site: dict, figures: dict) -> Non
         "unserved_mwh_per_yr",
         "renewable_share",
     ):
-        row[f"{site_id}.{key}"] = _num(site.get(key))
+        row[f"{site_id}.{key}"] = _num(getattr(site, key))
     row[f"{site_id}.availability_pct"] = _num(
         (figures.get("availability_time_pct") or {}).get("mean")
     )
@@ -116,23 +118,23 @@ def _add_site_figures(row: dict, site_id: str, site: dict, figures: dict) -> Non
 
 def _add_totals(
     row: dict,
-    summary: dict,
+    summary: Summary,
     total: dict[str, float],
     total_units: dict[str, int],
     renewable: float,
 ) -> None:
     """Add the ``total.`` columns: sums over the sites, the run's totals, the worst site."""
-    totals = summary["totals"]
+    totals = summary.totals
     for gas_type, units in total_units.items():
         row[f"total.gas_units.{gas_type}"] = units
     for key, value in total.items():
         row[f"total.{key}"] = value
     for key in ("capex_usd", "cost_usd_per_yr", "lcoe_usd_per_mwh", "co2_t_per_yr"):
-        row[f"total.{key}"] = _num(totals.get(key))
-    row["total.unserved_mwh_per_yr"] = _num(totals.get("unserved_mwh_per_yr"))
-    load = _num(totals.get("load_mwh_per_yr"))
+        row[f"total.{key}"] = _num(getattr(totals, key))
+    row["total.unserved_mwh_per_yr"] = _num(totals.unserved_mwh_per_yr)
+    load = _num(totals.load_mwh_per_yr)
     row["total.renewable_share"] = renewable / load if load else float("nan")
-    sites = list(summary["sites"])
+    sites = list(summary.sites)
     avail = [row[f"{s}.availability_pct"] for s in sites]
     lole = [row[f"{s}.lole_h_per_yr"] for s in sites]
     # The hub is as available as its worst site.
@@ -175,7 +177,7 @@ def solve_point(pid: str, scenario: dict, run_dir: str, lead: dict) -> dict:
         )
         seconds = time.perf_counter() - started
         folder = Path(run_dir)
-        summary = json.loads((folder / "summary.json").read_text())
+        summary = read_summary(folder)
         marker = {"point_id": pid, "seconds": seconds, **lead}
         (folder / POINT_JSON).write_text(json.dumps(marker, indent=2, default=str))
         return row_from_summary(lead, summary, seconds)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from dcpower.errors import DcpowerError
+from dcpower.run_folder import is_run_folder, read_summary
 from dcpower.sweep.point import (
     POINT_JSON,
     SOLVED,
@@ -74,19 +75,19 @@ def _done_row(out_dir: Path, pid: str, lead: dict, earlier: dict | None) -> dict
     folder = out_dir / RUNS_DIR / pid
     if earlier is not None:
         status = earlier.get("status")
-        if status in SOLVED and (folder / "summary.json").is_file():
+        if status in SOLVED and is_run_folder(folder):
             return {**earlier, **lead}
         if status == "infeasible":
             return {**earlier, **lead}
     # A run that finished after the table was last written: its row is rebuilt from the folder.
     marker = folder / POINT_JSON
-    if (folder / "summary.json").is_file() and marker.is_file():
+    if is_run_folder(folder) and marker.is_file():
         try:
             done = json.loads(marker.read_text())
-            summary = json.loads((folder / "summary.json").read_text())
+            summary = read_summary(folder)
             if done.get("point_id") == pid:
                 return row_from_summary(lead, summary, float(done.get("seconds", float("nan"))))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, DcpowerError):
             return None
     return None
 

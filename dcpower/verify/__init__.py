@@ -1,7 +1,8 @@
 """Independent re-check of a run folder: every hour of every site against the stated rules.
 
-``verify_run`` reads only the files of a run folder (``summary.json``, ``scenario.yaml``,
-``capacities.csv``, ``dispatch.csv``, ``profiles.csv``; see docs/run-folder.md)
+``verify_run`` reads only the files of a run folder, through :mod:`dcpower.run_folder`
+(``summary.json``, ``scenario.yaml``, ``capacities.csv``, ``dispatch.csv``, ``profiles.csv``;
+see docs/run-folder.md)
 and re-checks the plan hour by hour with pandas and numpy: energy balance and zero unserved
 energy, renewable output within the resource, gas commitment, output limits, minimum
 stable load, start-ups and ramping, battery power, state of charge and its cyclic balance,

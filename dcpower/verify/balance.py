@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from dcpower import techs
-from dcpower.results import DISPATCH_TOTALS
 from dcpower.techs import own_columns
 from dcpower.verify.technologies import _TechnologyChecks
 
@@ -85,7 +84,7 @@ class _BalanceChecks(_TechnologyChecks):
         columns = [
             "load_mw",
             "unserved_mw",
-            *DISPATCH_TOTALS,
+            *techs.dispatch_totals(),
             *(
                 column
                 for tech_id, _, technology in self.technologies

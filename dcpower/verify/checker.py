@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from dcpower.results import OUTAGE_DISPATCH_FILE
+from dcpower.run_folder import OUTAGE_DISPATCH_FILE
 from dcpower.scenario import Scenario
 from dcpower.verify.records import _fixed_check
 from dcpower.verify.run_folder import _Site

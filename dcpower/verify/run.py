@@ -44,19 +44,22 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
 
     Raises
     ------
-    FileNotFoundError
-        If a file of the run folder is missing.
+    dcpower.run_folder.MissingRunFileError
+        If a file of the run folder is missing (also a ``FileNotFoundError``).
+    dcpower.run_folder.RunFolderError
+        If a file of the run folder cannot be read.
     """
     run_dir = Path(run_dir)
     folder = read_run_folder(run_dir)
     scenario = folder.scenario
+    horizon_kind = folder.summary.horizon.kind
     checks = _all_checks(folder, tolerance_mw)
     passed = all(c["passed"] for c in checks)
     report = {
         "passed": passed,
         "run_dir": str(run_dir),
         "scenario": scenario.name,
-        "horizon_kind": folder.horizon_kind,
+        "horizon_kind": horizon_kind,
         "commitment": scenario.dispatch_commitment,
         "tolerance_mw": tolerance_mw,
         "checks": checks,
@@ -78,12 +81,12 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
 def _all_checks(folder: RunFolder, tolerance_mw: float) -> list[dict]:
     """Check records of every site of the run folder, then of all sites together."""
     scenario, dispatch = folder.scenario, folder.dispatch
+    summary = folder.summary.to_dict()  # the checks read summary.json as it is
+    horizon_kind = folder.summary.horizon.kind
     checks: list[dict] = []
     for site_id in scenario.sites:
-        site = _site_data(site_id, dispatch, folder.profiles, folder.capacities, folder.windows)
-        checks.extend(
-            _SiteChecker(site, scenario, folder.summary, folder.horizon_kind, tolerance_mw).run()
-        )
+        site = _site_data(folder, site_id)
+        checks.extend(_SiteChecker(site, scenario, summary, horizon_kind, tolerance_mw).run())
     unknown = sorted(set(dispatch["site"].astype(str)) - set(scenario.sites))
     if unknown:
         checks.append(

@@ -7,10 +7,10 @@ import os
 import uuid
 from pathlib import Path
 
+from dcpower.run_folder import VERIFICATION_FILE
 from dcpower.verify.run import verify_run
 
-#: Name of the report :func:`write_verification` writes into the run folder.
-VERIFICATION_FILE = "verification.json"
+__all__ = ["VERIFICATION_FILE", "write_verification"]
 
 
 def write_verification(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:

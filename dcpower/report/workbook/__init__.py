@@ -37,6 +37,7 @@ from dcpower.report.workbook.plant import write_capacities, write_costs
 from dcpower.report.workbook.read import read_run
 from dcpower.report.workbook.reliability import write_availability, write_reliability
 from dcpower.report.workbook.summary import write_summary
+from dcpower.run_folder import WORKBOOK_FILE
 
 __all__ = ["ASSUMPTION_COLUMNS", "SHEETS", "assumption_rows", "monthly_energy", "write_workbook"]
 
@@ -87,7 +88,7 @@ def write_workbook(run_dir: str | Path, path: str | Path | None = None) -> Path:
     its unit, status and source; see :func:`assumption_rows`).
     """
     folder = Path(run_dir)
-    out = Path(path) if path is not None else folder / "results.xlsx"
+    out = Path(path) if path is not None else folder / WORKBOOK_FILE
     run = read_run(folder)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.xlsx")

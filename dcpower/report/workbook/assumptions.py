@@ -352,7 +352,7 @@ def _economics_rows(a: _Assumptions, run: Run, econ: pd.DataFrame) -> None:
             Economics,
             field,
         )
-    wacc_nominal = (run.summary.get("finance") or {}).get("wacc_nominal")
+    wacc_nominal = (run.summary.finance or {}).get("wacc_nominal")
     if wacc_nominal is not None:
         a.add(
             section="economics",

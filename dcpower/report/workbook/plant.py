@@ -34,7 +34,7 @@ def _capacity_table(run: Run) -> pd.DataFrame:
     caps = run.tables.capacities
     disp = run.tables.dispatch
     scen = run.scenario
-    fsites = (run.summary.get("finance") or {}).get("sites") or {}
+    fsites = (run.summary.finance or {}).get("sites") or {}
     rows = []
     for (site_id, tech_id), group in caps.groupby(["site", "technology"], sort=False):
         by_unit = group.groupby("unit")["capacity"].sum()
@@ -100,7 +100,7 @@ def write_costs(w: Writer, run: Run) -> None:
     costs = run.tables.costs
     kinds = {t: tech.kind for t, tech in run.scenario.technologies.items()}
     site_cost = costs.groupby("site")["usd_per_yr"].sum()
-    loads = {k: number(v.get("load_mwh_per_yr")) for k, v in run.summary["sites"].items()}
+    loads = {k: number(v.load_mwh_per_yr) for k, v in run.summary.sites.items()}
     usd = costs["usd_per_yr"].to_numpy(float)
     share = [
         u / site_cost[s] if site_cost[s] else None for s, u in zip(costs["site"], usd, strict=True)

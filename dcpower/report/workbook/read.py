@@ -1,24 +1,22 @@
-"""Reading a run folder for the workbook: its files, read once into a :class:`Run`."""
+"""Reading a run folder for the workbook: read once, through :mod:`dcpower.run_folder`."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from dcpower import finance as fin
-from dcpower.errors import DcpowerError
+from dcpower.run_folder import RunFolder, Summary, read_run_folder
 from dcpower.scenario import Scenario
 
 
 @dataclass
 class Run:
-    """The files of a run folder, read once."""
+    """A run folder, read once: its path, typed summary, verification and tables."""
 
     folder: Path
-    summary: dict
+    summary: Summary
     verification: dict | None
-    tables: fin.RunTables
+    tables: RunFolder
 
     @property
     def scenario(self) -> Scenario:
@@ -32,15 +30,6 @@ class Run:
 
 
 def read_run(folder: Path) -> Run:
-    """Read a run folder; raise :class:`DcpowerError` if a required file is missing."""
-    summary_path = folder / "summary.json"
-    if not summary_path.is_file():
-        raise DcpowerError(f"run folder '{folder}': missing summary.json")
-    summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    verification_path = folder / "verification.json"
-    verification = (
-        json.loads(verification_path.read_text(encoding="utf-8"))
-        if verification_path.is_file()
-        else None
-    )
-    return Run(folder, summary, verification, fin.read_run(folder))
+    """Read a run folder; raise :class:`~dcpower.errors.DcpowerError` if a file is missing."""
+    tables = read_run_folder(folder)
+    return Run(folder, tables.summary, tables.verification, tables)

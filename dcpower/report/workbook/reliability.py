@@ -47,10 +47,10 @@ def _settings(run: Run, checks: list[dict]) -> list[tuple[str, Any, str]]:
     for name, info in Reliability.model_fields.items():
         _, unit = unit_of(info.description)
         settings.append((name, getattr(rel, name), unit or "-"))
-    summary_rel = run.summary.get("reliability") or {}
-    if "n_minus_1_form" in summary_rel:
-        settings.append(("N-1 form (summary.json)", summary_rel["n_minus_1_form"], "-"))
-    settings.append(("unit commitment", commitment_text(run.summary.get("commitment")), "-"))
+    summary_rel = run.summary.reliability
+    if "n_minus_1_form" in summary_rel.model_fields_set:
+        settings.append(("N-1 form (summary.json)", summary_rel.n_minus_1_form, "-"))
+    settings.append(("unit commitment", commitment_text(run.summary.commitment), "-"))
     v = run.verification or {}
     settings.append(("verification tolerance", v.get("tolerance_mw"), "MW"))
     settings.append(("checks", len(checks), "checks"))
@@ -104,8 +104,8 @@ def _step_columns(curves: Any) -> list[Col]:
 
 def write_availability(w: Writer, run: Run) -> None:
     """Monte Carlo availability per site and, with a target, the cost of each step of N+k."""
-    rel = run.summary.get("reliability") or {}
-    result = rel.get("availability")
+    rel = run.summary.reliability
+    result = rel.availability
     if not result:
         return
     ws = w.sheet("Availability")
@@ -127,7 +127,7 @@ def write_availability(w: Writer, run: Run) -> None:
         "of the mean; Tier at the lower end of the availability interval."
     )
     ws.write_string(last + 2, 0, note)
-    curves = rel.get("cost_of_reliability")
+    curves = rel.cost_of_reliability
     if not curves:
         return
     w.table(ws, _step_columns(curves), first_row=last + 4, autofilter=False)

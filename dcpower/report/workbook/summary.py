@@ -24,7 +24,7 @@ def _write_notes(w: Writer, ws, run: Run, row: int) -> None:
         "MIP gap and project-finance figures are for the run; blank = not defined (for "
         "example no IRR when every cash flow is negative).",
     ]
-    conventions = (run.summary.get("finance") or {}).get("conventions")
+    conventions = (run.summary.finance or {}).get("conventions")
     if conventions:
         notes.append(f"Finance: {conventions}")
     ws.write_string(row, 0, notes[0], w.formats["label"])
@@ -40,7 +40,7 @@ def write_summary(w: Writer, run: Run) -> None:
     ws.write_string(0, 0, "figure [unit]", header)
     for j, name in enumerate([*sites, "total"]):
         ws.write_string(0, 1 + j, name, header)
-    rows = summary_rows(run.summary, run.verification, sites)
+    rows = summary_rows(run.summary.to_dict(), run.verification, sites)
     for i, row in enumerate(rows, start=1):
         ws.write_string(i, 0, row.heading, w.formats["label"])
         # USD as whole dollars here (the console and report.html show million USD)

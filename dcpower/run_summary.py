@@ -1,0 +1,205 @@
+"""The summary of a run (``summary.json``), assembled from an in-memory result.
+
+:func:`summarize` turns a :class:`~dcpower.results.Result` into the typed
+:class:`~dcpower.run_folder.Summary` (headline figures per site and in total, the rules solved
+under, the finance); :func:`save` writes a result's run folder with it. The result itself
+stays the in-memory outcome of a run; this module reads it (and the finance reads the
+result's tables as a :class:`~dcpower.run_folder.RunFolder`), so the summary depends on the
+finance and the result on neither.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dcpower import techs
+from dcpower.finance import finance_summary
+from dcpower.run_folder import (
+    Emissions,
+    Horizon,
+    ReliabilitySummary,
+    RunFolder,
+    SiteSummary,
+    Summary,
+    Totals,
+    check_run_folder,
+    write_run_folder,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcpower.results import Result, SiteResult
+
+
+def site_summary(site: SiteResult, co2_kg_per_mmbtu: float) -> SiteSummary:
+    """Return the headline figures of one solved site (``summary.json`` ``sites.<site>``).
+
+    Parameters
+    ----------
+    site : SiteResult
+        The site's in-memory result.
+    co2_kg_per_mmbtu : float
+        CO2 of the fuel burnt (HHV). [kg/MMBtu]
+    """
+    caps = site.capacities
+    capacity = {
+        key: float(caps.loc[(caps["kind"] == kind) & (caps["unit"] == unit), "capacity"].sum())
+        for tech in techs.technologies()
+        for key, (kind, unit) in tech.summary_capacity.items()
+    }
+    capacity["gas"] = site.gas_units
+    capacity["gas_mw"] = sum(g["units"] * g["unit_mw"] for g in site.gas_units.values())
+    load = site.annual_mwh("load_mw")
+    generation = {
+        key: site.annual_mwh(column)
+        for tech in techs.technologies()
+        for key, column in tech.summary_generation.items()
+    }
+    generation["grid"] = site.annual_mwh(techs.GRID_IMPORT.column)
+    # Energy from fuel or the grid (what min_renewable_share does not count).
+    fuel_or_grid = generation["grid"] + sum(
+        generation[key]
+        for tech in techs.technologies()
+        if tech.resource == "thermal"
+        for key in tech.summary_generation
+    )
+    fuel = site.annual_mwh("fuel_mmbtu_per_h")
+    cost = float(site.costs["usd_per_yr"].sum())
+    objective = site.objective_usd_per_yr
+    return SiteSummary(
+        status=site.status,
+        it_capacity_mw=site.it_capacity_mw,
+        it_load_mw=float(site.profiles["it_load_mw"].mean()),
+        peak_load_mw=float(site.profiles["load_mw"].max()),
+        load_mwh_per_yr=load,
+        capacity=capacity,
+        generation_mwh_per_yr=generation,
+        curtailment_mwh_per_yr=site.annual_mwh("curtailment_mw"),
+        unserved_mwh_per_yr=site.annual_mwh("unserved_mw"),
+        fuel_mmbtu_per_yr=fuel,
+        co2_t_per_yr=fuel * co2_kg_per_mmbtu / 1000,
+        # Share of the energy served not from fuel or the grid (as min_renewable_share
+        # counts it).
+        renewable_share=1 - fuel_or_grid / load if load else 0.0,
+        capex_usd=float(sum(site.capex_usd.values())),
+        cost_usd_per_yr=cost,
+        lcoe_usd_per_mwh=cost / load if load else float("nan"),
+        # The sizing model's own annual cost (on its steps; a lower bound when its
+        # commitment is relaxed) and how much the verified full-year dispatch costs more.
+        sizing_cost_usd_per_yr=objective,
+        dispatch_over_sizing_cost=cost / objective - 1 if objective else float("nan"),
+        shortfalls=site.shortfalls,
+        sizing_passes=site.sizing_passes,
+        design_point=site.design,
+        gas_outage=site.outage_insurance.get("gas"),
+        grid_outage=site.outage_insurance.get("grid"),
+        weather_years=site.weather_years,
+    )
+
+
+def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
+    """Return the summary of a run (the contents of ``summary.json``).
+
+    Parameters
+    ----------
+    result : Result
+        The in-memory outcome of ``dcpower.run``.
+    folder : RunFolder, optional
+        The result's tables (:meth:`RunFolder.from_result`) if already built; the finance
+        reads them.
+    """
+    scenario = result.scenario
+    co2 = scenario.economics.co2_kg_per_mmbtu
+    sites = {site_id: site_summary(site, co2) for site_id, site in result.sites.items()}
+    solved = list(result.sites.values())
+    any_site = solved[0]
+    load = sum(s.load_mwh_per_yr for s in sites.values())
+    cost = sum(s.cost_usd_per_yr for s in sites.values())
+    commitment = scenario.dispatch_commitment
+    kind = any_site.horizon_kind
+    tables = folder if folder is not None else RunFolder.from_result(result)
+    return Summary(
+        scenario=scenario.name,
+        status=result.status,
+        mip_gap=max(s.mip_gap for s in solved),
+        horizon=Horizon(
+            kind=kind,
+            hours_modelled=any_site.hours_modelled,
+            hours_verified=len(any_site.dispatch),
+            block_hours=scenario.time.block_hours if kind == "blocks" else None,
+            typical_periods={
+                "n_periods": scenario.time.n_periods,
+                "period_hours": scenario.time.period_hours,
+                "extreme_periods": scenario.time.extreme_periods,
+            }
+            if kind == "typical_periods"
+            else None,
+        ),
+        reliability=ReliabilitySummary(
+            redundancy_k=scenario.reliability.redundancy_k,
+            hourly_n_minus_1=scenario.reliability.hourly_n_minus_1,
+            n_minus_1_form=(
+                "largest online unit type (integer commitment)"
+                if commitment == "integer"
+                else "largest built unit type, every hour (commitment relaxed)"
+            ),
+            ride_through_min=scenario.reliability.ride_through_min,
+            availability_target_pct=scenario.reliability.availability_target_pct,
+            redundancy_k_by_site={
+                site_id: scenario.site_reliability(site_id).redundancy_k for site_id in result.sites
+            },
+            availability=result.availability,
+            cost_of_reliability=result.reliability_curves,
+        ),
+        commitment={"sizing": scenario.solver.commitment, "dispatch": commitment},
+        objective_usd_per_yr=sum(s.objective_usd_per_yr for s in solved),
+        build_seconds=sum(s.build_seconds for s in solved),
+        solve_seconds=sum(s.solve_seconds for s in solved),
+        sites=sites,
+        totals=Totals(
+            capex_usd=sum(s.capex_usd for s in sites.values()),
+            cost_usd_per_yr=cost,
+            co2_t_per_yr=sum(s.co2_t_per_yr for s in sites.values()),
+            load_mwh_per_yr=load,
+            unserved_mwh_per_yr=sum(s.unserved_mwh_per_yr for s in sites.values()),
+            lcoe_usd_per_mwh=cost / load if load else float("nan"),
+        ),
+        workload_shifting=result.workload,
+        siting=result.siting,
+        emissions=Emissions(
+            co2_cap_t_per_yr=scenario.emissions.co2_cap_t_per_yr,
+            min_renewable_share=scenario.emissions.min_renewable_share,
+            # The sites' shares weighted by their load (each 1 - (fuel + grid) / load).
+            renewable_share=sum(s.renewable_share * s.load_mwh_per_yr for s in sites.values())
+            / load
+            if load
+            else 0.0,
+        ),
+        finance=finance_summary(tables),
+    )
+
+
+def save(result: Result, directory: str | Path) -> Path:
+    """Write a result's run folder atomically, with its summary (``Result.save``).
+
+    Parameters
+    ----------
+    result : Result
+        The in-memory outcome of ``dcpower.run``.
+    directory : str or Path
+        Target folder; an existing run folder (or empty folder) there is replaced.
+
+    Returns
+    -------
+    Path
+        The written folder.
+
+    Raises
+    ------
+    DcpowerError
+        If ``directory`` holds something other than a run folder; nothing is written then.
+    """
+    check_run_folder(directory)  # before the summary is assembled: fail fast
+    folder = RunFolder.from_result(result)
+    folder.summary = summarize(result, folder)
+    return write_run_folder(folder, directory)

@@ -1,0 +1,227 @@
+"""dcpower.run_folder on its own: write a result, read it back, refuse, name what is missing.
+
+One small solve (the 48-hour two-site scenario) is shared by the module; everything else is
+reading and writing folders.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import dcpower
+from dcpower import finance
+from dcpower import run_folder as rf
+from dcpower.availability import simulate_availability
+from dcpower.cli import app
+from dcpower.errors import DcpowerError
+from dcpower.pipeline.targets import group_availability
+from dcpower.run_summary import save, summarize
+
+TABLES = ("capacities", "costs", "dispatch", "profiles")
+
+
+@pytest.fixture(scope="module")
+def result(small_scenario_module: Path):
+    return dcpower.run(small_scenario_module, parallel=False, reports=False)
+
+
+@pytest.fixture(scope="module")
+def saved(result, tmp_path_factory) -> Path:
+    return save(result, tmp_path_factory.mktemp("saved") / "run")
+
+
+@pytest.fixture
+def copy_of(saved: Path, tmp_path: Path):
+    def copy() -> Path:
+        target = tmp_path / "copy"
+        shutil.copytree(saved, target)
+        return target
+
+    return copy
+
+
+def test_round_trip_gives_back_the_tables_and_the_summary(result, saved: Path):
+    """Written, then read: the same scenario, tables (to the 9 digits written) and summary."""
+    folder = rf.read_run_folder(saved)
+    memory = rf.RunFolder.from_result(result)
+    assert folder.path == saved and memory.path is None
+    assert folder.scenario == result.scenario
+    for name in TABLES:
+        pd.testing.assert_frame_equal(
+            getattr(folder, name), getattr(memory, name), check_dtype=False, rtol=1e-8
+        )
+    assert folder.outage_dispatch is None and memory.outage_dispatch is None
+    assert folder.summary == summarize(result)
+    assert folder.summary.to_dict() == result.summary()
+    assert json.loads((saved / rf.SUMMARY_FILE).read_text()) == result.summary()
+    # Nothing but the table files, and no temporary sibling left behind.
+    assert sorted(p.name for p in saved.iterdir()) == sorted(rf.TABLE_FILES)
+    assert [p.name for p in saved.parent.iterdir()] == ["run"]
+
+
+def test_typed_summary_has_attributes_and_sites_as_records(result, saved: Path):
+    summary = rf.read_summary(saved)
+    assert summary.scenario == "small-hub" and summary.status == "optimal"
+    assert summary.horizon.kind == "window" and summary.horizon.hours_verified == 48
+    for site_id, site in summary.sites.items():
+        assert site is summary.site(site_id)
+        assert site.load_mwh_per_yr > 0
+        assert site.gas_units == result.sites[site_id].gas_units
+        assert set(rf.plant_capacity_keys()) <= set(site.capacity)
+    assert summary.totals.cost_usd_per_yr == pytest.approx(
+        sum(s.cost_usd_per_yr for s in summary.sites.values())
+    )
+    assert summary.site("nowhere").capacity == {}
+
+
+def test_summary_keeps_keys_it_does_not_know_and_adds_none():
+    """An older or newer summary.json reads and writes back exactly as it was."""
+    raw = {"status": "optimal", "future_key": [1, 2], "sites": {"a": {"capex_usd": 5}}}
+    summary = rf.Summary.from_dict(raw)
+    assert summary.site("a").capex_usd == 5.0 and summary.horizon.kind is None
+    assert summary.to_dict() == raw
+    # A part filled in later is written; parts still at their default are not.
+    summary.reliability.availability = {"years": 10}
+    summary.sites["b"] = rf.SiteSummary(status="optimal")
+    assert summary.to_dict() == raw | {
+        "reliability": {"availability": {"years": 10}},
+        "sites": {"a": {"capex_usd": 5}, "b": {"status": "optimal"}},
+    }
+
+
+def test_site_rows_align_profiles_on_the_dispatch_hours(saved: Path):
+    folder = rf.read_run_folder(saved)
+    site = folder.site("baku")
+    assert site is folder.site("baku")  # cut once
+    assert (site.dispatch["site"] == "baku").all() and len(site.dispatch) == 48
+    assert list(site.hourly["time"]) == list(site.dispatch["time"]) == list(site.times)
+    assert (site.costs["site"] == "baku").all() and len(site.windows) == 0
+    rows = site.rows
+    assert rows.column("load_mw") == pytest.approx(rows.profile("load_mw"))
+    capacities = folder.capacities[folder.capacities["site"] == "baku"]
+    for r in capacities.itertuples():
+        assert rows.capacity(r.technology, r.unit) == r.capacity
+
+
+def test_write_refuses_a_folder_that_is_not_a_run_folder(result, tmp_path: Path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    folder = rf.RunFolder.from_result(result, summarize(result))
+    with pytest.raises(rf.RunFolderError, match="not a run folder"):
+        rf.write_run_folder(folder, precious)
+    with pytest.raises(DcpowerError, match="not a run folder"):
+        save(result, precious)
+    assert [p.name for p in precious.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious"]
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    with pytest.raises(rf.RunFolderError, match="not a folder"):
+        rf.write_run_folder(folder, a_file)
+
+
+def test_write_replaces_an_earlier_run_folder_and_a_failed_write_leaves_it(
+    result, copy_of, monkeypatch
+):
+    earlier = copy_of()
+    (earlier / "stale.txt").write_text("from an earlier run")
+    folder = rf.RunFolder.from_result(result, summarize(result))
+    rf.write_run_folder(folder, earlier)
+    assert not (earlier / "stale.txt").exists() and rf.is_run_folder(earlier)
+    before = {p.name: p.read_bytes() for p in earlier.iterdir()}
+
+    def broken(scenario):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(rf, "scenario_to_yaml", broken)
+    with pytest.raises(OSError, match="disk full"):
+        rf.write_run_folder(folder, earlier)
+    assert {p.name: p.read_bytes() for p in earlier.iterdir()} == before
+    assert [p.name for p in earlier.parent.iterdir()] == ["copy"]
+
+
+def test_reader_names_the_missing_file(copy_of):
+    folder = copy_of()
+    (folder / rf.DISPATCH_FILE).unlink()
+    (folder / rf.COSTS_FILE).unlink()
+    with pytest.raises(rf.MissingRunFileError) as err:
+        rf.read_run_folder(folder)
+    assert str(err.value) == f"run folder '{folder}': missing costs.csv, dispatch.csv"
+    assert isinstance(err.value, FileNotFoundError)
+    with pytest.raises(rf.MissingRunFileError, match=r"'nowhere': no such folder"):
+        rf.read_run_folder("nowhere")
+
+
+def test_finance_reads_a_folder_without_summary(copy_of):
+    folder = copy_of()
+    (folder / rf.SUMMARY_FILE).unlink()
+    with pytest.raises(rf.MissingRunFileError, match=r"missing summary\.json$"):
+        rf.read_run_folder(folder)
+    tables = finance.read_run(folder)
+    assert tables.summary is None and set(finance.finance_summary(tables)["sites"]) == {
+        "aktau",
+        "baku",
+    }
+
+
+def test_verify_command_names_a_missing_table_in_one_line(copy_of):
+    folder = copy_of()
+    (folder / rf.DISPATCH_FILE).unlink()
+    out = CliRunner().invoke(app, ["verify", str(folder)])
+    assert out.exit_code == 2, out.output
+    assert "Traceback" not in out.output
+    assert "missing dispatch.csv" in out.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (rf.SUMMARY_FILE, "{secret-text", "summary.json is not valid JSON (line 1, column 2)"),
+        (rf.SUMMARY_FILE, '["secret-text"]', "summary.json is not a JSON object"),
+        (rf.SUMMARY_FILE, '{"sites": {"a": "secret-text"}}', "summary.json: 'sites.a'"),
+        (rf.SCENARIO_FILE, "name: [secret-text\n", "scenario.yaml is not valid YAML (line 2)"),
+        (rf.DISPATCH_FILE, "", "dispatch.csv is empty"),
+        (rf.DISPATCH_FILE, "secret_text,b\n1,2\n", "dispatch.csv has no column 'site', 'time'"),
+        (rf.CAPACITIES_FILE, b"\xff\xfesecret-text", "capacities.csv is not UTF-8 text"),
+    ],
+)
+def test_an_unreadable_file_is_named_and_nothing_of_it_echoed(copy_of, name, content, expected):
+    folder = copy_of()
+    path = folder / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(rf.RunFolderError) as err:
+        rf.read_run_folder(folder)
+    message = str(err.value)
+    assert expected in message and "secret" not in message and "\n" not in message
+
+
+def test_availability_runs_from_memory_with_the_numbers_of_the_folder(result, saved, monkeypatch):
+    """The tables in memory give the Monte Carlo of the written folder, with no file written."""
+    from_disk = simulate_availability(saved, years=200, seed=4)
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError("the Monte Carlo of a result must not write to disk")
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_disk)
+    monkeypatch.setattr(tempfile, "mkdtemp", no_disk)
+    monkeypatch.setattr(Path, "mkdir", no_disk)
+    monkeypatch.setattr(rf, "write_run_folder", no_disk)
+    from_memory = simulate_availability(rf.RunFolder.from_result(result), years=200, seed=4)
+    for site_id, figures in from_disk["sites"].items():
+        again = from_memory["sites"][site_id]
+        assert again["lole_h_per_yr"] == figures["lole_h_per_yr"]
+        assert again["eue_mwh_per_yr"]["mean"] == pytest.approx(
+            figures["eue_mwh_per_yr"]["mean"], rel=1e-6, abs=1e-9
+        )
+        assert again["gas_units"] == figures["gas_units"]
+    assert from_memory["horizon"] == from_disk["horizon"]
+    # The availability targets' steps measure their sites the same way, from memory.
+    by_site = group_availability(result.scenario, result.sites)
+    assert set(by_site) == set(result.sites)

@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dcpower import techs
 from dcpower.errors import DcpowerError
+from dcpower.safe_yaml import load_yaml
 from dcpower.scenario import Scenario, scenario_from_dict, scenario_to_yaml
 from dcpower.techs.contract import SiteRows
 
@@ -548,7 +549,7 @@ def _read_json(folder: Path, name: str) -> Any:
 
 def _read_yaml(folder: Path, name: str) -> Any:
     try:
-        return yaml.safe_load(_text(folder, name))
+        return load_yaml(_text(folder, name))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

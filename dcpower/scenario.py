@@ -28,6 +28,7 @@ from dcpower import techs
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir, models_dir
 from dcpower.resource import load as load_defaults
+from dcpower.safe_yaml import load_yaml, read_text, yaml_problem
 from dcpower.schema import Fraction, NonNegative, Positive, Strict
 from dcpower.techs import TechSpec
 
@@ -987,13 +988,18 @@ def load_scenario(scenario: str | Path | None = None) -> Scenario:
     """Read and validate a scenario YAML file (a path or a shipped model name)."""
     path = resolve_scenario_path(scenario)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(read_text(path))
+    except (OSError, ValueError) as err:
+        raise ScenarioError(str(err)) from None
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ScenarioError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise ScenarioError(f"{path}: {yaml_problem(err)}") from None
     loaded = scenario_from_dict(raw, origin=str(path))
+    _resolve_site_files(loaded, path)
+    return loaded
+
+
+def _resolve_site_files(loaded: Scenario, path: Path) -> None:
+    """Make the files a scenario names relative to the scenario file, and check they exist."""
     for site_id, site in loaded.sites.items():
         # Files a scenario names are read relative to the scenario file.
         if _looks_like_path(site.climate) and not Path(site.climate).is_absolute():
@@ -1016,7 +1022,6 @@ def load_scenario(scenario: str | Path | None = None) -> Scenario:
             raise ScenarioError(
                 f"{path}: sites.{site_id}.weather_file = '{site.weather_file}': file not found"
             )
-    return loaded
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:

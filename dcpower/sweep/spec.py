@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dcpower.errors import ScenarioError
+from dcpower.safe_yaml import load_yaml, read_text, yaml_problem
 from dcpower.sweep.paths import split_path
 
 
@@ -214,11 +215,13 @@ def load_sweep(path: str | Path) -> SweepSpec:
     """Read a sweep YAML file (its ``base`` path is relative to the file)."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(read_text(path))
     except OSError as err:
-        raise ScenarioError(f"sweep '{path}': cannot read: {err.strerror}") from None
+        raise ScenarioError(f"sweep '{path}': cannot read: {err.strerror or err}") from None
+    except ValueError as err:
+        raise ScenarioError(f"sweep {err}") from None
     except yaml.YAMLError as err:
-        raise ScenarioError(f"{path}: not valid YAML: {str(err).splitlines()[0]}") from None
+        raise ScenarioError(f"{path}: {yaml_problem(err)}") from None
     return sweep_from_dict(raw, origin=str(path), folder=path.parent)
 
 
@@ -228,7 +231,7 @@ def is_sweep_file(path: str | Path) -> bool:
     if not p.is_file() or p.suffix not in {".yaml", ".yml"}:
         return False
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        raw = load_yaml(read_text(p))
+    except (OSError, ValueError, yaml.YAMLError):
         return False
     return isinstance(raw, dict) and "base" in raw and "sites" not in raw

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dcpower import paths
 from dcpower.errors import ScenarioError
+from dcpower.safe_yaml import load_yaml, read_text, yaml_problem
 
 logger = logging.getLogger(__name__)
 
@@ -268,9 +269,11 @@ def load_site(name_or_path: str | Path) -> SiteClimate:
                 f"(or give the path of a site YAML file)"
             )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(read_text(path))
+    except ValueError as exc:
+        raise ScenarioError(f"site file {exc}") from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"site file {path} is not valid YAML: {exc}") from exc
+        raise ScenarioError(f"site file {path}: {yaml_problem(exc)}") from None
     if not isinstance(raw, dict):
         raise ScenarioError(
             f"site file {path} must hold a mapping of fields, got {type(raw).__name__}"

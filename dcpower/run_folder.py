@@ -27,6 +27,8 @@ a saved folder alone.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -521,6 +523,66 @@ def read_summary(directory: str | Path) -> Summary:
     return Summary.from_dict(data, origin=f"run folder '{folder}': {SUMMARY_FILE}")
 
 
+#: The marker only dcpower writes, last, into a run folder: who wrote it, the version, the
+#: scenario's hash and every file with its SHA-256. Only a folder with it may be replaced.
+MANIFEST_FILE = "dcpower-run.json"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_manifest(directory: str | Path) -> Path:
+    """Write the run folder's marker: dcpower version, scenario hash, files and checksums.
+
+    Written last by :func:`write_run_folder`, and again once the verification and the
+    reports are added (:func:`dcpower.run`), so it lists what dcpower wrote there.
+
+    Returns
+    -------
+    Path
+        The manifest file.
+    """
+    folder = Path(directory)
+    files = {
+        str(p.relative_to(folder)): _sha256(p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST_FILE and not p.name.startswith(".")
+    }
+    scenario = folder / SCENARIO_FILE
+    manifest = {
+        "written_by": "dcpower",
+        "dcpower_version": _version(),
+        "scenario_sha256": _sha256(scenario.read_bytes()) if scenario.is_file() else None,
+        "files": files,
+    }
+    path = folder / MANIFEST_FILE
+    tmp = path.with_name(f".{MANIFEST_FILE}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("dcpower")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree
+        return "unknown"
+
+
+def written_by_dcpower(directory: str | Path) -> bool:
+    """Whether ``directory`` holds dcpower's run-folder marker (:data:`MANIFEST_FILE`)."""
+    path = Path(directory) / MANIFEST_FILE
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("written_by") == "dcpower"
+
+
 def is_run_folder(directory: str | Path) -> bool:
     """Whether ``directory`` is a run folder (it holds a ``summary.json``)."""
     return (Path(directory) / SUMMARY_FILE).is_file()
@@ -596,8 +658,9 @@ def check_run_folder(directory: str | Path) -> Path:
     Raises
     ------
     DcpowerError
-        If ``directory`` is a file, a symbolic link, or a non-empty folder without a
-        ``summary.json`` (not a run folder): saving would delete it.
+        If ``directory`` is a file, a symbolic link, or a non-empty folder without dcpower's
+        marker (:data:`MANIFEST_FILE`; a folder that merely holds a ``summary.json`` is
+        not taken for a run folder): saving would delete it.
     """
     given = Path(directory)
     target = given.absolute()
@@ -606,10 +669,11 @@ def check_run_folder(directory: str | Path) -> Path:
             f"run folder '{given}': exists and is not a folder; give a folder path that is "
             "new, empty or an earlier run folder"
         )
-    if target.is_dir() and not is_run_folder(target) and any(target.iterdir()):
+    if target.is_dir() and not written_by_dcpower(target) and any(target.iterdir()):
         raise RunFolderError(
-            f"run folder '{given}': exists, is not empty and is not a run folder (no "
-            f"{SUMMARY_FILE}), so it would be replaced; give a new, empty or earlier run folder"
+            f"run folder '{given}': exists, is not empty and is not a run folder dcpower "
+            f"wrote (no {MANIFEST_FILE}), so it would be replaced; give a new or empty "
+            "folder, or a run folder dcpower wrote"
         )
     return target
 
@@ -657,6 +721,7 @@ def write_run_folder(folder: RunFolder, directory: str | Path) -> Path:
             if table is not None:
                 table.to_csv(tmp / name, index=False, float_format=HOURLY_FLOAT_FORMAT)
         (tmp / SCENARIO_FILE).write_text(scenario_to_yaml(folder.scenario), encoding="utf-8")
+        write_manifest(tmp)  # last: a folder without it is not dcpower's
         if target.exists():
             old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
             os.replace(target, old)

@@ -28,6 +28,7 @@ FILES = (
     "results.xlsx",
     "report.html",
     "figures",
+    "dcpower-run.json",
 )
 UTC_OFFSET = {"aktau": "+05:00", "baku": "+04:00"}
 TOL_MW = 1e-6

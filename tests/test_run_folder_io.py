@@ -62,7 +62,7 @@ def test_round_trip_gives_back_the_tables_and_the_summary(result, saved: Path):
     assert folder.summary.to_dict() == result.summary()
     assert json.loads((saved / rf.SUMMARY_FILE).read_text()) == result.summary()
     # Nothing but the table files, and no temporary sibling left behind.
-    assert sorted(p.name for p in saved.iterdir()) == sorted(rf.TABLE_FILES)
+    assert sorted(p.name for p in saved.iterdir()) == sorted([*rf.TABLE_FILES, rf.MANIFEST_FILE])
     assert [p.name for p in saved.parent.iterdir()] == ["run"]
 
 
@@ -225,3 +225,34 @@ def test_availability_runs_from_memory_with_the_numbers_of_the_folder(result, sa
     # The availability targets' steps measure their sites the same way, from memory.
     by_site = group_availability(result.scenario, result.sites)
     assert set(by_site) == set(result.sites)
+
+
+@pytest.mark.unit
+def test_a_folder_that_merely_holds_a_summary_is_not_replaced(tmp_path):
+    """An analyst's folder with a summary.json of its own (not written by dcpower) is refused,
+    and every file in it survives byte for byte (issue #18, data loss)."""
+    own = tmp_path / "analysis"
+    (own / "notes").mkdir(parents=True)
+    files = {
+        "summary.json": b'{"status": "mine"}',
+        "thesis.tex": b"years of work",
+        "notes/a.txt": b"\x00\x01binary",
+    }
+    for name, data in files.items():
+        (own / name).write_bytes(data)
+    with pytest.raises(DcpowerError, match="not a run folder dcpower wrote"):
+        rf.check_run_folder(own)
+    assert {name: (own / name).read_bytes() for name in files} == files
+
+
+@pytest.mark.unit
+def test_the_marker_lists_every_file_with_its_checksum(copy_of):
+    import hashlib
+    import json
+
+    folder = copy_of()
+    manifest = json.loads((folder / rf.MANIFEST_FILE).read_text())
+    assert manifest["written_by"] == "dcpower" and rf.written_by_dcpower(folder)
+    for name in (rf.SUMMARY_FILE, rf.DISPATCH_FILE, rf.SCENARIO_FILE):
+        assert manifest["files"][name] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    assert manifest["scenario_sha256"] == manifest["files"][rf.SCENARIO_FILE]

@@ -13,7 +13,7 @@ from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
 from dcpower.report import write_reports
 from dcpower.results import Result
-from dcpower.run_folder import RunFolder, rewrite_summary, write_run_folder
+from dcpower.run_folder import RunFolder, rewrite_summary, write_manifest, write_run_folder
 from dcpower.run_summary import summarize
 from dcpower.scenario import Scenario, load_scenario
 from dcpower.verify import write_verification
@@ -148,3 +148,4 @@ def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
         rewrite_summary(out, folder.summary)
     if reports:
         write_reports(out)
+    write_manifest(out)  # again, last: it lists the verification and reports too

@@ -7,6 +7,7 @@ infeasible scenario) print one line and exit non-zero, without a traceback.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -37,9 +38,10 @@ app = typer.Typer(
     help="Size the uninterruptible power supply of data centers (gas, PV, wind, battery).",
 )
 # Piped output (logs, CI) gets a wide fixed width so tables are not squeezed to 80 columns.
-console = Console(width=None if sys.stdout.isatty() else 140)
+# emoji=False: a value such as ":x:" in a scenario or a path is shown as typed, not as an emoji.
+console = Console(width=None if sys.stdout.isatty() else 140, emoji=False)
 # soft_wrap: a message stays on one line whatever the terminal width (no hard wraps).
-errors = Console(stderr=True, soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
 #: The scenario argument of the commands that solve (default: caspian-hub).
 ScenarioArg = Annotated[
@@ -79,6 +81,16 @@ def _expected_failures():
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+def run_name(name: str) -> str:
+    """Return a scenario name as a folder name that stays inside ``runs/``.
+
+    Characters other than letters, digits, ``.``, ``_`` and ``-`` become ``-`` (so no path
+    separator or ``..`` survives), leading dots and dashes are dropped; empty gives ``run``.
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]", "-", name).lstrip(".-")
+    return safe[:100] or "run"
+
+
 def _with_solver_overrides(
     scenario: Scenario, time_limit: float | None, mip_gap: float | None
 ) -> Scenario:
@@ -111,7 +123,7 @@ def run(
     started = time.perf_counter()
     with _expected_failures():
         loaded = _with_solver_overrides(load_scenario(scenario), time_limit, mip_gap)
-        target = out or Path("runs") / loaded.name
+        target = out or Path("runs") / run_name(loaded.name)
         check_run_folder(target)  # before solving: never replace a folder that is not a run
         with console.status(f"[bold]{loaded.name}[/]: solving {', '.join(loaded.sites)}") as status:
 

@@ -263,3 +263,33 @@ def test_compare_runs_each_layout_and_tabulates_them(
     assert shifted <= both * (1 + 0.01)
     assert table["worst_availability_pct"].between(90, 100).all()
     assert "where should the next MW go?" in result.output
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("name", "folder"),
+    [
+        ("caspian-hub", "caspian-hub"),
+        ("../../etc/evil", "etc-evil"),
+        ("/abs/path", "abs-path"),
+        ("..", "run"),
+        ("a b:c", "a-b-c"),
+    ],
+)
+def test_a_scenario_name_never_leaves_runs(name: str, folder: str):
+    """The default run folder is runs/<name> with the name made a plain folder name."""
+    from dcpower.cli import run_name
+
+    assert run_name(name) == folder
+    assert (Path("runs") / run_name(name)).resolve().parent == Path("runs").resolve()
+
+
+@pytest.mark.unit
+def test_markup_and_emoji_codes_in_a_value_are_shown_as_typed(tmp_path: Path):
+    """A bad value with rich markup and an emoji code comes back verbatim in the one line."""
+    path = tmp_path / "odd.yaml"
+    path.write_text("name: x\nsites: '[bold]:x:'\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "[bold]:x:" in result.stderr
+    assert "❌" not in result.stderr

@@ -28,6 +28,7 @@ from dcpower.run_folder import (
     check_run_folder,
     is_run_folder,
     plant_capacity_keys,
+    writable_parent,
 )
 from dcpower.scenario import Scenario, load_scenario
 
@@ -53,6 +54,8 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the pipeline
 #: Exit codes: 2 = the input is wrong, 3 = the requirements cannot be met,
 #: 4 = the independent verification of a run folder failed.
 EXIT_BAD_INPUT = 2
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 EXIT_INFEASIBLE = 3
 EXIT_VERIFY_FAILED = 4
 
@@ -79,6 +82,17 @@ def _expected_failures():
     except DcpowerError as err:
         errors.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except KeyboardInterrupt:
+        # A run folder appears only by an atomic rename, so nothing half-written is left.
+        errors.print("[bold red]interrupted:[/] stopped by the user", highlight=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _check_output_folder(out: Path) -> None:
+    """Check that ``out`` is, or can be made, a folder dcpower may write in (one line if not)."""
+    if out.exists() and not out.is_dir():
+        raise DcpowerError(f"--out '{out}': is a file, not a folder")
+    writable_parent(out / "x", f"--out '{out}'")
 
 
 def run_name(name: str) -> str:
@@ -545,6 +559,8 @@ def profiles(
     _print_profiles(site, one, hourly)
     console.print(f"profiles computed in {seconds:.2f} s")
     if out is not None:
+        with _expected_failures():
+            _check_output_folder(out)
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"profiles-{site}.csv"
         table = hourly.reset_index(drop=True)

@@ -675,7 +675,27 @@ def check_run_folder(directory: str | Path) -> Path:
             f"wrote (no {MANIFEST_FILE}), so it would be replaced; give a new or empty "
             "folder, or a run folder dcpower wrote"
         )
+    writable_parent(target, f"run folder '{given}'")
     return target
+
+
+def writable_parent(target: Path, what: str) -> None:
+    """Check, before any work, that ``target`` can be created where it is asked for.
+
+    Its nearest existing parent must be a folder dcpower may write in.
+
+    Raises
+    ------
+    RunFolderError
+        If a parent is a file, or the folder it would be created in is not writable.
+    """
+    parent = target.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise RunFolderError(f"{what}: '{parent}' is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise RunFolderError(f"{what}: cannot write in '{parent}' (no permission)")
 
 
 def write_run_folder(folder: RunFolder, directory: str | Path) -> Path:

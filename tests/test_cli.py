@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -293,3 +294,34 @@ def test_markup_and_emoji_codes_in_a_value_are_shown_as_typed(tmp_path: Path):
     assert result.exit_code == 2
     assert "[bold]:x:" in result.stderr
     assert "❌" not in result.stderr
+
+
+@pytest.mark.unit
+def test_an_output_path_under_a_file_fails_before_any_solve(small_scenario: Path, tmp_path: Path):
+    """One line, exit 2, found before solving (the run would take seconds to minutes)."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me")
+    result = runner.invoke(app, ["run", str(small_scenario), "--out", str(a_file / "run")])
+    assert_one_line_error(result, ["notes.txt", "is a file, not a folder"])
+    result = runner.invoke(app, ["profiles", "baku", "--out", str(a_file)])
+    assert_one_line_error(result, ["notes.txt", "is a file, not a folder"])
+    assert a_file.read_text() == "keep me"
+
+
+@pytest.mark.unit
+def test_an_output_path_in_a_read_only_folder_fails_before_any_solve(
+    small_scenario: Path, tmp_path: Path, monkeypatch
+):
+    """The permission is asked of the OS (os.access); here it says no for that folder, as it
+    would for a user other than root on a folder of mode 0500."""
+    import dcpower.run_folder as rf
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = os.access
+    monkeypatch.setattr(
+        rf.os, "access", lambda path, mode: False if Path(path) == locked else real(path, mode)
+    )
+    result = runner.invoke(app, ["run", str(small_scenario), "--out", str(locked / "run")])
+    assert_one_line_error(result, ["locked", "no permission"])
+    assert not (locked / "run").exists()

@@ -242,3 +242,80 @@ def test_gas_outage_without_storage_says_how_much_is_short():
     assert "gas outage ride-through" in message
     assert "without gas for 2 h" in message
     assert "worst 20.0 MWh in the window from 2023-01-01T00:00:00+04:00" in message
+
+
+def _big_and_small_units():
+    """A 40 MW unit "gt" (800 USD/kW, 8 MMBtu/MWh) and a 10 MW unit "eng" (1000 USD/kW, 10).
+
+    wacc 0, 20-yr lives: a gt costs 40 x 800,000 / 20 = 1,600,000 USD/yr, an eng 10 x
+    1,000,000 / 20 = 500,000. Gas 3 USD/MMBtu; flat 30 MW all year (8760 h): fuel
+    30 x 8760 x 8 x 3 = 6,307,200 USD/yr on the gt, 30 x 8760 x 10 x 3 = 7,884,000 on engs.
+    Hourly N-1 off; no outage windows.
+    """
+    techs = {
+        "gt": gas_tech(unit_mw=40.0, capex_usd_per_kw=800.0, heat_rate_full_load_mmbtu_per_mwh=8.0),
+        "eng": gas_tech(unit_mw=10.0),
+    }
+    return techs, Reliability(redundancy_k=2, hourly_n_minus_1=False)
+
+
+def test_n_plus_2_removes_the_two_largest_units_not_two_of_the_largest_type():
+    """N+2 with one 40 MW and four 10 MW units removes 40 + 10 = 50 MW, not 2 x 40 = 80 MW.
+
+    Fleets (gt, eng) meeting N+2 against a 30 MW peak (the two largest units out):
+    (0, 5): 50 - 20 = 30 -> 2,500,000 + 7,884,000 = 10,384,000 USD/yr;
+    (1, 4): 80 - 50 = 30 -> 1,600,000 + 2,000,000 + 6,307,200 = 9,907,200 (gt runs the load);
+    (2, 3): 110 - 80 = 30 -> 3,200,000 + 1,500,000 + 6,307,200 = 11,007,200;
+    (3, 0): 120 - 80 = 40 -> 4,800,000 + 6,307,200 = 11,107,200.
+    (Fewer engs with one gt: 40 + 30 - 50 = 20 < 30.) So one 40 MW + four 10 MW units at
+    9,907,200 USD/yr. The former rule (2 x the largest built type out) would need (1, 7)
+    at 11,407,200 and pick (0, 5).
+    Boundary, with those units fixed (a fixed-capacity dispatch reports what falls short):
+    firm after N+2 is 80 - 50 = 30 MW, so a 30 MW design peak holds and a 30.1 MW peak falls
+    0.10 MW short (under the former rule 80 - 80 = 0 MW would be firm).
+    """
+    techs, rel = _big_and_small_units()
+    run = optimize_site(site_inputs([30.0] * 24, techs, reliability=rel), EXACT)
+    assert run.outcome.status == "optimal"
+    assert (units(run, "gt"), units(run, "eng")) == (1, 4)
+    assert total_cost(run) == pytest.approx(9_907_200.0, rel=1e-9)
+    np.testing.assert_allclose(run.solution.dispatch["gas_mw_gt"], 30.0)
+    fleet = {"gt.units_built": 1.0, "eng.units_built": 4.0}
+    at_30 = optimize_site(site_inputs([30.0] * 24, techs, reliability=rel), EXACT, fleet)
+    assert at_30.shortfalls == {}
+    assert total_cost(at_30) == pytest.approx(9_907_200.0, rel=1e-9)
+    over = site_inputs([30.0] * 24, techs, reliability=rel, peak_load_mw=30.1)
+    short = optimize_site(over, EXACT, fleet).shortfalls  # a fixed fleet reports, not raises
+    assert set(short) == {"N+k redundancy"} and "0.10 MW short" in short["N+k redundancy"]
+
+
+def test_n_plus_1_with_two_unit_types_removes_the_largest_built_unit():
+    """k = 1, same two types and 30 MW: with the largest built unit out (as before).
+
+    (0, 4): 40 - 10 = 30 -> 2,000,000 + 7,884,000 = 9,884,000 USD/yr;
+    (1, 3): 70 - 40 = 30 -> 1,600,000 + 1,500,000 + 6,307,200 = 9,407,200;
+    (2, 0): 80 - 40 = 40 -> 3,200,000 + 6,307,200 = 9,507,200.
+    So one 40 MW + three 10 MW units at 9,407,200 USD/yr; a 30.1 MW peak on that fleet
+    falls 0.10 MW short.
+    """
+    techs, _ = _big_and_small_units()
+    rel = Reliability(redundancy_k=1, hourly_n_minus_1=False)
+    run = optimize_site(site_inputs([30.0] * 24, techs, reliability=rel), EXACT)
+    assert (units(run, "gt"), units(run, "eng")) == (1, 3)
+    assert total_cost(run) == pytest.approx(9_407_200.0, rel=1e-9)
+    fleet = {"gt.units_built": 1.0, "eng.units_built": 3.0}
+    over = site_inputs([30.0] * 24, techs, reliability=rel, peak_load_mw=30.1)
+    short = optimize_site(over, EXACT, fleet).shortfalls
+    assert set(short) == {"N+k redundancy"} and "0.10 MW short" in short["N+k redundancy"]
+
+
+@pytest.mark.unit
+def test_removal_patterns_are_every_way_to_take_k_units():
+    """k = 1: one unit of each type, in order (the former rows); k = 2 over two types: 3
+    patterns; a type with at most one unit cannot give two."""
+    from dcpower.optimization.reliability import removal_patterns
+
+    assert removal_patterns([10, 10, 10], 1) == [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
+    assert removal_patterns([10, 10], 2) == [(2, 0), (1, 1), (0, 2)]
+    assert removal_patterns([1, 10], 2) == [(1, 0), (1, 1), (0, 2)]
+    assert len(removal_patterns([10, 10, 10], 4)) == 15

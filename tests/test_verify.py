@@ -296,3 +296,52 @@ def test_missing_column_fails_instead_of_passing(copy_of: Path) -> None:
     names = {check for _, check in failing(report)}
     assert "required columns present" in names
     assert "gas aero_gt start-ups >= units brought online" in names
+
+
+@pytest.mark.component
+def test_a_unit_removed_from_capacities_fails_n_plus_k_by_its_output(
+    run_folder: Path, copy_of: Path
+) -> None:
+    """One unit fewer in capacities.csv: installed N+k loses that unit's design output.
+
+    Aktau is built of one gas type with more than one unit (N+1, k = 1). The clean run's
+    margin m0 is below one unit's design output D (least cost leaves less than a unit
+    spare), so with a unit removed the check fails by exactly m0 - D, and its detail names
+    the unit taken out: one of the remaining units of that type.
+    """
+    before = {(c["site"], c["check"]): c for c in verify_run(run_folder)["checks"]}
+    clean = before[("aktau", "N+k at design point")]
+    caps = pd.read_csv(copy_of / "capacities.csv")
+    built = caps.query("site == 'aktau' and unit == 'units' and capacity > 0")
+    assert len(built) == 1, "the test expects one gas type built at aktau"
+    row = built.index[0]
+    tech, n = caps.loc[row, "technology"], int(caps.loc[row, "capacity"])
+    assert n >= 2
+    design_mw = float(clean["detail"].split(f"1 x {tech} at ")[1].split(" MW")[0])
+    assert 0 <= clean["margin"] < design_mw
+    caps.loc[row, "capacity"] = n - 1
+    caps.to_csv(copy_of / "capacities.csv", index=False)
+
+    bad = failing(verify_run(copy_of))
+    check = bad[("aktau", "N+k at design point")]
+    assert check["margin"] == pytest.approx(clean["margin"] - design_mw, abs=1e-3)
+    assert f"{n - 1} x {tech} at" in check["detail"]
+    assert f"the 1 largest unit out (1 x {tech} at {design_mw:.4g} MW" in check["detail"]
+
+
+@pytest.mark.unit
+def test_n_plus_k_check_takes_the_k_largest_units_of_all_types() -> None:
+    """One 40 MW and four 10 MW units, k = 2: out go the 40 and one 10 MW unit (50 MW)."""
+    from dcpower.techs.contract import Firm
+    from dcpower.verify.reliability import _largest_units, _named
+
+    firms = [
+        ("eng", Firm(firm_mw=40.0, units_mw=(10.0,) * 4)),
+        ("bat", Firm(firm_mw=5.0)),
+        ("gt", Firm(firm_mw=40.0, units_mw=(40.0,))),
+    ]
+    out = _largest_units(firms, 2)
+    assert out == [(40.0, "gt"), (10.0, "eng")]
+    assert _named(out) == "1 x gt at 40 MW + 1 x eng at 10 MW"
+    assert sum(mw for mw, _ in _largest_units(firms, 3)) == 60.0
+    assert _largest_units(firms[1:2], 2) == [] and _named([]) == "no units"

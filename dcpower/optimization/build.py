@@ -355,10 +355,10 @@ def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:
 def fix_sizing(m: pyo.Block, sizes: dict[str, float], fix: bool = True) -> None:
     """Fix a site's investment decisions (for a re-dispatch with capacities given).
 
-    The reliability rows' "type is built" flags follow from the unit counts, so they are
-    fixed too and the re-dispatch has no integer decision left but hourly commitment.
-    With ``fix=False`` the values are only set, as a start for the solver. Decisions in
-    ``registry.resized_in_dispatch`` (backup fuel tanks) stay free.
+    The reliability rows' "type is built" and "at least j units" flags follow from the unit
+    counts, so they are fixed too and the re-dispatch has no integer decision left but
+    hourly commitment. With ``fix=False`` the values are only set, as a start for the
+    solver. Decisions in ``registry.resized_in_dispatch`` (backup fuel tanks) stay free.
     """
     reg = m.registry
     for name, var in reg.sizing.items():
@@ -369,6 +369,12 @@ def fix_sizing(m: pyo.Block, sizes: dict[str, float], fix: bool = True) -> None:
         for group in m.registry.unit_groups:
             flag = m.type_built[group.name]
             flag.set_value(1.0 if pyo.value(group.units_built) > 0 else 0.0)
+            if fix:
+                flag.fix()
+    if hasattr(m, "units_at_least"):  # N+k, k >= 2: "at least j units of g"
+        groups = {group.name: group for group in m.registry.unit_groups}
+        for (g, j), flag in m.units_at_least.items():
+            flag.set_value(1.0 if pyo.value(groups[g].units_built) >= j - 0.5 else 0.0)
             if fix:
                 flag.fix()
 

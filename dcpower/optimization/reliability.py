@@ -2,9 +2,45 @@
 
 Both read only what technology blocks registered (unit groups, storage reserve), so any
 dispatchable unit type or storage technology takes part without changes here.
+
+N+k with the k largest units out, exactly
+-----------------------------------------
+Unit type g has ``n_g`` units built (integer) of design output ``a_g`` (at the design point).
+N+k asks ``installed - S_k(n) + storage >= peak``, where ``installed = sum_g a_g n_g`` and
+``S_k(n)`` is the output of the k largest *units* built (of all of them if fewer than k)::
+
+    S_k(n) = max { sum_g a_g r_g  :  sum_g r_g = k,  r_g integer,  0 <= r_g }  with a_g r_g
+             counting only units that exist, i.e. S_k(n) = max_r sum_g a_g min(r_g, n_g).
+
+With the binaries ``y[g, j] = 1 if n_g >= j`` (j = 1..k), ``min(r_g, n_g) = sum_{j<=r_g}
+y[g, j]``, so ``S_k(n) = max over removal patterns r (sum_g r_g = k) of sum_g a_g sum_{j<=r_g}
+y[g, j]``, and N+k holds iff, for *every* pattern r::
+
+    installed - sum_g a_g (y[g, 1] + ... + y[g, r_g]) + storage + slack >= peak.
+
+One row per pattern: the max over r becomes a family of ``>=`` rows, with no big-M. The
+flags need only a lower link (a row only gets harder as a flag rises, so the solver keeps
+every flag at its least value, ``[n_g >= j]``)::
+
+    n_g <= (j - 1) + (max_units_g - j + 1) y[g, j]          (n_g >= j forces y[g, j] = 1)
+
+``y[g, 1]`` is the "type built" flag. Patterns count at most ``max_units_g`` units of a
+type (``y[g, j]`` with ``j > max_units_g`` is 0) and repeats are dropped; there are at most
+C(k + G - 1, G - 1) of them for G types (k = 2, 2 types: 3 rows; k = 4, 3 types: 15).
+
+- k = 1: the patterns are "one unit of type g", the rows ``installed - a_g y[g, 1] >= peak``
+  for each g: the rows used before, for any fleet.
+- One type: the single pattern r = k gives ``installed - a (y1 + ... + yk)``, which is the
+  former ``installed - k a y1`` whenever at least k units are built; with fewer, it removes
+  the units that exist rather than k (the former row was stricter than N+k there).
+- Example (k = 2, one 40 MW and four 10 MW units): patterns (2, 0), (1, 1), (0, 2) remove
+  40 + 0 (only one 40 MW unit: y[40, 2] = 0), 40 + 10 and 10 + 10 MW; the binding row
+  removes 50 MW, not 2 x 40 = 80 MW as "k units of the largest built type" did.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import pyomo.environ as pyo
 
@@ -17,11 +53,11 @@ def add_reliability(
 ) -> None:
     """Add N+k at the design point and, if asked, hourly N-1 to a site model.
 
-    N+k (k >= 1): with the k largest units out, the gas capacity left at the site's hottest
-    hour, plus the storage power that can be held for ``n_plus_k_storage_hours`` (if that
-    is positive), covers the peak load. Removing k units of the largest *built* type is
-    exact when that type has at least k units, and conservative otherwise. With k = 0 there
-    is no installed-redundancy row.
+    N+k (k >= 1): with the k largest units out (the k largest *units*, of any types), the
+    gas capacity left at the site's hottest hour, plus the storage power that can be held
+    for ``n_plus_k_storage_hours`` (if that is positive), covers the peak load: one row per
+    removal pattern, exact for any fleet (module docstring). With k = 0 there is no
+    installed-redundancy row.
 
     Hourly N-1: when a unit of type g trips, the headroom of all committed units, minus the
     tripped unit's own headroom, plus storage reserve, must replace its output. The tripped
@@ -59,16 +95,8 @@ def add_reliability(
     if rules.redundancy_k > 0 and not groups:
         m.n_plus_k = pyo.Constraint(expr=firm_storage + m.nk_shortfall_mw >= peak_load_mw)
     elif rules.redundancy_k > 0:
-        k = rules.redundancy_k
-        m.n_plus_k = pyo.Constraint(
-            m.unit_types,
-            rule=lambda m, g: (
-                installed_design_mw
-                - k * groups[g].unit_design_mw * m.type_built[g]
-                + firm_storage
-                + m.nk_shortfall_mw
-                >= peak_load_mw
-            ),
+        _add_n_plus_k(
+            m, groups, rules.redundancy_k, (installed_design_mw, firm_storage), peak_load_mw
         )
 
     if not (rules.hourly_n_minus_1 and groups):
@@ -100,3 +128,60 @@ def add_reliability(
         terms.append((-1, [component[t] for t in steps]))
     terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
     add_linear_rows(m, "n_minus_1", (m.unit_types, m.T), terms, "<=")
+
+
+def removal_patterns(max_units: list[int], k: int) -> list[tuple[int, ...]]:
+    """Every way to take k units by type, at most ``max_units`` of a type, without repeats.
+
+    For k = 1 these are "one unit of type g" in the order of the types.
+    """
+    patterns: list[tuple[int, ...]] = []
+    for combo in itertools.combinations_with_replacement(range(len(max_units)), k):
+        pattern = tuple(min(combo.count(i), most) for i, most in enumerate(max_units))
+        if pattern not in patterns:
+            patterns.append(pattern)
+    return patterns
+
+
+def _add_n_plus_k(m: pyo.ConcreteModel, groups: dict, k: int, firm: tuple, peak_load_mw) -> None:
+    """Add N+k with the k largest units out: one row per removal pattern (module docstring).
+
+    ``m.type_built[g]`` is the flag "at least one unit of g"; for k >= 2,
+    ``m.units_at_least[g, j]`` flags "at least j units of g" (j = 2..k). ``firm`` is
+    (installed design output of the units, storage power held). [MW]
+    """
+    installed_mw, storage_mw = firm
+    names = list(groups)
+    flags = {(g, 1): m.type_built[g] for g in names}
+    more = [(g, j) for g in names for j in range(2, min(k, groups[g].max_units) + 1)]
+    if more:
+        m.units_at_least = pyo.Var(more, within=pyo.Binary)
+        # units built <= (j - 1) + (most units - j + 1) x "at least j units"
+        m.units_at_least_link = pyo.Constraint(
+            more,
+            rule=lambda m, g, j: (
+                groups[g].units_built
+                <= (j - 1) + (groups[g].max_units - j + 1) * m.units_at_least[g, j]
+            ),
+        )
+        flags.update({key: m.units_at_least[key] for key in more})
+    patterns = removal_patterns([groups[g].max_units for g in names], k)
+    rows = {_pattern_label(names, pattern, k): pattern for pattern in patterns}
+    m.n_plus_k_patterns = pyo.Set(initialize=list(rows), ordered=True)
+
+    def row(m, label):
+        removed = sum(
+            groups[g].unit_design_mw * flags[g, j]
+            for g, r in zip(names, rows[label], strict=True)
+            for j in range(1, r + 1)
+        )
+        return installed_mw - removed + storage_mw + m.nk_shortfall_mw >= peak_load_mw
+
+    m.n_plus_k = pyo.Constraint(m.n_plus_k_patterns, rule=row)
+
+
+def _pattern_label(names: list[str], pattern: tuple[int, ...], k: int) -> str:
+    """``g`` for k = 1, else ``2 x g + 1 x h`` (``none`` if no unit can be removed)."""
+    if k == 1:
+        return next((g for g, r in zip(names, pattern, strict=True) if r), "none")
+    return " + ".join(f"{r} x {g}" for g, r in zip(names, pattern, strict=True) if r) or "none"

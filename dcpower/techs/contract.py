@@ -291,14 +291,16 @@ class Firm:
     ----------
     firm_mw : float
         Output it holds at the design point (all its units, or storage's held power). [MW]
-    unit_mw : float
-        Its largest unit built, one of the k that may be out (0: no units). [MW]
+    units_mw : tuple of float
+        Design-point output of every unit built, each one of those that may be out (N+k
+        removes the k largest units over all technologies); empty for storage, which holds
+        power and has no units. [MW]
     text : str
         How the figure is made, for the check's detail.
     """
 
     firm_mw: float
-    unit_mw: float = 0.0
+    units_mw: tuple[float, ...] = ()
     text: str = ""
 
 

@@ -1,7 +1,8 @@
 """Reliability of one site: N+k at the design point, hourly N-1 and the outage windows.
 
-N+k: with k units of the largest built gas type out, the rest at the design point's derating,
-plus storage held for ``n_plus_k_storage_hours``, covers the design peak load. Hourly N-1: in
+N+k: with the k largest units out (the k largest units built, of any types), the rest at the
+design point's derating, plus storage held for ``n_plus_k_storage_hours``, covers the design
+peak load. Hourly N-1: in
 every hour the gas headroom plus the battery reserve over the ride-through time covers the trip
 of one exposed unit. Outage windows: one per month and kind from the month's peak-load hour,
 each re-checked step by step from ``outage_dispatch.csv`` (balance, zero unserved energy,
@@ -27,11 +28,12 @@ class _ReliabilityChecks(_TechnologyChecks):
     def _check_n_plus_k(self) -> None:
         """Installed N+k at the design point: peak load and each type's hottest-hour derating.
 
-        With k units of the largest built type (by output at the design temperature) out,
-        sum over types of units x unit_mw x the design-point availability (the hottest hour,
-        or the site's ``design_temp_air_c`` if hotter), plus storage power held
-        ``n_plus_k_storage_hours`` if that is positive, covers the design peak load
-        (``dcpower.profiles.design_point``, computed from the files).
+        With the k largest units out (every unit built, sorted by its output at the design
+        temperature; all of them if fewer than k), sum over types of units x unit_mw x the
+        design-point availability (the hottest hour, or the site's ``design_temp_air_c`` if
+        hotter), plus storage power held ``n_plus_k_storage_hours`` if that is positive,
+        covers the design peak load (``dcpower.profiles.design_point``, computed from the
+        files). The detail names the units removed.
         """
         rules = self.scenario.site_reliability(self.s.site_id)
         k = rules.redundancy_k
@@ -54,7 +56,7 @@ class _ReliabilityChecks(_TechnologyChecks):
         )
         peak = design.peak_load_mw
         firms = [
-            firm
+            (tech_id, firm)
             for tech_id, spec, technology in self.technologies
             if (
                 firm := technology.firm(
@@ -63,16 +65,17 @@ class _ReliabilityChecks(_TechnologyChecks):
             )
             is not None
         ]
-        installed = sum(f.firm_mw for f in firms)
-        largest = max((f.unit_mw for f in firms), default=0.0)
-        margin = installed - k * largest - peak
+        installed = sum(f.firm_mw for _, f in firms)
+        out = _largest_units(firms, k)
+        removed = sum(mw for mw, _ in out)
         self.single(
             "N+k at design point",
-            margin,
+            installed - removed - peak,
             peak,
             "MW",
-            f"k = {k}: ({' + '.join(f.text for f in firms) or 'nothing firm'}) - {k} x "
-            f"{largest:.4g} MW vs peak load {peak:.6g} MW",
+            f"k = {k}: ({' + '.join(f.text for _, f in firms) or 'nothing firm'}) - the "
+            f"{k} largest unit{'s' if k > 1 else ''} out ({_named(out)} = {removed:.6g} MW) "
+            f"vs peak load {peak:.6g} MW",
             worst_time=peak_time,
         )
 
@@ -265,3 +268,17 @@ class _ReliabilityChecks(_TechnologyChecks):
             "MW",
             lambda i: f"{kinds[i]} gives {cut[i]:.6g} MW in a {kinds[i]} outage",
         )
+
+
+def _largest_units(firms: list, k: int) -> list[tuple[float, str]]:
+    """Return the k largest units of all technologies: (design output [MW], technology id)."""
+    units = [(mw, tech_id) for tech_id, firm in firms for mw in firm.units_mw]
+    return sorted(units, key=lambda unit: -unit[0])[:k]
+
+
+def _named(out: list[tuple[float, str]]) -> str:
+    """Name units out as ``1 x gt at 40 MW + 1 x eng at 10 MW`` (``no units`` if none)."""
+    counts: dict[tuple[str, float], int] = {}
+    for mw, tech_id in out:
+        counts[tech_id, mw] = counts.get((tech_id, mw), 0) + 1
+    return " + ".join(f"{n} x {t} at {mw:.4g} MW" for (t, mw), n in counts.items()) or "no units"

@@ -129,14 +129,17 @@ def _bounds(
 
 
 def firm(b: str, spec, c: Checker, hours: float) -> Firm | None:
-    """Power the store holds for ``hours``: min(power, eta_d x (1 - floor) x energy / hours)."""
+    """Power the store holds for ``hours``: min(power, eta_d x (1 - floor) x energy / hours).
+
+    Storage holds power and has no units: none of it is among the k units out.
+    """
     if hours <= 0:
         return None
     held = min(
         c.cap(b, "MW"),
         spec.eta_discharge * (1 - spec.min_soc_fraction) * c.cap(b, "MWh") / hours,
     )
-    return Firm(firm_mw=held, text=f"storage {b} {held:.4g} MW")
+    return Firm(firm_mw=held, units_mw=(), text=f"storage {b} {held:.4g} MW")
 
 
 def contingency(b: str, spec, c: Checker, ride_through_h: float) -> Contingency:

@@ -163,7 +163,7 @@ class Gas(Technology):
         return {"fuel_mmbtu_per_h": checks.fuel_mmbtu_per_h(tech_id, spec, c)}
 
     def firm(self, tech_id: str, spec: GasTech, c: Checker, design_factor, rules) -> Firm:
-        """Return all its units at the design point; the largest may be out."""
+        """Return all its units at the design point; any of them may be among the k out."""
         return checks.firm(tech_id, spec, c, design_factor)
 
     def contingency(self, tech_id: str, spec: GasTech, c: Checker, rules, integer):

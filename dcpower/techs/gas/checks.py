@@ -172,12 +172,12 @@ def fuel_mmbtu_per_h(g: str, tech: GasTech, c: Checker, column=None, factor=None
 
 
 def firm(g: str, tech: GasTech, c: Checker, design_factor: float | None) -> Firm:
-    """All units built at their output at the design point; the largest may be out."""
+    """All units built at their output at the design point; each unit may be one of those out."""
     units = c.cap(g, "units")
     design_mw = tech.unit_mw * (design_factor if design_factor is not None else 1.0)
     return Firm(
         firm_mw=units * design_mw,
-        unit_mw=design_mw if units > 0 else 0.0,
+        units_mw=(design_mw,) * (max(round(units), 0) if np.isfinite(units) else 0),
         text=f"{units:g} x {g} at {design_mw:.4g} MW",
     )
 

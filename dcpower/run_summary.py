@@ -84,8 +84,9 @@ def site_summary(site: SiteResult, co2_kg_per_mmbtu: float) -> SiteSummary:
         capex_usd=float(sum(site.capex_usd.values())),
         cost_usd_per_yr=cost,
         lcoe_usd_per_mwh=cost / load if load else float("nan"),
-        # The sizing model's own annual cost (on its steps; a lower bound when its
-        # commitment is relaxed) and how much the verified full-year dispatch costs more.
+        # The sizing model's own annual cost (on its steps; with commitment relaxed not a
+        # lower bound: relaxed hourly N-1 covers every built type in every hour) and how
+        # much the verified full-year dispatch costs more.
         sizing_cost_usd_per_yr=objective,
         dispatch_over_sizing_cost=cost / objective - 1 if objective else float("nan"),
         shortfalls=site.shortfalls,

@@ -459,8 +459,9 @@ class Solver(Strict):
     commitment: Literal["integer", "relaxed"] = Field(
         "relaxed",
         description=(
-            "Hourly committed units in the sizing model: integer, or continuous (a valid "
-            "lower bound; unit counts are integer either way)."
+            "Hourly committed units in the sizing model: integer, or continuous (a "
+            "conservative relaxation, not a lower bound: hourly N-1 then covers every built "
+            "type in every hour; unit counts are integer either way)."
         ),
     )
     dispatch_commitment: Literal["integer", "relaxed"] = Field(

@@ -1,19 +1,23 @@
 """Outage windows in the run folder (``outage_dispatch.csv``), re-checked by dcpower.verify.
 
 One small run folder is solved once per module: Baku on a 48-h summer window with a 20 MW
-grid connection at the Azerbaijani data-center tariff, PV, a battery and gas engines, with a
-4-h gas outage and a 3-h grid outage to ride through (one window each, both from the
-window's peak-load hour, 2023-07-20 13:00). Each failure test breaks one hour of one window
-by hand and expects exactly that window and hour to be named.
+grid connection at the Azerbaijani data-center tariff, PV, a (cheap) battery and gas
+engines, with a 4-h gas outage and a 3-h grid outage to ride through (one window each, both
+from the window's peak-load hour, 2023-07-20 13:00). Each failure test breaks one hour of
+one window by hand and expects exactly that window and hour to be named. A second folder
+(PV and engines only, no windows) is for the hourly N-1 check of a grid trip.
 """
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from dcpower.results import OUTAGE_DISPATCH_FILE
 from dcpower.verify import first_failure, verify_run
@@ -30,7 +34,12 @@ SCENARIO: dict = {
             "grid": {"import_max_mw": 20, "tariff": "az_data_center"},
         }
     },
-    "technologies": {"pv_single_axis": {}, "battery_li_ion": {}, "recip_engine": {}},
+    "technologies": {
+        "pv_single_axis": {},
+        # Cheap storage, so the battery is built (as reserve against a grid or engine trip).
+        "battery_li_ion": {"capex_energy_usd_per_kwh": 50.0, "capex_power_usd_per_kw": 50.0},
+        "recip_engine": {},
+    },
     "economics": {},
     "reliability": {"gas_outage_hours": 4, "grid_outage_hours": 3, "monte_carlo_years": 0},
     "time": {"kind": "window", "start_hour": 4800, "n_hours": 48},
@@ -131,3 +140,72 @@ def test_a_missing_window_is_caught(copy_of: Path) -> None:
     assert (
         found["detail"] == f"1 windows missing or misplaced; first: grid outage of 3 h from {START}"
     )
+
+
+@pytest.fixture(scope="module")
+def engines_run(tmp_path_factory) -> Path:
+    """The same site with PV and engines only (no battery, no outage windows)."""
+    import dcpower
+    from dcpower.scenario import scenario_from_dict
+
+    scenario = copy.deepcopy(SCENARIO)
+    scenario["sites"]["baku"]["technologies"] = ["pv_single_axis", "recip_engine"]
+    del scenario["technologies"]["battery_li_ion"]
+    scenario["reliability"] = {"monte_carlo_years": 0}
+    out = tmp_path_factory.mktemp("engines") / "run"
+    dcpower.run(scenario_from_dict(scenario), out=out, parallel=False, reports=False)
+    return out
+
+
+def test_import_above_the_headroom_is_caught_as_a_grid_trip(
+    engines_run: Path, tmp_path: Path
+) -> None:
+    """More import, less gas, one engine fewer online in one hour, the balance kept.
+
+    Hour of the evening shoulder with 3 engines online and some import: the import is raised
+    to the 20 MW cap and the gas output cut by as much (fuel rewritten for the new output and
+    commitment). With ``a`` the available output per engine, 2 engines at gas output ``p``
+    leave ``2a - p`` of headroom, less than the 20 MW import (the grid trip, larger than one
+    engine's ``a``): the margin is ``2a - p - 20`` (no storage).
+    """
+    copy_of = Path(shutil.copytree(engines_run, tmp_path / "run"))
+    scenario = yaml.safe_load((copy_of / "scenario.yaml").read_text())
+    tech = scenario["technologies"]["recip_engine"]
+    table = pd.read_csv(copy_of / "dispatch.csv")
+    profiles = pd.read_csv(copy_of / "profiles.csv").set_index("time")
+    grid = table["grid_mw"].to_numpy()
+    online = table["gas_units_online_recip_engine"].to_numpy()
+    row = int(np.flatnonzero((grid > 1.0) & (grid < 19.0) & (online == 3))[0])
+    hour = str(table.loc[row, "time"])
+    avail = tech["unit_mw"] * profiles.loc[hour, "gas_cf_recip_engine"]
+    moved = 20.0 - grid[row]
+    power = table.loc[row, "gas_mw_recip_engine"] - moved
+    assert power <= 2 * avail
+    rate = (
+        profiles.loc[hour, "heat_rate_factor_recip_engine"]
+        * tech["heat_rate_full_load_mmbtu_per_mwh"]
+    )
+    no_load = tech["no_load_fuel_fraction"]
+    for column, delta in {
+        "grid_mw": moved,
+        "gas_mw": -moved,
+        "gas_mw_recip_engine": -moved,
+        "gas_units_online": -1.0,
+        "gas_units_online_recip_engine": -1.0,
+        "fuel_mmbtu_per_h": -rate * (no_load * tech["unit_mw"] + (1 - no_load) * moved),
+    }.items():
+        table.loc[row, column] += delta
+    following = (row + 1) % len(table)
+    table.loc[following, "gas_startups_recip_engine"] = max(
+        table.loc[following, "gas_startups_recip_engine"],
+        table.loc[following, "gas_units_online_recip_engine"] - 2,
+    )
+    table.to_csv(copy_of / "dispatch.csv", index=False, float_format="%.9g")
+
+    report = verify_run(copy_of)
+    assert {c["check"] for c in report["checks"] if not c["passed"]} == {"hourly N-1"}
+    found = next(c for c in report["checks"] if c["check"] == "hourly N-1")
+    assert (found["passed"], found["worst_time"]) == (False, hour)
+    assert found["margin"] == pytest.approx(2 * avail - power - 20.0, abs=1e-5)
+    assert "grid trip, import (20 MW)" in found["detail"]
+    assert first_failure(report).startswith(f"baku: hourly N-1 fails at {hour}")

@@ -439,7 +439,7 @@ def requirement_shortfalls(m: pyo.Block, index: pd.Index) -> dict[str, str]:
     n1 = np.array([pyo.value(v) for v in m.n1_shortfall_mw.values()])
     if n1.max() > 1e-6:
         found["hourly N-1"] = (
-            f"a unit trip is not covered in {int((n1 > 1e-6).sum())} time steps, "
+            f"a unit or grid trip is not covered in {int((n1 > 1e-6).sum())} time steps, "
             f"worst short by {n1.max():,.2f} MW at {index[int(n1.argmax())].isoformat()}"
         )
     short = {w: pyo.value(e) for w, e in _outage_unserved_mwh(m).items()}

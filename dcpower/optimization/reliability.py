@@ -1,6 +1,7 @@
 """Reliability requirements: installed N+k and hourly N-1, built from registered unit groups.
 
-Both read only what technology blocks registered (unit groups, storage reserve), so any
+Both read only what technology blocks registered (unit groups, storage reserve, and for
+hourly N-1 the exposures: supply that may be lost at once, the grid import), so any
 dispatchable unit type or storage technology takes part without changes here.
 
 N+k with the k largest units out, exactly
@@ -64,7 +65,9 @@ def add_reliability(
     unit's output cancels out, so the row is linear: headroom + reserve >= one unit's
     available output. It applies in the hours a unit of that type is online (integer
     commitment), or, with commitment relaxed, in every hour once the type is built (the
-    safe form: stricter in hours when that type does not run).
+    safe form: stricter in hours when that type does not run). Registered exposures (the
+    grid import: the connection may trip) are covered the same way in every hour:
+    exposure <= headroom + reserve.
 
     Parameters
     ----------
@@ -99,9 +102,32 @@ def add_reliability(
             m, groups, rules.redundancy_k, (installed_design_mw, firm_storage), peak_load_mw
         )
 
-    if not (rules.hourly_n_minus_1 and groups):
+    if not rules.hourly_n_minus_1:
         return
-    reserve = reg.contingency_reserve_mw
+    if groups:
+        _add_unit_trip_rows(m, groups, integer_commitment)
+    if reg.contingency_exposures_mw:
+        _add_exposure_rows(m, groups)
+
+
+def _cover_terms(m: pyo.ConcreteModel, groups: dict, steps: list) -> list[tuple]:
+    """Terms of ``-(headroom + storage reserve + shortfall slack)``, one row per step given.
+
+    Headroom: all committed units' available output x units online - output.
+    """
+    terms = []
+    for group in groups.values():
+        online, power = list(group.units_online.values()), list(group.power_mw.values())
+        terms.append((-group.unit_available_mw[steps], [online[t] for t in steps]))
+        terms.append((1, [power[t] for t in steps]))
+    for component in m.registry.contingency_reserve_mw:
+        terms.append((-1, [component[t] for t in steps]))
+    terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
+    return terms
+
+
+def _add_unit_trip_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: bool) -> None:
+    """Hourly N-1 rows ``n_minus_1[g, t]``: the trip of one unit of type g in step t."""
     if integer_commitment:
         m.type_online = pyo.Var(m.unit_types, m.T, within=pyo.Binary)
         keys = [(g, t) for g in groups for t in m.T]
@@ -118,15 +144,8 @@ def add_reliability(
     # all committed units (available output x units online - output) + storage reserve
     # + shortfall slack.
     keys = [(g, t) for g in groups for t in m.T]
-    steps = [t for _, t in keys]
     terms = [([groups[g].unit_available_mw[t] for g, t in keys], [exposed[key] for key in keys])]
-    for group in groups.values():
-        online, power = list(group.units_online.values()), list(group.power_mw.values())
-        terms.append((-group.unit_available_mw[steps], [online[t] for t in steps]))
-        terms.append((1, [power[t] for t in steps]))
-    for component in reserve:
-        terms.append((-1, [component[t] for t in steps]))
-    terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
+    terms += _cover_terms(m, groups, [t for _, t in keys])
     add_linear_rows(m, "n_minus_1", (m.unit_types, m.T), terms, "<=")
 
 
@@ -185,3 +204,19 @@ def _pattern_label(names: list[str], pattern: tuple[int, ...], k: int) -> str:
     if k == 1:
         return next((g for g, r in zip(names, pattern, strict=True) if r), "none")
     return " + ".join(f"{r} x {g}" for g, r in zip(names, pattern, strict=True) if r) or "none"
+
+
+def _add_exposure_rows(m: pyo.ConcreteModel, groups: dict) -> None:
+    """Hourly N-1 rows ``exposure_n_minus_1[e, t]``: registered exposure e is lost in step t.
+
+    The grid connection trips: its import in the step must be replaced by the headroom of
+    the committed units plus storage reserve (the same cover as for a unit trip), in every
+    step, whatever the commitment form (an import of zero exposes nothing).
+    """
+    exposures = m.registry.contingency_exposures_mw
+    m.exposures = pyo.RangeSet(0, len(exposures) - 1)
+    keys = [(e, t) for e in m.exposures for t in m.T]
+    # exposure[e, t] <= headroom + storage reserve + shortfall slack
+    terms = [(1, [exposures[e][t] for e, t in keys])]
+    terms += _cover_terms(m, groups, [t for _, t in keys])
+    add_linear_rows(m, "exposure_n_minus_1", (m.exposures, m.T), terms, "<=")

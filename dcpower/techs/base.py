@@ -87,6 +87,10 @@ class Registry:
     contingency_reserve_mw : list
         Indexed components: extra power deliverable for the ride-through time after a unit
         trips, per time step. [MW]
+    contingency_exposures_mw : list
+        Indexed components over the time set: supply other than a unit group that may be
+        lost at once (the grid import, if the connection trips), each covered in hourly
+        N-1 by the headroom of committed units plus storage reserve. [MW]
     firm_storage_mw : list
         Scalar expressions: power storage can hold for the ride-through time, counted in N+k. [MW]
     sizing : dict
@@ -112,6 +116,7 @@ class Registry:
     cost_usd_per_yr: dict = field(default_factory=dict)
     unit_groups: list[UnitGroup] = field(default_factory=list)
     contingency_reserve_mw: list = field(default_factory=list)
+    contingency_exposures_mw: list = field(default_factory=list)
     firm_storage_mw: list = field(default_factory=list)
     sizing: dict = field(default_factory=dict)
     resized_in_dispatch: set = field(default_factory=set)

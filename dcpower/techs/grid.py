@@ -1,8 +1,10 @@
 """Grid connection: imports up to a fixed capacity, paid at a time-of-day tariff.
 
 The connection is a given of the site (not sized) and it is never firm: it registers no
-unit group, no contingency reserve and no firm storage, so N+k and hourly N-1 rest on the
-on-site plant alone. In gas-supply outage windows it imports as usual; in grid outage
+unit group, no contingency reserve and no firm storage, so N+k rests on the on-site plant
+alone. Its import is registered as a contingency exposure: in hourly N-1 the connection
+may trip, so in every hour the headroom of the committed units plus storage reserve must
+cover the import. In gas-supply outage windows it imports as usual; in grid outage
 windows it gives nothing.
 """
 
@@ -42,6 +44,8 @@ def add_block(
     b.import_mw = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds=(0, cap))
     reg = m.registry
     reg.injections_mw.append(b.import_mw)
+    # The connection may trip: hourly N-1 covers the import (optimization/reliability.py).
+    reg.contingency_exposures_mw.append(b.import_mw)
     available = m.outage_available["grid"] if hasattr(m, "OW") else []
     if available:
         b.outage_import_mw = pyo.Var(available, within=pyo.NonNegativeReals, bounds=(0, cap))

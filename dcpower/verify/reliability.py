@@ -4,9 +4,10 @@ N+k: with the k largest units out (the k largest units built, of any types), the
 design point's derating, plus storage held for ``n_plus_k_storage_hours``, covers the design
 peak load. Hourly N-1: in
 every hour the gas headroom plus the battery reserve over the ride-through time covers the trip
-of one exposed unit. Outage windows: one per month and kind from the month's peak-load hour,
-each re-checked step by step from ``outage_dispatch.csv`` (balance, zero unserved energy,
-nothing from the unavailable supply, and the technology and battery checks of the windows).
+of one exposed unit, or of the grid connection (its import). Outage windows: one per month and
+kind from the month's peak-load hour, each re-checked step by step from
+``outage_dispatch.csv`` (balance, zero unserved energy, nothing from the unavailable supply,
+and the technology and battery checks of the windows).
 """
 
 from __future__ import annotations
@@ -80,12 +81,14 @@ class _ReliabilityChecks(_TechnologyChecks):
         )
 
     def _check_n_minus_1(self) -> None:
-        """In every hour, headroom plus storage reserve covers the trip of one exposed unit.
+        """In every hour, headroom plus storage reserve covers the largest exposure.
 
         Each technology gives its part (``Technology.contingency``): units their headroom
         (online x available - output) and the unit that may trip, storage its reserve for
         the ride-through. Exposed: with integer commitment the types with a unit online in
-        that hour; with relaxed commitment every built type in every hour.
+        that hour; with relaxed commitment every built type in every hour. At a site with a
+        grid connection (``sites.<id>.grid``) the connection may trip too: its import
+        (``grid_mw``) is exposed in every hour, and the larger of the two must be covered.
         """
         rules = self.scenario.site_reliability(self.s.site_id)
         if not rules.hourly_n_minus_1:
@@ -96,8 +99,35 @@ class _ReliabilityChecks(_TechnologyChecks):
             for tech_id, spec, technology in self.technologies
             if (part := technology.contingency(tech_id, spec, self, rules, integer)) is not None
         ]
-        if not any(part.at_risk_mw is not None for _, part in parts):
-            return  # no units that may trip
+        grid_connected = self.scenario.sites[self.s.site_id].grid is not None
+        if not grid_connected and not any(part.at_risk_mw is not None for _, part in parts):
+            return  # nothing that may trip
+        headroom, reserve, required, which = self._n_minus_1_parts(parts, grid_connected)
+        margin = headroom + reserve - required
+        form = (
+            "largest online unit type (integer commitment)"
+            if integer
+            else "largest built unit type, every hour (commitment relaxed)"
+        )
+        form += ", or the grid import" if grid_connected else ""
+
+        def detail(i: int) -> str:
+            trip = "grid trip, import" if which[i] == "grid" else f"trip of one {which[i]} unit"
+            return (
+                f"{form}: {trip} ({required[i]:.6g} MW) vs headroom {headroom[i]:.6g} MW + "
+                f"storage reserve {reserve[i]:.6g} MW"
+            )
+
+        self.hourly("hourly N-1", margin, np.fmax(required, np.abs(headroom)), "MW", detail)
+
+    def _n_minus_1_parts(
+        self, parts: list, grid_connected: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Headroom, storage reserve, the largest exposure and what it is, per hour [MW].
+
+        What: the technology id of the unit that may trip, ``grid`` where the import is
+        larger, ``none`` where nothing is exposed.
+        """
         headroom = np.zeros(self.n)
         required = np.zeros(self.n)
         reserve = np.zeros(self.n)
@@ -110,22 +140,11 @@ class _ReliabilityChecks(_TechnologyChecks):
                 required = np.fmax(required, part.at_risk_mw)
             if part.reserve_mw is not None:
                 reserve += part.reserve_mw
-        margin = headroom + reserve - required
-        form = (
-            "largest online unit type (integer commitment)"
-            if integer
-            else "largest built unit type, every hour (commitment relaxed)"
-        )
-        self.hourly(
-            "hourly N-1",
-            margin,
-            np.fmax(required, np.abs(headroom)),
-            "MW",
-            lambda i: (
-                f"{form}: trip of one {which[i]} unit ({required[i]:.6g} MW) vs headroom "
-                f"{headroom[i]:.6g} MW + storage reserve {reserve[i]:.6g} MW"
-            ),
-        )
+        if grid_connected:
+            imported = self.d(techs.GRID_IMPORT.column)
+            which = np.where(imported > required, "grid", which)
+            required = np.fmax(required, imported)
+        return headroom, reserve, required, which
 
     # -- outage windows ---------------------------------------------------------------------
 

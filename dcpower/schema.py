@@ -12,6 +12,10 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
 class Strict(BaseModel):
-    """Base for every scenario section: unknown fields are errors, values are re-validated."""
+    """Base for every scenario section: unknown fields are errors, values are re-validated.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    Infinite and NaN numbers are refused as bad input (``.inf`` in YAML is a float): an
+    infinite capex or capacity would otherwise reach the solver and end as "no plan".
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)

@@ -216,3 +216,33 @@ def test_report_shows_the_monte_carlo_availability_per_site(text, summary):
         assert f"{fmt_num(lole['mean'], 2)} ({fmt_num(low, 2)}–{fmt_num(high, 2)})" in text
         assert fmt_num(figures_["availability_time_pct"]["mean"], 4) in text
         assert figures_["tier_met_at_ci_lower_bound"] in text
+
+
+@pytest.mark.component
+def test_a_report_that_fails_leaves_the_earlier_figures_whole(
+    run_folder: Path, tmp_path: Path, monkeypatch
+):
+    """The charts go to a scratch folder that replaces figures/ only once the report is
+    written: a chart that fails half-way leaves figures/ and report.html as they were, and
+    no scratch folder (issue #18, partial reports)."""
+    import shutil
+
+    from dcpower.report import html as report_html
+
+    folder = Path(shutil.copytree(run_folder, tmp_path / "run"))
+    before = {p.name: p.read_bytes() for p in (folder / "figures").iterdir()}
+    report_before = (folder / "report.html").read_bytes()
+    real = report_html.build_charts
+
+    def half(tables, flows):
+        charts = real(tables, flows)
+        charts[0].figure.suptitle("a different first chart")  # its PNG would differ
+        yield charts[0]
+        raise RuntimeError("chart failed")
+
+    monkeypatch.setattr(report_html, "build_charts", half)
+    with pytest.raises(RuntimeError, match="chart failed"):
+        write_report(folder)
+    assert {p.name: p.read_bytes() for p in (folder / "figures").iterdir()} == before
+    assert (folder / "report.html").read_bytes() == report_before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]

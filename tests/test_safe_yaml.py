@@ -102,3 +102,26 @@ def test_validate_on_a_device_or_folder_is_one_line_exit_2(tmp_path):
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         assert len(lines) == 1, done.stderr
         assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("capex_usd_per_kw", ".inf"),
+        ("unit_mw", ".nan"),
+        ("heat_rate_full_load_mmbtu_per_mwh", "-.inf"),
+    ],
+)
+def test_infinite_and_nan_figures_are_bad_input_in_one_line(tmp_path, field, text):
+    """An infinite capex would otherwise reach the solver and end as "no plan"."""
+    path = tmp_path / "inf.yaml"
+    path.write_text(
+        "name: inf\nsites:\n  s:\n    climate: baku\n    data_center: {it_capacity_mw: 10}\n"
+        f"    technologies: [recip_engine]\ntechnologies:\n  recip_engine: {{{field}: {text}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    message = str(err.value)
+    assert f"technologies.recip_engine.{field}" in message
+    assert "finite number" in message and "\n" not in message

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import base64
 import html
+import os
+import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -551,13 +554,34 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
     run_dir = Path(run_dir)
     out = Path(path) if path is not None else run_dir / REPORT_NAME
     tables = read_run_folder(run_dir)
+    figures_dir = run_dir / FIGURES_DIR
+    # The charts go to a scratch folder that replaces figures/ only once the report is
+    # written: a failure leaves the earlier figures (or none), never half of them.
+    scratch = run_dir / f".{FIGURES_DIR}.tmp-{uuid.uuid4().hex[:8]}"
+    scratch.mkdir()
+    try:
+        out = _write_report_files(run_dir, out, tables, scratch)
+        _replace_folder(scratch, figures_dir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return out
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    """Put folder ``new`` in place of ``target`` (renames only; the old one is removed)."""
+    old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_report_files(run_dir: Path, out: Path, tables: RunFolder, figures_dir: Path) -> Path:
+    """Write the charts into ``figures_dir`` and the report to ``out`` (temporary name first)."""
     summary = tables.summary
     verification = tables.verification or {}
     fin = summary.finance or finance.finance_summary(tables)
     flows = finance.site_cash_flows(tables)
-
-    figures_dir = run_dir / FIGURES_DIR
-    figures_dir.mkdir(exist_ok=True)
     chart_html = []
     for chart in build_charts(tables, flows):
         png = F.to_png(chart.figure)
@@ -624,7 +648,10 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
         + "</body></html>\n"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(document, encoding="utf-8")
-    tmp.replace(out)
+    tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        tmp.write_text(document, encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out

@@ -483,13 +483,32 @@ def _print_result(summary: dict, verification: dict | None = None) -> None:
 @app.command()
 def validate(
     scenario: ScenarioArg = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Also check that a run could be written here.")
+    ] = None,
 ) -> None:
-    """Check a scenario without solving it; print what it resolves to."""
+    """Check a scenario without solving it: every check ``run`` makes before it solves.
+
+    The schema and the files it names, each site's weather and hourly profiles (every
+    weather year), the N+k design point, and with ``--out`` the run folder's path.
+    """
+    from dcpower.pipeline.inputs import hourly_profiles, weather_year_count
+    from dcpower.profiles import design_point
+
     with _expected_failures():
         loaded = load_scenario(scenario)
+        if out is not None:
+            check_run_folder(out)
+        design = {}
+        for site_id, site in loaded.sites.items():
+            for year in range(weather_year_count(loaded, site_id)):
+                point = design_point(
+                    site, loaded.technologies, hourly_profiles(loaded, site_id, year)
+                )
+                design[site_id] = max(design.get(site_id, 0.0), point.peak_load_mw)
     table = _table(
         f"{loaded.name}: valid",
-        ("site", "climate", "IT MW", "gas USD/MMBtu", "technologies"),
+        ("site", "climate", "IT MW", "design load MW", "gas USD/MMBtu", "technologies"),
         justify="left",
     )
     for site_id, site in loaded.sites.items():
@@ -497,6 +516,7 @@ def validate(
             site_id,
             site.climate if site.weather_file is None else str(site.weather_file),
             f"{site.data_center.it_capacity_mw:g}",
+            f"{design[site_id]:.1f}",
             f"{site.gas_price_usd_per_mmbtu:g}",
             ", ".join(site.technologies),
         )

@@ -325,3 +325,22 @@ def test_an_output_path_in_a_read_only_folder_fails_before_any_solve(
     result = runner.invoke(app, ["run", str(small_scenario), "--out", str(locked / "run")])
     assert_one_line_error(result, ["locked", "no permission"])
     assert not (locked / "run").exists()
+
+
+@pytest.mark.unit
+def test_validate_reads_the_weather_a_run_would_and_shows_nothing_of_a_bad_file(tmp_path: Path):
+    """A weather file of garbage: validate fails as run would, in one line, exit 2, and the
+    file's content is not echoed (it may be any file of the machine)."""
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_text("secret-token-123 not weather\n1,2,3\n", encoding="utf-8")
+    scenario = tmp_path / "gw.yaml"
+    scenario.write_text(
+        "name: gw\nsites:\n  s:\n    climate: baku\n"
+        f"    weather_file: {garbage}\n"
+        "    data_center: {it_capacity_mw: 10}\n    technologies: [recip_engine]\n"
+        "technologies:\n  recip_engine: {}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(scenario)])
+    assert_one_line_error(result, ["garbage.csv", "unknown format"])
+    assert "secret-token" not in result.stderr

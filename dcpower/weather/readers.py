@@ -300,7 +300,9 @@ def _detect_format(path: Path) -> str:
     if path.suffix.lower() in by_suffix:
         return by_suffix[path.suffix.lower()]
     raise WeatherFileError(
-        f"Weather file {path}: unknown format (first line {first_line[:80]!r}); expected an "
+        # Nothing of the file is shown: it may not be a weather file at all.
+        f"Weather file {path}: unknown format (no EPW, PVGIS or NASA POWER header and no "
+        "'time' column in its first line); expected an "
         f"EPW, PVGIS TMY (CSV/JSON), NASA POWER hourly CSV, or a plain CSV with a 'time' "
         f"column. Pass format= one of {', '.join(FORMATS)} to force one."
     )

@@ -10,31 +10,26 @@ no per-technology column (curtailment, fuel), and gives its limits in the outage
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Any
+
 import numpy as np
 
 from dcpower import techs
-from dcpower.scenario import Scenario
-from dcpower.techs.contract import Windows
+from dcpower.techs.contract import Technology, Windows
 from dcpower.verify.checker import _SiteRecorder
-from dcpower.verify.run_folder import _Site
 
 
 class _TechnologyChecks(_SiteRecorder):
     """The site's technologies, their own checks, and the totals recomputed from them."""
 
-    def __init__(
-        self,
-        site: _Site,
-        scenario: Scenario,
-        summary: dict,
-        horizon_kind: str | None,
-        tolerance: float,
-    ) -> None:
-        super().__init__(site, scenario, summary, horizon_kind, tolerance)
-        #: (technology id, parameters, registered technology) of each technology at the site.
-        self.technologies = [
-            (tech_id, scenario.technologies[tech_id], techs.of(scenario.technologies[tech_id]))
-            for tech_id in scenario.sites[site.site_id].technologies
+    @cached_property
+    def technologies(self) -> list[tuple[str, Any, Technology]]:
+        """(technology id, parameters, registered technology) of each technology at the site."""
+        specs = self.scenario.technologies
+        return [
+            (tech_id, specs[tech_id], techs.of(specs[tech_id]))
+            for tech_id in self.scenario.sites[self.s.site_id].technologies
         ]
 
     def _check_technologies(self) -> None:
@@ -49,12 +44,14 @@ class _TechnologyChecks(_SiteRecorder):
             for total in tech.totals:
                 if total.recheck is not None:
                     rechecked.setdefault(total.column, total)
+        # Each technology recomputes its parts once (the gas types their fuel, the plants
+        # their curtailment), then each rechecked total sums the parts it is made of.
+        contributions = [
+            technology.recompute(tech_id, spec, self)
+            for tech_id, spec, technology in self.technologies
+        ]
         for total in rechecked.values():
-            parts = [
-                technology.recompute(tech_id, spec, self).get(total.column)
-                for tech_id, spec, technology in self.technologies
-            ]
-            parts = [p for p in parts if p is not None]
+            parts = [part[total.column] for part in contributions if total.column in part]
             if not parts:
                 continue
             recomputed = np.sum(parts, axis=0)

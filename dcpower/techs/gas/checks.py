@@ -125,17 +125,8 @@ def check_windows(g: str, tech: GasTech, c: Checker, windows: Windows) -> None:
     check, profile, rows = windows.check, windows.profile, windows.rows
     without_gas = windows.kinds == "gas"
     fuel = c.w(f"backup_fuel_mmbtu_per_h_{g}")
-    full = tech.heat_rate_full_load_mmbtu_per_mwh
-    nl = tech.no_load_fuel_fraction
-    recomputed = np.where(
-        without_gas,
-        profile(f"heat_rate_factor_{g}")
-        * (
-            nl * full * tech.unit_mw * c.w(f"gas_units_online_{g}")
-            + (1 - nl) * full * c.w(f"gas_mw_{g}")
-        ),
-        0.0,
-    )
+    on_curve = fuel_mmbtu_per_h(g, tech, c, column=c.w, factor=profile(f"heat_rate_factor_{g}"))
+    recomputed = np.where(without_gas, on_curve, 0.0)
     check(
         f"{g} backup fuel use (part-load curve)",
         -np.abs(fuel - recomputed),

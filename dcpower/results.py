@@ -16,12 +16,7 @@ import pandas as pd
 from dcpower import run_summary
 
 # Names that moved to dcpower.run_folder, importable from here as before.
-from dcpower.run_folder import (  # noqa: F401
-    DISPATCH_TOTALS,
-    OUTAGE_DISPATCH_FILE,
-    OUTAGE_TOTALS,
-    check_run_folder,
-)
+from dcpower.run_folder import OUTAGE_DISPATCH_FILE, check_run_folder  # noqa: F401
 from dcpower.scenario import Scenario
 
 #: Order of solver statuses from best to worst; a run reports its worst site.

@@ -6,8 +6,9 @@ sweeps read back. This module is its one owner:
 
 - **file names**: :data:`SUMMARY_FILE`, :data:`CAPACITIES_FILE`, ... (and :data:`TABLE_FILES`,
   the files every run folder has);
-- **columns**: the summed dispatch columns (:data:`DISPATCH_TOTALS`, :data:`OUTAGE_TOTALS`)
-  and each technology's own columns come from the registry (:mod:`dcpower.techs`);
+- **columns**: the summed dispatch columns (:func:`dcpower.techs.dispatch_totals`, read when
+  needed, so a technology registered later has its columns too) and each technology's own
+  columns (``<total>_<id>``, :func:`dcpower.techs.own_columns`) come from the registry;
 - **the summary**: :class:`Summary` (with :class:`SiteSummary`, :class:`Horizon`,
   :class:`ReliabilitySummary`, :class:`Totals`, :class:`Emissions`), typed, serialising to
   exactly the keys of ``summary.json`` (assembled from a result by
@@ -89,31 +90,8 @@ TABLE_FILES = (
 
 # ------------------------------------------------------------------------------ columns
 
-#: Columns of ``dispatch.csv`` that sum one quantity over technologies (each technology's own
-#: columns are ``<total>_<id>``, :func:`dcpower.techs.own_columns`), besides ``load_mw`` and
-#: ``unserved_mw``: power in MW, state of charge in MWh, fuel in MMBtu/h (HHV).
-DISPATCH_TOTALS = techs.dispatch_totals()
-#: The summed columns ``outage_dispatch.csv`` reports.
-OUTAGE_TOTALS = techs.dispatch_totals(outage=True)
-
 #: Float format of the hourly tables (9 significant digits).
 HOURLY_FLOAT_FORMAT = "%.9g"
-
-
-def summary_capacity_keys() -> dict[str, tuple[str, str]]:
-    """Return the per-site ``capacity`` keys of ``summary.json`` the registry fills.
-
-    Returns
-    -------
-    dict
-        Key (``pv_mw``, ``battery_mwh``, ...) -> (``capacities.csv`` kind, unit) summed into it;
-        besides these, ``capacity`` holds ``gas`` (units per type) and ``gas_mw``.
-    """
-    return {
-        key: source
-        for tech in techs.technologies()
-        for key, source in tech.summary_capacity.items()
-    }
 
 
 def plant_capacity_keys() -> tuple[str, ...]:
@@ -123,15 +101,7 @@ def plant_capacity_keys() -> tuple[str, ...]:
     ``battery_mwh``, ...), in display order; keys of what a technology builds besides itself
     (a gas type's backup tank) are left out.
     """
-    return (
-        "gas_mw",
-        *(
-            key
-            for tech in techs.technologies()
-            for key, (kind, _) in tech.summary_capacity.items()
-            if kind == tech.kind
-        ),
-    )
+    return ("gas_mw", *(key for tech in techs.technologies() for key in tech.own_capacity()))
 
 
 # ------------------------------------------------------------------------------ errors
@@ -205,7 +175,7 @@ class SiteSummary(_Record):
     it_load_mw: float | None = None
     peak_load_mw: float | None = None
     load_mwh_per_yr: float | None = None
-    #: Registry keys (:func:`summary_capacity_keys`), ``gas`` (``{type: {units, unit_mw}}``)
+    #: Registry keys (``Technology.summary_capacity``), ``gas`` (``{type: {units, unit_mw}}``)
     #: and ``gas_mw``.
     capacity: dict[str, Any] = Field(default_factory=dict)
     generation_mwh_per_yr: dict[str, float | None] = Field(default_factory=dict)

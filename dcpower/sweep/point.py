@@ -33,8 +33,7 @@ _CAPACITY_METRICS: dict[str, tuple[str, str, float]] = {
     **{
         key: (f"{tech.display.name} capacity", unit, 1.0)
         for tech in techs.technologies()
-        for key, (kind, unit) in tech.summary_capacity.items()
-        if kind == tech.kind
+        for key, unit in tech.own_capacity().items()
     },
 }
 

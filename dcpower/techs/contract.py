@@ -421,6 +421,16 @@ class Technology:
     degrades: ClassVar[bool] = False
     resource: ClassVar[str]
 
+    def own_capacity(self) -> dict[str, str]:
+        """Return its ``summary.json`` capacity keys of its own rows, with their unit.
+
+        Those of :attr:`summary_capacity` whose ``capacities.csv`` kind is its own (not,
+        e.g., a gas type's backup tank): ``{"battery_mw": "MW", "battery_mwh": "MWh"}``.
+        """
+        return {
+            key: unit for key, (kind, unit) in self.summary_capacity.items() if kind == self.kind
+        }
+
     # ------------------------------------------------------------------ profiles
 
     def profile(

@@ -49,9 +49,8 @@ class _SummaryChecks(_TechnologyChecks):
         pairs = []
         for tech in techs.technologies():
             ids = [t for t in site_ids if specs[t].kind == tech.kind]
-            for key, (kind, unit) in tech.summary_capacity.items():
-                if kind == tech.kind:  # rows of the technology itself (not, e.g., its tank)
-                    pairs.append((key, capacity.get(key), sum(self.cap(t, unit) for t in ids)))
+            for key, unit in tech.own_capacity().items():
+                pairs.append((key, capacity.get(key), sum(self.cap(t, unit) for t in ids)))
         for tech_id, spec, technology in self.technologies:
             pairs += technology.summary_pairs(tech_id, spec, self, capacity)
         unserved = float(np.nansum(self.d("unserved_mw") * self.d("weight_h")))

@@ -233,6 +233,54 @@ def _format_validation_error(path: Path, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def site_file(name_or_path: str | Path) -> Path:
+    """Return the file of a site: ``inputs/sites/<name>.yaml`` for a bare name, else the path.
+
+    Raises
+    ------
+    ScenarioError
+        If there is no such file (for an unknown name, the message lists the sites).
+    """
+    text = str(name_or_path)
+    looks_like_path = (
+        isinstance(name_or_path, Path) or text.endswith((".yaml", ".yml")) or "/" in text
+    )
+    if looks_like_path:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise ScenarioError(f"site file {path} does not exist")
+        return path
+    path = sites_dir() / f"{text.lower()}.yaml"
+    if not path.is_file():
+        raise ScenarioError(
+            f"site {text!r} is unknown; available sites: {available_sites()} "
+            f"(or give the path of a site YAML file)"
+        )
+    return path
+
+
+def read_site_file(path: Path) -> dict:
+    """Return the fields of a site file as written (with its ``sources`` and ``estimates``).
+
+    Raises
+    ------
+    ScenarioError
+        In one line, if the file cannot be read (see :func:`dcpower.safe_yaml.read_text`), is
+        not valid YAML, or does not hold a mapping.
+    """
+    try:
+        raw = load_yaml(read_text(path))
+    except ValueError as exc:
+        raise ScenarioError(f"site file {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"site file {path}: {yaml_problem(exc)}") from None
+    if not isinstance(raw, dict):
+        raise ScenarioError(
+            f"site file {path} must hold a mapping of fields, got {type(raw).__name__}"
+        )
+    return raw
+
+
 def load_site(name_or_path: str | Path) -> SiteClimate:
     """Load and validate a site climate file.
 
@@ -253,31 +301,8 @@ def load_site(name_or_path: str | Path) -> SiteClimate:
         If the site is unknown (the message lists the available sites), the file is not
         valid YAML, or a field is missing or out of range (the message names field and value).
     """
-    text = str(name_or_path)
-    looks_like_path = (
-        isinstance(name_or_path, Path) or text.endswith((".yaml", ".yml")) or "/" in text
-    )
-    if looks_like_path:
-        path = Path(name_or_path)
-        if not path.is_file():
-            raise ScenarioError(f"site file {path} does not exist")
-    else:
-        path = sites_dir() / f"{text.lower()}.yaml"
-        if not path.is_file():
-            raise ScenarioError(
-                f"site {text!r} is unknown; available sites: {available_sites()} "
-                f"(or give the path of a site YAML file)"
-            )
-    try:
-        raw = load_yaml(read_text(path))
-    except ValueError as exc:
-        raise ScenarioError(f"site file {exc}") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"site file {path}: {yaml_problem(exc)}") from None
-    if not isinstance(raw, dict):
-        raise ScenarioError(
-            f"site file {path} must hold a mapping of fields, got {type(raw).__name__}"
-        )
+    path = site_file(name_or_path)
+    raw = read_site_file(path)
     try:
         site = SiteClimate.model_validate(raw)
     except ValidationError as exc:

@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel
 
 from dcpower import techs as registered
+from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir
 from dcpower.report.workbook.format import Col, Writer, number, unit_of, value_format
 from dcpower.report.workbook.read import Run, read_run
@@ -29,6 +29,7 @@ from dcpower.scenario import (
     Scenario,
     Site,
 )
+from dcpower.weather.sites import read_site_file, site_file
 
 #: Column headers of the ``Assumptions`` sheet.
 ASSUMPTION_COLUMNS = (
@@ -270,8 +271,9 @@ class _Assumptions:
 def _infer_catalogue_id(tech: BaseModel, techs: pd.DataFrame) -> str | None:
     """Return the catalogue id of the same kind whose figures the scenario's match best."""
     best, best_hits = None, 0
+    kind_of = registered.kind_of_catalogue_id()
     for owner in techs["technology"].unique():
-        if registered.kind_of_catalogue_id().get(owner) != tech.kind:
+        if kind_of.get(owner) != tech.kind:
             continue
         rows = _catalogue_rows(techs, owner)
         fields = [p for p in rows if p in type(tech).model_fields]
@@ -434,11 +436,11 @@ def _finance_rows(a: _Assumptions, scen: Scenario) -> None:
 
 
 def _climate_file(climate: str) -> Path | None:
-    embedded = inputs_dir() / "sites" / f"{climate.lower()}.yaml"
-    if embedded.is_file():
-        return embedded
-    path = Path(climate)
-    return path if path.suffix in (".yaml", ".yml") and path.is_file() else None
+    """Return the site file of a climate (as the run read it), or None if it is not there."""
+    try:
+        return site_file(climate)
+    except ScenarioError:
+        return None
 
 
 _CLIMATE_UNITS = {
@@ -485,7 +487,7 @@ def _climate_rows(a: _Assumptions, site_id: str, climate: str) -> None:
             note="",
         )
         return
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_site_file(path)
     sources = data.get("sources") or {}
     estimates = data.get("estimates") or {}
     where = f"inputs/sites/{path.name}" if path.parent == inputs_dir() / "sites" else str(path)

@@ -44,7 +44,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,7 @@ from dcpower.errors import DcpowerError
 from dcpower.run_folder import SUMMARY_FILE, RunFolder, read_run_folder
 from dcpower.scenario import Finance
 from dcpower.tariff import time_of_day_price
+from dcpower.techs.contract import Asset
 
 #: Operating-cost components of ``costs.csv`` and the cash-flow column each one feeds.
 OPEX_COLUMNS = {
@@ -306,11 +307,10 @@ def site_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
             tech_id, scenario.technologies[tech_id], rows, scenario
         )
     ]
-    assets_rows = [(a.technology, a.kind, a.capex_usd, float(a.lifetime_yr)) for a in built]
     if site.development_capex_usd > 0:
         life = float(finance.project_life_yr)
-        assets_rows.append(("site_development", "site", site.development_capex_usd, life))
-    assets = pd.DataFrame(assets_rows, columns=["technology", "kind", "capex_usd", "lifetime_yr"])
+        built.append(Asset("site_development", "site", site.development_capex_usd, life))
+    assets = pd.DataFrame([asdict(a) for a in built], columns=[f.name for f in fields(Asset)])
 
     costs = cut.costs
     by_component = costs.groupby("component")["usd_per_yr"].sum()

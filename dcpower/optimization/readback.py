@@ -64,17 +64,13 @@ def read_site_solution(m: pyo.Block, inp: SiteInputs) -> SiteSolution:
     out["load_mw"] = values(m.demand_mw)
     if hasattr(m, "it_shift_mw"):
         out["it_shift_mw"] = values(m.it_shift_mw)
-    reads = [
-        techs.of(spec).read(m.component(tech_id), tech_id, spec, index)
+    by_tech = {
+        tech_id: techs.of(spec).read(m.component(tech_id), tech_id, spec, index)
         for tech_id, spec in inp.technologies.items()
-    ]
-    reads.append(grid.read(m.component(grid.BLOCK_NAME), index))
-    rows = [row for read in reads for row in read.capacities]
-    gas_units = {
-        tech_id: read.unit_group
-        for tech_id, read in zip(inp.technologies, reads, strict=False)
-        if read.unit_group is not None
     }
+    gas_units = {t: read.unit_group for t, read in by_tech.items() if read.unit_group is not None}
+    reads = [*by_tech.values(), grid.read(m.component(grid.BLOCK_NAME), index)]
+    rows = [row for read in reads for row in read.capacities]
     _add_columns(out, reads, techs.dispatch_totals())
     out["unserved_mw"] = values(m.unserved_mw)
     costs = pd.DataFrame(

@@ -464,15 +464,26 @@ def _plant_text(row) -> str:
 
 
 def _print_result(summary: dict, verification: dict | None = None) -> None:
-    """Print the headline table (the same figures as report.html and results.xlsx)."""
-    table = Table(title=f"{summary['scenario']}: least-cost plan", title_justify="left")
-    table.add_column("")
+    """Print the headline table and the design basis (as report.html and results.xlsx)."""
     sites = list(summary["sites"])
+    _print_rows(
+        f"{summary['scenario']}: least-cost plan",
+        sites,
+        tables.headline_rows(summary, verification),
+    )
+    _print_rows("Design basis (N+k)", sites, tables.design_basis_rows(summary, sites))
+    console.print(escape(tables.DESIGN_BASIS_NOTE))
+
+
+def _print_rows(title: str, sites: list[str], rows: list) -> None:
+    """Print rows of per-site figures (and their total, for several sites) as one table."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
     for site_id in sites:
         table.add_column(site_id, justify="right")
     if len(sites) > 1:
         table.add_column("total", justify="right")
-    for row in tables.headline_rows(summary, verification):
+    for row in rows:
         cells = [tables.text(v, row.fmt) for v in row.values]
         if len(sites) > 1:
             cells.append("" if row.total is None else tables.text(row.total, row.fmt))
@@ -505,10 +516,20 @@ def validate(
                 point = design_point(
                     site, loaded.technologies, hourly_profiles(loaded, site_id, year)
                 )
-                design[site_id] = max(design.get(site_id, 0.0), point.peak_load_mw)
+                design[site_id] = max(
+                    design.get(site_id, (0.0, 0.0)), (point.facility_load_mw, point.temp_air_c)
+                )
     table = _table(
         f"{loaded.name}: valid",
-        ("site", "climate", "IT MW", "design load MW", "gas USD/MMBtu", "technologies"),
+        (
+            "site",
+            "climate",
+            "IT MW",
+            "design load MW (IT x PUE)",
+            "design ambient degC",
+            "gas USD/MMBtu",
+            "technologies",
+        ),
         justify="left",
     )
     for site_id, site in loaded.sites.items():
@@ -516,7 +537,8 @@ def validate(
             site_id,
             site.climate if site.weather_file is None else str(site.weather_file),
             f"{site.data_center.it_capacity_mw:g}",
-            f"{design[site_id]:.1f}",
+            f"{design[site_id][0]:.1f}",
+            f"{design[site_id][1]:.1f}",
             f"{site.gas_price_usd_per_mmbtu:g}",
             ", ".join(site.technologies),
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from dcpower import run_summary
+from dcpower.profiles import DesignPoint
 
 # Names that moved to dcpower.run_folder, importable from here as before.
 from dcpower.run_folder import OUTAGE_DISPATCH_FILE, check_run_folder  # noqa: F401
@@ -70,7 +71,8 @@ class SiteResult:
         periods added; a blocks sizing, or the last refinement, that falls short by a
         full-year one.
     design : dict
-        The N+k design point: ``temp_air_c``, ``peak_load_mw``, ``gas_available_factor``.
+        The N+k design point (``dcpower.profiles.DesignPoint``): design IT load, PUE and
+        derating at the design ambient.
     outage_dispatch : pd.DataFrame or None
         Operation in each outage-window step of the reported dispatch (one row per window
         step, ``time`` as ISO text); None without outage windows.
@@ -102,7 +104,7 @@ class SiteResult:
     it_capacity_mw: float
     shortfalls: dict = field(default_factory=dict)
     sizing_passes: list = field(default_factory=list)
-    design: dict = field(default_factory=dict)
+    design: DesignPoint | None = None
     outage_dispatch: pd.DataFrame | None = None
     outage_insurance: dict = field(default_factory=dict)
     weather_years: dict | None = None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from dcpower import techs
 from dcpower.finance import finance_summary
+from dcpower.profiles import design_basis
 from dcpower.run_folder import (
     Emissions,
     Horizon,
@@ -31,16 +32,50 @@ if TYPE_CHECKING:  # pragma: no cover
     from dcpower.results import Result, SiteResult
 
 
-def site_summary(site: SiteResult, co2_kg_per_mmbtu: float) -> SiteSummary:
+class _Capacities:
+    """A site's sized capacities read as the technologies' ``firm`` hooks read them."""
+
+    def __init__(self, capacities) -> None:
+        rows = capacities.groupby(["technology", "unit"])["capacity"].sum()
+        self._values = {key: float(value) for key, value in rows.items()}
+
+    def cap(self, tech_id: str, unit: str, default: float | None = None) -> float:
+        return self._values.get((tech_id, unit), 0.0 if default is None else default)
+
+
+def design_basis_of(site: SiteResult, scenario) -> dict:
+    """Return the design basis of a solved site (``summary.json`` ``design_point``).
+
+    The design inputs (``dcpower.profiles.DesignPoint``) with the plan's firm capacity at
+    the design ambient, k largest units out, the auxiliaries of the units left and the
+    margin (``dcpower.profiles.design_basis``). [MW]
+    """
+    point = site.design
+    if point is None:
+        return {}
+    rules = scenario.site_reliability(site.site_id)
+    caps = _Capacities(site.capacities)
+    firms = []
+    for tech_id in scenario.sites[site.site_id].technologies:
+        spec = scenario.technologies[tech_id]
+        factor = point.gas_available_factor.get(tech_id)
+        firm = techs.of(spec).firm(tech_id, spec, caps, factor, rules)
+        if firm is not None:
+            firms.append((tech_id, firm))
+    return design_basis(point, firms, rules.redundancy_k)
+
+
+def site_summary(site: SiteResult, scenario) -> SiteSummary:
     """Return the headline figures of one solved site (``summary.json`` ``sites.<site>``).
 
     Parameters
     ----------
     site : SiteResult
         The site's in-memory result.
-    co2_kg_per_mmbtu : float
-        CO2 of the fuel burnt (HHV). [kg/MMBtu]
+    scenario : Scenario
+        The scenario solved (CO2 of the fuel burnt, the site's reliability rules).
     """
+    co2_kg_per_mmbtu = scenario.economics.co2_kg_per_mmbtu
     caps = site.capacities
     capacity = {
         key: float(caps.loc[(caps["kind"] == kind) & (caps["unit"] == unit), "capacity"].sum())
@@ -91,7 +126,7 @@ def site_summary(site: SiteResult, co2_kg_per_mmbtu: float) -> SiteSummary:
         dispatch_over_sizing_cost=cost / objective - 1 if objective else float("nan"),
         shortfalls=site.shortfalls,
         sizing_passes=site.sizing_passes,
-        design_point=site.design,
+        design_point=design_basis_of(site, scenario),
         gas_outage=site.outage_insurance.get("gas"),
         grid_outage=site.outage_insurance.get("grid"),
         weather_years=site.weather_years,
@@ -110,8 +145,7 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
         reads them.
     """
     scenario = result.scenario
-    co2 = scenario.economics.co2_kg_per_mmbtu
-    sites = {site_id: site_summary(site, co2) for site_id, site in result.sites.items()}
+    sites = {site_id: site_summary(site, scenario) for site_id, site in result.sites.items()}
     solved = list(result.sites.values())
     any_site = solved[0]
     load = sum(s.load_mwh_per_yr for s in sites.values())

@@ -54,8 +54,12 @@ class PUEModel(Strict):
         load_defaults.DEFAULT_PUE_PER_C,
         description="PUE rise per degree above the free-cooling limit. [1/degC]",
     )
-    pue_max: Annotated[float, Field(ge=1)] = Field(
-        load_defaults.DEFAULT_PUE_MAX, description="PUE cap at the hottest hours. [-]"
+    pue_max: Annotated[float, Field(ge=1)] | None = Field(
+        load_defaults.DEFAULT_PUE_MAX,
+        description=(
+            "PUE cap at the hottest hours; none = no cap (the design ambient's PUE then "
+            "follows the design ambient). [-]"
+        ),
     )
 
 
@@ -75,6 +79,28 @@ class DataCenter(Strict):
             "(it_capacity_mw is then the most). [MW]"
         ),
     )
+    design_it_load_mw: Positive | None = Field(
+        None,
+        description=(
+            "Contracted critical IT load the plant is designed for (N+k at the design "
+            "ambient); none = it_capacity_mw, the halls full. Utilization sets energy and "
+            "fuel, not the design load. [MW]"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _design_load_within_halls(self) -> DataCenter:
+        if self.design_it_load_mw is not None and self.design_it_load_mw > self.it_capacity_mw:
+            raise ValueError(
+                f"design_it_load_mw = {self.design_it_load_mw:g}: above it_capacity_mw = "
+                f"{self.it_capacity_mw:g}; allowed: at most the IT capacity"
+            )
+        return self
+
+    @property
+    def design_it_mw(self) -> float:
+        """IT load of the design point: the contracted load, or the halls full [MW]."""
+        return self.it_capacity_mw if self.design_it_load_mw is None else self.design_it_load_mw
 
 
 class GridConnection(Strict):
@@ -163,9 +189,18 @@ class Site(Strict):
     design_temp_air_c: Annotated[float, Field(ge=-50, le=60)] | None = Field(
         None,
         description=(
-            "Ambient temperature at which N+k is checked (gas derating, and the data center "
-            "at full utilization and the PUE of that temperature), if hotter than the "
-            "weather year's hottest hour; none = that hour. [degC]"
+            "Design ambient dry bulb, at which N+k is checked (gas derating, and the design "
+            "IT load at the PUE of that temperature); none = the climate site file's "
+            "design_temp_air_c (an ASHRAE statistic for the embedded sites), else the "
+            "weather year's hottest hour, flagged as not a design statistic. The weather "
+            "year's hottest hour is used instead where it is hotter. [degC]"
+        ),
+    )
+    design_temp_source: str | None = Field(
+        None,
+        description=(
+            "Where design_temp_air_c comes from (statistic and source), shown in the "
+            "design basis; none = 'scenario value'. [-]"
         ),
     )
     development_capex_usd: NonNegative = Field(

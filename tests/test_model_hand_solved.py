@@ -284,7 +284,7 @@ def test_n_plus_2_removes_the_two_largest_units_not_two_of_the_largest_type():
     at_30 = optimize_site(site_inputs([30.0] * 24, techs, reliability=rel), EXACT, fleet)
     assert at_30.shortfalls == {}
     assert total_cost(at_30) == pytest.approx(9_907_200.0, rel=1e-9)
-    over = site_inputs([30.0] * 24, techs, reliability=rel, peak_load_mw=30.1)
+    over = site_inputs([30.0] * 24, techs, reliability=rel, design_load_mw=30.1)
     short = optimize_site(over, EXACT, fleet).shortfalls  # a fixed fleet reports, not raises
     assert set(short) == {"N+k redundancy"} and "0.10 MW short" in short["N+k redundancy"]
 
@@ -304,7 +304,7 @@ def test_n_plus_1_with_two_unit_types_removes_the_largest_built_unit():
     assert (units(run, "gt"), units(run, "eng")) == (1, 3)
     assert total_cost(run) == pytest.approx(9_407_200.0, rel=1e-9)
     fleet = {"gt.units_built": 1.0, "eng.units_built": 3.0}
-    over = site_inputs([30.0] * 24, techs, reliability=rel, peak_load_mw=30.1)
+    over = site_inputs([30.0] * 24, techs, reliability=rel, design_load_mw=30.1)
     short = optimize_site(over, EXACT, fleet).shortfalls
     assert set(short) == {"N+k redundancy"} and "0.10 MW short" in short["N+k redundancy"]
 

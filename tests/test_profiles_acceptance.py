@@ -53,4 +53,5 @@ def test_baku_wind_and_load(baku_hourly):
     assert hourly["pue"][month == 7].mean() > hourly["pue"][month == 1].mean()
     # the aeroderivative GT loses output in the heat: 1 %/degC above 15 degC
     assert hourly["gas_cf_aero_gt"].min() < 0.85
-    assert hourly["gas_cf_recip_engine"].min() == pytest.approx(1.0)
+    # the engine holds its rating below 35 degC: net share 1 - 0.02 auxiliaries
+    assert hourly["gas_cf_recip_engine"].min() == pytest.approx(0.98)

@@ -329,6 +329,27 @@ def test_a_unit_removed_from_capacities_fails_n_plus_k_by_its_output(
     assert f"the 1 largest unit out (1 x {tech} at {design_mw:.4g} MW" in check["detail"]
 
 
+@pytest.mark.component
+def test_an_edited_design_basis_in_the_summary_is_caught(run_folder: Path, copy_of: Path) -> None:
+    """summary.json states a margin 5 MW larger than the files give: caught by 5 MW.
+
+    The clean run states the margin the check recomputes (firm capacity with the k largest
+    units out - design load); the check's margin is then -(5 - tolerance).
+    """
+    clean = {(c["site"], c["check"]): c for c in verify_run(run_folder)["checks"]}
+    assert clean[("aktau", "design basis matches summary")]["passed"]
+    summary = json.loads((copy_of / "summary.json").read_text())
+    point = summary["sites"]["aktau"]["design_point"]
+    assert point["margin_mw"] == pytest.approx(
+        point["firm_capacity_mw"] - point["load_mw"], abs=1e-9
+    )
+    point["margin_mw"] += 5.0
+    (copy_of / "summary.json").write_text(json.dumps(summary))
+    check = failing(verify_run(copy_of))[("aktau", "design basis matches summary")]
+    assert check["margin"] == pytest.approx(-5.0, abs=1e-3)
+    assert "design_point.margin_mw" in check["detail"]
+
+
 @pytest.mark.unit
 def test_n_plus_k_check_takes_the_k_largest_units_of_all_types() -> None:
     """One 40 MW and four 10 MW units, k = 2: out go the 40 and one 10 MW unit (50 MW)."""

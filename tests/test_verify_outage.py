@@ -45,7 +45,8 @@ SCENARIO: dict = {
     "time": {"kind": "window", "start_hour": 4800, "n_hours": 48},
     "solver": {"time_limit_s": 60, "mip_gap": 0.01, "threads": 1, "commitment": "integer"},
 }
-START = "2023-07-20T13:00:00+04:00"
+# The month's peak-load hour (the PUE rises with the dry bulb, uncapped: the hottest hour).
+START = "2023-07-20T15:00:00+04:00"
 
 
 @pytest.fixture(scope="module")

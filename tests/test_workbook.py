@@ -82,6 +82,7 @@ def test_sheet_names(book):
     assert book.sheetnames == list(SHEETS)
     assert book.sheetnames == [
         "Summary",
+        "Design basis",
         "Capacities",
         "Costs",
         "Cash flow",

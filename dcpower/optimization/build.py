@@ -57,8 +57,9 @@ class SiteInputs:
         Hours of the year each step stands for (sums to 8760). [h]
     load_mw : np.ndarray
         Data-center load per step. [MW]
-    peak_load_mw : float
-        Design peak load over the full year. [MW]
+    design_load_mw : float
+        Load the net firm capacity covers with the k largest units out: the design IT load
+        x the PUE at the design ambient (``dcpower.profiles.design_point``). [MW]
     site : Site
         Site settings (prices).
     technologies : dict
@@ -67,8 +68,8 @@ class SiteInputs:
         Per technology id, its profile fields on the model's steps (``Technology.profile``:
         output per MW, ambient factors). [MW/MW, -]
     design_factor : dict
-        Firm output share at the design point, by id of each technology that counts in N+k
-        (``Technology.design_factor``). [-]
+        Net firm output share of a unit at the design ambient, by id of each technology
+        that counts in N+k (``Technology.design_factor``). [-]
     economics : Economics
     reliability : Reliability
     integer_commitment : bool
@@ -106,7 +107,7 @@ class SiteInputs:
     duration_h: np.ndarray
     weight_h: np.ndarray
     load_mw: np.ndarray
-    peak_load_mw: float
+    design_load_mw: float
     site: Site
     technologies: dict
     profiles: dict
@@ -256,7 +257,7 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
                 == m.demand_mw[t]
             ),
         )
-    add_reliability(m, inp.reliability, m.design_peak_mw, inp.integer_commitment)
+    add_reliability(m, inp.reliability, m.design_load_mw, inp.integer_commitment)
     if hasattr(m, "OW"):
         add_outage_balance(m)
     add_emission_limits(m, inp.site.co2_cap_t_per_yr, inp.site.min_renewable_share)
@@ -290,7 +291,7 @@ class Hosting:
 def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
     """Add the load the site serves: its profile scaled to the IT hosted, plus work moved in.
 
-    Sets ``m.demand_mw`` [MW] per step, ``m.design_peak_mw`` (N+k's peak) [MW], and, for a
+    Sets ``m.demand_mw`` [MW] per step, ``m.design_load_mw`` (N+k's peak) [MW], and, for a
     candidate site (``inp.hosting``), ``m.developed`` (binary) and ``m.hosted_it_mw`` with
     its cost; with shifting also ``m.it_load_mw`` and ``m.it_capacity_mw`` (IT hosted) [MW].
     A site that hosts its data center as given, without shifting, serves its load profile
@@ -300,7 +301,7 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
     load = dict(enumerate(map(float, inp.load_mw)))
     if hosting is None and not shifting:
         m.demand_mw = pyo.Param(m.T, initialize=load)
-        m.design_peak_mw = inp.peak_load_mw
+        m.design_load_mw = inp.design_load_mw
         _add_development_cost(m, inp)
         return
     m.site_load_mw = pyo.Param(m.T, initialize=load)
@@ -316,7 +317,7 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         scale = m.hosted_it_mw / hosting.max_it_mw
         m.it_capacity_mw = pyo.Expression(expr=m.hosted_it_mw)
     _add_development_cost(m, inp)
-    m.design_peak_mw = inp.peak_load_mw * scale
+    m.design_load_mw = inp.design_load_mw * scale
     m.it_load_mw = pyo.Expression(m.T, rule=lambda m, t: float(it_load[t]) * scale)
     if shifting:
         # Net IT load moved into the site (negative: moved out), set by the coupling rows.

@@ -50,7 +50,7 @@ from dcpower.techs.base import add_linear_rows
 
 
 def add_reliability(
-    m: pyo.ConcreteModel, rules: Reliability, peak_load_mw, integer_commitment: bool
+    m: pyo.ConcreteModel, rules: Reliability, design_load_mw, integer_commitment: bool
 ) -> None:
     """Add N+k at the design point and, if asked, hourly N-1 to a site model.
 
@@ -76,7 +76,7 @@ def add_reliability(
         ``n1_shortfall_mw``.
     rules : Reliability
         Redundancy k, hourly N-1 switch, ride-through time.
-    peak_load_mw : float or pyomo expression
+    design_load_mw : float or pyomo expression
         Design peak of the site load over the full year (an expression of the IT capacity
         hosted, at a candidate site). [MW]
     integer_commitment : bool
@@ -96,10 +96,10 @@ def add_reliability(
 
     installed_design_mw = sum(g.unit_design_mw * g.units_built for g in groups.values())
     if rules.redundancy_k > 0 and not groups:
-        m.n_plus_k = pyo.Constraint(expr=firm_storage + m.nk_shortfall_mw >= peak_load_mw)
+        m.n_plus_k = pyo.Constraint(expr=firm_storage + m.nk_shortfall_mw >= design_load_mw)
     elif rules.redundancy_k > 0:
         _add_n_plus_k(
-            m, groups, rules.redundancy_k, (installed_design_mw, firm_storage), peak_load_mw
+            m, groups, rules.redundancy_k, (installed_design_mw, firm_storage), design_load_mw
         )
 
     if not rules.hourly_n_minus_1:
@@ -162,7 +162,7 @@ def removal_patterns(max_units: list[int], k: int) -> list[tuple[int, ...]]:
     return patterns
 
 
-def _add_n_plus_k(m: pyo.ConcreteModel, groups: dict, k: int, firm: tuple, peak_load_mw) -> None:
+def _add_n_plus_k(m: pyo.ConcreteModel, groups: dict, k: int, firm: tuple, design_load_mw) -> None:
     """Add N+k with the k largest units out: one row per removal pattern (module docstring).
 
     ``m.type_built[g]`` is the flag "at least one unit of g"; for k >= 2,
@@ -194,7 +194,7 @@ def _add_n_plus_k(m: pyo.ConcreteModel, groups: dict, k: int, firm: tuple, peak_
             for g, r in zip(names, rows[label], strict=True)
             for j in range(1, r + 1)
         )
-        return installed_mw - removed + storage_mw + m.nk_shortfall_mw >= peak_load_mw
+        return installed_mw - removed + storage_mw + m.nk_shortfall_mw >= design_load_mw
 
     m.n_plus_k = pyo.Constraint(m.n_plus_k_patterns, rule=row)
 

@@ -68,10 +68,11 @@ def site_inputs(
 ) -> SiteInputs:
     """Put a site's profiles and settings into the optimization's input record.
 
-    The design point for N+k (peak load, hottest-hour derating) is taken from the full
-    hourly year, whatever the modelled steps. ``integer_commitment`` defaults to the
-    scenario's sizing setting (``solver.commitment``); ``absent`` names technologies sized
-    to zero, left out of a dispatch-only model.
+    The design point for N+k (design IT load x PUE and the gas derating at the design
+    ambient) is taken from the full hourly year, whatever the modelled steps.
+    ``integer_commitment`` defaults to the scenario's sizing setting
+    (``solver.commitment``); ``absent`` names technologies sized to zero, left out of a
+    dispatch-only model.
     """
     site = scenario.sites[site_id]
     techs = {tech_id: scenario.technologies[tech_id] for tech_id in site.technologies}
@@ -83,7 +84,7 @@ def site_inputs(
         duration_h=steps.duration_h,
         weight_h=steps.weight_h,
         load_mw=prof["load_mw"].to_numpy(),
-        peak_load_mw=design.peak_load_mw,
+        design_load_mw=design.facility_load_mw,
         site=site,
         technologies=techs,
         profiles={

@@ -8,7 +8,7 @@ shortfall is reported, never hidden.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -444,8 +444,8 @@ def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) ->
         build_seconds=history.build_seconds[site_id],
         solve_seconds=history.solve_seconds[site_id],
         sizing_passes=history.passes[site_id],
-        design=asdict(
-            design_point(scenario.sites[site_id], scenario.technologies, group.hourly[site_id, 0])
+        design=design_point(
+            scenario.sites[site_id], scenario.technologies, group.hourly[site_id, 0]
         ),
         horizon_kind=done.kind,
         hours_modelled=int(np.sum(done.steps[site_id, 0].duration_h)),

@@ -25,7 +25,7 @@ import pandas as pd
 from dcpower import finance
 from dcpower.availability import availability_table, reliability_steps_table
 from dcpower.report import figures as F
-from dcpower.report.tables import Row, headline_rows
+from dcpower.report.tables import DESIGN_BASIS_NOTE, Row, design_basis_rows, headline_rows
 from dcpower.report.tables import text as shown_as
 from dcpower.run_folder import (
     FIGURES_DIR,
@@ -272,12 +272,31 @@ def headline_table(summary: dict, verification: dict) -> str:
     return _table(header, body, "num")
 
 
+def design_basis_table(summary: dict) -> str:
+    """Return the design basis of each site, one row per figure (``design_basis_rows``)."""
+    sites = list(summary.get("sites", {}))
+    rows = design_basis_rows(summary, sites)
+    header = ["", *(_esc(F.site_label(site)) for site in sites)]
+    body = [
+        [
+            _esc(row.short_heading),
+            *(_esc(shown_as(value, row.fmt)).replace("\n", "<br>") for value in row.values),
+        ]
+        for row in rows
+    ]
+    return (
+        "<h3>Design basis (N+k)</h3>"
+        + _table(header, body, "num")
+        + f"<p>{_esc(DESIGN_BASIS_NOTE)}</p>"
+    )
+
+
 def reliability_section(summary: Summary, verification: dict) -> str:
     """Reliability settings of the run and the table of verification.json."""
     rel = summary.reliability
     items = [
         f"N+k with k = {_dash(rel.redundancy_k)}: with the k largest gas units out, "
-        "the rest covers the peak load at the hottest hour (derated).",
+        "the rest covers the design load at the design ambient (derated; table below).",
         f"Hourly N-1: {_onoff(rel.hourly_n_minus_1)}; form: "
         f"{_dash(rel.n_minus_1_form)}; ride-through "
         f"{_dash(rel.ride_through_min)} min.",
@@ -285,6 +304,7 @@ def reliability_section(summary: Summary, verification: dict) -> str:
         f"Unserved energy over all sites: {fmt_num(summary.totals.unserved_mwh_per_yr, 1)} MWh/yr.",
     ]
     parts = ["<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"]
+    parts.append(design_basis_table(summary.to_dict()))
     parts.append(availability_section(rel))
     if not verification:
         parts.append("<p><b>verification.json is missing: the run was not re-checked.</b></p>")

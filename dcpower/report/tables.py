@@ -355,6 +355,62 @@ def summary_rows(
     return r.rows
 
 
+#: What the design basis table says under it (console, report.html, workbook).
+DESIGN_BASIS_NOTE = (
+    "Design load = design IT load x PUE at the design ambient + plant auxiliaries of the "
+    "units left running; firm capacity = gross output at the design ambient with the k "
+    "largest units out, plus storage credited. Auxiliary shares and the PUE curve are "
+    "ESTIMATEs where the Assumptions sheet of results.xlsx says so."
+)
+
+
+def _share_text(shares: dict | None) -> str | None:
+    if not shares:
+        return None
+    return "\n".join(f"{tech_id} {share:.1%}" for tech_id, share in shares.items())
+
+
+def design_basis_rows(summary: dict, site_ids: list[str] | None = None) -> list[Row]:
+    """Return the design basis of each site (``summary.json`` ``sites.<id>.design_point``).
+
+    Design IT load, PUE and ambient with its source, auxiliaries, design load, the units
+    out, firm capacity and margin: what a lender's engineer checks N+k against.
+    """
+    r = _Rows(summary, None, list(site_ids or summary.get("sites", {})))
+    points = [r.site[k].get("design_point") or {} for k in r.sites]
+
+    def add(label: str, unit: str, key: str, fmt: str, total: bool = False) -> None:
+        values = [point.get(key) for point in points]
+        r.add(label, unit, values, _total_of(values) if total else None, fmt)
+
+    add("Design IT load", "MW", "it_load_mw", "num1", total=True)
+    add("Design ambient, dry bulb", "degC", "temp_air_c", "num1")
+    add("Design ambient source", "", "temp_source", "text")
+    add("PUE at design ambient", "", "pue", "num2")
+    add("Facility load, IT x PUE", "MW", "facility_load_mw", "num1", total=True)
+    add("Plant auxiliaries", "MW", "auxiliaries_mw", "num2", total=True)
+    add("Design load", "MW", "load_mw", "num1", total=True)
+    r.add(
+        "Gas net output at design ambient",
+        "",
+        [_share_text(point.get("gas_available_factor")) for point in points],
+        None,
+        "text",
+    )
+    r.add(
+        "Auxiliaries, share of gross output",
+        "",
+        [_share_text(point.get("auxiliaries_fraction")) for point in points],
+        None,
+        "text",
+    )
+    add("Redundancy k", "", "redundancy_k", "int")
+    add("Units out", "", "units_out", "text")
+    add("Firm capacity, k largest units out", "MW", "firm_capacity_mw", "num1", total=True)
+    add("Margin, firm capacity - design load", "MW", "margin_mw", "num1", total=True)
+    return r.rows
+
+
 def headline_rows(summary: dict, verification: dict | None = None) -> list[Row]:
     """Return the headline figures: the console's and report.html's table (see summary_rows)."""
     return [row for row in summary_rows(summary, verification) if row.headline]

@@ -2,10 +2,12 @@
 
 PUE model (dry-bulb air temperature ``T`` [degC])::
 
-    PUE(T) = min(pue_max, pue_min + pue_per_c * max(0, T - free_cooling_below_c))
+    PUE(T) = pue_min + pue_per_c * max(0, T - free_cooling_below_c)   [capped at pue_max if given]
 
 Free (economizer) cooling below the threshold, mechanical cooling whose overhead rises
-linearly with temperature above it, capped. The function is pure and vectorized.
+linearly with the dry-bulb temperature above it. No cap by default: a cap would make the
+PUE at the design ambient (``dcpower.profiles.design_point``) blind to how hot the design
+ambient is. The function is pure and vectorized.
 
 Default parameters (site_data.md §4)
 ------------------------------------
@@ -28,7 +30,7 @@ import pandas as pd
 from dcpower.errors import ScenarioError
 from dcpower.resource.checks import check_number
 
-__all__ = ["data_center_load"]
+__all__ = ["data_center_load", "pue_at"]
 
 #: PUE with free cooling [-]. ESTIMATE: middle of the hyperscale 1.1-1.2 band (Uptime,
 #: site_data.md §4); it includes electrical (UPS, transformer) losses and fans.
@@ -41,9 +43,10 @@ DEFAULT_FREE_COOLING_BELOW_C = 10.0
 #: slope of the site_data.md ESTIMATE model, because the dry bulb swings about twice as much
 #: as the wet bulb in the dry Caspian summer (unsourced).
 DEFAULT_PUE_PER_C = 0.012
-#: PUE cap [-]. ESTIMATE: a little above the 1.35 cap of the site_data.md ESTIMATE model, to
-#: allow for 40-45 degC extremes (site_data.md §1.4), and well below the 1.58 fleet average.
-DEFAULT_PUE_MAX = 1.40
+#: PUE cap [-]: none by default (the PUE keeps rising with the dry bulb, so the design
+#: ambient's PUE follows the design ambient; at 42.3 degC the defaults give 1.54, under the
+#: 1.58 fleet average of Uptime 2023).
+DEFAULT_PUE_MAX = None
 
 _HOURS = 24
 
@@ -56,7 +59,7 @@ def data_center_load(
     pue_min: float = DEFAULT_PUE_MIN,
     free_cooling_below_c: float = DEFAULT_FREE_COOLING_BELOW_C,
     pue_per_c: float = DEFAULT_PUE_PER_C,
-    pue_max: float = DEFAULT_PUE_MAX,
+    pue_max: float | None = DEFAULT_PUE_MAX,
 ) -> pd.DataFrame:
     """Hourly IT load, PUE and total facility load of a data center.
 
@@ -80,8 +83,8 @@ def data_center_load(
     pue_per_c : float
         PUE rise per degC above ``free_cooling_below_c`` [1/degC], >= 0. Default 0.012
         (ESTIMATE).
-    pue_max : float
-        PUE cap [-], >= ``pue_min``. Default 1.40 (ESTIMATE).
+    pue_max : float or None
+        PUE cap [-], >= ``pue_min``; None (default) = no cap.
 
     Returns
     -------
@@ -99,7 +102,8 @@ def data_center_load(
     check_number("pue_min", pue_min, low=1.0)
     check_number("free_cooling_below_c", free_cooling_below_c)
     check_number("pue_per_c", pue_per_c, low=0.0)
-    check_number("pue_max", pue_max, low=float(pue_min))
+    if pue_max is not None:
+        check_number("pue_max", pue_max, low=float(pue_min))
     if not isinstance(temp_air_c, pd.Series) or not isinstance(temp_air_c.index, pd.DatetimeIndex):
         raise ScenarioError("temp_air_c must be a pandas Series with a DatetimeIndex [degC]")
     temp = temp_air_c.to_numpy(dtype=float)
@@ -111,12 +115,24 @@ def data_center_load(
     util = profile[temp_air_c.index.hour.to_numpy()]
     it_load = float(it_capacity_mw) * util
 
-    excess = np.maximum(temp - float(free_cooling_below_c), 0.0)
-    pue = np.minimum(float(pue_min) + float(pue_per_c) * excess, float(pue_max))
+    pue = pue_at(temp, pue_min, free_cooling_below_c, pue_per_c, pue_max)
     return pd.DataFrame(
         {"it_load_mw": it_load, "pue": pue, "load_mw": it_load * pue},
         index=temp_air_c.index,
     )
+
+
+def pue_at(
+    temp_air_c: np.ndarray | float,
+    pue_min: float = DEFAULT_PUE_MIN,
+    free_cooling_below_c: float = DEFAULT_FREE_COOLING_BELOW_C,
+    pue_per_c: float = DEFAULT_PUE_PER_C,
+    pue_max: float | None = DEFAULT_PUE_MAX,
+) -> np.ndarray:
+    """PUE at dry-bulb temperature(s) ``temp_air_c`` [degC] (module docstring) [-]."""
+    excess = np.maximum(np.asarray(temp_air_c, dtype=float) - float(free_cooling_below_c), 0.0)
+    pue = float(pue_min) + float(pue_per_c) * excess
+    return pue if pue_max is None else np.minimum(pue, float(pue_max))
 
 
 def _utilization_profile(utilization: object) -> np.ndarray:

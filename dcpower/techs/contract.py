@@ -474,9 +474,9 @@ class Technology:
         return {}, {}
 
     def design_factor(
-        self, spec: TechSpec, profile: dict[str, np.ndarray], design_temp_c: float | None
+        self, spec: TechSpec, profile: dict[str, np.ndarray], design_temp_c: float
     ) -> float | None:
-        """Firm output share at the design point (None: not counted in N+k) [-].
+        """Net firm output share of a unit at the design ambient (None: not counted in N+k) [-].
 
         Parameters
         ----------
@@ -484,10 +484,14 @@ class Technology:
             The technology's parameters.
         profile : dict
             Its full-year profile fields.
-        design_temp_c : float or None
-            The site's design temperature if hotter than the profile's hottest hour. [degC]
+        design_temp_c : float
+            The site's design ambient dry bulb (``dcpower.profiles.design_point``). [degC]
         """
         return None
+
+    def auxiliaries_fraction(self, spec: TechSpec) -> float:
+        """Share of gross output its plant auxiliaries draw (already out of its profiles) [-]."""
+        return 0.0
 
     # ------------------------------------------------------------------ model (pyomo)
 

@@ -1,8 +1,8 @@
 """Reliability of one site: N+k at the design point, hourly N-1 and the outage windows.
 
 N+k: with the k largest units out (the k largest units built, of any types), the rest at the
-design point's derating, plus storage held for ``n_plus_k_storage_hours``, covers the design
-peak load. Hourly N-1: in
+design point's net derating, plus storage held for ``n_plus_k_storage_hours``, covers the
+design load (design IT load x PUE at the design ambient). Hourly N-1: in
 every hour the gas headroom plus the battery reserve over the ride-through time covers the trip
 of one exposed unit, or of the grid connection (its import). Outage windows: one per month and
 kind from the month's peak-load hour, each re-checked step by step from
@@ -27,35 +27,34 @@ class _ReliabilityChecks(_TechnologyChecks):
     """N+k, hourly N-1 and outage-window checks of the site."""
 
     def _check_n_plus_k(self) -> None:
-        """Installed N+k at the design point: peak load and each type's hottest-hour derating.
+        """Installed N+k at the design point: design load at the design ambient's derating.
 
-        With the k largest units out (every unit built, sorted by its output at the design
-        temperature; all of them if fewer than k), sum over types of units x unit_mw x the
-        design-point availability (the hottest hour, or the site's ``design_temp_air_c`` if
-        hotter), plus storage power held ``n_plus_k_storage_hours`` if that is positive,
-        covers the design peak load (``dcpower.profiles.design_point``, computed from the
-        files). The detail names the units removed.
+        The design point is recomputed from the scenario and the files
+        (``dcpower.profiles.design_point``): design IT load x the PUE at the design ambient.
+        With the k largest units out (every unit built, sorted by its net output at the
+        design ambient; all of them if fewer than k), sum over types of units x unit_mw x
+        the net design-point availability (derating x (1 - auxiliaries)), plus storage
+        power held ``n_plus_k_storage_hours`` if that is positive, covers it. The detail
+        names the units removed. The design basis of ``summary.json`` (firm capacity,
+        design load, margin) is checked against the same figures.
         """
         rules = self.scenario.site_reliability(self.s.site_id)
         k = rules.redundancy_k
         if k == 0:
             return
-        load_year = self.p("load_mw", full_year=True)
-        if load_year.size == 0 or np.isnan(load_year).all():
+        if self.s.profiles.empty or "temp_air" not in self.s.profiles:
             self.single(
                 "N+k at design point",
                 float("nan"),
                 1.0,
                 "MW",
-                "profiles.csv has no load for this site",
+                "profiles.csv has no temperature for this site",
             )
             return
-        peak_row = int(np.nanargmax(load_year))
-        peak_time = str(self.s.profiles["time"].iloc[peak_row])
         design = design_point(
             self.scenario.sites[self.s.site_id], self.scenario.technologies, self.s.profiles
         )
-        peak = design.peak_load_mw
+        load = design.facility_load_mw
         firms = [
             (tech_id, firm)
             for tech_id, spec, technology in self.technologies
@@ -69,15 +68,39 @@ class _ReliabilityChecks(_TechnologyChecks):
         installed = sum(f.firm_mw for _, f in firms)
         out = _largest_units(firms, k)
         removed = sum(mw for mw, _ in out)
+        margin = installed - removed - load
         self.single(
             "N+k at design point",
-            installed - removed - peak,
-            peak,
+            margin,
+            load,
             "MW",
-            f"k = {k}: ({' + '.join(f.text for _, f in firms) or 'nothing firm'}) - the "
+            f"k = {k}: ({' + '.join(f.text for _, f in firms) or 'nothing firm'}, net) - the "
             f"{k} largest unit{'s' if k > 1 else ''} out ({_named(out)} = {removed:.6g} MW) "
-            f"vs peak load {peak:.6g} MW",
-            worst_time=peak_time,
+            f"vs design load {load:.6g} MW (IT {design.it_load_mw:.6g} MW x PUE "
+            f"{design.pue:.4f} at {design.temp_air_c:.4g} degC)",
+        )
+        self._check_design_basis(margin, load)
+
+    def _check_design_basis(self, margin_mw: float, facility_load_mw: float) -> None:
+        """summary.json's design basis states the margin and the load recomputed here."""
+        stated = ((self.summary.get("sites") or {}).get(self.s.site_id) or {}).get(
+            "design_point"
+        ) or {}
+        pairs = [
+            ("margin_mw", stated.get("margin_mw"), margin_mw),
+            ("facility_load_mw", stated.get("facility_load_mw"), facility_load_mw),
+        ]
+        gaps = [
+            (name, abs(float(said) - value) if said is not None else float("inf"), said, value)
+            for name, said, value in pairs
+        ]
+        name, gap, said, value = max(gaps, key=lambda g: g[1])
+        self.single(
+            "design basis matches summary",
+            1e-6 * max(1.0, abs(value)) - gap,
+            max(1.0, abs(value)),
+            "MW",
+            f"summary.json design_point.{name} = {said} vs {value:.6g} MW recomputed",
         )
 
     def _check_n_minus_1(self) -> None:

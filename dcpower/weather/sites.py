@@ -38,6 +38,9 @@ DATA_FIELDS = (
     "wind_weibull_k",
 )
 
+#: Optional number fields: they too need a source or an estimate note when given.
+OPTIONAL_DATA_FIELDS = ("design_temp_air_c",)
+
 #: Allowed range of each monthly statistic, (low, high), inclusive.
 _MONTHLY_BOUNDS: dict[str, tuple[float, float]] = {
     "ghi_kwh_per_m2": (0.0, 350.0),
@@ -79,6 +82,9 @@ class SiteClimate(BaseModel):
         Monthly mean wind speed at ``wind_height_m``, Jan..Dec. [m/s]
     wind_weibull_k : list of float
         Monthly Weibull shape parameter of hourly wind speed, Jan..Dec. [-]
+    design_temp_air_c : float or None
+        Design ambient dry bulb of the site (a climatic design statistic, named in its
+        ``sources`` entry), at which N+k is checked. [degC]
     sources : dict of str to str
         Field name -> where the figure comes from (address or document title).
     estimates : dict of str to str
@@ -117,6 +123,15 @@ class SiteClimate(BaseModel):
     wind_weibull_k: Monthly = Field(
         description="Monthly Weibull shape of hourly wind speed, Jan..Dec. [-]"
     )
+    design_temp_air_c: float | None = Field(
+        None,
+        ge=-50.0,
+        le=60.0,
+        description=(
+            "Design ambient dry bulb: a climatic design statistic, named with its source "
+            "in sources.design_temp_air_c. [degC]"
+        ),
+    )
     sources: dict[str, str] = Field(
         default_factory=dict, description="Field name -> source of the figure. [-]"
     )
@@ -150,15 +165,16 @@ class SiteClimate(BaseModel):
 
     @model_validator(mode="after")
     def _every_figure_has_provenance(self) -> SiteClimate:
-        known = set(DATA_FIELDS)
+        known = set(DATA_FIELDS) | set(OPTIONAL_DATA_FIELDS)
         for mapping in ("sources", "estimates"):
             unknown = set(getattr(self, mapping)) - known
             if unknown:
                 raise ValueError(
                     f"{mapping} names unknown fields {sorted(unknown)}; "
-                    f"allowed: {list(DATA_FIELDS)}"
+                    f"allowed: {[*DATA_FIELDS, *OPTIONAL_DATA_FIELDS]}"
                 )
-        missing = [f for f in DATA_FIELDS if f not in self.sources and f not in self.estimates]
+        given = [*DATA_FIELDS, *(f for f in OPTIONAL_DATA_FIELDS if getattr(self, f) is not None)]
+        missing = [f for f in given if f not in self.sources and f not in self.estimates]
         if missing:
             raise ValueError(
                 f"fields {missing} have neither a 'sources' nor an 'estimates' entry; "
@@ -200,6 +216,12 @@ class SiteClimate(BaseModel):
             "roughness_length_m": self.roughness_length_m,
             "source": source or f"dcpower site climate '{self.name}'",
         }
+
+    @property
+    def design_temp_source(self) -> str:
+        """Where the design ambient comes from (its source or estimate note) [-]."""
+        field = "design_temp_air_c"
+        return self.sources.get(field) or f"ESTIMATE: {self.estimates.get(field, '')}"
 
 
 def sites_dir() -> Path:

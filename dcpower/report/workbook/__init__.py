@@ -36,7 +36,7 @@ from dcpower.report.workbook.format import Writer
 from dcpower.report.workbook.plant import write_capacities, write_costs
 from dcpower.report.workbook.read import read_run
 from dcpower.report.workbook.reliability import write_availability, write_reliability
-from dcpower.report.workbook.summary import write_summary
+from dcpower.report.workbook.summary import write_design_basis, write_summary
 from dcpower.run_folder import WORKBOOK_FILE
 
 __all__ = ["ASSUMPTION_COLUMNS", "SHEETS", "assumption_rows", "monthly_energy", "write_workbook"]
@@ -44,6 +44,7 @@ __all__ = ["ASSUMPTION_COLUMNS", "SHEETS", "assumption_rows", "monthly_energy", 
 #: Sheet names, in workbook order.
 SHEETS = (
     "Summary",
+    "Design basis",
     "Capacities",
     "Costs",
     "Cash flow",
@@ -102,6 +103,7 @@ def write_workbook(run_dir: str | Path, path: str | Path | None = None) -> Path:
             }
         )
         write_summary(w, run)
+        write_design_basis(w, run)
         write_capacities(w, run)
         write_costs(w, run)
         write_cash_flow(w, run)

@@ -6,7 +6,7 @@ report.html show (their headline ones).
 
 from __future__ import annotations
 
-from dcpower.report.tables import summary_rows
+from dcpower.report.tables import DESIGN_BASIS_NOTE, design_basis_rows, summary_rows
 from dcpower.report.workbook.format import Writer, cell
 from dcpower.report.workbook.read import Run
 
@@ -32,15 +32,12 @@ def _write_notes(w: Writer, ws, run: Run, row: int) -> None:
         ws.write_string(row + k, 0, text, w.formats["note"])
 
 
-def write_summary(w: Writer, run: Run) -> None:
-    """Add the ``Summary`` sheet."""
-    ws = w.sheet("Summary")
-    sites = run.site_ids
+def _write_rows(w: Writer, ws, rows: list, sites: list[str]) -> None:
+    """Write a header and one row per figure: its values per site and the total."""
     header = w.formats["header"]
     ws.write_string(0, 0, "figure [unit]", header)
     for j, name in enumerate([*sites, "total"]):
         ws.write_string(0, 1 + j, name, header)
-    rows = summary_rows(run.summary.to_dict(), run.verification, sites)
     for i, row in enumerate(rows, start=1):
         ws.write_string(i, 0, row.heading, w.formats["label"])
         # USD as whole dollars here (the console and report.html show million USD)
@@ -57,4 +54,20 @@ def write_summary(w: Writer, run: Run) -> None:
     ws.set_column(1, len(sites) + 1, 17)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, len(rows), len(sites) + 1)
+
+
+def write_summary(w: Writer, run: Run) -> None:
+    """Add the ``Summary`` sheet."""
+    ws = w.sheet("Summary")
+    sites = run.site_ids
+    rows = summary_rows(run.summary.to_dict(), run.verification, sites)
+    _write_rows(w, ws, rows, sites)
     _write_notes(w, ws, run, len(rows) + 2)
+
+
+def write_design_basis(w: Writer, run: Run) -> None:
+    """Add the ``Design basis`` sheet: what N+k is checked against, per site."""
+    ws = w.sheet("Design basis")
+    rows = design_basis_rows(run.summary.to_dict(), run.site_ids)
+    _write_rows(w, ws, rows, run.site_ids)
+    ws.write_string(len(rows) + 2, 0, DESIGN_BASIS_NOTE, w.formats["note"])

@@ -59,7 +59,7 @@ class Gas(Technology):
     summary_generation = {"gas": "gas_mw"}
 
     def profile(self, spec: GasTech, weather: pd.DataFrame, metadata: dict) -> dict:
-        """Available output share and heat-rate factor from the ambient temperature [-]."""
+        """Net available output share (derating, less auxiliaries) and heat-rate factor [-]."""
         temp = weather["temp_air"]
         return {
             "available_factor": self._available(spec, temp).to_numpy(),
@@ -70,21 +70,21 @@ class Gas(Technology):
             ).to_numpy(),
         }
 
-    def design_factor(
-        self, spec: GasTech, profile: dict, design_temp_c: float | None
-    ) -> float | None:
-        """Lowest available share of the year, or at the design temperature if hotter [-]."""
-        factor = float(np.min(profile["available_factor"]))
-        if design_temp_c is None:
-            return factor
-        hot = self._available(spec, pd.Series([design_temp_c]))
-        return min(factor, float(hot.iloc[0]))
+    def design_factor(self, spec: GasTech, profile: dict, design_temp_c: float) -> float:
+        """Net available share of a unit at the design ambient [-]."""
+        return float(self._available(spec, pd.Series([design_temp_c])).iloc[0])
+
+    def auxiliaries_fraction(self, spec: GasTech) -> float:
+        """Plant auxiliaries as a share of gross output (``auxiliaries_fraction``) [-]."""
+        return spec.auxiliaries_fraction
 
     @staticmethod
     def _available(spec: GasTech, temp: pd.Series) -> pd.Series:
-        return gas.available_capacity_factor(
+        """Net output share: ambient derating x (1 - auxiliaries) [-]."""
+        derating = gas.available_capacity_factor(
             temp, derate_start_c=spec.derate_start_c, derate_pct_per_c=spec.derate_pct_per_c
         )
+        return derating * (1.0 - spec.auxiliaries_fraction)
 
     def add_block(self, m: pyo.ConcreteModel, tech_id: str, spec: GasTech, inp: SiteInputs):
         """Add the unit type (see :mod:`dcpower.techs.gas.block`)."""

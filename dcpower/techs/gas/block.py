@@ -118,7 +118,12 @@ def site_terms(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, inp: SiteInput
         co2_t_per_mmbtu=inp.economics.co2_kg_per_mmbtu / 1000,
         wacc=inp.economics.wacc,
         integer_commitment=inp.integer_commitment,
-        max_units=useful_units(tech, design_factor, inp.peak_load_mw, inp.reliability.redundancy_k),
+        max_units=useful_units(
+            tech,
+            min(design_factor, float(np.min(profile["available_factor"]))),
+            max(inp.design_load_mw, float(np.max(inp.load_mw))),
+            inp.reliability.redundancy_k,
+        ),
         backup=backup_terms(inp) if tech.dual_fuel and has_gas_windows else None,
     )
 
@@ -138,16 +143,17 @@ def backup_terms(inp: SiteInputs) -> BackupFuelTerms:
     )
 
 
-def useful_units(tech: GasTech, design_factor: float, peak_load_mw: float, k: int) -> int:
+def useful_units(tech: GasTech, design_factor: float, design_load_mw: float, k: int) -> int:
     """Most units of one type a least-cost plan can use.
 
-    Enough to carry the peak alone at the design temperature, plus the redundant ones (at
-    least one, for hourly N-1).
+    Enough to carry the larger of the design load and the hourly peak alone at the lowest
+    net output share (design ambient or hottest hour), plus the redundant ones (at least
+    one, for hourly N-1).
 
     Any further unit of the same type only adds cost, so this bound is exact; it tightens the
     "type is built" big-M rows, which speeds up the MIP a great deal.
     """
-    carry = math.ceil(peak_load_mw / (tech.unit_mw * design_factor) - 1e-9)
+    carry = math.ceil(design_load_mw / (tech.unit_mw * design_factor) - 1e-9)
     return min(tech.max_units, carry + max(k, 1))
 
 

@@ -41,6 +41,13 @@ class GasTech(TechSpec):
     derate_pct_per_c: NonNegative = Field(
         description="Output loss per degree above derate_start_c. [%/degC]"
     )
+    auxiliaries_fraction: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.0,
+        description=(
+            "Plant auxiliaries (radiators, pumps, transformers) as a share of gross output: "
+            "the unit's net output, the one modelled, is gross x derating x (1 - this). [-]"
+        ),
+    )
     heat_rate_start_c: float = Field(
         15.0, description="Ambient temperature above which heat rate rises. [degC]"
     )

@@ -319,3 +319,64 @@ def test_removal_patterns_are_every_way_to_take_k_units():
     assert removal_patterns([10, 10], 2) == [(2, 0), (1, 1), (0, 2)]
     assert removal_patterns([1, 10], 2) == [(1, 0), (1, 1), (0, 2)]
     assert len(removal_patterns([10, 10, 10], 4)) == 15
+
+
+def _step_case(load_step_fraction: float):
+    """Four 10 MW units (N+1 on a 28 MW design load: 3 carry it, plus one; at most 4),
+    hourly N-1 on, flat 28 MW, a cheap battery.
+
+    Battery 1 USD/kWh + 5 USD/kW, 1-yr life, lossless; ride-through 15 min.
+    """
+    bat = BatteryTech(
+        capex_energy_usd_per_kwh=1.0,
+        capex_power_usd_per_kw=5.0,
+        lifetime_yr=1.0,
+        eta_charge=1.0,
+        eta_discharge=1.0,
+    )
+    eng = gas_tech(unit_mw=10.0, max_units=4, load_step_fraction=load_step_fraction)
+    rel = Reliability(redundancy_k=1, hourly_n_minus_1=True, ride_through_min=15.0)
+    run = optimize_site(site_inputs([28.0] * 4, {"eng": eng, "bat": bat}, reliability=rel), EXACT)
+    return run, run.solution.capacities.set_index(["technology", "unit"])["capacity"]
+
+
+def test_c_a_load_step_above_the_survivors_acceptance_needs_battery_power():
+    """(c) Four 10 MW units share 28 MW: 7 MW each. One trips and drops 7 MW.
+
+    Headroom: the other three have 3 x 3 = 9 MW >= 7 MW (hourly N-1 as energy holds:
+    4 x 10 - 28 = 12 >= 10). Without a step limit no battery is needed.
+    With a load step of 20 % of rating, each survivor takes at most 2 MW at once:
+    3 x 2 = 6 MW < 7 MW, so 1 MW must come from battery power that lasts the 15-min
+    ride-through: at least 1 MW and 0.25 MWh (the least-cost battery, 5,000 + 250 USD/yr).
+    """
+    free, caps_free = _step_case(1.0)
+    assert units(free, "eng") == 4
+    assert caps_free.get(("bat", "MW"), 0.0) == pytest.approx(0.0, abs=1e-6)
+    stepped, caps = _step_case(0.2)
+    assert units(stepped, "eng") == 4
+    assert caps["bat", "MW"] == pytest.approx(1.0, abs=1e-6)
+    assert caps["bat", "MWh"] == pytest.approx(0.25, abs=1e-6)
+
+
+def test_load_step_figures_of_the_independent_check():
+    """The check's side of (c): 4 units of 10 MW online at 28 MW, load step 20 %.
+
+    A trip drops 28 / 4 = 7 MW; each unit takes min(0.2 x 10, 10 - 7) = 2 MW at once, so
+    all four 8 MW and the three survivors 6 MW: 1 MW short without storage.
+    """
+    from types import SimpleNamespace
+
+    from dcpower.techs.gas import checks
+
+    columns = {"gas_units_online_eng": np.array([4.0]), "gas_mw_eng": np.array([28.0])}
+    c = SimpleNamespace(
+        n=1,
+        d=lambda column: columns[column],
+        p=lambda column: np.array([1.0]),
+        cap=lambda tech_id, unit: 4.0,
+    )
+    part = checks.contingency("eng", gas_tech(unit_mw=10.0, load_step_fraction=0.2), c, True)
+    assert part.drop_mw == pytest.approx([7.0])
+    assert part.step_mw == pytest.approx([8.0])
+    assert part.survivors_step_mw == pytest.approx([6.0])
+    assert part.step_limited

@@ -206,7 +206,9 @@ def test_broken_n_minus_1_names_the_hour(copy_of: Path) -> None:
 
     With ``u`` recip engines online at output ``p`` and available output ``a`` per unit,
     ``u' = ceil(p / a)`` units still carry ``p`` (and its minimum load) but leave less than
-    one unit's output ``a`` of headroom, so the trip of one unit is not covered.
+    one unit's output ``a`` of headroom, so the trip of one unit is not covered. The load
+    step fails in the same hour: a trip drops ``p / u'``, and the ``u' - 1`` survivors can
+    at most take their headroom ``(u' - 1) (a - p / u')``, which is less.
     """
     scenario = yaml.safe_load((copy_of / "scenario.yaml").read_text())
     tech = scenario["technologies"]["recip_engine"]
@@ -241,7 +243,8 @@ def test_broken_n_minus_1_names_the_hour(copy_of: Path) -> None:
 
     report = verify_run(copy_of)
     bad = failing(report)
-    assert set(bad) == {("aktau", N1)}
+    assert set(bad) == {("aktau", N1), ("aktau", "load step at unit trip")}
+    assert bad[("aktau", "load step at unit trip")]["worst_time"] == hour
     n1 = bad[("aktau", N1)]
     assert n1["worst_time"] == hour
     headroom = new * avail - power  # no battery at Aktau

@@ -145,13 +145,17 @@ def test_a_missing_window_is_caught(copy_of: Path) -> None:
 
 @pytest.fixture(scope="module")
 def engines_run(tmp_path_factory) -> Path:
-    """The same site with PV and engines only (no battery, no outage windows)."""
+    """The same site with PV and engines only (no battery, no outage windows).
+
+    Engines without a load-step limit: the grid-trip test below is about headroom.
+    """
     import dcpower
     from dcpower.scenario import scenario_from_dict
 
     scenario = copy.deepcopy(SCENARIO)
     scenario["sites"]["baku"]["technologies"] = ["pv_single_axis", "recip_engine"]
     del scenario["technologies"]["battery_li_ion"]
+    scenario["technologies"]["recip_engine"] = {"load_step_fraction": 1.0}
     scenario["reliability"] = {"monte_carlo_years": 0}
     out = tmp_path_factory.mktemp("engines") / "run"
     dcpower.run(scenario_from_dict(scenario), out=out, parallel=False, reports=False)

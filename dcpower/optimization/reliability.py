@@ -108,6 +108,8 @@ def add_reliability(
         _add_unit_trip_rows(m, groups, integer_commitment)
     if reg.contingency_exposures_mw:
         _add_exposure_rows(m, groups)
+    if any(g.load_step_fraction < 1 for g in groups.values()):
+        _add_load_step_rows(m, groups, integer_commitment)
 
 
 def _cover_terms(m: pyo.ConcreteModel, groups: dict, steps: list) -> list[tuple]:
@@ -120,10 +122,7 @@ def _cover_terms(m: pyo.ConcreteModel, groups: dict, steps: list) -> list[tuple]
         online, power = list(group.units_online.values()), list(group.power_mw.values())
         terms.append((-group.unit_available_mw[steps], [online[t] for t in steps]))
         terms.append((1, [power[t] for t in steps]))
-    for component in m.registry.contingency_reserve_mw:
-        terms.append((-1, [component[t] for t in steps]))
-    terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
-    return terms
+    return terms + _reserve_terms(m, steps)
 
 
 def _add_unit_trip_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: bool) -> None:
@@ -220,3 +219,144 @@ def _add_exposure_rows(m: pyo.ConcreteModel, groups: dict) -> None:
     terms = [(1, [exposures[e][t] for e, t in keys])]
     terms += _cover_terms(m, groups, [t for _, t in keys])
     add_linear_rows(m, "exposure_n_minus_1", (m.exposures, m.T), terms, "<=")
+
+
+def _add_load_step_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: bool) -> None:
+    """Hourly load-step rows: what a trip drops at once, the survivors' steps pick up.
+
+    A unit of type g that trips drops its output ``e_g = p_g / u_g`` (units of a type share
+    load equally). At once, each survivor of type h takes at most
+    ``min(s_h a_h, its headroom)`` (``s_h`` its load-step fraction, ``a_h`` its available
+    output); battery reserve covers the rest (``_cover_terms``' reserve and slack). Rows:
+
+    - ``e_g >= p_g / u_g`` exactly, with flags ``y[g, j, t] = [u_g >= j]`` (``u_g = sum_j
+      y``) and ``w[g, j, t] <= min(e_g, a_g y[g, j, t])``: ``p_g <= sum_j w = u_g e_g``;
+    - pickup of type h: ``z_h <= s_h a_h u_h`` and ``z_h <= a_h u_h - p_h`` (headroom);
+      of the survivors of g when g trips: ``z'_g <= s_g a_g (u_g - y[g, 1])`` and
+      ``z'_g <= a_g u_g - p_g - (a_g y[g, 1] - e_g)`` (the tripped unit's headroom goes);
+    - ``e_g <= sum_{h != g} z_h + z'_g + reserve + slack`` for each g, and for each
+      registered exposure (the grid import) ``exposure <= sum_h z_h + reserve + slack``.
+
+    Exact for the integer commitment (the pickup of a type is the sum over its units when
+    they share load equally); with commitment relaxed the flags are fractional, which
+    makes these rows a relaxation there.
+    """
+    names = list(groups)
+    steps = list(m.T)
+    flags = [(g, j, t) for g in names for j in range(1, groups[g].max_units + 1) for t in steps]
+    pairs = [(g, t) for g in names for t in steps]
+    domain = pyo.Binary if integer_commitment else pyo.UnitInterval
+    m.step_units_at_least = pyo.Var(flags, within=domain)
+    m.step_share_mw = pyo.Var(flags, within=pyo.NonNegativeReals)
+    m.trip_drop_mw = pyo.Var(
+        pairs, within=pyo.NonNegativeReals, bounds=lambda m, g, t: (0, _avail(groups[g], t))
+    )
+    m.step_pickup_mw = pyo.Var(pairs, within=pyo.NonNegativeReals)
+    m.survivor_pickup_mw = pyo.Var(pairs, within=pyo.NonNegativeReals)
+    y, w = m.step_units_at_least, m.step_share_mw
+    e, z, zs = m.trip_drop_mw, m.step_pickup_mw, m.survivor_pickup_mw
+
+    def online(g, t):
+        return groups[g].units_online[t]
+
+    def power(g, t):
+        return groups[g].power_mw[t]
+
+    max_j = {g: groups[g].max_units for g in names}
+    # units online = sum_j y[g, j, t]
+    terms = [(1, [online(g, t) for g, t in pairs])]
+    terms += [
+        (-1, [y[g, j, t] if j <= max_j[g] else None for g, t in pairs])
+        for j in range(1, max(max_j.values()) + 1)
+    ]
+    add_linear_rows(m, "step_units_link", pairs, terms, "==")
+    # y[g, j + 1, t] <= y[g, j, t]
+    upper = [(g, j, t) for g, j, t in flags if j > 1]
+    terms = [(1, [y[key] for key in upper]), (-1, [y[g, j - 1, t] for g, j, t in upper])]
+    add_linear_rows(m, "step_units_order", upper, terms, "<=")
+    # w <= e and w <= a y
+    add_linear_rows(
+        m,
+        "step_share_drop",
+        flags,
+        [(1, [w[k] for k in flags]), (-1, [e[g, t] for g, _, t in flags])],
+        "<=",
+    )
+    add_linear_rows(
+        m,
+        "step_share_online",
+        flags,
+        [
+            (1, [w[k] for k in flags]),
+            ([-_avail(groups[g], t) for g, _, t in flags], [y[k] for k in flags]),
+        ],
+        "<=",
+    )
+    # p <= sum_j w  (so e >= p / u)
+    terms = [(1, [power(g, t) for g, t in pairs])]
+    terms += [
+        (-1, [w[g, j, t] if j <= max_j[g] else None for g, t in pairs])
+        for j in range(1, max(max_j.values()) + 1)
+    ]
+    add_linear_rows(m, "trip_drop_bound", pairs, terms, "<=")
+    step = [groups[g].load_step_fraction * _avail(groups[g], t) for g, t in pairs]
+    avail = [_avail(groups[g], t) for g, t in pairs]
+    u = [online(g, t) for g, t in pairs]
+    p = [power(g, t) for g, t in pairs]
+    y1 = [y[g, 1, t] for g, t in pairs]
+    # z <= s a u ; z <= a u - p
+    add_linear_rows(
+        m, "step_pickup_step", pairs, [(1, [z[k] for k in pairs]), ([-v for v in step], u)], "<="
+    )
+    add_linear_rows(
+        m,
+        "step_pickup_headroom",
+        pairs,
+        [(1, [z[k] for k in pairs]), ([-v for v in avail], u), (1, p)],
+        "<=",
+    )
+    # z' <= s a (u - y1) ; z' <= a u - p - a y1 + e
+    add_linear_rows(
+        m,
+        "survivor_pickup_step",
+        pairs,
+        [(1, [zs[k] for k in pairs]), ([-v for v in step], u), (step, y1)],
+        "<=",
+    )
+    add_linear_rows(
+        m,
+        "survivor_pickup_headroom",
+        pairs,
+        [
+            (1, [zs[k] for k in pairs]),
+            ([-v for v in avail], u),
+            (1, p),
+            (avail, y1),
+            (-1, [e[k] for k in pairs]),
+        ],
+        "<=",
+    )
+    # e_g <= sum_{h != g} z_h + z'_g + reserve + slack
+    terms = [(1, [e[k] for k in pairs]), (-1, [zs[k] for k in pairs])]
+    terms += [(-1, [z[h, t] if h != g else None for g, t in pairs]) for h in names]
+    terms += _reserve_terms(m, [t for _, t in pairs])
+    add_linear_rows(m, "load_step", pairs, terms, "<=")
+    exposures = m.registry.contingency_exposures_mw
+    if exposures:
+        keys = [(x, t) for x in range(len(exposures)) for t in steps]
+        terms = [(1, [exposures[x][t] for x, t in keys])]
+        terms += [(-1, [z[h, t] for _, t in keys]) for h in names]
+        terms += _reserve_terms(m, [t for _, t in keys])
+        add_linear_rows(m, "exposure_load_step", keys, terms, "<=")
+
+
+def _avail(group, t) -> float:
+    """Available output of one unit of a group in step t [MW]."""
+    return float(group.unit_available_mw[t])
+
+
+def _reserve_terms(m: pyo.ConcreteModel, steps: list) -> list[tuple]:
+    """Terms of ``-(storage reserve + shortfall slack)``, one row per step given."""
+    terms = [(-1, [component[t] for t in steps]) for component in m.registry.contingency_reserve_mw]
+    terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
+    return terms

@@ -59,6 +59,9 @@ class UnitGroup:
         Available output of one unit at the site's design (hottest) temperature. [MW]
     max_units : int
         Upper bound on units built. [-]
+    load_step_fraction : float
+        Largest sudden load step one running unit accepts, as a share of its available
+        output (1: no limit below its headroom). [-]
     """
 
     name: str
@@ -68,6 +71,7 @@ class UnitGroup:
     unit_available_mw: np.ndarray
     unit_design_mw: float
     max_units: int
+    load_step_fraction: float = 1.0
 
 
 @dataclass

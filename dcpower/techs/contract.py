@@ -316,11 +316,25 @@ class Contingency:
         Output of its unit that may trip in the hour (0 where none is exposed). [MW]
     reserve_mw : np.ndarray or None
         Power it adds for the ride-through after a trip (storage). [MW]
+    step_mw : np.ndarray or None
+        Load its online units take at once when another unit trips (each at most its load
+        step, within its headroom). [MW]
+    drop_mw : np.ndarray or None
+        Output one of its units drops at once if it trips (0 where none is online). [MW]
+    survivors_step_mw : np.ndarray or None
+        What its other online units take at once when one of its own trips. [MW]
+    step_limited : bool
+        Whether its units take less than their headroom at once (a load-step limit below
+        1): without any, the load-step check is the N-1 check and is not repeated.
     """
 
     headroom_mw: np.ndarray | None = None
     at_risk_mw: np.ndarray | None = None
     reserve_mw: np.ndarray | None = None
+    step_mw: np.ndarray | None = None
+    drop_mw: np.ndarray | None = None
+    survivors_step_mw: np.ndarray | None = None
+    step_limited: bool = False
 
 
 #: How a technology behaves in the availability Monte Carlo.

@@ -142,6 +142,50 @@ class _ReliabilityChecks(_TechnologyChecks):
             )
 
         self.hourly("hourly N-1", margin, np.fmax(required, np.abs(headroom)), "MW", detail)
+        if integer:
+            self._check_load_steps(parts, reserve, grid_connected)
+
+    def _check_load_steps(self, parts: list, reserve: np.ndarray, grid_connected: bool) -> None:
+        """When a unit trips, the survivors' load steps plus storage reserve take its output.
+
+        Each hour, for each type with a unit online: the output one unit drops (``p / u``)
+        <= what the other online units take at once (each at most its load step, within its
+        headroom: ``Contingency.step_mw``, ``survivors_step_mw``) + storage reserve. At a
+        grid-connected site the import must be taken the same way. The worst trip names the
+        hour's check. Checks energy adequacy and step capability, not frequency stability.
+        Only with integer commitment: with units online fractional, the output one unit
+        drops is not defined (the model's rows are then a relaxation).
+        """
+        steps = [(tech_id, part) for tech_id, part in parts if part.drop_mw is not None]
+        if not any(part.step_limited for _, part in steps):
+            return  # every unit takes up to its headroom at once: the N-1 check says it all
+        total = np.sum([part.step_mw for _, part in steps], axis=0)
+        margin = np.full(self.n, np.inf)
+        which = np.full(self.n, "none", dtype=object)
+        drop = np.zeros(self.n)
+        for tech_id, part in steps:
+            gap = total - part.step_mw + part.survivors_step_mw + reserve - part.drop_mw
+            worse = (part.drop_mw > 0) & (gap < margin)
+            margin = np.where(worse, gap, margin)
+            which = np.where(worse, tech_id, which)
+            drop = np.where(worse, part.drop_mw, drop)
+        if grid_connected:
+            imported = self.d(techs.GRID_IMPORT.column)
+            gap = total + reserve - imported
+            worse = (imported > 0) & (gap < margin)
+            margin = np.where(worse, gap, margin)
+            which = np.where(worse, "grid", which)
+            drop = np.where(worse, imported, drop)
+        margin = np.where(np.isfinite(margin), margin, 0.0)
+
+        def detail(i: int) -> str:
+            trip = "grid trip, import" if which[i] == "grid" else f"trip of one {which[i]} unit"
+            return (
+                f"{trip} drops {drop[i]:.6g} MW at once vs the other units' load steps "
+                f"{drop[i] + margin[i] - reserve[i]:.6g} MW + storage reserve {reserve[i]:.6g} MW"
+            )
+
+        self.hourly("load step at unit trip", margin, np.fmax(drop, 1.0), "MW", detail)
 
     def _n_minus_1_parts(
         self, parts: list, grid_connected: bool

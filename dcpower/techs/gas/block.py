@@ -205,6 +205,7 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
             unit_available_mw=avail_mw,
             unit_design_mw=tech.unit_mw * site.design_factor,
             max_units=site.max_units,
+            load_step_fraction=tech.load_step_fraction,
         )
     )
     return b

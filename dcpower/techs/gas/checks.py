@@ -174,17 +174,27 @@ def firm(g: str, tech: GasTech, c: Checker, design_factor: float | None) -> Firm
 
 
 def contingency(g: str, tech: GasTech, c: Checker, integer: bool) -> Contingency:
-    """Headroom of the online units, and the unit that may trip in each hour.
+    """Headroom of the online units, the unit that may trip, and their load steps per hour.
 
     Exposed: with integer commitment the hours with a unit online; with relaxed commitment
-    the type in every hour once built (the largest online unit is not known).
+    the type in every hour once built (the largest online unit is not known). Load steps:
+    online units share the output equally, so a tripped unit drops ``p / u``; each online
+    unit takes at once ``min(load_step_fraction x available, available - p / u)``.
     """
     online = c.d(f"gas_units_online_{g}")
+    power = c.d(f"gas_mw_{g}")
     unit_avail = tech.unit_mw * c.p(f"gas_cf_{g}")
     exposed = online >= ONLINE_THRESHOLD if integer else np.full(c.n, c.cap(g, "units") > 0)
+    running = online >= ONLINE_THRESHOLD
+    drop = np.where(running, power / np.where(running, online, 1.0), 0.0)
+    per_unit_step = np.fmin(tech.load_step_fraction * unit_avail, unit_avail - drop)
     return Contingency(
-        headroom_mw=online * unit_avail - c.d(f"gas_mw_{g}"),
+        headroom_mw=online * unit_avail - power,
         at_risk_mw=np.where(exposed, unit_avail, 0.0),
+        step_mw=np.where(running, online * per_unit_step, 0.0),
+        drop_mw=drop,
+        survivors_step_mw=np.where(running, (online - 1) * per_unit_step, 0.0),
+        step_limited=tech.load_step_fraction < 1,
     )
 
 

@@ -41,6 +41,15 @@ class GasTech(TechSpec):
     derate_pct_per_c: NonNegative = Field(
         description="Output loss per degree above derate_start_c. [%/degC]"
     )
+    load_step_fraction: Annotated[float, Field(gt=0, le=1)] = Field(
+        1.0,
+        description=(
+            "Largest sudden load step a running unit accepts, as a share of its available "
+            "output (ISO 8528-5 class or the maker's load-acceptance curve); 1 = no limit "
+            "below its headroom. When a unit trips, each survivor takes at most this at "
+            "once, and battery power covers the rest. [-]"
+        ),
+    )
     auxiliaries_fraction: Annotated[float, Field(ge=0, lt=1)] = Field(
         0.0,
         description=(

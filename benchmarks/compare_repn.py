@@ -92,7 +92,7 @@ def _outage_scenario():
     scenario = load_scenario("baku-grid")
     scenario.reliability.gas_outage_hours = 24
     scenario.reliability.grid_outage_hours = 4
-    scenario.technologies["recip_engine"].dual_fuel = True
+    scenario.technologies["recip_engine"].dual_fuel = True  # stands in for recip_engine_df
     scenario.technologies["aero_gt"].ramp_pct_per_min = 1.0  # ramp rows bind (none by default)
     scenario.time.kind = "typical_periods"
     return scenario

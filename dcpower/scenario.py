@@ -778,6 +778,24 @@ def _fields_of(model: type[BaseModel]) -> set[str]:
     return set(model.model_fields)
 
 
+def _fixed_by_catalogue(technology, tech_id: str, source_id: str, given: dict) -> dict:
+    """Return the fields a catalogue type fixes, refusing a scenario value that differs.
+
+    A catalogue type is a product: the dual-fuel engine is another type
+    (``recip_engine_df``), not a flag on the gas-only one.
+    """
+    fixed = technology.catalogue.get(source_id, {})
+    for key, value in fixed.items():
+        if key in given and given[key] != value:
+            others = [c for c, f in technology.catalogue.items() if f.get(key) == given[key]]
+            hint = f"; use catalogue_id: {others[0]}" if others else ""
+            raise ScenarioError(
+                f"technologies.{tech_id}.{key} = {given[key]!r}: catalogue type "
+                f"{source_id} fixes it to {value!r}{hint}"
+            )
+    return fixed
+
+
 def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     """Fill technology and economics fields the scenario leaves out from ``inputs/``."""
     raw = dict(raw)
@@ -807,7 +825,8 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         technology = techs.of(kind)
         fields = _fields_of(technology.spec)
         defaults = {k: v for k, v in catalogue.get(source_id, {}).items() if k in fields}
-        defaults.update(technology.catalogue.get(source_id, {}))
+        fixed = _fixed_by_catalogue(technology, tech_id, source_id, given)
+        defaults.update(fixed)
         merged[tech_id] = {"kind": kind, **defaults, **given}
     raw["technologies"] = merged
     econ = _catalogue("economics.csv").get("economics", {})

@@ -11,8 +11,9 @@ per year), liquid fuel 20 USD/MMBtu, no carbon price.
 import pytest
 from helpers import BatteryTech, Reliability, gas_tech, site_inputs
 
+from dcpower.errors import ScenarioError
 from dcpower.optimization.optimize import optimize_site
-from dcpower.scenario import BackupFuel, Solver
+from dcpower.scenario import BackupFuel, Solver, scenario_from_dict
 
 pytestmark = pytest.mark.component
 EXACT = Solver(mip_gap=1e-9, time_limit_s=60)
@@ -120,10 +121,10 @@ def test_run_folder_backup_fuel_is_verified(tmp_path) -> None:
                 "baku": {
                     "climate": "baku",
                     "data_center": {"it_capacity_mw": 40, "utilization": 0.8},
-                    "technologies": ["battery_li_ion", "recip_engine"],
+                    "technologies": ["battery_li_ion", "recip_engine_df"],
                 }
             },
-            "technologies": {"battery_li_ion": {}, "recip_engine": {"dual_fuel": True}},
+            "technologies": {"battery_li_ion": {}, "recip_engine_df": {}},
             "reliability": {"gas_outage_hours": 24, "monte_carlo_years": 0},
             "time": {"kind": "window", "start_hour": 4800, "n_hours": 48},
             "solver": {"mip_gap": 0.01, "commitment": "integer"},
@@ -133,19 +134,19 @@ def test_run_folder_backup_fuel_is_verified(tmp_path) -> None:
     result = dcpower.run(scenario, out=out, parallel=False, reports=False)
     assert result.verification["passed"]
     windows = pd.read_csv(out / OUTAGE_DISPATCH_FILE)
-    burnt = windows["backup_fuel_mmbtu_per_h_recip_engine"].sum()
+    burnt = windows["backup_fuel_mmbtu_per_h_recip_engine_df"].sum()
     summary = result.summary()["sites"]["baku"]
     assert summary["capacity"]["backup_fuel_tank_mmbtu"] == pytest.approx(burnt, rel=1e-6)
     assert summary["gas_outage"]["insurance_cost_usd_per_yr"] > 0
 
     last = windows.index[-1]
-    windows.loc[last, "backup_fuel_mmbtu_per_h_recip_engine"] += 10.0
+    windows.loc[last, "backup_fuel_mmbtu_per_h_recip_engine_df"] += 10.0
     windows.to_csv(out / OUTAGE_DISPATCH_FILE, index=False, float_format="%.9g")
     report = verify_run(out)
     found = next(
         c
         for c in report["checks"]
-        if c["check"] == "outage windows: recip_engine backup fuel within the tank"
+        if c["check"] == "outage windows: recip_engine_df backup fuel within the tank"
     )
     assert (found["passed"], found["worst_time"]) == (False, windows.loc[last, "time"])
     assert found["margin"] == pytest.approx(-10.0, rel=1e-3)
@@ -170,3 +171,28 @@ def test_fixed_capacity_dispatch_sizes_the_tank_again():
     assert run.sizing["eng.tank_mmbtu"] == pytest.approx(200.0)
     assert run.sizing["eng.units_built"] == 2.0
     assert sum(_costs(run).values()) == pytest.approx(BASE_USD_PER_YR + 6_100.0, rel=1e-9)
+
+
+def test_the_gas_only_engine_cannot_be_made_dual_fuel_by_a_flag():
+    """The catalogue's recip engine is spark-ignited, gas only: liquid-fuel capability is
+    another engine (recip_engine_df: 16.5 MW in gas mode, 3.5 % dearer), not a free flag."""
+    raw = {
+        "name": "flag",
+        "sites": {
+            "baku": {
+                "climate": "baku",
+                "data_center": {"it_capacity_mw": 40},
+                "technologies": ["recip_engine"],
+            }
+        },
+        "technologies": {"recip_engine": {"dual_fuel": True}},
+    }
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(raw)
+    assert str(err.value) == (
+        "scenario: technologies.recip_engine.dual_fuel = True: catalogue type recip_engine fixes it to "
+        "False; use catalogue_id: recip_engine_df"
+    )
+    raw["technologies"] = {"recip_engine": {"catalogue_id": "recip_engine_df"}}
+    engine = scenario_from_dict(raw).technologies["recip_engine"]
+    assert (engine.dual_fuel, engine.unit_mw, engine.capex_usd_per_kw) == (True, 16.5, 2318.4)

@@ -41,7 +41,13 @@ class Gas(Technology):
     spec = GasTech
     resource = "thermal"
     display = Display(name="Gas", colour="#8D6E63", order=40)
-    catalogue = {"recip_engine": {}, "aero_gt": {}, "frame_gt": {}, "ccgt": {}}
+    catalogue = {
+        "recip_engine": {"dual_fuel": False},
+        "recip_engine_df": {"dual_fuel": True},
+        "aero_gt": {"dual_fuel": False},
+        "frame_gt": {"dual_fuel": False},
+        "ccgt": {"dual_fuel": False},
+    }
     profile_columns = {"available_factor": "gas_cf", "heat_rate_factor": "heat_rate_factor"}
     totals = (
         Total("gas_mw", 30, balance=1),
@@ -118,11 +124,9 @@ class Gas(Technology):
         )
 
     def assets(self, tech_id: str, spec: GasTech, rows: SiteRows, scenario) -> list[Asset]:
-        """Return the units (dual-fuel capability included) and their backup tank, if built."""
-        per_kw = spec.capex_usd_per_kw + (spec.dual_fuel_capex_usd_per_kw if spec.dual_fuel else 0)
-        built = [
-            Asset(tech_id, self.kind, 1e3 * per_kw * rows.capacity(tech_id, "MW"), spec.lifetime_yr)
-        ]
+        """Return the units and their backup tank, if built."""
+        capex = 1e3 * spec.capex_usd_per_kw * rows.capacity(tech_id, "MW")
+        built = [Asset(tech_id, self.kind, capex, spec.lifetime_yr)]
         tank = backup_tank_id(tech_id)
         if (tank, "MMBtu") in rows.capacities:
             fuel = scenario.backup_fuel

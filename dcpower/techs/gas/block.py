@@ -291,8 +291,6 @@ def _register_costs(
     cost = reg.cost_usd_per_yr
     reg.sizing[f"{tech_id}.units_built"] = b.units_built
     reg.capex_usd[tech_id] = 1e3 * tech.capex_usd_per_kw * unit_mw * b.units_built
-    if tech.dual_fuel:
-        reg.capex_usd[tech_id] += 1e3 * tech.dual_fuel_capex_usd_per_kw * unit_mw * b.units_built
     cost[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
     cost[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * unit_mw * b.units_built
     reg.fossil_mwh_per_yr[tech_id] = annual_sum(m, b.power_mw)

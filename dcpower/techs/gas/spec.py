@@ -70,14 +70,9 @@ class GasTech(TechSpec):
         False,
         description=(
             "Units can run on liquid fuel from an on-site tank during gas-supply outages "
-            "(same heat rate as on gas, an ESTIMATE)."
-        ),
-    )
-    dual_fuel_capex_usd_per_kw: NonNegative = Field(
-        0.0,
-        description=(
-            "Extra capital cost of dual-fuel capability; no sourced figure, so 0 unless you "
-            "give one. [USD/kW]"
+            "(same heat rate as on gas, an ESTIMATE). Fixed by a catalogue type "
+            "(recip_engine_df is the dual-fuel engine, with its own rating and price); a "
+            "type of your own that sets it includes the capability in its capex."
         ),
     )
     backup_fuel_hours: NonNegative | None = Field(

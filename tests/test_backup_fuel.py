@@ -190,8 +190,8 @@ def test_the_gas_only_engine_cannot_be_made_dual_fuel_by_a_flag():
     with pytest.raises(ScenarioError) as err:
         scenario_from_dict(raw)
     assert str(err.value) == (
-        "scenario: technologies.recip_engine.dual_fuel = True: catalogue type recip_engine fixes it to "
-        "False; use catalogue_id: recip_engine_df"
+        "scenario: technologies.recip_engine.dual_fuel = True: catalogue type recip_engine "
+        "fixes it to False; use catalogue_id: recip_engine_df"
     )
     raw["technologies"] = {"recip_engine": {"catalogue_id": "recip_engine_df"}}
     engine = scenario_from_dict(raw).technologies["recip_engine"]

@@ -380,3 +380,42 @@ def test_load_step_figures_of_the_independent_check():
     assert part.step_mw == pytest.approx([8.0])
     assert part.survivors_step_mw == pytest.approx([6.0])
     assert part.step_limited
+
+
+def _spare_case(start_time_min: float):
+    """Three 5 MW units at most, flat 8 MW, no N+k, hourly N-1 on, a cheap battery.
+
+    No-load fuel half the full-load fuel: each unit online burns 0.5 x 10 x 5 = 25 MMBtu/h
+    (75 USD/h, 657,000 USD/yr) whatever it gives. Battery 100 USD/kWh + 5 USD/kW, 1-yr life
+    (dear energy: shifting 3 MWh to switch a unit off for an hour does not pay).
+    """
+    bat = BatteryTech(
+        capex_energy_usd_per_kwh=100.0,
+        capex_power_usd_per_kw=5.0,
+        lifetime_yr=1.0,
+        eta_charge=1.0,
+        eta_discharge=1.0,
+    )
+    eng = gas_tech(max_units=3, no_load_fuel_fraction=0.5, start_time_min=start_time_min)
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=True, ride_through_min=15.0)
+    run = optimize_site(site_inputs([8.0] * 4, {"eng": eng, "bat": bat}, reliability=rel), EXACT)
+    caps = run.solution.capacities.set_index(["technology", "unit"])["capacity"]
+    return run, caps
+
+
+def test_storage_bridges_a_trip_only_while_a_spare_unit_can_start():
+    """8 MW on 5 MW units: two online leave 2 x 5 - 8 = 2 MW of headroom, 3 MW short of a
+    trip (5 MW). A battery of 3 MW (0.75 MWh for 15 min: 90,000 USD/yr) bridges it, but
+    only until a unit starts: a third unit is built either way and stays off, saving its
+    657,000 USD/yr of no-load fuel, when it starts within the 15-min ride-through (5 min).
+    If it takes 20 min, the battery cannot count: all three run and no battery is built.
+    """
+    fast, caps = _spare_case(5.0)
+    assert units(fast, "eng") == 3
+    np.testing.assert_allclose(fast.solution.dispatch["gas_units_online"], 2.0)
+    assert caps["bat", "MW"] == pytest.approx(3.0, abs=1e-6)
+    assert caps["bat", "MWh"] == pytest.approx(0.75, abs=1e-6)
+    slow, caps = _spare_case(20.0)
+    assert units(slow, "eng") == 3
+    np.testing.assert_allclose(slow.solution.dispatch["gas_units_online"], 3.0)
+    assert caps.get(("bat", "MW"), 0.0) == pytest.approx(0.0, abs=1e-6)

@@ -241,10 +241,14 @@ def test_inter_period_linking_carries_energy_from_sunny_days_into_calm_days():
 def test_ride_through_reserve_on_typical_days_keeps_the_charge_it_needs():
     """4 MW flat load; 5 MW engines at 3 USD/MMBtu; hourly N-1 with 15 min ride-through.
 
-    Two options cover a trip of the one running engine (5 MW available, 1 MW headroom):
-    a second engine (5 MW x 1000 USD/kW / 20 yr = 250 000 USD/yr), or a battery giving
-    4 MW for 15 min: 4 MW x 50 000 + 1 MWh x 10 000 = 210 000 USD/yr, which wins.
-    Fuel 4 MW x 8760 h x 10 MMBtu/MWh x 3 USD = 1 051 200 USD/yr; total 1 511 200.
+    Engines burn half their full-load fuel at no load (25 MMBtu/h online, 5 MMBtu/MWh on
+    top). A battery bridges the trip of the one running engine (5 MW available, 1 MW
+    headroom) only while a spare engine can start, so two are built (2 x 5 MW x 1000
+    USD/kW / 20 yr = 500 000 USD/yr). Running both costs 25 x 3 x 8760 = 657 000 USD/yr of
+    no-load fuel; a battery giving 4 MW for 15 min costs 4 MW x 50 000 + 1 MWh x 100 000 =
+    300 000 USD/yr, which wins (energy is dear enough that shifting 4 MWh to switch the
+    engine off for an hour does not pay). Fuel of one engine at 4 MW: (25 + 5 x 4) x 3 x
+    8760 = 1 182 600 USD/yr; total 500 000 + 300 000 + 1 182 600 = 1 982 600.
 
     On typical days (the 4 two-hour days as 2 typical days) the reserve rows may count
     only on the lowest start-of-day charge of the calendar days a typical day stands for,
@@ -252,14 +256,15 @@ def test_ride_through_reserve_on_typical_days_keeps_the_charge_it_needs():
     plan is the same.
     """
     bat = BatteryTech(
-        capex_energy_usd_per_kwh=10.0,
+        capex_energy_usd_per_kwh=100.0,
         capex_power_usd_per_kw=50.0,
         lifetime_yr=1.0,
         eta_charge=1.0,
         eta_discharge=1.0,
     )
     rules = Reliability(redundancy_k=0, hourly_n_minus_1=True, ride_through_min=15)
-    full = site_inputs([4.0] * 8, {"eng": gas_tech(), "bat": bat}, reliability=rules)
+    eng = gas_tech(no_load_fuel_fraction=0.5)
+    full = site_inputs([4.0] * 8, {"eng": eng, "bat": bat}, reliability=rules)
     hourly = pd.DataFrame({"load_mw": 4.0, "gas_cf_eng": 1.0}, index=full.index)
     steps = typical_period_steps(hourly, period_hours=2, order=np.array([0, 0, 1, 1]))
     typical = on_steps(
@@ -275,9 +280,9 @@ def test_ride_through_reserve_on_typical_days_keeps_the_charge_it_needs():
     for inputs in (full, typical):
         run = optimize_site(inputs, EXACT)
         assert run.sizing == pytest.approx(
-            {"eng.units_built": 1.0, "bat.energy_mwh": 1.0, "bat.power_mw": 4.0}
+            {"eng.units_built": 2.0, "bat.energy_mwh": 1.0, "bat.power_mw": 4.0}
         )
-        assert run.outcome.objective == pytest.approx(1_511_200, rel=1e-6)
+        assert run.outcome.objective == pytest.approx(1_982_600, rel=1e-6)
 
 
 def _spike_scenario(

@@ -104,6 +104,7 @@ def add_reliability(
 
     if not rules.hourly_n_minus_1:
         return
+    _add_backed_reserve(m, groups, rules)
     if groups:
         _add_unit_trip_rows(m, groups, integer_commitment)
     if reg.contingency_exposures_mw:
@@ -112,8 +113,38 @@ def add_reliability(
         _add_load_step_rows(m, groups, integer_commitment)
 
 
+def _add_backed_reserve(m: pyo.ConcreteModel, groups: dict, rules: Reliability) -> None:
+    """Storage reserve that counts in the N-1 rows: only while a unit can take over from it.
+
+    Storage bridges a trip only until a unit that is built but not online has started (within
+    the ride-through); with none spare it would have to carry the loss for days, unless the
+    scenario credits storage as redundancy (``n_plus_k_storage_hours`` > 0: then the power
+    it holds that long already stands in for a unit, and its reserve counts as is). So
+    ``backed_reserve_t <= sum of storage reserve_t`` and ``backed_reserve_t <= M x spare_t``
+    with ``spare_t = sum_g (units built_g - units online_g,t)`` over the types that start
+    within the ride-through, and M the most that could ever need covering (every unit's
+    largest available output, plus the exposures' bounds).
+    """
+    reserves = m.registry.contingency_reserve_mw
+    if not reserves or rules.n_plus_k_storage_hours > 0:
+        return
+    fast = [g for g in groups.values() if g.start_time_min <= rules.ride_through_min]
+    most = sum(g.max_units * float(max(g.unit_available_mw)) for g in groups.values())
+    first = m.T.first()
+    most += sum(x[first].ub or 0.0 for x in m.registry.contingency_exposures_mw)
+    m.backed_reserve_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
+    terms = [(1, [m.backed_reserve_mw[t] for t in m.T])]
+    terms += [(-1, [component[t] for t in m.T]) for component in reserves]
+    add_linear_rows(m, "backed_reserve_storage", m.T, terms, "<=")
+    terms = [(1, [m.backed_reserve_mw[t] for t in m.T])]
+    for g in fast:
+        terms.append((-most, g.units_built))
+        terms.append((most, [g.units_online[t] for t in m.T]))
+    add_linear_rows(m, "backed_reserve_spare", m.T, terms, "<=")
+
+
 def _cover_terms(m: pyo.ConcreteModel, groups: dict, steps: list) -> list[tuple]:
-    """Terms of ``-(headroom + storage reserve + shortfall slack)``, one row per step given.
+    """Terms of ``-(headroom + backed storage reserve + shortfall slack)``, one row per step.
 
     Headroom: all committed units' available output x units online - output.
     """
@@ -122,6 +153,10 @@ def _cover_terms(m: pyo.ConcreteModel, groups: dict, steps: list) -> list[tuple]
         online, power = list(group.units_online.values()), list(group.power_mw.values())
         terms.append((-group.unit_available_mw[steps], [online[t] for t in steps]))
         terms.append((1, [power[t] for t in steps]))
+    if hasattr(m, "backed_reserve_mw"):
+        terms.append((-1, [m.backed_reserve_mw[t] for t in steps]))
+        terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
+        return terms
     return terms + _reserve_terms(m, steps)
 
 

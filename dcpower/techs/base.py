@@ -62,6 +62,8 @@ class UnitGroup:
     load_step_fraction : float
         Largest sudden load step one running unit accepts, as a share of its available
         output (1: no limit below its headroom). [-]
+    start_time_min : float
+        Time from a start command to full load. [min]
     """
 
     name: str
@@ -72,6 +74,7 @@ class UnitGroup:
     unit_design_mw: float
     max_units: int
     load_step_fraction: float = 1.0
+    start_time_min: float = 0.0
 
 
 @dataclass

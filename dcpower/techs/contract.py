@@ -326,6 +326,9 @@ class Contingency:
     step_limited : bool
         Whether its units take less than their headroom at once (a load-step limit below
         1): without any, the load-step check is the N-1 check and is not repeated.
+    spare_units : np.ndarray or None
+        Its units built but not online that start within the ride-through: storage reserve
+        counts in hourly N-1 only while at least one unit (of any type) can take over.
     """
 
     headroom_mw: np.ndarray | None = None
@@ -335,6 +338,7 @@ class Contingency:
     drop_mw: np.ndarray | None = None
     survivors_step_mw: np.ndarray | None = None
     step_limited: bool = False
+    spare_units: np.ndarray | None = None
 
 
 #: How a technology behaves in the availability Monte Carlo.

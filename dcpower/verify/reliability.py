@@ -22,6 +22,10 @@ from dcpower.profiles import design_point
 from dcpower.techs.contract import Windows
 from dcpower.verify.technologies import _TechnologyChecks
 
+#: Spare units (built, not online, starting within the ride-through) from which storage
+#: reserve counts; fractional with commitment relaxed.
+SPARE_THRESHOLD = 1e-6
+
 
 class _ReliabilityChecks(_TechnologyChecks):
     """N+k, hourly N-1 and outage-window checks of the site."""
@@ -108,7 +112,8 @@ class _ReliabilityChecks(_TechnologyChecks):
 
         Each technology gives its part (``Technology.contingency``): units their headroom
         (online x available - output) and the unit that may trip, storage its reserve for
-        the ride-through. Exposed: with integer commitment the types with a unit online in
+        the ride-through, counted only while a spare unit can start within it. Exposed:
+        with integer commitment the types with a unit online in
         that hour; with relaxed commitment every built type in every hour. At a site with a
         grid connection (``sites.<id>.grid``) the connection may trip too: its import
         (``grid_mw``) is exposed in every hour, and the larger of the two must be covered.
@@ -125,8 +130,10 @@ class _ReliabilityChecks(_TechnologyChecks):
         grid_connected = self.scenario.sites[self.s.site_id].grid is not None
         if not grid_connected and not any(part.at_risk_mw is not None for _, part in parts):
             return  # nothing that may trip
-        headroom, reserve, required, which = self._n_minus_1_parts(parts, grid_connected)
-        margin = headroom + reserve - required
+        headroom, reserve, backed, required, which = self._n_minus_1_parts(parts, grid_connected)
+        if rules.n_plus_k_storage_hours > 0:
+            backed = reserve  # storage credited as redundancy: it need not wait for a start
+        margin = headroom + backed - required
         form = (
             "largest online unit type (integer commitment)"
             if integer
@@ -138,7 +145,7 @@ class _ReliabilityChecks(_TechnologyChecks):
             trip = "grid trip, import" if which[i] == "grid" else f"trip of one {which[i]} unit"
             return (
                 f"{form}: {trip} ({required[i]:.6g} MW) vs headroom {headroom[i]:.6g} MW + "
-                f"storage reserve {reserve[i]:.6g} MW"
+                f"storage reserve {backed[i]:.6g} MW (counted while a spare unit can start)"
             )
 
         self.hourly("hourly N-1", margin, np.fmax(required, np.abs(headroom)), "MW", detail)
@@ -189,17 +196,22 @@ class _ReliabilityChecks(_TechnologyChecks):
 
     def _n_minus_1_parts(
         self, parts: list, grid_connected: bool
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Headroom, storage reserve, the largest exposure and what it is, per hour [MW].
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Headroom, storage reserve, spare-backed reserve, largest exposure, what, per hour.
 
-        What: the technology id of the unit that may trip, ``grid`` where the import is
-        larger, ``none`` where nothing is exposed.
+        [MW]. Backed: storage reserve in hours with a unit built but not online that starts
+        within the ride-through (storage bridges a trip only until it has started). What:
+        the technology id of the unit that may trip, ``grid`` where the import is larger,
+        ``none`` where nothing is exposed.
         """
         headroom = np.zeros(self.n)
         required = np.zeros(self.n)
         reserve = np.zeros(self.n)
+        spare = np.zeros(self.n)
         which = np.full(self.n, "none", dtype=object)
         for tech_id, part in parts:
+            if part.spare_units is not None:
+                spare += part.spare_units
             if part.headroom_mw is not None:
                 headroom += part.headroom_mw
             if part.at_risk_mw is not None:
@@ -211,7 +223,9 @@ class _ReliabilityChecks(_TechnologyChecks):
             imported = self.d(techs.GRID_IMPORT.column)
             which = np.where(imported > required, "grid", which)
             required = np.fmax(required, imported)
-        return headroom, reserve, required, which
+        # Storage bridges a trip only until a spare unit has started.
+        backed = np.where(spare > SPARE_THRESHOLD, reserve, 0.0)
+        return headroom, reserve, backed, required, which
 
     # -- outage windows ---------------------------------------------------------------------
 

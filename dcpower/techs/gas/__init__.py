@@ -171,8 +171,8 @@ class Gas(Technology):
         return checks.firm(tech_id, spec, c, design_factor)
 
     def contingency(self, tech_id: str, spec: GasTech, c: Checker, rules, integer):
-        """Return the headroom of its online units and the unit that may trip."""
-        return checks.contingency(tech_id, spec, c, integer)
+        """Return the headroom of its online units, the unit that may trip, its spares."""
+        return checks.contingency(tech_id, spec, c, integer, rules.ride_through_min)
 
     def window_limits(self, tech_id: str, spec: GasTech, c: Checker, windows: Windows):
         """Return units online and output with their limits in the window steps."""

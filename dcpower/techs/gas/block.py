@@ -206,6 +206,7 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
             unit_design_mw=tech.unit_mw * site.design_factor,
             max_units=site.max_units,
             load_step_fraction=tech.load_step_fraction,
+            start_time_min=tech.start_time_min,
         )
     )
     return b

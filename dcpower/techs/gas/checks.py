@@ -173,7 +173,9 @@ def firm(g: str, tech: GasTech, c: Checker, design_factor: float | None) -> Firm
     )
 
 
-def contingency(g: str, tech: GasTech, c: Checker, integer: bool) -> Contingency:
+def contingency(
+    g: str, tech: GasTech, c: Checker, integer: bool, ride_through_min: float = 0.0
+) -> Contingency:
     """Headroom of the online units, the unit that may trip, and their load steps per hour.
 
     Exposed: with integer commitment the hours with a unit online; with relaxed commitment
@@ -195,6 +197,9 @@ def contingency(g: str, tech: GasTech, c: Checker, integer: bool) -> Contingency
         drop_mw=drop,
         survivors_step_mw=np.where(running, (online - 1) * per_unit_step, 0.0),
         step_limited=tech.load_step_fraction < 1,
+        spare_units=(
+            c.cap(g, "units") - online if tech.start_time_min <= ride_through_min else np.zeros(c.n)
+        ),
     )
 
 

@@ -50,6 +50,14 @@ class GasTech(TechSpec):
             "once, and battery power covers the rest. [-]"
         ),
     )
+    start_time_min: NonNegative = Field(
+        0.0,
+        description=(
+            "Time from a start command to full load. A unit that is built but not online "
+            "backs the storage reserve of hourly N-1 only if it starts within the "
+            "ride-through time. [min]"
+        ),
+    )
     auxiliaries_fraction: Annotated[float, Field(ge=0, lt=1)] = Field(
         0.0,
         description=(

@@ -494,7 +494,9 @@ def assumptions_section(tables: RunFolder, summary: Summary) -> str:
             f"{fmt_num(site.gas_price_usd_per_mmbtu, 2)} USD/MMBtu (HHV), carbon price "
             f"{fmt_num(site.carbon_price_usd_per_t, 2)} USD/t CO2; IT capacity "
             f"{fmt_num(site.data_center.it_capacity_mw, 1)} MW at "
-            f"{fmt_pct(site.data_center.utilization, 0)} utilization.</li>"
+            f"{fmt_pct(site.data_center.utilization, 0)} utilization (energy and fuel); the "
+            f"plant is designed for {fmt_num(site.data_center.design_it_mw, 1)} MW of IT "
+            "load at the design ambient (Design basis, Reliability).</li>"
         )
     horizon = summary.horizon
     items = [

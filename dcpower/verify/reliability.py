@@ -104,7 +104,7 @@ class _ReliabilityChecks(_TechnologyChecks):
             1e-6 * max(1.0, abs(value)) - gap,
             max(1.0, abs(value)),
             "MW",
-            f"summary.json design_point.{name} = {said} vs {value:.6g} MW recomputed",
+            f"summary.json design_point.{name} = {_shown(said)} vs {value:.6g} MW recomputed",
         )
 
     def _check_n_minus_1(self) -> None:
@@ -382,3 +382,8 @@ def _named(out: list[tuple[float, str]]) -> str:
     for mw, tech_id in out:
         counts[tech_id, mw] = counts.get((tech_id, mw), 0) + 1
     return " + ".join(f"{n} x {t} at {mw:.4g} MW" for (t, mw), n in counts.items()) or "no units"
+
+
+def _shown(value) -> str:
+    """Return a stated figure as the detail shows it (``.6g`` for numbers, else as is)."""
+    return f"{value:.6g}" if isinstance(value, int | float) else str(value)

@@ -55,12 +55,14 @@ Model (sequential Monte Carlo, hourly, vectorized over the simulated years)
   every hour carries its ``weight_h``, so each simulated window is scaled to one year (the
   result says so under ``horizon``).
 
-Outputs per site: LOLE (hours with loss of load per year), EUE (MWh per year), availability
-(time-based: share of the year's hours without loss of load; energy-based: share of the
-annual load served), each as the mean over the simulated years with a 95 % confidence
-interval (normal approximation, mean +- 1.96 standard errors over years), the number of
-simulated years with any loss of load, and the Uptime Institute Tier whose availability the
-time-based figure meets.
+Outputs per site: LOLE (hours with loss of load per year), EUE (MWh per year) and
+interruptions (loss-of-load events per year), each as the mean over the simulated years
+with the 95 % sampling interval of that mean (normal approximation, mean +- 1.96 standard
+errors) and as the P50 / P90 / P99 of the annual outcomes (with order-statistic
+intervals); the mean length of an interruption; availability (time-based: share of the
+year's hours without loss of load; energy-based: share of the annual load served); the
+number of simulated years with any loss of load. No Uptime Tier is inferred from these
+figures: Tiers are defined by topology (``dcpower.topology``).
 
 Outage data default to the ``forced_outage_rate``, ``mean_time_to_repair_h`` and
 ``failure_to_start_prob`` rows of ``inputs/technologies.csv`` (sources there).
@@ -89,15 +91,11 @@ from dcpower.units import HOURS_PER_YEAR
 #: Outage parameters each gas unit type needs (rows of inputs/technologies.csv).
 OUTAGE_PARAMETERS = ("forced_outage_rate", "mean_time_to_repair_h", "failure_to_start_prob")
 
-#: Uptime Institute Tier availability (%), highest first. Source: Uptime Institute tier
-#: figures as quoted in /work/shared/reference/site_data.md s4 (datacenters.com; pingdo.net):
-#: Tier I 99.671 % (28.8 h/yr), II 99.741 % (22 h), III 99.982 % (1.6 h), IV 99.995 % (~26 min).
-TIERS: tuple[tuple[str, float], ...] = (
-    ("Tier IV", 99.995),
-    ("Tier III", 99.982),
-    ("Tier II", 99.741),
-    ("Tier I", 99.671),
-)
+#: Per-year figures of a simulated site (:func:`simulate_site`).
+PER_YEAR_KEYS = ("lol_hours", "eue_mwh", "interruptions", "trip_failures")
+
+#: Percentiles of the annual outcomes reported next to their mean.
+PERCENTILES = (50, 90, 99)
 
 #: Years simulated together (bounds memory: a chunk holds a few (years, hours) float arrays).
 _CHUNK_YEARS = 250
@@ -330,11 +328,12 @@ def simulate_site(**site) -> dict[str, np.ndarray]:
     Returns
     -------
     dict of ndarray, shape (years,)
-        ``lol_hours`` (weighted hours with loss of load), ``eue_mwh``, ``trip_failures``
-        (weighted ride-through failures) per simulated year.
+        ``lol_hours`` (weighted hours with loss of load), ``eue_mwh``, ``interruptions``
+        (weighted count of loss-of-load events: runs of consecutive hours) and
+        ``trip_failures`` (weighted ride-through failures) per simulated year.
     """
     years = site["years"]
-    out = {key: np.zeros(years) for key in ("lol_hours", "eue_mwh", "trip_failures")}
+    out = {key: np.zeros(years) for key in PER_YEAR_KEYS}
     for chunk in site_chunks(**site):
         _add_per_year(out, chunk, chunk.unserved_mw, site["load_mw"], site["weight_h"])
     return out
@@ -348,6 +347,12 @@ def _add_per_year(
     tol = 1e-6 * np.maximum(1.0, np.asarray(load_mw, dtype=float))
     lol = (unserved_mw > tol) | chunk.trip_lol
     out["lol_hours"][chunk.years] = lol.astype(float) @ w
+    # An interruption starts in an hour with loss of load after one without (the year is
+    # cyclic, as the dispatch).
+    starts = lol & ~np.roll(lol, 1, axis=1)
+    if lol.shape[1]:
+        starts[:, 0] |= lol.all(axis=1)  # a year short in every hour: one interruption
+    out["interruptions"][chunk.years] = starts.astype(float) @ w
     out["eue_mwh"][chunk.years] = (unserved_mw + chunk.trip_lost_mwh) @ w
     out["trip_failures"][chunk.years] = chunk.trip_failures
 
@@ -718,27 +723,64 @@ def _mean_ci(values: np.ndarray, lo: float | None = None, hi: float | None = Non
     return {"mean": mean, "ci95": [low, high]}
 
 
-def tier_met(availability_pct: float) -> str:
-    """Highest Uptime Tier whose availability the figure reaches (else 'below Tier I')."""
-    for name, threshold in TIERS:
-        if availability_pct >= threshold:
-            return name
-    return "below Tier I"
+def percentile_ci(values: np.ndarray, q: float) -> tuple[float, float, float]:
+    """Return the q-th percentile of annual outcomes and its 95 % order-statistic interval.
+
+    The interval is distribution-free: with n sorted values, the ranks
+    ``n p +- 1.96 sqrt(n p (1 - p))`` (p = q / 100) bound the percentile with about 95 %
+    confidence (binomial normal approximation), clipped to the smallest and largest value.
+
+    Returns
+    -------
+    tuple of float
+        (percentile, lower, upper), same unit as ``values``.
+    """
+    ordered = np.sort(np.asarray(values, dtype=float))
+    n = ordered.size
+    if n == 0:
+        return (float("nan"),) * 3
+    p = q / 100.0
+    value = float(np.percentile(ordered, q))
+    half = _Z95 * math.sqrt(n * p * (1 - p))
+    low = ordered[max(math.floor(n * p - half) - 1, 0)]
+    high = ordered[min(math.ceil(n * p + half) - 1, n - 1)]
+    return value, float(min(low, value)), float(max(high, value))
+
+
+def outcome_figures(values: np.ndarray, lo: float | None = None) -> dict:
+    """Mean (with its 95 % interval) and P50 / P90 / P99 (each with its interval) of a figure.
+
+    The mean's interval is its sampling error (it narrows as more years are simulated);
+    the percentiles describe the spread of the annual outcomes themselves.
+    """
+    figures = _mean_ci(values, lo)
+    for q in PERCENTILES:
+        value, low, high = percentile_ci(values, q)
+        figures[f"p{q}"] = value
+        figures[f"p{q}_ci95"] = [low, high]
+    return figures
 
 
 def summarize(per_year: dict[str, np.ndarray], hours_per_year: float, load_mwh: float) -> dict:
-    """Turn per-year figures into LOLE, EUE, availability with 95 % CIs and the Tier met."""
+    """Turn per-year figures into LOLE, EUE and interruptions: mean and percentiles.
+
+    Availability percentages are reported as figures; no Tier is inferred from them (Uptime
+    Tiers are defined by topology, see ``dcpower.topology``).
+    """
     lole = per_year["lol_hours"]
     eue = per_year["eue_mwh"]
+    events = per_year["interruptions"]
     a_time = 100.0 * (1.0 - lole / hours_per_year)
     a_energy = 100.0 * (1.0 - eue / load_mwh) if load_mwh > 0 else np.full(lole.shape, 100.0)
     years = int(lole.size)
     with_lol = int(np.count_nonzero(lole > 0))
-    avail_time = _mean_ci(a_time, 0.0, 100.0)
+    total_events = float(events.sum())
     return {
-        "lole_h_per_yr": _mean_ci(lole, 0.0),
-        "eue_mwh_per_yr": _mean_ci(eue, 0.0),
-        "availability_time_pct": avail_time,
+        "lole_h_per_yr": outcome_figures(lole, 0.0),
+        "eue_mwh_per_yr": outcome_figures(eue, 0.0),
+        "interruptions_per_yr": outcome_figures(events, 0.0),
+        "mean_interruption_h": float(lole.sum() / total_events) if total_events else 0.0,
+        "availability_time_pct": _mean_ci(a_time, 0.0, 100.0),
         "availability_energy_pct": _mean_ci(a_energy, 0.0, 100.0),
         "ride_through_failures_per_yr": _mean_ci(per_year["trip_failures"], 0.0),
         "years_with_loss_of_load": with_lol,
@@ -746,8 +788,39 @@ def summarize(per_year: dict[str, np.ndarray], hours_per_year: float, load_mwh: 
         # no year with loss of load: the CI above is degenerate; 3/n is the 95 % upper bound
         # of the chance of a year with loss of load ("rule of three")
         "share_of_years_with_loss_of_load_upper95": (3.0 / years if with_lol == 0 else None),
-        "tier_met": tier_met(avail_time["mean"]),
-        "tier_met_at_ci_lower_bound": tier_met(avail_time["ci95"][0]),
+    }
+
+
+def verdict(figures: dict, max_lole_h_per_yr: float, statistic: str) -> dict:
+    """Whether a site's simulated LOLE meets a criterion, and whether sampling could flip it.
+
+    Parameters
+    ----------
+    figures : dict
+        The site's Monte Carlo figures (:func:`summarize`).
+    max_lole_h_per_yr : float
+        The most LOLE allowed. [h/yr]
+    statistic : str
+        ``mean``, ``p50``, ``p90`` or ``p99`` of the annual LOLE.
+
+    Returns
+    -------
+    dict
+        ``statistic``, ``lole_h_per_yr`` (its value), ``ci95`` (its 95 % sampling
+        interval), ``max_lole_h_per_yr``, ``meets`` (value <= max) and
+        ``within_sampling_error`` (the interval straddles the bound: more simulated years
+        could change the verdict).
+    """
+    lole = figures["lole_h_per_yr"]
+    value = lole[statistic]
+    low, high = lole["ci95"] if statistic == "mean" else lole[f"{statistic}_ci95"]
+    return {
+        "statistic": statistic,
+        "lole_h_per_yr": value,
+        "ci95": [low, high],
+        "max_lole_h_per_yr": max_lole_h_per_yr,
+        "meets": bool(value <= max_lole_h_per_yr),
+        "within_sampling_error": bool(low <= max_lole_h_per_yr < high),
     }
 
 
@@ -938,9 +1011,8 @@ def _simulate_moving_work(
         movable.append(np.maximum(out, 0.0))
         room.append(np.maximum(into, 0.0))
         pue.append(pd.to_numeric(site.hourly["pue"], errors="coerce").to_numpy()[order])
-    keys = ("lol_hours", "eue_mwh", "trip_failures")
-    per_year = {site_id: {key: np.zeros(years) for key in keys} for site_id in site_ids}
-    alone = {site_id: {key: np.zeros(years) for key in keys} for site_id in site_ids}
+    per_year = {site_id: {key: np.zeros(years) for key in PER_YEAR_KEYS} for site_id in site_ids}
+    alone = {site_id: {key: np.zeros(years) for key in PER_YEAR_KEYS} for site_id in site_ids}
     moved_mwh = {site_id: np.zeros(years) for site_id in site_ids}
     streams = [site_chunks(**inputs[k].simulation(years, rng, ride_through_min)) for k in site_ids]
     for chunks in zip(*streams, strict=True):
@@ -996,13 +1068,14 @@ def simulate_availability(
     dict
         Ready for ``summary.json`` under ``"reliability"``: ``method``, ``years``, ``seed``,
         ``horizon`` (hours simulated and how they scale to a year), ``ride_through_min``,
-        ``battery_rule``, ``tiers`` (thresholds, %), ``outage_params`` used, ``runtime_s`` and
+        ``battery_rule``, ``outage_params`` used, ``runtime_s`` and
         ``sites``: per site ``gas_units``, ``lole_h_per_yr``, ``eue_mwh_per_yr``,
         ``availability_time_pct``, ``availability_energy_pct`` and
         ``ride_through_failures_per_yr`` (each ``{"mean", "ci95": [low, high]}``),
         ``years_with_loss_of_load``, ``share_of_years_with_loss_of_load``,
         ``share_of_years_with_loss_of_load_upper95`` (when no year has any),
-        ``tier_met`` and ``tier_met_at_ci_lower_bound``.
+        ``interruptions_per_yr`` and ``mean_interruption_h`` (LOLE, EUE and interruptions
+        with ``p50``, ``p90``, ``p99`` of the annual outcomes, each with ``_ci95``).
     """
     if years < 1:
         raise ValueError(f"years must be >= 1, got {years}")
@@ -1067,8 +1140,6 @@ def simulate_availability(
         },
         "ride_through_min": ride_through,
         "battery_rule": BATTERY_RULE,
-        "tiers": {name: threshold for name, threshold in TIERS},
-        "tiers_source": "Uptime Institute tiers as quoted by datacenters.com; pingdo.net",
         "outage_params": used_params,
         "runtime_s": time.perf_counter() - started,
         "sites": sites_out,
@@ -1082,12 +1153,16 @@ AVAILABILITY_COLUMNS = {
     "lole_h_per_yr": "h/yr",
     "lole_ci95_low_h_per_yr": "h/yr",
     "lole_ci95_high_h_per_yr": "h/yr",
+    "lole_p50_h_per_yr": "h/yr",
+    "lole_p90_h_per_yr": "h/yr",
+    "lole_p99_h_per_yr": "h/yr",
     "eue_mwh_per_yr": "MWh/yr",
+    "eue_p90_mwh_per_yr": "MWh/yr",
+    "interruptions_per_yr": "1/yr",
+    "mean_interruption_h": "h",
     "availability_pct": "%",
-    "availability_ci95_low_pct": "%",
     "energy_availability_pct": "%",
     "years_with_loss_of_load": "years",
-    "tier_at_ci95_low": "",
     "it_moved_mwh_per_yr": "MWh IT/yr",
     "lole_without_moving_work_h_per_yr": "h/yr",
 }
@@ -1096,29 +1171,35 @@ AVAILABILITY_COLUMNS = {
 def availability_table(result: dict) -> pd.DataFrame:
     """One row per site of a :func:`simulate_availability` result, for reports.
 
-    Columns: :data:`AVAILABILITY_COLUMNS` (mean figures with the 95 % interval of LOLE and
-    the lower end of availability's; the Tier met at that lower end; with workload
-    shifting, the IT energy moved away from a site short of supply and the LOLE had no work
-    moved, else empty).
+    Columns: :data:`AVAILABILITY_COLUMNS` (LOLE as the mean with its 95 % sampling
+    interval and the P50 / P90 / P99 of the annual outcomes; EUE mean and P90;
+    interruptions per year and their mean length; availability; with workload shifting,
+    the IT energy moved away from a site short of supply and the LOLE had no work moved,
+    else empty).
     """
     rows = []
     for site_id, s in result["sites"].items():
         moving = s.get("moving_work") or {}
+        lole, eue = s["lole_h_per_yr"], s["eue_mwh_per_yr"]
         rows.append(
             {
                 "site": site_id,
                 "gas_units": ", ".join(
                     f"{g['units']} x {g['unit_mw']:g} MW {t}" for t, g in s["gas_units"].items()
                 ),
-                "lole_h_per_yr": s["lole_h_per_yr"]["mean"],
-                "lole_ci95_low_h_per_yr": s["lole_h_per_yr"]["ci95"][0],
-                "lole_ci95_high_h_per_yr": s["lole_h_per_yr"]["ci95"][1],
-                "eue_mwh_per_yr": s["eue_mwh_per_yr"]["mean"],
+                "lole_h_per_yr": lole["mean"],
+                "lole_ci95_low_h_per_yr": lole["ci95"][0],
+                "lole_ci95_high_h_per_yr": lole["ci95"][1],
+                "lole_p50_h_per_yr": lole["p50"],
+                "lole_p90_h_per_yr": lole["p90"],
+                "lole_p99_h_per_yr": lole["p99"],
+                "eue_mwh_per_yr": eue["mean"],
+                "eue_p90_mwh_per_yr": eue["p90"],
+                "interruptions_per_yr": s["interruptions_per_yr"]["mean"],
+                "mean_interruption_h": s["mean_interruption_h"],
                 "availability_pct": s["availability_time_pct"]["mean"],
-                "availability_ci95_low_pct": s["availability_time_pct"]["ci95"][0],
                 "energy_availability_pct": s["availability_energy_pct"]["mean"],
                 "years_with_loss_of_load": s["years_with_loss_of_load"],
-                "tier_at_ci95_low": s["tier_met_at_ci_lower_bound"],
                 "it_moved_mwh_per_yr": moving.get("it_moved_mwh_per_yr"),
                 "lole_without_moving_work_h_per_yr": moving.get(
                     "lole_h_per_yr_without_moving_work"
@@ -1132,8 +1213,8 @@ def reliability_steps_table(curves: dict[str, list[dict]]) -> pd.DataFrame:
     """Flatten the cost-of-reliability curves (``summary.json`` ``cost_of_reliability``).
 
     One row per site and step: ``site, redundancy_k, gas_units`` (``"n x type"``),
-    ``cost_usd_per_yr, extra_cost_usd_per_yr, lole_h_per_yr, availability_pct, tier_met,
-    chosen`` (the step the run kept).
+    ``cost_usd_per_yr, extra_cost_usd_per_yr, lole_h_per_yr`` (the criterion's statistic),
+    ``meets_criterion, chosen`` (the step the run kept).
     """
     return pd.DataFrame(
         [
@@ -1144,8 +1225,7 @@ def reliability_steps_table(curves: dict[str, list[dict]]) -> pd.DataFrame:
                 "cost_usd_per_yr": row["cost_usd_per_yr"],
                 "extra_cost_usd_per_yr": row["extra_cost_usd_per_yr"],
                 "lole_h_per_yr": row["lole_h_per_yr"],
-                "availability_pct": row["availability_pct"],
-                "tier_met": row["tier_met"],
+                "meets_criterion": bool(row["meets_criterion"]),
                 "chosen": bool(row["chosen"]),
             }
             for site_id, rows in curves.items()
@@ -1161,8 +1241,8 @@ def format_availability(result: dict) -> str:
         return f"{x['mean']:{fmt}} [{x['ci95'][0]:{fmt}}, {x['ci95'][1]:{fmt}}]"
 
     header = (
-        f"{'site':<10} {'LOLE h/yr [95% CI]':<26} {'EUE MWh/yr [95% CI]':<26} "
-        f"{'availability % [95% CI]':<32} {'energy avail. %':<12} {'yrs w/ LOL':>10}  tier"
+        f"{'site':<10} {'LOLE h/yr mean [95% CI]':<26} {'P50/P90/P99':<20} "
+        f"{'EUE MWh/yr mean':<16} {'interrupt./yr':>13} {'mean h':>7} {'availability %':>15}"
     )
     lines = [
         f"Monte Carlo availability: {result['years']} years per site, seed {result['seed']}, "
@@ -1172,11 +1252,12 @@ def format_availability(result: dict) -> str:
         "-" * len(header),
     ]
     for site, s in result["sites"].items():
+        lole = s["lole_h_per_yr"]
+        spread = f"{lole['p50']:.2f}/{lole['p90']:.2f}/{lole['p99']:.2f}"
         lines.append(
-            f"{site:<10} {ci(s['lole_h_per_yr'], '.3f'):<26} {ci(s['eue_mwh_per_yr'], '.2f'):<26} "
-            f"{ci(s['availability_time_pct'], '.4f'):<32} "
-            f"{s['availability_energy_pct']['mean']:<12.5f} "
-            f"{s['years_with_loss_of_load']:>10}  {s['tier_met']}"
+            f"{site:<10} {ci(lole, '.3f'):<26} {spread:<20} "
+            f"{s['eue_mwh_per_yr']['mean']:<16.2f} {s['interruptions_per_yr']['mean']:>13.3f} "
+            f"{s['mean_interruption_h']:>7.2f} {s['availability_time_pct']['mean']:>15.4f}"
         )
     params = ", ".join(
         f"{t}: FOR {p['forced_outage_rate']:g}, MTTR {p['mean_time_to_repair_h']:g} h, "

@@ -170,17 +170,22 @@ def run(
     for site_id, site in summary.sites.items():
         if site.weather_years:
             _print_weather_years(site_id, site.weather_years)
+    _print_reliability(result, summary)
+    _exit_if_unverified(result.verification)
+
+
+def _print_reliability(result, summary) -> None:
+    """Print the cost-of-reliability steps, the Monte Carlo and the criterion's verdicts."""
     if result.reliability_curves:
-        _print_curves(
-            result.reliability_curves, result.scenario.reliability.availability_target_pct
-        )
+        _print_curves(result.reliability_curves, result.scenario.reliability)
     if result.availability is not None:
         from dcpower.availability import format_availability
 
         console.print(
             escape(format_availability(result.availability)), highlight=False, soft_wrap=True
         )
-    _exit_if_unverified(result.verification)
+    if summary.reliability.criterion:
+        _print_criterion(summary.reliability.criterion)
 
 
 def _print_weather_years(site_id: str, years: dict) -> None:
@@ -237,20 +242,24 @@ def _print_workload(moved: dict) -> None:
     )
 
 
-def _print_curves(curves: dict, target_pct: float) -> None:
+def _criterion_text(rules) -> str:
+    """``mean LOLE <= 1 h/yr``: the reliability criterion in words."""
+    return f"{rules.lole_statistic} LOLE <= {rules.criterion_lole_h_per_yr:g} h/yr"
+
+
+def _print_curves(curves: dict, rules) -> None:
     from dcpower.availability import reliability_steps_table
 
     table = _table(
-        f"cost of reliability (target {target_pct:g} % availability)",
+        f"cost of reliability (criterion: {_criterion_text(rules)})",
         (
             "site",
             "N+k",
             "gas units",
             "cost [M USD/yr]",
             "extra [M USD/yr]",
-            "LOLE [h/yr]",
-            "availability [%]",
-            "Tier",
+            f"LOLE {rules.lole_statistic} [h/yr]",
+            "meets",
             "chosen",
         ),
     )
@@ -262,11 +271,27 @@ def _print_curves(curves: dict, target_pct: float) -> None:
             f"{row.cost_usd_per_yr / 1e6:,.2f}",
             f"{row.extra_cost_usd_per_yr / 1e6:,.2f}",
             f"{row.lole_h_per_yr:.3f}",
-            f"{row.availability_pct:.4f}",
-            row.tier_met,
+            "yes" if row.meets_criterion else "no",
             "<-" if row.chosen else "",
         )
     console.print(table)
+
+
+def _print_criterion(criterion: dict) -> None:
+    """One line per site: whether it meets the reliability criterion, and how surely."""
+    for site_id, v in criterion["sites"].items():
+        verdict = "meets" if v["meets"] else "does NOT meet"
+        sampling = (
+            " (within the Monte Carlo's sampling error: simulate more years to be sure)"
+            if v["within_sampling_error"]
+            else ""
+        )
+        console.print(
+            f"{escape(site_id)}: {verdict} the criterion {v['statistic']} LOLE <= "
+            f"{v['max_lole_h_per_yr']:g} h/yr: {v['lole_h_per_yr']:.3f} h/yr "
+            f"[95 % {v['ci95'][0]:.3f}-{v['ci95'][1]:.3f}]{sampling}",
+            highlight=False,
+        )
 
 
 def _exit_if_unverified(report: dict) -> None:

@@ -130,9 +130,10 @@ class Result:
         once the result has been saved by ``dcpower.run(..., out=...)``.
     availability : dict or None
         Monte Carlo availability of the saved plan (``dcpower.availability``): loss-of-load
-        hours, unserved energy and availability with confidence intervals, Tier met.
+        hours, unserved energy and interruptions (mean with its sampling interval, P50 /
+        P90 / P99), availability.
     reliability_curves : dict or None
-        With an availability target: per site, the cost of each step of N+k (the
+        With a reliability criterion: per site, the cost of each step of N+k (the
         cost-of-reliability curve, see ``dcpower.pipeline.solve_to_target``).
     workload : dict or None
         With workload shifting between sites: what moved, when, and what it saved

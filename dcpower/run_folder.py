@@ -161,7 +161,10 @@ class ReliabilitySummary(_Record):
     hourly_n_minus_1: bool | None = None
     n_minus_1_form: str | None = None
     ride_through_min: float | None = None  # [min]
-    availability_target_pct: float | None = None  # [%]
+    #: The LOLE criterion and each site's verdict (dcpower.availability.verdict).
+    criterion: dict | None = None
+    #: Per site, the topology checklist (dcpower.topology.checklist).
+    topology: dict | None = None
     redundancy_k_by_site: dict[str, int] = Field(default_factory=dict)
     availability: dict | None = None  # dcpower.availability.simulate_availability
     cost_of_reliability: dict | None = None  # per site, the steps of N+k

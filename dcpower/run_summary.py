@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dcpower import techs
+from dcpower import techs, topology
+from dcpower.availability import verdict
 from dcpower.finance import finance_summary
 from dcpower.profiles import design_basis
 from dcpower.run_folder import (
@@ -43,6 +44,20 @@ class _Capacities:
         return self._values.get((tech_id, unit), 0.0 if default is None else default)
 
 
+def _firms(site: SiteResult, scenario, point) -> tuple[list, _Capacities]:
+    """Return what each technology of a solved site adds to N+k at its design point."""
+    rules = scenario.site_reliability(site.site_id)
+    caps = _Capacities(site.capacities)
+    firms = []
+    for tech_id in scenario.sites[site.site_id].technologies:
+        spec = scenario.technologies[tech_id]
+        factor = point.gas_available_factor.get(tech_id)
+        firm = techs.of(spec).firm(tech_id, spec, caps, factor, rules)
+        if firm is not None:
+            firms.append((tech_id, firm))
+    return firms, caps
+
+
 def design_basis_of(site: SiteResult, scenario) -> dict:
     """Return the design basis of a solved site (``summary.json`` ``design_point``).
 
@@ -53,16 +68,29 @@ def design_basis_of(site: SiteResult, scenario) -> dict:
     point = site.design
     if point is None:
         return {}
-    rules = scenario.site_reliability(site.site_id)
-    caps = _Capacities(site.capacities)
-    firms = []
-    for tech_id in scenario.sites[site.site_id].technologies:
-        spec = scenario.technologies[tech_id]
-        factor = point.gas_available_factor.get(tech_id)
-        firm = techs.of(spec).firm(tech_id, spec, caps, factor, rules)
-        if firm is not None:
-            firms.append((tech_id, firm))
-    return design_basis(point, firms, rules.redundancy_k)
+    firms, _ = _firms(site, scenario, point)
+    return design_basis(point, firms, scenario.site_reliability(site.site_id).redundancy_k)
+
+
+def topology_of(site: SiteResult, scenario) -> dict:
+    """Return the topology checklist of a solved site (``dcpower.topology.checklist``)."""
+    point = site.design
+    if point is None:
+        return {}
+    firms, caps = _firms(site, scenario, point)
+    held = [
+        fuel
+        for tech_id in scenario.sites[site.site_id].technologies
+        if (
+            fuel := techs.of(scenario.technologies[tech_id]).on_site_fuel(
+                tech_id, scenario.technologies[tech_id], caps
+            )
+        )
+        is not None
+    ]
+    fuel_mmbtu = sum(mmbtu for mmbtu, _ in held)
+    heat_rate = max((rate for _, rate in held), default=0.0)
+    return topology.checklist(point, firms, fuel_mmbtu, heat_rate)
 
 
 def site_summary(site: SiteResult, scenario) -> SiteSummary:
@@ -133,6 +161,23 @@ def site_summary(site: SiteResult, scenario) -> SiteSummary:
     )
 
 
+def criterion_verdicts(scenario, availability: dict | None) -> dict | None:
+    """Return the LOLE criterion and, once simulated, each site's verdict (else None)."""
+    rules = scenario.reliability
+    bound = rules.criterion_lole_h_per_yr
+    if bound is None:
+        return None
+    sites = (availability or {}).get("sites") or {}
+    return {
+        "max_lole_h_per_yr": bound,
+        "statistic": rules.lole_statistic,
+        "sites": {
+            site_id: verdict(figures, bound, rules.lole_statistic)
+            for site_id, figures in sites.items()
+        },
+    }
+
+
 def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
     """Return the summary of a run (the contents of ``summary.json``).
 
@@ -179,7 +224,13 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
                 else "largest built unit type, every hour (commitment relaxed)"
             ),
             ride_through_min=scenario.reliability.ride_through_min,
-            availability_target_pct=scenario.reliability.availability_target_pct,
+            criterion=criterion_verdicts(scenario, result.availability),
+            topology={
+                "sites": {
+                    site_id: topology_of(site, scenario) for site_id, site in result.sites.items()
+                },
+                "not_checked": topology.NOT_CHECKED,
+            },
             redundancy_k_by_site={
                 site_id: scenario.site_reliability(site_id).redundancy_k for site_id in result.sites
             },

@@ -31,6 +31,7 @@ from dcpower.resource import load as load_defaults
 from dcpower.safe_yaml import load_yaml, read_text, yaml_problem
 from dcpower.schema import Fraction, NonNegative, Positive, Strict
 from dcpower.techs import TechSpec
+from dcpower.units import HOURS_PER_YEAR
 
 # --------------------------------------------------------------------------- sites
 
@@ -304,14 +305,8 @@ class BackupFuel(Strict):
     )
 
 
-#: Uptime Institute Tier availability [%] (as quoted by datacenters.com and pingdo.net).
-UPTIME_TIERS_PCT = {"Tier I": 99.671, "Tier II": 99.741, "Tier III": 99.982, "Tier IV": 99.995}
-
-
-def _tier_pct(name: str) -> float | None:
-    """Availability of a Tier given as 'Tier III', 'tier_iii' or 'III' [%], or None."""
-    key = name.strip().lower().replace("_", " ").removeprefix("tier").strip().upper()
-    return UPTIME_TIERS_PCT.get(f"Tier {key}")
+#: Statistics of the annual LOLE a reliability criterion may apply to.
+LOLE_STATISTICS = ("mean", "p50", "p90", "p99")
 
 
 class Reliability(Strict):
@@ -345,6 +340,15 @@ class Reliability(Strict):
             "and renewables, from each month's peak-load hour; 0 = not required. [h]"
         ),
     )
+    on_site_fuel_h: Annotated[float, Field(ge=0, le=720)] = Field(
+        0.0,
+        description=(
+            "Liquid fuel each site holds, in hours of its design load at the full-load heat "
+            "rate, with enough dual-fuel units to carry the design load on it (Uptime asks "
+            "for on-site fuel at N for Tier III and IV); needs a dual-fuel type at each site "
+            "(recip_engine_df). 0 = not required. [h]"
+        ),
+    )
     gas_outage_events_per_yr: NonNegative = Field(
         1.0,
         description=(
@@ -370,24 +374,56 @@ class Reliability(Strict):
     monte_carlo_seed: Annotated[int, Field(ge=0)] = Field(
         0, description="Seed of the availability Monte Carlo (same seed, same figures). [-]"
     )
-    availability_target: str | Annotated[float, Field(gt=0, lt=100)] | None = Field(
+    max_lole_h_per_yr: NonNegative | None = Field(
         None,
         description=(
-            "Availability each site must reach in the Monte Carlo (lower end of its 95 % "
-            "interval): an Uptime Tier ('Tier III', 'Tier IV') or a percentage (99.99); "
-            "dcpower raises k per site until it is met and reports the cost of each step. [%]"
+            "Reliability criterion: the most loss of load each site may have in the Monte "
+            "Carlo, as the lole_statistic of its annual outcomes; dcpower raises k per site "
+            "until it is met and reports the cost of each step. None = no criterion. [h/yr]"
+        ),
+    )
+    lole_statistic: Literal["mean", "p50", "p90", "p99"] = Field(
+        "mean",
+        description=(
+            "Statistic of the simulated annual LOLE the criterion applies to: the mean, or a "
+            "percentile of the years (p90: 9 years in 10 do no worse). [-]"
+        ),
+    )
+    availability_target: Annotated[float, Field(gt=0, lt=100)] | None = Field(
+        None,
+        description=(
+            "The criterion as a time-based availability: the same as max_lole_h_per_yr = "
+            "(1 - target / 100) x 8760 h, on lole_statistic. Not a Tier: Uptime Tiers are "
+            "defined by topology (reported per site). [%]"
         ),
     )
 
-    @field_validator("availability_target")
+    @field_validator("availability_target", mode="before")
     @classmethod
-    def _known_tier(cls, value):
-        if isinstance(value, str) and _tier_pct(value) is None:
+    def _not_a_tier(cls, value):
+        if isinstance(value, str):
             raise ValueError(
-                f"reliability.availability_target = {value!r}: not a Tier; allowed: "
-                "'Tier I', 'Tier II', 'Tier III', 'Tier IV' or a percentage in (0, 100)"
+                f"reliability.availability_target = {value!r}: Uptime Tiers are defined by "
+                "topology, not by an availability percentage; give a percentage in (0, 100) "
+                "or max_lole_h_per_yr with lole_statistic"
             )
         return value
+
+    @model_validator(mode="after")
+    def _one_criterion(self) -> Reliability:
+        if self.availability_target is not None and self.max_lole_h_per_yr is not None:
+            raise ValueError(
+                f"reliability.availability_target = {self.availability_target:g} and "
+                f"max_lole_h_per_yr = {self.max_lole_h_per_yr:g}: give one criterion"
+            )
+        return self
+
+    @property
+    def criterion_lole_h_per_yr(self) -> float | None:
+        """The most annual LOLE allowed (on ``lole_statistic``), or None [h/yr]."""
+        if self.availability_target is not None:
+            return (1.0 - self.availability_target / 100.0) * HOURS_PER_YEAR
+        return self.max_lole_h_per_yr
 
     def outage_hours(self, grid_connected: bool) -> dict[str, int]:
         """Return the outages to ride through: length by what is unavailable (gas, grid) [h].
@@ -396,13 +432,6 @@ class Reliability(Strict):
         """
         hours = {"gas": self.gas_outage_hours, "grid": self.grid_outage_hours * grid_connected}
         return {kind: h for kind, h in hours.items() if h > 0}
-
-    @property
-    def availability_target_pct(self) -> float | None:
-        """The availability target as a percentage, or None."""
-        if isinstance(self.availability_target, str):
-            return _tier_pct(self.availability_target)
-        return self.availability_target
 
 
 class TimeHorizon(Strict):
@@ -709,6 +738,20 @@ class Scenario(Strict):
             except ValidationError as err:
                 raise ValueError(_format_error(err, f"technologies.{tech_id}")) from None
         return specs
+
+    @model_validator(mode="after")
+    def _on_site_fuel_has_dual_fuel_units(self) -> Scenario:
+        if self.reliability.on_site_fuel_h <= 0:
+            return self
+        for site_id, site in self.sites.items():
+            specs = [self.technologies.get(t) for t in site.technologies]
+            if not any(getattr(spec, "dual_fuel", False) for spec in specs):
+                raise ValueError(
+                    f"reliability.on_site_fuel_h = {self.reliability.on_site_fuel_h:g}: site "
+                    f"{site_id} has no dual-fuel unit type to burn it; add one to "
+                    f"sites.{site_id}.technologies (catalogue type recip_engine_df)"
+                )
+        return self
 
     @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:

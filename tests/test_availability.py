@@ -14,16 +14,16 @@ import numpy as np
 import pytest
 
 from dcpower.availability import (
-    TIERS,
     default_outage_params,
     format_availability,
     move_work,
     mttf_h,
+    percentile_ci,
     simulate_availability,
     simulate_site,
     summarize,
-    tier_met,
     unit_down_hours,
+    verdict,
 )
 
 H = 8760
@@ -95,7 +95,8 @@ def test_for_zero_and_enough_capacity_gives_full_availability() -> None:
     assert out["availability_energy_pct"]["mean"] == 100.0
     assert out["years_with_loss_of_load"] == 0
     assert out["share_of_years_with_loss_of_load_upper95"] == pytest.approx(3 / 200)
-    assert out["tier_met"] == "Tier IV"
+    assert out["interruptions_per_yr"]["mean"] == 0.0
+    assert out["lole_h_per_yr"]["p99"] == 0.0
 
 
 @pytest.mark.unit
@@ -199,13 +200,78 @@ def test_battery_rides_through_a_trip_and_bridges_outages() -> None:
 
 
 @pytest.mark.unit
-def test_tier_thresholds() -> None:
-    assert [t for t, _ in TIERS] == ["Tier IV", "Tier III", "Tier II", "Tier I"]
-    assert tier_met(99.995) == "Tier IV"
-    assert tier_met(99.99) == "Tier III"
-    assert tier_met(99.8) == "Tier II"
-    assert tier_met(99.7) == "Tier I"
-    assert tier_met(99.0) == "below Tier I"
+def test_percentiles_of_a_known_distribution() -> None:
+    """Annual LOLE 0, 1, ..., 999 h (1000 years, uniform): P50 = 499.5, P90 = 899.1,
+    P99 = 989.01 (numpy's linear interpolation). The P90's 95 % interval from order
+    statistics: ranks 900 -+ 1.96 sqrt(1000 x 0.9 x 0.1) = 900 -+ 18.6, i.e. the 881st to
+    the 919th smallest values, 880 to 918 h."""
+    lole = np.arange(1000.0)
+    value, low, high = percentile_ci(lole, 90)
+    assert value == pytest.approx(899.1)
+    assert (low, high) == (880.0, 918.0)
+    figures = summarize(
+        {
+            "lol_hours": lole,
+            "eue_mwh": 2 * lole,
+            "interruptions": np.ones(1000),
+            "trip_failures": np.zeros(1000),
+        },
+        8760.0,
+        1e6,
+    )
+    assert figures["lole_h_per_yr"]["p50"] == pytest.approx(499.5)
+    assert figures["lole_h_per_yr"]["p99"] == pytest.approx(989.01)
+    assert figures["eue_mwh_per_yr"]["p90"] == pytest.approx(1798.2)
+    # one interruption a year: its mean length is the mean LOLE
+    assert figures["mean_interruption_h"] == pytest.approx(499.5)
+    assert "tier_met" not in figures
+
+
+@pytest.mark.unit
+def test_the_verdict_says_when_sampling_could_change_it() -> None:
+    """Mean LOLE 499.5 h with a 95 % interval of +-1.96 x 288.8 / sqrt(1000) = +-17.9 h.
+
+    Bound 600: met, outside the interval. Bound 490: not met, and the interval (481.6 to
+    517.4) straddles it: more simulated years could change the verdict. On the P90
+    (899.1, interval 880 to 918), a bound of 900 is met within the sampling error.
+    """
+    lole = np.arange(1000.0)
+    per_year = {
+        "lol_hours": lole,
+        "eue_mwh": lole,
+        "interruptions": np.ones(1000),
+        "trip_failures": np.zeros(1000),
+    }
+    figures = summarize(per_year, 8760.0, 1e6)
+    assert verdict(figures, 600.0, "mean")["meets"]
+    assert not verdict(figures, 600.0, "mean")["within_sampling_error"]
+    short = verdict(figures, 490.0, "mean")
+    assert not short["meets"] and short["within_sampling_error"]
+    assert short["ci95"] == pytest.approx([481.6, 517.4], abs=0.1)
+    p90 = verdict(figures, 900.0, "p90")
+    assert p90["meets"] and p90["within_sampling_error"]
+
+
+@pytest.mark.unit
+def test_interruptions_count_runs_of_loss_of_load_hours() -> None:
+    """One 8-h run and one 2-h run in a 24-h year with weight 1: 2 interruptions, 10 h."""
+    from dcpower.availability import _add_per_year, _Chunk
+
+    lol = np.zeros((1, 24))
+    lol[0, 3:11] = 5.0
+    lol[0, 20:22] = 5.0
+    chunk = _Chunk(
+        years=slice(0, 1),
+        unserved_mw=lol,
+        spare_mw=np.zeros((1, 24)),
+        trip_lost_mwh=np.zeros((1, 24)),
+        trip_lol=np.zeros((1, 24), dtype=bool),
+        trip_failures=np.zeros(1),
+    )
+    out = {key: np.zeros(1) for key in ("lol_hours", "eue_mwh", "interruptions", "trip_failures")}
+    _add_per_year(out, chunk, lol, np.full(24, 10.0), np.ones(24))
+    assert out["interruptions"][0] == 2.0
+    assert out["lol_hours"][0] == 10.0
 
 
 @pytest.mark.unit
@@ -290,7 +356,8 @@ def test_run_folder_result_is_complete_and_json_ready(run_folder: Path) -> None:
             low, high = site[key]["ci95"]
             assert low <= site[key]["mean"] <= high
         assert 0 <= site["years_with_loss_of_load"] <= 200
-        assert site["tier_met"] in {t for t, _ in TIERS} | {"below Tier I"}
+        assert site["lole_h_per_yr"]["p50"] <= site["lole_h_per_yr"]["p90"]
+        assert site["lole_h_per_yr"]["p90"] <= site["lole_h_per_yr"]["p99"]
     table = format_availability(result)
     assert "aktau" in table and "baku" in table and "window scaled to a year" in table
 
@@ -345,3 +412,23 @@ def test_work_moves_to_a_site_with_room_and_spare_supply():
     np.testing.assert_allclose(left[1], 0.0)
     np.testing.assert_allclose(moved[1], 0.0)
     np.testing.assert_allclose(unserved[0], 5.0)  # inputs untouched
+
+
+@pytest.mark.unit
+def test_verdict_holds_from_1000_to_10000_years_unless_within_sampling_error() -> None:
+    """Two 10 MW units for a 10 MW load (N+1), FOR 5 %, 20-h repairs, full year.
+
+    Both out at once about FOR^2 = 0.25 % of the time, ~22 h/yr. A bound of 100 h/yr is
+    far above, 5 h/yr far below: the same verdict at 1,000 and 10,000 years, outside the
+    sampling error. A bound at the 1,000-year mean itself is within its sampling error.
+    """
+    gas = one_type(2, 10.0, 2, 10.0)
+    few = run_site(gas, params(0.05), years=1000, seed=1)
+    many = run_site(gas, params(0.05), years=10000, seed=2)
+    for bound in (100.0, 5.0):
+        for statistic in ("mean", "p90"):
+            a, b = verdict(few, bound, statistic), verdict(many, bound, statistic)
+            assert a["meets"] == b["meets"]
+            assert not a["within_sampling_error"] and not b["within_sampling_error"]
+    assert 10.0 < few["lole_h_per_yr"]["mean"] < 40.0
+    assert verdict(few, few["lole_h_per_yr"]["mean"], "mean")["within_sampling_error"]

@@ -196,3 +196,33 @@ def test_the_gas_only_engine_cannot_be_made_dual_fuel_by_a_flag():
     raw["technologies"] = {"recip_engine": {"catalogue_id": "recip_engine_df"}}
     engine = scenario_from_dict(raw).technologies["recip_engine"]
     assert (engine.dual_fuel, engine.unit_mw, engine.capex_usd_per_kw) == (True, 16.5, 2318.4)
+
+
+def test_on_site_fuel_holds_hours_of_the_design_load_on_dual_fuel_units():
+    """Flat 10 MW, 5 MW units, 12 h of on-site fuel, no outage window, N+k and N-1 off.
+
+    Tank >= 12 h x 10 MW (design load) x 10 MMBtu/MWh = 1,200 MMBtu: 1,200 x (10 x 1 +
+    10 x 0.05) = 12,600 USD/yr; no fuel is burnt (no window). Dual-fuel units carry the
+    design load: 2 units. Total 3,128,000 + 12,600 = 3,140,600 USD/yr. A gas-only type
+    alone cannot hold the fuel: the scenario is refused.
+    """
+    rules = Reliability(redundancy_k=0, hourly_n_minus_1=False, on_site_fuel_h=12)
+    run = _run(rules)
+    caps = _caps(run)
+    assert caps["eng", "units"] == 2
+    assert caps["eng_backup_tank", "MMBtu"] == pytest.approx(1200.0)
+    assert sum(_costs(run).values()) == pytest.approx(BASE_USD_PER_YR + 12_600.0, rel=1e-9)
+    raw = {
+        "name": "fuel",
+        "sites": {
+            "baku": {
+                "climate": "baku",
+                "data_center": {"it_capacity_mw": 40},
+                "technologies": ["recip_engine"],
+            }
+        },
+        "technologies": {"recip_engine": {}},
+        "reliability": {"on_site_fuel_h": 12},
+    }
+    with pytest.raises(ScenarioError, match="site baku has no dual-fuel unit type"):
+        scenario_from_dict(raw)

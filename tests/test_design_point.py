@@ -147,3 +147,28 @@ def test_design_basis_reports_gross_firm_capacity_auxiliaries_and_margin():
     assert basis["firm_capacity_mw"] == pytest.approx(60.0)
     assert basis["margin_mw"] == pytest.approx(8.8)
     assert basis["units_out"] == "1 x eng (9.8 MW net)"
+
+
+def test_topology_checklist_on_hand_cases():
+    """Design load 50 MW (flat PUE 1.25 x 40 MW), 10 MW units, no derating or auxiliaries.
+
+    Six units (N+1): one in maintenance leaves 50 MW >= 50 (concurrently maintainable,
+    margin 0); one in maintenance and one failed leaves 40 < 50 (not fault tolerant,
+    margin -10). Seven units (N+2): 60 and 50 MW: both. A 3,000 MMBtu tank burnt at
+    10 MMBtu/MWh runs the 50 MW design load 3,000 / 500 = 6 h.
+    """
+    from dcpower.topology import checklist
+
+    point = design_point(
+        site(30.0, pue={"pue_min": 1.25, "pue_per_c": 0.0}),
+        {"eng": gas_tech(unit_mw=10.0)},
+        HOURLY.assign(gas_cf_eng=1.0),
+    )
+    n_plus_1 = checklist(point, [("eng", Firm(60.0, (10.0,) * 6))], 3000.0, 10.0)
+    assert n_plus_1["concurrently_maintainable"] and not n_plus_1["fault_tolerant"]
+    assert n_plus_1["maintenance_margin_mw"] == pytest.approx(0.0, abs=1e-9)
+    assert n_plus_1["fault_tolerance_margin_mw"] == pytest.approx(-10.0)
+    assert n_plus_1["on_site_fuel_h"] == pytest.approx(6.0)
+    n_plus_2 = checklist(point, [("eng", Firm(70.0, (10.0,) * 7))], 0.0, 10.0)
+    assert n_plus_2["concurrently_maintainable"] and n_plus_2["fault_tolerant"]
+    assert n_plus_2["on_site_fuel_h"] == 0.0

@@ -95,7 +95,7 @@ def test_sheet_names(book):
 
 
 def test_availability_sheet_holds_the_monte_carlo_figures(book, summary):
-    """One row per site with summary.json's LOLE, interval, availability and Tier."""
+    """One row per site with summary.json's LOLE (mean, interval, P90), availability."""
     table = frame(book["Availability"]).set_index("site")
     for site_id, figures in summary["reliability"]["availability"]["sites"].items():
         row = table.loc[site_id]
@@ -106,7 +106,8 @@ def test_availability_sheet_holds_the_monte_carlo_figures(book, summary):
         assert row["availability_pct [%]"] == pytest.approx(
             figures["availability_time_pct"]["mean"]
         )
-        assert row["tier_at_ci95_low"] == figures["tier_met_at_ci_lower_bound"]
+        assert row["lole_p90_h_per_yr [h/yr]"] == pytest.approx(figures["lole_h_per_yr"]["p90"])
+        assert "tier_at_ci95_low" not in table.columns
         assert pd.isna(row["it_moved_mwh_per_yr [MWh IT/yr]"])  # no workload shifting
 
 
@@ -284,10 +285,10 @@ def test_assumptions_source_every_cost_and_price(book, run_dir):
         else:
             has_source(("finance", "all sites", field))
     # values as resolved in scenario.yaml, as numbers
-    row = table[(table["item"] == "recip_engine") & (table["parameter"] == "capex_usd_per_kw")]
+    row = table[(table["item"] == "recip_engine_df") & (table["parameter"] == "capex_usd_per_kw")]
     value = row["value"].iloc[0]
     assert isinstance(value, int | float)
-    assert value == pytest.approx(scenario.technologies["recip_engine"].capex_usd_per_kw)
+    assert value == pytest.approx(scenario.technologies["recip_engine_df"].capex_usd_per_kw)
     # the site climate sources of inputs/sites/<id>.yaml
     climate = table[table["section"] == "site climate"]
     assert set(climate["item"]) == set(scenario.sites)
@@ -303,7 +304,7 @@ def test_scenario_override_is_flagged(run_dir, tmp_path):
     copy = tmp_path / "run"
     shutil.copytree(run_dir, copy)
     raw = yaml.safe_load((copy / "scenario.yaml").read_text())
-    raw["technologies"]["recip_engine"]["capex_usd_per_kw"] = 1500.0
+    raw["technologies"]["recip_engine_df"]["capex_usd_per_kw"] = 1500.0
     raw["economics"]["wacc"] = 0.1
     (copy / "scenario.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
     table = frame(openpyxl.load_workbook(write_workbook(copy))["Assumptions"])
@@ -312,10 +313,10 @@ def test_scenario_override_is_flagged(run_dir, tmp_path):
         row = table[(table["item"] == item) & (table["parameter"] == parameter)]
         return row["status"].iloc[0], row["catalogue value"].iloc[0], row["source"].iloc[0]
 
-    st, catalogue, src = status("recip_engine", "capex_usd_per_kw")
-    assert st == "scenario override" and catalogue == pytest.approx(2240.0) and src
+    st, catalogue, src = status("recip_engine_df", "capex_usd_per_kw")
+    assert st == "scenario override" and catalogue == pytest.approx(2318.4) and src
     assert status("all sites", "wacc")[0] == "scenario override"
-    assert status("recip_engine", "fom_usd_per_kw_yr")[0] == "catalogue"
+    assert status("recip_engine_df", "fom_usd_per_kw_yr")[0] == "catalogue"
 
 
 def test_never_imports_the_optimization_stack(run_dir, tmp_path):

@@ -102,6 +102,8 @@ def add_reliability(
             m, groups, rules.redundancy_k, (installed_design_mw, firm_storage), design_load_mw
         )
 
+    if rules.on_site_fuel_h > 0:
+        _add_on_site_fuel(m, groups, rules.on_site_fuel_h, design_load_mw)
     if not rules.hourly_n_minus_1:
         return
     _add_backed_reserve(m, groups, rules)
@@ -111,6 +113,25 @@ def add_reliability(
         _add_exposure_rows(m, groups)
     if any(g.load_step_fraction < 1 for g in groups.values()):
         _add_load_step_rows(m, groups, integer_commitment)
+
+
+def _add_on_site_fuel(m: pyo.ConcreteModel, groups: dict, hours: float, design_load_mw) -> None:
+    """Liquid fuel on site for ``hours`` of the design load, and units able to burn it.
+
+    ``sum of tanks >= hours x design load x the highest full-load heat rate`` of the tanks'
+    units, and the dual-fuel units carry the design load: ``sum over their types of design
+    output x units built >= design load``. The tanks register with their heat rate
+    (``registry.fuel_tanks``); the dual-fuel unit groups are the ones named by a tank.
+    """
+    tanks = m.registry.fuel_tanks
+    rate = max(heat_rate for _, heat_rate in tanks)
+    m.on_site_fuel = pyo.Constraint(
+        expr=sum(tank for tank, _ in tanks) >= hours * rate * design_load_mw
+    )
+    dual = [g for g in groups.values() if g.burns_liquid_fuel]
+    m.on_site_fuel_units = pyo.Constraint(
+        expr=sum(g.unit_design_mw * g.units_built for g in dual) >= design_load_mw
+    )
 
 
 def _add_backed_reserve(m: pyo.ConcreteModel, groups: dict, rules: Reliability) -> None:

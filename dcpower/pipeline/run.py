@@ -14,7 +14,7 @@ from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redun
 from dcpower.report import write_reports
 from dcpower.results import Result
 from dcpower.run_folder import RunFolder, rewrite_summary, write_manifest, write_run_folder
-from dcpower.run_summary import summarize
+from dcpower.run_summary import criterion_verdicts, summarize
 from dcpower.scenario import Scenario, load_scenario
 from dcpower.verify import write_verification
 
@@ -145,6 +145,9 @@ def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
             out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
         )
         folder.summary.reliability.availability = result.availability
+        folder.summary.reliability.criterion = criterion_verdicts(
+            result.scenario, result.availability
+        )
         rewrite_summary(out, folder.summary)
     if reports:
         write_reports(out)

@@ -1,4 +1,4 @@
-"""Availability targets: raise N+k until the Monte Carlo availability meets the target.
+"""Reliability criteria: raise N+k until each site's Monte Carlo LOLE meets the criterion.
 
 Also the solve of one group of sites of a run (``solve_group``), with the figures that cost a
 solve of their own: the cost-of-reliability curve, outage insurance, shifting's saving.
@@ -9,16 +9,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from dcpower.availability import simulate_availability
+from dcpower.availability import simulate_availability, verdict
 from dcpower.pipeline.sizing import solve_sites
 from dcpower.pipeline.studies import workload_summary
 from dcpower.results import Result, SiteResult
 from dcpower.run_folder import RunFolder
-from dcpower.scenario import UPTIME_TIERS_PCT, Scenario
+from dcpower.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
-#: Highest N+k an availability target may raise a site to (the cost curve stops there).
+#: Highest N+k a reliability criterion may raise a site to (the cost curve stops there).
 MAX_REDUNDANCY_K = 4
 
 
@@ -48,28 +48,28 @@ def solve_to_target(
     site_ids: list[str],
     start_sizing: dict[str, dict] | None = None,
     first_step: dict[str, SiteResult] | None = None,
-    whole_curve: bool = True,
 ) -> tuple[dict[str, SiteResult], dict[str, list[dict]]]:
-    """Raise N+k site by site until each site's Monte Carlo availability meets the target.
+    """Raise N+k site by site until each site's Monte Carlo LOLE meets the criterion.
 
-    Starting from each site's k, every step adds one redundant unit (k + 1) at each site
-    whose 95 % lower bound is still below the target, re-sizes the sites (together, if
-    they are coupled) and measures their availability. Once all meet it, the steps go on
-    for the sites below Tier IV (up to k = 4), so the cost of every Tier is on the table.
-    ``first_step``: the sites already solved at their starting k (not solved again);
-    ``whole_curve=False`` stops at the chosen step (when only the plan is wanted).
+    The criterion is ``reliability.criterion_lole_h_per_yr`` on ``lole_statistic`` of the
+    simulated annual LOLE (not on a confidence bound, which narrows as more years are
+    simulated). Starting from each site's k, every step adds one redundant unit (k + 1) at
+    each site that does not meet it yet, re-sizes the sites (together, if they are coupled)
+    and measures them again, up to the first step at which all meet it. ``first_step``: the
+    sites already solved at their starting k (not solved again).
 
     Returns
     -------
     dict
         :class:`SiteResult` by site id: the first step at which every site meets the
-        target (the last step tried if none does).
+        criterion (the last step tried if none does).
     dict
         The cost-of-reliability curve by site id: per step, the site's k, annual cost,
-        extra cost over the first step, LOLE, availability (mean and 95 % lower bound), the
-        Tier reached, whether it meets the target and whether the step is the one chosen.
+        extra cost over the first step, the criterion's verdict (statistic, value, its
+        sampling interval, met, within sampling error) and whether it is the step chosen.
     """
-    target = scenario.reliability.availability_target_pct
+    rules = scenario.reliability
+    bound, statistic = rules.criterion_lole_h_per_yr, rules.lole_statistic
     ks = {site_id: scenario.site_reliability(site_id).redundancy_k for site_id in site_ids}
     curves: dict[str, list[dict]] = {site_id: [] for site_id in site_ids}
     chosen: dict[str, SiteResult] | None = None
@@ -78,18 +78,15 @@ def solve_to_target(
         sites = first_step or solve_sites(trial, site_ids, start_sizing)
         first_step = None
         figures = group_availability(trial, sites)
-        lower = {s: figures[s]["availability_time_pct"]["ci95"][0] for s in site_ids}
-        all_meet = all(lower[s] >= target for s in site_ids)
+        verdicts = {s: verdict(figures[s], bound, statistic) for s in site_ids}
+        all_meet = all(v["meets"] for v in verdicts.values())
         for site_id, site in sites.items():
-            step = _curve_step(site, ks[site_id], figures[site_id], target, curves[site_id])
-            curves[site_id].append(step | {"chosen": all_meet and chosen is None})
-        if all_meet and chosen is None:
+            step = _curve_step(site, ks[site_id], verdicts[site_id], curves[site_id])
+            curves[site_id].append(step | {"chosen": all_meet})
+        if all_meet:
             chosen = sites
-            if not whole_curve:
-                break
-        # Past the target the steps go on to Tier IV, so the cost of every Tier is shown.
-        bar = UPTIME_TIERS_PCT["Tier IV"] if chosen is not None else target
-        raise_k = [s for s in site_ids if lower[s] < bar and ks[s] < MAX_REDUNDANCY_K]
+            break
+        raise_k = [s for s in site_ids if not verdicts[s]["meets"] and ks[s] < MAX_REDUNDANCY_K]
         if not raise_k:
             break
         for site_id in raise_k:
@@ -97,7 +94,11 @@ def solve_to_target(
         start_sizing = None  # the plan of the step before lacks the units now required
     if chosen is None:
         log.warning(
-            "%s: availability target %.3f %% not met even with k = %s", site_ids, target, ks
+            "%s: reliability criterion (%s LOLE <= %.3g h/yr) not met even with k = %s",
+            site_ids,
+            statistic,
+            bound,
+            ks,
         )
         chosen = sites
         for curve in curves.values():
@@ -112,7 +113,7 @@ def _with_redundancies(scenario: Scenario, ks: dict[str, int]) -> Scenario:
     return scenario
 
 
-def _curve_step(site: SiteResult, k: int, figures: dict, target: float, curve: list[dict]) -> dict:
+def _curve_step(site: SiteResult, k: int, verdict_: dict, curve: list[dict]) -> dict:
     """Describe one step of a site's cost-of-reliability curve, but whether it is chosen.
 
     Parameters
@@ -121,10 +122,8 @@ def _curve_step(site: SiteResult, k: int, figures: dict, target: float, curve: l
         The site solved at this step.
     k : int
         Its N+k at this step.
-    figures : dict
-        Its Monte Carlo availability (:func:`group_availability`).
-    target : float
-        The availability target. [%]
+    verdict_ : dict
+        Its Monte Carlo verdict on the criterion (:func:`dcpower.availability.verdict`).
     curve : list of dict
         The site's steps before this one (the first is the reference for extra cost).
 
@@ -135,17 +134,16 @@ def _curve_step(site: SiteResult, k: int, figures: dict, target: float, curve: l
     """
     cost = float(site.costs["usd_per_yr"].sum())
     first = curve[0]["cost_usd_per_yr"] if curve else cost
-    lower = figures["availability_time_pct"]["ci95"][0]
     return {
         "redundancy_k": k,
         "gas_units": {g: v["units"] for g, v in site.gas_units.items() if v["units"]},
         "cost_usd_per_yr": cost,
         "extra_cost_usd_per_yr": cost - first,
-        "lole_h_per_yr": figures["lole_h_per_yr"]["mean"],
-        "availability_pct": figures["availability_time_pct"]["mean"],
-        "availability_pct_ci95_low": lower,
-        "tier_met": figures["tier_met_at_ci_lower_bound"],
-        "meets_target": lower >= target,
+        "lole_statistic": verdict_["statistic"],
+        "lole_h_per_yr": verdict_["lole_h_per_yr"],
+        "lole_ci95_h_per_yr": verdict_["ci95"],
+        "meets_criterion": verdict_["meets"],
+        "within_sampling_error": verdict_["within_sampling_error"],
     }
 
 
@@ -158,7 +156,7 @@ class GroupSolution:
     sites : dict
         :class:`SiteResult` by site id.
     curves : dict
-        Cost-of-reliability curve by site id (with an availability target).
+        Cost-of-reliability curve by site id (with a reliability criterion).
     workload : dict or None
         With workload shifting: what moved and what it saved (see :func:`workload_summary`).
     """
@@ -173,7 +171,7 @@ def solve_group(
 ) -> GroupSolution:
     """Solve one group of sites of a run (one site, or all sites if they are coupled).
 
-    The group is raised to the availability target if there is one. Each extra figure
+    The group is raised to the reliability criterion if there is one. Each extra figure
     the run reports costs one more solve of the group: the cost of each outage insurance
     (gas-supply or grid outage windows: without them), and the saving of workload shifting
     (without it). ``start_sizing`` (investment decisions by site id) starts a coupled
@@ -184,7 +182,7 @@ def solve_group(
     if shifts:
         unshifted, start_sizing = _without_shifting(scenario, site_ids)
     group = GroupSolution(sites={})
-    if scenario.reliability.availability_target is not None:
+    if scenario.reliability.criterion_lole_h_per_yr is not None:
         group.sites, group.curves = solve_to_target(scenario, site_ids, start_sizing)
     else:
         group.sites = solve_sites(scenario, site_ids, start_sizing)
@@ -200,12 +198,12 @@ def _without_shifting(
     """Solve the sites with no work moved: the reference for shifting's saving, and a start.
 
     Their plan (no work moved) is a feasible start for the coupled model, and the saving
-    is measured against them, raised to the same availability target if there is one.
+    is measured against them, raised to the same reliability criterion if there is one.
 
     Returns
     -------
     dict
-        :class:`SiteResult` by site id, without shifting (at the target, if any).
+        :class:`SiteResult` by site id, without shifting (at the criterion, if any).
     dict
         Investment decisions by site id of the first sizing, to start the coupled model.
     """
@@ -213,8 +211,8 @@ def _without_shifting(
     alone = scenario.model_copy(update={"workload": still})
     unshifted = solve_sites(alone, site_ids)
     start_sizing = {site_id: site.sizing for site_id, site in unshifted.items()}
-    if scenario.reliability.availability_target is not None:
-        unshifted = solve_to_target(alone, site_ids, first_step=unshifted, whole_curve=False)[0]
+    if scenario.reliability.criterion_lole_h_per_yr is not None:
+        unshifted = solve_to_target(alone, site_ids, first_step=unshifted)[0]
     return unshifted, start_sizing
 
 

@@ -352,10 +352,12 @@ def availability_section(rel: ReliabilitySummary) -> str:
     header = [
         "Site",
         "Gas units",
-        "LOLE [h/yr] (95 % CI)",
-        "EUE [MWh/yr]",
-        "Availability [%] (95 % lower end)",
-        "Tier at the lower end",
+        "LOLE mean [h/yr] (95 % CI of the mean)",
+        "LOLE P50 / P90 / P99 [h/yr]",
+        "EUE mean / P90 [MWh/yr]",
+        "Interruptions [1/yr]",
+        "Mean interruption [h]",
+        "Availability [%]",
         "Years with loss of load",
     ] + (["IT moved away in outages [MWh/yr]", "LOLE without moving work [h/yr]"] if moving else [])
     rows = [
@@ -364,9 +366,12 @@ def availability_section(rel: ReliabilitySummary) -> str:
             _esc(r.gas_units),
             f"{fmt_num(r.lole_h_per_yr, 2)} ({fmt_num(r.lole_ci95_low_h_per_yr, 2)}–"
             f"{fmt_num(r.lole_ci95_high_h_per_yr, 2)})",
-            fmt_num(r.eue_mwh_per_yr, 1),
-            f"{fmt_num(r.availability_pct, 4)} ({fmt_num(r.availability_ci95_low_pct, 4)})",
-            _esc(r.tier_at_ci95_low),
+            f"{fmt_num(r.lole_p50_h_per_yr, 2)} / {fmt_num(r.lole_p90_h_per_yr, 2)} / "
+            f"{fmt_num(r.lole_p99_h_per_yr, 2)}",
+            f"{fmt_num(r.eue_mwh_per_yr, 1)} / {fmt_num(r.eue_p90_mwh_per_yr, 1)}",
+            fmt_num(r.interruptions_per_yr, 3),
+            fmt_num(r.mean_interruption_h, 2),
+            fmt_num(r.availability_pct, 4),
             fmt_num(r.years_with_loss_of_load, 0),
         ]
         + (
@@ -382,15 +387,30 @@ def availability_section(rel: ReliabilitySummary) -> str:
         f"{fmt_num(p['failure_to_start_prob'], 4)}"
         for t, p in result.get("outage_params", {}).items()
     )
-    tiers = ", ".join(
-        f"{_esc(name)} {fmt_num(pct, 3)} %" for name, pct in result.get("tiers", {}).items()
-    )
     parts = [
         f"<p>Availability by sequential Monte Carlo ({_esc(result.get('years'))} simulated "
         f"years, seed {_esc(result.get('seed'))}): random failures and repairs of every gas "
-        f"unit against the dispatched year. Outage data: {params}. Uptime Tiers: {tiers}.</p>",
+        f"unit against the dispatched year. Outage data: {params}. The mean's interval is "
+        "its sampling error; P50 / P90 / P99 are the spread of the simulated years. No Tier "
+        "is read from these figures: Uptime Tiers are defined by topology.</p>",
         _table(header, rows, "num"),
     ]
+    criterion = rel.criterion
+    if criterion and criterion.get("sites"):
+        items = "".join(
+            f"<li>{_esc(F.site_label(site))}: "
+            f"{'meets' if v['meets'] else '<b>does not meet</b>'} {_esc(v['statistic'])} LOLE "
+            f"&le; {fmt_num(v['max_lole_h_per_yr'], 3)} h/yr: {fmt_num(v['lole_h_per_yr'], 3)} "
+            f"h/yr (95 % {fmt_num(v['ci95'][0], 3)}–{fmt_num(v['ci95'][1], 3)})"
+            + (
+                "; within the sampling error: more simulated years could change this"
+                if v["within_sampling_error"]
+                else ""
+            )
+            + "</li>"
+            for site, v in criterion["sites"].items()
+        )
+        parts.append(f"<p>Reliability criterion:</p><ul>{items}</ul>")
     curves = rel.cost_of_reliability
     if curves:
         steps = [
@@ -401,15 +421,15 @@ def availability_section(rel: ReliabilitySummary) -> str:
                 fmt_musd(row.cost_usd_per_yr, 2),
                 fmt_musd(row.extra_cost_usd_per_yr, 2),
                 fmt_num(row.lole_h_per_yr, 3),
-                _esc(row.tier_met),
+                "yes" if row.meets_criterion else "no",
                 "chosen" if row.chosen else "",
             ]
             for row in reliability_steps_table(curves).itertuples(index=False)
         ]
         parts.append(
-            "<p>Cost of reliability: each step adds one redundant gas unit where the "
-            f"availability target ({fmt_num(rel.availability_target_pct, 3)} %) is not "
-            "yet met, re-sizes and simulates again.</p>"
+            "<p>Cost of reliability: each step adds one redundant gas unit at each site that "
+            "does not yet meet the criterion, re-sizes and simulates again; one step past the "
+            "chosen one shows the cost of going further.</p>"
         )
         parts.append(
             _table(
@@ -419,8 +439,8 @@ def availability_section(rel: ReliabilitySummary) -> str:
                     "Gas units",
                     "Cost [M USD/yr]",
                     "Extra [M USD/yr]",
-                    "LOLE [h/yr]",
-                    "Tier",
+                    "LOLE (criterion statistic) [h/yr]",
+                    "Meets",
                     "",
                 ],
                 steps,
@@ -652,8 +672,8 @@ def _write_report_files(run_dir: Path, out: Path, tables: RunFolder, figures_dir
         "fuel, carbon and start-ups of the dispatched year; LCOE: that over the energy "
         "delivered (the project-life LCOE is under Finance). CO2 from fuel burnt (HHV). "
         "Renewable share: 1 - (fuel-fired + grid energy) / load; of all sites, weighted by "
-        "their load. Availability: Monte Carlo mean, with the Tier its 95 % lower end "
-        "meets.</p>",
+        "their load. LOLE: Monte Carlo mean and P90 of the simulated years; the criterion "
+        "row says whether each site meets the scenario's reliability criterion.</p>",
         "<h2>Charts</h2>",
         *chart_html,
         "<h2>Reliability</h2>",

@@ -290,19 +290,28 @@ def _emission_rows(r: _Rows) -> None:
 
 
 def _reliability_rows(r: _Rows) -> None:
-    """Add the Monte Carlo availability (and the Tier its lower end meets), verification."""
-    simulated = ((r.summary.get("reliability") or {}).get("availability") or {}).get("sites")
+    """Add the Monte Carlo LOLE (mean and P90), the criterion's verdict, verification."""
+    reliability = r.summary.get("reliability") or {}
+    simulated = (reliability.get("availability") or {}).get("sites")
     if simulated:
-        cells = []
-        for k in r.sites:
-            figures = simulated.get(k)
-            cells.append(
-                None
-                if not figures
-                else f"{figures['availability_time_pct']['mean']:.4f} % "
-                f"({figures['tier_met_at_ci_lower_bound']})"
-            )
-        r.add("Availability, Monte Carlo (Tier)", "", cells, None, "text", headline=True)
+        cells = [
+            None
+            if not simulated.get(k)
+            else f"{simulated[k]['lole_h_per_yr']['mean']:.2f} / "
+            f"{simulated[k]['lole_h_per_yr']['p90']:.2f}"
+            for k in r.sites
+        ]
+        r.add("LOLE, Monte Carlo mean / P90", "h/yr", cells, None, "text", headline=True)
+    criterion = reliability.get("criterion")
+    if criterion and criterion.get("sites"):
+        text = f"{criterion['statistic']} LOLE <= {criterion['max_lole_h_per_yr']:g} h/yr"
+        cells = [
+            None
+            if k not in criterion["sites"]
+            else ("meets " if criterion["sites"][k]["meets"] else "FAILS ") + text
+            for k in r.sites
+        ]
+        r.add("Reliability criterion", "", cells, None, "text", headline=True)
     verified = _verification_by_site(r)
     values = [verified[k] for k in r.sites]
     r.add("Verification", "", values, verified["total"], "text", headline=True)
@@ -360,7 +369,9 @@ DESIGN_BASIS_NOTE = (
     "Design load = design IT load x PUE at the design ambient + plant auxiliaries of the "
     "units left running; firm capacity = gross output at the design ambient with the k "
     "largest units out, plus storage credited. Auxiliary shares and the PUE curve are "
-    "ESTIMATEs where the Assumptions sheet of results.xlsx says so."
+    "ESTIMATEs where the Assumptions sheet of results.xlsx says so. The topology rows are "
+    "what the model can check of a Tier (Uptime Tiers are defined by topology); it cannot "
+    "check distribution paths, compartmentalisation or controls."
 )
 
 
@@ -408,6 +419,37 @@ def design_basis_rows(summary: dict, site_ids: list[str] | None = None) -> list[
     add("Units out", "", "units_out", "text")
     add("Firm capacity, k largest units out", "MW", "firm_capacity_mw", "num1", total=True)
     add("Margin, firm capacity - design load", "MW", "margin_mw", "num1", total=True)
+    checks = ((r.summary.get("reliability") or {}).get("topology") or {}).get("sites") or {}
+    if checks:
+        lists = [checks.get(k) or {} for k in r.sites]
+
+        def yes_no(key: str, margin: str) -> list:
+            return [
+                None if key not in c else f"{'yes' if c[key] else 'NO'} ({c[margin]:+.1f} MW)"
+                for c in lists
+            ]
+
+        r.add(
+            "Concurrently maintainable (any one unit out)",
+            "",
+            yes_no("concurrently_maintainable", "maintenance_margin_mw"),
+            None,
+            "text",
+        )
+        r.add(
+            "Fault tolerant (one in maintenance, one failed)",
+            "",
+            yes_no("fault_tolerant", "fault_tolerance_margin_mw"),
+            None,
+            "text",
+        )
+        r.add(
+            "On-site fuel at the design load",
+            "h",
+            [c.get("on_site_fuel_h") for c in lists],
+            None,
+            "num1",
+        )
     return r.rows
 
 

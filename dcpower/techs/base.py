@@ -64,6 +64,8 @@ class UnitGroup:
         output (1: no limit below its headroom). [-]
     start_time_min : float
         Time from a start command to full load. [min]
+    burns_liquid_fuel : bool
+        Whether the units can run on the site's liquid fuel (dual fuel). [-]
     """
 
     name: str
@@ -75,6 +77,7 @@ class UnitGroup:
     max_units: int
     load_step_fraction: float = 1.0
     start_time_min: float = 0.0
+    burns_liquid_fuel: bool = False
 
 
 @dataclass
@@ -129,6 +132,8 @@ class Registry:
     resized_in_dispatch: set = field(default_factory=set)
     capex_usd: dict = field(default_factory=dict)
     outage_injections_mw: list = field(default_factory=list)
+    #: Liquid fuel tanks: (tank [MMBtu] variable, full-load heat rate [MMBtu/MWh]).
+    fuel_tanks: list = field(default_factory=list)
     outage_withdrawals_mw: list = field(default_factory=list)
     co2_t_per_yr: dict = field(default_factory=dict)
     fossil_mwh_per_yr: dict = field(default_factory=dict)

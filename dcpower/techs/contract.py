@@ -558,6 +558,13 @@ class Technology:
         """Return what it adds to installed N+k at the design point (None: nothing)."""
         return None
 
+    def on_site_fuel(self, tech_id: str, spec: TechSpec, c: Checker) -> tuple[float, float] | None:
+        """Return the liquid fuel it holds on site and the heat rate it burns it at.
+
+        (fuel [MMBtu], full-load heat rate [MMBtu/MWh]); None: it holds none.
+        """
+        return None
+
     def contingency(
         self, tech_id: str, spec: TechSpec, c: Checker, rules, integer: bool
     ) -> Contingency | None:

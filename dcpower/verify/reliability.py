@@ -85,6 +85,43 @@ class _ReliabilityChecks(_TechnologyChecks):
         )
         self._check_design_basis(margin, load)
 
+    def _check_on_site_fuel(self) -> None:
+        """Liquid fuel on site for ``on_site_fuel_h`` of the design load, burnt by enough units.
+
+        Tanks (``capacities.csv``, ``Technology.on_site_fuel``) hold at least hours x design
+        load x the highest full-load heat rate of their units, and those units' design
+        output (all units built) covers the design load.
+        """
+        rules = self.scenario.site_reliability(self.s.site_id)
+        hours = rules.on_site_fuel_h
+        if hours <= 0:
+            return
+        design = design_point(
+            self.scenario.sites[self.s.site_id], self.scenario.technologies, self.s.profiles
+        )
+        load = design.facility_load_mw
+        held, units_mw = [], 0.0
+        for tech_id, spec, technology in self.technologies:
+            fuel = technology.on_site_fuel(tech_id, spec, self)
+            if fuel is None:
+                continue
+            held.append(fuel)
+            firm = technology.firm(
+                tech_id, spec, self, design.gas_available_factor.get(tech_id), rules
+            )
+            units_mw += firm.firm_mw if firm is not None else 0.0
+        fuel_mmbtu = sum(mmbtu for mmbtu, _ in held)
+        rate = max((r for _, r in held), default=0.0)
+        need = hours * load * rate
+        self.single(
+            "on-site fuel at design load",
+            min(fuel_mmbtu - need, (units_mw - load) * hours * rate) if held else -need,
+            max(need, 1.0),
+            "MMBtu",
+            f"tanks {fuel_mmbtu:.6g} MMBtu vs {hours:g} h x {load:.6g} MW x {rate:.4g} MMBtu/MWh "
+            f"= {need:.6g} MMBtu; dual-fuel units {units_mw:.6g} MW net vs {load:.6g} MW",
+        )
+
     def _check_design_basis(self, margin_mw: float, facility_load_mw: float) -> None:
         """summary.json's design basis states the margin and the load recomputed here."""
         stated = ((self.summary.get("sites") or {}).get(self.s.site_id) or {}).get(

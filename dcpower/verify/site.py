@@ -43,6 +43,7 @@ class _SiteChecker(
         self._check_recomputed()
         self._check_grid()
         self._check_n_plus_k()
+        self._check_on_site_fuel()
         self._check_n_minus_1()
         self._check_outage_windows()
         if self.shifting:

@@ -95,9 +95,8 @@ def _step_columns(curves: Any) -> list[Col]:
         Col("gas units", steps["gas_units"].tolist(), "text", width=24),
         Col("cost [USD/yr]", steps["cost_usd_per_yr"].tolist(), "int"),
         Col("extra cost [USD/yr]", steps["extra_cost_usd_per_yr"].tolist(), "int"),
-        Col("LOLE [h/yr]", steps["lole_h_per_yr"].tolist(), "num3"),
-        Col("availability [%]", steps["availability_pct"].tolist(), "num4"),
-        Col("Tier (95 % lower end)", steps["tier_met"].tolist(), "text"),
+        Col("LOLE, criterion statistic [h/yr]", steps["lole_h_per_yr"].tolist(), "num3"),
+        Col("meets criterion", ["yes" if m else "no" for m in steps["meets_criterion"]], "text"),
         Col("chosen", ["chosen" if c else "" for c in steps["chosen"]], "text"),
     ]
 
@@ -110,7 +109,7 @@ def write_availability(w: Writer, run: Run) -> None:
         return
     ws = w.sheet("Availability")
     table = availability_table(result)
-    formats = {"site": "text", "gas_units": "text", "tier_at_ci95_low": "text"}
+    formats = {"site": "text", "gas_units": "text"}
     cols = [
         Col(
             f"{name} [{unit}]" if unit else name,
@@ -123,8 +122,9 @@ def write_availability(w: Writer, run: Run) -> None:
     last = w.table(ws, cols, freeze_cols=1)
     note = (
         f"Sequential Monte Carlo, {result.get('years')} years, seed {result.get('seed')}: "
-        "failures and repairs of every gas unit against the dispatched year; 95 % intervals "
-        "of the mean; Tier at the lower end of the availability interval."
+        "failures and repairs of every gas unit against the dispatched year; the mean's 95 % "
+        "interval is its sampling error; P50 / P90 / P99 are the spread of the simulated years. "
+        "No Tier is read from an availability percentage (Tiers are defined by topology)."
     )
     ws.write_string(last + 2, 0, note)
     curves = rel.cost_of_reliability

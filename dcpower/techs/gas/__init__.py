@@ -170,6 +170,12 @@ class Gas(Technology):
         """Return all its units at the design point; any of them may be among the k out."""
         return checks.firm(tech_id, spec, c, design_factor)
 
+    def on_site_fuel(self, tech_id: str, spec: GasTech, c: Checker) -> tuple[float, float] | None:
+        """Return its backup tank [MMBtu] and full-load heat rate [MMBtu/MWh], if dual fuel."""
+        if not spec.dual_fuel:
+            return None
+        return c.cap(backup_tank_id(tech_id), "MMBtu", 0.0), spec.heat_rate_full_load_mmbtu_per_mwh
+
     def contingency(self, tech_id: str, spec: GasTech, c: Checker, rules, integer):
         """Return the headroom of its online units, the unit that may trip, its spares."""
         return checks.contingency(tech_id, spec, c, integer, rules.ride_through_min)

@@ -124,7 +124,11 @@ def site_terms(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, inp: SiteInput
             max(inp.design_load_mw, float(np.max(inp.load_mw))),
             inp.reliability.redundancy_k,
         ),
-        backup=backup_terms(inp) if tech.dual_fuel and has_gas_windows else None,
+        backup=(
+            backup_terms(inp)
+            if tech.dual_fuel and (has_gas_windows or inp.reliability.on_site_fuel_h > 0)
+            else None
+        ),
     )
 
 
@@ -207,6 +211,7 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
             max_units=site.max_units,
             load_step_fraction=tech.load_step_fraction,
             start_time_min=tech.start_time_min,
+            burns_liquid_fuel=tech.dual_fuel,
         )
     )
     return b
@@ -315,6 +320,10 @@ def _add_backup_fuel(
 ) -> None:
     """Liquid fuel tank of a dual-fuel type, full at the start of each gas-supply outage.
 
+    Registered in ``m.registry.fuel_tanks`` (with the type's full-load heat rate) for the
+    on-site fuel requirement (``reliability.on_site_fuel_h``), which may ask for a tank
+    without any gas-outage window.
+
     The fuel burnt in each gas-outage window (``fuel_curve``: the part-load curve on gas,
     no-load fuel per unit [MMBtu/h] and incremental heat rate [MMBtu/MWh]) must fit in the
     tank, whose size the model chooses, or that the scenario fixes in hours of full load of
@@ -322,8 +331,9 @@ def _add_backup_fuel(
     interruptions per year, shared equally by the windows.
     """
     backup = site.backup
-    step = m.outage_step
-    pairs = [(w, k) for w, k in m.OW if m.outage_windows[w].kind == "gas"]
+    step = getattr(m, "outage_step", None)
+    windows = getattr(m, "OW", None) or []
+    pairs = [(w, k) for w, k in windows if m.outage_windows[w].kind == "gas"]
     gas_windows = sorted({w for w, _ in pairs})
     no_load_mmbtu_per_h, incremental_mmbtu_per_mwh = fuel_curve
     b.tank_mmbtu = pyo.Var(within=pyo.NonNegativeReals, doc="backup fuel held, HHV [MMBtu]")
@@ -363,9 +373,11 @@ def _add_backup_fuel(
     reg.cost_usd_per_yr[(tank_id, "fixed_om")] = (
         backup.tank_fom_fraction_per_yr * reg.capex_usd[tank_id]
     )
-    reg.cost_usd_per_yr[(tech_id, "backup_fuel")] = (
-        backup.events_per_yr / len(gas_windows) * backup.fuel_cost_usd_per_mmbtu
-    ) * sum(burnt.values())
+    reg.fuel_tanks.append((b.tank_mmbtu, tech.heat_rate_full_load_mmbtu_per_mwh))
+    if gas_windows:
+        reg.cost_usd_per_yr[(tech_id, "backup_fuel")] = (
+            backup.events_per_yr / len(gas_windows) * backup.fuel_cost_usd_per_mmbtu
+        ) * sum(burnt.values())
 
 
 def _add_outage_operation(

@@ -368,6 +368,7 @@ def site_chunks(
     rng: np.random.Generator,
     batteries: list[dict] = (),
     ride_through_min: float = 15.0,
+    gas_interruptions: tuple[float, float] = (0.0, 24.0),
 ) -> Iterator[_Chunk]:
     """Simulate one site's year ``years`` times, a chunk of years at a time.
 
@@ -391,6 +392,11 @@ def site_chunks(
         with zero power or energy are left out.
     ride_through_min : float
         Minutes the online units and the battery must carry a tripped unit. [min]
+    gas_interruptions : tuple of float
+        Gas-supply interruptions of the site: expected number per year (Poisson) and mean
+        length (geometric, whole hours) [h]. In one, a gas unit type gives nothing, except
+        a dual-fuel type for its ``liquid_fuel_h`` from the start (its tank, refilled
+        before the next).
 
     Yields
     ------
@@ -405,6 +411,9 @@ def site_chunks(
     for y0 in range(0, years, _CHUNK_YEARS):
         ny = min(_CHUNK_YEARS, years - y0)
         draw = _draw_gas_units(plant, rng, ny)
+        if gas_interruptions[0] > 0:
+            elapsed = interruption_hours(rng, ny, plant.n, *gas_interruptions)
+            draw = _without_gas(plant, draw, elapsed)
         need = load - ren - draw.capacity_mw  # what storage must supply (MW); <= 0: gas suffices
         residual, soc_starts = _storage_passes(need, plant.stores, plant.n)
         lost_mwh, lol, trip_fail = _ride_through_failures(plant, draw, soc_starts, rng, ny)
@@ -521,6 +530,39 @@ def _draw_gas_units(plant: _Plant, rng: np.random.Generator, ny: int) -> _GasDra
         g = plant.gas[t]
         capacity += avail[t] * (g["unit_mw"] * np.asarray(g["cf"], dtype=float))
     return _GasDraw(avail=avail, trips=trips, capacity_mw=capacity)
+
+
+def interruption_hours(
+    rng: np.random.Generator, years: int, n: int, per_yr: float, mean_h: float
+) -> np.ndarray:
+    """Hours since the start of a gas-supply interruption, per simulated year and hour.
+
+    Each simulated year (``n`` rows standing for 8760 h) gets Poisson(per_yr x n / 8760)
+    interruptions, each starting at a uniform row and lasting a geometric number of whole
+    hours with mean ``mean_h`` (the discrete memoryless law); rows past the end wrap to the
+    start (the year is cyclic). -1 outside any interruption.
+    """
+    elapsed = np.full((years, n), -1, dtype=np.int32)
+    counts = rng.poisson(per_yr * n / HOURS_PER_YEAR, size=years)
+    for year in np.flatnonzero(counts):
+        for _ in range(counts[year]):
+            start = int(rng.integers(n))
+            length = int(rng.geometric(1.0 / mean_h))
+            rows = (start + np.arange(min(length, n))) % n
+            elapsed[year, rows] = np.arange(rows.size)
+    return elapsed
+
+
+def _without_gas(plant: _Plant, draw: _GasDraw, elapsed: np.ndarray) -> _GasDraw:
+    """Remove gas capacity in interruption hours, but dual-fuel units on their tank."""
+    capacity = np.zeros_like(draw.capacity_mw)
+    interrupted = elapsed >= 0
+    for t in plant.types:
+        g = plant.gas[t]
+        fuel_h = float(g.get("liquid_fuel_h", 0.0))
+        off = interrupted & (elapsed >= fuel_h)
+        capacity += np.where(off, 0.0, draw.avail[t] * g["unit_mw"] * np.asarray(g["cf"]))
+    return _GasDraw(avail=draw.avail, trips=draw.trips, capacity_mw=capacity)
 
 
 def _draw_unit_type(
@@ -848,6 +890,7 @@ class _SiteInputs:
     battery_mw: float
     battery_mwh: float
     params: dict  # outage parameters per gas unit type
+    gas_interruptions: tuple[float, float] = (0.0, 24.0)  # per year, mean length [h]
 
     def simulation(self, years: int, rng: np.random.Generator, ride_through_min: float) -> dict:
         """Keyword arguments of :func:`simulate_site` / :func:`site_chunks`."""
@@ -861,6 +904,7 @@ class _SiteInputs:
             "rng": rng,
             "batteries": self.batteries,
             "ride_through_min": ride_through_min,
+            "gas_interruptions": self.gas_interruptions,
         }
 
 
@@ -892,6 +936,7 @@ def _site_inputs(
                 "cf": behaviour.available_factor,
                 "online": behaviour.online,
                 "output_mw": behaviour.output_mw,
+                "liquid_fuel_h": behaviour.liquid_fuel_h,
             }
         elif isinstance(behaviour, Store):
             stores.append(asdict(behaviour))
@@ -908,6 +953,10 @@ def _site_inputs(
         battery_mw=sum(store["power_mw"] for store in stores),
         battery_mwh=sum(store["energy_mwh"] for store in stores),
         params=_resolve_params(list(gas), outage_params, defaults),
+        gas_interruptions=(
+            scenario.reliability.gas_interruptions_per_yr,
+            scenario.reliability.gas_interruption_mean_h,
+        ),
     )
 
 
@@ -1123,7 +1172,8 @@ def simulate_availability(
         "method": (
             "sequential Monte Carlo, hourly: two-state (exponential up/down) gas units, "
             "failure to start on dispatched start-ups, ride-through of trips by online headroom "
-            "and battery; renewables as dispatched"
+            "and battery, gas-supply interruptions (dual-fuel units run on their tank); "
+            "renewables as dispatched"
         ),
         "years": int(years),
         "seed": int(seed),
@@ -1141,6 +1191,16 @@ def simulate_availability(
         "ride_through_min": ride_through,
         "battery_rule": BATTERY_RULE,
         "outage_params": used_params,
+        "gas_interruptions": {
+            "per_yr": scenario.reliability.gas_interruptions_per_yr,
+            "mean_h": scenario.reliability.gas_interruption_mean_h,
+            "source": "reliability.gas_interruptions_per_yr / gas_interruption_mean_h "
+            "(defaults and sources: inputs/reliability.csv)",
+        },
+        "not_drawn": (
+            "planned maintenance, balance-of-plant failures, grid outages and a migration "
+            "delay for moved work are not drawn yet"
+        ),
         "runtime_s": time.perf_counter() - started,
         "sites": sites_out,
     }
@@ -1275,4 +1335,10 @@ def format_availability(result: dict) -> str:
             )
         )
     lines.append(f"outage data: {params}")
+    cut = result.get("gas_interruptions")
+    if cut:
+        lines.append(
+            f"gas-supply interruptions drawn: {cut['per_yr']:g} per year, mean {cut['mean_h']:g} h "
+            f"(inputs/reliability.csv); not drawn: {result.get('not_drawn', '')}"
+        )
     return "\n".join(lines)

@@ -349,6 +349,21 @@ class Reliability(Strict):
             "(recip_engine_df). 0 = not required. [h]"
         ),
     )
+    gas_interruptions_per_yr: NonNegative = Field(
+        0.0,
+        description=(
+            "Gas-supply interruptions of the site's lateral the availability Monte Carlo draws "
+            "(Poisson), during which only dual-fuel units on their tank, storage and "
+            "renewables serve the load; default from inputs/reliability.csv. [1/yr]"
+        ),
+    )
+    gas_interruption_mean_h: Annotated[float, Field(ge=1)] = Field(
+        24.0,
+        description=(
+            "Mean length of a drawn gas-supply interruption (geometric, whole hours); "
+            "default from inputs/reliability.csv. [h]"
+        ),
+    )
     gas_outage_events_per_yr: NonNegative = Field(
         1.0,
         description=(
@@ -875,6 +890,11 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     econ = _catalogue("economics.csv").get("economics", {})
     econ_defaults = {k: v for k, v in econ.items() if k in _fields_of(Economics)}
     raw["economics"] = {**econ_defaults, **_mapping(raw.get("economics"), "economics")}
+    reliability_defaults = _catalogue("reliability.csv").get("reliability", {})
+    raw["reliability"] = {
+        **reliability_defaults,
+        **_mapping(raw.get("reliability"), "reliability"),
+    }
     fuel_defaults = _catalogue("backup_fuel.csv").get("backup_fuel", {})
     raw["backup_fuel"] = {**fuel_defaults, **_mapping(raw.get("backup_fuel"), "backup_fuel")}
     sites = {}

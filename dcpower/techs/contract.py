@@ -167,6 +167,9 @@ class UnitFleet:
         Units committed per hour in the dispatch. [-]
     output_mw : np.ndarray
         Dispatched output per hour. [MW]
+    liquid_fuel_h : float
+        Hours the units run at full output on on-site fuel in a gas-supply interruption
+        (0: gas only, they stop). [h]
     """
 
     units: int
@@ -174,6 +177,7 @@ class UnitFleet:
     available_factor: np.ndarray
     online: np.ndarray
     output_mw: np.ndarray
+    liquid_fuel_h: float = 0.0
 
 
 @dataclass

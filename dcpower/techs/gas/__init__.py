@@ -115,12 +115,19 @@ class Gas(Technology):
         units = round(rows.capacity(tech_id, "units"))
         if units <= 0:
             return None
+        full_burn = units * spec.unit_mw * spec.heat_rate_full_load_mmbtu_per_mwh
+        tank = (
+            rows.capacity(backup_tank_id(tech_id), "MMBtu")
+            if (backup_tank_id(tech_id), "MMBtu") in rows.capacities
+            else 0.0
+        )
         return UnitFleet(
             units=units,
             unit_mw=spec.unit_mw,
             available_factor=rows.profile(f"gas_cf_{tech_id}"),
             online=rows.column(f"gas_units_online_{tech_id}"),
             output_mw=rows.column(f"gas_mw_{tech_id}"),
+            liquid_fuel_h=tank / full_burn if spec.dual_fuel else 0.0,
         )
 
     def assets(self, tech_id: str, spec: GasTech, rows: SiteRows, scenario) -> list[Asset]:

@@ -91,8 +91,19 @@ from dcpower.units import HOURS_PER_YEAR
 #: Outage parameters each gas unit type needs (rows of inputs/technologies.csv).
 OUTAGE_PARAMETERS = ("forced_outage_rate", "mean_time_to_repair_h", "failure_to_start_prob")
 
+#: Causes a loss-of-load hour is put down to, in order of precedence: inside a gas-supply
+#: interruption; else a failed ride-through of a unit trip; else units out (forced
+#: outages and failed starts).
+CAUSES = ("gas_supply", "failed_ride_through", "unit_outages")
+
 #: Per-year figures of a simulated site (:func:`simulate_site`).
-PER_YEAR_KEYS = ("lol_hours", "eue_mwh", "interruptions", "trip_failures")
+PER_YEAR_KEYS = (
+    "lol_hours",
+    "eue_mwh",
+    "interruptions",
+    "trip_failures",
+    *(f"lol_hours_{cause}" for cause in CAUSES),
+)
 
 #: Percentiles of the annual outcomes reported next to their mean.
 PERCENTILES = (50, 90, 99)
@@ -307,6 +318,8 @@ class _Chunk:
         Whether a ride-through failure drops load in the hour.
     trip_failures : np.ndarray
         Per year, the weighted count of ride-through failures.
+    gas_interrupted : np.ndarray or None
+        Whether the hour is inside a gas-supply interruption (None: none drawn).
     """
 
     years: slice
@@ -315,6 +328,7 @@ class _Chunk:
     trip_lost_mwh: np.ndarray
     trip_lol: np.ndarray
     trip_failures: np.ndarray
+    gas_interrupted: np.ndarray | None = None
 
 
 def simulate_site(**site) -> dict[str, np.ndarray]:
@@ -355,6 +369,14 @@ def _add_per_year(
     out["interruptions"][chunk.years] = starts.astype(float) @ w
     out["eue_mwh"][chunk.years] = (unserved_mw + chunk.trip_lost_mwh) @ w
     out["trip_failures"][chunk.years] = chunk.trip_failures
+    gas = chunk.gas_interrupted if chunk.gas_interrupted is not None else np.zeros_like(lol)
+    by_cause = {
+        "gas_supply": lol & gas,
+        "failed_ride_through": lol & ~gas & chunk.trip_lol,
+        "unit_outages": lol & ~gas & ~chunk.trip_lol,
+    }
+    for cause, hours in by_cause.items():
+        out[f"lol_hours_{cause}"][chunk.years] = hours.astype(float) @ w
 
 
 def site_chunks(
@@ -411,9 +433,11 @@ def site_chunks(
     for y0 in range(0, years, _CHUNK_YEARS):
         ny = min(_CHUNK_YEARS, years - y0)
         draw = _draw_gas_units(plant, rng, ny)
+        interrupted = None
         if gas_interruptions[0] > 0:
             elapsed = interruption_hours(rng, ny, plant.n, *gas_interruptions)
             draw = _without_gas(plant, draw, elapsed)
+            interrupted = elapsed >= 0
         need = load - ren - draw.capacity_mw  # what storage must supply (MW); <= 0: gas suffices
         residual, soc_starts = _storage_passes(need, plant.stores, plant.n)
         lost_mwh, lol, trip_fail = _ride_through_failures(plant, draw, soc_starts, rng, ny)
@@ -424,6 +448,7 @@ def site_chunks(
             trip_lost_mwh=lost_mwh,
             trip_lol=lol,
             trip_failures=trip_fail,
+            gas_interrupted=interrupted,
         )
 
 
@@ -822,6 +847,12 @@ def summarize(per_year: dict[str, np.ndarray], hours_per_year: float, load_mwh: 
         "eue_mwh_per_yr": outcome_figures(eue, 0.0),
         "interruptions_per_yr": outcome_figures(events, 0.0),
         "mean_interruption_h": float(lole.sum() / total_events) if total_events else 0.0,
+        # mean LOLE put down to each cause (they add up to the mean LOLE)
+        "by_cause": {
+            cause: float(per_year[f"lol_hours_{cause}"].mean())
+            for cause in CAUSES
+            if f"lol_hours_{cause}" in per_year
+        },
         "availability_time_pct": _mean_ci(a_time, 0.0, 100.0),
         "availability_energy_pct": _mean_ci(a_energy, 0.0, 100.0),
         "ride_through_failures_per_yr": _mean_ci(per_year["trip_failures"], 0.0),
@@ -1220,6 +1251,7 @@ AVAILABILITY_COLUMNS = {
     "eue_p90_mwh_per_yr": "MWh/yr",
     "interruptions_per_yr": "1/yr",
     "mean_interruption_h": "h",
+    **{f"lole_{cause}_h_per_yr": "h/yr" for cause in CAUSES},
     "availability_pct": "%",
     "energy_availability_pct": "%",
     "years_with_loss_of_load": "years",
@@ -1257,6 +1289,7 @@ def availability_table(result: dict) -> pd.DataFrame:
                 "eue_p90_mwh_per_yr": eue["p90"],
                 "interruptions_per_yr": s["interruptions_per_yr"]["mean"],
                 "mean_interruption_h": s["mean_interruption_h"],
+                **{f"lole_{cause}_h_per_yr": s.get("by_cause", {}).get(cause) for cause in CAUSES},
                 "availability_pct": s["availability_time_pct"]["mean"],
                 "energy_availability_pct": s["availability_energy_pct"]["mean"],
                 "years_with_loss_of_load": s["years_with_loss_of_load"],
@@ -1334,6 +1367,17 @@ def format_availability(result: dict) -> str:
                 for site, m in moving.items()
             )
         )
+    lines.append(
+        "LOLE by cause [h/yr]: "
+        + "; ".join(
+            f"{site} "
+            + ", ".join(
+                f"{cause.replace('_', ' ')} {hours:.3f}"
+                for cause, hours in s.get("by_cause", {}).items()
+            )
+            for site, s in result["sites"].items()
+        )
+    )
     lines.append(f"outage data: {params}")
     cut = result.get("gas_interruptions")
     if cut:

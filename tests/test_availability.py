@@ -255,7 +255,7 @@ def test_the_verdict_says_when_sampling_could_change_it() -> None:
 @pytest.mark.unit
 def test_interruptions_count_runs_of_loss_of_load_hours() -> None:
     """One 8-h run and one 2-h run in a 24-h year with weight 1: 2 interruptions, 10 h."""
-    from dcpower.availability import _add_per_year, _Chunk
+    from dcpower.availability import PER_YEAR_KEYS, _add_per_year, _Chunk
 
     lol = np.zeros((1, 24))
     lol[0, 3:11] = 5.0
@@ -268,10 +268,11 @@ def test_interruptions_count_runs_of_loss_of_load_hours() -> None:
         trip_lol=np.zeros((1, 24), dtype=bool),
         trip_failures=np.zeros(1),
     )
-    out = {key: np.zeros(1) for key in ("lol_hours", "eue_mwh", "interruptions", "trip_failures")}
+    out = {key: np.zeros(1) for key in PER_YEAR_KEYS}
     _add_per_year(out, chunk, lol, np.full(24, 10.0), np.ones(24))
     assert out["interruptions"][0] == 2.0
     assert out["lol_hours"][0] == 10.0
+    assert out["lol_hours_unit_outages"][0] == 10.0 and out["lol_hours_gas_supply"][0] == 0.0
 
 
 @pytest.mark.unit
@@ -448,6 +449,9 @@ def test_gas_interruptions_alone_match_the_closed_form() -> None:
         gas["g"]["liquid_fuel_h"] = fuel_h
         out = run_site(gas, params(0.0), years=2000, gas_interruptions=(5.0, 10.0))
         assert out["lole_h_per_yr"]["mean"] == pytest.approx(expected, rel=0.04)
+        # every lost hour is put down to the gas supply
+        assert out["by_cause"]["gas_supply"] == pytest.approx(out["lole_h_per_yr"]["mean"])
+        assert out["by_cause"]["unit_outages"] == 0.0
         assert out["interruptions_per_yr"]["mean"] == pytest.approx(
             5.0 * (0.9**5 if fuel_h else 1.0), rel=0.06
         )

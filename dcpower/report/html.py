@@ -398,6 +398,18 @@ def availability_section(rel: ReliabilitySummary) -> str:
         "its sampling error; P50 / P90 / P99 are the spread of the simulated years. No Tier "
         "is read from these figures: Uptime Tiers are defined by topology.</p>",
         _table(header, rows, "num"),
+        "<p>Mean LOLE by cause (gas supply: hours inside a gas-supply interruption; failed "
+        "ride-through: a unit trip not carried by headroom and storage; unit outages: too "
+        "few units up): "
+        + "; ".join(
+            f"{_esc(F.site_label(site))} "
+            + ", ".join(
+                f"{_esc(cause.replace('_', ' '))} {fmt_num(hours, 3)} h/yr"
+                for cause, hours in (figures.get("by_cause") or {}).items()
+            )
+            for site, figures in result.get("sites", {}).items()
+        )
+        + ".</p>",
     ]
     criterion = rel.criterion
     if criterion and criterion.get("sites"):

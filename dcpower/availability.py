@@ -600,6 +600,10 @@ def _draw_unit_type(
         rng, ny * units, plant.n, p["forced_outage_rate"], p["mean_time_to_repair_h"]
     )
     up = units - down.reshape(ny, units, plant.n).sum(axis=1, dtype=np.int16)
+    planned = plant.gas[t].get("maintenance")
+    if planned is not None:
+        # units in planned maintenance are out whatever else happens to the fleet
+        up = np.minimum(up, units - np.rint(np.asarray(planned, dtype=float)).astype(np.int16))
     d = plant.committed[t]
     starts = np.maximum(0.0, d - np.roll(d, 1)).astype(np.int64)
     up = up - failed_start_outages(
@@ -968,6 +972,7 @@ def _site_inputs(
                 "online": behaviour.online,
                 "output_mw": behaviour.output_mw,
                 "liquid_fuel_h": behaviour.liquid_fuel_h,
+                "maintenance": behaviour.maintenance,
             }
         elif isinstance(behaviour, Store):
             stores.append(asdict(behaviour))
@@ -1229,8 +1234,8 @@ def simulate_availability(
             "(defaults and sources: inputs/reliability.csv)",
         },
         "not_drawn": (
-            "planned maintenance, balance-of-plant failures, grid outages and a migration "
-            "delay for moved work are not drawn yet"
+            "balance-of-plant failures, grid outages and a migration delay for moved work "
+            "are not drawn yet"
         ),
         "runtime_s": time.perf_counter() - started,
         "sites": sites_out,

@@ -172,3 +172,21 @@ def test_topology_checklist_on_hand_cases():
     n_plus_2 = checklist(point, [("eng", Firm(70.0, (10.0,) * 7))], 0.0, 10.0)
     assert n_plus_2["concurrently_maintainable"] and n_plus_2["fault_tolerant"]
     assert n_plus_2["on_site_fuel_h"] == 0.0
+
+
+def test_maintenance_takes_one_unit_at_a_time_in_the_lowest_load_weeks():
+    """Four 168-h weeks with mean loads 30, 10, 20, 40 MW; three units needing 100 h each.
+
+    Blocks are one week (100 h fits): the units go to weeks 2, 3 and 1 (10, 20, 30 MW),
+    the first 100 h of each, one at a time; the 40 MW week keeps every unit.
+    """
+    from dcpower.maintenance import schedule
+
+    load = np.repeat([30.0, 10.0, 20.0, 40.0], 168)
+    plan = schedule(load, {"eng": (3, 100.0), "none": (0, 100.0)})
+    assert set(plan) == {"eng"}
+    out = plan["eng"]
+    assert out.max() == 1 and out.sum() == 300
+    weekly = out.reshape(4, 168).sum(axis=1)
+    assert weekly.tolist() == [100, 100, 100, 0]
+    assert out[168] == 1 and out[168 + 100] == 0  # from the start of its week, 100 h

@@ -419,3 +419,24 @@ def test_storage_bridges_a_trip_only_while_a_spare_unit_can_start():
     assert units(slow, "eng") == 3
     np.testing.assert_allclose(slow.solution.dispatch["gas_units_online"], 3.0)
     assert caps.get(("bat", "MW"), 0.0) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_unit_in_maintenance_cannot_run_and_the_load_is_still_served():
+    """Three 5 MW units built; load 9, 9, 12, 12 MW; one unit in maintenance in steps 0-1.
+
+    Steps 0-1 (the low-load ones) need two units (10 >= 9 MW), all the maintenance leaves;
+    steps 2-3 need all three (15 >= 12 MW). The load is served in full.
+    """
+    from dataclasses import replace
+
+    eng = gas_tech(no_load_fuel_fraction=0.5, max_units=3)
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False)
+    inp = replace(
+        site_inputs([9.0, 9.0, 12.0, 12.0], {"eng": eng}, reliability=rel),
+        maintenance_units={"eng": np.array([1.0, 1.0, 0.0, 0.0])},
+    )
+    run = optimize_site(inp, EXACT, fixed_sizing={"eng.units_built": 3.0})
+    d = run.solution.dispatch
+    np.testing.assert_allclose(d["gas_units_maintenance_eng"], [1, 1, 0, 0])
+    np.testing.assert_allclose(d["gas_units_online_eng"], [2, 2, 3, 3])
+    np.testing.assert_allclose(d["gas_mw"], [9.0, 9.0, 12.0, 12.0])

@@ -12,7 +12,7 @@ are released with a penalty and their values say which requirement fails and by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -127,6 +127,9 @@ class SiteInputs:
     hosting: Hosting | None = None
     development_capex_usd: float = 0.0
     development_usd_per_yr: float = 0.0
+    #: Per unit type id, units out for planned maintenance in each step (the full-year
+    #: dispatch's; ``dcpower.maintenance.schedule``).
+    maintenance_units: dict = field(default_factory=dict)
 
     @property
     def block_name(self) -> str:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pyomo.environ as pyo
 
 from dcpower.scenario import Reliability
@@ -158,10 +159,13 @@ def _add_backed_reserve(m: pyo.ConcreteModel, groups: dict, rules: Reliability) 
     terms += [(-1, [component[t] for t in m.T]) for component in reserves]
     add_linear_rows(m, "backed_reserve_storage", m.T, terms, "<=")
     terms = [(1, [m.backed_reserve_mw[t] for t in m.T])]
+    in_maintenance = np.zeros(len(m.T))
     for g in fast:
         terms.append((-most, g.units_built))
         terms.append((most, [g.units_online[t] for t in m.T]))
-    add_linear_rows(m, "backed_reserve_spare", m.T, terms, "<=")
+        if g.maintenance_units is not None:
+            in_maintenance += g.maintenance_units  # units in maintenance cannot start
+    add_linear_rows(m, "backed_reserve_spare", m.T, terms, "<=", rhs=-most * in_maintenance)
 
 
 def _cover_terms(m: pyo.ConcreteModel, groups: dict, steps: list) -> list[tuple]:

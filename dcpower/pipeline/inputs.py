@@ -65,6 +65,7 @@ def site_inputs(
     integer_commitment: bool | None = None,
     absent: frozenset = frozenset(),
     year: int = 0,
+    maintenance_units: dict | None = None,
 ) -> SiteInputs:
     """Put a site's profiles and settings into the optimization's input record.
 
@@ -72,7 +73,8 @@ def site_inputs(
     ambient) is taken from the full hourly year, whatever the modelled steps.
     ``integer_commitment`` defaults to the scenario's sizing setting
     (``solver.commitment``); ``absent`` names technologies sized to zero, left out of a
-    dispatch-only model.
+    dispatch-only model; ``maintenance_units`` the units out for planned maintenance per
+    type and step (the full-year dispatch's).
     """
     site = scenario.sites[site_id]
     techs = {tech_id: scenario.technologies[tech_id] for tech_id in site.technologies}
@@ -120,6 +122,7 @@ def site_inputs(
         outage_windows=outage_calendar_windows(scenario, site_id, hourly)
         if steps.periods
         else None,
+        maintenance_units=maintenance_units or {},
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dcpower import techs
+from dcpower import maintenance, techs
 from dcpower.aggregate import Steps, reduce_time
 from dcpower.optimization.optimize import SiteRun, optimize_sites
 from dcpower.optimization.siting import Coupling
@@ -57,7 +57,10 @@ def _redispatch_full_year(
     sizing: dict[str, dict[str, float]],
     coupling: Coupling | None,
 ) -> dict[str, SiteRun]:
-    """Dispatch all 8760 hours of every site and year with the sized capacities fixed."""
+    """Dispatch all 8760 hours of every site and year with the sized capacities fixed.
+
+    Each unit built is held out for its planned maintenance (``dcpower.maintenance``).
+    """
     full = TimeHorizon(kind="full_year")
     inputs = [
         site_inputs(
@@ -68,10 +71,24 @@ def _redispatch_full_year(
             integer_commitment=scenario.dispatch_commitment == "integer",
             absent=sized_to_zero(sizing[site_id]),
             year=year,
+            maintenance_units=maintenance_plan(scenario, site_id, frame, sizing[site_id]),
         )
         for (site_id, year), frame in hourly.items()
     ]
     return optimize_sites(inputs, scenario.solver, fixed_sizing=sizing, coupling=coupling)
+
+
+def maintenance_plan(
+    scenario: Scenario, site_id: str, hourly: pd.DataFrame, sizing: dict[str, float]
+) -> dict[str, np.ndarray]:
+    """Units of each type out for planned maintenance per hour, for the sized plant."""
+    units = {}
+    for tech_id in scenario.sites[site_id].technologies:
+        hours = getattr(scenario.technologies[tech_id], "maintenance_h_per_yr", 0.0)
+        built = round(sizing.get(f"{tech_id}.units_built", 0.0))
+        if hours > 0 and built > 0:
+            units[tech_id] = (built, hours)
+    return maintenance.schedule(hourly["load_mw"].to_numpy(), units)
 
 
 def worst_periods(

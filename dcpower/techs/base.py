@@ -66,6 +66,8 @@ class UnitGroup:
         Time from a start command to full load. [min]
     burns_liquid_fuel : bool
         Whether the units can run on the site's liquid fuel (dual fuel). [-]
+    maintenance_units : np.ndarray or None
+        Units out for planned maintenance per step (they cannot start). [-]
     """
 
     name: str
@@ -78,6 +80,7 @@ class UnitGroup:
     load_step_fraction: float = 1.0
     start_time_min: float = 0.0
     burns_liquid_fuel: bool = False
+    maintenance_units: np.ndarray | None = None
 
 
 @dataclass

@@ -170,6 +170,8 @@ class UnitFleet:
     liquid_fuel_h : float
         Hours the units run at full output on on-site fuel in a gas-supply interruption
         (0: gas only, they stop). [h]
+    maintenance : np.ndarray or None
+        Units out for planned maintenance per hour (not available, whatever fails). [-]
     """
 
     units: int
@@ -178,6 +180,7 @@ class UnitFleet:
     online: np.ndarray
     output_mw: np.ndarray
     liquid_fuel_h: float = 0.0
+    maintenance: np.ndarray | None = None
 
 
 @dataclass

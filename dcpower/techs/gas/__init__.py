@@ -52,6 +52,7 @@ class Gas(Technology):
     totals = (
         Total("gas_mw", 30, balance=1),
         Total("gas_units_online", 40),
+        Total("gas_units_maintenance", 45, outage=False),
         Total(
             "fuel_mmbtu_per_h",
             100,
@@ -128,6 +129,7 @@ class Gas(Technology):
             online=rows.column(f"gas_units_online_{tech_id}"),
             output_mw=rows.column(f"gas_mw_{tech_id}"),
             liquid_fuel_h=tank / full_burn if spec.dual_fuel else 0.0,
+            maintenance=rows.column(f"gas_units_maintenance_{tech_id}"),
         )
 
     def assets(self, tech_id: str, spec: GasTech, rows: SiteRows, scenario) -> list[Asset]:

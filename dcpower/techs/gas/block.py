@@ -86,6 +86,8 @@ class GasSiteTerms:
         Upper bound on units built (the catalogue bound, tightened to what can be useful).
     backup : BackupFuelTerms or None
         Liquid backup fuel, for a dual-fuel type in a model with gas-supply outage windows.
+    maintenance_units : np.ndarray or None
+        Units out for planned maintenance per step (the full-year dispatch's). [-]
     """
 
     available_factor: np.ndarray
@@ -97,6 +99,7 @@ class GasSiteTerms:
     wacc: float
     integer_commitment: bool
     max_units: int
+    maintenance_units: np.ndarray | None = None
     backup: BackupFuelTerms | None = None
 
 
@@ -118,6 +121,7 @@ def site_terms(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, inp: SiteInput
         co2_t_per_mmbtu=inp.economics.co2_kg_per_mmbtu / 1000,
         wacc=inp.economics.wacc,
         integer_commitment=inp.integer_commitment,
+        maintenance_units=inp.maintenance_units.get(tech_id),
         max_units=useful_units(
             tech,
             min(design_factor, float(np.min(profile["available_factor"]))),
@@ -212,6 +216,7 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
             load_step_fraction=tech.load_step_fraction,
             start_time_min=tech.start_time_min,
             burns_liquid_fuel=tech.dual_fuel,
+            maintenance_units=b.maintenance_units,
         )
     )
     return b
@@ -241,7 +246,17 @@ def _add_commitment(
 
     online, power = list(b.units_online.values()), list(b.power_mw.values())
     online_before = [online[previous(m, t)] for t in m.T]
-    add_linear_rows(b, "online_le_built", m.T, [(1, online), (-1, b.units_built)], "<=")
+    # units online <= units built - units in planned maintenance
+    out = np.zeros(len(online)) if site.maintenance_units is None else site.maintenance_units
+    b.maintenance_units = np.asarray(out, dtype=float)
+    add_linear_rows(
+        b,
+        "online_le_built",
+        m.T,
+        [(1, online), (-1, b.units_built)],
+        "<=",
+        rhs=-b.maintenance_units,
+    )
     add_linear_rows(b, "power_max", m.T, [(1, power), (-avail_mw, online)], "<=")
     if tech.min_load_fraction > 0:
         # power >= minimum load x available output x units online
@@ -487,16 +502,20 @@ def read(b: pyo.Block | None, tech_id: str, tech: GasTech, index: pd.Index) -> R
         capacities.append((backup_tank_id(tech_id), TANK_KIND, tank_mmbtu, "MMBtu"))
     power = dispatch["power_mw"].to_numpy()
     online = dispatch["units_online"].to_numpy()
+    planned = getattr(b, "maintenance_units", None) if b is not None else None
+    maintenance = np.zeros(len(index)) if planned is None else np.asarray(planned, dtype=float)
     return Readback(
         capacities=capacities,
         columns={
             f"gas_mw_{tech_id}": power,
             f"gas_units_online_{tech_id}": online,
             f"gas_startups_{tech_id}": dispatch["startups"].to_numpy(),
+            f"gas_units_maintenance_{tech_id}": maintenance,
         },
         totals={
             "gas_mw": power,
             "gas_units_online": online,
+            "gas_units_maintenance": maintenance,
             "fuel_mmbtu_per_h": dispatch["fuel_mmbtu_per_h"].to_numpy(),
         },
         unit_group={"units": units, "unit_mw": tech.unit_mw},

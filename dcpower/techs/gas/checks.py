@@ -14,6 +14,7 @@ import pandas as pd
 
 from dcpower.techs.contract import Checker, Contingency, Firm, Windows
 from dcpower.techs.gas.spec import GasTech, backup_tank_id
+from dcpower.units import HOURS_PER_YEAR
 
 #: Units online at or above this count as committed (integer commitment read from CSV).
 ONLINE_THRESHOLD = 0.5
@@ -29,13 +30,15 @@ def check(g: str, tech: GasTech, c: Checker) -> None:
     unit = tech.unit_mw
     online_avail = online * unit * cf
 
+    maintenance = c.d(f"gas_units_maintenance_{g}")
     c.hourly(
-        f"gas {g} units online <= built",
-        built - online,
+        f"gas {g} units online + in maintenance <= built",
+        built - online - maintenance,
         built,
         "units",
-        lambda i: f"{online[i]:.6g} online, {built:.6g} built",
+        lambda i: f"{online[i]:.6g} online, {maintenance[i]:.6g} in maintenance, {built:.6g} built",
     )
+    _check_maintenance(c, g, tech, built, maintenance)
     c.single(
         f"gas {g} units built integral",
         -abs(built - round(built)) if math.isfinite(built) else float("nan"),
@@ -78,6 +81,29 @@ def check(g: str, tech: GasTech, c: Checker) -> None:
         lambda i: f"{starts[i]:.6g} start-ups, online {online_prev[i]:.6g} -> {online[i]:.6g}",
     )
     _check_ramp(c, g, tech, power, online, starts)
+
+
+def _check_maintenance(
+    c: Checker, g: str, tech: GasTech, built: float, maintenance: np.ndarray
+) -> None:
+    """Each unit built gets its planned maintenance hours, in a full-year dispatch.
+
+    Only over a dispatched year of 8760 one-hour rows (reduced horizons dispatch no
+    maintenance): sum of units in maintenance over the hours >= units x
+    ``maintenance_h_per_yr`` (rounded up to whole hours).
+    """
+    if tech.maintenance_h_per_yr <= 0 or c.n != HOURS_PER_YEAR or not math.isfinite(built):
+        return
+    need = round(built) * math.ceil(tech.maintenance_h_per_yr)
+    done = float(np.nansum(maintenance))
+    c.single(
+        f"gas {g} planned maintenance done",
+        done - need,
+        max(need, 1.0),
+        "unit-hours",
+        f"{done:.6g} unit-hours in maintenance vs {round(built)} units x "
+        f"{math.ceil(tech.maintenance_h_per_yr)} h",
+    )
 
 
 def _check_ramp(

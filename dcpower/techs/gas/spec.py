@@ -50,6 +50,13 @@ class GasTech(TechSpec):
             "once, and battery power covers the rest. [-]"
         ),
     )
+    maintenance_h_per_yr: Annotated[float, Field(ge=0, le=4380)] = Field(
+        0.0,
+        description=(
+            "Planned maintenance of one unit per year, taken in one piece in the lowest-load "
+            "weeks of the full-year dispatch (dcpower.maintenance). [h/yr]"
+        ),
+    )
     start_time_min: NonNegative = Field(
         0.0,
         description=(

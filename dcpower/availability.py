@@ -92,9 +92,9 @@ from dcpower.units import HOURS_PER_YEAR
 OUTAGE_PARAMETERS = ("forced_outage_rate", "mean_time_to_repair_h", "failure_to_start_prob")
 
 #: Causes a loss-of-load hour is put down to, in order of precedence: inside a gas-supply
-#: interruption; else a failed ride-through of a unit trip; else units out (forced
-#: outages and failed starts).
-CAUSES = ("gas_supply", "failed_ride_through", "unit_outages")
+#: interruption; else inside a grid interruption (the import lost); else a failed
+#: ride-through of a unit trip; else units out (forced outages, failed starts, maintenance).
+CAUSES = ("gas_supply", "grid", "failed_ride_through", "unit_outages")
 
 #: Per-year figures of a simulated site (:func:`simulate_site`).
 PER_YEAR_KEYS = (
@@ -320,6 +320,8 @@ class _Chunk:
         Per year, the weighted count of ride-through failures.
     gas_interrupted : np.ndarray or None
         Whether the hour is inside a gas-supply interruption (None: none drawn).
+    grid_interrupted : np.ndarray or None
+        Whether the hour is inside a grid interruption (None: none drawn).
     """
 
     years: slice
@@ -329,6 +331,7 @@ class _Chunk:
     trip_lol: np.ndarray
     trip_failures: np.ndarray
     gas_interrupted: np.ndarray | None = None
+    grid_interrupted: np.ndarray | None = None
 
 
 def simulate_site(**site) -> dict[str, np.ndarray]:
@@ -370,10 +373,13 @@ def _add_per_year(
     out["eue_mwh"][chunk.years] = (unserved_mw + chunk.trip_lost_mwh) @ w
     out["trip_failures"][chunk.years] = chunk.trip_failures
     gas = chunk.gas_interrupted if chunk.gas_interrupted is not None else np.zeros_like(lol)
+    grid = chunk.grid_interrupted if chunk.grid_interrupted is not None else np.zeros_like(lol)
+    other = lol & ~gas & ~grid
     by_cause = {
         "gas_supply": lol & gas,
-        "failed_ride_through": lol & ~gas & chunk.trip_lol,
-        "unit_outages": lol & ~gas & ~chunk.trip_lol,
+        "grid": lol & ~gas & grid,
+        "failed_ride_through": other & chunk.trip_lol,
+        "unit_outages": other & ~chunk.trip_lol,
     }
     for cause, hours in by_cause.items():
         out[f"lol_hours_{cause}"][chunk.years] = hours.astype(float) @ w
@@ -391,6 +397,8 @@ def site_chunks(
     batteries: list[dict] = (),
     ride_through_min: float = 15.0,
     gas_interruptions: tuple[float, float] = (0.0, 24.0),
+    grid_mw: np.ndarray | None = None,
+    grid_interruptions: tuple[float, float] = (0.0, 1.0),
 ) -> Iterator[_Chunk]:
     """Simulate one site's year ``years`` times, a chunk of years at a time.
 
@@ -419,6 +427,11 @@ def site_chunks(
         length (geometric, whole hours) [h]. In one, a gas unit type gives nothing, except
         a dual-fuel type for its ``liquid_fuel_h`` from the start (its tank, refilled
         before the next).
+    grid_mw : ndarray, shape (n_hours,), optional
+        The dispatched grid import (part of ``renewables_mw``), lost in a grid
+        interruption. [MW]
+    grid_interruptions : tuple of float
+        Grid interruptions: expected number per year and mean length [h], as above.
 
     Yields
     ------
@@ -438,7 +451,12 @@ def site_chunks(
             elapsed = interruption_hours(rng, ny, plant.n, *gas_interruptions)
             draw = _without_gas(plant, draw, elapsed)
             interrupted = elapsed >= 0
-        need = load - ren - draw.capacity_mw  # what storage must supply (MW); <= 0: gas suffices
+        # what storage must supply (MW); <= 0: gas suffices
+        need = load - ren - draw.capacity_mw
+        grid_cut = None
+        if grid_interruptions[0] > 0 and grid_mw is not None and np.any(grid_mw > 0):
+            grid_cut = interruption_hours(rng, ny, plant.n, *grid_interruptions) >= 0
+            need = need + np.where(grid_cut, np.asarray(grid_mw, dtype=float), 0.0)
         residual, soc_starts = _storage_passes(need, plant.stores, plant.n)
         lost_mwh, lol, trip_fail = _ride_through_failures(plant, draw, soc_starts, rng, ny)
         yield _Chunk(
@@ -449,6 +467,7 @@ def site_chunks(
             trip_lol=lol,
             trip_failures=trip_fail,
             gas_interrupted=interrupted,
+            grid_interrupted=grid_cut,
         )
 
 
@@ -926,6 +945,8 @@ class _SiteInputs:
     battery_mwh: float
     params: dict  # outage parameters per gas unit type
     gas_interruptions: tuple[float, float] = (0.0, 24.0)  # per year, mean length [h]
+    grid_mw: np.ndarray | None = None  # dispatched import [MW]
+    grid_interruptions: tuple[float, float] = (0.0, 1.0)  # per year, mean length [h]
 
     def simulation(self, years: int, rng: np.random.Generator, ride_through_min: float) -> dict:
         """Keyword arguments of :func:`simulate_site` / :func:`site_chunks`."""
@@ -940,6 +961,8 @@ class _SiteInputs:
             "batteries": self.batteries,
             "ride_through_min": ride_through_min,
             "gas_interruptions": self.gas_interruptions,
+            "grid_mw": self.grid_mw,
+            "grid_interruptions": self.grid_interruptions,
         }
 
 
@@ -960,7 +983,8 @@ def _site_inputs(
     rows = tables.rows
     gas: dict[str, dict] = {}
     stores: list[dict] = []
-    supply_mw = _num(d, "grid_mw", n)  # grid import as dispatched (its outages not drawn)
+    grid_mw = _num(d, "grid_mw", n)  # grid import as dispatched, lost in a grid interruption
+    supply_mw = grid_mw
     for tech_id in scenario.sites[site_id].technologies:
         spec = scenario.technologies[tech_id]
         behaviour = techs.of(spec).behaviour(tech_id, spec, rows)
@@ -992,6 +1016,12 @@ def _site_inputs(
         gas_interruptions=(
             scenario.reliability.gas_interruptions_per_yr,
             scenario.reliability.gas_interruption_mean_h,
+        ),
+        grid_mw=grid_mw,
+        grid_interruptions=(
+            (0.0, 1.0)
+            if (grid := scenario.sites[site_id].grid) is None
+            else (grid.outages_per_yr, grid.outage_mean_h)
         ),
     )
 
@@ -1208,7 +1238,8 @@ def simulate_availability(
         "method": (
             "sequential Monte Carlo, hourly: two-state (exponential up/down) gas units, "
             "failure to start on dispatched start-ups, ride-through of trips by online headroom "
-            "and battery, gas-supply interruptions (dual-fuel units run on their tank); "
+            "and battery, gas-supply interruptions (dual-fuel units run on their tank), grid "
+            "interruptions at grid-connected sites (the import stops); "
             "renewables as dispatched"
         ),
         "years": int(years),
@@ -1234,8 +1265,7 @@ def simulate_availability(
             "(defaults and sources: inputs/reliability.csv)",
         },
         "not_drawn": (
-            "balance-of-plant failures, grid outages and a migration delay for moved work "
-            "are not drawn yet"
+            "balance-of-plant failures and a migration delay for moved work are not drawn yet"
         ),
         "runtime_s": time.perf_counter() - started,
         "sites": sites_out,

@@ -129,6 +129,18 @@ class GridConnection(Strict):
     day_end_hour: Annotated[int, Field(ge=1, le=24)] = Field(
         description="Local clock hour at which the night price starts. [h]"
     )
+    outages_per_yr: NonNegative = Field(
+        0.0,
+        description=(
+            "Interruptions of the connection the availability Monte Carlo draws (Poisson): "
+            "the import stops; default for an embedded site from inputs/reliability.csv "
+            "(Baku: SAIFI), else 0. [1/yr]"
+        ),
+    )
+    outage_mean_h: Annotated[float, Field(ge=1)] = Field(
+        1.0,
+        description="Mean length of a drawn grid interruption (geometric, whole hours). [h]",
+    )
 
     @model_validator(mode="after")
     def _day_before_night(self) -> GridConnection:
@@ -909,9 +921,12 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
             if key not in site and key in site_defaults:
                 site[key] = site_defaults[key]
         if site.get("grid") is not None:
-            site["grid"] = _grid_with_tariff(
-                site_id, _mapping(site["grid"], f"sites.{site_id}.grid")
-            )
+            grid = _grid_with_tariff(site_id, _mapping(site["grid"], f"sites.{site_id}.grid"))
+            outages = _catalogue("reliability.csv").get(climate, {})
+            site["grid"] = {
+                **{k: v for k, v in outages.items() if k in _fields_of(GridConnection)},
+                **grid,
+            }
         sites[site_id] = site
     raw["sites"] = sites
     return raw

@@ -455,3 +455,26 @@ def test_gas_interruptions_alone_match_the_closed_form() -> None:
         assert out["interruptions_per_yr"]["mean"] == pytest.approx(
             5.0 * (0.9**5 if fuel_h else 1.0), rel=0.06
         )
+
+
+@pytest.mark.unit
+def test_grid_interruptions_cut_the_import_and_are_their_own_cause() -> None:
+    """A 10 MW load half on a 5 MW import and half on one 5 MW unit that never fails:
+    every hour of a grid interruption loses load. 3 interruptions a year of mean 4 h:
+    LOLE = 3 x 4 = 12 h/yr, all put down to the grid."""
+    n = H
+    gas = one_type(1, 5.0, 1, 5.0)
+    per_year = simulate_site(
+        load_mw=np.full(n, 10.0),
+        renewables_mw=np.full(n, 5.0),
+        weight_h=np.ones(n),
+        gas=gas,
+        outage_params=params(0.0),
+        years=2000,
+        rng=np.random.default_rng(3),
+        grid_mw=np.full(n, 5.0),
+        grid_interruptions=(3.0, 4.0),
+    )
+    out = summarize(per_year, float(H), 10.0 * H)
+    assert out["lole_h_per_yr"]["mean"] == pytest.approx(12.0, rel=0.05)
+    assert out["by_cause"]["grid"] == pytest.approx(out["lole_h_per_yr"]["mean"])

@@ -148,6 +148,30 @@ def default_outage_params(path: str | Path | None = None) -> dict[str, dict[str,
     return out
 
 
+def with_logistics(params: dict[str, dict[str, float]], extra_h: float) -> dict:
+    """Lengthen every repair by ``extra_h`` hours, keeping the failure frequency (MTTF).
+
+    With MTTF = MTTR (1 - FOR) / FOR kept, MTTR' = MTTR + extra and FOR' = MTTR' / (MTTF +
+    MTTR'). [h]
+    """
+    if extra_h <= 0:
+        return params
+    out = {}
+    for t, p in params.items():
+        mttr, rate = p["mean_time_to_repair_h"], p["forced_outage_rate"]
+        longer = mttr + extra_h
+        if rate <= 0:
+            out[t] = {**p, "mean_time_to_repair_h": longer}
+            continue
+        up = mttf_h(rate, mttr)
+        out[t] = {
+            **p,
+            "mean_time_to_repair_h": longer,
+            "forced_outage_rate": longer / (up + longer),
+        }
+    return out
+
+
 def _resolve_params(
     types: list[str], overrides: dict | None, defaults: dict[str, dict[str, float]]
 ) -> dict[str, dict[str, float]]:
@@ -1012,7 +1036,10 @@ def _site_inputs(
         batteries=stores,
         battery_mw=sum(store["power_mw"] for store in stores),
         battery_mwh=sum(store["energy_mwh"] for store in stores),
-        params=_resolve_params(list(gas), outage_params, defaults),
+        params=with_logistics(
+            _resolve_params(list(gas), outage_params, defaults),
+            scenario.sites[site_id].repair_logistics_h,
+        ),
         gas_interruptions=(
             scenario.reliability.gas_interruptions_per_yr,
             scenario.reliability.gas_interruption_mean_h,
@@ -1024,6 +1051,22 @@ def _site_inputs(
             else (grid.outages_per_yr, grid.outage_mean_h)
         ),
     )
+
+
+def _not_yet_movable(unserved_mw: np.ndarray, load_mw: np.ndarray, delay_h: int) -> np.ndarray:
+    """Return the unserved load of the first ``delay_h`` hours of each loss of load.
+
+    Hours are counted from the start of each run of consecutive hours with load unserved.
+    [MW]
+    """
+    if delay_h <= 0:
+        return np.zeros_like(unserved_mw)
+    lol = unserved_mw > 1e-6 * np.maximum(1.0, load_mw)
+    count = np.cumsum(lol, axis=1)
+    # count at the last hour without loss of load, carried forward: a run's hours minus it
+    before = np.maximum.accumulate(np.where(lol, 0, count), axis=1)
+    position = count - before  # 1 in the first hour of a run
+    return np.where(lol & (position <= delay_h), unserved_mw, 0.0)
 
 
 def move_work(
@@ -1106,6 +1149,7 @@ def _simulate_moving_work(
     site_ids = list(inputs)
     share = float(scenario.workload.flexible_share)
     link = scenario.workload.link_capacity_mw_it
+    delay = int(scenario.workload.migration_delay_h)
     starts = {
         site_id: pd.to_datetime(
             inputs[site_id].dispatch["time"].astype(str), utc=True, format="ISO8601"
@@ -1131,8 +1175,13 @@ def _simulate_moving_work(
     moved_mwh = {site_id: np.zeros(years) for site_id in site_ids}
     streams = [site_chunks(**inputs[k].simulation(years, rng, ride_through_min)) for k in site_ids]
     for chunks in zip(*streams, strict=True):
+        # Work moves only after a loss of load has lasted the migration delay.
+        waiting = [
+            _not_yet_movable(c.unserved_mw[:, rows[k]], inputs[site_ids[k]].load_mw[rows[k]], delay)
+            for k, c in enumerate(chunks)
+        ]
         unserved, moved = move_work(
-            [c.unserved_mw[:, rows[k]] for k, c in enumerate(chunks)],
+            [c.unserved_mw[:, rows[k]] - waiting[k] for k, c in enumerate(chunks)],
             [c.spare_mw[:, rows[k]] for k, c in enumerate(chunks)],
             movable,
             room,
@@ -1142,7 +1191,7 @@ def _simulate_moving_work(
             site = inputs[site_id]
             back = np.argsort(rows[k])  # from the common clock to the site's own rows
             _add_per_year(alone[site_id], chunk, chunk.unserved_mw, site.load_mw, site.weight_h)
-            served = unserved[k][:, back]
+            served = (unserved[k] + waiting[k])[:, back]
             _add_per_year(per_year[site_id], chunk, served, site.load_mw, site.weight_h)
             moved_mwh[site_id][chunk.years] = moved[k][:, back] @ site.weight_h
     summary = {
@@ -1413,7 +1462,7 @@ def format_availability(result: dict) -> str:
             for site, s in result["sites"].items()
         )
     )
-    lines.append(f"outage data: {params}")
+    lines.append(f"outage data: {params} (inputs/technologies.csv, PROXY where its source says)")
     cut = result.get("gas_interruptions")
     if cut:
         lines.append(

@@ -227,6 +227,14 @@ class Site(Strict):
     co2_cap_t_per_yr: NonNegative | None = Field(
         None, description="Cap on this site's CO2 emissions; none = no cap. [tCO2/yr]"
     )
+    repair_logistics_h: NonNegative = Field(
+        0.0,
+        description=(
+            "Extra hours a forced outage of a gas unit lasts at this site (spares and crews "
+            "to bring in), added to the repair time in the availability Monte Carlo; the "
+            "failure frequency stays. [h]"
+        ),
+    )
     min_renewable_share: Fraction | None = Field(
         None,
         description=(
@@ -266,6 +274,15 @@ class Workload(Strict):
         description=(
             "Most IT load moved into or out of a site in any hour (the fiber's limit, in "
             "MW of computing it carries); none = no limit. [MW]"
+        ),
+    )
+    migration_delay_h: Annotated[int, Field(ge=0, le=168)] = Field(
+        1,
+        description=(
+            "Whole hours of a loss of load before its work runs at the other site (the "
+            "availability Monte Carlo; the plan's own shifting is scheduled ahead). "
+            "ESTIMATE: no source found for moving AI jobs 400 km; one hour, the model's "
+            "resolution, as a placeholder. [h]"
         ),
     )
 

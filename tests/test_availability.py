@@ -478,3 +478,27 @@ def test_grid_interruptions_cut_the_import_and_are_their_own_cause() -> None:
     out = summarize(per_year, float(H), 10.0 * H)
     assert out["lole_h_per_yr"]["mean"] == pytest.approx(12.0, rel=0.05)
     assert out["by_cause"]["grid"] == pytest.approx(out["lole_h_per_yr"]["mean"])
+
+
+@pytest.mark.unit
+def test_repair_logistics_lengthen_repairs_and_keep_the_failure_frequency() -> None:
+    """FOR 0.031, MTTR 31 h: MTTF 969 h. With 48 h of logistics: MTTR 79 h, FOR 79 /
+    (969 + 79) = 0.0754."""
+    from dcpower.availability import with_logistics
+
+    out = with_logistics({"g": {"forced_outage_rate": 0.031, "mean_time_to_repair_h": 31.0,
+                                "failure_to_start_prob": 0.0}}, 48.0)["g"]  # fmt: skip
+    assert out["mean_time_to_repair_h"] == 79.0
+    assert out["forced_outage_rate"] == pytest.approx(79.0 / 1048.0)
+
+
+@pytest.mark.unit
+def test_work_moves_only_after_the_migration_delay() -> None:
+    """A 4-h loss of load then a 1-h one: with a 2-h delay the first two hours of the
+    first run and the whole second run stay unserved; hours 3-4 of the first may move."""
+    from dcpower.availability import _not_yet_movable
+
+    unserved = np.array([[0.0, 5.0, 5.0, 5.0, 5.0, 0.0, 3.0, 0.0]])
+    waiting = _not_yet_movable(unserved, np.full(8, 10.0), 2)
+    np.testing.assert_allclose(waiting, [[0, 5, 5, 0, 0, 0, 3, 0]])
+    assert not _not_yet_movable(unserved, np.full(8, 10.0), 0).any()

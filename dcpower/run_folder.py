@@ -698,10 +698,8 @@ def write_run_folder(folder: RunFolder, directory: str | Path) -> Path:
     if folder.summary is None:
         raise ValueError("write_run_folder: the run folder has no summary")
     target = check_run_folder(directory)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp = staging_folder(target)
     tmp.mkdir()
-    old = None
     try:
         (tmp / SUMMARY_FILE).write_text(folder.summary.to_json())
         folder.capacities.to_csv(tmp / CAPACITIES_FILE, index=False)
@@ -715,17 +713,53 @@ def write_run_folder(folder: RunFolder, directory: str | Path) -> Path:
                 table.to_csv(tmp / name, index=False, float_format=HOURLY_FLOAT_FORMAT)
         (tmp / SCENARIO_FILE).write_text(scenario_to_yaml(folder.scenario), encoding="utf-8")
         write_manifest(tmp)  # last: a folder without it is not dcpower's
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return publish_run_folder(tmp, target)
+
+
+def staging_folder(directory: str | Path) -> Path:
+    """Return a fresh hidden sibling of a run folder to build it in (not created yet).
+
+    Raises
+    ------
+    DcpowerError
+        If ``directory`` holds something other than a run folder (:func:`check_run_folder`).
+    """
+    target = check_run_folder(directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+
+
+def publish_run_folder(staged: str | Path, directory: str | Path) -> Path:
+    """Move a complete run folder into place, replacing the run folder there, atomically.
+
+    The old folder (if any) is moved aside, the staged one renamed in, then the old one
+    deleted; if the rename fails, the old one goes back. Either the old or the new folder is
+    there, never a mix. ``directory`` must be absent or a run folder (checked again: another
+    process may have written there meanwhile).
+
+    Returns
+    -------
+    Path
+        The published folder (absolute).
+    """
+    staged = Path(staged)
+    target = check_run_folder(directory)
+    old = None
+    try:
         if target.exists():
             old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
             os.replace(target, old)
         try:
-            os.replace(tmp, target)
+            os.replace(staged, target)
         except BaseException:
             if old is not None:
                 os.replace(old, target)
             raise
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

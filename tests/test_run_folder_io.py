@@ -256,3 +256,61 @@ def test_the_marker_lists_every_file_with_its_checksum(copy_of):
     for name in (rf.SUMMARY_FILE, rf.DISPATCH_FILE, rf.SCENARIO_FILE):
         assert manifest["files"][name] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
     assert manifest["scenario_sha256"] == manifest["files"][rf.SCENARIO_FILE]
+
+
+def test_an_interrupted_run_leaves_the_earlier_folder_whole_and_no_partial_one(
+    result, copy_of, monkeypatch
+):
+    """Ctrl-C while the reports are written (after verification and the Monte Carlo): the
+    run was built in a hidden staging folder, which goes; the earlier run folder stays
+    byte for byte, and nothing else is left beside it."""
+    import importlib
+
+    pipeline_run = importlib.import_module("dcpower.pipeline.run")
+
+    earlier = copy_of()
+    before = {p.name: p.read_bytes() for p in earlier.iterdir()}
+
+    def interrupted(out, folder_name=None):
+        assert Path(out).name.startswith(".copy.tmp-")  # built where no reader looks
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline_run, "write_reports", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline_run._write_run_folder(result, earlier, reports=True)
+    assert {p.name: p.read_bytes() for p in earlier.iterdir()} == before
+    assert [p.name for p in earlier.parent.iterdir()] == ["copy"]
+    monkeypatch.undo()
+    pipeline_run._write_run_folder(result, earlier, reports=False)
+    report = json.loads((earlier / "verification.json").read_text())
+    assert report["passed"] and report["run_dir"] == str(earlier.absolute())
+    assert [p.name for p in earlier.parent.iterdir()] == ["copy"]
+
+
+@pytest.mark.integration
+def test_two_runs_into_the_same_folder_leave_one_complete_verified_folder(
+    small_scenario_module: Path, tmp_path: Path
+):
+    """Two `dcpower run` processes with the same --out at once: each builds in its own
+    staging folder and moves it into place whole, so exactly one complete run folder is
+    left (the later one), its manifest matches every file, verify passes, and no staging
+    or old folder is left beside it."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "runs" / "same"
+    command = [
+        sys.executable, "-m", "dcpower.cli", "run", str(small_scenario_module),
+        "--out", str(out),
+    ]  # fmt: skip
+    runs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for _ in range(2)]  # fmt: skip
+    codes = [p.wait(timeout=600) for p in runs]
+    assert 0 in codes
+    assert [p.name for p in out.parent.iterdir()] == ["same"]
+    assert rf.is_run_folder(out)
+    manifest = json.loads((out / rf.MANIFEST_FILE).read_text())
+    listed = set(manifest["files"]) | {rf.MANIFEST_FILE}
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == listed
+    result = CliRunner().invoke(app, ["verify", str(out)])
+    assert result.exit_code == 0, result.output

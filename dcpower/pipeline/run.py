@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -13,7 +14,14 @@ from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
 from dcpower.report import write_reports
 from dcpower.results import Result
-from dcpower.run_folder import RunFolder, rewrite_summary, write_manifest, write_run_folder
+from dcpower.run_folder import (
+    RunFolder,
+    publish_run_folder,
+    rewrite_summary,
+    staging_folder,
+    write_manifest,
+    write_run_folder,
+)
 from dcpower.run_summary import criterion_verdicts, summarize
 from dcpower.scenario import Scenario, load_scenario
 from dcpower.verify import write_verification
@@ -132,13 +140,30 @@ def _result(scenario: Scenario, solved: dict[str, GroupSolution], siting: dict |
 
 
 def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
-    """Write the run folder, verify it, measure its availability and write the reports."""
+    """Write the run folder, verify it, measure its availability and write the reports.
+
+    Everything is built in a hidden staging folder next to ``out`` and moved into place
+    only once complete (tables, verification, availability, reports, manifest), so an
+    interrupted run leaves no partial run folder and the previous one, if any, untouched.
+    """
+    target = Path(out).absolute()
+    staging = staging_folder(target)
+    try:
+        _build_run_folder(result, staging, target, reports)
+        publish_run_folder(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _build_run_folder(result: Result, out: Path, target: Path, reports: bool) -> None:
+    """Write, verify, simulate and report a run folder in ``out``, staged for ``target``."""
     folder = RunFolder.from_result(result)
     folder.summary = summarize(result, folder)
     write_run_folder(folder, out)
     # The saved folder is re-checked hour by hour, independently of the model, and its
     # availability is measured by Monte Carlo over unit failures and repairs.
-    result.verification = write_verification(out)
+    result.verification = write_verification(out, published_as=target)
     rules = result.scenario.reliability
     if rules.monte_carlo_years > 0:
         result.availability = simulate_availability(
@@ -150,5 +175,5 @@ def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
         )
         rewrite_summary(out, folder.summary)
     if reports:
-        write_reports(out)
+        write_reports(out, folder_name=target.name)
     write_manifest(out)  # again, last: it lists the verification and reports too

@@ -5,13 +5,15 @@ a run folder (see docs/run-folder.md); they never need pyomo or a solver.
 """
 
 
-def write_reports(run_dir) -> dict:
+def write_reports(run_dir, folder_name: str | None = None) -> dict:
     """Write the workbook, the HTML report and the figures of a saved run folder.
 
     Parameters
     ----------
     run_dir : str or Path
         A run folder written by ``dcpower run`` (it may have been copied elsewhere).
+    folder_name : str, optional
+        The name the report gives the run folder (default: ``run_dir``'s own).
 
     Returns
     -------
@@ -22,4 +24,7 @@ def write_reports(run_dir) -> dict:
     from dcpower.report.html import write_report
     from dcpower.report.workbook import write_workbook
 
-    return {"workbook": write_workbook(run_dir), "report": write_report(run_dir)}
+    return {
+        "workbook": write_workbook(run_dir),
+        "report": write_report(run_dir, folder_name=folder_name),
+    }

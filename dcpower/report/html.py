@@ -589,7 +589,9 @@ max-width:1100px}.note{color:#555;font-size:12.5px}code{background:#f2f2f2;paddi
 # --------------------------------------------------------------------------- the report
 
 
-def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
+def write_report(
+    run_dir: str | Path, path: str | Path | None = None, folder_name: str | None = None
+) -> Path:
     """Write one self-contained HTML report of a run folder; save every chart as PNG.
 
     Parameters
@@ -598,6 +600,9 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
         A run folder written by ``dcpower run`` (``Result.save``).
     path : str or Path, optional
         Where to write the report; default ``<run_dir>/report.html``.
+    folder_name : str, optional
+        The run folder's name the report shows (a run is reported while it is staged);
+        default that of ``run_dir``.
 
     Returns
     -------
@@ -618,7 +623,7 @@ def write_report(run_dir: str | Path, path: str | Path | None = None) -> Path:
     scratch = run_dir / f".{FIGURES_DIR}.tmp-{uuid.uuid4().hex[:8]}"
     scratch.mkdir()
     try:
-        out = _write_report_files(run_dir, out, tables, scratch)
+        out = _write_report_files(run_dir, out, tables, scratch, folder_name or run_dir.name)
         _replace_folder(scratch, figures_dir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -634,7 +639,9 @@ def _replace_folder(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_report_files(run_dir: Path, out: Path, tables: RunFolder, figures_dir: Path) -> Path:
+def _write_report_files(
+    run_dir: Path, out: Path, tables: RunFolder, figures_dir: Path, folder_name: str
+) -> Path:
     """Write the charts into ``figures_dir`` and the report to ``out`` (temporary name first)."""
     summary = tables.summary
     verification = tables.verification or {}
@@ -675,7 +682,7 @@ def _write_report_files(run_dir: Path, out: Path, tables: RunFolder, figures_dir
         + f"; horizon {_dash(horizon.kind)}, "
         f"{_dash(horizon.hours_verified)} hours dispatched. "
         # No clock time here: the same run folder always gives the same report.
-        f"Report of run folder <code>{_esc(run_dir.name)}</code>."
+        f"Report of run folder <code>{_esc(folder_name)}</code>."
     )
     body = [
         f"<h1>Power plant sizing: {_esc(name)}</h1>",

@@ -13,7 +13,9 @@ from dcpower.verify.run import verify_run
 __all__ = ["VERIFICATION_FILE", "write_verification"]
 
 
-def write_verification(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
+def write_verification(
+    run_dir: str | Path, tolerance_mw: float = 1e-5, published_as: str | Path | None = None
+) -> dict:
     """Verify a run folder and write the report as ``verification.json`` inside it.
 
     The report is written to a temporary file in the folder, then renamed over
@@ -25,6 +27,9 @@ def write_verification(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
         A run folder.
     tolerance_mw : float
         See :func:`verify_run`. [MW per MW]
+    published_as : str or Path, optional
+        Where the folder will be once complete (a run is verified while it is staged);
+        the report's ``run_dir``. Default ``run_dir``.
 
     Returns
     -------
@@ -33,6 +38,8 @@ def write_verification(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
     """
     run_dir = Path(run_dir)
     report = verify_run(run_dir, tolerance_mw=tolerance_mw)
+    if published_as is not None:
+        report["run_dir"] = str(published_as)
     target = run_dir / VERIFICATION_FILE
     tmp = run_dir / f".{VERIFICATION_FILE}.tmp-{uuid.uuid4().hex[:8]}"
     try:

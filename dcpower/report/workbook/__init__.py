@@ -99,7 +99,7 @@ def write_workbook(run_dir: str | Path, path: str | Path | None = None) -> Path:
             {
                 "title": f"dcpower results: {run.scenario.name}",
                 "subject": "Data-center power plant sizing",
-                "comments": f"Written by dcpower.report.workbook from {folder.resolve()}",
+                "comments": "Written by dcpower.report.workbook from its run folder",
             }
         )
         write_summary(w, run)

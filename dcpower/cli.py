@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -43,6 +44,20 @@ app = typer.Typer(
 console = Console(width=None if sys.stdout.isatty() else 140, emoji=False)
 # soft_wrap: a message stays on one line whatever the terminal width (no hard wraps).
 errors = Console(stderr=True, soft_wrap=True, emoji=False)
+
+
+def _terminated(signum, frame) -> None:
+    """Treat SIGTERM like Ctrl-C: the same one line, exit code and cleanup."""
+    raise KeyboardInterrupt
+
+
+@app.callback()
+def _main() -> None:
+    """Size the uninterruptible power supply of data centers (gas, PV, wind, battery)."""
+    # A run stopped by SIGTERM (a scheduler, `kill`) cleans up as after Ctrl-C: its staged
+    # run folder goes and the earlier one stays.
+    signal.signal(signal.SIGTERM, _terminated)
+
 
 #: The scenario argument of the commands that solve (default: caspian-hub).
 ScenarioArg = Annotated[

@@ -314,3 +314,30 @@ def test_two_runs_into_the_same_folder_leave_one_complete_verified_folder(
     assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == listed
     result = CliRunner().invoke(app, ["verify", str(out)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.integration
+def test_sigterm_while_the_folder_is_built_leaves_nothing(
+    small_scenario_module: Path, tmp_path: Path
+):
+    """SIGTERM once the run folder is being built: one line, exit 130, no folder, no
+    staging folder left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "runs" / "stopped"
+    command = [sys.executable, "-m", "dcpower.cli", "run", str(small_scenario_module),
+               "--out", str(out)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not list(out.parent.glob(".stopped.tmp-*")) and time.monotonic() < deadline:
+        assert process.poll() is None, "the run ended before its folder was built"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 130
+    lines = err.decode().strip().splitlines()
+    assert lines == ["interrupted: stopped by the user"]
+    assert not out.exists() and list(out.parent.iterdir()) == []

@@ -473,8 +473,9 @@ def site_chunks(
         interrupted = None
         if gas_interruptions[0] > 0:
             elapsed = interruption_hours(rng, ny, plant.n, *gas_interruptions)
-            draw = _without_gas(plant, draw, elapsed)
             interrupted = elapsed >= 0
+            if interrupted.any():  # rare at the default frequency: most chunks have none
+                draw = _without_gas(plant, draw, elapsed)
         # what storage must supply (MW); <= 0: gas suffices
         need = load - ren - draw.capacity_mw
         grid_cut = None
@@ -629,7 +630,8 @@ def _without_gas(plant: _Plant, draw: _GasDraw, elapsed: np.ndarray) -> _GasDraw
         g = plant.gas[t]
         fuel_h = float(g.get("liquid_fuel_h", 0.0))
         off = interrupted & (elapsed >= fuel_h)
-        capacity += np.where(off, 0.0, draw.avail[t] * g["unit_mw"] * np.asarray(g["cf"]))
+        # the same product as _draw_gas_units, so hours not cut give the same capacity
+        capacity += np.where(off, 0.0, draw.avail[t] * (g["unit_mw"] * np.asarray(g["cf"])))
     return _GasDraw(avail=draw.avail, trips=draw.trips, capacity_mw=capacity)
 
 

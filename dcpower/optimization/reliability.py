@@ -122,7 +122,8 @@ def _add_on_site_fuel(m: pyo.ConcreteModel, groups: dict, hours: float, design_l
     ``sum of tanks >= hours x design load x the highest full-load heat rate`` of the tanks'
     units, and the dual-fuel units carry the design load: ``sum over their types of design
     output x units built >= design load``. The tanks register with their heat rate
-    (``registry.fuel_tanks``); the dual-fuel unit groups are the ones named by a tank.
+    (``registry.fuel_tanks``); the dual-fuel groups are those that burn liquid fuel
+    (``UnitGroup.burns_liquid_fuel``).
     """
     tanks = m.registry.fuel_tanks
     rate = max(heat_rate for _, heat_rate in tanks)
@@ -178,11 +179,7 @@ def _cover_terms(m: pyo.ConcreteModel, groups: dict, steps: list) -> list[tuple]
         online, power = list(group.units_online.values()), list(group.power_mw.values())
         terms.append((-group.unit_available_mw[steps], [online[t] for t in steps]))
         terms.append((1, [power[t] for t in steps]))
-    if hasattr(m, "backed_reserve_mw"):
-        terms.append((-1, [m.backed_reserve_mw[t] for t in steps]))
-        terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
-        return terms
-    return terms + _reserve_terms(m, steps)
+    return terms + _reserve_terms(m, steps, backed=True)
 
 
 def _add_unit_trip_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: bool) -> None:
@@ -323,12 +320,16 @@ def _add_load_step_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: 
         return groups[g].power_mw[t]
 
     max_j = {g: groups[g].max_units for g in names}
+
+    def minus_sum_over_flags(var) -> list[tuple]:
+        """Terms ``-sum_j var[g, j, t]``, one row per (g, t) of ``pairs``."""
+        return [
+            (-1, [var[g, j, t] if j <= max_j[g] else None for g, t in pairs])
+            for j in range(1, max(max_j.values()) + 1)
+        ]
+
     # units online = sum_j y[g, j, t]
-    terms = [(1, [online(g, t) for g, t in pairs])]
-    terms += [
-        (-1, [y[g, j, t] if j <= max_j[g] else None for g, t in pairs])
-        for j in range(1, max(max_j.values()) + 1)
-    ]
+    terms = [(1, [online(g, t) for g, t in pairs]), *minus_sum_over_flags(y)]
     add_linear_rows(m, "step_units_link", pairs, terms, "==")
     # y[g, j + 1, t] <= y[g, j, t]
     upper = [(g, j, t) for g, j, t in flags if j > 1]
@@ -353,11 +354,7 @@ def _add_load_step_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: 
         "<=",
     )
     # p <= sum_j w  (so e >= p / u)
-    terms = [(1, [power(g, t) for g, t in pairs])]
-    terms += [
-        (-1, [w[g, j, t] if j <= max_j[g] else None for g, t in pairs])
-        for j in range(1, max(max_j.values()) + 1)
-    ]
+    terms = [(1, [power(g, t) for g, t in pairs]), *minus_sum_over_flags(w)]
     add_linear_rows(m, "trip_drop_bound", pairs, terms, "<=")
     step = [groups[g].load_step_fraction * _avail(groups[g], t) for g, t in pairs]
     avail = [_avail(groups[g], t) for g, t in pairs]
@@ -415,8 +412,16 @@ def _avail(group, t) -> float:
     return float(group.unit_available_mw[t])
 
 
-def _reserve_terms(m: pyo.ConcreteModel, steps: list) -> list[tuple]:
-    """Terms of ``-(storage reserve + shortfall slack)``, one row per step given."""
-    terms = [(-1, [component[t] for t in steps]) for component in m.registry.contingency_reserve_mw]
+def _reserve_terms(m: pyo.ConcreteModel, steps: list, backed: bool = False) -> list[tuple]:
+    """Terms of ``-(storage reserve + shortfall slack)``, one row per step given.
+
+    ``backed``: the reserve that counts only while a spare unit can start
+    (``backed_reserve_mw``, where the model has it); else storage's own reserve (what it
+    gives at once, as a load step needs).
+    """
+    reserves = m.registry.contingency_reserve_mw
+    if backed and hasattr(m, "backed_reserve_mw"):
+        reserves = [m.backed_reserve_mw]
+    terms = [(-1, [component[t] for t in steps]) for component in reserves]
     terms.append((-1, [m.n1_shortfall_mw[t] for t in steps]))
     return terms

@@ -13,12 +13,13 @@ and the technology and battery checks of the windows).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from dcpower import techs
-from dcpower.profiles import design_point
+from dcpower.profiles import DesignPoint, design_point
 from dcpower.techs.contract import Windows
 from dcpower.verify.technologies import _TechnologyChecks
 
@@ -29,6 +30,13 @@ SPARE_THRESHOLD = 1e-6
 
 class _ReliabilityChecks(_TechnologyChecks):
     """N+k, hourly N-1 and outage-window checks of the site."""
+
+    @cached_property
+    def _design(self) -> DesignPoint:
+        """The site's design point, recomputed from the scenario and profiles.csv (once)."""
+        return design_point(
+            self.scenario.sites[self.s.site_id], self.scenario.technologies, self.s.profiles
+        )
 
     def _check_n_plus_k(self) -> None:
         """Installed N+k at the design point: design load at the design ambient's derating.
@@ -55,9 +63,7 @@ class _ReliabilityChecks(_TechnologyChecks):
                 "profiles.csv has no temperature for this site",
             )
             return
-        design = design_point(
-            self.scenario.sites[self.s.site_id], self.scenario.technologies, self.s.profiles
-        )
+        design = self._design
         load = design.facility_load_mw
         firms = [
             (tech_id, firm)
@@ -96,9 +102,7 @@ class _ReliabilityChecks(_TechnologyChecks):
         hours = rules.on_site_fuel_h
         if hours <= 0:
             return
-        design = design_point(
-            self.scenario.sites[self.s.site_id], self.scenario.technologies, self.s.profiles
-        )
+        design = self._design
         load = design.facility_load_mw
         held, units_mw = [], 0.0
         for tech_id, spec, technology in self.technologies:

@@ -117,11 +117,7 @@ class Gas(Technology):
         if units <= 0:
             return None
         full_burn = units * spec.unit_mw * spec.heat_rate_full_load_mmbtu_per_mwh
-        tank = (
-            rows.capacity(backup_tank_id(tech_id), "MMBtu")
-            if (backup_tank_id(tech_id), "MMBtu") in rows.capacities
-            else 0.0
-        )
+        tank = rows.capacity(backup_tank_id(tech_id), "MMBtu")  # 0 without a tank
         return UnitFleet(
             units=units,
             unit_mw=spec.unit_mw,

@@ -35,6 +35,22 @@ def gas_tech(**over) -> GasTech:
     return GasTech(**{**base, **over})
 
 
+def lossless_battery(energy_usd_per_kwh: float = 1.0, power_usd_per_kw: float = 5.0):
+    """A lossless battery with a one-year life at these capital costs [USD/kWh, USD/kW]."""
+    return BatteryTech(
+        capex_energy_usd_per_kwh=energy_usd_per_kwh,
+        capex_power_usd_per_kw=power_usd_per_kw,
+        lifetime_yr=1.0,
+        eta_charge=1.0,
+        eta_discharge=1.0,
+    )
+
+
+def capacities(run) -> pd.Series:
+    """A solved site's capacities by (technology, unit)."""
+    return run.solution.capacities.set_index(["technology", "unit"])["capacity"]
+
+
 def site_inputs(
     load_mw,
     technologies,
@@ -120,7 +136,15 @@ def site_inputs(
     )
 
 
-__all__ = ["BatteryTech", "PVTech", "Reliability", "gas_tech", "site_inputs"]
+__all__ = [
+    "BatteryTech",
+    "PVTech",
+    "Reliability",
+    "capacities",
+    "gas_tech",
+    "lossless_battery",
+    "site_inputs",
+]
 
 
 def one_engine_scenario(monkeypatch, load_mw: np.ndarray, time: dict):

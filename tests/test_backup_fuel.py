@@ -9,7 +9,7 @@ per year), liquid fuel 20 USD/MMBtu, no carbon price.
 """
 
 import pytest
-from helpers import BatteryTech, Reliability, gas_tech, site_inputs
+from helpers import Reliability, gas_tech, lossless_battery, site_inputs
 
 from dcpower.errors import ScenarioError
 from dcpower.optimization.optimize import optimize_site
@@ -26,13 +26,7 @@ FUEL = BackupFuel(
 )
 BASE_USD_PER_YR = 500_000.0 + 2_628_000.0
 #: A lossless battery: 1 USD/kWh and 5 USD/kW, one-year life.
-LOSSLESS_BATTERY = BatteryTech(
-    capex_energy_usd_per_kwh=1.0,
-    capex_power_usd_per_kw=5.0,
-    lifetime_yr=1.0,
-    eta_charge=1.0,
-    eta_discharge=1.0,
-)
+LOSSLESS_BATTERY = lossless_battery()
 
 
 def _run(reliability: Reliability, **gas_over):
@@ -173,11 +167,10 @@ def test_fixed_capacity_dispatch_sizes_the_tank_again():
     assert sum(_costs(run).values()) == pytest.approx(BASE_USD_PER_YR + 6_100.0, rel=1e-9)
 
 
-def test_the_gas_only_engine_cannot_be_made_dual_fuel_by_a_flag():
-    """The catalogue's recip engine is spark-ignited, gas only: liquid-fuel capability is
-    another engine (recip_engine_df: 16.5 MW in gas mode, 3.5 % dearer), not a free flag."""
-    raw = {
-        "name": "flag",
+def _baku_with_engine(engine: dict, **sections) -> dict:
+    """A one-site Baku scenario (40 MW IT) with the catalogue engine ``recip_engine``."""
+    return {
+        "name": "engine",
         "sites": {
             "baku": {
                 "climate": "baku",
@@ -185,8 +178,15 @@ def test_the_gas_only_engine_cannot_be_made_dual_fuel_by_a_flag():
                 "technologies": ["recip_engine"],
             }
         },
-        "technologies": {"recip_engine": {"dual_fuel": True}},
+        "technologies": {"recip_engine": engine},
+        **sections,
     }
+
+
+def test_the_gas_only_engine_cannot_be_made_dual_fuel_by_a_flag():
+    """The catalogue's recip engine is spark-ignited, gas only: liquid-fuel capability is
+    another engine (recip_engine_df: 16.5 MW in gas mode, 3.5 % dearer), not a free flag."""
+    raw = _baku_with_engine({"dual_fuel": True})
     with pytest.raises(ScenarioError) as err:
         scenario_from_dict(raw)
     assert str(err.value) == (
@@ -212,17 +212,6 @@ def test_on_site_fuel_holds_hours_of_the_design_load_on_dual_fuel_units():
     assert caps["eng", "units"] == 2
     assert caps["eng_backup_tank", "MMBtu"] == pytest.approx(1200.0)
     assert sum(_costs(run).values()) == pytest.approx(BASE_USD_PER_YR + 12_600.0, rel=1e-9)
-    raw = {
-        "name": "fuel",
-        "sites": {
-            "baku": {
-                "climate": "baku",
-                "data_center": {"it_capacity_mw": 40},
-                "technologies": ["recip_engine"],
-            }
-        },
-        "technologies": {"recip_engine": {}},
-        "reliability": {"on_site_fuel_h": 12},
-    }
+    raw = _baku_with_engine({}, reliability={"on_site_fuel_h": 12})
     with pytest.raises(ScenarioError, match="site baku has no dual-fuel unit type"):
         scenario_from_dict(raw)

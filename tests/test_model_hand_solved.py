@@ -6,7 +6,15 @@ and a 24-hour horizon whose steps each stand for 8760 / 24 = 365 hours of the ye
 
 import numpy as np
 import pytest
-from helpers import BatteryTech, PVTech, Reliability, gas_tech, site_inputs
+from helpers import (
+    BatteryTech,
+    PVTech,
+    Reliability,
+    capacities,
+    gas_tech,
+    lossless_battery,
+    site_inputs,
+)
 
 from dcpower.errors import InfeasibleError
 from dcpower.optimization.optimize import optimize_site
@@ -327,17 +335,11 @@ def _step_case(load_step_fraction: float):
 
     Battery 1 USD/kWh + 5 USD/kW, 1-yr life, lossless; ride-through 15 min.
     """
-    bat = BatteryTech(
-        capex_energy_usd_per_kwh=1.0,
-        capex_power_usd_per_kw=5.0,
-        lifetime_yr=1.0,
-        eta_charge=1.0,
-        eta_discharge=1.0,
-    )
     eng = gas_tech(unit_mw=10.0, max_units=4, load_step_fraction=load_step_fraction)
     rel = Reliability(redundancy_k=1, hourly_n_minus_1=True, ride_through_min=15.0)
-    run = optimize_site(site_inputs([28.0] * 4, {"eng": eng, "bat": bat}, reliability=rel), EXACT)
-    return run, run.solution.capacities.set_index(["technology", "unit"])["capacity"]
+    techs = {"eng": eng, "bat": lossless_battery()}
+    run = optimize_site(site_inputs([28.0] * 4, techs, reliability=rel), EXACT)
+    return run, capacities(run)
 
 
 def test_c_a_load_step_above_the_survivors_acceptance_needs_battery_power():
@@ -389,18 +391,11 @@ def _spare_case(start_time_min: float):
     (75 USD/h, 657,000 USD/yr) whatever it gives. Battery 100 USD/kWh + 5 USD/kW, 1-yr life
     (dear energy: shifting 3 MWh to switch a unit off for an hour does not pay).
     """
-    bat = BatteryTech(
-        capex_energy_usd_per_kwh=100.0,
-        capex_power_usd_per_kw=5.0,
-        lifetime_yr=1.0,
-        eta_charge=1.0,
-        eta_discharge=1.0,
-    )
     eng = gas_tech(max_units=3, no_load_fuel_fraction=0.5, start_time_min=start_time_min)
     rel = Reliability(redundancy_k=0, hourly_n_minus_1=True, ride_through_min=15.0)
-    run = optimize_site(site_inputs([8.0] * 4, {"eng": eng, "bat": bat}, reliability=rel), EXACT)
-    caps = run.solution.capacities.set_index(["technology", "unit"])["capacity"]
-    return run, caps
+    techs = {"eng": eng, "bat": lossless_battery(energy_usd_per_kwh=100.0)}
+    run = optimize_site(site_inputs([8.0] * 4, techs, reliability=rel), EXACT)
+    return run, capacities(run)
 
 
 def test_storage_bridges_a_trip_only_while_a_spare_unit_can_start():

@@ -579,6 +579,31 @@ class Solver(Strict):
             "typical-periods sizing (capacities fixed)."
         ),
     )
+    dispatch_window_h: Annotated[int, Field(ge=0, le=8760)] = Field(
+        168,
+        description=(
+            "The full-year dispatch is solved in windows of this many hours, each from the "
+            "storage levels the sizing planned at its start, and stitched into one year "
+            "(dcpower.optimization.windows); 0 = one model for the year. A multiple of "
+            "time.period_hours (typical periods) or time.block_hours (blocks). [h]"
+        ),
+    )
+    dispatch_overlap_h: Annotated[int, Field(ge=0, le=744)] = Field(
+        24,
+        description="Hours each window looks ahead, solved and then discarded. [h]",
+    )
+    dispatch_mode: Literal["parallel", "rolling"] = Field(
+        "parallel",
+        description=(
+            "parallel: windows solved independently from the sizing's storage levels, "
+            "then joined; rolling: one after the other, each from the state the one before "
+            "left."
+        ),
+    )
+    dispatch_workers: Annotated[int, Field(ge=1, le=256)] | None = Field(
+        None,
+        description="Processes solving windows at once; none = the cores available. [-]",
+    )
 
 
 class Finance(Strict):
@@ -782,6 +807,20 @@ class Scenario(Strict):
             except ValidationError as err:
                 raise ValueError(_format_error(err, f"technologies.{tech_id}")) from None
         return specs
+
+    @model_validator(mode="after")
+    def _windows_start_where_levels_are_known(self) -> Scenario:
+        window_h = self.solver.dispatch_window_h
+        step_h = {"typical_periods": self.time.period_hours, "blocks": self.time.block_hours}
+        period_h = step_h.get(self.time.kind)
+        if window_h and period_h and window_h % period_h:
+            raise ValueError(
+                f"solver.dispatch_window_h = {window_h}: not a multiple of time."
+                f"{'period_hours' if self.time.kind == 'typical_periods' else 'block_hours'} "
+                f"({period_h}); windows start where the sizing planned the storage levels "
+                "(0 = one model for the year)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _on_site_fuel_has_dual_fuel_units(self) -> Scenario:

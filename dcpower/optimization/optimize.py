@@ -22,6 +22,7 @@ from dcpower.optimization.build import (
 from dcpower.optimization.readback import SiteSolution, read_site_solution
 from dcpower.optimization.siting import Coupling
 from dcpower.optimization.solve import SolveOutcome, solve
+from dcpower.optimization.windows import WindowSettings, solve_in_windows, start_levels
 from dcpower.scenario import Solver
 from dcpower.techs.base import values
 
@@ -49,6 +50,13 @@ class SiteRun:
     shortfall_mw : np.ndarray or None
         Per step, unserved load plus uncovered unit-trip power of such a dispatch (None if
         it met every requirement). [MW]
+    start_levels : dict
+        Per storage id, the energy stored at the start of each hour of the year as solved
+        (nan where the steps do not say; :func:`dcpower.optimization.windows.start_levels`).
+        A windowed full-year dispatch starts its windows from these. [MWh]
+    windows : dict or None
+        How a fixed-capacity dispatch was split into windows
+        (:class:`dcpower.optimization.windows.WindowRecord`); None if it was not asked to.
     """
 
     solution: SiteSolution
@@ -58,6 +66,8 @@ class SiteRun:
     objective_usd_per_yr: float
     shortfalls: dict = field(default_factory=dict)
     shortfall_mw: np.ndarray | None = None
+    start_levels: dict = field(default_factory=dict)
+    windows: dict | None = None
 
 
 def optimize_site(inp: SiteInputs, solver: Solver, fixed_sizing: dict | None = None) -> SiteRun:
@@ -94,6 +104,8 @@ def optimize_sites(
     fixed_sizing: dict[str, dict] | None = None,
     coupling: Coupling | None = None,
     start_sizing: dict[str, dict] | None = None,
+    windows: WindowSettings | None = None,
+    levels: dict[str, dict[str, np.ndarray]] | None = None,
 ) -> dict[str, SiteRun]:
     """Size and dispatch sites in one model, or dispatch given capacities.
 
@@ -102,6 +114,11 @@ def optimize_sites(
     investment decisions; ``start_sizing`` (same form) a plan to start from: HiGHS fixes its
     discrete decisions and solves the rest as its first incumbent (e.g. the sites sized
     apart, which a coupled model can only improve on).
+
+    A fixed-capacity dispatch of a full year is solved in windows if ``windows`` is given
+    (:func:`dcpower.optimization.windows.solve_in_windows`), each window starting from the
+    storage ``levels`` (by block name, then storage id, per hour [MWh]); if the windows
+    cannot give the year, it is solved as one model, and the record says why.
 
     Returns
     -------
@@ -120,7 +137,12 @@ def optimize_sites(
         "mip_gap": solver.mip_gap,
         "threads": solver.threads,
     }
-    outcome = solve(m, **options, warm_start=start_sizing is not None)
+    record = None
+    outcome = None
+    if windows is not None and fixed_sizing is not None:
+        outcome, record = solve_in_windows(m, windows, levels or {}, options)
+    if outcome is None:
+        outcome = solve(m, **options, warm_start=start_sizing is not None)
     shortfalls: dict[str, dict[str, str]] = {inp.block_name: {} for inp in inputs}
     if outcome.status == "infeasible":
         outcome, shortfalls = _elastic_resolve(
@@ -139,12 +161,16 @@ def optimize_sites(
         outcome.mip_gap,
     )
     build_seconds = (built + outcome.compile_seconds) / len(inputs)
-    return {
+    runs = {
         inp.block_name: _site_run(
             m.site[inp.block_name], inp, outcome, build_seconds, shortfalls[inp.block_name]
         )
         for inp in inputs
     }
+    if record is not None:
+        for run in runs.values():
+            run.windows = record.as_dict()
+    return runs
 
 
 def _set_sizing(
@@ -240,6 +266,7 @@ def _site_run(
         objective_usd_per_yr=float(pyo.value(b.cost_usd_per_yr)),
         shortfalls=shortfalls,
         shortfall_mw=(values(b.unserved_mw) + values(b.n1_shortfall_mw) if shortfalls else None),
+        start_levels=start_levels(b, inp.duration_h),
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse as sp
 from pyomo.common.errors import InfeasibleConstraintException
 
 from dcpower.optimization.standard_form import StandardForm, standard_form
@@ -80,6 +81,70 @@ _STATUS = {
 }
 
 
+@dataclass(frozen=True)
+class MatrixProblem:
+    """A linear (mixed-integer) problem as plain arrays, picklable for worker processes.
+
+    ``row_lower <= A x <= row_upper``, ``col_lower <= x <= col_upper``, ``x[integer]``
+    integer; minimize ``cost @ x + offset``.
+    """
+
+    A: sp.csc_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    cost: np.ndarray
+    offset: float
+    integer: np.ndarray
+
+
+@dataclass(frozen=True)
+class MatrixSolution:
+    """What HiGHS returns for a :class:`MatrixProblem`.
+
+    Attributes
+    ----------
+    status : str
+        As :attr:`SolveOutcome.status`.
+    x : np.ndarray or None
+        Column values (None without a solution).
+    objective : float
+        Objective of the solution found (nan without one). [USD/yr]
+    mip_gap : float
+        Relative gap (0 for an LP, nan without a solution). [-]
+    solve_seconds : float
+        HiGHS wall time. [s]
+    """
+
+    status: str
+    x: np.ndarray | None
+    objective: float
+    mip_gap: float
+    solve_seconds: float
+
+    @property
+    def has_solution(self) -> bool:
+        """Whether column values were found."""
+        return self.x is not None
+
+
+def matrix_problem(form: StandardForm) -> MatrixProblem:
+    """Return a compiled model's arrays, with its columns' bounds and integrality."""
+    columns = form.columns
+    inf = highspy.kHighsInf
+    return MatrixProblem(
+        A=form.A,
+        row_lower=form.row_lower,
+        row_upper=form.row_upper,
+        col_lower=np.array([-inf if v.lb is None else v.lb for v in columns], dtype=float),
+        col_upper=np.array([inf if v.ub is None else v.ub for v in columns], dtype=float),
+        cost=form.cost,
+        offset=form.offset,
+        integer=np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool),
+    )
+
+
 def solve(
     m: pyo.ConcreteModel,
     *,
@@ -118,86 +183,112 @@ def solve(
         log.info("%s: %s", m.name, err)
         elapsed = time.perf_counter() - started
         return SolveOutcome("infeasible", False, float("nan"), float("nan"), elapsed, 0.0)
-    lp, integer = _highs_lp(form)
+    problem = matrix_problem(form)
+    start = _start_values(form.columns) if warm_start else None
+    log.info(
+        "%s: %d columns, %d rows, %d integer",
+        m.name,
+        problem.A.shape[1],
+        problem.A.shape[0],
+        int(problem.integer.sum()),
+    )
+    compiled = time.perf_counter()
+    found = solve_matrix(
+        problem,
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        threads=threads,
+        seed=seed,
+        start=start,
+    )
+    if found.has_solution:
+        load_values(form, found.x)
+    return SolveOutcome(
+        status=found.status,
+        has_solution=found.has_solution,
+        objective=found.objective,
+        mip_gap=found.mip_gap,
+        compile_seconds=compiled - started,
+        solve_seconds=found.solve_seconds,
+    )
+
+
+def solve_matrix(
+    problem: MatrixProblem,
+    *,
+    time_limit_s: float,
+    mip_gap: float,
+    threads: int = 1,
+    seed: int = 0,
+    start: tuple[np.ndarray, np.ndarray] | None = None,
+) -> MatrixSolution:
+    """Solve a :class:`MatrixProblem` with HiGHS (options as :func:`solve`).
+
+    ``start`` is a partial MIP start: column positions and their values.
+    """
     h = highspy.Highs()
     h.silent()
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", int(seed))
-    h.passModel(lp)
-    if warm_start:
-        _pass_start(h, form.columns)
-    compiled = time.perf_counter()
-    log.info(
-        "%s: %d columns, %d rows, %d integer", m.name, lp.num_col_, lp.num_row_, int(integer.sum())
-    )
+    h.passModel(_highs_lp(problem))
+    if start is not None:
+        index, value = start
+        h.setSolution(len(index), index, value)
+    started = time.perf_counter()
     h.run()
-    solved = time.perf_counter()
-
+    seconds = time.perf_counter() - started
     model_status = h.getModelStatus()
     status = _STATUS.get(model_status, "error")
-    info = h.getInfo()
-    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     if status == "error":
         log.warning("HiGHS ended with %s", h.modelStatusToString(model_status))
-    objective = float("nan")
-    gap = float("nan")
-    if has_solution:
-        _load_solution(h, form)
-        objective = float(info.objective_function_value)
-        gap = float(info.mip_gap) if integer.any() else 0.0
-    return SolveOutcome(
+    info = h.getInfo()
+    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+        return MatrixSolution(status, None, float("nan"), float("nan"), seconds)
+    return MatrixSolution(
         status=status,
-        has_solution=has_solution,
-        objective=objective,
-        mip_gap=gap,
-        compile_seconds=compiled - started,
-        solve_seconds=solved - compiled,
+        x=np.asarray(h.getSolution().col_value, dtype=float),
+        objective=float(info.objective_function_value),
+        mip_gap=float(info.mip_gap) if problem.integer.any() else 0.0,
+        solve_seconds=seconds,
     )
 
 
-def _highs_lp(form: StandardForm) -> tuple[highspy.HighsLp, np.ndarray]:
-    """Return the model as a HiGHS ``HighsLp`` and which of its columns are integer."""
-    columns = form.columns
-    A = form.A
-    inf = highspy.kHighsInf
-    col_lower = np.array([-inf if v.lb is None else v.lb for v in columns], dtype=float)
-    col_upper = np.array([inf if v.ub is None else v.ub for v in columns], dtype=float)
-    integer = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
-
+def _highs_lp(problem: MatrixProblem) -> highspy.HighsLp:
+    """Return a problem as a HiGHS ``HighsLp``."""
+    A = problem.A
     lp = highspy.HighsLp()
     lp.num_col_ = A.shape[1]
     lp.num_row_ = A.shape[0]
-    lp.col_cost_ = form.cost
-    lp.offset_ = form.offset
-    lp.col_lower_ = col_lower
-    lp.col_upper_ = col_upper
-    lp.row_lower_ = form.row_lower
-    lp.row_upper_ = form.row_upper
+    lp.col_cost_ = problem.cost
+    lp.offset_ = problem.offset
+    lp.col_lower_ = problem.col_lower
+    lp.col_upper_ = problem.col_upper
+    lp.row_lower_ = problem.row_lower
+    lp.row_upper_ = problem.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr
     lp.a_matrix_.index_ = A.indices
     lp.a_matrix_.value_ = A.data
-    if integer.any():
+    if problem.integer.any():
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
-            for flag in integer
+            for flag in problem.integer
         ]
-    return lp, integer
+    return lp
 
 
-def _pass_start(h: highspy.Highs, columns: list) -> None:
-    """Pass the columns' current values (those that have one) to HiGHS as a MIP start."""
+def _start_values(columns: list) -> tuple[np.ndarray, np.ndarray]:
+    """Return the columns' current values (those that have one), as a MIP start."""
     given = [(i, v.value) for i, v in enumerate(columns) if v.value is not None]
     index = np.fromiter((i for i, _ in given), dtype=np.int32, count=len(given))
     value = np.fromiter((x for _, x in given), dtype=float, count=len(given))
-    h.setSolution(len(given), index, value)
+    return index, value
 
 
-def _load_solution(h: highspy.Highs, form: StandardForm) -> None:
-    """Set every column and every variable pyomo solved out to its value in the solution."""
-    x = np.asarray(h.getSolution().col_value, dtype=float)
+def load_values(form: StandardForm, x: np.ndarray) -> None:
+    """Set every column and every variable pyomo solved out to its value in ``x``."""
     for var, value in zip(form.columns, x, strict=True):
         var.set_value(value, skip_validation=True)
     for var, expr in form.eliminated:

@@ -18,6 +18,7 @@ from dcpower import maintenance, techs
 from dcpower.aggregate import Steps, reduce_time
 from dcpower.optimization.optimize import SiteRun, optimize_sites
 from dcpower.optimization.siting import Coupling
+from dcpower.optimization.windows import WindowSettings, default_workers
 from dcpower.pipeline.inputs import (
     model_inputs,
     model_steps,
@@ -30,7 +31,7 @@ from dcpower.pipeline.inputs import (
 )
 from dcpower.profiles import design_point
 from dcpower.results import STATUS_ORDER, SiteResult
-from dcpower.scenario import Scenario, TimeHorizon
+from dcpower.scenario import Scenario, Solver, TimeHorizon
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,13 @@ def _redispatch_full_year(
     hourly: dict[tuple[str, int], pd.DataFrame],
     sizing: dict[str, dict[str, float]],
     coupling: Coupling | None,
+    levels: dict[str, dict[str, np.ndarray]],
 ) -> dict[str, SiteRun]:
     """Dispatch all 8760 hours of every site and year with the sized capacities fixed.
 
-    Each unit built is held out for its planned maintenance (``dcpower.maintenance``).
+    Each unit built is held out for its planned maintenance (``dcpower.maintenance``). The
+    year is solved in windows (``solver.dispatch_window_h``) that start from the storage
+    ``levels`` the sizing planned (by block name and storage id, per hour [MWh]).
     """
     full = TimeHorizon(kind="full_year")
     inputs = [
@@ -75,7 +79,26 @@ def _redispatch_full_year(
         )
         for (site_id, year), frame in hourly.items()
     ]
-    return optimize_sites(inputs, scenario.solver, fixed_sizing=sizing, coupling=coupling)
+    return optimize_sites(
+        inputs,
+        scenario.solver,
+        fixed_sizing=sizing,
+        coupling=coupling,
+        windows=window_settings(scenario.solver),
+        levels=levels,
+    )
+
+
+def window_settings(solver: Solver) -> WindowSettings | None:
+    """Return the windows of the full-year dispatch (None: one model for the year)."""
+    if solver.dispatch_window_h == 0:
+        return None
+    return WindowSettings(
+        window_h=solver.dispatch_window_h,
+        overlap_h=solver.dispatch_overlap_h,
+        mode=solver.dispatch_mode,
+        workers=default_workers(solver.dispatch_workers),
+    )
 
 
 def maintenance_plan(
@@ -147,6 +170,7 @@ def _pass_record(
         "dispatch_seconds": 0.0
         if final is sized
         else final.build_seconds + final.outcome.solve_seconds,
+        "dispatch": None if final is sized else final.windows,
     }
 
 
@@ -347,7 +371,8 @@ def _size_and_dispatch(
         kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
     ):
         sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in group.site_ids}
-        final = _redispatch_full_year(scenario, group.modelled, sizing, group.coupling)
+        levels = {name: run.start_levels for name, run in sized.items()}
+        final = _redispatch_full_year(scenario, group.modelled, sizing, group.coupling, levels)
     return _Pass(steps, names, sized, final, kind, cost_drift(sized, final))
 
 

@@ -122,6 +122,11 @@ class Registry:
         Annual CO2 emission expressions by technology id. [tCO2/yr]
     fossil_mwh_per_yr : dict
         Annual energy from fuel-burning units by technology id (for a renewable share). [MWh/yr]
+    storage_levels_mwh : dict
+        By technology id, the stored energy at the end of each step: a component over the
+        time set on chronological steps, over calendar periods (their start) on typical
+        periods (``TypicalPeriods``). A windowed dispatch takes its boundary levels from
+        these (``dcpower.optimization.windows``). [MWh]
     """
 
     injections_mw: list = field(default_factory=list)
@@ -140,6 +145,7 @@ class Registry:
     outage_withdrawals_mw: list = field(default_factory=list)
     co2_t_per_yr: dict = field(default_factory=dict)
     fossil_mwh_per_yr: dict = field(default_factory=dict)
+    storage_levels_mwh: dict = field(default_factory=dict)
 
 
 def add_linear_rows(

@@ -88,6 +88,7 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: BatteryTech, inp: SiteIn
         reg.outage_withdrawals_mw.append(b.outage_charge_mw)
     reg.injections_mw.append(b.discharge_mw)
     reg.withdrawals_mw.append(b.charge_mw)
+    reg.storage_levels_mwh[tech_id] = b.soc_mwh if m.periods is None else b.inter_soc_mwh
     if hourly_reserve:
         reg.contingency_reserve_mw.append(b.reserve_mw)
     if firm_hours > 0:

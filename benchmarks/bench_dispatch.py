@@ -14,9 +14,10 @@ re-solves, fallback) and the peak memory of the largest process (``ru_maxrss`` o
 process tree, read in a wrapper process). Results go to
 ``benchmarks/results/<date>-dispatch.json``.
 
-Cases: the default hub; Baku alone at 12 and 25 USD/MMBtu gas (renewables and storage
-enter); Baku with a 24-h gas-supply outage window per month (dual-fuel engines ride
-through on their tanks); the workload-shifting hub (both sites in one model).
+Cases: the default hub, and the same with gas at 12 USD/MMBtu at both sites; Baku alone
+at 12 and 25 USD/MMBtu gas (renewables and storage enter); Baku with a 24-h gas-supply
+outage window per month (dual-fuel engines ride through on their tanks); the
+workload-shifting hub (both sites in one model).
 
 Run from the repository root::
 
@@ -66,6 +67,14 @@ def _baku_at(price: float) -> dict:
     return raw
 
 
+def _hub_at(price: float) -> dict:
+    raw = _model("caspian-hub")
+    raw["name"] = f"caspian-hub-gas-{price:g}"
+    for site in raw["sites"].values():
+        site["gas_price_usd_per_mmbtu"] = price
+    return raw
+
+
 def _gas_outage() -> dict:
     raw = _model("caspian-hub")
     raw["name"] = "baku-gas-outage"
@@ -76,6 +85,7 @@ def _gas_outage() -> dict:
 
 CASES = {
     "hub": lambda: _model("caspian-hub"),
+    "hub-12": lambda: _hub_at(12.0),
     "baku-12": lambda: _baku_at(12.0),
     "baku-25": lambda: _baku_at(25.0),
     "gas-outage": _gas_outage,
@@ -90,7 +100,8 @@ def run_case(raw: dict, variant: str, work: Path) -> dict:
     path = work / f"{scenario['name']}-{variant}.yaml"
     path.write_text(yaml.safe_dump(scenario, sort_keys=False))
     out = work / f"{scenario['name']}-{variant}"
-    command = [sys.executable, "-m", "dcpower", "run", str(path), "--out", str(out)]
+    command = [sys.executable, "-c", "from dcpower.cli import app; app()", "run", str(path)]
+    command += ["--out", str(out)]
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _WRAPPER, *command], capture_output=True, text=True, check=False

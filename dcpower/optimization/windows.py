@@ -482,7 +482,7 @@ def solve_in_windows(
         failure = _settle(problem, lay, windows, options, pool, record)
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
     if failure is not None:
         return _monolithic(record, failure)
     x = _stitch(lay, windows)

@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from dcpower.availability import simulate_availability
+from dcpower.optimization.windows import default_workers
 from dcpower.pipeline.inputs import site_groups
 from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
@@ -102,6 +103,8 @@ def _solve_groups(
     workers = min(len(groups), os.cpu_count() or 1)
     solved: dict[str, GroupSolution] = {}
     if parallel and workers > 1:
+        # Groups solving side by side share the cores among their dispatch windows.
+        scenario = _share_cores(scenario, workers)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {}
             for name, ids in groups.items():
@@ -116,6 +119,15 @@ def _solve_groups(
             solved[name] = solve_group(scenario, ids, start_sizing)
             notify(name, "done")
     return solved
+
+
+def _share_cores(scenario: Scenario, groups_at_once: int) -> Scenario:
+    """Give each of the groups solved at once its share of the cores for dispatch windows."""
+    if scenario.solver.dispatch_workers is not None:
+        return scenario
+    share = max(1, default_workers(None) // groups_at_once)
+    solver = scenario.solver.model_copy(update={"dispatch_workers": share})
+    return scenario.model_copy(update={"solver": solver})
 
 
 def _result(scenario: Scenario, solved: dict[str, GroupSolution], siting: dict | None) -> Result:

@@ -41,7 +41,7 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pyomo.environ as pyo
@@ -138,7 +138,7 @@ class WindowRecord:
 
     def as_dict(self) -> dict:
         """Return the record as plain JSON-ready values."""
-        return dict(self.__dict__)
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -314,17 +314,24 @@ def _window(lay: Layout, number: int, kept: np.ndarray, ahead: np.ndarray) -> _W
 
 
 def _pin_levels(
-    windows: list[_Window], level_columns: list[tuple[np.ndarray, np.ndarray]], n: int
+    windows: list[_Window],
+    level_columns: list[tuple[np.ndarray, np.ndarray]],
+    n: int,
+    *,
+    ends: bool,
 ) -> None:
-    """Pin stored energy at each window's start and kept end to the sizing's levels.
+    """Pin stored energy at each window's start, and its kept end, to the sizing's levels.
 
-    ``level_columns``: per store, the column of its level at the end of each step and the
-    level planned at the start of each hour (nan: unknown, left free).
+    Without ``ends`` only the start is pinned. ``level_columns``: per store, the column of
+    its level at the end of each step and the level planned at the start of each hour (nan:
+    unknown, left free).
     """
     for window in windows:
         first, last = int(window.kept[0]), int(window.kept[-1])
         for columns, planned in level_columns:
-            joins = ((columns[(first - 1) % n], first), (columns[last], (last + 1) % n))
+            joins = [(columns[(first - 1) % n], first)]
+            if ends:
+                joins.append((columns[last], (last + 1) % n))
             for column, hour in joins:
                 if column >= 0 and not np.isnan(planned[hour]):
                     window.pins[int(column)] = float(planned[hour])
@@ -376,12 +383,15 @@ def _solve_all(
     windows: list[_Window],
     options: dict,
     pool: ProcessPoolExecutor | None,
+    record: WindowRecord,
 ) -> None:
     """Solve windows (in the pool if there is one); store each solution on its window."""
     tasks = [(_sub_problem(problem, lay, w), options) for w in windows]
     found = list(pool.map(_solve_one, tasks)) if pool else [_solve_one(t) for t in tasks]
     for window, solution in zip(windows, found, strict=True):
         window.solution = solution
+    record.solves += len(windows)
+    record.window_seconds += sum(solution.solve_seconds for solution in found)
 
 
 def _stitch(lay: Layout, windows: list[_Window]) -> np.ndarray:
@@ -472,21 +482,27 @@ def solve_in_windows(
         return _monolithic(record, "rows span the year (annual limits: CO2 cap, renewable share)")
     windows = _windows(lay, settings)
     record.windows = len(windows)
-    _pin_levels(windows, _level_columns(m, form, levels), n_steps)
+    # Parallel windows start and end at the sizing's levels; rolling ones carry them on
+    # from the first window's start.
+    parallel = settings.mode == "parallel"
+    level_columns = _level_columns(m, form, levels)
+    _pin_levels(windows if parallel else windows[:1], level_columns, n_steps, ends=parallel)
     pool = (
         ProcessPoolExecutor(max_workers=settings.workers)
         if settings.workers > 1 and len(windows) > 1
         else None
     )
     try:
-        failure = _settle(problem, lay, windows, options, pool, record)
+        if parallel:
+            _solve_round(problem, lay, windows, options, pool, record)
+        else:
+            _roll(problem, lay, windows, options, record)
+        x, record.max_violation = _settle(problem, lay, windows, options, pool, record)
+    except _Fallback as reason:
+        return _monolithic(record, str(reason))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    if failure is not None:
-        return _monolithic(record, failure)
-    x = _stitch(lay, windows)
-    _, record.max_violation = violations(problem, x)
     load_values(form, x)
     solutions = [w.solution for w in windows]
     statuses = {s.status for s in solutions}
@@ -507,6 +523,10 @@ def solve_in_windows(
 def _monolithic(record: WindowRecord, reason: str) -> tuple[None, WindowRecord]:
     record.method, record.reason = "monolithic", reason
     return None, record
+
+
+class _Fallback(Exception):
+    """The windows cannot give the year; the message says why (solve it as one model)."""
 
 
 def _level_columns(
@@ -533,35 +553,37 @@ def _settle(
     options: dict,
     pool: ProcessPoolExecutor | None,
     record: WindowRecord,
-) -> str | None:
-    """Solve the windows until the stitched year meets every row; the failure, if any."""
-    if record.mode == "rolling":
-        failure = _roll(problem, lay, windows, options, record)
-        if failure is not None:
-            return failure
-    else:
-        pending = windows
-        failure = _solve_round(problem, lay, pending, options, pool, record)
-        if failure is not None:
-            return failure
+) -> tuple[np.ndarray, float]:
+    """Hand solved windows over at their joins until the stitched year meets every row.
+
+    Returns
+    -------
+    x : np.ndarray
+        The stitched year's column values.
+    worst : float
+        Its largest relative miss of a row, bound or integer (:func:`violations`). [-]
+
+    Raises
+    ------
+    _Fallback
+        If a row no single window holds is missed, or the joins do not settle.
+    """
     owner = _owner_of_steps(windows, lay.n_steps)
     for _ in range(MAX_ROUNDS):
         x = _stitch(lay, windows)
-        missed, _ = violations(problem, x)
-        steps = lay.row_step[missed]
+        missed, worst = violations(problem, x)
         if len(missed) == 0:
-            return None
+            return x, worst
+        steps = lay.row_step[missed]
         if (steps < 0).any():
-            return "the stitched year misses a row that no single window holds"
+            raise _Fallback("the stitched year misses a row that no single window holds")
         # The first day after each join whose rows fail is solved again from what the
         # window before left, ending where the window ended that day; a window whose day
         # cannot is solved again whole from there (a hand-over).
         failing = [windows[i] for i in np.unique(owner[steps])]
         record.handovers += len(failing)
-        failure = _hand_over(problem, lay, failing, x, options, pool, record)
-        if failure is not None:
-            return failure
-    return f"the windows' joins did not settle in {MAX_ROUNDS} rounds"
+        _hand_over(problem, lay, failing, x, options, pool, record)
+    raise _Fallback(f"the windows' joins did not settle in {MAX_ROUNDS} rounds")
 
 
 def _hand_over(
@@ -572,7 +594,7 @@ def _hand_over(
     options: dict,
     pool: ProcessPoolExecutor | None,
     record: WindowRecord,
-) -> str | None:
+) -> None:
     """Solve windows again from the state the window before each one left (``x``).
 
     First only the window's first :data:`HANDOVER_H` steps, with the step after them held
@@ -591,9 +613,7 @@ def _hand_over(
         days.append(day)
     tried = [day for day in days if day is not None]
     if tried:
-        _solve_all(problem, lay, tried, options, pool)
-        record.solves += len(tried)
-        record.window_seconds += sum(day.solution.solve_seconds for day in tried)
+        _solve_all(problem, lay, tried, options, pool, record)
     whole = []
     for window, day in zip(failing, days, strict=True):
         if day is not None and day.solution.has_solution:
@@ -603,8 +623,7 @@ def _hand_over(
             window.elastic, window.patch = False, None
             whole.append(window)
     if whole:
-        return _solve_round(problem, lay, whole, options, pool, record)
-    return None
+        _solve_round(problem, lay, whole, options, pool, record)
 
 
 def _roll(
@@ -613,27 +632,21 @@ def _roll(
     windows: list[_Window],
     options: dict,
     record: WindowRecord,
-) -> str | None:
-    """Solve the windows in order, each from the state the one before left.
-
-    Only the first window's start keeps the sizing's levels; the others carry them.
-    """
-    start_pins = {c: v for c, v in windows[0].pins.items() if c in set(windows[0].boundary)}
-    for window in windows:
-        window.pins = dict(start_pins) if window.number == 0 else {}
-    for window in windows:
-        if window.number > 0:
-            x = _stitch(lay, windows[: window.number])
-            window.fixed = {int(c): float(x[c]) for c in window.boundary}
-        if window.number == len(windows) - 1 and len(windows) > 1:
+) -> None:
+    """Solve the windows in order, each from the state the one before left."""
+    for before, window in zip([None, *windows[:-1]], windows, strict=True):
+        if before is not None:
+            window.fixed = dict(_solved(before, window.boundary))
+        if window is windows[-1] and before is not None:
             # The year is cyclic: the last window ends where the first began.
-            first = windows[0]
-            start = first.solution.x[np.searchsorted(first.cols, first.boundary)]
-            window.pins.update(zip(map(int, first.boundary), map(float, start), strict=True))
-        failure = _solve_round(problem, lay, [window], options, None, record)
-        if failure is not None:
-            return failure
-    return None
+            window.pins.update(_solved(windows[0], windows[0].boundary))
+        _solve_round(problem, lay, [window], options, None, record)
+
+
+def _solved(window: _Window, columns: np.ndarray) -> list[tuple[int, float]]:
+    """Return the window's solved values of some of its columns, as (column, value) pairs."""
+    values = window.solution.x[np.searchsorted(window.cols, columns)]
+    return list(zip(map(int, columns), map(float, values), strict=True))
 
 
 def _solve_round(
@@ -643,26 +656,28 @@ def _solve_round(
     options: dict,
     pool: ProcessPoolExecutor | None,
     record: WindowRecord,
-) -> str | None:
-    """Solve windows; re-solve the infeasible ones with elastic pins; the failure, if any."""
-    _solve_all(problem, lay, pending, options, pool)
-    record.solves += len(pending)
+) -> None:
+    """Solve windows, and again with elastic pins those infeasible at their pins.
+
+    Raises
+    ------
+    _Fallback
+        If a window still has no dispatch.
+    """
+    _solve_all(problem, lay, pending, options, pool, record)
     stuck = [w for w in pending if not w.solution.has_solution and w.pins and not w.elastic]
     for window in stuck:
         window.elastic = True
     if stuck:
-        _solve_all(problem, lay, stuck, options, pool)
-        record.solves += len(stuck)
+        _solve_all(problem, lay, stuck, options, pool, record)
         record.elastic.extend(w.number for w in stuck)
     for window in pending:
-        record.window_seconds += window.solution.solve_seconds
         if not window.solution.has_solution:
-            first = int(window.kept[0])
-            return (
-                f"window {window.number} (steps {first}-{int(window.kept[-1])}) has no "
-                f"dispatch ({window.solution.status})"
+            first, last = int(window.kept[0]), int(window.kept[-1])
+            raise _Fallback(
+                f"window {window.number} (steps {first}-{last}) has no dispatch "
+                f"({window.solution.status})"
             )
-    return None
 
 
 def _owner_of_steps(windows: list[_Window], n_steps: int) -> np.ndarray:
@@ -674,6 +689,6 @@ def _owner_of_steps(windows: list[_Window], n_steps: int) -> np.ndarray:
 
 
 def default_workers(cap: int | None) -> int:
-    """Return the processes for window solves: the cores available, at most ``cap``."""
+    """Return the cores available to this process, at most ``cap`` (none: no cap)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cores or 1, cap or cores or 1))

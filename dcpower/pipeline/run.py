@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -100,7 +99,7 @@ def _solve_groups(
 ) -> dict[str, GroupSolution]:
     """Solve each group of sites (in separate processes if asked), by group name."""
     groups = {"+".join(ids): ids for ids in site_groups(scenario)}
-    workers = min(len(groups), os.cpu_count() or 1)
+    workers = default_workers(len(groups))
     solved: dict[str, GroupSolution] = {}
     if parallel and workers > 1:
         # Groups solving side by side share the cores among their dispatch windows.

@@ -9,6 +9,10 @@ of steps 4-7 looks ahead into steps 0-1). The engine is ``gas_tech``'s 5 MW unit
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from helpers import Reliability, gas_tech, lossless_battery, site_inputs
@@ -159,3 +163,36 @@ def test_window_length_must_start_windows_where_the_sizing_planned_levels(
     small_scenario_dict["solver"] = {"dispatch_window_h": 100}
     with pytest.raises(ScenarioError, match=r"dispatch_window_h = 100: not a multiple of time"):
         load_scenario(write_scenario(small_scenario_dict))
+
+
+_THREADED = """
+import sys
+import numpy as np
+sys.path.insert(0, {tests!r})
+from helpers import gas_tech, lossless_battery, site_inputs
+from dcpower.optimization import optimize
+from dcpower.optimization.windows import WindowSettings
+from dcpower.scenario import Solver
+
+load = 20 + 10 * np.sin(np.arange(96) / 24 * 2 * np.pi)
+engine = gas_tech(min_load_fraction=0.4, no_load_fuel_fraction=0.1, startup_cost_usd_per_mw=5.0)
+inp = site_inputs(load, {{"eng": engine, "bat": lossless_battery()}})
+solver = Solver(mip_gap=1e-3, time_limit_s=60, threads=2)
+sized = optimize.optimize_sites([inp], solver)[inp.block_name]  # HiGHS on two threads here
+settings = WindowSettings(window_h=24, overlap_h=6, mode="parallel", workers=2)
+run = optimize.optimize_sites(
+    [inp], solver, fixed_sizing={{inp.site_id: sized.sizing}}, windows=settings
+)[inp.block_name]
+print(run.windows["method"], run.solution.dispatch["unserved_mw"].max())
+"""
+
+
+def test_window_workers_forked_after_a_threaded_solve_do_not_hang():
+    """Workers forked from a process that ran HiGHS on two threads inherit its scheduler
+    without the threads; they drop it (``forget_inherited_threads``), else they wait forever
+    (measured: this case hangs without it, and takes about 5 s with it)."""
+    code = _THREADED.format(tests=str(Path(__file__).parent))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["windows", "0.0"]

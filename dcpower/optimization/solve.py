@@ -44,6 +44,16 @@ def _swallow_banner() -> None:
 _swallow_banner()
 
 
+def forget_inherited_threads() -> None:
+    """Drop the HiGHS thread scheduler a forked process inherits: its threads stayed behind.
+
+    The initializer of every process pool that solves: without it, a worker forked from a
+    process that ran HiGHS with ``solver.threads`` > 1 waits forever for the parent's
+    threads (measured: a hang of the windowed dispatch).
+    """
+    highspy.Highs.resetGlobalScheduler(False)
+
+
 @dataclass(frozen=True, slots=True)
 class SolveOutcome:
     """What the solver reports for one model.

@@ -52,6 +52,7 @@ from dcpower.optimization.solve import (
     MatrixProblem,
     MatrixSolution,
     SolveOutcome,
+    forget_inherited_threads,
     load_values,
     matrix_problem,
     solve_matrix,
@@ -488,7 +489,7 @@ def solve_in_windows(
     level_columns = _level_columns(m, form, levels)
     _pin_levels(windows if parallel else windows[:1], level_columns, n_steps, ends=parallel)
     pool = (
-        ProcessPoolExecutor(max_workers=settings.workers)
+        ProcessPoolExecutor(max_workers=settings.workers, initializer=forget_inherited_threads)
         if settings.workers > 1 and len(windows) > 1
         else None
     )

@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from dcpower.availability import simulate_availability
+from dcpower.optimization.solve import forget_inherited_threads
 from dcpower.optimization.windows import default_workers
 from dcpower.pipeline.inputs import site_groups
 from dcpower.pipeline.studies import choose_sites
@@ -104,7 +105,7 @@ def _solve_groups(
     if parallel and workers > 1:
         # Groups solving side by side share the cores among their dispatch windows.
         scenario = _share_cores(scenario, workers)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=forget_inherited_threads) as pool:
             futures = {}
             for name, ids in groups.items():
                 notify(name, "solving")

@@ -38,7 +38,6 @@ first's start).
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -687,9 +686,3 @@ def _owner_of_steps(windows: list[_Window], n_steps: int) -> np.ndarray:
     for window in windows:
         owner[window.kept] = window.number
     return owner
-
-
-def default_workers(cap: int | None) -> int:
-    """Return the cores available to this process, at most ``cap`` (none: no cap)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, cap or cores or 1))

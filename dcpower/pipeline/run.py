@@ -8,8 +8,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from dcpower.availability import simulate_availability
+from dcpower.cores import cores_available
 from dcpower.optimization.solve import forget_inherited_threads
-from dcpower.optimization.windows import default_workers
 from dcpower.pipeline.inputs import site_groups
 from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
@@ -100,7 +100,7 @@ def _solve_groups(
 ) -> dict[str, GroupSolution]:
     """Solve each group of sites (in separate processes if asked), by group name."""
     groups = {"+".join(ids): ids for ids in site_groups(scenario)}
-    workers = default_workers(len(groups))
+    workers = cores_available(len(groups))
     solved: dict[str, GroupSolution] = {}
     if parallel and workers > 1:
         # Groups solving side by side share the cores among their dispatch windows.
@@ -125,7 +125,7 @@ def _share_cores(scenario: Scenario, groups_at_once: int) -> Scenario:
     """Give each of the groups solved at once its share of the cores for dispatch windows."""
     if scenario.solver.dispatch_workers is not None:
         return scenario
-    share = max(1, default_workers(None) // groups_at_once)
+    share = max(1, cores_available(None) // groups_at_once)
     solver = scenario.solver.model_copy(update={"dispatch_workers": share})
     return scenario.model_copy(update={"solver": solver})
 

@@ -16,9 +16,10 @@ import pandas as pd
 
 from dcpower import maintenance, techs
 from dcpower.aggregate import Steps, reduce_time
+from dcpower.cores import cores_available
 from dcpower.optimization.optimize import SiteRun, optimize_sites
 from dcpower.optimization.siting import Coupling
-from dcpower.optimization.windows import WindowSettings, default_workers
+from dcpower.optimization.windows import WindowSettings
 from dcpower.pipeline.inputs import (
     model_inputs,
     model_steps,
@@ -97,7 +98,7 @@ def window_settings(solver: Solver) -> WindowSettings | None:
         window_h=solver.dispatch_window_h,
         overlap_h=solver.dispatch_overlap_h,
         mode=solver.dispatch_mode,
-        workers=default_workers(solver.dispatch_workers),
+        workers=cores_available(solver.dispatch_workers),
     )
 
 

@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dcpower import techs
 from dcpower.errors import DcpowerError
-from dcpower.safe_yaml import load_yaml
+from dcpower.safe_yaml import load_yaml, shortened
 from dcpower.scenario import Scenario, scenario_from_dict, scenario_to_yaml
 from dcpower.techs.contract import SiteRows
 
@@ -439,7 +439,8 @@ def read_run_folder(directory: str | Path, *, optional: Collection[str] = ()) ->
         If a needed file is missing (the message names every one missing).
     RunFolderError
         If a file cannot be read: not text, malformed, or its table lacks ``site`` (or
-        ``time``) columns. The message names the file, never echoes its content.
+        ``time``) columns; or if ``dispatch.csv`` is damaged or incomplete
+        (:func:`_check_dispatch`). The message names the file, never echoes its content.
     ScenarioError
         If ``scenario.yaml`` is not a valid scenario (field, value and what is allowed).
     """
@@ -460,6 +461,8 @@ def read_run_folder(directory: str | Path, *, optional: Collection[str] = ()) ->
         # A run folder from before grid connections imported nothing (an import left out
         # of a newer one would still break the energy balance).
         dispatch["grid_mw"] = 0.0
+    hours = summary.horizon.hours_verified if summary is not None else None
+    _check_dispatch(folder, dispatch, list(scenario.sites), hours)
     outage = None
     if (folder / OUTAGE_DISPATCH_FILE).is_file():
         outage = _read_csv(folder, OUTAGE_DISPATCH_FILE, ("site",))
@@ -477,6 +480,44 @@ def read_run_folder(directory: str | Path, *, optional: Collection[str] = ()) ->
         verification=verification,
         path=folder,
     )
+
+
+def _check_dispatch(
+    folder: Path, dispatch: pd.DataFrame, site_ids: list[str], hours: int | None
+) -> None:
+    """Refuse a damaged or incomplete ``dispatch.csv``.
+
+    dcpower writes every dispatch value as a finite number (a column a site lacks is 0) and
+    as many rows per site as ``summary.json`` says it verified (``horizon.hours_verified``,
+    when given): a value that is missing or not a number, or a site with another number of
+    rows (a truncated file), is damage, not a result to check.
+
+    Raises
+    ------
+    RunFolderError
+        Naming the column and the file's line, or the site and both row counts.
+    """
+    where = f"run folder '{folder}': {DISPATCH_FILE}"
+    values = dispatch.drop(columns=["site", "time"])
+    for column in values.columns:
+        numbers = pd.to_numeric(values[column], errors="coerce").to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isfinite(numbers))
+        if len(bad):
+            # Line 1 of the file is its header.
+            raise RunFolderError(
+                f"{where}: column {shortened(column)!r} has no finite number on line "
+                f"{int(bad[0]) + 2} (damaged or edited)"
+            )
+    if hours is None:
+        return
+    rows = dispatch["site"].astype(str).value_counts()
+    for site_id in site_ids:
+        if rows.get(site_id, 0) != hours:
+            raise RunFolderError(
+                f"{where}: {rows.get(site_id, 0)} rows for site {shortened(site_id)!r}, "
+                f"but {SUMMARY_FILE} says {hours} hours were verified (incomplete: truncated "
+                "or cut)"
+            )
 
 
 def read_summary(directory: str | Path) -> Summary:

@@ -45,7 +45,7 @@ class _StrictLoader(yaml.SafeLoader):
                 raise ConstructorError(
                     f"in the mapping from line {node.start_mark.line + 1}",
                     node.start_mark,
-                    f"duplicate key {_short(key)!r} (first at line {first.start_mark.line + 1})",
+                    f"duplicate key {shortened(key)!r} (first at line {first.start_mark.line + 1})",
                     key_node.start_mark,
                 )
             seen[key] = key_node
@@ -84,7 +84,8 @@ def _check_expanded_size(root: Node) -> None:
         )
 
 
-def _short(value: Any, limit: int = 60) -> str:
+def shortened(value: Any, limit: int = 60) -> str:
+    """Return a value for a message: as text, cut to ``limit`` characters."""
     text = str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -134,4 +135,4 @@ def yaml_problem(err: yaml.YAMLError) -> str:
     mark = getattr(err, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     problem = getattr(err, "problem", None) or (str(err).splitlines() or ["unreadable"])[0]
-    return f"not valid YAML{where}: {_short(problem, 200)}"
+    return f"not valid YAML{where}: {shortened(problem, 200)}"

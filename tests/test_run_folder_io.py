@@ -341,3 +341,53 @@ def test_sigterm_while_the_folder_is_built_leaves_nothing(
     lines = err.decode().strip().splitlines()
     assert lines == ["interrupted: stopped by the user"]
     assert not out.exists() and list(out.parent.iterdir()) == []
+
+
+def _cut_rows(text: str) -> str:
+    """The file cut after its 20th data row, at a line end (baku's rows are gone)."""
+    return "".join(text.splitlines(keepends=True)[:21])
+
+
+def _cut_line(text: str) -> str:
+    """The file cut inside its 21st data row."""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:21]) + lines[21][:12]
+
+
+def _missing_value(text: str) -> str:
+    """Row 5 of the dispatch with an empty load."""
+    lines = text.splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[5].rstrip("\n").split(",")
+    cells[header.index("load_mw")] = ""
+    lines[5] = ",".join(cells) + "\n"
+    return "".join(lines)
+
+
+def _text_value(text: str) -> str:
+    """Row 5 of the dispatch with a word for its load."""
+    return _missing_value(text).replace(",,", ",secret-text,", 1)
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (_cut_rows, "dispatch.csv: 20 rows for site 'aktau', but summary.json says 48 hours"),
+        (_cut_line, "dispatch.csv: column 'load_mw' has no finite number on line 22"),
+        (_missing_value, "dispatch.csv: column 'load_mw' has no finite number on line 6"),
+        (_text_value, "dispatch.csv: column 'load_mw' has no finite number on line 6"),
+    ],
+    ids=["cut-at-a-row", "cut-inside-a-row", "missing-value", "text-value"],
+)
+@pytest.mark.parametrize("command", ["verify", "report"])
+def test_a_damaged_dispatch_is_bad_input_for_verify_and_report(copy_of, damage, expected, command):
+    """A truncated or edited dispatch is an incomplete folder (exit 2, one line naming the
+    file), never a result to check or plot, and nothing of its content is shown."""
+    folder = copy_of()
+    path = folder / rf.DISPATCH_FILE
+    path.write_text(damage(path.read_text()))
+    out = CliRunner().invoke(app, [command, str(folder)])
+    assert out.exit_code == 2, out.output
+    assert "Traceback" not in out.output and "secret-text" not in out.output
+    assert expected in " ".join(out.output.split())
+    assert not (folder / "report.html").exists() and not (folder / "results.xlsx").exists()

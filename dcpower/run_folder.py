@@ -463,6 +463,9 @@ def read_run_folder(directory: str | Path, *, optional: Collection[str] = ()) ->
         dispatch["grid_mw"] = 0.0
     hours = summary.horizon.hours_verified if summary is not None else None
     _check_dispatch(folder, dispatch, list(scenario.sites), hours)
+    profiles = _read_csv(folder, PROFILES_FILE, ("site", "time"))
+    if written_by_dcpower(folder):  # a hand-made folder may hold any hours
+        _check_profiles(folder, profiles, list(scenario.sites))
     outage = None
     if (folder / OUTAGE_DISPATCH_FILE).is_file():
         outage = _read_csv(folder, OUTAGE_DISPATCH_FILE, ("site",))
@@ -474,7 +477,7 @@ def read_run_folder(directory: str | Path, *, optional: Collection[str] = ()) ->
         capacities=_read_csv(folder, CAPACITIES_FILE, ("site", "technology", "capacity", "unit")),
         costs=_read_csv(folder, COSTS_FILE, ("site", "usd_per_yr")),
         dispatch=dispatch,
-        profiles=_read_csv(folder, PROFILES_FILE, ("site", "time")),
+        profiles=profiles,
         summary=summary,
         outage_dispatch=outage,
         verification=verification,
@@ -517,6 +520,42 @@ def _check_dispatch(
                 f"{where}: {rows.get(site_id, 0)} rows for site {shortened(site_id)!r}, "
                 f"but {SUMMARY_FILE} says {hours} hours were verified (incomplete: truncated "
                 "or cut)"
+            )
+
+
+def _check_profiles(folder: Path, profiles: pd.DataFrame, site_ids: list[str]) -> None:
+    """Refuse a ``profiles.csv`` that does not hold each site's whole calendar year.
+
+    For a folder dcpower wrote (:func:`written_by_dcpower`): it writes every site's weather
+    year, 1 January 00:00 to 31 December 23:00 local
+    time, with a load in every hour: a site whose rows stop earlier (a truncated file) or
+    whose load is missing is damage.
+
+    Raises
+    ------
+    RunFolderError
+        Naming the site and where its rows end, or the file's line.
+    """
+    where = f"run folder '{folder}': {PROFILES_FILE}"
+    if "load_mw" not in profiles.columns:
+        raise RunFolderError(f"{where} has no column 'load_mw'")
+    load = pd.to_numeric(profiles["load_mw"], errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~np.isfinite(load))
+    if len(bad):
+        raise RunFolderError(
+            f"{where}: column 'load_mw' has no finite number on line {int(bad[0]) + 2} "
+            "(damaged or edited)"
+        )
+    sites = profiles["site"].astype(str)
+    for site_id in site_ids:
+        times = profiles["time"].astype(str)[sites == site_id]
+        first = times.iloc[0] if len(times) else ""
+        last = times.iloc[-1] if len(times) else ""
+        if first[4:16] != "-01-01T00:00" or last[4:16] != "-12-31T23:00":
+            raise RunFolderError(
+                f"{where}: the rows of site {shortened(site_id)!r} run from "
+                f"{shortened(first, 25)!r} to {shortened(last, 25)!r}, not over a calendar "
+                "year (incomplete: truncated or cut)"
             )
 
 
@@ -645,12 +684,23 @@ def _read_csv(folder: Path, name: str, required: tuple[str, ...]) -> pd.DataFram
         raise RunFolderError(f"run folder '{folder}': {name} is empty") from None
     except (pd.errors.ParserError, ValueError):
         raise RunFolderError(f"run folder '{folder}': {name} is not a valid CSV table") from None
+    if not _ends_with_newline(folder / name):
+        # dcpower ends every table with a line end: a file that does not was cut mid-row.
+        raise RunFolderError(
+            f"run folder '{folder}': {name} is cut short (its last line is incomplete)"
+        )
     lacking = [column for column in required if column not in table.columns]
     if lacking:
         raise RunFolderError(
             f"run folder '{folder}': {name} has no column {', '.join(map(repr, lacking))}"
         )
     return table
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as file:
+        file.seek(-1, os.SEEK_END)
+        return file.read(1) == b"\n"
 
 
 # ------------------------------------------------------------------------------ writing

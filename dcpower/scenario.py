@@ -972,6 +972,8 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         if "climate" in site and isinstance(climate, str) and not _looks_like_path(climate):
             _check_embedded_climate(site_id, climate)
             climate = climate.lower()
+        # A climate that is not text has no catalogue row; the schema then says what it is.
+        climate = climate if isinstance(climate, str) else ""
         site_defaults = _catalogue("economics.csv").get(climate, {})
         for key in ("gas_price_usd_per_mmbtu", "carbon_price_usd_per_t"):
             if key not in site and key in site_defaults:

@@ -373,7 +373,7 @@ def _text_value(text: str) -> str:
     ("damage", "expected"),
     [
         (_cut_rows, "dispatch.csv: 20 rows for site 'aktau', but summary.json says 48 hours"),
-        (_cut_line, "dispatch.csv: column 'load_mw' has no finite number on line 22"),
+        (_cut_line, "dispatch.csv is cut short (its last line is incomplete)"),
         (_missing_value, "dispatch.csv: column 'load_mw' has no finite number on line 6"),
         (_text_value, "dispatch.csv: column 'load_mw' has no finite number on line 6"),
     ],
@@ -391,3 +391,23 @@ def test_a_damaged_dispatch_is_bad_input_for_verify_and_report(copy_of, damage, 
     assert "Traceback" not in out.output and "secret-text" not in out.output
     assert expected in " ".join(out.output.split())
     assert not (folder / "report.html").exists() and not (folder / "results.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (lambda text: "".join(text.splitlines(True)[:15000]), "the rows of site 'baku' run from"),
+        (lambda text: text[:-30], "profiles.csv is cut short (its last line is incomplete)"),
+    ],
+    ids=["cut-before-the-year-ends", "cut-inside-the-last-row"],
+)
+def test_a_profiles_table_cut_short_is_an_incomplete_folder(copy_of, damage, expected):
+    """profiles.csv holds each site's calendar year; a file cut before its end is refused
+    (exit 2, one line) even where the dispatched hours still have their rows."""
+    folder = copy_of()
+    path = folder / rf.PROFILES_FILE
+    path.write_text(damage(path.read_text()))
+    out = CliRunner().invoke(app, ["verify", str(folder)])
+    assert out.exit_code == 2, out.output
+    assert expected in " ".join(out.output.split())
+    assert len(out.output.strip().splitlines()) == 1

@@ -32,6 +32,7 @@ class _Site:
     times: np.ndarray  # ISO strings of the dispatch hours
     capacity: dict  # (technology, unit) -> capacity from capacities.csv
     windows: pd.DataFrame  # this site's outage_dispatch.csv rows (empty if none)
+    costs: pd.DataFrame  # this site's costs.csv rows
 
 
 def read_run_folder(run_dir: str | Path) -> RunFolder:
@@ -60,4 +61,6 @@ def read_run_folder(run_dir: str | Path) -> RunFolder:
 def _site_data(folder: RunFolder, site_id: str) -> _Site:
     """Return one site's rows of the run folder, its profiles aligned on its dispatch hours."""
     t = folder.site(site_id)
-    return _Site(site_id, t.dispatch, t.hourly, t.profiles, t.times, t.capacities, t.windows)
+    return _Site(
+        site_id, t.dispatch, t.hourly, t.profiles, t.times, t.capacities, t.windows, t.costs
+    )

@@ -1,4 +1,4 @@
-"""Consistency of ``summary.json`` with the run tables: capacities and unserved energy."""
+"""Consistency of ``summary.json`` with the run tables: capacities, unserved energy, cost."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ class _SummaryChecks(_TechnologyChecks):
     """The site's entry of summary.json against capacities.csv and dispatch.csv."""
 
     def _check_summary(self) -> None:
-        """summary.json states the capacities of capacities.csv and the unserved energy."""
+        """Check summary.json's capacities, unserved energy and annual cost against the tables.
+
+        Against capacities.csv, dispatch.csv and costs.csv.
+        """
         site_summary = (self.summary.get("sites") or {}).get(self.s.site_id)
         if site_summary is None:
             self.single(
@@ -37,8 +40,10 @@ class _SummaryChecks(_TechnologyChecks):
             "summary matches run tables",
             -worst,
             scale,
-            "MW, MWh, units",
-            f"largest mismatch: {worst_name}" if worst_name else "capacities and unserved energy",
+            "MW, MWh, units, USD/yr",
+            f"largest mismatch: {worst_name}"
+            if worst_name
+            else "capacities, unserved energy and annual cost",
         )
 
     def _summary_pairs(self, site_summary: dict) -> list[tuple]:
@@ -55,4 +60,7 @@ class _SummaryChecks(_TechnologyChecks):
             pairs += technology.summary_pairs(tech_id, spec, self, capacity)
         unserved = float(np.nansum(self.d("unserved_mw") * self.d("weight_h")))
         pairs.append(("unserved_mwh_per_yr", site_summary.get("unserved_mwh_per_yr"), unserved))
+        # A cost row lost from costs.csv (a file cut short) shows here.
+        cost = float(np.sum(self.s.costs["usd_per_yr"].to_numpy(dtype=float)))
+        pairs.append(("cost_usd_per_yr", site_summary.get("cost_usd_per_yr"), cost))
         return pairs

@@ -83,19 +83,30 @@ def _table(title: str, columns: tuple[str, ...], justify: str = "right") -> Tabl
     return table
 
 
+def _shown(value: object) -> str:
+    """Return a message or value as one printable line, markup escaped.
+
+    Characters that do not print (line breaks, control characters) are written as escapes.
+    """
+    text = "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(value)
+    )
+    return escape(text)
+
+
 @contextmanager
 def _expected_failures():
     """Turn dcpower's own errors into a one-line message and an exit code."""
     try:
         yield
     except InfeasibleError as err:
-        errors.print(f"[bold red]infeasible:[/] {escape(str(err))}", highlight=False)
+        errors.print(f"[bold red]infeasible:[/] {_shown(err)}", highlight=False)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     except SolverLimitError as err:
-        errors.print(f"[bold red]no plan:[/] {escape(str(err))}", highlight=False)
+        errors.print(f"[bold red]no plan:[/] {_shown(err)}", highlight=False)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     except DcpowerError as err:
-        errors.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False)
+        errors.print(f"[bold red]error:[/] {_shown(err)}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except KeyboardInterrupt:
         # A run folder appears only by an atomic rename, so nothing half-written is left.
@@ -631,7 +642,7 @@ def profiles(
         one = scenario_from_dict(raw, origin="profiles")
         if weather is not None and not weather.exists():
             errors.print(
-                f"[bold red]error:[/] --weather '{escape(str(weather))}': file not found",
+                f"[bold red]error:[/] --weather '{_shown(weather)}': file not found",
                 highlight=False,
             )
             raise typer.Exit(EXIT_BAD_INPUT)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import SMALL_SCENARIO
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -95,8 +95,17 @@ def _one_line_or_none(out) -> None:
         assert len(out.output.strip().splitlines()) == 1, out.output
 
 
+#: Found at random: a key with a Unicode line break (NEL) split the message in two lines.
+LINE_BREAK_KEY = {**copy.deepcopy(SMALL_SCENARIO), " \x85": 1}
+#: Found at random: a list as a site's climate crashed the catalogue lookup (a traceback).
+LIST_CLIMATE = copy.deepcopy(SMALL_SCENARIO)
+LIST_CLIMATE["sites"]["baku"]["climate"] = []
+
+
 @FAST
 @given(mutated_scenarios())
+@example((LINE_BREAK_KEY, "utf-8"))
+@example((LIST_CLIMATE, "utf-8"))
 def test_a_mutated_scenario_is_valid_or_refused_in_one_line(tmp_path: Path, case):
     raw, encoding = case
     path = tmp_path / "scenario.yaml"

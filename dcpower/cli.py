@@ -22,7 +22,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from dcpower import techs as registered
-from dcpower.errors import DcpowerError, InfeasibleError, ScenarioError, SolverLimitError
+from dcpower.errors import (
+    EXIT_INTERRUPTED,
+    DcpowerError,
+    InfeasibleError,
+    ScenarioError,
+    SolverLimitError,
+)
 from dcpower.report import tables
 from dcpower.run_folder import (
     SUMMARY_FILE,
@@ -69,8 +75,6 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log the pipeline
 #: Exit codes: 2 = the input is wrong, 3 = the requirements cannot be met,
 #: 4 = the independent verification of a run folder failed.
 EXIT_BAD_INPUT = 2
-#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
-EXIT_INTERRUPTED = 130
 EXIT_INFEASIBLE = 3
 EXIT_VERIFY_FAILED = 4
 
@@ -754,7 +758,7 @@ def sweep(
                     f"[bold red]interrupted:[/] finished points are in {escape(str(target))}; "
                     "run the same command again to resume"
                 )
-                raise typer.Exit(130) from None
+                raise typer.Exit(EXIT_INTERRUPTED) from None
     counts = table["status"].value_counts()
     summary = _table(f"{swept.name}: {len(table)} points", ("status", "points"), justify="left")
     for status_name, n in counts.items():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+#: Exit code after Ctrl-C or SIGTERM (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+
 
 class DcpowerError(Exception):
     """Base class: an expected failure whose message alone explains it (no traceback shown)."""

@@ -344,3 +344,28 @@ def test_validate_reads_the_weather_a_run_would_and_shows_nothing_of_a_bad_file(
     result = runner.invoke(app, ["validate", str(scenario)])
     assert_one_line_error(result, ["garbage.csv", "unknown format"])
     assert "secret-token" not in result.stderr
+
+
+_SIGNAL_WHILE_IMPORTING = """
+import os, signal, sys, threading
+sys.argv = ["dcpower", "--help"]
+threading.Timer(0.05, os.kill, (os.getpid(), signal.{name})).start()
+from dcpower.entry import main
+main()
+"""
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_signal_while_the_command_line_is_imported_gives_one_line_and_130(name):
+    """The entry point is imported in milliseconds and catches the signal sent 50 ms in,
+    while typer, pandas and the rest are still being imported (about 2 s): one line,
+    exit 130, no traceback."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_WHILE_IMPORTING.format(name=name)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "interrupted: stopped by the user (nothing written)\n"
+    assert done.stdout == ""

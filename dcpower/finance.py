@@ -31,12 +31,27 @@ Conventions
   it up: the energy delivered falls instead. Curtailed PV is not used to make it up
   (conservative).
 - **Energy** is the energy delivered to the data center (load minus unserved), MWh/yr.
-- **Revenue** (``revenue_basis``): the grid tariff applied to the hourly delivered load by
-  local hour (day/night), a flat PPA price, or none.
-- **Debt**: ``debt_share`` of each construction year's nominal capex is drawn at the end of
-  that year; interest during construction is capitalized; the balance at COD is repaid as a
-  nominal annuity over ``debt_tenor_yr``. CFADS = revenue - operating costs - replacements
-  (nominal); DSCR = CFADS / debt service. Pre-tax throughout.
+- **Revenue** (``revenue_basis``): by default the *required tariff*, the flat real price
+  per MWh delivered at which the equity IRR (nominal, after tax) meets
+  ``target_equity_irr_nominal``, found per site by root-finding on the equity cash flow;
+  or the site's comparison grid tariff on the hourly delivered load (day/night), a flat PPA
+  price, or none. The grid tariff always stays as a comparison line where the site has one.
+- **Tax** (each site's ``money``): income tax on nominal profit = revenue - operating costs
+  - tax depreciation - interest, losses carried forward for the country's years (oldest
+  first). Tax depreciation by asset class (equipment; structures = site development),
+  declining balance or straight line at the country's rates, from the year after an asset
+  enters service (the construction capex at COD, at its nominal cost); at the end, the
+  salvage less the tax value left is taxed. Interest during construction is capitalized into
+  the debt, not depreciated (slightly conservative).
+- **Debt**: drawn in proportion to each construction year's nominal capex, interest during
+  construction capitalized. Its size at COD is the smaller of what the target DSCR
+  supports - debt service ``max(CFADS, 0) / target_dscr_min`` in each year of the tenor
+  (sculpted), discounted at the interest rate - and ``max_gearing`` of the capex with its
+  capitalized interest. CFADS = revenue - operating costs - replacements - tax (nominal);
+  DSCR = CFADS / debt service. Tax and debt depend on each other through the interest;
+  they are iterated to a fixed point.
+- **Equity** cash flow (nominal): the capex not borrowed in construction years; CFADS -
+  debt service (+ salvage in the last year) in operation.
 """
 
 from __future__ import annotations
@@ -44,17 +59,18 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 import numpy_financial as npf
 import pandas as pd
+from scipy.optimize import brentq
 
 from dcpower import techs
 from dcpower.errors import DcpowerError
 from dcpower.run_folder import SUMMARY_FILE, RunFolder, read_run_folder
-from dcpower.scenario import Finance
+from dcpower.scenario import ComparisonTariff, Finance, SiteMoney
 from dcpower.tariff import time_of_day_price
 from dcpower.techs.contract import Asset
 
@@ -85,6 +101,10 @@ ADDITIVE_COLUMNS = (
     "revenue_usd",
     "net_cash_flow_usd",
     "capex_usd_nominal",
+    "ebitda_usd_nominal",
+    "tax_depreciation_usd_nominal",
+    "taxable_income_usd_nominal",
+    "tax_usd_nominal",
     "cfads_usd_nominal",
     "debt_draw_usd_nominal",
     "interest_usd_nominal",
@@ -160,21 +180,20 @@ def payback_year(years: np.ndarray, flows: np.ndarray) -> int | None:
     return int(years[reached[0]]) if reached.size else None
 
 
-def tariff_usd_per_mwh(local_hour: np.ndarray, finance: Finance) -> np.ndarray:
-    """Return the grid tariff of each hour from its local clock hour [USD/MWh].
+def tariff_usd_per_mwh(local_hour: np.ndarray, tariff: ComparisonTariff) -> np.ndarray:
+    """Return a time-of-day tariff's price of each hour from its local clock hour [USD/MWh].
 
-    The day rate applies to hours starting at ``grid_tariff_day_start_hour`` up to, not
-    including, ``grid_tariff_day_end_hour`` (08:00-22:00 by default, 14 h); the night rate to
-    the rest. AZN/kWh x 1000 / (AZN/USD) = USD/MWh.
+    The day price applies to hours starting at ``day_start_hour`` up to, not including,
+    ``day_end_hour`` (08:00-22:00 for the Azerbaijani data-center tariff, 14 h); the night
+    price to the rest.
     """
-    azn_per_kwh = time_of_day_price(
+    return time_of_day_price(
         local_hour,
-        finance.grid_tariff_day_azn_per_kwh,
-        finance.grid_tariff_night_azn_per_kwh,
-        finance.grid_tariff_day_start_hour,
-        finance.grid_tariff_day_end_hour,
+        tariff.day_price_usd_per_mwh,
+        tariff.night_price_usd_per_mwh,
+        tariff.day_start_hour,
+        tariff.day_end_hour,
     )
-    return azn_per_kwh * 1000.0 / finance.azn_per_usd
 
 
 def local_hours(times: pd.Series) -> np.ndarray:
@@ -192,9 +211,9 @@ def local_hours(times: pd.Series) -> np.ndarray:
 
 
 def grid_cost_usd(
-    times: pd.Series, load_mw: np.ndarray, weight_h: np.ndarray, finance: Finance
+    times: pd.Series, load_mw: np.ndarray, weight_h: np.ndarray, tariff: ComparisonTariff
 ) -> float:
-    """Return the annual cost of buying a load from the grid at the day/night tariff [USD/yr].
+    """Return the annual cost of buying a load from the grid at a time-of-day tariff [USD/yr].
 
     Parameters
     ----------
@@ -204,10 +223,10 @@ def grid_cost_usd(
         Load of each row. [MW]
     weight_h : array
         Hours of the year each row stands for. [h]
-    finance : Finance
-        Tariff and exchange rate.
+    tariff : ComparisonTariff
+        Day and night prices and hours.
     """
-    price = tariff_usd_per_mwh(local_hours(times), finance)
+    price = tariff_usd_per_mwh(local_hours(times), tariff)
     return float(np.sum(price * np.asarray(load_mw, float) * np.asarray(weight_h, float)))
 
 
@@ -260,8 +279,11 @@ class SiteBasis:
         CO2 of a marginal MWh of gas output. [t/MWh]
     has_gas : bool
         Whether the site built gas units (which make up degraded PV energy).
-    grid_cost_usd : float
-        Delivered load bought from the grid at the tariff. [USD/yr]
+    grid_cost_usd : float or None
+        Delivered load bought from the grid at the site's comparison tariff; None where no
+        tariff is known for the site. [USD/yr]
+    money : SiteMoney
+        The site's currency, exchange rate and tax (default: none known, pre-tax, USD).
     """
 
     site_id: str
@@ -277,7 +299,8 @@ class SiteBasis:
     makeup_vom_usd_per_mwh: float
     makeup_co2_t_per_mwh: float
     has_gas: bool
-    grid_cost_usd: float
+    grid_cost_usd: float | None
+    money: SiteMoney = field(default_factory=SiteMoney)
 
 
 def site_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
@@ -290,7 +313,7 @@ def site_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
     site_id : str
         A site of the run.
     finance : Finance
-        Assumptions (for the grid tariff).
+        Assumptions (for the project life of site development).
 
     Returns
     -------
@@ -368,24 +391,39 @@ def site_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
         makeup_vom_usd_per_mwh=makeup["vom"],
         makeup_co2_t_per_mwh=makeup["co2"],
         has_gas=bool(marginal),
-        grid_cost_usd=grid_cost_usd(d["time"], served_mw, w, finance),
+        grid_cost_usd=(
+            grid_cost_usd(d["time"], served_mw, w, site.money.comparison_tariff)
+            if site.money.comparison_tariff is not None
+            else None
+        ),
+        money=site.money,
     )
 
 
 # --------------------------------------------------------------------------- cash flows
 
 
-def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
+#: Asset kinds depreciated for tax as buildings and structures; the rest is equipment.
+STRUCTURE_KINDS = ("site",)
+
+
+def cash_flows(
+    basis: SiteBasis, finance: Finance, wacc: float, price_usd_per_mwh: float | None = None
+) -> pd.DataFrame:
     """Year-by-year cash flows of one site over construction and operation.
 
     Parameters
     ----------
     basis : SiteBasis
-        Year-1 quantities (:func:`site_basis`).
+        Year-1 quantities (:func:`site_basis`), with the site's money (tax).
     finance : Finance
         Assumptions.
     wacc : float
         Real weighted average cost of capital (for the discount-factor column). [1/yr]
+    price_usd_per_mwh : float, optional
+        Flat real price of the energy delivered; default as ``finance.revenue_basis`` says:
+        the required tariff (:func:`required_tariff`), the PPA price, or none (grid tariff
+        or no revenue). [USD/MWh]
 
     Returns
     -------
@@ -396,43 +434,59 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
         connection), ``backup_fuel_usd`` (liquid fuel of gas-supply outages, expected per
         year, with its carbon cost), ``salvage_usd`` (a credit, positive), ``total_cost_usd``
         (capex + replacement + operating costs - salvage), ``grid_cost_usd`` (the delivered
-        load bought at the grid tariff), ``revenue_usd``, ``net_cash_flow_usd`` (revenue -
-        total cost); energy [MWh]: ``energy_mwh`` (delivered to the data center),
-        ``it_energy_mwh``, ``pv_mwh``, ``pv_makeup_mwh`` (degraded PV energy made up by gas);
-        ``co2_t`` [t]; ``inflation_index`` and ``discount_factor`` (real WACC) [-]; nominal USD:
-        ``capex_usd_nominal, cfads_usd_nominal, debt_draw_usd_nominal, interest_usd_nominal``
-        (capitalized during construction), ``principal_usd_nominal, debt_service_usd_nominal,
-        debt_balance_usd_nominal`` (end of year), ``equity_cash_flow_usd_nominal``; ``dscr``
-        [-] (NaN without debt service). ``attrs["units"]`` maps every column to its unit.
+        load bought at the site's comparison tariff; 0 without one), ``revenue_usd``,
+        ``net_cash_flow_usd`` (revenue - total cost, pre-tax); energy [MWh]: ``energy_mwh``
+        (delivered to the data center), ``it_energy_mwh``, ``pv_mwh``, ``pv_makeup_mwh``
+        (degraded PV energy made up by gas); ``co2_t`` [t]; ``inflation_index`` and
+        ``discount_factor`` (real WACC) [-]; nominal USD: ``capex_usd_nominal,
+        ebitda_usd_nominal, tax_depreciation_usd_nominal, taxable_income_usd_nominal``
+        (after interest and losses carried forward), ``tax_usd_nominal,
+        cfads_usd_nominal`` (after tax), ``debt_draw_usd_nominal, interest_usd_nominal``
+        (capitalized during construction), ``principal_usd_nominal,
+        debt_service_usd_nominal, debt_balance_usd_nominal`` (end of year),
+        ``equity_cash_flow_usd_nominal``; ``dscr`` [-] (NaN without debt service).
+        ``attrs["units"]`` maps every column to its unit; ``attrs["price_usd_per_mwh"]`` is
+        the flat price used (None for the grid tariff or no revenue).
     """
+    if price_usd_per_mwh is None:
+        if finance.revenue_basis == "required_tariff":
+            price_usd_per_mwh = required_tariff(basis, finance, wacc)
+        elif finance.revenue_basis == "ppa":
+            price_usd_per_mwh = float(finance.ppa_usd_per_mwh or 0.0)
     n_build = len(finance.capex_schedule)
     years = np.arange(1 - n_build, finance.project_life_yr + 1)
     op = years >= 1
 
-    capex, replacement, salvage = _capital_flows(basis, finance, years)
+    capex, replacement, salvage, structures = _capital_flows(basis, finance, years)
     pv, makeup, energy = _delivered_energy(basis, finance, years, op)
-    price = _escalation(finance.price_escalation_real, years, op)
-    costs = _operating_costs(basis, finance, years, op, makeup, price)
-    operating = (
-        costs["fuel_usd"]
-        + costs["carbon_usd"]
-        + costs["fixed_om_usd"]
-        + costs["variable_om_usd"]
-        + costs["startup_usd"]
-        + costs["grid_energy_usd"]
-        + costs["backup_fuel_usd"]
-    )
+    escalation = _escalation(finance.price_escalation_real, years, op)
+    costs = _operating_costs(basis, finance, years, op, makeup, escalation)
+    operating = sum(costs.values())
     total_cost = capex + replacement + operating - salvage
-    grid, revenue = _revenue(basis, finance, energy, price)
+    grid, revenue = _revenue(basis, finance, energy, escalation, price_usd_per_mwh)
 
     inflation = (1.0 + finance.inflation) ** years.astype(float)
     capex_nominal = capex * inflation
-    cfads = (revenue - operating - replacement) * inflation * op
-    debt = _debt_flows(finance, years, op, finance.debt_share * capex_nominal, cfads)
+    ebitda = (revenue - operating) * inflation * op
+    depreciation, residual = _tax_depreciation(
+        basis.money, years, inflation, capex, replacement, structures
+    )
+    after_tax = _debt_and_tax(
+        basis.money,
+        finance,
+        years,
+        capex_nominal,
+        ebitda,
+        replacement * inflation * op,
+        depreciation,
+        salvage[-1] * inflation[-1] - residual,
+    )
     equity = np.where(
         op,
-        cfads - debt["debt_service_usd_nominal"] + salvage * inflation,
-        debt["debt_draw_usd_nominal"] - capex_nominal,
+        after_tax["cfads_usd_nominal"]
+        - after_tax["debt_service_usd_nominal"]
+        + salvage * inflation,
+        after_tax["debt_draw_usd_nominal"] - capex_nominal,
     )
 
     flows = pd.DataFrame(
@@ -455,13 +509,55 @@ def cash_flows(basis: SiteBasis, finance: Finance, wacc: float) -> pd.DataFrame:
             "inflation_index": inflation,
             "discount_factor": discount_factors(wacc, years),
             "capex_usd_nominal": capex_nominal,
-            "cfads_usd_nominal": cfads,
-            **debt,
+            "ebitda_usd_nominal": ebitda,
+            "tax_depreciation_usd_nominal": depreciation,
+            **after_tax,
             "equity_cash_flow_usd_nominal": equity,
         }
     )
     flows.attrs["units"] = column_units(flows.columns)
+    flows.attrs["price_usd_per_mwh"] = price_usd_per_mwh
     return flows
+
+
+def required_tariff(basis: SiteBasis, finance: Finance, wacc: float) -> float | None:
+    """Flat real price of the delivered energy at which the equity IRR meets its target.
+
+    The equity cash flow's NPV at ``finance.target_equity_irr_nominal`` rises with the price
+    (more revenue, after tax, and more debt the DSCR allows), so its root is found by
+    bracketing and Brent's method.
+
+    Parameters
+    ----------
+    basis : SiteBasis
+        Year-1 quantities of the site.
+    finance : Finance
+        Assumptions (target equity IRR, debt, tax timing).
+    wacc : float
+        Real WACC (only for the discount-factor column). [1/yr]
+
+    Returns
+    -------
+    float or None
+        The required tariff [USD/MWh, real, of the price basis]; None if the site delivers
+        no energy. 0 if the equity IRR meets the target without revenue.
+    """
+    if basis.energy_mwh <= 0:
+        return None
+    target = finance.target_equity_irr_nominal
+
+    def equity_npv(price: float) -> float:
+        flows = cash_flows(basis, finance, wacc, price)
+        return npv(target, flows["year"].to_numpy(), flows["equity_cash_flow_usd_nominal"])
+
+    if equity_npv(0.0) >= 0:
+        return 0.0
+    high = 100.0
+    while equity_npv(high) < 0:
+        high *= 2.0
+        if high > 1e7:
+            return None
+    return float(brentq(equity_npv, 0.0, high, xtol=1e-9, rtol=1e-12))
 
 
 def _escalation(rate: float, years: np.ndarray, op: np.ndarray) -> np.ndarray:
@@ -471,7 +567,7 @@ def _escalation(rate: float, years: np.ndarray, op: np.ndarray) -> np.ndarray:
 
 def _capital_flows(
     basis: SiteBasis, finance: Finance, years: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Capital spent and recovered per year of ``years``.
 
     Returns
@@ -480,14 +576,19 @@ def _capital_flows(
         Overnight capex spread over the construction years, rebuilt assets and PV
         inverters, and the straight-line value left at the end of the last year (a credit,
         positive). [USD, real]
+    structures : dict of np.ndarray
+        The ``capex`` and ``replacement`` of buildings and structures (asset kinds in
+        :data:`STRUCTURE_KINDS`), for tax depreciation. [USD, real]
     """
     n_build = len(finance.capex_schedule)
     life = finance.project_life_yr
     at = {int(y): i for i, y in enumerate(years)}
-    capex = np.zeros(len(years))
-    capex[:n_build] = float(basis.assets["capex_usd"].sum()) * np.asarray(finance.capex_schedule)
+    schedule = np.zeros(len(years))
+    schedule[:n_build] = finance.capex_schedule
+    capex = float(basis.assets["capex_usd"].sum()) * schedule
     replacement = np.zeros(len(years))
     salvage = np.zeros(len(years))
+    structures = {"capex": np.zeros(len(years)), "replacement": np.zeros(len(years))}
     for asset in basis.assets.itertuples():
         cost, lifetime = float(asset.capex_usd), float(asset.lifetime_yr)
         if cost <= 0:
@@ -495,11 +596,15 @@ def _capital_flows(
         vintages = _vintages(cost, lifetime, life, finance.replacement_cost_fraction)
         for year, rebuilt in vintages[1:]:
             replacement[at[year]] += rebuilt
+            if asset.kind in STRUCTURE_KINDS:
+                structures["replacement"][at[year]] += rebuilt
+        if asset.kind in STRUCTURE_KINDS:
+            structures["capex"] += cost * schedule
         for built, value in vintages:
             remaining = lifetime - (life - built)
             salvage[at[life]] += value * max(remaining, 0.0) / lifetime
     _add_inverter_replacements(basis, finance, at, replacement, salvage)
-    return capex, replacement, salvage
+    return capex, replacement, salvage, structures
 
 
 def _vintages(
@@ -610,72 +715,271 @@ def _operating_costs(
 
 
 def _revenue(
-    basis: SiteBasis, finance: Finance, energy: np.ndarray, price: np.ndarray
+    basis: SiteBasis,
+    finance: Finance,
+    energy: np.ndarray,
+    escalation: np.ndarray,
+    price_usd_per_mwh: float | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Price the delivered load at the grid tariff, and as ``finance.revenue_basis`` says.
+    """Price the delivered load at the comparison tariff, and as the revenue basis says.
+
+    Parameters
+    ----------
+    price_usd_per_mwh : float or None
+        Flat real price (required tariff or PPA); None: the grid tariff or no revenue.
 
     Returns
     -------
     grid, revenue : np.ndarray
-        Per year. [USD, real]
+        Per year; ``grid`` is 0 at a site without a comparison tariff. [USD, real]
     """
     zeros = np.zeros(len(energy))
     share = energy / basis.energy_mwh if basis.energy_mwh > 0 else zeros
-    grid = basis.grid_cost_usd * price * share
-    if finance.revenue_basis == "grid_tariff":
-        revenue = grid
-    elif finance.revenue_basis == "ppa":
-        revenue = float(finance.ppa_usd_per_mwh or 0.0) * energy * price
-    else:
-        revenue = zeros
-    return grid, revenue
+    grid = (basis.grid_cost_usd or 0.0) * escalation * share
+    if price_usd_per_mwh is not None:
+        return grid, price_usd_per_mwh * energy * escalation
+    return grid, grid if finance.revenue_basis == "grid_tariff" else zeros
 
 
-def _debt_flows(
-    finance: Finance, years: np.ndarray, op: np.ndarray, draw: np.ndarray, cfads: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Debt drawn in construction (interest capitalized), then repaid as a nominal annuity.
+def tax_depreciation(placed: np.ndarray, rate: float, method: str) -> tuple[np.ndarray, float]:
+    """Tax depreciation of capital placed in service year by year.
+
+    Capital placed in service in year ``i`` (its end) is depreciated from year ``i + 1``:
+    by ``rate`` x its cost until written off (straight line), or by ``rate`` x what is left
+    of it (declining balance).
 
     Parameters
     ----------
-    years, op : np.ndarray
-        Each year (construction <= 0 < operation) and whether it is an operation year.
-    draw : np.ndarray
-        Debt drawn at the end of each year. [USD, nominal]
+    placed : np.ndarray
+        Capital placed in service at the end of each year. [USD, nominal]
+    rate : float
+        Depreciation rate. [1/yr]
+    method : {"straight_line", "declining_balance"}
+
+    Returns
+    -------
+    depreciation : np.ndarray
+        Deduction per year. [USD, nominal]
+    residual : float
+        Tax value left after the last year. [USD, nominal]
+    """
+    depreciation = np.zeros(len(placed))
+    left = np.zeros(len(placed))  # tax value left of each vintage
+    for year in range(len(placed)):
+        if method == "straight_line":
+            charge = np.minimum(rate * np.asarray(placed, float), left)
+        else:
+            charge = rate * left
+        depreciation[year] = charge.sum()
+        left -= charge
+        left[year] += placed[year]
+    return depreciation, float(left.sum())
+
+
+def income_tax(taxable: np.ndarray, rate: float, carryforward_yr: int | None) -> np.ndarray:
+    """Income tax per year, with losses carried forward (oldest first) and none carried back.
+
+    Parameters
+    ----------
+    taxable : np.ndarray
+        Taxable income of each year before losses; negative is a loss. [USD, nominal]
+    rate : float
+        Income tax rate. [-]
+    carryforward_yr : int or None
+        Years a loss may be set against later profits; None = without limit.
+
+    Returns
+    -------
+    np.ndarray
+        Tax paid per year (never negative). [USD, nominal]
+    """
+    tax = np.zeros(len(taxable))
+    losses: list[list[float]] = []  # [year of the loss, amount left]
+    for year, income in enumerate(np.asarray(taxable, float)):
+        if income < 0:
+            losses.append([year, -income])
+            continue
+        for loss in losses:
+            if carryforward_yr is not None and year - loss[0] > carryforward_yr:
+                loss[1] = 0.0
+            used = min(loss[1], income)
+            loss[1] -= used
+            income -= used
+        losses = [loss for loss in losses if loss[1] > 0]
+        tax[year] = rate * income
+    return tax
+
+
+def sculpted_debt(
+    cfads: np.ndarray, years: np.ndarray, rate: float, dscr: float, tenor_yr: int
+) -> tuple[float, np.ndarray]:
+    """Debt that a target DSCR supports, repaid in step with the cash flow (sculpted).
+
+    Debt service in operation years ``1 .. tenor_yr`` is ``max(CFADS, 0) / dscr``; the debt
+    at the operation date (year 0) is that service discounted at the interest rate, so it is
+    repaid exactly by the end of the tenor.
+
+    Parameters
+    ----------
     cfads : np.ndarray
-        Cash flow available for debt service. [USD, nominal]
+        Cash flow available for debt service of each year. [USD, nominal]
+    years : np.ndarray
+        Year of each entry (operation years >= 1).
+    rate : float
+        Interest rate. [1/yr]
+    dscr : float
+        Target debt service cover ratio. [-]
+    tenor_yr : int
+        Repayment period. [yr]
+
+    Returns
+    -------
+    debt : float
+        Debt at the operation date. [USD, nominal]
+    service : np.ndarray
+        Debt service of each year. [USD, nominal]
+    """
+    repaying = (years >= 1) & (years <= tenor_yr)
+    service = np.where(repaying, np.maximum(np.asarray(cfads, float), 0.0) / dscr, 0.0)
+    return float(np.sum(service * discount_factors(rate, years))), service
+
+
+def _tax_depreciation(
+    money: SiteMoney,
+    years: np.ndarray,
+    inflation: np.ndarray,
+    capex: np.ndarray,
+    replacement: np.ndarray,
+    structures: dict[str, np.ndarray],
+) -> tuple[np.ndarray, float]:
+    """Tax depreciation of equipment and of structures at the site's rates.
+
+    The construction capex enters service at COD (year 0) at its nominal cost; each
+    replacement at the end of its year.
+
+    Returns
+    -------
+    depreciation : np.ndarray
+        Per year. [USD, nominal]
+    residual : float
+        Tax value left at the end of the project. [USD, nominal]
+    """
+    cod = int(np.flatnonzero(years == 0)[0])
+
+    def placed(built: np.ndarray, rebuilt: np.ndarray) -> np.ndarray:
+        nominal = rebuilt * inflation
+        nominal[cod] += float(np.sum(built * inflation))
+        return nominal
+
+    method = money.tax_depreciation_method
+    equipment, left_equipment = tax_depreciation(
+        placed(capex - structures["capex"], replacement - structures["replacement"]),
+        money.tax_depreciation_rate_equipment,
+        method,
+    )
+    built, left_built = tax_depreciation(
+        placed(structures["capex"], structures["replacement"]),
+        money.tax_depreciation_rate_structures,
+        method,
+    )
+    return equipment + built, left_equipment + left_built
+
+
+def _debt_and_tax(
+    money: SiteMoney,
+    finance: Finance,
+    years: np.ndarray,
+    capex_nominal: np.ndarray,
+    ebitda: np.ndarray,
+    replacement: np.ndarray,
+    depreciation: np.ndarray,
+    disposal_gain: float,
+) -> dict[str, np.ndarray]:
+    """Income tax, CFADS and sculpted debt, solved together (interest is deductible).
+
+    Debt is drawn in proportion to each construction year's capex, interest during
+    construction capitalized; its size at COD is the smaller of what the target DSCR
+    supports (:func:`sculpted_debt`) and ``max_gearing`` of the capex with its capitalized
+    interest. Tax depends on the interest and the debt on the after-tax CFADS: the two are
+    iterated to a fixed point (a cent).
+
+    Parameters
+    ----------
+    ebitda : np.ndarray
+        Revenue minus operating costs, operation years. [USD, nominal]
+    replacement : np.ndarray
+        Replacement capex of operation years, paid from the cash flow. [USD, nominal]
+    depreciation : np.ndarray
+        Tax depreciation. [USD, nominal]
+    disposal_gain : float
+        Salvage minus the tax value left, taxed in the last year. [USD, nominal]
 
     Returns
     -------
     dict of np.ndarray
-        The cash-flow columns ``debt_draw_usd_nominal, interest_usd_nominal,
-        principal_usd_nominal, debt_service_usd_nominal, debt_balance_usd_nominal`` (end of
-        year) [USD, nominal] and ``dscr`` [-] (NaN without debt service), in that order.
+        ``taxable_income_usd_nominal, tax_usd_nominal, cfads_usd_nominal,
+        debt_draw_usd_nominal, interest_usd_nominal, principal_usd_nominal,
+        debt_service_usd_nominal, debt_balance_usd_nominal`` [USD, nominal] and ``dscr`` [-].
     """
     rate = finance.debt_interest_rate
-    interest, principal, service, balance = (np.zeros(len(years)) for _ in range(4))
-    owed = 0.0
-    for i in range(len(finance.capex_schedule)):
-        interest[i] = owed * rate
-        owed += interest[i] + draw[i]
-        balance[i] = owed
-    payment = annuity_payment(owed, rate, finance.debt_tenor_yr) if owed > 0 else 0.0
-    for i in np.flatnonzero(op):
-        if years[i] <= finance.debt_tenor_yr and owed > 0:
-            interest[i] = owed * rate
-            principal[i] = payment - interest[i]
-            service[i] = payment
-            owed = max(owed - principal[i], 0.0)
-        balance[i] = owed
+    op = years >= 1
+    build = ~op
+    # Debt at COD per unit of gearing: each year's draw grows with capitalized interest.
+    capacity = float(np.sum(capex_nominal[build] * (1.0 + rate) ** (-years[build])))
+    tax_rate = money.corporate_tax_rate or 0.0
+    interest = np.zeros(len(years))
+    for _ in range(200):
+        taxable = np.where(op, ebitda - depreciation - interest, 0.0)
+        taxable[-1] += disposal_gain
+        tax = income_tax(taxable, tax_rate, money.tax_loss_carryforward_yr)
+        cfads = np.where(op, ebitda - replacement - tax, 0.0)
+        supported, service = sculpted_debt(
+            cfads, years, rate, finance.target_dscr_min, finance.debt_tenor_yr
+        )
+        debt = min(supported, finance.max_gearing * capacity)
+        if supported > 0:
+            service = service * (debt / supported)
+        flows = _debt_schedule(
+            years, capex_nominal, debt / capacity if capacity else 0.0, rate, service
+        )
+        if np.allclose(flows["interest_usd_nominal"], interest, rtol=0.0, atol=1e-2):
+            break
+        interest = flows["interest_usd_nominal"]
     with np.errstate(divide="ignore", invalid="ignore"):
         dscr = np.where(service > 0, cfads / np.where(service > 0, service, 1.0), np.nan)
+    return {
+        "taxable_income_usd_nominal": taxable,
+        "tax_usd_nominal": tax,
+        "cfads_usd_nominal": cfads,
+        **flows,
+        "dscr": dscr,
+    }
+
+
+def _debt_schedule(
+    years: np.ndarray, capex_nominal: np.ndarray, gearing: float, rate: float, service: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Draws (``gearing`` x capex), capitalized interest, then the given service repays it."""
+    n = len(years)
+    draw, interest, principal, balance = (np.zeros(n) for _ in range(4))
+    owed = 0.0
+    for i, year in enumerate(years):
+        interest[i] = owed * rate
+        if year <= 0:
+            draw[i] = gearing * capex_nominal[i]
+            owed += interest[i] + draw[i]
+        else:
+            principal[i] = service[i] - interest[i]
+            owed -= principal[i]
+            if abs(owed) < 1e-6:
+                owed = 0.0
+        balance[i] = owed
     return {
         "debt_draw_usd_nominal": draw,
         "interest_usd_nominal": interest,
         "principal_usd_nominal": principal,
         "debt_service_usd_nominal": service,
         "debt_balance_usd_nominal": balance,
-        "dscr": dscr,
     }
 
 
@@ -783,11 +1087,30 @@ def metrics(flows: pd.DataFrame, finance: Finance, wacc: float) -> dict:
     dscr = {int(y): float(v) for y, v in zip(with_debt["year"], with_debt["dscr"], strict=True)}
     out["dscr_by_year"] = dscr if revenue_given else {}
     out["dscr_min"] = min(dscr.values()) if (dscr and revenue_given) else None
+    out["dscr_avg"] = (
+        float(with_debt["cfads_usd_nominal"].sum() / with_debt["debt_service_usd_nominal"].sum())
+        if (dscr and revenue_given)
+        else None
+    )
+    out["gearing"] = _ratio(
+        float(flows["debt_draw_usd_nominal"].sum()), float(flows["capex_usd_nominal"].sum())
+    )
+    out["tax_usd_nominal_total"] = float(flows["tax_usd_nominal"].sum())
     return out
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
     return float(numerator) / float(denominator) if denominator else None
+
+
+#: Figures that compare with a grid tariff: None where a site has no tariff.
+GRID_FIGURES = (
+    "grid_cost_usd_per_yr",
+    "grid_price_usd_per_mwh",
+    "savings_vs_grid_usd_per_yr",
+    "savings_vs_grid_levelized_usd_per_yr",
+    "npv_savings_vs_grid_usd",
+)
 
 
 def _year1_figures(bases: list[SiteBasis]) -> dict:
@@ -796,7 +1119,7 @@ def _year1_figures(bases: list[SiteBasis]) -> dict:
     energy = sum(b.energy_mwh for b in bases)
     it = sum(b.it_energy_mwh for b in bases)
     co2 = sum(b.co2_t for b in bases)
-    grid = sum(b.grid_cost_usd for b in bases)
+    grid = sum(b.grid_cost_usd or 0.0 for b in bases)
     return {
         "capex_usd": float(sum(b.assets["capex_usd"].sum() for b in bases)),
         "energy_mwh_per_yr": energy,
@@ -808,6 +1131,59 @@ def _year1_figures(bases: list[SiteBasis]) -> dict:
         "grid_cost_usd_per_yr": grid,
         "grid_price_usd_per_mwh": _ratio(grid, energy),
         "savings_vs_grid_usd_per_yr": grid - annual_cost,
+    }
+
+
+def _figures(bases: list[SiteBasis], flows: pd.DataFrame, finance: Finance, wacc: float) -> dict:
+    """Year-1 figures and :func:`metrics` of one site or of sites combined."""
+    figures = _year1_figures(bases)
+    figures.update(metrics(flows, finance, wacc))
+    figures["savings_vs_grid_levelized_usd_per_yr"] = (
+        figures["grid_cost_usd_per_yr"] - figures["levelized_cost_usd_per_yr"]
+    )
+    if any(b.grid_cost_usd is None for b in bases):
+        figures.update(dict.fromkeys(GRID_FIGURES))
+    year1 = flows[flows["year"] == 1]
+    figures["price_usd_per_mwh"] = _ratio(
+        float(year1["revenue_usd"].sum()), float(year1["energy_mwh"].sum())
+    )
+    return figures
+
+
+def _site_money(basis: SiteBasis, flows: pd.DataFrame, finance: Finance) -> dict:
+    """Return a site's currency, tax and required tariff; ``notes`` say what is not known."""
+    money = basis.money
+    price = flows.attrs.get("price_usd_per_mwh")
+    required = price if finance.revenue_basis == "required_tariff" else None
+    notes = []
+    if money.country is None:
+        notes.append("no country given: figures in USD, no tax, no grid tariff")
+    if money.corporate_tax_rate is None:
+        notes.append("no corporate tax rate known: cash flows are pre-tax")
+    if money.comparison_tariff is None:
+        notes.append(
+            "no grid tariff known for this site: no comparison with the grid"
+            + (
+                ", and no revenue (revenue_basis grid_tariff)"
+                if finance.revenue_basis == "grid_tariff"
+                else ""
+            )
+        )
+    return {
+        "country": money.country,
+        "currency": money.currency,
+        "local_per_usd": money.local_per_usd,
+        "exchange_rate_date": money.exchange_rate_date,
+        "tax_rate": money.corporate_tax_rate,
+        "tax_depreciation_method": money.tax_depreciation_method,
+        "comparison_tariff": (
+            money.comparison_tariff.tariff if money.comparison_tariff is not None else None
+        ),
+        "required_tariff_usd_per_mwh": required,
+        "required_tariff_local_per_kwh": (
+            required * money.local_per_usd / 1000.0 if required is not None else None
+        ),
+        "notes": notes,
     }
 
 
@@ -848,11 +1224,13 @@ def finance_summary(source: str | Path | RunFolder, finance: Finance | None = No
     -------
     dict
         ``conventions`` (text), ``wacc_real``, ``wacc_nominal``, ``assumptions`` (the Finance
-        fields), ``sites`` (per site: year-1 figures such as ``cost_usd_per_mwh_it``,
-        ``carbon_intensity_g_per_kwh_it``, ``savings_vs_grid_usd_per_yr`` = grid cost of the
-        delivered load minus the run's annual cost, plus everything of :func:`metrics`) and
-        ``totals`` (the same over all sites, from the summed cash flows). Plain JSON types;
-        undefined figures are None.
+        fields), ``sites`` (per site: its money (``currency``, ``tax_rate``,
+        ``required_tariff_usd_per_mwh`` and in local currency per kWh, ``notes`` on what is
+        not known), ``equity_irr`` (nominal), ``min_dscr``, year-1 figures such as
+        ``cost_usd_per_mwh_it``, ``savings_vs_grid_usd_per_yr`` = grid cost of the delivered
+        load minus the run's annual cost (None without a tariff), plus everything of
+        :func:`metrics`) and ``totals`` (the same over all sites, from the summed cash
+        flows). Plain JSON types; undefined figures are None.
     """
     tables = read_run(source)
     finance = finance if finance is not None else tables.scenario.finance
@@ -861,29 +1239,32 @@ def finance_summary(source: str | Path | RunFolder, finance: Finance | None = No
     for site_id in tables.scenario.sites:
         basis = site_basis(tables, site_id, finance)
         flows = cash_flows(basis, finance, wacc)
-        figures = _year1_figures([basis])
+        figures = _site_money(basis, flows, finance)
+        figures.update(_figures([basis], flows, finance, wacc))
+        figures["price_basis_year"] = tables.scenario.economics.price_basis_year
+        figures["equity_irr"] = figures["equity_irr_nominal"]
+        figures["min_dscr"] = figures["dscr_min"]
         figures["capex_by_technology_usd"] = dict(
             zip(basis.assets["technology"], basis.assets["capex_usd"], strict=True)
-        )
-        figures.update(metrics(flows, finance, wacc))
-        figures["savings_vs_grid_levelized_usd_per_yr"] = (
-            figures["grid_cost_usd_per_yr"] - figures["levelized_cost_usd_per_yr"]
         )
         sites[site_id] = figures
         bases.append(basis)
         frames.append(flows)
-    totals = _year1_figures(bases)
-    totals.update(metrics(combine(frames), finance, wacc))
-    totals["savings_vs_grid_levelized_usd_per_yr"] = (
-        totals["grid_cost_usd_per_yr"] - totals["levelized_cost_usd_per_yr"]
-    )
+    totals = _figures(bases, combine(frames), finance, wacc)
     summary = {
         "conventions": (
-            "Real USD of the inputs' price basis, year 0 = commercial operation date; nominal = "
+            f"Real USD of {tables.scenario.economics.price_basis_year} (the price basis), year 0 "
+            "= commercial operation date; nominal = "
             "real x (1 + inflation)^year. End-of-year flows, NPV at year 0, real WACC for real "
-            "flows. Pre-tax. Degraded PV energy made up by gas at its marginal cost. Revenue: "
+            "flows. Income tax on nominal profit (each site's country: rate, tax depreciation, "
+            "losses carried forward; interest deductible); debt sized by the target DSCR with "
+            "a sculpted repayment, within the maximum gearing. Project IRR and NPV are "
+            "pre-tax and unlevered; the equity IRR is after tax and debt, nominal. Degraded "
+            "PV energy made up by gas at its marginal cost. Revenue: "
             f"{finance.revenue_basis}."
         ),
+        "price_basis_year": tables.scenario.economics.price_basis_year,
+        "cost_basis": tables.scenario.economics.cost_basis,
         "wacc_real": wacc,
         "wacc_nominal": (1.0 + wacc) * (1.0 + finance.inflation) - 1.0,
         "assumptions": finance.model_dump(mode="json"),

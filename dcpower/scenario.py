@@ -10,6 +10,7 @@ fully resolved :class:`Scenario` (every default filled in), which is what a run 
 from __future__ import annotations
 
 import csv
+import math
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from dcpower import techs
+from dcpower import money, techs
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir, models_dir
 from dcpower.resource import load as load_defaults
@@ -152,6 +153,87 @@ class GridConnection(Strict):
         return self
 
 
+class ComparisonTariff(Strict):
+    """A time-of-day grid tariff, as the data center would pay it without the plant."""
+
+    tariff: str = Field(description="Tariff name (an id of inputs/grid_tariffs.csv).")
+    day_price_usd_per_mwh: NonNegative = Field(description="Energy price of day hours. [USD/MWh]")
+    night_price_usd_per_mwh: NonNegative = Field(
+        description="Energy price of night hours. [USD/MWh]"
+    )
+    day_start_hour: Annotated[int, Field(ge=0, le=23)] = Field(
+        description="First local clock hour of the day price. [h]"
+    )
+    day_end_hour: Annotated[int, Field(ge=1, le=24)] = Field(
+        description="Local clock hour at which the night price starts. [h]"
+    )
+
+
+class SiteMoney(Strict):
+    """A site's money: its country's currency, exchange rate and tax, and its grid tariff.
+
+    Defaults come from the country of the site's climate (``inputs/economics.csv`` row
+    ``country``) in ``inputs/countries.csv``. A figure no source gives stays empty, and the
+    finance summary says so instead of borrowing another country's figure.
+    """
+
+    country: str | None = Field(
+        None,
+        description=(
+            "Country code (ISO 3166-1 alpha-2) whose rows of inputs/countries.csv fill the "
+            "fields not given; none = no country figures (pre-tax, USD, no grid tariff)."
+        ),
+    )
+    currency: str = Field(
+        "USD", pattern=r"^[A-Z]{3}$", description="Local currency, ISO 4217 code. [-]"
+    )
+    local_per_usd: Positive = Field(
+        1.0, description="Exchange rate: local currency units per USD. [local/USD]"
+    )
+    exchange_rate_date: str | None = Field(
+        None, description="Date (or period) of the exchange rate, as its source gives it."
+    )
+    corporate_tax_rate: Fraction | None = Field(
+        None,
+        description=(
+            "Corporate income (profit) tax rate; none = not known, the cash flow is pre-tax "
+            "and the summary says so. [-]"
+        ),
+    )
+    tax_depreciation_method: Literal["declining_balance", "straight_line"] = Field(
+        "straight_line",
+        description=(
+            "Tax depreciation: each year the rate times the asset's remaining tax value "
+            "(declining balance) or times its cost until it is written off (straight line); "
+            "what is left at the end of the project is written off against the salvage. [-]"
+        ),
+    )
+    tax_depreciation_rate_equipment: Fraction = Field(
+        0.2,
+        description="Tax depreciation rate of plant, machinery and equipment. [1/yr]",
+    )
+    tax_depreciation_rate_structures: Fraction = Field(
+        0.05,
+        description=(
+            "Tax depreciation rate of buildings and structures (site development). [1/yr]"
+        ),
+    )
+    tax_loss_carryforward_yr: Annotated[int, Field(ge=0, le=60)] | None = Field(
+        None,
+        description=(
+            "Years a tax loss may be set against later profits; none = without limit. [yr]"
+        ),
+    )
+    comparison_tariff: ComparisonTariff | None = Field(
+        None,
+        description=(
+            "Grid tariff the plant's cost is compared with: an id of inputs/grid_tariffs.csv "
+            "(az_data_center) or the tariff's fields; none = no tariff known for the site "
+            "(no comparison line, said in the summary)."
+        ),
+    )
+
+
 class Site(Strict):
     """One candidate site: its climate, its data center, and what may be built there."""
 
@@ -183,8 +265,20 @@ class Site(Strict):
     technologies: list[str] = Field(
         description="Technology ids allowed at this site (keys of `technologies`)."
     )
+    gas_price_case: str | None = Field(
+        None,
+        description=(
+            "Gas price case of the site's country in inputs/gas_prices.csv (AZ: "
+            "regulated_power, industry, export_netback; KZ: wholesale_cap_almaty_proxy, "
+            "wholesale_cap_aktobe_proxy, export_netback); none = the country's default case, "
+            "or 'scenario' where gas_price_usd_per_mmbtu is given."
+        ),
+    )
     gas_price_usd_per_mmbtu: NonNegative = Field(
-        description="Delivered gas price, HHV. [USD/MMBtu]"
+        description=(
+            "Delivered gas price, HHV; default: the gas price case's figure in USD of the "
+            "price basis year. [USD/MMBtu]"
+        )
     )
     carbon_price_usd_per_t: NonNegative = Field(
         0.0, description="Carbon price paid on emissions. [USD/tCO2]"
@@ -242,6 +336,13 @@ class Site(Strict):
             "(renewables, directly or through storage); none = no floor. [-]"
         ),
     )
+    money: SiteMoney = Field(
+        default_factory=SiteMoney,
+        description=(
+            "Currency, exchange rate, corporate tax and grid tariff of the site's country "
+            "(defaults: inputs/countries.csv for the climate's country)."
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- system-wide
@@ -252,6 +353,28 @@ class Economics(Strict):
 
     wacc: Annotated[float, Field(ge=0, lt=1)] = Field(
         description="Real weighted average cost of capital. [1/yr]"
+    )
+    price_basis_year: Annotated[int, Field(ge=1900, le=2100)] = Field(
+        default_factory=money.default_price_basis_year,
+        description=(
+            "Year of the USD every money figure is expressed in: catalogue figures are "
+            "converted from their currency year (US CPI-U; EUR by the euro-area HICP, then "
+            "usd_per_eur), scenario figures are taken as money of this year; default the "
+            "latest full year of inputs/deflators.csv. [yr]"
+        ),
+    )
+    usd_per_eur: Positive = Field(
+        default_factory=lambda: float(_catalogue("economics.csv")["economics"]["usd_per_eur"]),
+        description="Exchange rate for catalogue figures sourced in EUR. [USD/EUR]",
+    )
+    cost_basis: Literal["regional", "us_atb"] = Field(
+        "regional",
+        description=(
+            "Technology cost set of the catalogue: 'regional' (Caspian project benchmarks and "
+            "global surveys: inputs/technology_costs_regional.csv over "
+            "inputs/technologies.csv) or 'us_atb' (NREL ATB 2024 for PV, wind and "
+            "batteries, a sensitivity). [-]"
+        ),
     )
     co2_kg_per_mmbtu: NonNegative = Field(
         description="CO2 emitted per MMBtu of gas burnt, HHV. [kgCO2/MMBtu]"
@@ -609,10 +732,11 @@ class Solver(Strict):
 class Finance(Strict):
     """Project finance: cash flows year by year, LCOE, IRR, debt (``dcpower.finance``).
 
-    Money is in real USD of the inputs' price basis (the catalogue's currency years, not
-    inflated to a common year), taken as money of the commercial operation date (year 0);
-    nominal figures inflate real ones by ``inflation`` from year 0. Defaults and their
-    sources: ``inputs/finance.csv``. Pre-tax: no corporate tax or depreciation.
+    Money is in real USD of the inputs' price basis, taken as money of the commercial
+    operation date (year 0); nominal figures inflate real ones by ``inflation`` from year 0.
+    Income tax follows each site's country (``sites.<id>.money``); debt is sized by a target
+    DSCR with a sculpted repayment, within a maximum gearing. Defaults and their sources:
+    ``inputs/finance.csv``.
     """
 
     project_life_yr: Annotated[int, Field(ge=1, le=60)] = Field(
@@ -662,37 +786,41 @@ class Finance(Strict):
             "share of its real overnight capex. [-]"
         ),
     )
-    revenue_basis: Literal["grid_tariff", "ppa", "none"] = Field(
-        "grid_tariff",
+    revenue_basis: Literal["required_tariff", "grid_tariff", "ppa", "none"] = Field(
+        "required_tariff",
         description=(
-            "Price the data center pays for its energy: the day/night grid tariff on its hourly "
-            "load (avoided grid cost), a flat PPA price, or none (cost metrics only)."
+            "Price the plant is paid for the energy it delivers: the required tariff (the "
+            "flat real price at which the equity IRR meets target_equity_irr_nominal, found "
+            "per site), the site's comparison grid tariff on its hourly load, a flat PPA "
+            "price, or none (cost metrics only)."
         ),
     )
     ppa_usd_per_mwh: NonNegative | None = Field(
         None, description="Flat PPA price, real, for revenue_basis = ppa. [USD/MWh]"
     )
-    grid_tariff_day_azn_per_kwh: NonNegative = Field(
-        0.073, description="Grid tariff for data centers, day hours. [AZN/kWh]"
+    target_equity_irr_nominal: Annotated[float, Field(gt=-1, lt=1)] = Field(
+        0.12,
+        description=("Equity IRR (nominal USD, after tax) the required tariff delivers. [1/yr]"),
     )
-    grid_tariff_night_azn_per_kwh: NonNegative = Field(
-        0.035, description="Grid tariff for data centers, night hours. [AZN/kWh]"
+    target_dscr_min: Annotated[float, Field(ge=1, le=5)] = Field(
+        1.30,
+        description=(
+            "Debt is sized so that every year's cash flow available for debt service is this "
+            "many times its debt service (sculpted repayment). [-]"
+        ),
     )
-    grid_tariff_day_start_hour: Annotated[int, Field(ge=0, le=23)] = Field(
-        8, description="First local hour of the day tariff. [h]"
-    )
-    grid_tariff_day_end_hour: Annotated[int, Field(ge=1, le=24)] = Field(
-        22, description="Local hour at which the night tariff starts. [h]"
-    )
-    azn_per_usd: Positive = Field(1.70, description="Exchange rate for the tariff. [AZN/USD]")
-    debt_share: Fraction = Field(
-        0.69, description="Share of construction capex financed by debt. [-]"
+    max_gearing: Fraction = Field(
+        0.69,
+        description=(
+            "Largest share of construction capex financed by debt; the DSCR sizing may "
+            "borrow less. [-]"
+        ),
     )
     debt_interest_rate: Annotated[float, Field(ge=0, lt=1)] = Field(
         0.07, description="Nominal interest rate of the debt tranche. [1/yr]"
     )
     debt_tenor_yr: Annotated[int, Field(ge=1, le=60)] = Field(
-        15, description="Annuity repayment period from the operation date. [yr]"
+        15, description="Repayment period from the operation date. [yr]"
     )
 
     @model_validator(mode="after")
@@ -705,11 +833,6 @@ class Finance(Strict):
             )
         if self.revenue_basis == "ppa" and self.ppa_usd_per_mwh is None:
             raise ValueError("finance.revenue_basis = 'ppa' needs finance.ppa_usd_per_mwh")
-        if self.grid_tariff_day_start_hour >= self.grid_tariff_day_end_hour:
-            raise ValueError(
-                f"finance.grid_tariff_day_start_hour = {self.grid_tariff_day_start_hour}: must "
-                f"be before grid_tariff_day_end_hour = {self.grid_tariff_day_end_hour}"
-            )
         if self.debt_tenor_yr > self.project_life_yr:
             raise ValueError(
                 f"finance.debt_tenor_yr = {self.debt_tenor_yr}: longer than "
@@ -890,14 +1013,70 @@ class Scenario(Strict):
 
 
 @cache
-def _catalogue(filename: str) -> dict[str, dict[str, float]]:
-    """Read a long-form input table (technology, parameter, value, unit, source, ...)."""
+def _catalogue(
+    filename: str, basis: tuple[int, float] | None = None
+) -> dict[str, dict[str, float | str]]:
+    """Read a long-form input table (technology, parameter, value, unit, currency, ...).
+
+    With a price ``basis`` (base year, USD per EUR), every USD or EUR figure is converted
+    from its currency year to USD of the base year (:func:`dcpower.money.to_base_usd`).
+    """
     path = inputs_dir() / filename
-    table: dict[str, dict[str, float]] = {}
+    table: dict[str, dict[str, float | str]] = {}
     with path.open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            table.setdefault(row["technology"], {})[row["parameter"]] = float(row["value"])
+            value = _number_or_text(row["value"])
+            currency = row.get("currency", "")
+            if basis is not None and currency in money.DEFLATOR_OF:
+                value = money.to_base_usd(float(value), currency, int(row["currency_year"]), *basis)
+            table.setdefault(row["technology"], {})[row["parameter"]] = value
     return table
+
+
+#: Files of the technology catalogue under each cost basis; a later file's rows replace an
+#: earlier one's (same technology and parameter).
+COST_BASIS_FILES = {
+    "regional": ("technologies.csv", "technology_costs_regional.csv"),
+    "us_atb": ("technologies.csv",),
+}
+
+
+def technology_catalogue(
+    cost_basis: Any, basis: tuple[int, float] | None = None
+) -> dict[str, dict[str, float | str]]:
+    """Return the technology catalogue of a cost basis (default 'regional'), in base-year USD.
+
+    An unknown cost basis reads the default set; the schema then reports the bad value.
+    """
+    files = COST_BASIS_FILES.get(cost_basis, COST_BASIS_FILES["regional"])
+    merged: dict[str, dict[str, float | str]] = {}
+    for filename in files:
+        for owner, values in _catalogue(filename, basis).items():
+            merged.setdefault(owner, {}).update(values)
+    return merged
+
+
+def price_basis(raw_economics: dict[str, Any]) -> tuple[int, float]:
+    """Return the price basis of a scenario's economics: (base year, USD per EUR).
+
+    A value the scenario gives is used if it is a whole year (a number); otherwise the
+    default, and the schema reports the bad value.
+    """
+    year = raw_economics.get("price_basis_year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        year = money.default_price_basis_year()
+    rate = raw_economics.get("usd_per_eur")
+    if not isinstance(rate, int | float) or isinstance(rate, bool) or not rate > 0:
+        rate = float(_catalogue("economics.csv")["economics"]["usd_per_eur"])
+    return year, float(rate)
+
+
+def _number_or_text(value: str) -> float | str:
+    """Return a table value as a number, or as text where it is a code (a currency, a date)."""
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def _fields_of(model: type[BaseModel]) -> set[str]:
@@ -925,7 +1104,9 @@ def _fixed_by_catalogue(technology, tech_id: str, source_id: str, given: dict) -
 def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     """Fill technology and economics fields the scenario leaves out from ``inputs/``."""
     raw = dict(raw)
-    catalogue = _catalogue("technologies.csv")
+    given_economics = _mapping(raw.get("economics"), "economics")
+    basis = price_basis(given_economics)
+    catalogue = technology_catalogue(given_economics.get("cost_basis"), basis)
     kind_of = techs.kind_of_catalogue_id()
     merged = {}
     for tech_id, given in _mapping(raw.get("technologies"), "technologies").items():
@@ -955,15 +1136,15 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         defaults.update(fixed)
         merged[tech_id] = {"kind": kind, **defaults, **given}
     raw["technologies"] = merged
-    econ = _catalogue("economics.csv").get("economics", {})
+    econ = _catalogue("economics.csv", basis).get("economics", {})
     econ_defaults = {k: v for k, v in econ.items() if k in _fields_of(Economics)}
-    raw["economics"] = {**econ_defaults, **_mapping(raw.get("economics"), "economics")}
+    raw["economics"] = {**econ_defaults, **given_economics}
     reliability_defaults = _catalogue("reliability.csv").get("reliability", {})
     raw["reliability"] = {
         **reliability_defaults,
         **_mapping(raw.get("reliability"), "reliability"),
     }
-    fuel_defaults = _catalogue("backup_fuel.csv").get("backup_fuel", {})
+    fuel_defaults = _catalogue("backup_fuel.csv", basis).get("backup_fuel", {})
     raw["backup_fuel"] = {**fuel_defaults, **_mapping(raw.get("backup_fuel"), "backup_fuel")}
     sites = {}
     for site_id, site in _mapping(raw.get("sites"), "sites").items():
@@ -974,12 +1155,20 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
             climate = climate.lower()
         # A climate that is not text has no catalogue row; the schema then says what it is.
         climate = climate if isinstance(climate, str) else ""
-        site_defaults = _catalogue("economics.csv").get(climate, {})
-        for key in ("gas_price_usd_per_mmbtu", "carbon_price_usd_per_t"):
-            if key not in site and key in site_defaults:
-                site[key] = site_defaults[key]
+        site_defaults = _catalogue("economics.csv", basis).get(climate, {})
+        if "carbon_price_usd_per_t" not in site and "carbon_price_usd_per_t" in site_defaults:
+            site["carbon_price_usd_per_t"] = site_defaults["carbon_price_usd_per_t"]
+        country = _mapping(site.get("money"), f"sites.{site_id}.money").get(
+            "country", site_defaults.get("country")
+        )
+        site.update(_gas_price(site_id, site, country, basis))
+        site["money"] = _money_with_country_defaults(site_id, site, site_defaults, basis)
         if site.get("grid") is not None:
-            grid = _grid_with_tariff(site_id, _mapping(site["grid"], f"sites.{site_id}.grid"))
+            grid = _grid_with_tariff(
+                f"sites.{site_id}.grid.tariff",
+                _mapping(site["grid"], f"sites.{site_id}.grid"),
+                basis,
+            )
             outages = _catalogue("reliability.csv").get(climate, {})
             site["grid"] = {
                 **{k: v for k, v in outages.items() if k in _fields_of(GridConnection)},
@@ -988,6 +1177,90 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         sites[site_id] = site
     raw["sites"] = sites
     return raw
+
+
+def _money_with_country_defaults(
+    site_id: str,
+    site: dict[str, Any],
+    site_defaults: dict[str, float | str],
+    basis: tuple[int, float],
+) -> dict[str, Any]:
+    """Fill a site's money fields it leaves out from its country's rows of inputs/countries.csv.
+
+    A comparison tariff given by name gets its prices from ``inputs/grid_tariffs.csv``.
+    """
+    site_money = _mapping(site.get("money"), f"sites.{site_id}.money")
+    country = site_money.get("country", site_defaults.get("country"))
+    if country is not None:
+        countries = _catalogue("countries.csv")
+        if not isinstance(country, str) or country not in countries:
+            raise ScenarioError(
+                f"sites.{site_id}.money.country = {country!r}: not in inputs/countries.csv "
+                f"(allowed: {', '.join(sorted(countries))}); or leave it out"
+            )
+        defaults = {k: v for k, v in countries[country].items() if k in _fields_of(SiteMoney)}
+        for key in _WHOLE_YEARS:
+            if isinstance(defaults.get(key), float):
+                defaults[key] = int(defaults[key])
+        site_money = {**defaults, "country": country, **site_money}
+    tariff = site_money.get("comparison_tariff")
+    if isinstance(tariff, str):
+        site_money["comparison_tariff"] = _grid_with_tariff(
+            f"sites.{site_id}.money.comparison_tariff", {"tariff": tariff}, basis
+        )
+    return site_money
+
+
+#: Scenario fields that pick catalogue figures, and the fields of the same section they fill:
+#: whoever changes the picker (a sweep) drops what it filled, so that loading fills it anew.
+CATALOGUE_SELECTORS = {"gas_price_case": ("gas_price_usd_per_mmbtu",)}
+
+#: Scenario fields that pick the basis of every catalogue figure (cost set, price year).
+CATALOGUE_BASIS_PATHS = (
+    "economics.cost_basis",
+    "economics.price_basis_year",
+    "economics.usd_per_eur",
+)
+
+
+def _gas_price(
+    site_id: str, site: dict[str, Any], country: Any, basis: tuple[int, float]
+) -> dict[str, Any]:
+    """Return a site's gas price case and price: the case's figure unless a price is given.
+
+    A case named with a price that differs from it is refused (which one is meant?); a
+    price without a case is the scenario's own ('scenario').
+    """
+    case = site.get("gas_price_case")
+    given = site.get("gas_price_usd_per_mmbtu")
+    if case in (None, "scenario") and given is not None:
+        return {"gas_price_case": "scenario"}
+    cases = _catalogue("gas_prices.csv", basis).get(country, {}) if isinstance(country, str) else {}
+    if not cases:
+        if case is not None:
+            raise ScenarioError(
+                f"sites.{site_id}.gas_price_case = {case!r}: the site has no country with gas "
+                "price cases (sites.<id>.money.country); give gas_price_usd_per_mmbtu"
+            )
+        return {}
+    case = cases["default_case"] if case is None else case
+    allowed = sorted(k for k in cases if k != "default_case")
+    if case not in allowed:
+        raise ScenarioError(
+            f"sites.{site_id}.gas_price_case = {case!r}: not a case of {country} in "
+            f"inputs/gas_prices.csv; allowed: {', '.join(allowed)}, or scenario"
+        )
+    price = float(cases[case])
+    if given is not None and not math.isclose(float(given), price, rel_tol=1e-9):
+        raise ScenarioError(
+            f"sites.{site_id}.gas_price_usd_per_mmbtu = {given!r}: differs from gas price case "
+            f"{case!r} ({price:.4f}); give one of them, or gas_price_case: scenario"
+        )
+    return {"gas_price_case": case, "gas_price_usd_per_mmbtu": price}
+
+
+#: Money fields of inputs/countries.csv that are whole years.
+_WHOLE_YEARS = ("tax_loss_carryforward_yr",)
 
 
 #: Fields of a grid connection a catalogue tariff fills.
@@ -999,16 +1272,19 @@ _TARIFF_FIELDS = (
 )
 
 
-def _grid_with_tariff(site_id: str, grid: dict[str, Any]) -> dict[str, Any]:
-    """Fill a grid connection's price fields it leaves out from ``inputs/grid_tariffs.csv``."""
-    tariffs = _catalogue("grid_tariffs.csv")
+def _grid_with_tariff(where: str, grid: dict[str, Any], basis: tuple[int, float]) -> dict[str, Any]:
+    """Fill a tariff's price fields it leaves out from ``inputs/grid_tariffs.csv``.
+
+    ``where`` is the scenario field that names the tariff, for the error message.
+    """
+    tariffs = _catalogue("grid_tariffs.csv", basis)
     name = grid.get("tariff")
     missing = [f for f in _TARIFF_FIELDS if f not in grid]
     if not missing:
         return grid
     if not isinstance(name, str) or name not in tariffs:
         raise ScenarioError(
-            f"sites.{site_id}.grid.tariff = {name!r}: not in inputs/grid_tariffs.csv "
+            f"{where} = {name!r}: not in inputs/grid_tariffs.csv "
             f"(allowed: {', '.join(sorted(tariffs))}); or give {', '.join(missing)}"
         )
     defaults = {f: tariffs[name][f] for f in missing}
@@ -1175,8 +1451,14 @@ def resolve_scenario_path(scenario: str | Path | None) -> Path:
     raise ScenarioError(f"scenario '{scenario}': no such file; shipped scenarios: {names}")
 
 
-def load_scenario(scenario: str | Path | None = None) -> Scenario:
-    """Read and validate a scenario YAML file (a path or a shipped model name)."""
+def load_scenario(
+    scenario: str | Path | None = None, economics: dict[str, Any] | None = None
+) -> Scenario:
+    """Read and validate a scenario YAML file (a path or a shipped model name).
+
+    ``economics`` overrides fields of the file's ``economics`` section before the catalogue
+    defaults are filled in (a sweep over ``economics.cost_basis`` loads each basis so).
+    """
     path = resolve_scenario_path(scenario)
     try:
         raw = load_yaml(read_text(path))
@@ -1184,6 +1466,8 @@ def load_scenario(scenario: str | Path | None = None) -> Scenario:
         raise ScenarioError(str(err)) from None
     except yaml.YAMLError as err:
         raise ScenarioError(f"{path}: {yaml_problem(err)}") from None
+    if economics and isinstance(raw, dict):
+        raw["economics"] = {**_mapping(raw.get("economics"), "economics"), **economics}
     loaded = scenario_from_dict(raw, origin=str(path))
     _resolve_site_files(loaded, path)
     return loaded

@@ -19,7 +19,7 @@ import yaml
 from dcpower import finance as fin
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir
-from dcpower.scenario import Finance, scenario_from_dict
+from dcpower.scenario import ComparisonTariff, Finance, SiteMoney, scenario_from_dict
 
 pytestmark = pytest.mark.unit
 
@@ -89,36 +89,133 @@ def test_payback_year_of_a_constructed_case():
 def test_day_night_tariff_on_a_flat_24_hour_load():
     """1 MW for 24 h at 7.3 qepik/kWh (08-22 h, 14 h) and 3.5 qepik/kWh (22-08 h, 10 h).
 
-    14 h x 73 AZN/MWh + 10 h x 35 AZN/MWh = 1022 + 350 = 1372 AZN; / 1.70 AZN/USD
-    = 807.06 USD per day. The hour is the local clock hour of the time stamp, so the same
-    day written with a +05:00 offset costs the same.
+    At 1.70 AZN/USD: 42.941176 and 20.588235 USD/MWh (inputs/grid_tariffs.csv). 14 h x 73
+    AZN/MWh + 10 h x 35 AZN/MWh = 1022 + 350 = 1372 AZN; / 1.70 AZN/USD = 807.06 USD per day.
+    The hour is the local clock hour of the time stamp, so the same day written with a
+    +05:00 offset costs the same.
     """
-    f = Finance()
+    tariff = ComparisonTariff(
+        tariff="az_data_center",
+        day_price_usd_per_mwh=73 / 1.7,
+        night_price_usd_per_mwh=35 / 1.7,
+        day_start_hour=8,
+        day_end_hour=22,
+    )
     for offset in ("+04:00", "+05:00"):
         times = pd.Series([f"2023-07-01T{h:02d}:00:00{offset}" for h in range(24)])
-        cost = fin.grid_cost_usd(times, np.ones(24), np.ones(24), f)
+        cost = fin.grid_cost_usd(times, np.ones(24), np.ones(24), tariff)
         assert cost == pytest.approx((14 * 73 + 10 * 35) / 1.70, rel=1e-12)
         assert cost == pytest.approx(807.0588, abs=1e-4)
-    assert fin.tariff_usd_per_mwh(np.array([7, 8, 21, 22]), f) == pytest.approx(
+    assert fin.tariff_usd_per_mwh(np.array([7, 8, 21, 22]), tariff) == pytest.approx(
         [35 / 1.7, 73 / 1.7, 73 / 1.7, 35 / 1.7]
     )
+
+
+def test_tax_with_straight_line_depreciation_on_a_three_year_cash_flow():
+    """Capex 300 in service at COD, straight line 1/3 a year, 20 % tax, 1-year carry-forward.
+
+    EBITDA 50, 150, 200; interest 0 -> taxable 50 - 100 = -50 (a loss), 150 - 100 = 50,
+    200 - 100 = 100. Year 2 uses the year-1 loss: 50 - 50 = 0 -> tax 0; year 3: 100 -> 20.
+    With a 0-year carry-forward the loss expires: tax 0, 10, 20. Declining balance at 1/3:
+    100, 66.67, 44.44, and 88.89 left.
+    """
+    placed = np.array([300.0, 0.0, 0.0, 0.0])  # year 0 (COD), 1, 2, 3
+    dep, left = fin.tax_depreciation(placed, 1 / 3, "straight_line")
+    assert dep == pytest.approx([0, 100, 100, 100])
+    assert left == pytest.approx(0.0, abs=1e-9)
+    taxable = np.array([50.0, 150.0, 200.0]) - dep[1:]
+    assert fin.income_tax(taxable, 0.20, 1) == pytest.approx([0, 0, 20])
+    assert fin.income_tax(taxable, 0.20, 0) == pytest.approx([0, 10, 20])
+    dep, left = fin.tax_depreciation(placed, 1 / 3, "declining_balance")
+    assert dep == pytest.approx([0, 100, 200 / 3, 400 / 9])
+    assert left == pytest.approx(800 / 9)
+
+
+def test_sculpted_debt_meets_the_target_dscr_exactly():
+    """CFADS 100, 120, 150 over a 3-yr tenor at 10 %, target DSCR 1.25.
+
+    Service = CFADS / 1.25 = 80, 96, 120; debt = 80/1.1 + 96/1.21 + 120/1.331
+    = 72.7273 + 79.3388 + 90.1578 = 242.2239. Repaid exactly: balance 242.2239 x 1.1 - 80
+    = 186.4463; x 1.1 - 96 = 109.0909; x 1.1 - 120 = 0.
+    """
+    years = np.array([0, 1, 2, 3])
+    debt, service = fin.sculpted_debt(np.array([0.0, 100, 120, 150]), years, 0.10, 1.25, 3)
+    assert service == pytest.approx([0, 80, 96, 120])
+    assert debt == pytest.approx(242.2239, abs=1e-4)
+    balance = debt
+    for s in service[1:]:
+        balance = balance * 1.1 - s
+    assert balance == pytest.approx(0.0, abs=1e-9)
+
+
+def test_required_tariff_of_a_small_project_in_closed_form():
+    """One construction year, no debt, no inflation; capex C = 1,000,000 at COD, fuel O =
+    50,000 USD/yr, E = 10,000 MWh/yr, N = 25 yr, equity IRR target r = 12 %, 20 % tax with
+    straight-line depreciation over the 25 years (rate 0.04), no salvage (life 25 yr).
+
+    After-tax cash flow (T E - O)(1 - t) + t C/N must repay C at r:
+    (T E - O)(1 - t) = C CRF(r, N) - t C / N, CRF = 0.12 x 1.12^25 / (1.12^25 - 1)
+    = 0.1274999, so T = [(127,499.95 - 8,000) / 0.8 + 50,000] / 10,000 = 19.9375 USD/MWh.
+    Without tax: T = (127,499.95 + 50,000) / 10,000 = 17.7500 USD/MWh.
+    """
+    finance = Finance(
+        capex_schedule=[1.0], inflation=0.0, max_gearing=0.0, target_equity_irr_nominal=0.12
+    )
+    crf = 0.12 * 1.12**25 / (1.12**25 - 1)
+    opex = {**dict.fromkeys(fin.OPEX_COLUMNS, 0.0), "fuel": 50_000.0}
+    taxed = SiteMoney(
+        corporate_tax_rate=0.2,
+        tax_depreciation_method="straight_line",
+        tax_depreciation_rate_equipment=1 / 25,
+    )
+    expected = ((1e6 * crf - 0.2 * 1e6 / 25) / 0.8 + 50_000) / 10_000
+    assert expected == pytest.approx(19.9375, abs=1e-4)
+    found = fin.required_tariff(basis(opex_usd=opex, money=taxed), finance, wacc=0.08)
+    assert found == pytest.approx(expected, abs=0.01)
+    untaxed = fin.required_tariff(basis(opex_usd=opex), finance, wacc=0.08)
+    assert untaxed == pytest.approx((1e6 * crf + 50_000) / 10_000, abs=0.01)
+    flows = fin.cash_flows(basis(opex_usd=opex, money=taxed), finance, wacc=0.08)
+    m = fin.metrics(flows, finance, wacc=0.08)
+    assert m["equity_irr_nominal"] == pytest.approx(0.12, abs=1e-4)
+
+
+def test_required_tariff_with_debt_meets_the_equity_target_and_the_dscr():
+    """With sculpted debt, tax and inflation the root still lands on the target IRR, and the
+    minimum DSCR is at least the target (equal where the DSCR, not the gearing, sizes the
+    debt)."""
+    finance = Finance(target_equity_irr_nominal=0.12, target_dscr_min=1.3, max_gearing=0.9)
+    opex = {**dict.fromkeys(fin.OPEX_COLUMNS, 0.0), "fuel": 50_000.0}
+    money = SiteMoney(corporate_tax_rate=0.2, tax_loss_carryforward_yr=5)
+    b = basis(opex_usd=opex, money=money)
+    flows = fin.cash_flows(b, finance, wacc=0.06)
+    m = fin.metrics(flows, finance, wacc=0.06)
+    assert flows.attrs["price_usd_per_mwh"] > 0
+    assert m["equity_irr_nominal"] == pytest.approx(0.12, abs=1e-4)
+    assert m["dscr_min"] == pytest.approx(1.3, abs=1e-6)
+    assert m["gearing"] < 0.9
+    capped = Finance(target_equity_irr_nominal=0.12, target_dscr_min=1.3, max_gearing=0.3)
+    m = fin.metrics(fin.cash_flows(b, capped, wacc=0.06), capped, wacc=0.06)
+    assert m["gearing"] == pytest.approx(0.3)
+    assert m["dscr_min"] > 1.3
 
 
 # --------------------------------------------------------------------------- cash flows
 
 
 def test_dscr_of_a_constructed_year():
-    """Capex 1,000,000 spent at COD, half debt at 8 % over 10 yr, no inflation.
+    """Capex 1,000,000 spent at COD, debt at 8 % over 10 yr sized at DSCR 1.6, no inflation,
+    no tax.
 
-    Debt 500,000 (drawn at the end of year 0: no interest during construction);
-    debt service = 500,000 x 0.149029 = 74,514.75. Year 1: PPA 50 USD/MWh x 10,000 MWh
-    = 500,000 revenue, fuel 300,000 -> CFADS 200,000 -> DSCR = 200,000 / 74,514.75 = 2.6840.
-    Interest in year 1 = 40,000, principal = 34,514.75.
+    Year 1..25: PPA 50 USD/MWh x 10,000 MWh = 500,000 revenue, fuel 300,000 -> CFADS 200,000;
+    sculpted service 200,000 / 1.6 = 125,000 for 10 yr; debt = 125,000 x annuity factor
+    (1 - 1.08^-10) / 0.08 = 6.710081 -> 838,760.17, within the 90 % gearing cap. Interest in
+    year 1 = 67,100.81, principal = 57,899.19.
     """
     f = Finance(
         capex_schedule=[1.0],
         inflation=0.0,
-        debt_share=0.5,
+        max_gearing=0.9,
+        target_dscr_min=1.6,
         debt_interest_rate=0.08,
         debt_tenor_yr=10,
         revenue_basis="ppa",
@@ -126,30 +223,36 @@ def test_dscr_of_a_constructed_year():
     )
     b = basis(opex_usd={**dict.fromkeys(fin.OPEX_COLUMNS, 0.0), "fuel": 300_000.0})
     flows = fin.cash_flows(b, f, wacc=0.08).set_index("year")
-    service = 500_000 * 0.08 * 1.08**10 / (1.08**10 - 1)
-    assert service == pytest.approx(74_514.75, abs=0.01)
-    assert flows.at[0, "debt_balance_usd_nominal"] == pytest.approx(500_000)
-    assert flows.at[1, "debt_service_usd_nominal"] == pytest.approx(service)
-    assert flows.at[1, "interest_usd_nominal"] == pytest.approx(40_000)
-    assert flows.at[1, "principal_usd_nominal"] == pytest.approx(service - 40_000)
-    assert flows.at[1, "dscr"] == pytest.approx(200_000 / service)
-    assert flows.at[1, "dscr"] == pytest.approx(2.6840, abs=1e-4)
+    debt = 125_000 * (1 - 1.08**-10) / 0.08
+    assert debt == pytest.approx(838_760.17, abs=0.01)
+    assert flows.at[0, "debt_balance_usd_nominal"] == pytest.approx(debt)
+    assert flows.at[1, "debt_service_usd_nominal"] == pytest.approx(125_000)
+    assert flows.at[1, "interest_usd_nominal"] == pytest.approx(0.08 * debt)
+    assert flows.at[1, "principal_usd_nominal"] == pytest.approx(125_000 - 0.08 * debt)
+    assert flows.at[1, "dscr"] == pytest.approx(1.6)
     assert flows.at[10, "debt_balance_usd_nominal"] == pytest.approx(0, abs=1e-6)
     assert np.isnan(flows.at[11, "dscr"])
     m = fin.metrics(flows.reset_index(), f, wacc=0.08)
-    assert m["dscr_min"] == pytest.approx(200_000 / service)
+    assert m["dscr_min"] == pytest.approx(1.6)
     # project: -1,000,000 then +200,000 a year for 25 yr (gas lifetime 25: no salvage).
     assert m["project_irr_real"] == pytest.approx(float(fin.npf.irr([-1e6] + [2e5] * 25)))
     assert m["payback_year"] == 5
 
 
 def test_interest_during_construction_is_capitalized():
-    """Capex 1,000,000 over 2 yr 40/60 %, debt 50 % at 10 %, no inflation.
+    """Capex 1,000,000 over 2 yr 40/60 %, debt capped at 50 % gearing at 10 %, no inflation.
 
-    Draws 200,000 (end of year -1) and 300,000 (end of year 0); interest in year 0 on
-    200,000 = 20,000 capitalized -> 520,000 owed at COD.
+    A PPA far above cost makes the gearing, not the DSCR, size the debt. Draws 200,000 (end
+    of year -1) and 300,000 (end of year 0); interest in year 0 on 200,000 = 20,000
+    capitalized -> 520,000 owed at COD.
     """
-    f = Finance(inflation=0.0, debt_share=0.5, debt_interest_rate=0.10)
+    f = Finance(
+        inflation=0.0,
+        max_gearing=0.5,
+        debt_interest_rate=0.10,
+        revenue_basis="ppa",
+        ppa_usd_per_mwh=500.0,
+    )
     flows = fin.cash_flows(basis(), f, wacc=0.08).set_index("year")
     assert list(flows.loc[[-1, 0], "capex_usd"]) == pytest.approx([400_000, 600_000])
     assert flows.at[0, "interest_usd_nominal"] == pytest.approx(20_000)
@@ -234,7 +337,8 @@ def write_gas_run(folder, hours: int = 24) -> None:
                 "derate_pct_per_c": 0,
             }
         },
-        "economics": {"wacc": 0.08, "co2_kg_per_mmbtu": 53.06},
+        # Prices of 2021, the Azerbaijani data-center tariff's currency year: no deflation.
+        "economics": {"wacc": 0.08, "co2_kg_per_mmbtu": 53.06, "price_basis_year": 2021},
         "finance": {"capex_schedule": [1.0], "project_life_yr": 20},
     }
     (folder / "scenario.yaml").write_text(yaml.safe_dump(scenario))
@@ -307,13 +411,23 @@ def test_lcoe_of_one_gas_unit_by_hand(tmp_path):
     assert site["grid_cost_usd_per_yr"] == pytest.approx(grid)
     assert site["savings_vs_grid_usd_per_yr"] == pytest.approx(grid - annual)
     assert site["salvage_usd"] == 0 and site["replacement_usd_total"] == 0
+    assert summary["totals"]["lcoe_usd_per_mwh_real"] == pytest.approx(annual / 70_080)
+    json.dumps(summary)  # plain JSON
+    # Baku's money: Azerbaijani manat and tax; the revenue is the required tariff.
+    assert site["currency"] == "AZN" and site["tax_rate"] == pytest.approx(0.20)
+    tariff = site["required_tariff_usd_per_mwh"]
+    assert tariff > 0 and site["price_usd_per_mwh"] == pytest.approx(tariff)
+    assert site["required_tariff_local_per_kwh"] == pytest.approx(tariff * 1.70 / 1000)
+    assert site["equity_irr"] == pytest.approx(0.12, abs=1e-4)
+    assert site["min_dscr"] >= 1.30 - 1e-9
     # Revenue at the grid tariff (2.36 M) is below the operating cost (2.13 M) plus capital:
     # project IRR from -10 M then +224,292 a year for 20 yr.
+    grid_basis = Finance(capex_schedule=[1.0], project_life_yr=20, revenue_basis="grid_tariff")
+    site = fin.finance_summary(run, grid_basis)["sites"]["baku"]
     assert site["project_irr_real"] == pytest.approx(
         float(fin.npf.irr([-1e7] + [grid - 2_132_320] * 20))
     )
-    assert summary["totals"]["lcoe_usd_per_mwh_real"] == pytest.approx(annual / 70_080)
-    json.dumps(summary)  # plain JSON
+    assert site["required_tariff_usd_per_mwh"] is None
 
 
 def test_summary_from_folder_uses_scenario_finance_or_an_override(tmp_path):
@@ -377,3 +491,21 @@ def test_finance_module_needs_no_solver():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_site_is_valued_in_its_own_country_money():
+    """Aktau (Kazakhstan) gets tenge, Kazakh tax and no grid tariff (none is sourced for
+    Mangystau); Baku (Azerbaijan) gets manat, Azerbaijani tax and the data-center tariff.
+    Neither borrows the other's figures."""
+    from dcpower.paths import models_dir
+    from dcpower.scenario import load_scenario
+
+    sites = load_scenario(models_dir() / "caspian-hub.yaml").sites
+    aktau, baku = sites["aktau"].money, sites["baku"].money
+    assert (aktau.country, aktau.currency) == ("KZ", "KZT")
+    assert (baku.country, baku.currency) == ("AZ", "AZN")
+    assert aktau.comparison_tariff is None
+    assert baku.comparison_tariff is not None
+    assert baku.comparison_tariff.tariff == "az_data_center"
+    assert aktau.tax_loss_carryforward_yr == 10 and baku.tax_loss_carryforward_yr == 5
+    assert "AZN" not in aktau.model_dump_json() and "KZT" not in baku.model_dump_json()

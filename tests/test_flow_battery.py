@@ -150,7 +150,8 @@ def _scenario(technologies: dict, site_techs: list[str]) -> dict:
             }
         },
         "technologies": technologies,
-        "economics": {},
+        # Prices of 2020, the flow battery's currency year: its catalogue figures as given.
+        "economics": {"price_basis_year": 2020},
     }
 
 

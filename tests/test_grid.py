@@ -18,8 +18,18 @@ pytestmark = pytest.mark.component
 EXACT = Solver(mip_gap=1e-9, time_limit_s=60)
 DAY_USD_PER_MWH = 42.941176
 NIGHT_USD_PER_MWH = 20.588235
-#: The shipped tariff (filled from inputs/grid_tariffs.csv) on a 10 MW connection.
-GRID_10MW = load_scenario("baku-grid").sites["baku"].grid.model_copy(update={"import_max_mw": 10.0})
+#: The shipped tariff (inputs/grid_tariffs.csv) in its own money (2021) on a 10 MW connection.
+GRID_10MW = (
+    load_scenario("baku-grid")
+    .sites["baku"]
+    .grid.model_copy(
+        update={
+            "import_max_mw": 10.0,
+            "day_price_usd_per_mwh": DAY_USD_PER_MWH,
+            "night_price_usd_per_mwh": NIGHT_USD_PER_MWH,
+        }
+    )
+)
 NIGHT = np.array([True] * 8 + [False] * 14 + [True] * 2)
 
 
@@ -40,11 +50,14 @@ def _costs(run) -> dict:
 
 @pytest.mark.unit
 def test_catalogue_tariff_fills_the_connection():
-    """The shipped Baku grid model takes the sourced tariff from inputs/grid_tariffs.csv."""
+    """The shipped Baku grid model takes the sourced tariff from inputs/grid_tariffs.csv, in
+    USD of the price basis: 73 AZN/MWh / 1.70 AZN/USD of 2021 x CPI-U 2024 / 2021
+    (313.689 / 270.970) = 49.711 USD/MWh of 2024."""
     grid = load_scenario("baku-grid").sites["baku"].grid
     assert isinstance(grid, GridConnection)
-    assert grid.day_price_usd_per_mwh == pytest.approx(73 / 1.70, rel=1e-6)
-    assert grid.night_price_usd_per_mwh == pytest.approx(35 / 1.70, rel=1e-6)
+    to_2024 = 313.689 / 270.970
+    assert grid.day_price_usd_per_mwh == pytest.approx(73 / 1.70 * to_2024, rel=1e-6)
+    assert grid.night_price_usd_per_mwh == pytest.approx(35 / 1.70 * to_2024, rel=1e-6)
     assert (grid.day_start_hour, grid.day_end_hour) == (8, 22)
 
 

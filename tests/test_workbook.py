@@ -314,7 +314,11 @@ def test_scenario_override_is_flagged(run_dir, tmp_path):
         return row["status"].iloc[0], row["catalogue value"].iloc[0], row["source"].iloc[0]
 
     st, catalogue, src = status("recip_engine_df", "capex_usd_per_kw")
-    assert st == "scenario override" and catalogue == pytest.approx(2318.4) and src
+    assert st == "scenario override" and catalogue == pytest.approx(1035.0) and src
+    row = table[(table["item"] == "recip_engine_df") & (table["parameter"] == "capex_usd_per_kw")]
+    # As given (USD of 2018) and on the price basis (USD of 2024: x 313.689 / 251.107).
+    assert row["currency"].iloc[0] == "USD" and row["currency year"].iloc[0] == 2018
+    assert row["catalogue value, price basis"].iloc[0] == pytest.approx(1035.0 * 313.689 / 251.107)
     assert status("all sites", "wacc")[0] == "scenario override"
     assert status("recip_engine_df", "fom_usd_per_kw_yr")[0] == "catalogue"
 

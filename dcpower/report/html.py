@@ -467,51 +467,98 @@ def availability_section(rel: ReliabilitySummary) -> str:
 
 
 def finance_table(fin: dict) -> str:
-    """Finance figures per site and in total (from summary.json ``finance``)."""
+    """Investor figures per site, then the cost and grid comparison (summary.json ``finance``)."""
     header = [
         "",
-        "NPV of costs [M USD]",
-        "Project NPV [M USD]",
+        "Required tariff [USD/MWh]",
+        "Required tariff [local/kWh]",
         "LCOE real [USD/MWh]",
-        "LCOE nominal [USD/MWh]",
-        "Project IRR real",
         "Equity IRR nominal",
         "Min DSCR",
-        "Payback [yr]",
-        "Savings vs grid, NPV [M USD]",
-        "Savings vs grid, year 1 [M USD/yr]",
+        "Avg DSCR",
+        "Gearing",
+        "Capex [M USD]",
+        "Annual cost [M USD/yr]",
+        "Tax rate",
     ]
+
+    def local(f: dict) -> str:
+        value = f.get("required_tariff_local_per_kwh")
+        return "–" if value is None else f"{fmt_num(value, 4)} {_esc(f.get('currency', ''))}"
 
     def row(label: str, f: dict) -> list[str]:
         return [
             f"<b>{_esc(label)}</b>",
-            fmt_musd(f.get("npv_cost_usd")),
-            fmt_musd(f.get("npv_project_usd")),
+            fmt_num(f.get("required_tariff_usd_per_mwh", f.get("price_usd_per_mwh")), 2),
+            local(f),
             fmt_num(f.get("lcoe_usd_per_mwh_real"), 1),
-            fmt_num(f.get("lcoe_usd_per_mwh_nominal"), 1),
-            fmt_pct(f.get("project_irr_real")),
             fmt_pct(f.get("equity_irr_nominal")),
             fmt_num(f.get("dscr_min"), 2),
+            fmt_num(f.get("dscr_avg"), 2),
+            fmt_pct(f.get("gearing"), 0),
+            fmt_musd(f.get("capex_usd")),
+            fmt_musd(f.get("annual_cost_usd_per_yr"), 2),
+            fmt_pct(f.get("tax_rate"), 0) if "tax_rate" in f else "",
+        ]
+
+    sites = fin.get("sites", {})
+    rows = [row(F.site_label(s), f) for s, f in sites.items()]
+    if "totals" in fin:
+        rows.append(row("Total", fin["totals"]))
+    comparison_header = [
+        "",
+        "NPV of costs [M USD]",
+        "LCOE nominal [USD/MWh]",
+        "Project IRR real, pre-tax",
+        "Payback [yr]",
+        "Grid tariff",
+        "Savings vs grid, NPV [M USD]",
+        "Savings vs grid, year 1 [M USD/yr]",
+    ]
+
+    def comparison(label: str, f: dict) -> list[str]:
+        return [
+            f"<b>{_esc(label)}</b>",
+            fmt_musd(f.get("npv_cost_usd")),
+            fmt_num(f.get("lcoe_usd_per_mwh_nominal"), 1),
+            fmt_pct(f.get("project_irr_real")),
             "–" if f.get("payback_year") is None else _esc(f["payback_year"]),
+            _esc(f.get("comparison_tariff") or "none known") if "currency" in f else "",
             fmt_musd(f.get("npv_savings_vs_grid_usd")),
             fmt_musd(f.get("savings_vs_grid_usd_per_yr"), 2),
         ]
 
-    rows = [row(F.site_label(s), f) for s, f in fin.get("sites", {}).items()]
+    comparison_rows = [comparison(F.site_label(s), f) for s, f in sites.items()]
     if "totals" in fin:
-        rows.append(row("Total", fin["totals"]))
+        comparison_rows.append(comparison("Total", fin["totals"]))
     a = fin.get("assumptions", {})
-    note = (
-        f"<p class='note'>{_esc(fin.get('conventions', ''))} Real WACC "
-        f"{fmt_pct(fin.get('wacc_real'))}, nominal {fmt_pct(fin.get('wacc_nominal'))}; "
-        f"project life {_esc(a.get('project_life_yr', '–'))} yr; debt share "
-        f"{fmt_pct(a.get('debt_share'), 0)} at {fmt_pct(a.get('debt_interest_rate'))} over "
-        f"{_esc(a.get('debt_tenor_yr', '–'))} yr. IRR, DSCR and payback are undefined (–) "
-        "where the cash flows never turn positive or there is no revenue. Savings vs grid: "
-        "the grid cost of the delivered load minus the plant's cost (negative: the grid "
-        "would be cheaper).</p>"
+    money = "; ".join(
+        f"{_esc(F.site_label(s))}: {_esc(f.get('currency'))} at "
+        f"{fmt_num(f.get('local_per_usd'), 2)} per USD ({_esc(f.get('exchange_rate_date'))})"
+        + "".join(f"; {_esc(n)}" for n in f.get("notes", []))
+        for s, f in sites.items()
     )
-    return _table(header, rows, "num") + note
+    note = (
+        f"<p class='note'>{_esc(fin.get('conventions', ''))} Required tariff: the flat real "
+        f"price at which the equity IRR reaches {fmt_pct(a.get('target_equity_irr_nominal'))} "
+        f"(nominal); debt sized at a minimum DSCR of {fmt_num(a.get('target_dscr_min'), 2)} "
+        f"within {fmt_pct(a.get('max_gearing'), 0)} gearing, at "
+        f"{fmt_pct(a.get('debt_interest_rate'))} over {_esc(a.get('debt_tenor_yr', '–'))} yr. "
+        f"Real WACC {fmt_pct(fin.get('wacc_real'))}, nominal {fmt_pct(fin.get('wacc_nominal'))}; "
+        f"project life {_esc(a.get('project_life_yr', '–'))} yr. Money: {money}.</p>"
+    )
+    comparison_note = (
+        "<p class='note'>The comparison: savings vs grid are the grid cost of the delivered "
+        "load at the site's grid tariff minus the plant's cost (negative: the grid would be "
+        "cheaper); – where no tariff is known for the site. The project IRR is pre-tax and "
+        "unlevered, at the revenue above.</p>"
+    )
+    return (
+        _table(header, rows, "num")
+        + note
+        + _table(comparison_header, comparison_rows, "num")
+        + comparison_note
+    )
 
 
 def assumptions_section(tables: RunFolder, summary: Summary) -> str:

@@ -262,7 +262,6 @@ def _cost_rows(r: _Rows) -> None:
         "num2",
         headline=True,
     )
-    r.fin_row("LCOE, project life, real", "USD/MWh", "lcoe_usd_per_mwh_real", "num2")
     r.fin_row("LCOE, project life, nominal", "USD/MWh", "lcoe_usd_per_mwh_nominal", "num2")
     r.fin_row("Cost per IT energy, annual", "USD/MWh IT", "cost_usd_per_mwh_it", "num2")
     r.fin_row("NPV of costs at COD, real", "USD", "npv_cost_usd", "int")
@@ -317,15 +316,38 @@ def _reliability_rows(r: _Rows) -> None:
     r.add("Verification", "", values, verified["total"], "text", headline=True)
 
 
+def _investor_rows(r: _Rows) -> None:
+    """Add what an investor reads first: required tariff, LCOE, equity IRR and DSCR."""
+    r.fin_row(
+        "Required tariff (revenue price)",
+        "USD/MWh real",
+        "price_usd_per_mwh",
+        "num2",
+        headline=True,
+    )
+    local = [
+        None
+        if r.fsite[k].get("required_tariff_local_per_kwh") is None
+        else f"{r.fsite[k]['required_tariff_local_per_kwh']:.4f} {r.fsite[k].get('currency')}"
+        for k in r.sites
+    ]
+    r.add("Required tariff, local currency", "per kWh", local, None, "text", headline=True)
+    r.fin_row("LCOE, project life, real", "USD/MWh", "lcoe_usd_per_mwh_real", "num2", True)
+    r.fin_row("Equity IRR at that tariff, nominal", "%", "equity_irr_nominal", "pct", True)
+    r.fin_row("Minimum DSCR", "-", "dscr_min", "num2", True)
+    r.fin_row("Average DSCR", "-", "dscr_avg", "num2", True)
+
+
 def _finance_rows(r: _Rows) -> None:
-    """Add grid comparison, NPV, IRRs, debt and payback of the project finance."""
+    """Add the grid comparison, NPV, project IRR, debt, tax and payback."""
     r.fin_row("Grid cost of the delivered load", "USD/yr", "grid_cost_usd_per_yr", "int")
     r.fin_row("Savings vs grid tariff", "USD/yr", "savings_vs_grid_usd_per_yr", "int")
-    r.fin_row("Project NPV at COD, real", "USD", "npv_project_usd", "int")
-    r.fin_row("Project IRR, real", "%", "project_irr_real", "pct")
-    r.fin_row("Equity IRR, nominal", "%", "equity_irr_nominal", "pct")
+    r.fin_row("Project NPV at COD, real, pre-tax", "USD", "npv_project_usd", "int")
+    r.fin_row("Project IRR, real, pre-tax", "%", "project_irr_real", "pct")
     r.fin_row("Debt at COD", "USD nominal", "debt_usd_nominal", "int")
-    r.fin_row("Minimum DSCR", "-", "dscr_min", "num2")
+    r.fin_row("Gearing", "%", "gearing", "pct")
+    r.fin_row("Corporate tax rate", "%", "tax_rate", "pct")
+    r.fin_row("Income tax, project life", "USD nominal", "tax_usd_nominal_total", "int")
     r.fin_row("Payback", "yr after COD", "payback_year", "int")
 
 
@@ -351,6 +373,7 @@ def summary_rows(
     """
     r = _Rows(summary, verification, list(site_ids or summary.get("sites", {})))
     for add_rows in (
+        _investor_rows,
         _run_rows,
         _load_rows,
         _capacity_rows,

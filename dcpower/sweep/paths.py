@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from dcpower.errors import ScenarioError
+from dcpower.scenario import CATALOGUE_BASIS_PATHS, CATALOGUE_SELECTORS
 
 
 def split_path(path: str) -> list[str]:
@@ -80,8 +81,20 @@ def set_path(raw: dict, path: str, value: Any) -> None:
     ScenarioError
         If the path does not exist.
     """
+    if path in CATALOGUE_BASIS_PATHS:
+        raise ScenarioError(
+            f"{path}: picks the catalogue figures every technology and site is loaded with; "
+            "set it before loading (load_scenario(..., economics=...)), not on a loaded scenario"
+        )
     node, key = _walk(raw, path)
     node[key] = copy.deepcopy(value)
+    # A field that picks a catalogue figure (a gas price case) re-fills what it picked; a
+    # figure set by hand is the scenario's own, no longer the picked one.
+    for filled in CATALOGUE_SELECTORS.get(key, ()):
+        node.pop(filled, None)
+    for selector, filled in CATALOGUE_SELECTORS.items():
+        if key in filled and selector in node:
+            node[selector] = "scenario"
 
 
 def _split_values(text: str) -> list[str]:

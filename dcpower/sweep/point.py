@@ -45,6 +45,7 @@ METRICS: dict[str, tuple[str, str, float]] = {
     "co2_t_per_yr": ("CO2", "kt/yr", 1e-3),
     "unserved_mwh_per_yr": ("unserved energy", "MWh/yr", 1.0),
     "renewable_share": ("renewable share", "%", 100.0),
+    "required_tariff_usd_per_mwh": ("required tariff", "USD/MWh", 1.0),
     **_CAPACITY_METRICS,
     "availability_pct": ("availability (Monte Carlo mean)", "%", 1.0),
     "lole_h_per_yr": ("loss-of-load expectation", "h/yr", 1.0),
@@ -71,14 +72,20 @@ def row_from_summary(lead: dict, summary: Summary | dict, seconds: float) -> dic
         seconds=float(seconds),
     )
     availability = (summary.reliability.availability or {}).get("sites") or {}
+    finance = summary.finance or {}
     total = dict.fromkeys(_SIZES, 0.0)
     total_units: dict[str, int] = {}
     renewable = 0.0
     for site_id, site in summary.sites.items():
         _add_site_sizes(row, site_id, site.capacity, total, total_units)
         _add_site_figures(row, site_id, site, availability.get(site_id) or {})
+        money = (finance.get("sites") or {}).get(site_id) or {}
+        row[f"{site_id}.required_tariff_usd_per_mwh"] = _num(money.get("price_usd_per_mwh"))
         renewable += _num(site.renewable_share) * _num(site.load_mwh_per_yr)
     _add_totals(row, summary, total, total_units, renewable)
+    row["total.required_tariff_usd_per_mwh"] = _num(
+        (finance.get("totals") or {}).get("price_usd_per_mwh")
+    )
     return row
 
 

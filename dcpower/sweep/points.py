@@ -19,7 +19,7 @@ import numpy as np
 
 from dcpower import techs
 from dcpower.errors import ScenarioError
-from dcpower.scenario import load_scenario, scenario_from_dict
+from dcpower.scenario import CATALOGUE_BASIS_PATHS, load_scenario, scenario_from_dict
 from dcpower.sweep.paths import get_path, set_path
 from dcpower.sweep.point import METRICS
 from dcpower.sweep.spec import SweepSpec
@@ -89,7 +89,8 @@ class _Plan:
 
     def __init__(self, spec: SweepSpec):
         self.spec = spec
-        self.base = self._base(spec)
+        self._bases: dict[str, dict] = {}
+        self.base = self._base(spec, {})
         self.base_values = {p: get_path(self.base, p) for p in spec.varied_paths}
         self.points = points(spec)
         self.scenarios: dict[str, dict] = {}
@@ -97,9 +98,10 @@ class _Plan:
         self.varied: dict[str, str] = {}
         checked: set[tuple[str, str]] = set()
         for point in self.points:
-            raw = copy.deepcopy(self.base)
+            raw = copy.deepcopy(self._base_with(point["overrides"]))
             for path, value in point["overrides"].items():
-                set_path(raw, path, value)
+                if path not in CATALOGUE_BASIS_PATHS:
+                    set_path(raw, path, value)
                 if (path, _canonical(value)) not in checked:
                     self._check_one(path, value)
                     checked.add((path, _canonical(value)))
@@ -117,10 +119,33 @@ class _Plan:
             )
         self.fingerprint = hashlib.sha256(_canonical(self.base).encode("utf-8")).hexdigest()[:16]
 
+    def _base_with(self, overrides: dict[str, Any]) -> dict:
+        """Return the resolved base, loaded anew with the catalogue basis a point picks."""
+        basis = {p: v for p, v in overrides.items() if p in CATALOGUE_BASIS_PATHS}
+        if not basis:
+            return self.base
+        key = _canonical(basis)
+        if key not in self._bases:
+            self._bases[key] = self._base(self.spec, basis)
+        return self._bases[key]
+
     @staticmethod
-    def _base(spec: SweepSpec) -> dict:
-        base = load_scenario(spec.base).model_dump(mode="json")
+    def _base(spec: SweepSpec, basis: dict[str, Any]) -> dict:
+        """Return the sweep's base scenario, resolved, with its fixed inputs.
+
+        ``basis`` (and fixed paths of :data:`CATALOGUE_BASIS_PATHS`) are set in the
+        scenario file's ``economics`` before loading, so every catalogue figure follows them.
+        """
+        fixed_basis = {p: v for p, v in spec.fixed.items() if p in CATALOGUE_BASIS_PATHS}
+        economics = {p.split(".", 1)[1]: v for p, v in {**fixed_basis, **basis}.items()}
+        try:
+            base = load_scenario(spec.base, economics=economics).model_dump(mode="json")
+        except ScenarioError as err:
+            shown = ", ".join(f"{p} = {v!r}" for p, v in {**fixed_basis, **basis}.items())
+            raise ScenarioError(f"sweep: {shown}: {err}") from None
         for path, value in spec.fixed.items():
+            if path in CATALOGUE_BASIS_PATHS:
+                continue
             set_path(base, path, value)
             try:
                 scenario_from_dict(base, origin="scenario")
@@ -135,8 +160,9 @@ class _Plan:
         return base
 
     def _check_one(self, path: str, value: Any) -> None:
-        raw = copy.deepcopy(self.base)
-        set_path(raw, path, value)
+        raw = copy.deepcopy(self._base_with({path: value}))
+        if path not in CATALOGUE_BASIS_PATHS:
+            set_path(raw, path, value)
         try:
             scenario_from_dict(raw, origin="scenario")
         except ScenarioError as err:

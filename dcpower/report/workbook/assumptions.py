@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from dcpower import money
 from dcpower import techs as registered
 from dcpower.errors import ScenarioError
 from dcpower.paths import inputs_dir
 from dcpower.report.workbook.format import Col, Writer, number, unit_of, value_format
 from dcpower.report.workbook.read import Run, read_run
 from dcpower.scenario import (
+    COST_BASIS_FILES,
     BackupFuel,
     Economics,
     Finance,
@@ -40,9 +42,11 @@ ASSUMPTION_COLUMNS = (
     "unit",
     "status",
     "catalogue value",
+    "currency",
+    "currency year",
+    "catalogue value, price basis",
     "basis",
     "source",
-    "currency year",
     "note",
 )
 
@@ -62,6 +66,13 @@ def _catalogue(name: str) -> pd.DataFrame:
     """Read a long-form input table of ``inputs/`` (strings kept as text, blanks as '')."""
     table = pd.read_csv(inputs_dir() / name, dtype=str, keep_default_na=False)
     return table
+
+
+def _technology_table(cost_basis: str) -> pd.DataFrame:
+    """Return the technology catalogue of a cost basis (later files' rows replace earlier)."""
+    tables = [_catalogue(name) for name in COST_BASIS_FILES[cost_basis]]
+    merged = pd.concat(tables, ignore_index=True)
+    return merged.drop_duplicates(["technology", "parameter"], keep="last")
 
 
 def _catalogue_rows(table: pd.DataFrame, owner: str) -> dict[str, dict]:
@@ -107,6 +118,20 @@ class _Assumptions:
         self.scenario = scenario
         self.rows: list[dict] = []
 
+    def converted(self, row: dict) -> float | None:
+        """Return a catalogue row's value in USD of the run's price basis year (or as is)."""
+        value = number(row["value"])
+        if value is None or row.get("currency", "") not in money.DEFLATOR_OF:
+            return value
+        econ = self.scenario.economics
+        return money.to_base_usd(
+            value,
+            row["currency"],
+            int(row["currency_year"]),
+            econ.price_basis_year,
+            econ.usd_per_eur,
+        )
+
     def add(self, **row: Any) -> None:
         row.setdefault("basis", _basis_of(str(row.get("source", ""))))
         self.rows.append(row)
@@ -123,8 +148,10 @@ class _Assumptions:
             unit=row["unit"],
             status=status,
             catalogue_value=number(row["value"]),
-            source=row["source"],
+            currency=row.get("currency", ""),
             currency_year=row["currency_year"],
+            catalogue_value_price_basis=self.converted(row),
+            source=row["source"],
             note=row["note"],
         )
 
@@ -159,7 +186,7 @@ class _Assumptions:
         default_status: str,
     ) -> None:
         """Add a value that has a catalogue row: as catalogued, or a scenario override."""
-        cat_value = number(cat["value"])
+        cat_value = self.converted(cat)
         if _same(value, cat_value):
             status, source = default_status, cat["source"]
         else:
@@ -175,9 +202,11 @@ class _Assumptions:
             value=value,
             unit=cat.get("unit") or unit,
             status=status,
-            catalogue_value=cat_value,
-            source=source,
+            catalogue_value=number(cat["value"]),
+            currency=cat.get("currency", ""),
             currency_year=cat.get("currency_year", ""),
+            catalogue_value_price_basis=cat_value,
+            source=source,
             note=cat.get("note", ""),
             basis=_basis_of(source) if status != "scenario override" else "scenario",
         )
@@ -297,7 +326,7 @@ def _used_technologies(scen: Scenario) -> list[str]:
 
 def _technology_rows(a: _Assumptions, scen: Scenario, used: list[str]) -> None:
     """Add every field of each technology used, against its (or the closest) catalogue entry."""
-    techs = _catalogue("technologies.csv")
+    techs = _technology_table(scen.economics.cost_basis)
     catalogue_ids = set(techs["technology"])
     for tech_id in used:
         tech = scen.technologies[tech_id]
@@ -603,16 +632,34 @@ def write_assumptions(w: Writer, run: Run) -> None:
             "scenario's value differs from the catalogue (or the dcpower default); model "
             "default = dcpower's built-in default; scenario input = given by the scenario.",
         ),
-        Col("catalogue value", col("catalogue_value"), "gen", width=14),
+        Col(
+            "catalogue value",
+            col("catalogue_value"),
+            "gen",
+            width=14,
+            comment="the figure of inputs/*.csv as its source gives it, in its currency "
+            "and currency year",
+        ),
+        Col("currency", col("currency"), "text", width=9),
+        Col("currency year", [number(v) for v in col("currency_year")], "gen", width=10),
+        Col(
+            "catalogue value, price basis",
+            col("catalogue_value_price_basis"),
+            "gen",
+            width=16,
+            comment=f"converted to USD of {run.scenario.economics.price_basis_year} (US CPI-U; "
+            "EUR by the euro-area HICP, then economics.usd_per_eur; inputs/deflators.csv): "
+            "the value the model uses unless the scenario overrides it",
+        ),
         Col("basis", col("basis"), "text", width=11),
         Col("source", col("source"), "wrap", width=80),
-        Col("currency year", [number(v) for v in col("currency_year")], "gen", width=10),
         Col("note", col("note"), "wrap", width=60),
     ]
     w.table(ws, cols, freeze_cols=3)
     # Values of different magnitude: a number format per cell.
     for i, value in enumerate(col("value"), start=1):
         w.value(ws, i, 3, value)
-    for i, value in enumerate(col("catalogue_value"), start=1):
-        if number(value) is not None:
-            ws.write_number(i, 6, number(value), w.formats[value_format(value)])
+    for column, key in ((6, "catalogue_value"), (9, "catalogue_value_price_basis")):
+        for i, value in enumerate(col(key), start=1):
+            if number(value) is not None:
+                ws.write_number(i, column, number(value), w.formats[value_format(value)])

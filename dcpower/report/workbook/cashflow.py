@@ -18,7 +18,9 @@ _CASH_FLOW_LABELS = {
     "pv": "PV energy",
     "pv_makeup": "PV degradation made up by gas",
     "grid_cost": "grid cost of the load",
-    "cfads": "CFADS",
+    "ebitda": "EBITDA",
+    "tax": "income tax",
+    "cfads": "CFADS (after tax)",
     "equity_cash_flow": "equity cash flow",
 }
 

@@ -196,3 +196,26 @@ def test_window_workers_forked_after_a_threaded_solve_do_not_hang():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.split() == ["windows", "0.0"]
+
+
+@pytest.mark.unit
+def test_each_window_stops_at_its_hours_share_of_the_years_gap():
+    """The one-model dispatch stops within mip_gap of the year's cost; a window of 24 kept
+    hours of a 8760-hour year whose fixed costs are 8.76 M USD/yr at mip_gap 1 % may leave
+    0.01 x 8.76e6 / 8760 x 24 = 240 USD open (and the relative gap still applies)."""
+    from dcpower.optimization import windows as win
+
+    per_step = 0.01 * 8.76e6 / 8760
+    window = win._Window(
+        number=0,
+        kept=np.arange(24),
+        rows=np.arange(0),
+        cols=np.arange(0),
+        boundary=np.arange(0),
+        owned=np.arange(0),
+        pins={},
+    )
+    options = win._window_options(
+        {"mip_gap": 0.01, "time_limit_s": 60, win.ABS_GAP_PER_STEP: per_step}, window
+    )
+    assert options == {"mip_gap": 0.01, "time_limit_s": 60, "mip_abs_gap": pytest.approx(240.0)}

@@ -231,15 +231,19 @@ def solve_matrix(
     threads: int = 1,
     seed: int = 0,
     start: tuple[np.ndarray, np.ndarray] | None = None,
+    mip_abs_gap: float | None = None,
 ) -> MatrixSolution:
     """Solve a :class:`MatrixProblem` with HiGHS (options as :func:`solve`).
 
-    ``start`` is a partial MIP start: column positions and their values.
+    ``start`` is a partial MIP start: column positions and their values. ``mip_abs_gap``
+    [objective units] also stops the search, whichever of it and ``mip_gap`` is met first.
     """
     h = highspy.Highs()
     h.silent()
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if mip_abs_gap is not None:
+        h.setOptionValue("mip_abs_gap", float(mip_abs_gap))
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", int(seed))
     h.passModel(_highs_lp(problem))

@@ -122,10 +122,16 @@ def _solve_groups(
 
 
 def _share_cores(scenario: Scenario, groups_at_once: int) -> Scenario:
-    """Give each of the groups solved at once its share of the cores for dispatch windows."""
+    """Give each of the groups solved at once the cores for its dispatch windows.
+
+    Every group may use every core: the groups' heavy phases rarely overlap (a gas-only
+    site's dispatch takes seconds, a site with wind minutes), and a group's fixed share
+    would leave the cores of a group that has finished idle while another still solves.
+    While both solve, the operating system shares the cores.
+    """
     if scenario.solver.dispatch_workers is not None:
         return scenario
-    share = max(1, cores_available(None) // groups_at_once)
+    share = max(1, cores_available(None))
     solver = scenario.solver.model_copy(update={"dispatch_workers": share})
     return scenario.model_copy(update={"solver": solver})
 

@@ -265,6 +265,26 @@ def test_failed_point_is_a_row_not_an_exception(tmp_path):
 
 
 @pytest.mark.unit
+def test_a_point_solves_its_dispatch_windows_in_its_own_worker(tmp_path, monkeypatch):
+    """A dask worker is a daemon process, which may not start a process pool: a point's
+    full-year dispatch windows are solved in the worker (found: every typical-periods
+    point failed with 'daemonic processes are not allowed to have children')."""
+    import dcpower.pipeline
+    from dcpower.scenario import load_scenario
+
+    seen = {}
+
+    def fake_run(scenario, **kwargs):
+        seen["workers"] = scenario.solver.dispatch_workers
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(dcpower.pipeline, "run", fake_run)
+    base = load_scenario("baku").model_dump(mode="json")
+    row = solve_point("p1", base, str(tmp_path / "run"), {"point_id": "p1", "varied": ""})
+    assert seen["workers"] == 1 and row["status"] == "error"
+
+
+@pytest.mark.unit
 def test_table_round_trip_with_mixed_inputs(tmp_path):
     rows = [
         {"point_id": "a", "status": "optimal", "x": 1.5, "t": "Tier III", "baku.gas_units.g": 3},

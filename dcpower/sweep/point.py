@@ -172,6 +172,10 @@ def solve_point(pid: str, scenario: dict, run_dir: str, lead: dict) -> dict:
         The row's id, varied paths and input values.
     """
     started = time.perf_counter()
+    # A dask worker is a daemon process and may not start a pool of its own: the point's
+    # dispatch windows are solved in the worker (the points are what runs in parallel).
+    solver = scenario.get("solver") or {}
+    scenario = {**scenario, "solver": {**solver, "dispatch_workers": 1}}
     try:
         from dcpower.pipeline import run
 

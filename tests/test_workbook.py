@@ -341,3 +341,23 @@ def test_missing_run_folder_raises(tmp_path):
 
     with pytest.raises(DcpowerError):
         write_workbook(tmp_path)
+
+
+def test_the_shipped_hub_has_each_sites_required_tariff_at_the_target_irr(run_dir, book):
+    """caspian-hub's finance block: per site its own currency, 20 % tax, a positive required
+    tariff at which the nominal equity IRR is the 12 % target (within 0.01 %-points) and the
+    minimum DSCR at least 1.30; the workbook's Summary sheet leads with the tariff."""
+    import json
+
+    finance = json.loads((run_dir / "summary.json").read_text())["finance"]
+    target = finance["assumptions"]["target_equity_irr_nominal"]
+    for site_id, currency in (("aktau", "KZT"), ("baku", "AZN")):
+        site = finance["sites"][site_id]
+        assert site["currency"] == currency and site["tax_rate"] == pytest.approx(0.20)
+        assert site["price_basis_year"] == 2024
+        assert site["required_tariff_usd_per_mwh"] > 0
+        assert site["equity_irr"] == pytest.approx(target, abs=1e-4)
+        assert site["min_dscr"] >= finance["assumptions"]["target_dscr_min"] - 1e-9
+    assert "no grid tariff known" in " ".join(finance["sites"]["aktau"]["notes"])
+    first = [row[0].value for row in book["Summary"].iter_rows(min_row=2, max_row=3)]
+    assert first[0].startswith("Required tariff")

@@ -574,7 +574,9 @@ def assumptions_section(tables: RunFolder, summary: Summary) -> str:
         )
         site_items.append(
             f"<li><b>{_esc(F.site_label(site_id))}</b>: {weather}; gas price "
-            f"{fmt_num(site.gas_price_usd_per_mmbtu, 2)} USD/MMBtu (HHV), carbon price "
+            f"{fmt_num(site.gas_price_usd_per_mmbtu, 2)} USD/MMBtu (HHV; case "
+            f"<code>{_esc(site.gas_price_case or 'scenario')}</code> of "
+            "<code>inputs/gas_prices.csv</code>), carbon price "
             f"{fmt_num(site.carbon_price_usd_per_t, 2)} USD/t CO2; IT capacity "
             f"{fmt_num(site.data_center.it_capacity_mw, 1)} MW at "
             f"{fmt_pct(site.data_center.utilization, 0)} utilization (energy and fuel); the "
@@ -582,16 +584,29 @@ def assumptions_section(tables: RunFolder, summary: Summary) -> str:
             "load at the design ambient (Design basis, Reliability).</li>"
         )
     horizon = summary.horizon
+    econ = scenario.economics
     items = [
-        "<code>inputs/technologies.csv</code>: cost and performance of every technology, "
-        "each figure with its source and currency year (NREL ATB 2024, EIA AEO2023, Danish "
-        "Energy Agency, ...).",
+        f"Money: real USD of {_esc(econ.price_basis_year)}. Every catalogue figure was "
+        "converted from its currency year (US CPI-U; EUR by the euro-area HICP, then "
+        f"{fmt_num(econ.usd_per_eur, 2)} USD/EUR; <code>inputs/deflators.csv</code>); the "
+        "workbook's Assumptions sheet shows each figure as given and as used.",
+        f"<code>inputs/technologies.csv</code>, cost set <code>{_esc(econ.cost_basis)}</code>"
+        + (
+            " (Caspian project benchmarks and global surveys, "
+            "<code>inputs/technology_costs_regional.csv</code>)"
+            if econ.cost_basis == "regional"
+            else " (NREL ATB 2024 for PV, wind and batteries)"
+        )
+        + ": cost and performance of every technology, each figure with its source and "
+        "currency year.",
         "<code>inputs/economics.csv</code>: WACC "
-        f"({fmt_pct(scenario.economics.wacc)}), CO2 factor "
-        f"({fmt_num(scenario.economics.co2_kg_per_mmbtu, 2)} kg/MMBtu, 40 CFR 98), exchange "
-        "rates.",
+        f"({fmt_pct(econ.wacc)} real), CO2 factor "
+        f"({fmt_num(econ.co2_kg_per_mmbtu, 2)} kg/MMBtu, 40 CFR 98), each site's country.",
+        "<code>inputs/countries.csv</code>: each country's currency, exchange rate, income tax "
+        "and tax depreciation, and its grid tariff; <code>inputs/gas_prices.csv</code>: the "
+        "gas price cases per country.",
         "<code>inputs/finance.csv</code>: project-finance assumptions (project life, "
-        "construction schedule, inflation, debt, grid tariff).",
+        "construction schedule, inflation, target equity IRR and DSCR, debt).",
         "<code>inputs/sites/*.yaml</code>: site location and monthly climate statistics, "
         "each with its source; figures marked ESTIMATE are listed in "
         "<code>inputs/README.md</code> and <code>docs/sites.md</code>.",

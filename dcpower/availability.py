@@ -1315,8 +1315,13 @@ def simulate_availability(
             "source": "reliability.gas_interruptions_per_yr / gas_interruption_mean_h "
             "(defaults and sources: inputs/reliability.csv)",
         },
+        # The migration delay of moved work is drawn where work may move (workload
+        # shifting); balance-of-plant failure rates were found only in an unverified
+        # transcription of IEEE 493, and their effect depends on a switchgear and
+        # transformer layout the model does not hold.
         "not_drawn": (
-            "balance-of-plant failures and a migration delay for moved work are not drawn yet"
+            "balance-of-plant failures (switchgear, busbars, step-up transformers): no "
+            "verified failure data and no electrical layout in the model"
         ),
         "runtime_s": time.perf_counter() - started,
         "sites": sites_out,

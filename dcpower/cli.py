@@ -31,6 +31,7 @@ from dcpower.errors import (
 )
 from dcpower.report import tables
 from dcpower.run_folder import (
+    MANIFEST_FILE,
     SUMMARY_FILE,
     check_run_folder,
     is_run_folder,
@@ -380,6 +381,12 @@ def verify(
             "" if margin is None else f"{margin:.4g} {check['unit']}",
         )
     console.print(table)
+    changed = report.get("changed_since_written")
+    if changed:
+        console.print(
+            f"note: {escape(', '.join(changed))} differ from what dcpower wrote "
+            f"(checksums of {MANIFEST_FILE}): verified as they are now"
+        )
     _exit_if_unverified(report)
 
 

@@ -619,6 +619,45 @@ def write_manifest(directory: str | Path) -> Path:
     return path
 
 
+#: The tables verification reads: what dcpower wrote, not what ``verify`` or ``report`` add.
+VERIFIED_FILES = (
+    SCENARIO_FILE,
+    SUMMARY_FILE,
+    CAPACITIES_FILE,
+    COSTS_FILE,
+    DISPATCH_FILE,
+    PROFILES_FILE,
+    OUTAGE_DISPATCH_FILE,
+)
+
+
+def changed_since_written(directory: str | Path) -> list[str] | None:
+    """Return the run's tables that differ from what dcpower wrote (by the manifest's checksums).
+
+    A table listed in the manifest that is gone or changed, or one that is there but not
+    listed, is named. None if the folder has no readable manifest (not dcpower's, or
+    written before manifests).
+    """
+    folder = Path(directory)
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        written = manifest["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(written, dict):
+        return None
+    changed = []
+    for name in VERIFIED_FILES:
+        path = folder / name
+        there = path.is_file()
+        if name not in written:
+            if there:
+                changed.append(name)
+        elif not there or _sha256(path.read_bytes()) != written[name]:
+            changed.append(name)
+    return changed
+
+
 def _version() -> str:
     try:
         return importlib.metadata.version("dcpower")

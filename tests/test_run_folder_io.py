@@ -411,3 +411,20 @@ def test_a_profiles_table_cut_short_is_an_incomplete_folder(copy_of, damage, exp
     assert out.exit_code == 2, out.output
     assert expected in " ".join(out.output.split())
     assert len(out.output.strip().splitlines()) == 1
+
+
+def test_verify_names_the_tables_changed_since_dcpower_wrote_them(copy_of):
+    """A capacities.csv that lost its zero rows still verifies (nothing built is missing),
+    but verify says it is not the table dcpower wrote: the manifest's checksum differs."""
+    folder = copy_of()
+    assert rf.changed_since_written(folder) == []
+    table = pd.read_csv(folder / rf.CAPACITIES_FILE)
+    assert (table["capacity"] == 0).any()
+    table[table["capacity"] != 0].to_csv(folder / rf.CAPACITIES_FILE, index=False)
+    assert rf.changed_since_written(folder) == [rf.CAPACITIES_FILE]
+    out = CliRunner().invoke(app, ["verify", str(folder)])
+    assert "capacities.csv differ from what dcpower wrote" in out.output
+    report = json.loads((folder / rf.VERIFICATION_FILE).read_text())
+    assert report["changed_since_written"] == [rf.CAPACITIES_FILE]
+    (folder / rf.MANIFEST_FILE).unlink()
+    assert rf.changed_since_written(folder) is None

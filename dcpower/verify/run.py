@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from dcpower.run_folder import changed_since_written
 from dcpower.verify.coupling import _check_work_conserved
 from dcpower.verify.emissions import _system_emission_checks
 from dcpower.verify.records import _fixed_check, first_failure
@@ -36,7 +37,9 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
     -------
     dict
         Ready for ``verification.json``: ``passed`` (bool), ``run_dir``, ``scenario``,
-        ``horizon_kind``, ``commitment``, ``tolerance_mw`` and ``checks``, a list of
+        ``horizon_kind``, ``commitment``, ``tolerance_mw``, ``changed_since_written`` (the
+        tables that differ from what dcpower wrote, by the manifest's checksums; None
+        without a manifest) and ``checks``, a list of
         ``{"site", "check", "passed", "worst_time", "margin", "unit", "detail"}``, where
         ``worst_time`` is the ``time`` (ISO 8601 string from ``dispatch.csv``) of the worst
         hour (of the worst violating hour if the check fails) and ``margin`` the slack
@@ -62,6 +65,9 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
         "horizon_kind": horizon_kind,
         "commitment": scenario.dispatch_commitment,
         "tolerance_mw": tolerance_mw,
+        # Tables that differ from what dcpower wrote: verified as they are now, but not as
+        # written (None: the folder has no manifest to compare with).
+        "changed_since_written": changed_since_written(run_dir),
         "checks": checks,
     }
     failed = [c for c in checks if not c["passed"]]

@@ -105,15 +105,13 @@ class DataCenter(Strict):
         return self.it_capacity_mw if self.design_it_load_mw is None else self.design_it_load_mw
 
 
-class GridConnection(Strict):
-    """A grid connection: imports up to a capacity at a time-of-day tariff.
+class TimeOfDayTariff(Strict):
+    """A time-of-day grid tariff: a day and a night energy price by local clock hour.
 
-    Never counted toward N+k or the hourly N-1 reserve: the on-site plant stays firm on its
-    own. ``tariff`` names an entry of ``inputs/grid_tariffs.csv`` whose sourced figures fill
-    the price fields not given (``az_data_center``: the Azerbaijani data-center tariff).
+    ``tariff`` names an entry of ``inputs/grid_tariffs.csv`` whose sourced figures fill the
+    price fields not given (``az_data_center``: the Azerbaijani data-center tariff).
     """
 
-    import_max_mw: Positive = Field(description="Import capacity of the connection. [MW]")
     tariff: str = Field(
         description=(
             "Tariff name; an id of inputs/grid_tariffs.csv fills the price fields not given "
@@ -130,6 +128,29 @@ class GridConnection(Strict):
     day_end_hour: Annotated[int, Field(ge=1, le=24)] = Field(
         description="Local clock hour at which the night price starts. [h]"
     )
+
+    @model_validator(mode="after")
+    def _day_before_night(self) -> TimeOfDayTariff:
+        if self.day_start_hour >= self.day_end_hour:
+            raise ValueError(
+                f"day_start_hour = {self.day_start_hour}: must be before "
+                f"day_end_hour = {self.day_end_hour}"
+            )
+        return self
+
+
+class ComparisonTariff(TimeOfDayTariff):
+    """The grid tariff the data center would pay without the plant (a comparison line)."""
+
+
+class GridConnection(TimeOfDayTariff):
+    """A grid connection: imports up to a capacity at a time-of-day tariff.
+
+    Never counted toward N+k or the hourly N-1 reserve: the on-site plant stays firm on its
+    own.
+    """
+
+    import_max_mw: Positive = Field(description="Import capacity of the connection. [MW]")
     outages_per_yr: NonNegative = Field(
         0.0,
         description=(
@@ -141,31 +162,6 @@ class GridConnection(Strict):
     outage_mean_h: Annotated[float, Field(ge=1)] = Field(
         1.0,
         description="Mean length of a drawn grid interruption (geometric, whole hours). [h]",
-    )
-
-    @model_validator(mode="after")
-    def _day_before_night(self) -> GridConnection:
-        if self.day_start_hour >= self.day_end_hour:
-            raise ValueError(
-                f"grid.day_start_hour = {self.day_start_hour}: must be before "
-                f"grid.day_end_hour = {self.day_end_hour}"
-            )
-        return self
-
-
-class ComparisonTariff(Strict):
-    """A time-of-day grid tariff, as the data center would pay it without the plant."""
-
-    tariff: str = Field(description="Tariff name (an id of inputs/grid_tariffs.csv).")
-    day_price_usd_per_mwh: NonNegative = Field(description="Energy price of day hours. [USD/MWh]")
-    night_price_usd_per_mwh: NonNegative = Field(
-        description="Energy price of night hours. [USD/MWh]"
-    )
-    day_start_hour: Annotated[int, Field(ge=0, le=23)] = Field(
-        description="First local clock hour of the day price. [h]"
-    )
-    day_end_hour: Annotated[int, Field(ge=1, le=24)] = Field(
-        description="Local clock hour at which the night price starts. [h]"
     )
 
 

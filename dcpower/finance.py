@@ -945,15 +945,19 @@ def _debt_and_tax(
         if np.allclose(flows["interest_usd_nominal"], interest, rtol=0.0, atol=1e-2):
             break
         interest = flows["interest_usd_nominal"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dscr = np.where(service > 0, cfads / np.where(service > 0, service, 1.0), np.nan)
     return {
         "taxable_income_usd_nominal": taxable,
         "tax_usd_nominal": tax,
         "cfads_usd_nominal": cfads,
         **flows,
-        "dscr": dscr,
+        "dscr": debt_service_cover(cfads, service),
     }
+
+
+def debt_service_cover(cfads: np.ndarray, service: np.ndarray) -> np.ndarray:
+    """Return the debt service cover ratio of each year, NaN without debt service [-]."""
+    paying = service > 0
+    return np.divide(cfads, service, out=np.full(len(service), np.nan), where=paying)
 
 
 def _debt_schedule(
@@ -1008,11 +1012,9 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     total = first.copy()
     for column in ADDITIVE_COLUMNS:
         total[column] = sum(f[column].to_numpy() for f in frames)
-    service = total["debt_service_usd_nominal"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        total["dscr"] = np.where(
-            service > 0, total["cfads_usd_nominal"] / np.where(service > 0, service, 1.0), np.nan
-        )
+    total["dscr"] = debt_service_cover(
+        total["cfads_usd_nominal"].to_numpy(), total["debt_service_usd_nominal"].to_numpy()
+    )
     total.attrs["units"] = dict(first.attrs.get("units", {}))
     return total
 

@@ -86,3 +86,15 @@ def to_base_usd(
     """
     deflated = value * price_index(currency, base_year) / price_index(currency, year)
     return deflated * usd_per_eur if currency == "EUR" else deflated
+
+
+def row_in_basis(value: float, row: dict[str, str], basis: tuple[int, float]) -> float:
+    """Return an ``inputs/`` table row's value on a price basis (base year, USD per EUR).
+
+    A row in USD or EUR is converted from its ``currency_year`` (:func:`to_base_usd`); any
+    other row (not money, or a local-currency reference figure) is returned as it is.
+    """
+    currency = row.get("currency", "")
+    if currency not in DEFLATOR_OF:
+        return value
+    return to_base_usd(value, currency, int(row["currency_year"]), *basis)

@@ -360,7 +360,7 @@ class Economics(Strict):
         ),
     )
     usd_per_eur: Positive = Field(
-        default_factory=lambda: float(_catalogue("economics.csv")["economics"]["usd_per_eur"]),
+        default_factory=lambda: _catalogue_usd_per_eur(),
         description="Exchange rate for catalogue figures sourced in EUR. [USD/EUR]",
     )
     cost_basis: Literal["regional", "us_atb"] = Field(
@@ -1022,9 +1022,8 @@ def _catalogue(
     with path.open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             value = _number_or_text(row["value"])
-            currency = row.get("currency", "")
-            if basis is not None and currency in money.DEFLATOR_OF:
-                value = money.to_base_usd(float(value), currency, int(row["currency_year"]), *basis)
+            if basis is not None and isinstance(value, float):
+                value = money.row_in_basis(value, row, basis)
             table.setdefault(row["technology"], {})[row["parameter"]] = value
     return table
 
@@ -1063,8 +1062,13 @@ def price_basis(raw_economics: dict[str, Any]) -> tuple[int, float]:
         year = money.default_price_basis_year()
     rate = raw_economics.get("usd_per_eur")
     if not isinstance(rate, int | float) or isinstance(rate, bool) or not rate > 0:
-        rate = float(_catalogue("economics.csv")["economics"]["usd_per_eur"])
+        rate = _catalogue_usd_per_eur()
     return year, float(rate)
+
+
+def _catalogue_usd_per_eur() -> float:
+    """Return the default EUR exchange rate of ``inputs/economics.csv`` [USD/EUR]."""
+    return float(_catalogue("economics.csv")["economics"]["usd_per_eur"])
 
 
 def _number_or_text(value: str) -> float | str:
@@ -1132,7 +1136,9 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         defaults.update(fixed)
         merged[tech_id] = {"kind": kind, **defaults, **given}
     raw["technologies"] = merged
-    econ = _catalogue("economics.csv", basis).get("economics", {})
+    # Global rows ("economics") and each climate's (gas and carbon prices, country).
+    economics_table = _catalogue("economics.csv", basis)
+    econ = economics_table.get("economics", {})
     econ_defaults = {k: v for k, v in econ.items() if k in _fields_of(Economics)}
     raw["economics"] = {**econ_defaults, **given_economics}
     reliability_defaults = _catalogue("reliability.csv").get("reliability", {})
@@ -1151,7 +1157,7 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
             climate = climate.lower()
         # A climate that is not text has no catalogue row; the schema then says what it is.
         climate = climate if isinstance(climate, str) else ""
-        site_defaults = _catalogue("economics.csv", basis).get(climate, {})
+        site_defaults = economics_table.get(climate, {})
         if "carbon_price_usd_per_t" not in site and "carbon_price_usd_per_t" in site_defaults:
             site["carbon_price_usd_per_t"] = site_defaults["carbon_price_usd_per_t"]
         country = _mapping(site.get("money"), f"sites.{site_id}.money").get(

@@ -121,16 +121,10 @@ class _Assumptions:
     def converted(self, row: dict) -> float | None:
         """Return a catalogue row's value in USD of the run's price basis year (or as is)."""
         value = number(row["value"])
-        if value is None or row.get("currency", "") not in money.DEFLATOR_OF:
-            return value
+        if value is None:
+            return None
         econ = self.scenario.economics
-        return money.to_base_usd(
-            value,
-            row["currency"],
-            int(row["currency_year"]),
-            econ.price_basis_year,
-            econ.usd_per_eur,
-        )
+        return money.row_in_basis(value, row, (econ.price_basis_year, econ.usd_per_eur))
 
     def add(self, **row: Any) -> None:
         row.setdefault("basis", _basis_of(str(row.get("source", ""))))

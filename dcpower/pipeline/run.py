@@ -103,8 +103,7 @@ def _solve_groups(
     workers = cores_available(len(groups))
     solved: dict[str, GroupSolution] = {}
     if parallel and workers > 1:
-        # Groups solving side by side share the cores among their dispatch windows.
-        scenario = _share_cores(scenario, workers)
+        scenario = _windows_on_every_core(scenario)
         with ProcessPoolExecutor(workers, initializer=forget_inherited_threads) as pool:
             futures = {}
             for name, ids in groups.items():
@@ -121,8 +120,8 @@ def _solve_groups(
     return solved
 
 
-def _share_cores(scenario: Scenario, groups_at_once: int) -> Scenario:
-    """Give each of the groups solved at once the cores for its dispatch windows.
+def _windows_on_every_core(scenario: Scenario) -> Scenario:
+    """Let each of the groups solved at once use every core for its dispatch windows.
 
     Every group may use every core: the groups' heavy phases rarely overlap (a gas-only
     site's dispatch takes seconds, a site with wind minutes), and a group's fixed share
@@ -131,8 +130,7 @@ def _share_cores(scenario: Scenario, groups_at_once: int) -> Scenario:
     """
     if scenario.solver.dispatch_workers is not None:
         return scenario
-    share = max(1, cores_available(None))
-    solver = scenario.solver.model_copy(update={"dispatch_workers": share})
+    solver = scenario.solver.model_copy(update={"dispatch_workers": cores_available(None)})
     return scenario.model_copy(update={"solver": solver})
 
 

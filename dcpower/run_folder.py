@@ -501,16 +501,8 @@ def _check_dispatch(
         Naming the column and the file's line, or the site and both row counts.
     """
     where = f"run folder '{folder}': {DISPATCH_FILE}"
-    values = dispatch.drop(columns=["site", "time"])
-    for column in values.columns:
-        numbers = pd.to_numeric(values[column], errors="coerce").to_numpy(dtype=float)
-        bad = np.flatnonzero(~np.isfinite(numbers))
-        if len(bad):
-            # Line 1 of the file is its header.
-            raise RunFolderError(
-                f"{where}: column {shortened(column)!r} has no finite number on line "
-                f"{int(bad[0]) + 2} (damaged or edited)"
-            )
+    for column in dispatch.columns.drop(["site", "time"]):
+        _refuse_non_finite(where, dispatch, column)
     if hours is None:
         return
     rows = dispatch["site"].astype(str).value_counts()
@@ -521,6 +513,23 @@ def _check_dispatch(
                 f"but {SUMMARY_FILE} says {hours} hours were verified (incomplete: truncated "
                 "or cut)"
             )
+
+
+def _refuse_non_finite(where: str, table: pd.DataFrame, column: str) -> None:
+    """Refuse a table column with a value that is missing or not a finite number.
+
+    Raises
+    ------
+    RunFolderError
+        Naming the column and the first such line of the file (line 1 is its header).
+    """
+    numbers = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~np.isfinite(numbers))
+    if len(bad):
+        raise RunFolderError(
+            f"{where}: column {shortened(column)!r} has no finite number on line "
+            f"{int(bad[0]) + 2} (damaged or edited)"
+        )
 
 
 def _check_profiles(folder: Path, profiles: pd.DataFrame, site_ids: list[str]) -> None:
@@ -539,13 +548,7 @@ def _check_profiles(folder: Path, profiles: pd.DataFrame, site_ids: list[str]) -
     where = f"run folder '{folder}': {PROFILES_FILE}"
     if "load_mw" not in profiles.columns:
         raise RunFolderError(f"{where} has no column 'load_mw'")
-    load = pd.to_numeric(profiles["load_mw"], errors="coerce").to_numpy(dtype=float)
-    bad = np.flatnonzero(~np.isfinite(load))
-    if len(bad):
-        raise RunFolderError(
-            f"{where}: column 'load_mw' has no finite number on line {int(bad[0]) + 2} "
-            "(damaged or edited)"
-        )
+    _refuse_non_finite(where, profiles, "load_mw")
     sites = profiles["site"].astype(str)
     for site_id in site_ids:
         times = profiles["time"].astype(str)[sites == site_id]

@@ -1160,11 +1160,8 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         site_defaults = economics_table.get(climate, {})
         if "carbon_price_usd_per_t" not in site and "carbon_price_usd_per_t" in site_defaults:
             site["carbon_price_usd_per_t"] = site_defaults["carbon_price_usd_per_t"]
-        country = _mapping(site.get("money"), f"sites.{site_id}.money").get(
-            "country", site_defaults.get("country")
-        )
-        site.update(_gas_price(site_id, site, country, basis))
         site["money"] = _money_with_country_defaults(site_id, site, site_defaults, basis)
+        site.update(_gas_price(site_id, site, site["money"].get("country"), basis))
         if site.get("grid") is not None:
             grid = _grid_with_tariff(
                 f"sites.{site_id}.grid.tariff",

@@ -98,10 +98,8 @@ class _Plan:
         self.varied: dict[str, str] = {}
         checked: set[tuple[str, str]] = set()
         for point in self.points:
-            raw = copy.deepcopy(self._base_with(point["overrides"]))
+            raw = self._with(point["overrides"])
             for path, value in point["overrides"].items():
-                if path not in CATALOGUE_BASIS_PATHS:
-                    set_path(raw, path, value)
                 if (path, _canonical(value)) not in checked:
                     self._check_one(path, value)
                     checked.add((path, _canonical(value)))
@@ -118,6 +116,18 @@ class _Plan:
                 p for p, v in point["overrides"].items() if not _same(v, self.base_values[p])
             )
         self.fingerprint = hashlib.sha256(_canonical(self.base).encode("utf-8")).hexdigest()[:16]
+
+    def _with(self, overrides: dict[str, Any]) -> dict:
+        """Return a copy of the resolved base with the overrides set.
+
+        A cost basis or price year loads the base anew; every other path is set on the
+        loaded dict.
+        """
+        raw = copy.deepcopy(self._base_with(overrides))
+        for path, value in overrides.items():
+            if path not in CATALOGUE_BASIS_PATHS:
+                set_path(raw, path, value)
+        return raw
 
     def _base_with(self, overrides: dict[str, Any]) -> dict:
         """Return the resolved base, loaded anew with the catalogue basis a point picks."""
@@ -160,9 +170,7 @@ class _Plan:
         return base
 
     def _check_one(self, path: str, value: Any) -> None:
-        raw = copy.deepcopy(self._base_with({path: value}))
-        if path not in CATALOGUE_BASIS_PATHS:
-            set_path(raw, path, value)
+        raw = self._with({path: value})
         try:
             scenario_from_dict(raw, origin="scenario")
         except ScenarioError as err:

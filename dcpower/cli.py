@@ -384,7 +384,7 @@ def verify(
     changed = report.get("changed_since_written")
     if changed:
         console.print(
-            f"note: {escape(', '.join(changed))} differ from what dcpower wrote "
+            f"note: {_shown(', '.join(changed))} differ from what dcpower wrote "
             f"(checksums of {MANIFEST_FILE}): verified as they are now"
         )
     _exit_if_unverified(report)

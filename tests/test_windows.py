@@ -15,10 +15,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from helpers import Reliability, gas_tech, lossless_battery, site_inputs
 
 from dcpower.errors import ScenarioError
 from dcpower.optimization.optimize import optimize_sites
+from dcpower.optimization.solve import MatrixProblem
 from dcpower.optimization.windows import WindowSettings
 from dcpower.scenario import Solver, load_scenario
 
@@ -219,3 +221,52 @@ def test_each_window_stops_at_its_hours_share_of_the_years_gap():
         {"mip_gap": 0.01, "time_limit_s": 60, win.ABS_GAP_PER_STEP: per_step}, window
     )
     assert options == {"mip_gap": 0.01, "time_limit_s": 60, "mip_abs_gap": pytest.approx(240.0)}
+
+
+def _one_hour_commitment(demand_mw: float, most_units: int) -> MatrixProblem:
+    """Units of 10 MW (minimum load 4 MW) serve ``demand_mw``: 100 USD per unit online and
+    1 USD/MWh. Columns: units online u (integer, 0..most_units), output p [MW]; rows:
+    p = demand, p - 10 u <= 0, p - 4 u >= 0."""
+    A = sp.csc_matrix(np.array([[0.0, 1.0], [-10.0, 1.0], [-4.0, 1.0]]))
+    return MatrixProblem(
+        A=A,
+        row_lower=np.array([demand_mw, -np.inf, 0.0]),
+        row_upper=np.array([demand_mw, 0.0, np.inf]),
+        col_lower=np.zeros(2),
+        col_upper=np.array([float(most_units), np.inf]),
+        cost=np.array([100.0, 1.0]),
+        offset=0.0,
+        integer=np.array([True, False]),
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("mip_gap", "expected_gap"), [(0.2, 50 / 325), (1e-4, 0.0)], ids=["rounded", "searched"]
+)
+def test_the_rounded_start_gives_the_optimum_and_an_honest_gap(mip_gap, expected_gap):
+    """25 MW from 10 MW units: the LP relaxation runs 2.5 units (250 + 25 = 275 USD); rounded
+    up, 3 units (300 + 25 = 325 USD), which is the integer optimum. At mip_gap 20 % the
+    rounded solution is within the gap of the relaxation's bound and is the answer, its gap
+    (325 - 275) / 325 = 15.4 %; at 0.01 % the full search starts from it and proves 325."""
+    from dcpower.optimization.windows import solve_from_rounding
+
+    found = solve_from_rounding(
+        _one_hour_commitment(25.0, 5), {"mip_gap": mip_gap, "time_limit_s": 60}
+    )
+    assert found.status == "optimal"
+    assert found.objective == pytest.approx(325.0)
+    assert found.x == pytest.approx([3.0, 25.0])
+    assert found.mip_gap == pytest.approx(expected_gap, abs=1e-9)
+
+
+@pytest.mark.unit
+def test_no_rounded_start_without_a_relaxed_solution():
+    """60 MW from at most 5 x 10 MW: the relaxation is infeasible, so the MIP is too."""
+    from dcpower.optimization.windows import solve_from_rounding
+
+    found = solve_from_rounding(
+        _one_hour_commitment(60.0, 5), {"mip_gap": 0.01, "time_limit_s": 60}
+    )
+    assert found.status == "infeasible"
+    assert not found.has_solution

@@ -63,6 +63,7 @@ def _model(name: str) -> dict:
 def _baku_at(price: float) -> dict:
     raw = _model("baku")
     raw["name"] = f"baku-gas-{price:g}"
+    raw["sites"]["baku"].pop("gas_price_case", None)  # a price given replaces the case
     raw["sites"]["baku"]["gas_price_usd_per_mmbtu"] = price
     return raw
 
@@ -71,6 +72,7 @@ def _hub_at(price: float) -> dict:
     raw = _model("caspian-hub")
     raw["name"] = f"caspian-hub-gas-{price:g}"
     for site in raw["sites"].values():
+        site.pop("gas_price_case", None)
         site["gas_price_usd_per_mmbtu"] = price
     return raw
 

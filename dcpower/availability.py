@@ -92,9 +92,10 @@ from dcpower.units import HOURS_PER_YEAR
 OUTAGE_PARAMETERS = ("forced_outage_rate", "mean_time_to_repair_h", "failure_to_start_prob")
 
 #: Causes a loss-of-load hour is put down to, in order of precedence: inside a gas-supply
-#: interruption; else inside a grid interruption (the import lost); else a failed
-#: ride-through of a unit trip; else units out (forced outages, failed starts, maintenance).
-CAUSES = ("gas_supply", "grid", "failed_ride_through", "unit_outages")
+#: interruption; else inside a grid interruption (the import lost); else with a bus section
+#: of the plant out (balance of plant); else a failed ride-through of a unit trip; else
+#: units out (forced outages, failed starts, maintenance).
+CAUSES = ("gas_supply", "grid", "balance_of_plant", "failed_ride_through", "unit_outages")
 
 #: Per-year figures of a simulated site (:func:`simulate_site`).
 PER_YEAR_KEYS = (
@@ -346,6 +347,8 @@ class _Chunk:
         Whether the hour is inside a gas-supply interruption (None: none drawn).
     grid_interrupted : np.ndarray or None
         Whether the hour is inside a grid interruption (None: none drawn).
+    section_out : np.ndarray or None
+        Whether a bus section of the plant is out in the hour (None: none drawn).
     """
 
     years: slice
@@ -356,6 +359,7 @@ class _Chunk:
     trip_failures: np.ndarray
     gas_interrupted: np.ndarray | None = None
     grid_interrupted: np.ndarray | None = None
+    section_out: np.ndarray | None = None
 
 
 def simulate_site(**site) -> dict[str, np.ndarray]:
@@ -396,12 +400,15 @@ def _add_per_year(
     out["interruptions"][chunk.years] = starts.astype(float) @ w
     out["eue_mwh"][chunk.years] = (unserved_mw + chunk.trip_lost_mwh) @ w
     out["trip_failures"][chunk.years] = chunk.trip_failures
-    gas = chunk.gas_interrupted if chunk.gas_interrupted is not None else np.zeros_like(lol)
-    grid = chunk.grid_interrupted if chunk.grid_interrupted is not None else np.zeros_like(lol)
-    other = lol & ~gas & ~grid
+    gas, grid, section = (
+        np.zeros_like(lol) if mask is None else mask
+        for mask in (chunk.gas_interrupted, chunk.grid_interrupted, chunk.section_out)
+    )
+    other = lol & ~gas & ~grid & ~section
     by_cause = {
         "gas_supply": lol & gas,
         "grid": lol & ~gas & grid,
+        "balance_of_plant": lol & ~gas & ~grid & section,
         "failed_ride_through": other & chunk.trip_lol,
         "unit_outages": other & ~chunk.trip_lol,
     }
@@ -423,6 +430,8 @@ def site_chunks(
     gas_interruptions: tuple[float, float] = (0.0, 24.0),
     grid_mw: np.ndarray | None = None,
     grid_interruptions: tuple[float, float] = (0.0, 1.0),
+    bus_sections: int = 1,
+    section_failures: tuple[tuple[float, float], ...] = (),
 ) -> Iterator[_Chunk]:
     """Simulate one site's year ``years`` times, a chunk of years at a time.
 
@@ -456,6 +465,15 @@ def site_chunks(
         interruption. [MW]
     grid_interruptions : tuple of float
         Grid interruptions: expected number per year and mean length [h], as above.
+    bus_sections : int
+        MV bus sections the gas units are spread over (each type's units as evenly as they
+        go, the first sections taking one more).
+    section_failures : tuple of (float, float)
+        Equipment in series on each bus section (its busbar and breakers, its
+        transformer): expected failures per section and year (Poisson) and mean repair
+        (geometric, whole hours) [h]. While a section is out its units give nothing; units
+        already down are taken to be elsewhere (the count up falls by the section's units,
+        the cautious reading of a count-based draw).
 
     Yields
     ------
@@ -470,6 +488,9 @@ def site_chunks(
     for y0 in range(0, years, _CHUNK_YEARS):
         ny = min(_CHUNK_YEARS, years - y0)
         draw = _draw_gas_units(plant, rng, ny)
+        section_out = None
+        if any(per_yr > 0 for per_yr, _ in section_failures):
+            draw, section_out = _without_sections(plant, draw, rng, bus_sections, section_failures)
         interrupted = None
         if gas_interruptions[0] > 0:
             elapsed = interruption_hours(rng, ny, plant.n, *gas_interruptions)
@@ -493,6 +514,7 @@ def site_chunks(
             trip_failures=trip_fail,
             gas_interrupted=interrupted,
             grid_interrupted=grid_cut,
+            section_out=section_out,
         )
 
 
@@ -593,12 +615,18 @@ def _draw_gas_units(plant: _Plant, rng: np.random.Generator, ny: int) -> _GasDra
     """Draw forced outages and failed starts of every gas unit type for ``ny`` years."""
     avail: dict[str, np.ndarray] = {}
     trips: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    capacity = np.zeros((ny, plant.n))
     for t in plant.types:
         avail[t], trips[t] = _draw_unit_type(plant, t, rng, ny)
+    return _GasDraw(avail=avail, trips=trips, capacity_mw=_capacity_mw(plant, avail, ny))
+
+
+def _capacity_mw(plant: _Plant, avail: dict[str, np.ndarray], ny: int) -> np.ndarray:
+    """Return the output the units up can give, per simulated year and hour [MW]."""
+    capacity = np.zeros((ny, plant.n))
+    for t in plant.types:
         g = plant.gas[t]
         capacity += avail[t] * (g["unit_mw"] * np.asarray(g["cf"], dtype=float))
-    return _GasDraw(avail=avail, trips=trips, capacity_mw=capacity)
+    return capacity
 
 
 def interruption_hours(
@@ -622,6 +650,40 @@ def interruption_hours(
     return elapsed
 
 
+def units_per_section(units: int, sections: int) -> list[int]:
+    """Units of one type on each bus section: as even as they go, the first taking one more."""
+    return [units // sections + (s < units % sections) for s in range(sections)]
+
+
+def _without_sections(
+    plant: _Plant,
+    draw: _GasDraw,
+    rng: np.random.Generator,
+    sections: int,
+    failures: tuple[tuple[float, float], ...],
+) -> tuple[_GasDraw, np.ndarray]:
+    """Take each bus section's units out while the section is out (see :func:`site_chunks`).
+
+    Returns the draw with those units out, and whether any section is out per year and hour.
+    """
+    ny = draw.capacity_mw.shape[0]
+    avail = {t: a.copy() for t, a in draw.avail.items()}
+    any_out = np.zeros((ny, plant.n), dtype=bool)
+    for s in range(sections):
+        out = np.zeros((ny, plant.n), dtype=bool)
+        for per_yr, mean_h in failures:
+            if per_yr > 0:
+                out |= interruption_hours(rng, ny, plant.n, per_yr, mean_h) >= 0
+        if not out.any():
+            continue
+        any_out |= out
+        for t in plant.types:
+            on_section = units_per_section(round(plant.gas[t]["units"]), sections)[s]
+            avail[t] = np.where(out, np.maximum(avail[t] - on_section, 0), avail[t])
+    capacity = _capacity_mw(plant, avail, ny)
+    return _GasDraw(avail=avail, trips=draw.trips, capacity_mw=capacity), any_out
+
+
 def _without_gas(plant: _Plant, draw: _GasDraw, elapsed: np.ndarray) -> _GasDraw:
     """Remove gas capacity in interruption hours, but dual-fuel units on their tank."""
     capacity = np.zeros_like(draw.capacity_mw)
@@ -630,7 +692,7 @@ def _without_gas(plant: _Plant, draw: _GasDraw, elapsed: np.ndarray) -> _GasDraw
         g = plant.gas[t]
         fuel_h = float(g.get("liquid_fuel_h", 0.0))
         off = interrupted & (elapsed >= fuel_h)
-        # the same product as _draw_gas_units, so hours not cut give the same capacity
+        # the same product as _capacity_mw, so hours not cut give the same capacity
         capacity += np.where(off, 0.0, draw.avail[t] * (g["unit_mw"] * np.asarray(g["cf"])))
     return _GasDraw(avail=draw.avail, trips=draw.trips, capacity_mw=capacity)
 
@@ -973,6 +1035,8 @@ class _SiteInputs:
     gas_interruptions: tuple[float, float] = (0.0, 24.0)  # per year, mean length [h]
     grid_mw: np.ndarray | None = None  # dispatched import [MW]
     grid_interruptions: tuple[float, float] = (0.0, 1.0)  # per year, mean length [h]
+    bus_sections: int = 1
+    section_failures: tuple[tuple[float, float], ...] = ()  # per section-year, mean repair [h]
 
     def simulation(self, years: int, rng: np.random.Generator, ride_through_min: float) -> dict:
         """Keyword arguments of :func:`simulate_site` / :func:`site_chunks`."""
@@ -989,6 +1053,8 @@ class _SiteInputs:
             "gas_interruptions": self.gas_interruptions,
             "grid_mw": self.grid_mw,
             "grid_interruptions": self.grid_interruptions,
+            "bus_sections": self.bus_sections,
+            "section_failures": self.section_failures,
         }
 
 
@@ -1052,6 +1118,25 @@ def _site_inputs(
             if (grid := scenario.sites[site_id].grid) is None
             else (grid.outages_per_yr, grid.outage_mean_h)
         ),
+        bus_sections=sections_needed(
+            round(sum(g["units"] for g in gas.values())),
+            scenario.reliability.units_per_bus_section,
+        ),
+        section_failures=section_failures(scenario),
+    )
+
+
+def sections_needed(units: int, units_per_section: int) -> int:
+    """MV bus sections a plant of ``units`` gas units needs at ``units_per_section`` each."""
+    return max(1, math.ceil(units / units_per_section))
+
+
+def section_failures(scenario: Scenario) -> tuple[tuple[float, float], ...]:
+    """Equipment in series on each bus section: (failures per section-year, mean repair h)."""
+    rules = scenario.reliability
+    return (
+        (rules.bus_section_failures_per_yr, rules.bus_section_repair_h),
+        (rules.section_transformer_failures_per_yr, rules.section_transformer_repair_h),
     )
 
 
@@ -1145,8 +1230,11 @@ def _simulate_moving_work(
     per_year : dict
         Per site, the per-year figures of :func:`simulate_site`.
     moved : dict
-        Per site, ``it_moved_mwh_per_yr`` (mean IT energy sent away to cover outages) and
-        ``lole_h_per_yr_without_moving_work`` (mean LOLE had no work moved).
+        Per site, ``it_moved_mwh_per_yr`` (mean IT energy sent away to cover outages),
+        ``lole_h_per_yr_without_moving_work`` (mean LOLE had no work moved),
+        ``lole_non_flexible_h_per_yr`` (mean hours in which load is lost even with the
+        flexible work left at the site paused: :func:`non_flexible_shortfall`; ride-through
+        failures count, a trip drops every load) and ``migration_delay_h``.
     """
     site_ids = list(inputs)
     share = float(scenario.workload.flexible_share)
@@ -1160,13 +1248,14 @@ def _simulate_moving_work(
     }
     by_site = rows_on_one_clock(starts, len(inputs[site_ids[0]].load_mw))
     rows = [by_site[site_id] for site_id in site_ids]
-    movable, room, pue = [], [], []
+    movable, room, pue, flexible = [], [], [], []
     for k, site_id in enumerate(site_ids):
         site, order = inputs[site_id], rows[k]
         it_load = pd.to_numeric(site.hourly["it_load_mw"], errors="coerce").to_numpy()[order]
         shift = _num(site.dispatch, "it_shift_mw", len(site.load_mw))[order]
         capacity = float(scenario.sites[site_id].data_center.it_capacity_mw)
         out, into = share * it_load + shift, capacity - it_load - shift
+        flexible.append(np.maximum(out, 0.0))  # IT work at the site that may pause or move
         if link is not None:
             out, into = np.minimum(out, link + shift), np.minimum(into, link - shift)
         movable.append(np.maximum(out, 0.0))
@@ -1175,6 +1264,7 @@ def _simulate_moving_work(
     per_year = {site_id: {key: np.zeros(years) for key in PER_YEAR_KEYS} for site_id in site_ids}
     alone = {site_id: {key: np.zeros(years) for key in PER_YEAR_KEYS} for site_id in site_ids}
     moved_mwh = {site_id: np.zeros(years) for site_id in site_ids}
+    non_flexible_lol = {site_id: np.zeros(years) for site_id in site_ids}
     streams = [site_chunks(**inputs[k].simulation(years, rng, ride_through_min)) for k in site_ids]
     for chunks in zip(*streams, strict=True):
         # Work moves only after a loss of load has lasted the migration delay.
@@ -1196,14 +1286,35 @@ def _simulate_moving_work(
             served = (unserved[k] + waiting[k])[:, back]
             _add_per_year(per_year[site_id], chunk, served, site.load_mw, site.weight_h)
             moved_mwh[site_id][chunk.years] = moved[k][:, back] @ site.weight_h
+            short = non_flexible_shortfall(unserved[k] + waiting[k], flexible[k], moved[k], pue[k])[
+                :, back
+            ]
+            tol = 1e-6 * np.maximum(1.0, site.load_mw)
+            non_flexible_lol[site_id][chunk.years] = ((short > tol) | chunk.trip_lol).astype(
+                float
+            ) @ site.weight_h
     summary = {
         site_id: {
             "it_moved_mwh_per_yr": float(moved_mwh[site_id].mean()),
             "lole_h_per_yr_without_moving_work": float(alone[site_id]["lol_hours"].mean()),
+            "lole_non_flexible_h_per_yr": float(non_flexible_lol[site_id].mean()),
+            "migration_delay_h": delay,
         }
         for site_id in site_ids
     }
     return per_year, summary
+
+
+def non_flexible_shortfall(
+    unserved_mw: np.ndarray, flexible_it_mw: np.ndarray, moved_it_mw: np.ndarray, pue: np.ndarray
+) -> np.ndarray:
+    """Return the load a site cannot serve even with the flexible work left paused [MW].
+
+    The flexible work still at the site (``flexible_it_mw`` less what moved away, at the
+    site's PUE) yields first; what stays unserved beyond it is non-flexible load lost.
+    """
+    still_here_mw = np.maximum(flexible_it_mw - moved_it_mw, 0.0) * pue
+    return np.maximum(unserved_mw - still_here_mw, 0.0)
 
 
 def simulate_availability(
@@ -1280,6 +1391,7 @@ def simulate_availability(
             },
             "battery_mw": site.battery_mw,
             "battery_mwh": site.battery_mwh,
+            "bus_sections": site.bus_sections,
             **summarize(per_year[site_id], hours_per_year, float(load @ weight)),
             **({"moving_work": moved[site_id]} if site_id in moved else {}),
         }
@@ -1290,7 +1402,8 @@ def simulate_availability(
             "sequential Monte Carlo, hourly: two-state (exponential up/down) gas units, "
             "failure to start on dispatched start-ups, ride-through of trips by online headroom "
             "and battery, gas-supply interruptions (dual-fuel units run on their tank), grid "
-            "interruptions at grid-connected sites (the import stops); "
+            "interruptions at grid-connected sites (the import stops), bus-section outages "
+            "(busbar, breakers, transformer: the section's units out); "
             "renewables as dispatched"
         ),
         "years": int(years),
@@ -1315,13 +1428,13 @@ def simulate_availability(
             "source": "reliability.gas_interruptions_per_yr / gas_interruption_mean_h "
             "(defaults and sources: inputs/reliability.csv)",
         },
+        "balance_of_plant": _balance_of_plant(scenario),
         # The migration delay of moved work is drawn where work may move (workload
-        # shifting); balance-of-plant failure rates were found only in an unverified
-        # transcription of IEEE 493, and their effect depends on a switchgear and
-        # transformer layout the model does not hold.
+        # shifting).
         "not_drawn": (
-            "balance-of-plant failures (switchgear, busbars, step-up transformers): no "
-            "verified failure data and no electrical layout in the model"
+            "a bus section's own trip (its units lost at once) beyond the hour's adequacy; "
+            "protection failing to clear a fault within its section (the whole plant out); "
+            "the data center's distribution (its paths are not in the model)"
         ),
         "runtime_s": time.perf_counter() - started,
         "sites": sites_out,
@@ -1332,6 +1445,7 @@ def simulate_availability(
 AVAILABILITY_COLUMNS = {
     "site": "",
     "gas_units": "",
+    "bus_sections": "",
     "lole_h_per_yr": "h/yr",
     "lole_ci95_low_h_per_yr": "h/yr",
     "lole_ci95_high_h_per_yr": "h/yr",
@@ -1348,6 +1462,7 @@ AVAILABILITY_COLUMNS = {
     "years_with_loss_of_load": "years",
     "it_moved_mwh_per_yr": "MWh IT/yr",
     "lole_without_moving_work_h_per_yr": "h/yr",
+    "lole_non_flexible_h_per_yr": "h/yr",
 }
 
 
@@ -1357,8 +1472,8 @@ def availability_table(result: dict) -> pd.DataFrame:
     Columns: :data:`AVAILABILITY_COLUMNS` (LOLE as the mean with its 95 % sampling
     interval and the P50 / P90 / P99 of the annual outcomes; EUE mean and P90;
     interruptions per year and their mean length; availability; with workload shifting,
-    the IT energy moved away from a site short of supply and the LOLE had no work moved,
-    else empty).
+    the IT energy moved away from a site short of supply, the LOLE had no work moved and
+    the LOLE of the non-flexible load, else empty).
     """
     rows = []
     for site_id, s in result["sites"].items():
@@ -1370,6 +1485,7 @@ def availability_table(result: dict) -> pd.DataFrame:
                 "gas_units": ", ".join(
                     f"{g['units']} x {g['unit_mw']:g} MW {t}" for t, g in s["gas_units"].items()
                 ),
+                "bus_sections": s.get("bus_sections"),
                 "lole_h_per_yr": lole["mean"],
                 "lole_ci95_low_h_per_yr": lole["ci95"][0],
                 "lole_ci95_high_h_per_yr": lole["ci95"][1],
@@ -1388,6 +1504,7 @@ def availability_table(result: dict) -> pd.DataFrame:
                 "lole_without_moving_work_h_per_yr": moving.get(
                     "lole_h_per_yr_without_moving_work"
                 ),
+                "lole_non_flexible_h_per_yr": moving.get("lole_non_flexible_h_per_yr"),
             }
         )
     return pd.DataFrame(rows, columns=list(AVAILABILITY_COLUMNS))
@@ -1454,7 +1571,9 @@ def format_availability(result: dict) -> str:
             "work moved away from a site short of supply: "
             + "; ".join(
                 f"{site} {m['it_moved_mwh_per_yr']:,.1f} MWh IT/yr (LOLE without moving "
-                f"{m['lole_h_per_yr_without_moving_work']:.3f} h/yr)"
+                f"{m['lole_h_per_yr_without_moving_work']:.3f} h/yr; of the non-flexible "
+                f"load {m['lole_non_flexible_h_per_yr']:.3f} h/yr; work moves after "
+                f"{m['migration_delay_h']} h)"
                 for site, m in moving.items()
             )
         )
@@ -1474,6 +1593,32 @@ def format_availability(result: dict) -> str:
     if cut:
         lines.append(
             f"gas-supply interruptions drawn: {cut['per_yr']:g} per year, mean {cut['mean_h']:g} h "
-            f"(inputs/reliability.csv); not drawn: {result.get('not_drawn', '')}"
+            "(inputs/reliability.csv)"
         )
+    bop = result.get("balance_of_plant")
+    if bop:
+        lines.append(f"balance of plant drawn: {bop['description']}")
+    if result.get("not_drawn"):
+        lines.append(f"not drawn: {result['not_drawn']}")
     return "\n".join(lines)
+
+
+def _balance_of_plant(scenario: Scenario) -> dict:
+    """Describe what the Monte Carlo draws of the plant's bus sections (``summary.json``)."""
+    rules = scenario.reliability
+    return {
+        "units_per_bus_section": rules.units_per_bus_section,
+        "bus_section_failures_per_yr": rules.bus_section_failures_per_yr,
+        "bus_section_repair_h": rules.bus_section_repair_h,
+        "section_transformer_failures_per_yr": rules.section_transformer_failures_per_yr,
+        "section_transformer_repair_h": rules.section_transformer_repair_h,
+        "description": (
+            f"gas units on MV bus sections of {rules.units_per_bus_section} units, each out "
+            f"{rules.bus_section_failures_per_yr:g}/yr for {rules.bus_section_repair_h:g} h "
+            f"(busbar and breakers) and {rules.section_transformer_failures_per_yr:g}/yr for "
+            f"{rules.section_transformer_repair_h:g} h (its transformer); the busbar default is an "
+            "UNVERIFIED transcription of IEEE 493, sources in inputs/reliability.csv"
+        ),
+        "source": "reliability.units_per_bus_section, bus_section_* and section_transformer_* "
+        "(defaults and sources: inputs/reliability.csv)",
+    }

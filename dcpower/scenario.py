@@ -512,6 +512,44 @@ class Reliability(Strict):
             "default from inputs/reliability.csv. [h]"
         ),
     )
+    units_per_bus_section: Annotated[int, Field(ge=1, le=50)] = Field(
+        2,
+        description=(
+            "Gas units on each MV bus section of a site's plant (a design assumption; the "
+            "sections are as many as the units built need, each type spread evenly over "
+            "them); the availability Monte Carlo takes a section's units out while the "
+            "section is out. [-]"
+        ),
+    )
+    bus_section_failures_per_yr: NonNegative = Field(
+        0.0,
+        description=(
+            "Failures of one bus section's busbar and breakers per year, which take its "
+            "units out; default from inputs/reliability.csv (UNVERIFIED). [1/yr]"
+        ),
+    )
+    bus_section_repair_h: Annotated[float, Field(ge=1)] = Field(
+        24.0,
+        description=(
+            "Mean repair of a bus-section failure (geometric, whole hours); default from "
+            "inputs/reliability.csv. [h]"
+        ),
+    )
+    section_transformer_failures_per_yr: NonNegative = Field(
+        0.0,
+        description=(
+            "Major failures per year of the transformer that connects a bus section to the "
+            "data center's distribution; 0 for a plant at the distribution voltage; default "
+            "from inputs/reliability.csv. [1/yr]"
+        ),
+    )
+    section_transformer_repair_h: Annotated[float, Field(ge=1)] = Field(
+        24.0,
+        description=(
+            "Mean outage of a section transformer after a major failure (geometric, whole "
+            "hours); default from inputs/reliability.csv (a PROXY). [h]"
+        ),
+    )
     gas_outage_events_per_yr: NonNegative = Field(
         1.0,
         description=(

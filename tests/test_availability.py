@@ -416,6 +416,23 @@ def test_work_moves_to_a_site_with_room_and_spare_supply():
 
 
 @pytest.mark.unit
+def test_non_flexible_load_is_lost_only_beyond_the_flexible_work_left():
+    """A site 5 MW short at PUE 1.25 with 2 MW of flexible IT work (2.5 MW of load).
+
+    Hour 0: nothing moved: the 2.5 MW of flexible load pauses, 5 - 2.5 = 2.5 MW of
+    non-flexible load is lost. Hour 1: 1 MW IT moved away and 3.75 MW still unserved: the
+    1 MW IT left (1.25 MW) pauses, 3.75 - 1.25 = 2.5 MW lost. Hour 2: 2 MW short with all
+    2 MW IT here: 2 - 2.5 < 0, nothing lost.
+    """
+    from dcpower.availability import non_flexible_shortfall
+
+    short = non_flexible_shortfall(
+        np.array([[5.0, 3.75, 2.0]]), np.full(3, 2.0), np.array([[0.0, 1.0, 0.0]]), np.full(3, 1.25)
+    )
+    np.testing.assert_allclose(short, [[2.5, 2.5, 0.0]])
+
+
+@pytest.mark.unit
 def test_verdict_holds_from_1000_to_10000_years_unless_within_sampling_error() -> None:
     """Two 10 MW units for a 10 MW load (N+1), FOR 5 %, 20-h repairs, full year.
 
@@ -455,6 +472,56 @@ def test_gas_interruptions_alone_match_the_closed_form() -> None:
         assert out["interruptions_per_yr"]["mean"] == pytest.approx(
             5.0 * (0.9**5 if fuel_h else 1.0), rel=0.06
         )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("sections", "load_mw", "expected_h"),
+    [(2, 15.0, 40.0), (1, 8.0, 20.0), (2, 8.0, 0.0)],
+    ids=["one-section-short", "whole-plant", "either-section-suffices"],
+)
+def test_bus_section_outages_take_their_units_out(sections, load_mw, expected_h) -> None:
+    """Two 10 MW units that never fail, on ``sections`` bus sections; each section is out
+    2 times a year for a mean 10 h (geometric), i.e. 20 h/yr per section.
+
+    - 2 sections, 15 MW load: both units are needed, so either section out loses load:
+      LOLE = 2 x 20 = 40 h/yr (both out at once, 20 x 20 / 8760 = 0.05 h/yr, neglected);
+    - 1 section, 8 MW: the section holds both units: LOLE = 20 h/yr;
+    - 2 sections, 8 MW: one unit suffices, so only both out at once loses load:
+      about 20 x 20 / 8760 = 0.05 h/yr (asserted below 0.2).
+
+    Every lost hour is put down to the balance of plant. 2,000 years: within 5 %.
+    """
+    from dcpower.availability import units_per_section
+
+    assert units_per_section(2, sections) == ([2] if sections == 1 else [1, 1])
+    out = run_site(
+        one_type(2, 10.0, 2, load_mw),
+        params(0.0),
+        years=2000,
+        load=load_mw,
+        bus_sections=sections,
+        section_failures=((2.0, 10.0), (0.0, 768.0)),
+    )
+    lole = out["lole_h_per_yr"]["mean"]
+    if expected_h:
+        assert lole == pytest.approx(expected_h, rel=0.05)
+    else:
+        assert lole < 0.2
+    assert out["by_cause"]["balance_of_plant"] == pytest.approx(lole)
+    assert out["by_cause"]["unit_outages"] == 0.0
+
+
+@pytest.mark.unit
+def test_units_are_spread_over_bus_sections_as_evenly_as_they_go() -> None:
+    """7 units on 3 sections: 3 + 2 + 2; 6 on 3: 2 each; 1 on 2: 1 + 0. At 2 units per
+    section a plant of 6 units needs 3 sections, of 7 units 4, of none 1."""
+    from dcpower.availability import sections_needed, units_per_section
+
+    assert [sections_needed(units, 2) for units in (6, 7, 0)] == [3, 4, 1]
+    assert units_per_section(7, 3) == [3, 2, 2]
+    assert units_per_section(6, 3) == [2, 2, 2]
+    assert units_per_section(1, 2) == [1, 0]
 
 
 @pytest.mark.unit

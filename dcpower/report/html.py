@@ -393,7 +393,9 @@ def availability_section(rel: ReliabilitySummary) -> str:
         f"unit against the dispatched year, and gas-supply interruptions "
         f"({_esc((result.get('gas_interruptions') or {}).get('per_yr', '–'))} per year, mean "
         f"{_esc((result.get('gas_interruptions') or {}).get('mean_h', '–'))} h; dual-fuel units "
-        f"run on their tank). Not drawn: {_esc(result.get('not_drawn', '–'))}. "
+        f"run on their tank). Balance of plant: "
+        f"{_esc((result.get('balance_of_plant') or {}).get('description', 'not drawn'))}. "
+        f"Not drawn: {_esc(result.get('not_drawn', '–'))}. "
         f"Outage data: {params}. The mean's interval is "
         "its sampling error; P50 / P90 / P99 are the spread of the simulated years. No Tier "
         "is read from these figures: Uptime Tiers are defined by topology.</p>",

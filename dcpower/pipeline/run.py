@@ -13,7 +13,7 @@ from dcpower.optimization.solve import forget_inherited_threads
 from dcpower.pipeline.inputs import site_groups
 from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
-from dcpower.report import write_reports
+from dcpower.report import workbook_pool, write_reports
 from dcpower.results import Result
 from dcpower.run_folder import (
     RunFolder,
@@ -174,22 +174,28 @@ def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
 
 def _build_run_folder(result: Result, out: Path, target: Path, reports: bool) -> None:
     """Write, verify, simulate and report a run folder in ``out``, staged for ``target``."""
-    folder = RunFolder.from_result(result)
-    folder.summary = summarize(result, folder)
-    write_run_folder(folder, out)
-    # The saved folder is re-checked hour by hour, independently of the model, and its
-    # availability is measured by Monte Carlo over unit failures and repairs.
-    result.verification = write_verification(out, published_as=target)
-    rules = result.scenario.reliability
-    if rules.monte_carlo_years > 0:
-        result.availability = simulate_availability(
-            out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
-        )
-        folder.summary.reliability.availability = result.availability
-        folder.summary.reliability.criterion = criterion_verdicts(
-            result.scenario, result.availability
-        )
-        rewrite_summary(out, folder.summary)
-    if reports:
-        write_reports(out, folder_name=target.name)
+    # The workbook's process imports its writer while this one verifies and simulates.
+    pool = workbook_pool() if reports else None
+    try:
+        folder = RunFolder.from_result(result)
+        folder.summary = summarize(result, folder)
+        write_run_folder(folder, out)
+        # The saved folder is re-checked hour by hour, independently of the model, and
+        # its availability is measured by Monte Carlo over unit failures and repairs.
+        result.verification = write_verification(out, published_as=target)
+        rules = result.scenario.reliability
+        if rules.monte_carlo_years > 0:
+            result.availability = simulate_availability(
+                out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
+            )
+            folder.summary.reliability.availability = result.availability
+            folder.summary.reliability.criterion = criterion_verdicts(
+                result.scenario, result.availability
+            )
+            rewrite_summary(out, folder.summary)
+        if reports:
+            write_reports(out, folder_name=target.name, pool=pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     write_manifest(out)  # again, last: it lists the verification and reports too

@@ -9,7 +9,27 @@ from concurrent.futures import ProcessPoolExecutor
 from dcpower.cores import cores_available
 
 
-def write_reports(run_dir, folder_name: str | None = None) -> dict:
+def _import_workbook() -> None:
+    """Import the workbook writer (about 1.5 s: xlsxwriter and the sheets)."""
+    import dcpower.report.workbook  # noqa: F401
+
+
+def workbook_pool() -> ProcessPoolExecutor | None:
+    """Return a process that imports the workbook writer now, or None on one core.
+
+    Started before the verification and the Monte Carlo, it has the writer imported by
+    the time :func:`write_reports` hands it the workbook.
+    """
+    if cores_available(2) < 2:
+        return None
+    pool = ProcessPoolExecutor(max_workers=1)
+    pool.submit(_import_workbook)  # starts the process, and its import, now
+    return pool
+
+
+def write_reports(
+    run_dir, folder_name: str | None = None, pool: ProcessPoolExecutor | None = None
+) -> dict:
     """Write the workbook, the HTML report and the figures of a saved run folder.
 
     Parameters
@@ -18,6 +38,9 @@ def write_reports(run_dir, folder_name: str | None = None) -> dict:
         A run folder written by ``dcpower run`` (it may have been copied elsewhere).
     folder_name : str, optional
         The name the report gives the run folder (default: ``run_dir``'s own).
+    pool : ProcessPoolExecutor, optional
+        Where to write the workbook (:func:`workbook_pool`); by default a process of its
+        own on two cores or more, else this one.
 
     Returns
     -------
@@ -28,13 +51,18 @@ def write_reports(run_dir, folder_name: str | None = None) -> dict:
     from dcpower.report.html import write_report
     from dcpower.report.workbook import write_workbook
 
-    if cores_available(2) < 2:
+    own_pool = pool is None
+    pool = workbook_pool() if own_pool else pool
+    if pool is None:
         return {
             "workbook": write_workbook(run_dir),
             "report": write_report(run_dir, folder_name=folder_name),
         }
     # The two read the folder and write different files: side by side on two cores.
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    try:
         workbook = pool.submit(write_workbook, run_dir)
         report = write_report(run_dir, folder_name=folder_name)
         return {"workbook": workbook.result(), "report": report}
+    finally:
+        if own_pool:
+            pool.shutdown()

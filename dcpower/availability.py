@@ -668,6 +668,7 @@ def _without_sections(
     """
     ny = draw.capacity_mw.shape[0]
     avail = {t: a.copy() for t, a in draw.avail.items()}
+    on_section = {t: units_per_section(round(plant.gas[t]["units"]), sections) for t in plant.types}
     any_out = np.zeros((ny, plant.n), dtype=bool)
     for s in range(sections):
         out = np.zeros((ny, plant.n), dtype=bool)
@@ -678,8 +679,7 @@ def _without_sections(
             continue
         any_out |= out
         for t in plant.types:
-            on_section = units_per_section(round(plant.gas[t]["units"]), sections)[s]
-            avail[t] = np.where(out, np.maximum(avail[t] - on_section, 0), avail[t])
+            avail[t] = np.where(out, np.maximum(avail[t] - on_section[t][s], 0), avail[t])
     capacity = _capacity_mw(plant, avail, ny)
     return _GasDraw(avail=avail, trips=draw.trips, capacity_mw=capacity), any_out
 
@@ -1264,7 +1264,9 @@ def _simulate_moving_work(
     per_year = {site_id: {key: np.zeros(years) for key in PER_YEAR_KEYS} for site_id in site_ids}
     alone = {site_id: {key: np.zeros(years) for key in PER_YEAR_KEYS} for site_id in site_ids}
     moved_mwh = {site_id: np.zeros(years) for site_id in site_ids}
-    non_flexible_lol = {site_id: np.zeros(years) for site_id in site_ids}
+    non_flexible = {
+        site_id: {key: np.zeros(years) for key in PER_YEAR_KEYS} for site_id in site_ids
+    }
     streams = [site_chunks(**inputs[k].simulation(years, rng, ride_through_min)) for k in site_ids]
     for chunks in zip(*streams, strict=True):
         # Work moves only after a loss of load has lasted the migration delay.
@@ -1289,15 +1291,12 @@ def _simulate_moving_work(
             short = non_flexible_shortfall(unserved[k] + waiting[k], flexible[k], moved[k], pue[k])[
                 :, back
             ]
-            tol = 1e-6 * np.maximum(1.0, site.load_mw)
-            non_flexible_lol[site_id][chunk.years] = ((short > tol) | chunk.trip_lol).astype(
-                float
-            ) @ site.weight_h
+            _add_per_year(non_flexible[site_id], chunk, short, site.load_mw, site.weight_h)
     summary = {
         site_id: {
             "it_moved_mwh_per_yr": float(moved_mwh[site_id].mean()),
             "lole_h_per_yr_without_moving_work": float(alone[site_id]["lol_hours"].mean()),
-            "lole_non_flexible_h_per_yr": float(non_flexible_lol[site_id].mean()),
+            "lole_non_flexible_h_per_yr": float(non_flexible[site_id]["lol_hours"].mean()),
             "migration_delay_h": delay,
         }
         for site_id in site_ids

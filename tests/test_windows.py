@@ -270,3 +270,32 @@ def test_no_rounded_start_without_a_relaxed_solution():
     )
     assert found.status == "infeasible"
     assert not found.has_solution
+
+
+@pytest.mark.unit
+def test_a_count_the_relaxation_leaves_whole_is_held_and_a_fractional_one_gets_a_band(
+    monkeypatch,
+):
+    """20 MW from 10 MW units: the relaxation runs exactly 2 units, so the restricted MIP
+    holds u at [2, 2]; 25 MW: it runs 2.5, rounded to the nearest (half to even) 2, so u
+    gets the band [2, 3]. Both restricted MIPs then give the integer optima, 220 USD (2
+    units + 20 MWh) and 325 USD (3 units + 25 MWh)."""
+    from dcpower.optimization import windows as win
+
+    seen = []
+    real = win.solve_matrix
+
+    def spy(problem, **options):
+        if problem.integer.any():
+            seen.append((problem.col_lower[0], problem.col_upper[0]))
+        return real(problem, **options)
+
+    monkeypatch.setattr(win, "solve_matrix", spy)
+    options = {"mip_gap": 0.2, "time_limit_s": 60}
+    assert win.solve_from_rounding(_one_hour_commitment(20.0, 5), options).objective == (
+        pytest.approx(220.0)
+    )
+    assert win.solve_from_rounding(_one_hour_commitment(25.0, 5), options).objective == (
+        pytest.approx(325.0)
+    )
+    assert seen == [(2.0, 2.0), (2.0, 3.0)]

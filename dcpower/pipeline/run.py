@@ -174,20 +174,26 @@ def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
 
 def _build_run_folder(result: Result, out: Path, target: Path, reports: bool) -> None:
     """Write, verify, simulate and report a run folder in ``out``, staged for ``target``."""
-    # The workbook's process imports its writer while this one verifies and simulates.
+    # The workbook's process imports its writer, then verifies, while this one simulates.
     pool = workbook_pool() if reports else None
     try:
         folder = RunFolder.from_result(result)
         folder.summary = summarize(result, folder)
         write_run_folder(folder, out)
-        # The saved folder is re-checked hour by hour, independently of the model, and
-        # its availability is measured by Monte Carlo over unit failures and repairs.
-        result.verification = write_verification(out, published_as=target)
+        # The saved folder is re-checked hour by hour, independently of the model (in
+        # the workbook's process when there is one), while its availability is measured
+        # by Monte Carlo over unit failures and repairs; neither reads what the other
+        # writes, and the summary is rewritten only once both are done.
+        checking = pool.submit(write_verification, out, published_as=target) if pool else None
         rules = result.scenario.reliability
         if rules.monte_carlo_years > 0:
             result.availability = simulate_availability(
                 out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
             )
+        result.verification = (
+            checking.result() if checking else write_verification(out, published_as=target)
+        )
+        if rules.monte_carlo_years > 0:
             folder.summary.reliability.availability = result.availability
             folder.summary.reliability.criterion = criterion_verdicts(
                 result.scenario, result.availability

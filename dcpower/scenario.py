@@ -243,7 +243,11 @@ class Site(Strict):
         ),
     )
     weather_seed: Annotated[int, Field(ge=0)] = Field(
-        0, description="Seed of the synthetic typical year. [-]"
+        0,
+        description=(
+            "Seed of the synthetic typical year; each site draws its own streams from it, "
+            "with slow anomalies correlated by distance (docs/sites.md). [-]"
+        ),
     )
     weather_years: list[Annotated[int, Field(ge=0)] | Path] | None = Field(
         None,

@@ -46,7 +46,7 @@ SCENARIO: dict = {
     "solver": {"time_limit_s": 60, "mip_gap": 0.01, "threads": 1, "commitment": "integer"},
 }
 # The month's peak-load hour (the PUE rises with the dry bulb, uncapped: the hottest hour).
-START = "2023-07-20T15:00:00+04:00"
+START = "2023-07-21T15:00:00+04:00"
 
 
 @pytest.fixture(scope="module")

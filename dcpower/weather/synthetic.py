@@ -17,6 +17,14 @@ file's monthly figures:
   month's Weibull marginal, a small diurnal cycle, and a per-month rescale to the mean.
 - pressure: constant, from altitude (``pvlib.atmosphere.alt2pres``).
 
+Sites differ: each draws from its own random streams (derived from the seed and the site),
+and the slow anomalies (daily cloudiness, daily temperature, synoptic wind) of two sites
+are correlated by ``exp(-distance / ANOMALY_CORRELATION_LENGTH_KM)``: each site's anomaly
+is its row of the Cholesky factor of that correlation over the embedded sites (in id
+order, the site itself last if it is not one of them) times their own streams. A site's
+year therefore depends on the seed and the embedded sites, never on which other sites a
+scenario holds.
+
 The process parameters below (persistence, noise levels) are ESTIMATES: no hourly data
 for either site was available to fit them (see docs/sites.md).
 """
@@ -24,6 +32,8 @@ for either site was available to fit them (see docs/sites.md).
 from __future__ import annotations
 
 import logging
+import zlib
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -31,7 +41,7 @@ import pvlib
 from scipy import interpolate, signal, special, stats
 
 from dcpower.errors import ScenarioError
-from dcpower.weather.sites import MONTHS, SiteClimate
+from dcpower.weather.sites import MONTHS, SiteClimate, available_sites, load_site
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +74,15 @@ WIND_FAST_PHI = 0.9
 WIND_DIURNAL_AMPLITUDE = 0.10
 #: Wind: local solar time of the diurnal wind maximum near the ground. [h]
 WIND_MAX_SOLAR_HOUR = 15.0
+#: e-folding distance of the correlation of two sites' slow weather anomalies. [km]
+#: DERIVED: Giebel (2001, lecture Magdeburg, slide 43) finds the correlation of 12-hour
+#: wind-power series falling to 0.2 at 500 km, so 500 / ln 5 = 311 km under the
+#: exponential decay with distance that Olauson & Bergkvist (Energy 114, 2016, MERRA
+#: reanalysis) report for European wind. ESTIMATE for the Caspian (no basin study was
+#: found) and for clouds and temperature (applied to them unchanged).
+ANOMALY_CORRELATION_LENGTH_KM = 311.0
+#: Mean Earth radius (IUGG). [km]
+EARTH_RADIUS_KM = 6371.0088
 
 
 def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
@@ -72,6 +91,70 @@ def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
     z0 = rng.standard_normal()
     out, _ = signal.lfilter([np.sqrt(1.0 - phi**2)], [1.0, -phi], eps, zi=[phi * z0])
     return out
+
+
+#: The random streams of a site's year; the first three are shared with other sites.
+STREAMS = ("cloud_day", "temperature_day", "wind_slow", "cloud_hour", "wind_fast")
+
+
+def great_circle_km(a: SiteClimate, b: SiteClimate) -> float:
+    """Return the great-circle distance between two sites (haversine) [km]."""
+    lat_a, lon_a, lat_b, lon_b = np.deg2rad([a.latitude, a.longitude, b.latitude, b.longitude])
+    h = (
+        np.sin((lat_b - lat_a) / 2) ** 2
+        + np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2
+    )
+    return float(2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h)))
+
+
+def anomaly_correlation(a: SiteClimate, b: SiteClimate) -> float:
+    """Return the correlation of two sites' slow weather anomalies in synthetic years [-].
+
+    ``exp(-d / ANOMALY_CORRELATION_LENGTH_KM)`` of their great-circle distance ``d``: a
+    correlation that is positive definite for any set of sites.
+    """
+    return float(np.exp(-great_circle_km(a, b) / ANOMALY_CORRELATION_LENGTH_KM))
+
+
+@cache
+def _embedded() -> tuple[SiteClimate, ...]:
+    return tuple(load_site(name) for name in available_sites())
+
+
+def _same_place(a: SiteClimate, b: SiteClimate) -> bool:
+    return (a.name, a.latitude, a.longitude) == (b.name, b.latitude, b.longitude)
+
+
+def correlated_sites(site: SiteClimate) -> list[SiteClimate]:
+    """Sites whose streams make up ``site``'s anomalies, ``site`` last.
+
+    The embedded sites up to ``site`` in id order if it is one of them, else all of them
+    and then ``site``.
+    """
+    embedded = list(_embedded())
+    for i, other in enumerate(embedded):
+        if _same_place(other, site):
+            return embedded[: i + 1]
+    return [*embedded, site]
+
+
+def _stream(seed: int, site: SiteClimate, name: str) -> np.random.Generator:
+    """Return a site's own random stream ``name`` (one of :data:`STREAMS`) for a seed."""
+    key = zlib.crc32(f"{site.name}|{site.latitude:.6f}|{site.longitude:.6f}".encode())
+    return np.random.default_rng(np.random.SeedSequence([seed, key, STREAMS.index(name)]))
+
+
+def _shared_ar1(seed: int, sites: list[SiteClimate], name: str, n: int, phi: float) -> np.ndarray:
+    """Unit-variance AR(1) anomaly of ``sites[-1]``, correlated with the sites before it.
+
+    The last row of the Cholesky factor of the sites' anomaly correlation weights their own
+    streams' AR(1) series (same ``phi``): a sum of independent AR(1) series of one ``phi``
+    is again one, and the row's squares sum to 1.
+    """
+    corr = np.array([[anomaly_correlation(a, b) for b in sites] for a in sites])
+    row = np.linalg.cholesky(corr)[-1]
+    own = [_ar1(_stream(seed, other, name), n, phi) for other in sites]
+    return row @ np.array(own)
 
 
 def _monthly_sum(values: np.ndarray, month: np.ndarray) -> np.ndarray:
@@ -104,6 +187,7 @@ def _sunrise_solar_hour(doy: np.ndarray, latitude: float) -> np.ndarray:
 
 
 def _clear_sky_index(
+    latent_day: np.ndarray,
     rng: np.random.Generator,
     clear_ghi: np.ndarray,
     month: np.ndarray,
@@ -112,7 +196,11 @@ def _clear_sky_index(
     target_kwh: np.ndarray,
     site_name: str,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Hourly clear-sky index whose monthly GHI totals match ``target_kwh`` [kWh/m2]."""
+    """Hourly clear-sky index whose monthly GHI totals match ``target_kwh`` [kWh/m2].
+
+    ``latent_day`` is the daily cloudiness anomaly (unit-variance Gaussian), ``rng`` the
+    stream of the hourly noise.
+    """
     clear_kwh = _monthly_sum(clear_ghi, month) / 1000.0
     kc_month = target_kwh / clear_kwh
     if np.any(kc_month > 0.97 * KC_CAP):
@@ -123,8 +211,7 @@ def _clear_sky_index(
             f"allowed up to {0.97 * KC_CAP:.2f} x clear sky)"
         )
     # daily index: latent AR(1) Gaussian -> uniform -> Beta with the month's mean
-    n_days = day_month.size
-    u = special.ndtr(_ar1(rng, n_days, KC_DAY_PHI))
+    u = special.ndtr(latent_day)
     mu = np.clip(kc_month[day_month] / KC_DAY_MAX, 0.02, 0.98)
     kc_day = KC_DAY_MAX * stats.beta.ppf(
         u, mu * KC_DAY_CONCENTRATION, (1.0 - mu) * KC_DAY_CONCENTRATION
@@ -132,7 +219,13 @@ def _clear_sky_index(
     # hourly noise, strongest on partly cloudy days
     x = kc_day[day] / KC_DAY_MAX
     sigma = KC_HOUR_SIGMA * 4.0 * x * (1.0 - x)
-    kc = kc_day[day] * (1.0 + sigma * _ar1(rng, day.size, KC_HOUR_PHI))
+    # The noise moves irradiance between the hours of a day, not between days (its
+    # clear-sky-weighted daily mean is removed): a day's clear-sky index is kc_day, so
+    # its anomaly keeps the correlation with other sites that the daily process has.
+    noise = _ar1(rng, day.size, KC_HOUR_PHI)
+    weight = np.bincount(day, weights=clear_ghi)
+    noise -= (np.bincount(day, weights=clear_ghi * noise) / np.where(weight > 0, weight, 1))[day]
+    kc = kc_day[day] * (1.0 + sigma * noise)
     kc = np.clip(kc, 0.02, KC_CAP)
     # rescale each month to its target total; the cap makes this an iteration
     for _ in range(60):
@@ -145,7 +238,7 @@ def _clear_sky_index(
 
 
 def _temperature(
-    rng: np.random.Generator,
+    latent_day: np.ndarray,
     site: SiteClimate,
     t_days: np.ndarray,
     n_days: int,
@@ -154,7 +247,10 @@ def _temperature(
     solar_hour: np.ndarray,
     cloud_factor: np.ndarray,
 ) -> np.ndarray:
-    """Hourly air temperature [degC] whose monthly means match the site file."""
+    """Hourly air temperature [degC] whose monthly means match the site file.
+
+    ``latent_day`` is the daily temperature anomaly (unit-variance Gaussian).
+    """
     target = np.asarray(site.temp_air_mean_c, dtype=float)
     drange = np.asarray(site.temp_air_diurnal_range_c, dtype=float)
     # mid-month anchor positions [days since 1 Jan]
@@ -176,7 +272,7 @@ def _temperature(
     diurnal = 0.5 * drange[month] * cloud_factor * shape
 
     # multi-day anomalies (heat waves), interpolated from daily values at mid-day
-    anomaly_day = TEMP_ANOMALY_SD_C * _ar1(rng, n_days, TEMP_ANOMALY_PHI)
+    anomaly_day = TEMP_ANOMALY_SD_C * latent_day
     anomaly = np.interp(t_days, np.arange(n_days) + 0.5, anomaly_day)
 
     anchors = target.copy()
@@ -191,18 +287,23 @@ def _temperature(
 
 
 def _wind_speed(
+    latent_slow: np.ndarray,
     rng: np.random.Generator,
     site: SiteClimate,
     month: np.ndarray,
     solar_hour: np.ndarray,
 ) -> np.ndarray:
-    """Hourly wind speed at ``site.wind_height_m`` [m/s] with monthly Weibull marginals."""
+    """Hourly wind speed at ``site.wind_height_m`` [m/s] with monthly Weibull marginals.
+
+    ``latent_slow`` is the synoptic anomaly (unit-variance hourly Gaussian), ``rng`` the
+    stream of the fast component.
+    """
     n = month.size
     mean = np.asarray(site.wind_speed_mean_m_per_s, dtype=float)
     k = np.asarray(site.wind_weibull_k, dtype=float)
-    z = np.sqrt(WIND_SLOW_WEIGHT) * _ar1(rng, n, WIND_SLOW_PHI) + np.sqrt(
-        1.0 - WIND_SLOW_WEIGHT
-    ) * _ar1(rng, n, WIND_FAST_PHI)
+    z = np.sqrt(WIND_SLOW_WEIGHT) * latent_slow + np.sqrt(1.0 - WIND_SLOW_WEIGHT) * _ar1(
+        rng, n, WIND_FAST_PHI
+    )
     u = np.clip(special.ndtr(z), 1e-12, 1.0 - 1e-12)
     scale = mean / special.gamma(1.0 + 1.0 / k)
     speed = scale[month] * (-np.log1p(-u)) ** (1.0 / k[month])
@@ -240,9 +341,6 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
     ScenarioError
         If a month's GHI total cannot be reached under the clear-sky index cap.
     """
-    ss = np.random.SeedSequence(seed)
-    rng_sky, rng_temp, rng_wind = (np.random.default_rng(s) for s in ss.spawn(3))
-
     times = _hourly_index(site, year)
     n = times.size
     month = times.month.to_numpy() - 1
@@ -251,6 +349,7 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
     day_month = month[::24][:n_days]
     t_days = np.arange(n) / 24.0 + 1.0 / 48.0  # hour mid-points [days since 1 Jan]
     solar_hour = _solar_hour(times, site.longitude)
+    sites = correlated_sites(site)
 
     # --- irradiance ---------------------------------------------------------------
     mid = times + pd.Timedelta(minutes=30)
@@ -268,7 +367,16 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
     zenith = solpos["zenith"].to_numpy()
 
     target_ghi = np.asarray(site.ghi_kwh_per_m2, dtype=float)
-    kc, kc_day = _clear_sky_index(rng_sky, clear_ghi, month, day, day_month, target_ghi, site.name)
+    kc, kc_day = _clear_sky_index(
+        _shared_ar1(seed, sites, "cloud_day", n_days, KC_DAY_PHI),
+        _stream(seed, site, "cloud_hour"),
+        clear_ghi,
+        month,
+        day,
+        day_month,
+        target_ghi,
+        site.name,
+    )
     ghi = clear_ghi * kc
     split = pvlib.irradiance.erbs(ghi, zenith, mid.day_of_year.to_numpy())
     cos_z = np.cos(np.deg2rad(zenith))
@@ -281,10 +389,25 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
         day_month, minlength=12
     )
     cloud_factor = np.clip(0.5 + 0.5 * kc_day[day] / kc_day_mean[month], 0.5, 1.3)
-    temp_air = _temperature(rng_temp, site, t_days, n_days, month, day, solar_hour, cloud_factor)
+    temp_air = _temperature(
+        _shared_ar1(seed, sites, "temperature_day", n_days, TEMP_ANOMALY_PHI),
+        site,
+        t_days,
+        n_days,
+        month,
+        day,
+        solar_hour,
+        cloud_factor,
+    )
 
     # --- wind -----------------------------------------------------------------------
-    wind_speed = _wind_speed(rng_wind, site, month, solar_hour)
+    wind_speed = _wind_speed(
+        _shared_ar1(seed, sites, "wind_slow", n, WIND_SLOW_PHI),
+        _stream(seed, site, "wind_fast"),
+        site,
+        month,
+        solar_hour,
+    )
 
     data = pd.DataFrame(
         {
@@ -302,6 +425,11 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
         f"monthly statistics of site '{site.name}'"
     )
     metadata["seed"] = seed
+    metadata["anomaly_correlation"] = {
+        other.name: round(anomaly_correlation(site, other), 4)
+        for other in _embedded()
+        if not _same_place(other, site)
+    }
     logger.debug(
         "synthetic year for %s: GHI %.0f kWh/m2, T %.1f degC, wind %.2f m/s",
         site.name,

@@ -119,14 +119,47 @@ def test_year_and_cf_are_fast():
 
 @pytest.mark.parametrize(
     ("candidate", "city", "cf_stated"),
-    [("khizi", "baku", 0.476), ("fort-shevchenko", "aktau", 0.371)],
+    [("khizi", "baku", 0.476), ("fort-shevchenko", "aktau", 0.372)],
 )
 def test_candidate_sites_give_the_wind_cf_their_files_state(candidate, city, cf_stated):
     """inputs/sites/khizi.yaml is back-solved to the Khizi-Absheron farm's upper yield,
     1 billion kWh / (240 MW x 8760 h) = 47.6 %; fort-shevchenko.yaml (7.5 m/s at 100 m)
-    states 37.1 % in its estimate note. Both on the default synthetic year (seed 0), and
+    states 37.2 % in its estimate note. Both on the default synthetic year (seed 0), and
     each windier than its city."""
     cf = wind_cf(*typical_year(load_site(candidate), seed=0)).mean()
     cf_city = wind_cf(*typical_year(load_site(city), seed=0)).mean()
     assert cf == pytest.approx(cf_stated, abs=0.001)
     assert cf > cf_city
+
+
+@pytest.mark.parametrize(
+    ("hub_height_m", "at_surface_max", "later"),
+    [(120.0, 0.9 / 1.1, 1.1 / 0.9), (75.0, 1 / 1.1, 1 / 0.9), (40.0, 1.0, 1.0)],
+)
+def test_the_surface_diurnal_cycle_turns_over_aloft(hub_height_m, at_surface_max, later):
+    """A surface cycle of +-10 % peaking at 14:30 UTC (the hour 14:00-15:00). At 120 m
+    (above 100 m) it is reversed: (1 - 0.1) / (1 + 0.1) = 0.818 at the surface maximum and
+    1.1 / 0.9 = 1.222 twelve hours later; at 75 m (half-way from 50 to 100 m) no cycle is
+    left, 1 / (1 +- 0.1); at 40 m (below 50 m) it is kept, factor 1."""
+    from dcpower.resource.wind import diurnal_turnover
+
+    weather = _weather(np.full(24, 5.0)).tz_convert("UTC")
+    weather.index = pd.date_range("2023-01-01", periods=24, freq="h", tz="UTC")
+    meta = {**META, "wind_diurnal_cycle": {"amplitude": 0.1, "max_utc_hour": 14.5}}
+    factor = diurnal_turnover(weather, meta, hub_height_m)
+    assert factor[14] == pytest.approx(at_surface_max)
+    assert factor[2] == pytest.approx(later)  # twelve hours later
+    assert diurnal_turnover(weather, META, hub_height_m) == pytest.approx(np.ones(24))
+
+
+def test_synthetic_hub_wind_peaks_at_night_and_surface_wind_in_the_afternoon(baku_year):
+    """Baku's synthetic year (49.87 E: solar time = UTC + 3.3 h): the 10 m wind is
+    strongest around 15:00 solar time, the hub-height (120 m) wind around 03:00, twelve
+    hours later."""
+    data, meta = baku_year
+    utc_hour = data.index.tz_convert("UTC").hour
+    surface = data["wind_speed"].groupby(utc_hour).mean()
+    hub = hub_wind_speed(data, meta).groupby(utc_hour).mean()
+    solar = (np.arange(24) + 0.5 + 49.87 / 15.0) % 24.0
+    assert 13.0 <= solar[int(surface.idxmax())] <= 17.0
+    assert 1.0 <= solar[int(hub.idxmax())] <= 5.0

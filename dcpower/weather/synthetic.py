@@ -425,6 +425,12 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
         f"monthly statistics of site '{site.name}'"
     )
     metadata["seed"] = seed
+    # The surface layer's diurnal wind cycle, so that hub-height wind can turn it over
+    # (dcpower.resource.wind.diurnal_turnover).
+    metadata["wind_diurnal_cycle"] = {
+        "amplitude": WIND_DIURNAL_AMPLITUDE,
+        "max_utc_hour": (WIND_MAX_SOLAR_HOUR - site.longitude / 15.0) % 24.0,
+    }
     metadata["anomaly_correlation"] = {
         other.name: round(anomaly_correlation(site, other), 4)
         for other in _embedded()

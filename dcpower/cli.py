@@ -607,6 +607,47 @@ def validate(
     console.print(table)
 
 
+weather_app = typer.Typer(no_args_is_help=True, help="Weather records: design temperatures.")
+app.add_typer(weather_app, name="weather")
+
+
+@weather_app.command("design-temps")
+def design_temps(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Weather files, one year each (EPW, PVGIS, NASA POWER, CSV)."),
+    ],
+    tz: Annotated[str | None, typer.Option(help="Time zone of naive CSV timestamps.")] = None,
+) -> None:
+    """Extreme annual and 0.4 % / 1 % design dry bulbs from several years of records."""
+    from dcpower.weather.design import design_temperatures
+    from dcpower.weather.readers import read_weather
+
+    with _expected_failures():
+        years = []
+        for path in files:
+            if not path.is_file():
+                raise DcpowerError(f"weather file '{_shown(path)}': not found or not a file")
+            data, _ = read_weather(path, tz=tz)
+            years.append(data["temp_air"])
+        found = design_temperatures(years)
+    table = _table("design dry bulb, degC", ("figure", "value"), justify="left")
+    for path, peak in zip(files, found["annual_max_c"], strict=True):
+        table.add_row(f"highest hour of {_shown(path.name)}", f"{peak:.1f}")
+    table.add_row("extreme annual, mean", f"{found['extreme_mean_c']:.1f}")
+    table.add_row("extreme annual, standard deviation", f"{found['extreme_sd_c']:.2f}")
+    for years_n, value in found["return_values_c"].items():
+        table.add_row(f"{years_n}-year return value", f"{value:.1f}")
+    for percent, value in found["exceeded_c"].items():
+        table.add_row(f"{percent:g} % annual (exceeded {percent:g} % of hours)", f"{value:.1f}")
+    console.print(table)
+    console.print(
+        f"{found['years']} years; ASHRAE Handbook-Fundamentals ch. 14 method (Gumbel by "
+        "moments); return periods beyond the record's length extrapolate the fit. A site "
+        "file's design_temp_air_c may take one of these where no published value is at hand."
+    )
+
+
 @app.command()
 def sites() -> None:
     """List the embedded sites."""

@@ -1285,12 +1285,10 @@ def _simulate_moving_work(
             site = inputs[site_id]
             back = np.argsort(rows[k])  # from the common clock to the site's own rows
             _add_per_year(alone[site_id], chunk, chunk.unserved_mw, site.load_mw, site.weight_h)
-            served = (unserved[k] + waiting[k])[:, back]
-            _add_per_year(per_year[site_id], chunk, served, site.load_mw, site.weight_h)
+            lost = unserved[k] + waiting[k]  # unserved with work moving, on the common clock
+            _add_per_year(per_year[site_id], chunk, lost[:, back], site.load_mw, site.weight_h)
             moved_mwh[site_id][chunk.years] = moved[k][:, back] @ site.weight_h
-            short = non_flexible_shortfall(unserved[k] + waiting[k], flexible[k], moved[k], pue[k])[
-                :, back
-            ]
+            short = non_flexible_shortfall(lost, flexible[k], moved[k], pue[k])[:, back]
             _add_per_year(non_flexible[site_id], chunk, short, site.load_mw, site.weight_h)
     summary = {
         site_id: {

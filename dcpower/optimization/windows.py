@@ -402,13 +402,13 @@ def solve_from_rounding(problem: MatrixProblem, options: dict) -> MatrixSolution
     solved; each general-integer column (units online; not the 0/1 flags) the relaxation
     leaves whole is held at that value, and each fractional one between its value rounded
     to the nearest integer and one unit more (or, if that has no solution, rounded up);
-    that restricted MIP is solved. If its solution
-    is within the gap of the relaxation's bound it is the answer (its gap taken against
-    that bound); otherwise it starts the full search, which proves the gap. Same inputs,
-    same answer (no time limit involved). Rounding to the nearest keeps the commitment
-    lean: rounded up, Baku's windows at 12 USD/MMBtu gas stopped 0.28 % dearer than the
-    one-model dispatch, each within its gap; holding whole counts cuts the restricted
-    MIP's time by about a third (``docs/performance.md``).
+    that restricted MIP is solved. If its solution is within the gap of the relaxation's
+    bound it is the answer (its gap taken against that bound); otherwise it starts the
+    full search, which proves the gap. Same inputs, same answer (no time limit involved).
+    Rounding to the nearest keeps the commitment lean: rounded up, Baku's windows at
+    12 USD/MMBtu gas stopped 0.28 % dearer than the one-model dispatch, each within its
+    gap; holding whole counts cuts the restricted MIP's time by about a third
+    (``docs/performance.md``).
 
     Parameters
     ----------

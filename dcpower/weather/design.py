@@ -69,15 +69,14 @@ def design_temperatures(
         raise WeatherFileError(
             f"design temperatures need at least 2 years of records; got {len(years)}"
         )
-    annual_max = []
-    for number, series in enumerate(years, 1):
-        values = pd.to_numeric(series, errors="coerce").dropna()
+    numeric = [pd.to_numeric(series, errors="coerce").dropna() for series in years]
+    for number, values in enumerate(numeric, 1):
         if values.empty:
             raise WeatherFileError(f"year {number}: no dry-bulb temperature")
-        annual_max.append(float(values.max()))
+    annual_max = [float(values.max()) for values in numeric]
     mean = float(np.mean(annual_max))
     sd = float(np.std(annual_max, ddof=1))
-    pooled = pd.concat([pd.to_numeric(s, errors="coerce") for s in years]).dropna()
+    pooled = pd.concat(numeric)
     out = {
         "years": len(years),
         "annual_max_c": annual_max,

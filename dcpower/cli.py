@@ -607,8 +607,84 @@ def validate(
     console.print(table)
 
 
-weather_app = typer.Typer(no_args_is_help=True, help="Weather records: design temperatures.")
+weather_app = typer.Typer(
+    no_args_is_help=True, help="Weather records: download them, derive design temperatures."
+)
 app.add_typer(weather_app, name="weather")
+
+
+@weather_app.command("fetch")
+def weather_fetch(
+    where: Annotated[
+        str, typer.Argument(help="An embedded site id (aktau) or LAT,LON in degrees (43.6,51.2).")
+    ],
+    source: Annotated[
+        str, typer.Option(help="pvgis-tmy, pvgis-hourly or nasa-power.")
+    ] = "pvgis-tmy",
+    years: Annotated[
+        str | None,
+        typer.Option(help="Calendar years of an hourly source: 2019, 2005-2023 or 2018,2020."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the files (default weather/<site>).")
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(help="Local time: IANA zone or UTC+04:00 (default: the site's zone)."),
+    ] = None,
+) -> None:
+    """Download weather records (PVGIS, NASA POWER) into files dcpower reads, one per year."""
+    from dcpower.weather.fetch import fetch_weather, parse_years
+
+    with _expected_failures():
+        latitude, longitude, zone, label = _fetch_location(where)
+        folder = out if out is not None else Path("weather") / label
+        _check_output_folder(folder)
+        written = fetch_weather(
+            source,
+            latitude,
+            longitude,
+            folder,
+            years=parse_years(years) if years is not None else None,
+            tz=tz if tz is not None else zone,
+        )
+    table = _table(
+        f"{source} at {latitude:.4f}, {longitude:.4f}",
+        ("file", "year", "downloaded", "repairs"),
+        justify="left",
+    )
+    for item in written:
+        table.add_row(
+            _shown(item.path),
+            "typical" if item.year is None else str(item.year),
+            "from the cache" if item.from_cache else "now",
+            _shown("; ".join(item.notes)) or "-",
+        )
+    console.print(table)
+    names = ", ".join(str(item.path) for item in written)
+    console.print(
+        _shown(
+            "Check them with `dcpower profiles <site> --weather FILE`; use one as a site's "
+            f"weather_file, or several as weather_years: [{names}]."
+        )
+    )
+
+
+def _fetch_location(where: str) -> tuple[float, float, str | None, str]:
+    """Latitude, longitude, time zone and folder label of an embedded site or LAT,LON."""
+    from dcpower.weather import available_sites, load_site
+
+    match = re.fullmatch(r"\s*([-+]?\d+(?:\.\d*)?)\s*,\s*([-+]?\d+(?:\.\d*)?)\s*", where)
+    if match:
+        latitude, longitude = float(match.group(1)), float(match.group(2))
+        return latitude, longitude, None, f"{latitude:.4f}_{longitude:.4f}"
+    if where not in available_sites():
+        raise DcpowerError(
+            f"'{where}': neither an embedded site ({', '.join(available_sites())}) nor "
+            "LAT,LON in degrees (43.6,51.2)"
+        )
+    site = load_site(where)
+    return site.latitude, site.longitude, site.timezone, where
 
 
 @weather_app.command("design-temps")
@@ -860,6 +936,13 @@ def _print_profiles(site_id: str, scenario: Scenario, hourly: pd.DataFrame) -> N
     facts = Table(title=f"{site_id}: annual figures", title_justify="left", show_header=False)
     facts.add_column("")
     facts.add_column("", justify="right")
+    site = scenario.sites[site_id]
+    facts.add_row(
+        "weather",
+        _shown(site.weather_file)
+        if site.weather_file is not None
+        else f"synthetic typical year, seed {site.weather_seed}",
+    )
     facts.add_row(
         "data-center load mean / peak [MW]",
         f"{hourly['load_mw'].mean():.2f} / {hourly['load_mw'].max():.2f}",

@@ -261,6 +261,14 @@ class Site(Strict):
             "(weather_file or weather_seed)."
         ),
     )
+    weather_dir: Path | None = Field(
+        None,
+        description=(
+            "Folder written by `dcpower weather fetch`; with it, each whole number in "
+            "weather_years is a calendar year read from the folder's file of that year "
+            "(nasa-power-2019.csv) instead of a seed. None = numbers are seeds."
+        ),
+    )
     data_center: DataCenter = Field(description="The data center to supply.")
     technologies: list[str] = Field(
         description="Technology ids allowed at this site (keys of `technologies`)."
@@ -1514,6 +1522,31 @@ def load_scenario(
     return loaded
 
 
+def _years_from_folder(site: Site, site_id: str, path: Path) -> None:
+    """Replace the calendar years of ``weather_years`` by the files of ``weather_dir``."""
+    folder = site.weather_dir
+    if not folder.is_absolute():
+        folder = (path.parent / folder).resolve()
+    site.weather_dir = folder
+    where = f"{path}: sites.{site_id}.weather_dir = '{folder}'"
+    if not folder.is_dir():
+        raise ScenarioError(f"{where}: not a folder")
+    if not site.weather_years:
+        raise ScenarioError(f"{where}: list the calendar years to use in weather_years")
+    for k, year in enumerate(site.weather_years):
+        if isinstance(year, Path):
+            continue
+        found = sorted(folder.glob(f"*-{year}.csv"))
+        if len(found) != 1:
+            listed = ", ".join(p.name for p in found) or "none"
+            raise ScenarioError(
+                f"{path}: sites.{site_id}.weather_years[{k}] = {year}: needs one file "
+                f"'<source>-{year}.csv' in {folder}, found {listed} (fetch it with `dcpower "
+                f"weather fetch ... --years {year}`, or name the file)"
+            )
+        site.weather_years[k] = found[0]
+
+
 def _resolve_site_files(loaded: Scenario, path: Path) -> None:
     """Make the files a scenario names relative to the scenario file, and check they exist."""
     for site_id, site in loaded.sites.items():
@@ -1524,6 +1557,8 @@ def _resolve_site_files(loaded: Scenario, path: Path) -> None:
             raise ScenarioError(
                 f"{path}: sites.{site_id}.climate = '{site.climate}': file not found"
             )
+        if site.weather_dir is not None:
+            _years_from_folder(site, site_id, path)
         for k, year in enumerate(site.weather_years or []):
             if isinstance(year, Path):
                 year = year if year.is_absolute() else (path.parent / year).resolve()

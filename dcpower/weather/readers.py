@@ -92,6 +92,12 @@ Supported formats
     ``altitude`` with :func:`pvlib.atmosphere.alt2pres` (constant over the year), which
     needs ``altitude``. Both are recorded in the notes.
 
+    Lines starting with ``#`` above the header are a preamble: ``# key: value`` lines
+    with ``latitude``, ``longitude`` and ``altitude`` (m) give the site's metadata where
+    the caller gives none, ``wind_height_m`` (m) the height of ``wind_speed``, and
+    ``source`` the data's origin.
+    ``dcpower weather fetch`` writes such files (:mod:`dcpower.weather.fetch`).
+
 Errors
 ------
 Every problem with a file raises :class:`dcpower.errors.WeatherFileError`, whose message
@@ -285,6 +291,9 @@ def _detect_format(path: Path) -> str:
         raise WeatherFileError(f"Weather file {path}: cannot be read ({exc}).") from exc
     start = head.lstrip("\ufeff \t\r\n")
     first_line = start.splitlines()[0] if start else ""
+    if first_line.startswith("#"):  # a plain CSV's preamble (dcpower weather fetch)
+        rows = [line for line in start.splitlines() if not line.startswith("#")]
+        first_line = rows[0] if rows else ""
     if first_line.startswith("-BEGIN HEADER-"):
         return "nasa_power"
     if first_line.startswith("LOCATION,"):
@@ -539,10 +548,45 @@ def _power_names(columns: pd.Index, notes: list[str]) -> tuple[dict[str, str], f
     return names, wind_height
 
 
-def _read_csv(path: Path, tz: dt.tzinfo | None) -> _Raw:
-    """Read a plain CSV with a ``time`` column and pvlib-named weather columns."""
+#: Preamble keys of a plain CSV that set the site's metadata (degrees, m).
+_PREAMBLE_NUMBERS = ("latitude", "longitude", "altitude", "wind_height_m")
+
+
+def _csv_preamble(path: Path) -> tuple[int, dict[str, str]]:
+    """Return the number of leading ``#`` lines of a plain CSV and their ``key: value`` pairs."""
+    found: dict[str, str] = {}
+    count = 0
     try:
-        table = pd.read_csv(path, skipinitialspace=True)
+        with path.open(encoding="utf-8-sig") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                count += 1
+                key, sep, value = line[1:].partition(":")
+                if sep:
+                    found[key.strip()] = value.strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _parse_error(path, "CSV", exc) from exc
+    return count, found
+
+
+def _read_csv(path: Path, tz: dt.tzinfo | None) -> _Raw:
+    """Read a plain CSV with a ``time`` column and pvlib-named weather columns.
+
+    Leading ``# key: value`` lines (written by ``dcpower weather fetch``) may give
+    ``latitude``, ``longitude``, ``altitude`` [m], ``wind_height_m`` [m] and ``source``.
+    """
+    skip, preamble = _csv_preamble(path)
+    numbers = {}
+    for key in _PREAMBLE_NUMBERS:
+        if key in preamble:
+            numbers[key] = _float_or_none(preamble[key])
+            if numbers[key] is None or not math.isfinite(numbers[key]):
+                raise WeatherFileError(
+                    f"Weather file {path}: preamble line '{key}' is not a number."
+                )
+    try:
+        table = pd.read_csv(path, skipinitialspace=True, skiprows=skip)
     except Exception as exc:
         raise _parse_error(path, "CSV", exc) from exc
     table.columns = [str(c).strip() for c in table.columns]
@@ -555,14 +599,16 @@ def _read_csv(path: Path, tz: dt.tzinfo | None) -> _Raw:
         {c: pd.to_numeric(table[c], errors="coerce") for c in COLUMNS if c in table}
     )
     data.index = _csv_index(pd.Index(table["time"].astype(str).str.strip()), tz, path)
+    source = preamble.get("source")
     return _Raw(
         data=data,
-        description="CSV file",
+        description=f"CSV file ({source})" if source else "CSV file",
         columns_found=found,
         file_names={},
         name=path.stem,
         missing_marker="empty, NaN or non-numeric",
         derivable=("dni", "dhi", "pressure"),
+        **numbers,
     )
 
 

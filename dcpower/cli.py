@@ -233,10 +233,20 @@ def _print_weather_years(site_id: str, years: dict) -> None:
             f"{year['co2_t_per_yr'] / 1e3:,.1f}",
             f"{year['peak_load_mw']:,.1f}",
         )
+    stats = years["statistics"]
+    for name, label in (("p50", "P50"), ("p90", "P90"), ("worst", "worst")):
+        table.add_row(
+            label,
+            f"{stats['cost_usd_per_yr'][name] / 1e6:,.2f}",
+            f"{stats['unserved_mwh_per_yr'][name]:,.1f}",
+            f"{stats['co2_t_per_yr'][name] / 1e3:,.1f}",
+            "",
+            style="bold",
+        )
     console.print(table)
     console.print(
         f"mean cost {years['mean_cost_usd_per_yr'] / 1e6:,.2f} M USD/yr (the objective); "
-        "the hourly tables hold the first year",
+        "P90 = not exceeded in 90 % of these years; the hourly tables hold the first year",
         highlight=False,
     )
 

@@ -7,6 +7,8 @@ from conftest import SMALL_SCENARIO
 
 import dcpower
 from dcpower.errors import ScenarioError
+from dcpower.pipeline.sizing import year_statistics
+from dcpower.report.html import weather_years_section
 from dcpower.scenario import scenario_from_dict
 
 pytestmark = pytest.mark.integration
@@ -53,10 +55,30 @@ def test_three_weather_years_size_at_least_the_firm_capacity_of_each_and_serve_a
     )
     costliest = max(years["years"], key=lambda y: y["cost_usd_per_yr"])
     assert years["worst_year"] == costliest["weather"]
+    costs = sorted(y["cost_usd_per_yr"] for y in years["years"])
+    # Three years: P50 the middle one, P90 at 0.9 x 2 = 1.8 between the 2nd and 3rd.
+    assert years["statistics"]["cost_usd_per_yr"] == pytest.approx(
+        {"p50": costs[1], "p90": costs[1] + 0.8 * (costs[2] - costs[1]), "worst": costs[2]}
+    )
+    html = weather_years_section(summary)
+    assert "baku" in html.lower() and "3 weather years" in html
+    p90_cost = f"{years['statistics']['cost_usd_per_yr']['p90'] / 1e6:,.2f}"
+    assert f"<b>P90</b></td><td>{p90_cost}</td>" in html.replace("\n", "")
     # The reported hourly year is the first: the same as the seed-0 year's dispatch cost.
     assert summary["totals"]["cost_usd_per_yr"] == pytest.approx(
         years["years"][0]["cost_usd_per_yr"], rel=1e-9
     )
+
+
+@pytest.mark.unit
+def test_year_statistics_by_hand():
+    """Five years 10, 40, 20, 30, 50: sorted 10..50, P50 the middle = 30; P90 sits at
+    0.9 x (5 - 1) = 3.6 between the 4th (40) and 5th (50) = 46; worst 50."""
+    assert year_statistics([10.0, 40.0, 20.0, 30.0, 50.0]) == {
+        "p50": 30.0,
+        "p90": 46.0,
+        "worst": 50.0,
+    }
 
 
 def test_tied_sites_need_the_same_number_of_weather_years():

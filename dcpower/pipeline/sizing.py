@@ -527,9 +527,10 @@ def weather_years_summary(scenario: Scenario, site_id: str, runs: list[SiteRun])
     dict
         ``years``: per year ``weather`` (seed or file), ``cost_usd_per_yr``,
         ``unserved_mwh_per_yr``, ``gas_mwh_per_yr``, ``co2_t_per_yr``, ``peak_load_mw``;
-        ``mean_cost_usd_per_yr`` (the objective) and ``worst_year`` (the costliest, or the
+        ``mean_cost_usd_per_yr`` (the objective), ``worst_year`` (the costliest, or the
         one with most unserved energy if any falls short; the reported hourly year is the
-        first).
+        first) and ``statistics``: P50, P90 and worst of cost, unserved energy and CO2
+        over the years (:func:`year_statistics`).
     """
     co2_t_per_mmbtu = scenario.economics.co2_kg_per_mmbtu / 1000
     years = []
@@ -551,7 +552,32 @@ def weather_years_summary(scenario: Scenario, site_id: str, runs: list[SiteRun])
         "years": years,
         "mean_cost_usd_per_yr": float(np.mean([y["cost_usd_per_yr"] for y in years])),
         "worst_year": worst["weather"],
+        "statistics": {key: year_statistics([y[key] for y in years]) for key in YEAR_FIGURES},
     }
+
+
+#: Per-year figures summarised over the weather years (P50, P90, worst).
+YEAR_FIGURES = ("cost_usd_per_yr", "unserved_mwh_per_yr", "co2_t_per_yr")
+
+
+def year_statistics(values: list[float]) -> dict[str, float]:
+    """P50, P90 and worst of a figure over weather years, where more is worse.
+
+    P90 is the value that 90 % of the years do not exceed (percentile with linear
+    interpolation between the sorted years, numpy's default), the worst is the highest.
+
+    Parameters
+    ----------
+    values : list of float
+        One value per weather year (cost [USD/yr], unserved energy [MWh/yr], CO2 [t/yr]).
+
+    Returns
+    -------
+    dict
+        ``p50``, ``p90``, ``worst``, in the unit of ``values``.
+    """
+    p50, p90 = np.percentile(values, [50, 90])
+    return {"p50": float(p50), "p90": float(p90), "worst": float(np.max(values))}
 
 
 def _plan(sized: SiteRun, final: SiteRun) -> tuple[pd.DataFrame, dict]:

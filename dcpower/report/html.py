@@ -272,6 +272,56 @@ def headline_table(summary: dict, verification: dict) -> str:
     return _table(header, body, "num")
 
 
+def weather_years_section(summary: dict) -> str:
+    """Per site sized on several weather years: each year's figures and P50 / P90 / worst.
+
+    Empty when no site is sized on more than one year.
+    """
+    parts = []
+    for site_id, site in summary.get("sites", {}).items():
+        years = site.get("weather_years")
+        if not years:
+            continue
+        body = [
+            [
+                _esc(
+                    year["weather"] + (" (worst)" if year["weather"] == years["worst_year"] else "")
+                ),
+                fmt_num(year["cost_usd_per_yr"], 2, 1e6),
+                fmt_num(year["unserved_mwh_per_yr"], 1),
+                fmt_num(year["co2_t_per_yr"], 1, 1e3),
+                fmt_num(year["peak_load_mw"], 1),
+            ]
+            for year in years["years"]
+        ]
+        stats = years["statistics"]
+        body += [
+            [
+                f"<b>{label}</b>",
+                fmt_num(stats["cost_usd_per_yr"][key], 2, 1e6),
+                fmt_num(stats["unserved_mwh_per_yr"][key], 1),
+                fmt_num(stats["co2_t_per_yr"][key], 1, 1e3),
+                "",
+            ]
+            for key, label in (("p50", "P50"), ("p90", "P90"), ("worst", "worst"))
+        ]
+        header = ["Weather", "Cost [M USD/yr]", "Unserved [MWh/yr]", "CO2 [kt/yr]", "Peak [MW]"]
+        parts.append(
+            f"<h3>{_esc(F.site_label(site_id))}: one plan, {len(years['years'])} weather years</h3>"
+            + _table(header, body, "num")
+        )
+    if not parts:
+        return ""
+    return (
+        "<h2>Weather years</h2>"
+        + "".join(parts)
+        + "<p class='note'>One plan sized on all the years (capacities shared, each year "
+        "served on its own, the objective the mean annual cost). P90: not exceeded in 90 % "
+        "of these years (linear interpolation between them). The charts and hourly tables "
+        "show the first year.</p>"
+    )
+
+
 def design_basis_table(summary: dict) -> str:
     """Return the design basis of each site, one row per figure (``design_basis_rows``)."""
     sites = list(summary.get("sites", {}))
@@ -761,6 +811,7 @@ def _write_report_files(
         "Renewable share: 1 - (fuel-fired + grid energy) / load; of all sites, weighted by "
         "their load. LOLE: Monte Carlo mean and P90 of the simulated years; the criterion "
         "row says whether each site meets the scenario's reliability criterion.</p>",
+        weather_years_section(summary.to_dict()),
         "<h2>Charts</h2>",
         *chart_html,
         "<h2>Reliability</h2>",

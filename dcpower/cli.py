@@ -575,11 +575,15 @@ def validate(
     The schema and the files it names, each site's weather and hourly profiles (every
     weather year), the N+k design point, and with ``--out`` the run folder's path.
     """
-    from dcpower.pipeline.inputs import hourly_profiles, weather_year_count
+    from dcpower.pipeline.inputs import (
+        hourly_profiles,
+        weather_year_count,
+        with_design_ambients_from_years,
+    )
     from dcpower.profiles import design_point
 
     with _expected_failures():
-        loaded = load_scenario(scenario)
+        loaded = with_design_ambients_from_years(load_scenario(scenario))
         if out is not None:
             check_run_folder(out)
         design = {}

@@ -318,6 +318,27 @@ class Site(Strict):
             "design basis; none = 'scenario value'. [-]"
         ),
     )
+    design_temp_statistic: (
+        Literal[
+            "annual_0.4",
+            "annual_1",
+            "extreme_mean",
+            "return_5",
+            "return_10",
+            "return_20",
+            "return_50",
+        ]
+        | None
+    ) = Field(
+        None,
+        description=(
+            "Take the design ambient from the site's weather_years (two or more) by "
+            "ASHRAE's method, as `dcpower weather design-temps` prints it: the dry bulb "
+            "exceeded in 0.4 % or 1 % of hours, the mean of the years' highest hours, or "
+            "its 5- to 50-year return value; instead of design_temp_air_c. None = "
+            "design_temp_air_c or the climate site file's."
+        ),
+    )
     development_capex_usd: NonNegative = Field(
         0.0,
         description=(
@@ -351,6 +372,22 @@ class Site(Strict):
             "(defaults: inputs/countries.csv for the climate's country)."
         ),
     )
+
+    @model_validator(mode="after")
+    def _design_statistic_needs_years(self) -> Site:
+        if self.design_temp_statistic is None:
+            return self
+        if self.design_temp_air_c is not None:
+            raise ValueError(
+                f"design_temp_statistic '{self.design_temp_statistic}' and design_temp_air_c "
+                f"{self.design_temp_air_c:g} both set; give one"
+            )
+        if len(self.weather_years or []) < 2:
+            raise ValueError(
+                f"design_temp_statistic '{self.design_temp_statistic}' needs two or more "
+                "weather_years to take it from"
+            )
+        return self
 
 
 # --------------------------------------------------------------------------- system-wide

@@ -200,3 +200,44 @@ def test_years_share_capacity_sized_for_the_harder_year_by_hand():
     assert runs["test@1"].solution.gas_units["eng"]["units"] == 3
     assert runs["test@0"].outcome.objective == pytest.approx(3_115_200.0, rel=1e-9)
     np.testing.assert_allclose(runs["test@1"].solution.dispatch["gas_mw"], 9.0)
+
+
+def test_design_ambient_from_the_weather_years_50_year_return_value(tmp_path):
+    """Baku on seeds 0, 1, 2 with design_temp_statistic return_50.
+
+    ASHRAE: T50 = M + s F(50), M and s the mean and sample SD of the three years' highest
+    hours, F(50) = -(sqrt 6 / pi)(0.5772 + ln ln(50/49)) = 2.592. Three values lie at most
+    (n - 1) / sqrt(n) = 1.155 SD above their mean, so T50 is above every year's hottest
+    hour and is the design ambient of every year. The run folder carries it as
+    design_temp_air_c (verification recomputes the design point from it and passes).
+    """
+    import numpy as np
+
+    from dcpower.weather import load_site, typical_year
+
+    highest = [typical_year(load_site("baku"), seed=s)[0]["temp_air"].max() for s in (0, 1, 2)]
+    t50 = np.mean(highest) + np.std(highest, ddof=1) * 2.592
+    raw = _baku(weather_years=[0, 1, 2], design_temp_statistic="return_50")
+    result = dcpower.run(scenario_from_dict(raw), out=tmp_path / "run", reports=False)
+    design = result.summary()["sites"]["baku"]["design_point"]
+    assert design["temp_air_c"] == pytest.approx(t50, abs=0.006)
+    assert "50-year return value" in design["temp_source"]
+    assert "synthetic years are NOT records" in design["temp_source"]
+    assert all(check["passed"] for check in result.verification["checks"])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("site_over", "message"),
+    [
+        ({"design_temp_statistic": "annual_0.4"}, "needs two or more weather_years"),
+        (
+            {"design_temp_statistic": "annual_1", "weather_years": [0, 1], "design_temp_air_c": 38},
+            "both set; give one",
+        ),
+        ({"design_temp_statistic": "p99", "weather_years": [0, 1]}, "design_temp_statistic"),
+    ],
+)
+def test_design_statistic_needs_years_and_no_design_temperature(site_over, message):
+    with pytest.raises(ScenarioError, match=message):
+        scenario_from_dict(_baku(**site_over))

@@ -25,6 +25,76 @@ from dcpower.techs.base import capital_recovery_factor
 from dcpower.weather import load_site, load_weather
 
 
+def _year_weather(scenario: Scenario, site_id: str, year: int) -> tuple[pd.DataFrame, dict]:
+    """Hourly weather of one of a site's weather years (its file, or the synthetic year)."""
+    site = scenario.sites[site_id]
+    weather_file, seed = site.weather_file, site.weather_seed
+    if site.weather_years:
+        entry = site.weather_years[year]
+        weather_file, seed = (entry, 0) if isinstance(entry, Path) else (None, entry)
+    return load_weather(load_site(site.climate), weather_file, seed=seed)
+
+
+#: design_temp_statistic -> (label, figure of dcpower.weather.design.design_temperatures).
+DESIGN_STATISTICS = {
+    "annual_0.4": ("dry bulb exceeded in 0.4 % of hours", ("exceeded_c", 0.4)),
+    "annual_1": ("dry bulb exceeded in 1 % of hours", ("exceeded_c", 1.0)),
+    "extreme_mean": ("mean of the years' highest hours", ("extreme_mean_c", None)),
+    "return_5": ("5-year return value of the annual highest hour", ("return_values_c", 5)),
+    "return_10": ("10-year return value of the annual highest hour", ("return_values_c", 10)),
+    "return_20": ("20-year return value of the annual highest hour", ("return_values_c", 20)),
+    "return_50": ("50-year return value of the annual highest hour", ("return_values_c", 50)),
+}
+
+
+def with_design_ambients_from_years(scenario: Scenario) -> Scenario:
+    """Set the design ambient of sites with ``design_temp_statistic`` from their weather years.
+
+    The statistic (ASHRAE Handbook-Fundamentals ch. 14, :mod:`dcpower.weather.design`) of
+    the site's weather years becomes its ``design_temp_air_c``, with a
+    ``design_temp_source`` naming the statistic and the years; synthetic years are said
+    to be no records. Other sites are unchanged.
+
+    Returns
+    -------
+    Scenario
+        A copy when any site changed, else ``scenario`` itself.
+    """
+    from dcpower.weather.design import design_temperatures
+
+    changed = {}
+    for site_id, site in scenario.sites.items():
+        if site.design_temp_statistic is None:
+            continue
+        temps = [
+            _year_weather(scenario, site_id, year)[0]["temp_air"]
+            for year in range(weather_year_count(scenario, site_id))
+        ]
+        found = design_temperatures(temps)
+        label, (figure, key) = DESIGN_STATISTICS[site.design_temp_statistic]
+        value = found[figure] if key is None else found[figure][key]
+        names = [
+            entry.name if isinstance(entry, Path) else f"synthetic seed {entry}"
+            for entry in site.weather_years
+        ]
+        synthetic = not all(isinstance(entry, Path) for entry in site.weather_years)
+        source = (
+            f"{label} of {len(names)} weather years ({', '.join(names)}), ASHRAE "
+            "Handbook-Fundamentals ch. 14 method (dcpower weather design-temps)"
+            + ("; synthetic years are NOT records" if synthetic else "")
+        )
+        changed[site_id] = site.model_copy(
+            update={
+                "design_temp_air_c": round(float(value), 2),
+                "design_temp_source": source,
+                "design_temp_statistic": None,
+            }
+        )
+    if not changed:
+        return scenario
+    return scenario.model_copy(update={"sites": {**scenario.sites, **changed}})
+
+
 def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataFrame:
     """Full-year hourly profiles of one site of a scenario (weather, resource, load).
 
@@ -42,14 +112,8 @@ def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataF
     pd.DataFrame
         See :func:`dcpower.profiles.site_profiles`.
     """
-    site = scenario.sites[site_id]
-    climate = load_site(site.climate)
-    weather_file, seed = site.weather_file, site.weather_seed
-    if site.weather_years:
-        entry = site.weather_years[year]
-        weather_file, seed = (entry, 0) if isinstance(entry, Path) else (None, entry)
-    weather, metadata = load_weather(climate, weather_file, seed=seed)
-    return site_profiles(site, scenario.technologies, weather, metadata)
+    weather, metadata = _year_weather(scenario, site_id, year)
+    return site_profiles(scenario.sites[site_id], scenario.technologies, weather, metadata)
 
 
 def weather_year_count(scenario: Scenario, site_id: str) -> int:

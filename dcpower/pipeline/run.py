@@ -10,7 +10,7 @@ from pathlib import Path
 from dcpower.availability import simulate_availability
 from dcpower.cores import cores_available
 from dcpower.optimization.solve import forget_inherited_threads
-from dcpower.pipeline.inputs import site_groups
+from dcpower.pipeline.inputs import site_groups, with_design_ambients_from_years
 from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
 from dcpower.report import workbook_pool, write_reports
@@ -73,6 +73,7 @@ def run(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
+    scenario = with_design_ambients_from_years(scenario)
     notify = progress or (lambda site_id, stage: None)
     scenario, siting = _place_it_demand(scenario, notify)
     solved = _solve_groups(scenario, start_sizing, notify, parallel)

@@ -39,7 +39,7 @@ DATA_FIELDS = (
 )
 
 #: Optional number fields: they too need a source or an estimate note when given.
-OPTIONAL_DATA_FIELDS = ("design_temp_air_c",)
+OPTIONAL_DATA_FIELDS = ("design_temp_air_c", "temp_anomaly_sd_c")
 
 #: Allowed range of each monthly statistic, (low, high), inclusive.
 _MONTHLY_BOUNDS: dict[str, tuple[float, float]] = {
@@ -130,6 +130,17 @@ class SiteClimate(BaseModel):
         description=(
             "Design ambient dry bulb: a climatic design statistic, named with its source "
             "in sources.design_temp_air_c. [degC]"
+        ),
+    )
+    temp_anomaly_sd_c: float | None = Field(
+        None,
+        ge=0.0,
+        le=10.0,
+        description=(
+            "SD of the synthetic year's daily temperature anomaly, which sets how hot its "
+            "heat waves get (calibrated on a station's extreme annual dry bulb: "
+            "benchmarks/calibrate_temperature.py); none = 2.5 degC "
+            "(dcpower.weather.synthetic.TEMP_ANOMALY_SD_C). [degC]"
         ),
     )
     sources: dict[str, str] = Field(

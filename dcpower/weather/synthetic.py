@@ -58,7 +58,7 @@ KC_DAY_PHI = 0.55
 KC_HOUR_SIGMA = 0.35
 #: Lag-1 autocorrelation of the hourly kc noise. [-]
 KC_HOUR_PHI = 0.7
-#: SD of the daily temperature anomaly. [degC]
+#: SD of the daily temperature anomaly where the site file gives none. [degC]
 TEMP_ANOMALY_SD_C = 2.5
 #: Lag-1 (day-to-day) autocorrelation of the temperature anomaly. [-]
 TEMP_ANOMALY_PHI = 0.8
@@ -272,7 +272,8 @@ def _temperature(
     diurnal = 0.5 * drange[month] * cloud_factor * shape
 
     # multi-day anomalies (heat waves), interpolated from daily values at mid-day
-    anomaly_day = TEMP_ANOMALY_SD_C * latent_day
+    sd = TEMP_ANOMALY_SD_C if site.temp_anomaly_sd_c is None else site.temp_anomaly_sd_c
+    anomaly_day = sd * latent_day
     anomaly = np.interp(t_days, np.arange(n_days) + 0.5, anomaly_day)
 
     anchors = target.copy()

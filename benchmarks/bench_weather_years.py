@@ -61,6 +61,9 @@ def run_years(n_years: int, work: Path) -> dict:
     maxrss_kb, code = done.stdout.strip().splitlines()[-1].split()
     row = {"years": n_years, "exit_code": int(code), "wall_s": wall}
     if row["exit_code"] != 0:
+        # The run's one-line reason (its last line on stderr).
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        row["error"] = lines[-1] if lines else ""
         return row
     summary = json.loads((out / "summary.json").read_text())
     sizes: dict[str, list] = {}
@@ -110,7 +113,10 @@ def main() -> None:
 
 def _line(row: dict) -> str:
     if row["exit_code"]:
-        return f"{row['years']:3d} years: exit {row['exit_code']} after {row['wall_s']:.0f} s"
+        return (
+            f"{row['years']:3d} years: exit {row['exit_code']} after {row['wall_s']:.0f} s: "
+            f"{row.get('error', '')}"
+        )
     parts = [
         f"{site_id} sizing {s['sizing_s']:.1f} s ({s['sizing_model'][0]} cols, "
         f"{s['sizing_model'][1]} rows), dispatch {s['dispatch_s']:.1f} s, {s['passes']} pass(es)"

@@ -339,6 +339,7 @@ def test_nasa_power_leap_year_missing_hour_and_utc_shift(service, tmp_path):
     assert "1 missing hour(s) from 2020-06-10 09:00:00+00:00" in meta_2020["notes"]
     assert "wrap-around" not in meta_2020["notes"]
     assert "5 hour(s) of 2019 in UTC+05:00" in meta_2019["notes"]
+    assert "missing" not in meta_2019["notes"]  # the gap is 2020's, filled there
     assert meta_2020["wind_height_m"] == "50" and meta_2020["utc_offset"] == "UTC+05:00"
 
     data, read_meta = read_weather(file_2020, tz="Asia/Aqtau")
@@ -505,3 +506,28 @@ def test_a_scenario_names_fetched_years_by_their_calendar_year(
     raw["sites"]["aktau"]["weather_years"] = [2019, 2018]
     with pytest.raises(ScenarioError, match=r"weather_years\[1\] = 2018: needs one file"):
         load_scenario(write_scenario(raw))
+
+
+def test_a_long_preamble_still_reads_as_a_plain_csv(tmp_path):
+    """A fetched file whose notes line runs past the reader's 4 kB format sniff (many
+    filled gaps) is still found to be a plain CSV, and its preamble still sets the site."""
+    index = pd.date_range("2019-01-01", periods=8760, freq="h", tz="UTC")
+    data = pd.DataFrame(
+        {
+            "ghi": 0.0,
+            "dni": 0.0,
+            "dhi": 0.0,
+            "temp_air": 10.0,
+            "wind_speed": 3.0,
+            "pressure": 101000.0,
+        },
+        index=index,
+    )
+    notes = [f"1 missing hour(s) from hour {k} filled by linear interpolation." for k in range(200)]
+    path = tmp_path / "long.csv"
+    fetch.write_weather_csv(
+        path, data, {"latitude": "40.4", "longitude": "49.9", "wind_height_m": "50", "notes": notes}
+    )
+    assert path.read_text().index("\ntime,") > 4096
+    read, meta = read_weather(path)
+    assert len(read) == 8760 and meta["latitude"] == 40.4 and meta["wind_height_m"] == 50.0

@@ -385,7 +385,12 @@ def _offset_text(offset: dt.timezone) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def fill_gaps(data: pd.DataFrame, notes: list[str], what: str) -> pd.DataFrame:
+def fill_gaps(
+    data: pd.DataFrame,
+    notes: list[str],
+    what: str,
+    noted: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> pd.DataFrame:
     """Put ``data`` on a complete hourly index and fill short gaps by interpolation.
 
     Parameters
@@ -396,6 +401,9 @@ def fill_gaps(data: pd.DataFrame, notes: list[str], what: str) -> pd.DataFrame:
         Receives one sentence per filled gap.
     what : str
         Names the data in messages (``"nasa-power 2019"``).
+    noted : (Timestamp, Timestamp), optional
+        Only gaps starting in ``[start, end)`` are noted (the year a file holds, when its
+        neighbours' hours are filled with it); default every gap.
 
     Returns
     -------
@@ -427,10 +435,11 @@ def fill_gaps(data: pd.DataFrame, notes: list[str], what: str) -> pd.DataFrame:
             "one needs another source or year"
         )
     for start, stop in runs:
-        notes.append(
-            f"{stop - start} missing hour(s) from {full[start]} filled by linear "
-            "interpolation in time."
-        )
+        if noted is None or noted[0] <= full[start] < noted[1]:
+            notes.append(
+                f"{stop - start} missing hour(s) from {full[start]} filled by linear "
+                "interpolation in time."
+            )
     return data.interpolate(method="time", limit_area="inside")
 
 
@@ -731,7 +740,8 @@ def fetch_weather(
             # A local year reaches into the UTC years next to it: the requested neighbours
             # give those hours, so only the outer edge of the span needs a wrap-around.
             near = [downloads[y][0].data for y in (year - 1, year, year + 1) if y in downloads]
-            data = fill_gaps(pd.concat(near), notes, f"{source} {year}")
+            span = (pd.Timestamp(year, 1, 1, tz=offset), pd.Timestamp(year + 1, 1, 1, tz=offset))
+            data = fill_gaps(pd.concat(near), notes, f"{source} {year}", noted=span)
             local = local_year(data, offset, year, notes)
         preamble = {
             "source": spec.title,

@@ -292,8 +292,7 @@ def _detect_format(path: Path) -> str:
     start = head.lstrip("\ufeff \t\r\n")
     first_line = start.splitlines()[0] if start else ""
     if first_line.startswith("#"):  # a plain CSV's preamble (dcpower weather fetch)
-        rows = [line for line in start.splitlines() if not line.startswith("#")]
-        first_line = rows[0] if rows else ""
+        first_line = _first_line_after_preamble(path)
     if first_line.startswith("-BEGIN HEADER-"):
         return "nasa_power"
     if first_line.startswith("LOCATION,"):
@@ -315,6 +314,22 @@ def _detect_format(path: Path) -> str:
         f"EPW, PVGIS TMY (CSV/JSON), NASA POWER hourly CSV, or a plain CSV with a 'time' "
         f"column. Pass format= one of {', '.join(FORMATS)} to force one."
     )
+
+
+def _first_line_after_preamble(path: Path) -> str:
+    """Return the first line below the ``#`` lines at the top of a file (its header)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            for number, line in enumerate(fh):
+                if not line.startswith("#") or number > _PREAMBLE_MAX_LINES:
+                    return line.strip()
+    except OSError as exc:
+        raise WeatherFileError(f"Weather file {path}: cannot be read ({exc}).") from exc
+    return ""
+
+
+#: Most ``#`` lines read above a plain CSV's header.
+_PREAMBLE_MAX_LINES = 1000
 
 
 def _parse_error(path: Path, what: str, exc: BaseException) -> WeatherFileError:

@@ -335,8 +335,9 @@ class Site(Strict):
             "Take the design ambient from the site's weather_years (two or more) by "
             "ASHRAE's method, as `dcpower weather design-temps` prints it: the dry bulb "
             "exceeded in 0.4 % or 1 % of hours, the mean of the years' highest hours, or "
-            "its 5- to 50-year return value; instead of design_temp_air_c. None = "
-            "design_temp_air_c or the climate site file's."
+            "its 5- to 50-year return value; instead of design_temp_air_c (a year's "
+            "hottest hour still replaces it where hotter, so the percentiles and the mean "
+            "bind only below that). None = design_temp_air_c or the climate site file's."
         ),
     )
     development_capex_usd: NonNegative = Field(

@@ -218,12 +218,21 @@ def test_design_ambient_from_the_weather_years_50_year_return_value(tmp_path):
     highest = [typical_year(load_site("baku"), seed=s)[0]["temp_air"].max() for s in (0, 1, 2)]
     t50 = np.mean(highest) + np.std(highest, ddof=1) * 2.592
     raw = _baku(weather_years=[0, 1, 2], design_temp_statistic="return_50")
-    result = dcpower.run(scenario_from_dict(raw), out=tmp_path / "run", reports=False)
+    result = dcpower.run(scenario_from_dict(raw), out=tmp_path / "run")
     design = result.summary()["sites"]["baku"]["design_point"]
     assert design["temp_air_c"] == pytest.approx(t50, abs=0.006)
     assert "50-year return value" in design["temp_source"]
     assert "synthetic years are NOT records" in design["temp_source"]
     assert all(check["passed"] for check in result.verification["checks"])
+    # The workbook lists the years (seeds), the report has their section.
+    import pandas as pd
+
+    assumptions = pd.read_excel(tmp_path / "run" / "results.xlsx", sheet_name="Assumptions")
+    row = assumptions[assumptions.eq("weather_years").any(axis=1)]
+    assert len(row) == 1 and row.astype(str).apply(lambda c: c.str.contains("0, 1, 2")).any(
+        axis=None
+    )
+    assert "Weather years" in (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.unit

@@ -699,12 +699,10 @@ def _site_metadata(
         else:
             height = float(wind_height_m)
     elif wind_height_m is not None and abs(wind_height_m - height) > 1e-9:
-        logger.warning(
-            "%s: wind_height_m=%s ignored: the %s gives wind at %s m",
-            path,
-            wind_height_m,
-            raw.description,
-            height,
+        # The file knows its own measurement height (NASA POWER's 50 m wind): a note, not
+        # a warning, since the caller's height is the site file's default.
+        raw.notes.append(
+            f"Wind at {height:g} m as the file gives it; wind_height_m={wind_height_m:g} ignored."
         )
     lat, lon = site["latitude"], site["longitude"]
     name = raw.name

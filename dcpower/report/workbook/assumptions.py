@@ -255,8 +255,11 @@ class _Assumptions:
             if isinstance(value, BaseModel):
                 continue
             if isinstance(value, list | tuple) and value and len(value) > 1:
-                self._mean_row(section, item, cls, field, value)
-                continue
+                if field in _LISTED_FIELDS or not all(_is_number(v) for v in value):
+                    value = ", ".join(str(v) for v in value)
+                else:
+                    self._mean_row(section, item, cls, field, value)
+                    continue
             if isinstance(value, Path):
                 value = str(value)
             self.catalogue_value(section, item, field, value, None, cls, field)
@@ -286,6 +289,15 @@ class _Assumptions:
             note="values: " + ", ".join(f"{v:g}" for v in value),
             basis="ESTIMATE" if source.startswith("ESTIMATE") else status,
         )
+
+
+#: List fields shown as their values, not as a mean (weather years: seeds or files).
+_LISTED_FIELDS = frozenset({"weather_years"})
+
+
+def _is_number(value: object) -> bool:
+    """Whether a list entry can be averaged (a real number, not a flag)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 # --------------------------------------------------------------------------- technologies

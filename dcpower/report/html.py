@@ -247,13 +247,15 @@ def _span(d: pd.DataFrame, a: int, b: int) -> str:
 
 
 def headline_table(summary: dict, verification: dict) -> str:
-    """Headline figures per site and in total, one row per site.
+    """Headline figures, one row per figure and one column per site (and the total).
 
     The figures are :func:`dcpower.report.tables.headline_rows`, the console's and the
-    workbook's.
+    workbook's, laid out as the console lays them out (a row per site would run off the
+    page with sixteen figures).
     """
     rows = headline_rows(summary, verification)
-    header = ["Site", *(_esc(row.short_heading) for row in rows)]
+    sites = list(summary.get("sites", {}))
+    with_total = bool(summary.get("totals"))
 
     def cell(value, row: Row, total: bool = False) -> str:
         shown = _esc(shown_as(value, row.fmt)).replace("\n", "<br>")
@@ -261,15 +263,17 @@ def headline_table(summary: dict, verification: dict) -> str:
             shown = f'<span class="{"bad" if "FAILED" in shown else "ok"}">{shown}</span>'
         return f"<b>{shown}</b>" if total and value is not None else shown
 
+    header = ["", *(f"<b>{_esc(F.site_label(site))}</b>" for site in sites)]
+    header += ["<b>Total</b>"] if with_total else []
     body = [
-        [f"<b>{_esc(F.site_label(site))}</b>", *(cell(row.values[i], row) for row in rows)]
-        for i, site in enumerate(summary.get("sites", {}))
+        [
+            _esc(row.short_heading),
+            *(cell(row.values[i], row) for i in range(len(sites))),
+            *(["" if row.total is None else cell(row.total, row, True)] if with_total else []),
+        ]
+        for row in rows
     ]
-    if summary.get("totals"):
-        body.append(
-            ["<b>Total</b>", *("" if r.total is None else cell(r.total, r, True) for r in rows)]
-        )
-    return _table(header, body, "num")
+    return _table(header, body, "figures")
 
 
 def weather_years_section(summary: dict) -> str:
@@ -308,7 +312,7 @@ def weather_years_section(summary: dict) -> str:
         header = ["Weather", "Cost [M USD/yr]", "Unserved [MWh/yr]", "CO2 [kt/yr]", "Peak [MW]"]
         parts.append(
             f"<h3>{_esc(F.site_label(site_id))}: one plan, {len(years['years'])} weather years</h3>"
-            + _table(header, body, "num")
+            + _table(header, body, "figures")
         )
     if not parts:
         return ""
@@ -691,6 +695,7 @@ th,td{border:1px solid #d6d6d6;padding:5px 8px;vertical-align:top}
 th{background:#eef2f7;text-align:left;font-weight:600}
 table.num td{text-align:right}table.num td:first-child{text-align:left}
 table.num td:nth-child(2){text-align:left}
+table.figures td{text-align:right}table.figures td:first-child{text-align:left}
 table.small{font-size:12px}table.small td:nth-child(3),table.small td:nth-child(4),
 table.small td:nth-child(5){white-space:nowrap}tr:nth-child(even) td{background:#fafafa}
 .ok{color:#1e7b3c;font-weight:600}.bad{color:#c0001a;font-weight:700}

@@ -292,7 +292,7 @@ def _detect_format(path: Path) -> str:
     start = head.lstrip("\ufeff \t\r\n")
     first_line = start.splitlines()[0] if start else ""
     if first_line.startswith("#"):  # a plain CSV's preamble (dcpower weather fetch)
-        first_line = _first_line_after_preamble(path)
+        first_line = _csv_preamble(path)[2]
     if first_line.startswith("-BEGIN HEADER-"):
         return "nasa_power"
     if first_line.startswith("LOCATION,"):
@@ -314,22 +314,6 @@ def _detect_format(path: Path) -> str:
         f"EPW, PVGIS TMY (CSV/JSON), NASA POWER hourly CSV, or a plain CSV with a 'time' "
         f"column. Pass format= one of {', '.join(FORMATS)} to force one."
     )
-
-
-def _first_line_after_preamble(path: Path) -> str:
-    """Return the first line below the ``#`` lines at the top of a file (its header)."""
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace") as fh:
-            for number, line in enumerate(fh):
-                if not line.startswith("#") or number > _PREAMBLE_MAX_LINES:
-                    return line.strip()
-    except OSError as exc:
-        raise WeatherFileError(f"Weather file {path}: cannot be read ({exc}).") from exc
-    return ""
-
-
-#: Most ``#`` lines read above a plain CSV's header.
-_PREAMBLE_MAX_LINES = 1000
 
 
 def _parse_error(path: Path, what: str, exc: BaseException) -> WeatherFileError:
@@ -567,22 +551,36 @@ def _power_names(columns: pd.Index, notes: list[str]) -> tuple[dict[str, str], f
 _PREAMBLE_NUMBERS = ("latitude", "longitude", "altitude", "wind_height_m")
 
 
-def _csv_preamble(path: Path) -> tuple[int, dict[str, str]]:
-    """Return the number of leading ``#`` lines of a plain CSV and their ``key: value`` pairs."""
+#: Most ``#`` lines read above a plain CSV's header.
+_PREAMBLE_MAX_LINES = 1000
+
+
+def _csv_preamble(path: Path) -> tuple[int, dict[str, str], str]:
+    """Read the ``#`` lines at the top of a plain CSV (at most :data:`_PREAMBLE_MAX_LINES`).
+
+    Returns
+    -------
+    count : int
+        How many there are (rows to skip before the header).
+    pairs : dict
+        Their ``key: value`` pairs.
+    header : str
+        The first line below them, stripped ("" if none).
+    """
     found: dict[str, str] = {}
     count = 0
     try:
         with path.open(encoding="utf-8-sig") as fh:
             for line in fh:
-                if not line.startswith("#"):
-                    break
+                if not line.startswith("#") or count >= _PREAMBLE_MAX_LINES:
+                    return count, found, line.strip()
                 count += 1
                 key, sep, value = line[1:].partition(":")
                 if sep:
                     found[key.strip()] = value.strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise _parse_error(path, "CSV", exc) from exc
-    return count, found
+    return count, found, ""
 
 
 def _read_csv(path: Path, tz: dt.tzinfo | None) -> _Raw:
@@ -591,7 +589,7 @@ def _read_csv(path: Path, tz: dt.tzinfo | None) -> _Raw:
     Leading ``# key: value`` lines (written by ``dcpower weather fetch``) may give
     ``latitude``, ``longitude``, ``altitude`` [m], ``wind_height_m`` [m] and ``source``.
     """
-    skip, preamble = _csv_preamble(path)
+    skip, preamble, _ = _csv_preamble(path)
     numbers = {}
     for key in _PREAMBLE_NUMBERS:
         if key in preamble:

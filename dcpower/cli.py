@@ -220,29 +220,10 @@ def _print_reliability(result, summary) -> None:
 
 
 def _print_weather_years(site_id: str, years: dict) -> None:
-    table = _table(
-        f"{site_id}: one plan, {len(years['years'])} weather years",
-        ("weather", "cost [M USD/yr]", "unserved [MWh/yr]", "CO2 [kt/yr]", "peak [MW]"),
-    )
-    for year in years["years"]:
-        worst = " (worst)" if year["weather"] == years["worst_year"] else ""
-        table.add_row(
-            escape(year["weather"] + worst),
-            f"{year['cost_usd_per_yr'] / 1e6:,.2f}",
-            f"{year['unserved_mwh_per_yr']:,.1f}",
-            f"{year['co2_t_per_yr'] / 1e3:,.1f}",
-            f"{year['peak_load_mw']:,.1f}",
-        )
-    stats = years["statistics"]
-    for name, label in (("p50", "P50"), ("p90", "P90"), ("worst", "worst")):
-        table.add_row(
-            label,
-            f"{stats['cost_usd_per_yr'][name] / 1e6:,.2f}",
-            f"{stats['unserved_mwh_per_yr'][name]:,.1f}",
-            f"{stats['co2_t_per_yr'][name] / 1e3:,.1f}",
-            "",
-            style="bold",
-        )
+    header, rows = tables.weather_years_rows(years)
+    table = _table(f"{site_id}: one plan, {len(years['years'])} weather years", tuple(header))
+    for label, cells, statistic in rows:
+        table.add_row(escape(label), *cells, style="bold" if statistic else None)
     console.print(table)
     console.print(
         f"mean cost {years['mean_cost_usd_per_yr'] / 1e6:,.2f} M USD/yr (the objective); "

@@ -25,7 +25,13 @@ import pandas as pd
 from dcpower import finance
 from dcpower.availability import availability_table, reliability_steps_table
 from dcpower.report import figures as F
-from dcpower.report.tables import DESIGN_BASIS_NOTE, Row, design_basis_rows, headline_rows
+from dcpower.report.tables import (
+    DESIGN_BASIS_NOTE,
+    Row,
+    design_basis_rows,
+    headline_rows,
+    weather_years_rows,
+)
 from dcpower.report.tables import text as shown_as
 from dcpower.run_folder import (
     FIGURES_DIR,
@@ -286,30 +292,12 @@ def weather_years_section(summary: dict) -> str:
         years = site.get("weather_years")
         if not years:
             continue
+        header, rows = weather_years_rows(years)
         body = [
-            [
-                _esc(
-                    year["weather"] + (" (worst)" if year["weather"] == years["worst_year"] else "")
-                ),
-                fmt_num(year["cost_usd_per_yr"], 2, 1e6),
-                fmt_num(year["unserved_mwh_per_yr"], 1),
-                fmt_num(year["co2_t_per_yr"], 1, 1e3),
-                fmt_num(year["peak_load_mw"], 1),
-            ]
-            for year in years["years"]
+            [f"<b>{_esc(label)}</b>" if statistic else _esc(label), *cells]
+            for label, cells, statistic in rows
         ]
-        stats = years["statistics"]
-        body += [
-            [
-                f"<b>{label}</b>",
-                fmt_num(stats["cost_usd_per_yr"][key], 2, 1e6),
-                fmt_num(stats["unserved_mwh_per_yr"][key], 1),
-                fmt_num(stats["co2_t_per_yr"][key], 1, 1e3),
-                "",
-            ]
-            for key, label in (("p50", "P50"), ("p90", "P90"), ("worst", "worst"))
-        ]
-        header = ["Weather", "Cost [M USD/yr]", "Unserved [MWh/yr]", "CO2 [kt/yr]", "Peak [MW]"]
+        header = [_esc(heading[0].upper() + heading[1:]) for heading in header]
         parts.append(
             f"<h3>{_esc(F.site_label(site_id))}: one plan, {len(years['years'])} weather years</h3>"
             + _table(header, body, "figures")

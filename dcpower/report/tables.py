@@ -479,3 +479,45 @@ def design_basis_rows(summary: dict, site_ids: list[str] | None = None) -> list[
 def headline_rows(summary: dict, verification: dict | None = None) -> list[Row]:
     """Return the headline figures: the console's and report.html's table (see summary_rows)."""
     return [row for row in summary_rows(summary, verification) if row.headline]
+
+
+#: Columns of the weather-years table: heading, figure, divisor and format (:func:`text`).
+WEATHER_YEARS_COLUMNS = (
+    ("cost [M USD/yr]", "cost_usd_per_yr", 1.0, "usd"),
+    ("unserved [MWh/yr]", "unserved_mwh_per_yr", 1.0, "num1"),
+    ("CO2 [kt/yr]", "co2_t_per_yr", 1e3, "num1"),
+    ("peak [MW]", "peak_load_mw", 1.0, "num1"),
+)
+
+
+def weather_years_rows(years: dict) -> tuple[list[str], list[tuple[str, list[str], bool]]]:
+    """Return the table of a site sized on several weather years (console and report).
+
+    Parameters
+    ----------
+    years : dict
+        A site's ``weather_years`` of ``summary.json``
+        (:func:`dcpower.pipeline.weather_years_summary`).
+
+    Returns
+    -------
+    header : list of str
+        ``weather`` and the :data:`WEATHER_YEARS_COLUMNS` headings.
+    rows : list of (label, cells, is_statistic)
+        One row per year (the worst marked), then P50, P90 and worst of cost, unserved
+        energy and CO2 (no peak); cells formatted by :func:`text`.
+    """
+    header = ["weather", *(heading for heading, _, _, _ in WEATHER_YEARS_COLUMNS)]
+    rows = []
+    for year in years["years"]:
+        worst = " (worst)" if year["weather"] == years["worst_year"] else ""
+        cells = [text(year[key] / scale, fmt) for _, key, scale, fmt in WEATHER_YEARS_COLUMNS]
+        rows.append((year["weather"] + worst, cells, False))
+    stats = years["statistics"]
+    for name, label in (("p50", "P50"), ("p90", "P90"), ("worst", "worst")):
+        cells = [
+            text(stats[key][name] / scale, fmt) if key in stats else ""
+            for _, key, scale, fmt in WEATHER_YEARS_COLUMNS
+        ]
+        rows.append((label, cells, True))
+    return header, rows

@@ -73,6 +73,7 @@ from __future__ import annotations
 import csv
 import math
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -1215,10 +1216,12 @@ def _simulate_moving_work(
     inputs: dict[str, _SiteInputs],
     scenario: Scenario,
     years: int,
-    rng: np.random.Generator,
+    seed: int,
     ride_through_min: float,
 ) -> tuple[dict[str, dict], dict[str, dict]]:
     """Simulate sites that share flexible work: a site short of supply moves work away.
+
+    Each site draws from its own stream (:func:`site_rng`), as when simulated alone.
 
     The sites' simulated years are drawn together (chunk by chunk) and put on one clock
     (the first site's, :func:`dcpower.clock.rows_on_one_clock`; each site's dispatch rows
@@ -1267,7 +1270,10 @@ def _simulate_moving_work(
     non_flexible = {
         site_id: {key: np.zeros(years) for key in PER_YEAR_KEYS} for site_id in site_ids
     }
-    streams = [site_chunks(**inputs[k].simulation(years, rng, ride_through_min)) for k in site_ids]
+    streams = [
+        site_chunks(**inputs[k].simulation(years, site_rng(seed, k), ride_through_min))
+        for k in site_ids
+    ]
     for chunks in zip(*streams, strict=True):
         # Work moves only after a loss of load has lasted the migration delay.
         waiting = [
@@ -1314,6 +1320,16 @@ def non_flexible_shortfall(
     return np.maximum(unserved_mw - still_here_mw, 0.0)
 
 
+def site_rng(seed: int, site_id: str) -> np.random.Generator:
+    """Random stream of one site's simulated years, from the run's seed and the site's id.
+
+    A site draws the same years whichever other sites the run holds, so the check of a
+    reliability criterion (one group of sites at a time) and the run folder's figures
+    (every site) agree to the last digit.
+    """
+    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(site_id.encode())]))
+
+
 def simulate_availability(
     run_dir: str | Path | RunFolder,
     *,
@@ -1332,7 +1348,8 @@ def simulate_availability(
     years : int
         Simulated years per site (>= 2 for a confidence interval).
     seed : int
-        Seed of ``numpy.random.default_rng``; the same seed gives the same numbers.
+        Seed of the sites' random streams (:func:`site_rng`); the same seed gives the same
+        numbers.
     outage_params : dict, optional
         Per gas unit type, any of ``forced_outage_rate`` [-], ``mean_time_to_repair_h`` [h],
         ``failure_to_start_prob`` [-]; missing values come from ``inputs/technologies.csv``.
@@ -1360,7 +1377,6 @@ def simulate_availability(
     kind = folder.summary.horizon.kind if folder.summary is not None else None
     kind = kind or scenario.time.kind
 
-    rng = np.random.default_rng(seed)
     defaults = default_outage_params()
     inputs = {
         site_id: _site_inputs(
@@ -1371,10 +1387,10 @@ def simulate_availability(
     hours_simulated = max((len(i.dispatch) for i in inputs.values()), default=0)
     used_params = {t: p for site in inputs.values() for t, p in site.params.items()}
     if len(inputs) > 1 and scenario.workload.flexible_share > 0:
-        per_year, moved = _simulate_moving_work(inputs, scenario, years, rng, ride_through)
+        per_year, moved = _simulate_moving_work(inputs, scenario, years, seed, ride_through)
     else:
         per_year = {
-            site_id: simulate_site(**site.simulation(years, rng, ride_through))
+            site_id: simulate_site(**site.simulation(years, site_rng(seed, site_id), ride_through))
             for site_id, site in inputs.items()
         }
         moved = {}
@@ -1436,6 +1452,28 @@ def simulate_availability(
         "runtime_s": time.perf_counter() - started,
         "sites": sites_out,
     }
+
+
+def merge_availability(parts: list[dict]) -> dict:
+    """One Monte Carlo of every site, from the Monte Carlos of disjoint groups of sites.
+
+    Each part is :func:`simulate_availability` of some sites, all with the same years and
+    seed; each site draws from its own stream (:func:`site_rng`), so the merged figures are
+    those of one simulation of all the sites.
+
+    Raises
+    ------
+    ValueError
+        If the parts simulated different years or seeds.
+    """
+    if len({(part["years"], part["seed"]) for part in parts}) != 1:
+        raise ValueError("Monte Carlo parts with different years or seeds cannot be merged")
+    merged = dict(parts[0])
+    merged["sites"] = {k: v for part in parts for k, v in part["sites"].items()}
+    merged["outage_params"] = {k: v for part in parts for k, v in part["outage_params"].items()}
+    merged["horizon"] = max((part["horizon"] for part in parts), key=lambda h: h["hours_simulated"])
+    merged["runtime_s"] = sum(part["runtime_s"] for part in parts)
+    return merged
 
 
 #: Columns of :func:`availability_table`, with their units.

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 import dcpower
 from dcpower import finance
 from dcpower import run_folder as rf
-from dcpower.availability import simulate_availability
+from dcpower.availability import merge_availability, simulate_availability
 from dcpower.cli import app
 from dcpower.errors import DcpowerError
 from dcpower.pipeline.targets import group_availability
@@ -223,11 +223,36 @@ def test_availability_runs_from_memory_with_the_numbers_of_the_folder(result, sa
         assert again["gas_units"] == figures["gas_units"]
     assert from_memory["horizon"] == from_disk["horizon"]
     # The availability targets' steps measure their sites the same way, from memory.
-    by_site = group_availability(result.scenario, result.sites)
+    by_site = group_availability(result.scenario, result.sites)["sites"]
     assert set(by_site) == set(result.sites)
 
 
 @pytest.mark.unit
+def test_sites_simulated_group_by_group_give_the_run_folders_monte_carlo(result, saved):
+    """Each site draws from its own stream: the Monte Carlo of each site alone (a reliability
+    criterion's check, one group at a time), merged, is the folder's Monte Carlo of both
+    sites to the last digit, so the run need not simulate its plans twice. Before, the
+    sites shared one stream and Baku alone drew other years than Baku after Aktau."""
+    scenario = result.scenario.model_copy(
+        update={
+            "reliability": result.scenario.reliability.model_copy(
+                update={"monte_carlo_years": 150, "monte_carlo_seed": 9}
+            )
+        }
+    )
+    whole = simulate_availability(saved, years=150, seed=9)
+    parts = [group_availability(scenario, {k: site}) for k, site in result.sites.items()]
+    assert [list(part["sites"]) for part in parts] == [["aktau"], ["baku"]]
+    merged = merge_availability(parts)
+    assert len(whole["sites"]) == 2
+    for site_id, figures in whole["sites"].items():
+        assert merged["sites"][site_id] == figures
+    assert merged["outage_params"] == whole["outage_params"]
+    assert merged["horizon"] == whole["horizon"]
+    with pytest.raises(ValueError, match="different years or seeds"):
+        merge_availability([parts[0], {**parts[1], "seed": 10}])
+
+
 def test_a_folder_that_merely_holds_a_summary_is_not_replaced(tmp_path):
     """An analyst's folder with a summary.json of its own (not written by dcpower) is refused,
     and every file in it survives byte for byte (issue #18, data loss)."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from dcpower.availability import simulate_availability
+from dcpower.availability import merge_availability, simulate_availability
 from dcpower.cores import cores_available
 from dcpower.optimization.solve import forget_inherited_threads
 from dcpower.pipeline.inputs import site_groups, with_design_ambients_from_years
@@ -153,7 +153,24 @@ def _result(scenario: Scenario, solved: dict[str, GroupSolution], siting: dict |
         reliability_curves=curves or None,
         workload=workload,
         siting=siting,
+        availability=_groups_availability(scenario, solved),
     )
+
+
+def _groups_availability(scenario: Scenario, solved: dict[str, GroupSolution]) -> dict | None:
+    """Return the groups' Monte Carlo of their chosen plans as the run's (None if one lacks it).
+
+    A reliability criterion measures each group's plan over at least 100 years; when that
+    is the run's ``monte_carlo_years`` (same seed, each site its own stream), it is the
+    run folder's Monte Carlo, and simulating it again would only repeat it.
+    """
+    parts = [group.availability for group in solved.values()]
+    years = scenario.reliability.monte_carlo_years
+    if not parts or any(part is None or part["years"] != years for part in parts):
+        return None
+    merged = merge_availability(parts)
+    merged["sites"] = {site_id: merged["sites"][site_id] for site_id in scenario.sites}
+    return merged
 
 
 def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
@@ -183,11 +200,12 @@ def _build_run_folder(result: Result, out: Path, target: Path, reports: bool) ->
         write_run_folder(folder, out)
         # The saved folder is re-checked hour by hour, independently of the model (in
         # the workbook's process when there is one), while its availability is measured
-        # by Monte Carlo over unit failures and repairs; neither reads what the other
-        # writes, and the summary is rewritten only once both are done.
+        # by Monte Carlo over unit failures and repairs (unless the reliability
+        # criterion's check measured these plans over the same years already); neither
+        # reads what the other writes, and the summary is rewritten once both are done.
         checking = pool.submit(write_verification, out, published_as=target) if pool else None
         rules = result.scenario.reliability
-        if rules.monte_carlo_years > 0:
+        if rules.monte_carlo_years > 0 and result.availability is None:
             result.availability = simulate_availability(
                 out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
             )

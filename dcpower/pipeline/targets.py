@@ -30,17 +30,24 @@ def with_site_redundancy(scenario: Scenario, site_id: str, k: int) -> Scenario:
 
 
 def group_availability(scenario: Scenario, sites: dict[str, SiteResult]) -> dict:
-    """Monte Carlo availability of solved sites, by site, from their tables in memory.
+    """Monte Carlo availability of solved sites, from their tables in memory.
 
     Sites that share flexible work are simulated together (work moves away from a site
-    short of supply); others one by one. Nothing is written to disk.
+    short of supply); others one by one. Nothing is written to disk. At least 100 years
+    are simulated; with ``reliability.monte_carlo_years`` (100 or more) and its seed, each
+    site's figures are those of the run folder (:func:`dcpower.availability.site_rng`).
+
+    Returns
+    -------
+    dict
+        :func:`dcpower.availability.simulate_availability` of these sites.
     """
     rules = scenario.reliability
-    folder = RunFolder.from_result(Result(scenario=scenario, sites=sites))
-    simulated = simulate_availability(
+    own = scenario.model_copy(update={"sites": {k: scenario.sites[k] for k in sites}})
+    folder = RunFolder.from_result(Result(scenario=own, sites=sites))
+    return simulate_availability(
         folder, years=max(rules.monte_carlo_years, 100), seed=rules.monte_carlo_seed
     )
-    return simulated["sites"]
 
 
 def solve_to_target(
@@ -48,7 +55,7 @@ def solve_to_target(
     site_ids: list[str],
     start_sizing: dict[str, dict] | None = None,
     first_step: dict[str, SiteResult] | None = None,
-) -> tuple[dict[str, SiteResult], dict[str, list[dict]]]:
+) -> tuple[dict[str, SiteResult], dict[str, list[dict]], dict]:
     """Raise N+k site by site until each site's Monte Carlo LOLE meets the criterion.
 
     The criterion is ``reliability.criterion_lole_h_per_yr`` on ``lole_statistic`` of the
@@ -67,6 +74,8 @@ def solve_to_target(
         The cost-of-reliability curve by site id: per step, the site's k, annual cost,
         extra cost over the first step, the criterion's verdict (statistic, value, its
         sampling interval, met, within sampling error) and whether it is the step chosen.
+    dict
+        The Monte Carlo of the step returned (:func:`group_availability`).
     """
     rules = scenario.reliability
     bound, statistic = rules.criterion_lole_h_per_yr, rules.lole_statistic
@@ -77,7 +86,8 @@ def solve_to_target(
         trial = _with_redundancies(scenario, ks)
         sites = first_step or solve_sites(trial, site_ids, start_sizing)
         first_step = None
-        figures = group_availability(trial, sites)
+        simulated = group_availability(trial, sites)
+        figures = simulated["sites"]
         verdicts = {s: verdict(figures[s], bound, statistic) for s in site_ids}
         all_meet = all(v["meets"] for v in verdicts.values())
         for site_id, site in sites.items():
@@ -103,7 +113,7 @@ def solve_to_target(
         chosen = sites
         for curve in curves.values():
             curve[-1]["chosen"] = True
-    return chosen, curves
+    return chosen, curves, simulated
 
 
 def _with_redundancies(scenario: Scenario, ks: dict[str, int]) -> Scenario:
@@ -159,11 +169,16 @@ class GroupSolution:
         Cost-of-reliability curve by site id (with a reliability criterion).
     workload : dict or None
         With workload shifting: what moved and what it saved (see :func:`workload_summary`).
+    availability : dict or None
+        With a reliability criterion: the Monte Carlo of the sites returned
+        (:func:`group_availability`), which the run folder reports when it simulated
+        ``reliability.monte_carlo_years`` (rather than simulating them again).
     """
 
     sites: dict[str, SiteResult]
     curves: dict[str, list[dict]] = field(default_factory=dict)
     workload: dict | None = None
+    availability: dict | None = None
 
 
 def solve_group(
@@ -183,7 +198,9 @@ def solve_group(
         unshifted, start_sizing = _without_shifting(scenario, site_ids)
     group = GroupSolution(sites={})
     if scenario.reliability.criterion_lole_h_per_yr is not None:
-        group.sites, group.curves = solve_to_target(scenario, site_ids, start_sizing)
+        group.sites, group.curves, group.availability = solve_to_target(
+            scenario, site_ids, start_sizing
+        )
     else:
         group.sites = solve_sites(scenario, site_ids, start_sizing)
     _add_outage_insurance(scenario, site_ids, group.sites)

@@ -296,7 +296,7 @@ def test_an_interrupted_run_leaves_the_earlier_folder_whole_and_no_partial_one(
     earlier = copy_of()
     before = {p.name: p.read_bytes() for p in earlier.iterdir()}
 
-    def interrupted(out, folder_name=None, pool=None):
+    def interrupted(out, folder_name=None, pool=None, charts=None, workbook=None):
         assert Path(out).name.startswith(".copy.tmp-")  # built where no reader looks
         raise KeyboardInterrupt
 

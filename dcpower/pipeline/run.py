@@ -13,7 +13,7 @@ from dcpower.optimization.solve import forget_inherited_threads
 from dcpower.pipeline.inputs import site_groups, with_design_ambients_from_years
 from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
-from dcpower.report import workbook_pool, write_reports
+from dcpower.report import submit_workbook, workbook_pool, write_reports
 from dcpower.results import Result
 from dcpower.run_folder import (
     RunFolder,
@@ -192,34 +192,43 @@ def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
 
 def _build_run_folder(result: Result, out: Path, target: Path, reports: bool) -> None:
     """Write, verify, simulate and report a run folder in ``out``, staged for ``target``."""
-    # The workbook's process imports its writer, then verifies, while this one simulates.
+    # The workbook's process imports its writer, then verifies, while this one simulates
+    # (or, with the Monte Carlo done by the reliability criterion, renders the charts).
     pool = workbook_pool() if reports else None
+    rules = result.scenario.reliability
+    simulate = rules.monte_carlo_years > 0 and result.availability is None
     try:
         folder = RunFolder.from_result(result)
-        folder.summary = summarize(result, folder)
+        folder.summary = summarize(result, folder)  # with a reused Monte Carlo, if any
         write_run_folder(folder, out)
         # The saved folder is re-checked hour by hour, independently of the model (in
         # the workbook's process when there is one), while its availability is measured
-        # by Monte Carlo over unit failures and repairs (unless the reliability
-        # criterion's check measured these plans over the same years already); neither
-        # reads what the other writes, and the summary is rewritten once both are done.
+        # by Monte Carlo over unit failures and repairs; neither reads what the other
+        # writes, and the summary is rewritten once both are done.
         checking = pool.submit(write_verification, out, published_as=target) if pool else None
-        rules = result.scenario.reliability
-        if rules.monte_carlo_years > 0 and result.availability is None:
+        charts = workbook = None
+        if simulate:
             result.availability = simulate_availability(
                 out, years=rules.monte_carlo_years, seed=rules.monte_carlo_seed
             )
+        elif pool is not None:
+            from dcpower.report.html import render_charts  # matplotlib: only when reporting
+
+            # The folder is final once verified: the workbook queues behind the check,
+            # and the charts (which read no verification) are drawn meanwhile.
+            workbook = submit_workbook(pool, out)
+            charts = render_charts(out)
         result.verification = (
             checking.result() if checking else write_verification(out, published_as=target)
         )
-        if rules.monte_carlo_years > 0:
+        if simulate:
             folder.summary.reliability.availability = result.availability
             folder.summary.reliability.criterion = criterion_verdicts(
                 result.scenario, result.availability
             )
             rewrite_summary(out, folder.summary)
         if reports:
-            write_reports(out, folder_name=target.name, pool=pool)
+            write_reports(out, folder_name=target.name, pool=pool, charts=charts, workbook=workbook)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -4,7 +4,7 @@ The workbook is :func:`dcpower.report.workbook.write_workbook`. Reports read onl
 a run folder (see docs/run-folder.md); they never need pyomo or a solver.
 """
 
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from dcpower.cores import cores_available
 
@@ -27,8 +27,19 @@ def workbook_pool() -> ProcessPoolExecutor | None:
     return pool
 
 
+def submit_workbook(pool: ProcessPoolExecutor, run_dir) -> Future:
+    """Queue ``results.xlsx`` of a run folder in the workbook's process (after its queue)."""
+    from dcpower.report.workbook import write_workbook
+
+    return pool.submit(write_workbook, run_dir)
+
+
 def write_reports(
-    run_dir, folder_name: str | None = None, pool: ProcessPoolExecutor | None = None
+    run_dir,
+    folder_name: str | None = None,
+    pool: ProcessPoolExecutor | None = None,
+    charts: list | None = None,
+    workbook: Future | None = None,
 ) -> dict:
     """Write the workbook, the HTML report and the figures of a saved run folder.
 
@@ -41,6 +52,10 @@ def write_reports(
     pool : ProcessPoolExecutor, optional
         Where to write the workbook (:func:`workbook_pool`); by default a process of its
         own on two cores or more, else this one.
+    charts : list, optional
+        The report's charts, rendered already (:func:`dcpower.report.html.render_charts`).
+    workbook : Future, optional
+        The workbook, submitted to ``pool`` already (:func:`submit_workbook`).
 
     Returns
     -------
@@ -56,12 +71,12 @@ def write_reports(
     if pool is None:
         return {
             "workbook": write_workbook(run_dir),
-            "report": write_report(run_dir, folder_name=folder_name),
+            "report": write_report(run_dir, folder_name=folder_name, charts=charts),
         }
     # The two read the folder and write different files: side by side on two cores.
     try:
-        workbook = pool.submit(write_workbook, run_dir)
-        report = write_report(run_dir, folder_name=folder_name)
+        workbook = workbook or submit_workbook(pool, run_dir)
+        report = write_report(run_dir, folder_name=folder_name, charts=charts)
         return {"workbook": workbook.result(), "report": report}
     finally:
         if own_pool:

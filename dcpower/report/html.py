@@ -56,6 +56,34 @@ class Chart:
     figure: object
 
 
+@dataclass(frozen=True)
+class RenderedChart:
+    """A chart of the report rendered: file stem, heading, caption and PNG bytes."""
+
+    name: str
+    heading: str
+    caption: str
+    png: bytes
+
+
+def render_charts(run_dir: str | Path) -> list[RenderedChart]:
+    """Render every chart of a run folder's report, in report order.
+
+    The charts read the folder's tables and summary, not ``verification.json``: a run
+    renders them while the folder is verified, and hands them to :func:`write_report`.
+    """
+    return _render(read_run_folder(Path(run_dir)))
+
+
+def _render(tables: RunFolder) -> list[RenderedChart]:
+    rendered = []
+    for chart in build_charts(tables, finance.site_cash_flows(tables)):
+        png = F.to_png(chart.figure)
+        chart.figure.clear()
+        rendered.append(RenderedChart(chart.name, chart.heading, chart.caption, png))
+    return rendered
+
+
 # --------------------------------------------------------------------------- formatting
 
 
@@ -697,7 +725,10 @@ max-width:1100px}.note{color:#555;font-size:12.5px}code{background:#f2f2f2;paddi
 
 
 def write_report(
-    run_dir: str | Path, path: str | Path | None = None, folder_name: str | None = None
+    run_dir: str | Path,
+    path: str | Path | None = None,
+    folder_name: str | None = None,
+    charts: list[RenderedChart] | None = None,
 ) -> Path:
     """Write one self-contained HTML report of a run folder; save every chart as PNG.
 
@@ -710,6 +741,8 @@ def write_report(
     folder_name : str, optional
         The run folder's name the report shows (a run is reported while it is staged);
         default that of ``run_dir``.
+    charts : list of RenderedChart, optional
+        The folder's charts, rendered already (:func:`render_charts`); by default here.
 
     Returns
     -------
@@ -730,7 +763,8 @@ def write_report(
     scratch = run_dir / f".{FIGURES_DIR}.tmp-{uuid.uuid4().hex[:8]}"
     scratch.mkdir()
     try:
-        out = _write_report_files(run_dir, out, tables, scratch, folder_name or run_dir.name)
+        rendered = _render(tables) if charts is None else charts
+        out = _write_report_files(out, tables, rendered, scratch, folder_name or run_dir.name)
         _replace_folder(scratch, figures_dir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -747,19 +781,20 @@ def _replace_folder(new: Path, target: Path) -> None:
 
 
 def _write_report_files(
-    run_dir: Path, out: Path, tables: RunFolder, figures_dir: Path, folder_name: str
+    out: Path,
+    tables: RunFolder,
+    charts: list[RenderedChart],
+    figures_dir: Path,
+    folder_name: str,
 ) -> Path:
     """Write the charts into ``figures_dir`` and the report to ``out`` (temporary name first)."""
     summary = tables.summary
     verification = tables.verification or {}
     fin = summary.finance or finance.finance_summary(tables)
-    flows = finance.site_cash_flows(tables)
     chart_html = []
-    for chart in build_charts(tables, flows):
-        png = F.to_png(chart.figure)
-        chart.figure.clear()
-        (figures_dir / f"{chart.name}.png").write_bytes(png)
-        data = base64.b64encode(png).decode("ascii")
+    for chart in charts:
+        (figures_dir / f"{chart.name}.png").write_bytes(chart.png)
+        data = base64.b64encode(chart.png).decode("ascii")
         chart_html.append(
             f'<figure id="{_esc(chart.name)}"><h3>{_esc(chart.heading)}</h3>'
             f'<img src="data:image/png;base64,{data}" alt="{_esc(chart.heading)}">'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -366,6 +367,64 @@ def test_sigterm_while_the_folder_is_built_leaves_nothing(
     lines = err.decode().strip().splitlines()
     assert lines == ["interrupted: stopped by the user"]
     assert not out.exists() and list(out.parent.iterdir()) == []
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc), or an empty set once it is gone."""
+    found, todo = set(), [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux only)")
+def test_sigterm_while_the_sites_solve_stops_every_worker_at_once(tmp_path: Path):
+    """SIGTERM while the sites solve in worker processes: exit 130 within seconds, and no
+    worker left solving. The solves here would run to their 60 s limit (integer
+    commitment over 1,000 h to a gap of 1e-9); before, the run waited for them (55 s for
+    the default hub) and a worker could outlive it."""
+    import signal
+    import subprocess
+    import time
+
+    import yaml
+    from conftest import SMALL_SCENARIO
+
+    slow = {
+        **SMALL_SCENARIO,
+        "time": {"kind": "window", "start_hour": 4000, "n_hours": 1000},
+        "solver": {**SMALL_SCENARIO["solver"], "commitment": "integer", "mip_gap": 1e-9},
+    }
+    scenario = tmp_path / "slow.yaml"
+    scenario.write_text(yaml.safe_dump(slow, sort_keys=False))
+    out = tmp_path / "runs" / "stopped"
+    command = [sys.executable, "-m", "dcpower.cli", "run", str(scenario), "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(_descendants(process.pid)) < 2 and time.monotonic() < deadline:
+        assert process.poll() is None, "the run ended before its sites were solved in workers"
+        time.sleep(0.05)
+    time.sleep(3.0)  # the workers are solving
+    workers = _descendants(process.pid)
+    assert len(workers) >= 2
+    sent = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert time.monotonic() - sent < 10.0
+    assert process.returncode == 130
+    assert err.decode().strip().splitlines() == ["interrupted: stopped by the user"]
+    time.sleep(1.0)
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
+    assert not out.exists()
 
 
 def _cut_rows(text: str) -> str:

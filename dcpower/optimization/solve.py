@@ -10,10 +10,13 @@ vector comes back once, as a numpy array.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import signal
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import highspy
@@ -42,6 +45,39 @@ def _swallow_banner() -> None:
 
 
 _swallow_banner()
+
+
+def solving_process() -> None:
+    """Prepare a worker of a solving pool: one that ends when told to or when orphaned.
+
+    Forgets the HiGHS threads it inherited (:func:`forget_inherited_threads`); ends at once
+    on SIGTERM (a worker holds nothing to save: the run folder is written by the parent);
+    and, on Linux, receives SIGTERM when its parent dies, so that a run stopped by a
+    scheduler or ``kill`` stops its whole tree of solves instead of leaving them running.
+    """
+    forget_inherited_threads()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+        except (OSError, AttributeError):  # no prctl: the worker outlives its parent
+            pass
+
+
+#: prctl option: the signal a process gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's worker processes now and drop its queue (a run interrupted).
+
+    ``shutdown`` alone waits for the solves under way (a minute for a site's dispatch);
+    the workers (:func:`solving_process`) end on SIGTERM and hold nothing to save.
+    """
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def forget_inherited_threads() -> None:

@@ -52,10 +52,11 @@ from dcpower.optimization.solve import (
     MatrixProblem,
     MatrixSolution,
     SolveOutcome,
-    forget_inherited_threads,
     load_values,
     matrix_problem,
     solve_matrix,
+    solving_process,
+    stop_workers,
 )
 from dcpower.optimization.standard_form import StandardForm, standard_form
 
@@ -576,7 +577,7 @@ def solve_in_windows(
     level_columns = _level_columns(m, form, levels)
     _pin_levels(windows if parallel else windows[:1], level_columns, n_steps, ends=parallel)
     pool = (
-        ProcessPoolExecutor(max_workers=settings.workers, initializer=forget_inherited_threads)
+        ProcessPoolExecutor(max_workers=settings.workers, initializer=solving_process)
         if settings.workers > 1 and len(windows) > 1
         else None
     )
@@ -588,6 +589,10 @@ def solve_in_windows(
         x, record.max_violation = _settle(problem, lay, windows, options, pool, record)
     except _Fallback as reason:
         return _monolithic(record, str(reason))
+    except BaseException:  # interrupted: the windows under way are not waited for
+        if pool is not None:
+            stop_workers(pool)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

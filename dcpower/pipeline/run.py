@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dcpower.availability import merge_availability, simulate_availability
 from dcpower.cores import cores_available
-from dcpower.optimization.solve import forget_inherited_threads
+from dcpower.optimization.solve import solving_process, stop_workers
 from dcpower.pipeline.inputs import site_groups, with_design_ambients_from_years
 from dcpower.pipeline.studies import choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
@@ -105,14 +105,18 @@ def _solve_groups(
     solved: dict[str, GroupSolution] = {}
     if parallel and workers > 1:
         scenario = _windows_on_every_core(scenario)
-        with ProcessPoolExecutor(workers, initializer=forget_inherited_threads) as pool:
-            futures = {}
-            for name, ids in groups.items():
-                notify(name, "solving")
-                futures[name] = pool.submit(solve_group, scenario, ids, start_sizing)
-            for name, future in futures.items():
-                solved[name] = future.result()
-                notify(name, "done")
+        with ProcessPoolExecutor(workers, initializer=solving_process) as pool:
+            try:
+                futures = {}
+                for name, ids in groups.items():
+                    notify(name, "solving")
+                    futures[name] = pool.submit(solve_group, scenario, ids, start_sizing)
+                for name, future in futures.items():
+                    solved[name] = future.result()
+                    notify(name, "done")
+            except BaseException:  # interrupted or failed: the other groups are not waited for
+                stop_workers(pool)
+                raise
     else:
         for name, ids in groups.items():
             notify(name, "solving")

@@ -2,19 +2,22 @@
 
 - A scenario mutated anywhere (a value replaced by another type, a number, NaN or
   infinity, markup, a key removed or added) or saved in another encoding never gives a
-  traceback: ``dcpower validate`` exits 0 or 2, and on error prints exactly one line.
+  traceback: ``dcpower validate`` exits 0 or 2, and on error prints exactly one line;
+  ``dcpower run`` refuses (exit 2) exactly what ``validate`` refuses, and otherwise ends
+  in a plan (0) or an infeasible requirement (3).
 - A run folder damaged the ways files get damaged (a file cut short, a dispatch value
   lost, a file deleted) never passes ``dcpower verify``: it exits 2 (unreadable or
   incomplete) or 4 (a check fails), with one line on error and no traceback.
 
-Both run in a few seconds each (bounded examples, no solve inside the loop).
-"""
+The validate and verify properties run in a few seconds each (bounded examples, no solve
+inside the loop); the run property takes a few examples (each valid one solves)."""
 
 from __future__ import annotations
 
 import copy
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -117,6 +120,33 @@ def test_a_mutated_scenario_is_valid_or_refused_in_one_line(tmp_path: Path, case
     out = CliRunner().invoke(app, ["validate", str(path)])
     assert out.exit_code in (0, 2), out.output
     _one_line_or_none(out)
+
+
+#: Each example that passes validation solves (the 48 h small scenario, reports written).
+RUNS = settings(FAST, max_examples=int(os.environ.get("DCPOWER_PROPERTY_RUNS", "6")))
+
+
+@RUNS
+@given(mutated_scenarios())
+def test_run_agrees_with_validate_on_a_mutated_scenario(tmp_path: Path, case):
+    """``dcpower run`` refuses (exit 2, one line, nothing written) exactly the scenarios
+    ``dcpower validate`` refuses; the others end in a plan (0) or an infeasible
+    requirement (3, one line). Never a traceback."""
+    raw, encoding = case
+    path = tmp_path / "scenario.yaml"
+    try:
+        text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
+        path.write_bytes(text.encode(encoding))
+    except (UnicodeEncodeError, yaml.YAMLError):
+        return  # not representable in that encoding: nothing to read
+    validated = CliRunner().invoke(app, ["validate", str(path)])
+    out_dir = tmp_path / "runs" / uuid.uuid4().hex  # tmp_path is shared by the examples
+    ran = CliRunner().invoke(app, ["run", str(path), "--out", str(out_dir)])
+    _one_line_or_none(ran)
+    assert ran.exit_code in (0, 2, 3), ran.output
+    assert (ran.exit_code == 2) == (validated.exit_code == 2), (validated.output, ran.output)
+    if ran.exit_code != 0:
+        assert not out_dir.exists()
 
 
 @pytest.fixture(scope="module")

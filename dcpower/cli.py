@@ -769,14 +769,14 @@ def profiles(
                 highlight=False,
             )
             raise typer.Exit(EXIT_BAD_INPUT)
+        if out is not None:
+            _check_output_folder(out)  # before any work, as run does
         started = time.perf_counter()
         hourly = hourly_profiles(one, site)
         seconds = time.perf_counter() - started
     _print_profiles(site, one, hourly)
     console.print(f"profiles computed in {seconds:.2f} s")
     if out is not None:
-        with _expected_failures():
-            _check_output_folder(out)
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"profiles-{site}.csv"
         table = hourly.reset_index(drop=True)

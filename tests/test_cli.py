@@ -305,6 +305,7 @@ def test_an_output_path_under_a_file_fails_before_any_solve(small_scenario: Path
     assert_one_line_error(result, ["notes.txt", "is a file, not a folder"])
     result = runner.invoke(app, ["profiles", "baku", "--out", str(a_file)])
     assert_one_line_error(result, ["notes.txt", "is a file, not a folder"])
+    assert result.stdout == ""  # refused before the profiles were computed and printed
     assert a_file.read_text() == "keep me"
 
 

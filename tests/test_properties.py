@@ -128,6 +128,8 @@ RUNS = settings(FAST, max_examples=int(os.environ.get("DCPOWER_PROPERTY_RUNS", "
 
 @RUNS
 @given(mutated_scenarios())
+@example((copy.deepcopy(SMALL_SCENARIO), "utf-8"))  # valid: a plan, exit 0
+@example(({**copy.deepcopy(SMALL_SCENARIO), "solver": {"mip_gap": 2}}, "utf-8"))  # refused
 def test_run_agrees_with_validate_on_a_mutated_scenario(tmp_path: Path, case):
     """``dcpower run`` refuses (exit 2, one line, nothing written) exactly the scenarios
     ``dcpower validate`` refuses; the others end in a plan (0) or an infeasible

@@ -98,6 +98,17 @@ def _one_line_or_none(out) -> None:
         assert len(out.output.strip().splitlines()) == 1, out.output
 
 
+def _saved(case: tuple[dict, str], folder: Path) -> Path | None:
+    """The scenario of a case saved in its encoding (None if it cannot be written in it)."""
+    raw, encoding = case
+    path = folder / "scenario.yaml"
+    try:
+        path.write_bytes(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True).encode(encoding))
+    except (UnicodeEncodeError, yaml.YAMLError):
+        return None
+    return path
+
+
 #: Found at random: a key with a Unicode line break (NEL) split the message in two lines.
 LINE_BREAK_KEY = {**copy.deepcopy(SMALL_SCENARIO), " \x85": 1}
 #: Found at random: a list as a site's climate crashed the catalogue lookup (a traceback).
@@ -110,12 +121,8 @@ LIST_CLIMATE["sites"]["baku"]["climate"] = []
 @example((LINE_BREAK_KEY, "utf-8"))
 @example((LIST_CLIMATE, "utf-8"))
 def test_a_mutated_scenario_is_valid_or_refused_in_one_line(tmp_path: Path, case):
-    raw, encoding = case
-    path = tmp_path / "scenario.yaml"
-    try:
-        text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
-        path.write_bytes(text.encode(encoding))
-    except (UnicodeEncodeError, yaml.YAMLError):
+    path = _saved(case, tmp_path)
+    if path is None:
         return  # not representable in that encoding: nothing to read
     out = CliRunner().invoke(app, ["validate", str(path)])
     assert out.exit_code in (0, 2), out.output
@@ -134,12 +141,8 @@ def test_run_agrees_with_validate_on_a_mutated_scenario(tmp_path: Path, case):
     """``dcpower run`` refuses (exit 2, one line, nothing written) exactly the scenarios
     ``dcpower validate`` refuses; the others end in a plan (0) or an infeasible
     requirement (3, one line). Never a traceback."""
-    raw, encoding = case
-    path = tmp_path / "scenario.yaml"
-    try:
-        text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
-        path.write_bytes(text.encode(encoding))
-    except (UnicodeEncodeError, yaml.YAMLError):
+    path = _saved(case, tmp_path)
+    if path is None:
         return  # not representable in that encoding: nothing to read
     validated = CliRunner().invoke(app, ["validate", str(path)])
     out_dir = tmp_path / "runs" / uuid.uuid4().hex  # tmp_path is shared by the examples

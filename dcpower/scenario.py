@@ -623,7 +623,11 @@ class Reliability(Strict):
         ),
     )
     monte_carlo_seed: Annotated[int, Field(ge=0)] = Field(
-        0, description="Seed of the availability Monte Carlo (same seed, same figures). [-]"
+        0,
+        description=(
+            "Seed of the availability Monte Carlo (same seed, same figures; each site "
+            "draws from its own stream of it). [-]"
+        ),
     )
     max_lole_h_per_yr: NonNegative | None = Field(
         None,

@@ -47,6 +47,10 @@ def _swallow_banner() -> None:
 _swallow_banner()
 
 
+#: prctl option: the signal a process gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
 def solving_process() -> None:
     """Prepare a worker of a solving pool: one that ends when told to or when orphaned.
 
@@ -65,16 +69,13 @@ def solving_process() -> None:
             pass
 
 
-#: prctl option: the signal a process gets when its parent dies (linux/prctl.h).
-_PR_SET_PDEATHSIG = 1
-
-
 def stop_workers(pool: ProcessPoolExecutor) -> None:
     """End a pool's worker processes now and drop its queue (a run interrupted).
 
     ``shutdown`` alone waits for the solves under way (a minute for a site's dispatch);
     the workers (:func:`solving_process`) end on SIGTERM and hold nothing to save.
     """
+    # The pool's own processes: no public handle before Python 3.14's terminate_workers.
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)

@@ -207,8 +207,10 @@ def _build_run_folder(result: Result, out: Path, target: Path, reports: bool) ->
         write_run_folder(folder, out)
         # The saved folder is re-checked hour by hour, independently of the model (in
         # the workbook's process when there is one), while its availability is measured
-        # by Monte Carlo over unit failures and repairs; neither reads what the other
-        # writes, and the summary is rewritten once both are done.
+        # by Monte Carlo over unit failures and repairs, unless the reliability
+        # criterion's check measured these plans over the same years (then the charts
+        # are drawn meanwhile); neither reads what the other writes, and a summary with
+        # the Monte Carlo run here is rewritten once both are done.
         checking = pool.submit(write_verification, out, published_as=target) if pool else None
         charts = workbook = None
         if simulate:

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dcpower import techs
+from dcpower.errors import ScenarioError
 from dcpower.resource import load
 from dcpower.scenario import Site
 from dcpower.tariff import time_of_day_price
 from dcpower.techs import profile_column
+from dcpower.weather.psychrometrics import wet_bulb_c
 from dcpower.weather.sites import load_site
 
 
@@ -38,7 +40,8 @@ def site_profiles(
     Returns
     -------
     pd.DataFrame
-        Indexed like ``weather``: ``temp_air`` [degC], ``ghi`` [W/m2], ``it_load_mw``,
+        Indexed like ``weather``: ``temp_air`` [degC], ``ghi`` [W/m2], where the weather
+        has humidity ``relative_humidity`` [%] and ``temp_wet_bulb`` [degC], ``it_load_mw``,
         ``pue`` [-], ``load_mw`` [MW]; each technology's profile columns
         (``Technology.profile_columns``: ``pv_cf_<id>`` [MW/MW_ac], ``wind_cf_<id>``
         [MW/MW], ``gas_cf_<id>`` available output share and ``heat_rate_factor_<id>`` [-],
@@ -48,13 +51,24 @@ def site_profiles(
     """
     temp = weather["temp_air"]
     dc = site.data_center
+    out = pd.DataFrame({"temp_air": temp, "ghi": weather["ghi"]}, index=weather.index)
+    if "relative_humidity" in weather:
+        out["relative_humidity"] = weather["relative_humidity"]
+        out["temp_wet_bulb"] = wet_bulb_c(temp.to_numpy(), weather["relative_humidity"])
+    elif dc.pue.wet_bulb:
+        raise ScenarioError(
+            "data_center.pue.temperature = wet_bulb: the weather "
+            f"({metadata.get('source') or metadata.get('name', 'of the site')}) has no "
+            "relative humidity; allowed: a weather file with relative_humidity (EPW, PVGIS "
+            "TMY, NASA POWER RH2M, a CSV column) or a climate site file with the dew_point_* "
+            "fields, else temperature: dry_bulb"
+        )
     demand = load.data_center_load(
-        temp,
+        out["temp_wet_bulb" if dc.pue.wet_bulb else "temp_air"],
         it_capacity_mw=dc.it_capacity_mw,
         utilization=dc.utilization,
-        **dc.pue.model_dump(),
+        **dc.pue.curve(),
     )
-    out = pd.DataFrame({"temp_air": temp, "ghi": weather["ghi"]}, index=weather.index)
     out = out.join(demand)
     for tech_id in site.technologies:
         spec = technologies[tech_id]
@@ -86,12 +100,19 @@ class DesignPoint:
         Contracted critical IT load: ``data_center.design_it_load_mw``, else the IT capacity
         (the halls full). Utilization is an energy assumption, not a design load. [MW]
     pue : float
-        PUE at the design ambient (the site's PUE model, driven by the dry bulb). [-]
+        PUE at the design ambient (the site's PUE model, at ``pue_temp_c``). [-]
     temp_air_c : float
         Design ambient dry bulb: the site's design statistic, or the weather year's hottest
         hour where that is hotter or no statistic is given. [degC]
     temp_source : str
         The statistic and its source, or why the weather year's hottest hour is used.
+    pue_driver : str
+        The temperature the PUE follows: ``"dry bulb"`` or ``"wet bulb"``.
+    pue_temp_c : float
+        The design ambient of the PUE: ``temp_air_c``, or the design wet bulb (chosen as
+        the dry bulb is). [degC]
+    pue_temp_source : str
+        Where ``pue_temp_c`` comes from.
     gas_available_factor : dict
         Net output share of a unit at the design ambient (derating x (1 - auxiliaries)) of
         each technology counted in N+k, by technology id. [-]
@@ -105,6 +126,9 @@ class DesignPoint:
     temp_source: str
     gas_available_factor: dict
     auxiliaries_fraction: dict
+    pue_driver: str
+    pue_temp_c: float
+    pue_temp_source: str
 
     @property
     def facility_load_mw(self) -> float:
@@ -119,7 +143,9 @@ class DesignPoint:
             "facility_load_mw": self.facility_load_mw,
             "temp_air_c": self.temp_air_c,
             "temp_source": self.temp_source,
-            "pue_driver": "dry bulb",
+            "pue_driver": self.pue_driver,
+            "pue_temp_c": self.pue_temp_c,
+            "pue_temp_source": self.pue_temp_source,
             "gas_available_factor": dict(self.gas_available_factor),
             "auxiliaries_fraction": dict(self.auxiliaries_fraction),
         }
@@ -148,6 +174,7 @@ def design_point(site: Site, technologies: dict, hourly: pd.DataFrame) -> Design
     """
     temp, source = _design_ambient(site, float(hourly["temp_air"].max()))
     dc = site.data_center
+    pue_temp, pue_source = _design_wet_bulb(site, hourly) if dc.pue.wet_bulb else (temp, source)
     factors, auxiliaries = {}, {}
     for tech_id in site.technologies:
         spec = technologies[tech_id]
@@ -156,8 +183,47 @@ def design_point(site: Site, technologies: dict, hourly: pd.DataFrame) -> Design
         if factor is not None:
             factors[tech_id] = factor
             auxiliaries[tech_id] = technology.auxiliaries_fraction(spec)
-    pue = float(load.pue_at(temp, **dc.pue.model_dump()))
-    return DesignPoint(dc.design_it_mw, pue, temp, source, factors, auxiliaries)
+    pue = float(load.pue_at(pue_temp, **dc.pue.curve()))
+    driver = "wet bulb" if dc.pue.wet_bulb else "dry bulb"
+    return DesignPoint(
+        dc.design_it_mw, pue, temp, source, factors, auxiliaries, driver, pue_temp, pue_source
+    )
+
+
+def _design_wet_bulb(site: Site, hourly: pd.DataFrame) -> tuple[float, str]:
+    """Return the design wet bulb [degC] and where it comes from (as the dry bulb's)."""
+    if "temp_wet_bulb" not in hourly:
+        raise ScenarioError(
+            "data_center.pue.temperature = wet_bulb: the profiles have no temp_wet_bulb "
+            "(the weather has no relative humidity)"
+        )
+    if site.design_wet_bulb_c is not None:
+        statistic, source = site.design_wet_bulb_c, "scenario value (design_wet_bulb_c)"
+    else:
+        climate = load_site(site.climate)
+        statistic = climate.design_wet_bulb_c
+        source = climate.source_of("design_wet_bulb_c").split(": ASHRAE Handbook")[0]
+    highest = float(hourly["temp_wet_bulb"].max())
+    return _statistic_or_hour(statistic, source, highest, "highest wet bulb", "design_wet_bulb_c")
+
+
+def _statistic_or_hour(
+    statistic: float | None, source: str, highest_c: float, hour: str, field: str
+) -> tuple[float, str]:
+    """Return the design statistic, or the weather year's extreme hour where none or above.
+
+    ``hour`` names that hour ("hottest hour"), ``field`` the statistic's field.
+    """
+    if statistic is None:
+        return highest_c, (
+            f"{hour} of the weather year, NOT a design statistic: give "
+            f"{field} in the scenario's site or in the climate site file"
+        )
+    if highest_c > statistic:
+        return highest_c, (
+            f"{hour} of the weather year, above the design statistic {statistic:g} degC ({source})"
+        )
+    return float(statistic), source
 
 
 def _design_ambient(site: Site, hottest_c: float) -> tuple[float, str]:
@@ -169,17 +235,7 @@ def _design_ambient(site: Site, hottest_c: float) -> tuple[float, str]:
         climate = load_site(site.climate)
         statistic = climate.design_temp_air_c
         source = climate.design_temp_source.split(" Details:")[0]
-    if statistic is None:
-        return hottest_c, (
-            "hottest hour of the weather year, NOT a design statistic: give "
-            "design_temp_air_c in the scenario's site or in the climate site file"
-        )
-    if hottest_c > statistic:
-        return hottest_c, (
-            f"hottest hour of the weather year, above the design statistic {statistic:g} degC "
-            f"({source})"
-        )
-    return float(statistic), source
+    return _statistic_or_hour(statistic, source, hottest_c, "hottest hour", "design_temp_air_c")
 
 
 def design_basis(point: DesignPoint, firms: list, k: int) -> dict:

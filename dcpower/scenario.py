@@ -38,19 +38,31 @@ from dcpower.units import HOURS_PER_YEAR
 
 
 class PUEModel(Strict):
-    """PUE as a function of dry-bulb temperature: flat with free cooling, then rising linearly.
+    """PUE as a function of the dry or wet bulb: flat with free cooling, then rising linearly.
 
-    Defaults are ESTIMATES, set once in ``dcpower.resource.load`` with their reasoning (no
-    cited curve was found): a new-build hall with economizer, annual average about 1.2
-    (Uptime 2023 fleet average 1.58; new large sites about 1.3 or lower; hyperscale 1.1-1.2).
+    Defaults are ESTIMATES, set once per temperature in ``dcpower.resource.load.PUE_DEFAULTS``
+    with their reasoning (no cited curve was found): a new-build hall with economizer,
+    annual average about 1.2 (Uptime 2023 fleet average 1.58; new large sites about 1.3 or
+    lower; hyperscale 1.1-1.2). A coefficient not given takes the default of the
+    temperature chosen.
     """
 
+    temperature: Literal["dry_bulb", "wet_bulb"] = Field(
+        "dry_bulb",
+        description=(
+            "The temperature the cooling follows: dry_bulb (air-cooled chillers, dry "
+            "coolers) or wet_bulb (cooling towers, water-side economizer; the weather needs "
+            "relative humidity, and the design ambient is the site's design_wet_bulb_c). "
+            "Coefficients not given take this temperature's defaults (wet bulb: 1.10, "
+            "10 degC, 0.006 /degC, cap 1.35; ESTIMATEs). [-]"
+        ),
+    )
     pue_min: Annotated[float, Field(ge=1)] = Field(
         load_defaults.DEFAULT_PUE_MIN, description="PUE with full free cooling. [-]"
     )
     free_cooling_below_c: float = Field(
         load_defaults.DEFAULT_FREE_COOLING_BELOW_C,
-        description="Dry-bulb temperature below which cooling is free. [degC]",
+        description="Temperature (dry or wet bulb) below which cooling is free. [degC]",
     )
     pue_per_c: NonNegative = Field(
         load_defaults.DEFAULT_PUE_PER_C,
@@ -63,6 +75,23 @@ class PUEModel(Strict):
             "follows the design ambient). [-]"
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_of_the_temperature(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        defaults = load_defaults.PUE_DEFAULTS.get(data.get("temperature", "dry_bulb"))
+        return data if defaults is None else {**defaults, **data}
+
+    @property
+    def wet_bulb(self) -> bool:
+        """Whether the PUE follows the wet bulb [-]."""
+        return self.temperature == "wet_bulb"
+
+    def curve(self) -> dict:
+        """Return the curve's coefficients, as ``dcpower.resource.load`` takes them."""
+        return self.model_dump(exclude={"temperature"})
 
 
 class DataCenter(Strict):
@@ -316,6 +345,16 @@ class Site(Strict):
         description=(
             "Where design_temp_air_c comes from (statistic and source), shown in the "
             "design basis; none = 'scenario value'. [-]"
+        ),
+    )
+    design_wet_bulb_c: Annotated[float, Field(ge=-50, le=40)] | None = Field(
+        None,
+        description=(
+            "Design ambient wet bulb, at which the design PUE is taken when the PUE follows "
+            "the wet bulb (data_center.pue.temperature: wet_bulb); none = the climate site "
+            "file's design_wet_bulb_c (ASHRAE's extreme wet bulb for the embedded sites), "
+            "else the weather year's highest wet bulb, flagged as not a design statistic. "
+            "The weather year's highest wet bulb is used instead where it is higher. [degC]"
         ),
     )
     design_temp_statistic: (

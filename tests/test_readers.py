@@ -51,7 +51,7 @@ def tmy_naive_times() -> pd.DatetimeIndex:
 
 
 def assert_convention(data: pd.DataFrame, meta: dict) -> None:
-    assert list(data.columns) == list(COLUMNS)
+    assert list(data.columns) in (list(COLUMNS), [*COLUMNS, "relative_humidity"])
     assert isinstance(data.index, pd.DatetimeIndex)
     assert data.index.tz is not None
     assert len(data) == 8760

@@ -80,7 +80,15 @@ def test_shape_index_and_columns(baku_year):
     assert str(data.index.tz) == "Asia/Baku"
     assert data.index[0] == pd.Timestamp("2023-01-01 00:00", tz="Asia/Baku")
     assert ((data.index[1:] - data.index[:-1]) == pd.Timedelta("1h")).all()
-    assert list(data.columns) == ["ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure"]
+    assert list(data.columns) == [
+        "ghi",
+        "dni",
+        "dhi",
+        "temp_air",
+        "wind_speed",
+        "pressure",
+        "relative_humidity",
+    ]
     assert not data.isna().any().any()
     for key in ("name", "latitude", "longitude", "altitude", "tz", "wind_height_m"):
         assert key in meta

@@ -420,6 +420,10 @@ def design_basis_rows(summary: dict, site_ids: list[str] | None = None) -> list[
     add("Design IT load", "MW", "it_load_mw", "num1", total=True)
     add("Design ambient, dry bulb", "degC", "temp_air_c", "num1")
     add("Design ambient source", "", "temp_source", "text")
+    add("PUE follows", "", "pue_driver", "text")
+    if any(point.get("pue_driver") == "wet bulb" for point in points):
+        add("Design ambient of the PUE", "degC", "pue_temp_c", "num1")
+        add("Its source", "", "pue_temp_source", "text")
     add("PUE at design ambient", "", "pue", "num2")
     add("Facility load, IT x PUE", "MW", "facility_load_mw", "num1", total=True)
     add("Plant auxiliaries", "MW", "auxiliaries_mw", "num2", total=True)

@@ -1,12 +1,15 @@
 """Hourly electric load of a data center: IT load times a temperature-dependent PUE.
 
-PUE model (dry-bulb air temperature ``T`` [degC])::
+PUE model (air temperature ``T`` [degC], the dry bulb or the wet bulb)::
 
     PUE(T) = pue_min + pue_per_c * max(0, T - free_cooling_below_c)   [capped at pue_max if given]
 
 Free (economizer) cooling below the threshold, mechanical cooling whose overhead rises
-linearly with the dry-bulb temperature above it. No cap by default: a cap would make the
-PUE at the design ambient (``dcpower.profiles.design_point``) blind to how hot the design
+linearly with the temperature above it. Air-cooled plant (dry coolers, air-cooled
+chillers) follows the dry bulb; evaporative plant (cooling towers, water-side
+economizer) the wet bulb: ``data_center.pue.temperature`` says which, and each has its
+defaults (``PUE_DEFAULTS``). No cap on the dry bulb by default: a cap would make the PUE
+at the design ambient (``dcpower.profiles.design_point``) blind to how hot the design
 ambient is. The function is pure and vectorized.
 
 Default parameters (site_data.md §4)
@@ -48,6 +51,29 @@ DEFAULT_PUE_PER_C = 0.012
 #: 1.58 fleet average of Uptime 2023).
 DEFAULT_PUE_MAX = None
 
+#: Wet-bulb PUE model, chiller with water-side economizer (site_data.md section 4, an
+#: ESTIMATE, not sourced): PUE = 1.10 + 0.006 * max(0, T_wb - 10 degC), capped at 1.35.
+WET_BULB_PUE_MIN = 1.10
+WET_BULB_FREE_COOLING_BELOW_C = 10.0
+WET_BULB_PUE_PER_C = 0.006
+WET_BULB_PUE_MAX = 1.35
+
+#: PUE model defaults by the temperature the cooling follows (all ESTIMATEs, see above).
+PUE_DEFAULTS: dict[str, dict[str, float | None]] = {
+    "dry_bulb": {
+        "pue_min": DEFAULT_PUE_MIN,
+        "free_cooling_below_c": DEFAULT_FREE_COOLING_BELOW_C,
+        "pue_per_c": DEFAULT_PUE_PER_C,
+        "pue_max": DEFAULT_PUE_MAX,
+    },
+    "wet_bulb": {
+        "pue_min": WET_BULB_PUE_MIN,
+        "free_cooling_below_c": WET_BULB_FREE_COOLING_BELOW_C,
+        "pue_per_c": WET_BULB_PUE_PER_C,
+        "pue_max": WET_BULB_PUE_MAX,
+    },
+}
+
 _HOURS = 24
 
 
@@ -66,10 +92,10 @@ def data_center_load(
     Parameters
     ----------
     temp_air_c : pandas.Series
-        Hourly dry-bulb air temperature [degC], indexed by a ``DatetimeIndex`` in the site's
-        local time zone (hour starts). The hour of day is read in the index's own zone
-        (a tz-naive index is taken as local time), so a UTC-labelled series would shift a
-        diurnal profile by the UTC offset.
+        Hourly air temperature the PUE follows (dry or wet bulb) [degC], indexed by a
+        ``DatetimeIndex`` in the site's local time zone (hour starts). The hour of day is
+        read in the index's own zone (a tz-naive index is taken as local time), so a
+        UTC-labelled series would shift a diurnal profile by the UTC offset.
     it_capacity_mw : float
         Installed IT capacity [MW], > 0.
     utilization : float or sequence of 24 floats
@@ -129,7 +155,7 @@ def pue_at(
     pue_per_c: float = DEFAULT_PUE_PER_C,
     pue_max: float | None = DEFAULT_PUE_MAX,
 ) -> np.ndarray:
-    """PUE at dry-bulb temperature(s) ``temp_air_c`` [degC] (module docstring) [-]."""
+    """PUE at temperature(s) ``temp_air_c`` (dry or wet bulb) [degC] (module docstring) [-]."""
     excess = np.maximum(np.asarray(temp_air_c, dtype=float) - float(free_cooling_below_c), 0.0)
     pue = float(pue_min) + float(pue_per_c) * excess
     return pue if pue_max is None else np.minimum(pue, float(pue_max))

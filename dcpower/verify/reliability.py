@@ -87,7 +87,7 @@ class _ReliabilityChecks(_TechnologyChecks):
             f"k = {k}: ({' + '.join(f.text for _, f in firms) or 'nothing firm'}, net) - the "
             f"{k} largest unit{'s' if k > 1 else ''} out ({_named(out)} = {removed:.6g} MW) "
             f"vs design load {load:.6g} MW (IT {design.it_load_mw:.6g} MW x PUE "
-            f"{design.pue:.4f} at {design.temp_air_c:.4g} degC)",
+            f"{design.pue:.4f} at {design.pue_temp_c:.4g} degC {design.pue_driver})",
         )
         self._check_design_basis(margin, load)
 

@@ -62,7 +62,8 @@ Supported formats
     (``-999``), then come columns ``YEAR,MO,DY,HR`` and the parameters
     ``ALLSKY_SFC_SW_DWN`` (GHI), ``ALLSKY_SFC_SW_DNI`` (DNI), ``ALLSKY_SFC_SW_DIFF`` (DHI),
     ``T2M`` (degC), ``WS10M`` / ``WS50M`` / ``WS2M`` (m/s; the highest one present is used
-    and sets ``wind_height_m``) and ``PS`` (kPa, converted to Pa). Hourly POWER irradiance
+    and sets ``wind_height_m``), ``PS`` (kPa, converted to Pa) and ``RH2M`` (%, kept as
+    ``relative_humidity`` where present). Hourly POWER irradiance
     is an hourly mean (its header says Wh/m^2 per hour, numerically W/m2). POWER's LST is
     UTC plus ``round(longitude / 15)`` hours. A fill value (``-999``) is a gap and makes
     the file invalid. DNI/DHI and PS may be absent: they are then derived as for the plain
@@ -84,6 +85,8 @@ Supported formats
     ``wind_speed``   yes        wind speed, m/s, at ``wind_height_m`` (argument; 10 m
                                 when not given, recorded in the notes)
     ``pressure``     no         surface pressure, Pa
+    ``relative_      no         relative humidity, %, 0-100 (a PUE that follows the wet
+    humidity``                  bulb needs it)
     ===============  =========  ======================================================
 
     When ``dni`` or ``dhi`` is absent it is derived from ``ghi`` with the Erbs
@@ -129,6 +132,8 @@ logger = logging.getLogger(__name__)
 
 #: Columns of the weather DataFrame, in order.
 COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure")
+#: Columns kept where a file has them (a wet-bulb PUE needs the humidity).
+OPTIONAL_COLUMNS = ("relative_humidity",)
 
 
 #: Year onto which typical-year files (EPW, PVGIS TMY) are coerced; not a leap year.
@@ -145,6 +150,7 @@ PHYSICAL_RANGES: dict[str, tuple[float, float, str]] = {
     "temp_air": (-90.0, 60.0, "degC"),
     "wind_speed": (0.0, 75.0, "m/s"),
     "pressure": (30_000.0, 110_000.0, "Pa"),
+    "relative_humidity": (0.0, 100.0, "%"),
 }
 
 #: Irradiance values in [-tolerance, 0) W/m2 are rounding noise and are set to 0.
@@ -239,7 +245,7 @@ def read_weather(
     data : pandas.DataFrame
         8760 hourly rows, tz-aware index labelling the start of each hour, columns
         ``ghi, dni, dhi`` [W/m2], ``temp_air`` [degC], ``wind_speed`` [m/s],
-        ``pressure`` [Pa].
+        ``pressure`` [Pa], and ``relative_humidity`` [%] where the file has it.
     metadata : dict
         ``name, latitude, longitude, altitude, tz, wind_height_m, roughness_length_m,
         source, notes``.
@@ -330,7 +336,14 @@ def _parse_error(path: Path, what: str, exc: BaseException) -> WeatherFileError:
 # Format readers: one per format, each returns a _Raw in the file's own time
 # ---------------------------------------------------------------------------------------
 
-_EPW_MISSING = {"ghi": 9999, "dni": 9999, "dhi": 9999, "temp_air": 99.9, "wind_speed": 999}
+_EPW_MISSING = {
+    "ghi": 9999,
+    "dni": 9999,
+    "dhi": 9999,
+    "temp_air": 99.9,
+    "wind_speed": 999,
+    "relative_humidity": 999,
+}
 
 
 def _read_epw(path: Path, tz: dt.tzinfo | None) -> _Raw:
@@ -404,6 +417,7 @@ _POWER_NAMES = {
     "dhi": "ALLSKY_SFC_SW_DIFF",
     "temp_air": "T2M",
     "pressure": "PS",
+    "relative_humidity": "RH2M",
 }
 _POWER_WIND = re.compile(r"^WS(\d+)M$")
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
@@ -609,7 +623,11 @@ def _read_csv(path: Path, tz: dt.tzinfo | None) -> _Raw:
             f"Weather file {path}: missing column 'time'; found columns: {', '.join(found)}."
         )
     data = pd.DataFrame(
-        {c: pd.to_numeric(table[c], errors="coerce") for c in COLUMNS if c in table}
+        {
+            c: pd.to_numeric(table[c], errors="coerce")
+            for c in (*COLUMNS, *OPTIONAL_COLUMNS)
+            if c in table
+        }
     )
     data.index = _csv_index(pd.Index(table["time"].astype(str).str.strip()), tz, path)
     source = preamble.get("source")
@@ -879,10 +897,11 @@ def _validate(data: pd.DataFrame, path: Path, year: int, raw: _Raw) -> pd.DataFr
     """
     where = f"Weather file {path}"
     _require_columns(data, COLUMNS, path, raw)
-    data = data.loc[:, list(COLUMNS)].astype(float)
+    columns = [*COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in data)]
+    data = data.loc[:, columns].astype(float)
     _check_hour_stamps(data.index, where)
     _check_calendar_year(data.index, year, where)
-    for col in COLUMNS:
+    for col in columns:
         _check_column(data, col, where, raw.missing_marker)
     data.index.freq = None
     return data

@@ -39,7 +39,23 @@ DATA_FIELDS = (
 )
 
 #: Optional number fields: they too need a source or an estimate note when given.
-OPTIONAL_DATA_FIELDS = ("design_temp_air_c", "temp_anomaly_sd_c")
+OPTIONAL_DATA_FIELDS = (
+    "design_temp_air_c",
+    "temp_anomaly_sd_c",
+    "dew_point_mean_c",
+    "dew_point_seasonal_slope",
+    "dew_point_anomaly_slope",
+    "dew_point_anomaly_sd_c",
+    "design_wet_bulb_c",
+)
+
+#: The synthetic year's dew-point model: given all together, or none (no humidity).
+DEW_POINT_FIELDS = (
+    "dew_point_mean_c",
+    "dew_point_seasonal_slope",
+    "dew_point_anomaly_slope",
+    "dew_point_anomaly_sd_c",
+)
 
 #: Allowed range of each monthly statistic, (low, high), inclusive.
 _MONTHLY_BOUNDS: dict[str, tuple[float, float]] = {
@@ -85,6 +101,14 @@ class SiteClimate(BaseModel):
     design_temp_air_c : float or None
         Design ambient dry bulb of the site (a climatic design statistic, named in its
         ``sources`` entry), at which N+k is checked. [degC]
+    temp_anomaly_sd_c : float or None
+        SD of the synthetic year's daily temperature anomaly. [degC]
+    dew_point_mean_c, dew_point_seasonal_slope, dew_point_anomaly_slope, \
+dew_point_anomaly_sd_c : float or None
+        The synthetic year's daily dew point (all four, or none: no humidity). [degC],
+        [degC/degC], [degC/degC], [degC]
+    design_wet_bulb_c : float or None
+        Design ambient wet bulb (a climatic design statistic), for a wet-bulb PUE. [degC]
     sources : dict of str to str
         Field name -> where the figure comes from (address or document title).
     estimates : dict of str to str
@@ -143,6 +167,50 @@ class SiteClimate(BaseModel):
             "(dcpower.weather.synthetic.TEMP_ANOMALY_SD_C). [degC]"
         ),
     )
+    dew_point_mean_c: float | None = Field(
+        None,
+        ge=-40.0,
+        le=35.0,
+        description=(
+            "Synthetic years' humidity: annual mean of the daily dew point (with the three "
+            "dew_point_* fields below, calibrated on a station's humidity design values: "
+            "benchmarks/calibrate_humidity.py); none = the synthetic year has no humidity "
+            "(a wet-bulb PUE then needs a weather file with it). [degC]"
+        ),
+    )
+    dew_point_seasonal_slope: float | None = Field(
+        None,
+        ge=0.0,
+        le=2.0,
+        description=(
+            "Rise of the daily dew point per degree of the seasonal (climatological) daily "
+            "mean temperature above its annual mean. [degC/degC]"
+        ),
+    )
+    dew_point_anomaly_slope: float | None = Field(
+        None,
+        ge=-3.0,
+        le=2.0,
+        description=(
+            "Change of the daily dew point per degree of the day's temperature anomaly "
+            "(negative: heat waves bring drier air). [degC/degC]"
+        ),
+    )
+    dew_point_anomaly_sd_c: float | None = Field(
+        None,
+        ge=0.0,
+        le=10.0,
+        description="SD of the daily dew point's own anomaly (an AR(1) of its own). [degC]",
+    )
+    design_wet_bulb_c: float | None = Field(
+        None,
+        ge=-50.0,
+        le=40.0,
+        description=(
+            "Design ambient wet bulb, for a PUE that follows the wet bulb: a climatic design "
+            "statistic, named with its source in sources.design_wet_bulb_c. [degC]"
+        ),
+    )
     sources: dict[str, str] = Field(
         default_factory=dict, description="Field name -> source of the figure. [-]"
     )
@@ -191,6 +259,13 @@ class SiteClimate(BaseModel):
                 f"fields {missing} have neither a 'sources' nor an 'estimates' entry; "
                 "every figure needs one"
             )
+        given_dew = [f for f in DEW_POINT_FIELDS if getattr(self, f) is not None]
+        if given_dew and len(given_dew) != len(DEW_POINT_FIELDS):
+            absent = [f for f in DEW_POINT_FIELDS if f not in given_dew]
+            raise ValueError(
+                f"dew-point model incomplete: {given_dew} given, {absent} missing; "
+                f"allowed: all of {list(DEW_POINT_FIELDS)} or none"
+            )
         if self.roughness_length_m >= self.wind_height_m:
             raise ValueError(
                 f"roughness_length_m={self.roughness_length_m} must be below "
@@ -231,8 +306,16 @@ class SiteClimate(BaseModel):
     @property
     def design_temp_source(self) -> str:
         """Where the design ambient comes from (its source or estimate note) [-]."""
-        field = "design_temp_air_c"
+        return self.source_of("design_temp_air_c")
+
+    def source_of(self, field: str) -> str:
+        """Where a figure comes from: its source, else its estimate note [-]."""
         return self.sources.get(field) or f"ESTIMATE: {self.estimates.get(field, '')}"
+
+    @property
+    def has_humidity(self) -> bool:
+        """Whether synthetic years of this site carry humidity (the dew-point model) [-]."""
+        return self.dew_point_mean_c is not None
 
 
 def sites_dir() -> Path:

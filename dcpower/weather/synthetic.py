@@ -15,6 +15,11 @@ file's monthly figures:
   month's mean equals the site file.
 - wind_speed: a Gaussian copula of two AR(1) processes (synoptic + hourly) mapped to the
   month's Weibull marginal, a small diurnal cycle, and a per-month rescale to the mean.
+- relative_humidity (where the site file has the dew-point model): a daily dew point =
+  its annual mean + a seasonal slope x (the day's seasonal mean temperature - its annual
+  mean) + an anomaly slope x the day's temperature anomaly (heat waves bring dry air) + an
+  AR(1) anomaly of its own, interpolated to hours and held at or below the air
+  temperature; relative humidity from the two (``dcpower.weather.psychrometrics``).
 - pressure: constant, from altitude (``pvlib.atmosphere.alt2pres``).
 
 Sites differ: each draws from its own random streams (derived from the seed and the site),
@@ -41,6 +46,7 @@ import pvlib
 from scipy import interpolate, signal, special, stats
 
 from dcpower.errors import ScenarioError
+from dcpower.weather.psychrometrics import relative_humidity_pct
 from dcpower.weather.sites import MONTHS, SiteClimate, available_sites, load_site
 
 logger = logging.getLogger(__name__)
@@ -94,7 +100,7 @@ def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
 
 
 #: The random streams of a site's year; the first three are shared with other sites.
-STREAMS = ("cloud_day", "temperature_day", "wind_slow", "cloud_hour", "wind_fast")
+STREAMS = ("cloud_day", "temperature_day", "wind_slow", "cloud_hour", "wind_fast", "dew_day")
 
 
 def great_circle_km(a: SiteClimate, b: SiteClimate) -> float:
@@ -272,8 +278,7 @@ def _temperature(
     diurnal = 0.5 * drange[month] * cloud_factor * shape
 
     # multi-day anomalies (heat waves), interpolated from daily values at mid-day
-    sd = TEMP_ANOMALY_SD_C if site.temp_anomaly_sd_c is None else site.temp_anomaly_sd_c
-    anomaly_day = sd * latent_day
+    anomaly_day = _anomaly_sd_c(site) * latent_day
     anomaly = np.interp(t_days, np.arange(n_days) + 0.5, anomaly_day)
 
     anchors = target.copy()
@@ -285,6 +290,31 @@ def _temperature(
             break
         anchors = anchors - err
     return temp
+
+
+def _anomaly_sd_c(site: SiteClimate) -> float:
+    """SD of a site's daily temperature anomaly [degC]."""
+    return TEMP_ANOMALY_SD_C if site.temp_anomaly_sd_c is None else site.temp_anomaly_sd_c
+
+
+def _dew_point(
+    temp_air: np.ndarray, anomaly_day: np.ndarray, rng: np.random.Generator, site: SiteClimate
+) -> np.ndarray:
+    """Hourly dew point [degC] of the site file's dew-point model (module docstring).
+
+    ``anomaly_day`` is the daily temperature anomaly [degC], ``rng`` the dew point's own
+    stream. The day's seasonal temperature is its mean less that anomaly.
+    """
+    n_days = anomaly_day.size
+    seasonal = temp_air[: n_days * 24].reshape(n_days, 24).mean(axis=1) - anomaly_day
+    daily = (
+        site.dew_point_mean_c
+        + site.dew_point_seasonal_slope * (seasonal - seasonal.mean())
+        + site.dew_point_anomaly_slope * anomaly_day
+        + site.dew_point_anomaly_sd_c * _ar1(rng, n_days, TEMP_ANOMALY_PHI)
+    )
+    hours = np.arange(temp_air.size) / 24.0 + 1.0 / 48.0
+    return np.minimum(np.interp(hours, np.arange(n_days) + 0.5, daily), temp_air)
 
 
 def _wind_speed(
@@ -332,7 +362,8 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
     data : DataFrame
         Hourly values, tz-aware index in ``site.timezone`` labelling the start of each hour
         (values are hour means), columns ``ghi``, ``dni``, ``dhi`` [W/m2], ``temp_air``
-        [degC], ``wind_speed`` [m/s at ``metadata['wind_height_m']``], ``pressure`` [Pa].
+        [degC], ``wind_speed`` [m/s at ``metadata['wind_height_m']``], ``pressure`` [Pa],
+        and ``relative_humidity`` [%] if the site file has the dew-point model.
     metadata : dict
         ``name, latitude, longitude, altitude`` [m], ``tz``, ``wind_height_m`` [m],
         ``roughness_length_m`` [m], ``source``, ``seed``.
@@ -390,8 +421,9 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
         day_month, minlength=12
     )
     cloud_factor = np.clip(0.5 + 0.5 * kc_day[day] / kc_day_mean[month], 0.5, 1.3)
+    latent_temp_day = _shared_ar1(seed, sites, "temperature_day", n_days, TEMP_ANOMALY_PHI)
     temp_air = _temperature(
-        _shared_ar1(seed, sites, "temperature_day", n_days, TEMP_ANOMALY_PHI),
+        latent_temp_day,
         site,
         t_days,
         n_days,
@@ -410,17 +442,20 @@ def typical_year(site: SiteClimate, seed: int = 0, year: int = 2023) -> tuple[pd
         solar_hour,
     )
 
-    data = pd.DataFrame(
-        {
-            "ghi": ghi,
-            "dni": dni,
-            "dhi": dhi,
-            "temp_air": temp_air,
-            "wind_speed": wind_speed,
-            "pressure": np.full(n, pressure),
-        },
-        index=times,
-    )
+    columns = {
+        "ghi": ghi,
+        "dni": dni,
+        "dhi": dhi,
+        "temp_air": temp_air,
+        "wind_speed": wind_speed,
+        "pressure": np.full(n, pressure),
+    }
+    if site.has_humidity:
+        dew_point = _dew_point(
+            temp_air, _anomaly_sd_c(site) * latent_temp_day, _stream(seed, site, "dew_day"), site
+        )
+        columns["relative_humidity"] = relative_humidity_pct(temp_air, dew_point)
+    data = pd.DataFrame(columns, index=times)
     metadata = site.metadata(
         source=f"dcpower synthetic typical year {year} (seed {seed}) calibrated on the "
         f"monthly statistics of site '{site.name}'"

@@ -1,0 +1,202 @@
+"""Humidity: psychrometrics, the synthetic dew point, and a PUE that follows the wet bulb."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_design_point import ENGINE, HOURLY, site
+
+from dcpower.errors import ScenarioError
+from dcpower.profiles import design_point, site_profiles
+from dcpower.resource.load import data_center_load
+from dcpower.scenario import PUEModel
+from dcpower.weather import load_site, typical_year
+from dcpower.weather.psychrometrics import dew_point_c, relative_humidity_pct, wet_bulb_c
+from dcpower.weather.readers import read_weather
+from dcpower.weather.sites import sites_dir
+
+pytestmark = pytest.mark.unit
+
+
+def test_relative_humidity_from_the_dew_point_by_hand():
+    """Magnus (Alduchov & Eskridge 1996): e_s(0) = 6.1094 hPa; e_s(20) = 6.1094 x
+    exp(17.625 x 20 / 263.04) = 6.1094 x 3.81948 = 23.3348 hPa; RH = 6.1094 / 23.3348 =
+    26.18 %. Dew point at the air temperature: 100 %; inverted, the dew point comes back.
+    """
+    assert relative_humidity_pct(20.0, 0.0) == pytest.approx(26.181, abs=0.005)
+    assert relative_humidity_pct(31.0, 31.0) == pytest.approx(100.0)
+    assert relative_humidity_pct(20.0, 25.0) == 100.0  # supersaturated: capped
+    dew = np.array([-15.0, 0.0, 12.5, 26.0])
+    temp = np.array([-5.0, 10.0, 30.0, 41.0])
+    assert dew_point_c(temp, relative_humidity_pct(temp, dew)) == pytest.approx(dew)
+
+
+def test_stull_wet_bulb_matches_its_worked_example():
+    """Stull (2011) as NCAR's NCL documents it: 20 degC at 50 % RH -> 13.70 degC (a full
+    psychrometric calculation gives 13.75). Saturated air's wet bulb is nearly the dry bulb
+    (Stull's fit stops at 99 %, within 0.65 degC); dry air's is far below; never above.
+    """
+    assert wet_bulb_c(20.0, 50.0) == pytest.approx(13.70, abs=0.01)
+    assert 29.5 < wet_bulb_c(30.0, 100.0) <= 30.0
+    assert wet_bulb_c(40.0, 10.0) < 22.0
+    temp = np.linspace(-10.0, 45.0, 12)
+    assert (wet_bulb_c(temp, 99.0) <= temp).all()
+
+
+def test_synthetic_years_carry_humidity_calibrated_on_ashrae():
+    """Baku's dew-point model was fitted (benchmarks/calibrate_humidity.py, seeds 0-9) on
+    ASHRAE 2013's Baku/Bina values: wet bulb exceeded in 0.4 % of hours 27.7 degC, mean
+    coincident wet bulb of the 0.4 % dry bulb (35.0) 21.1 degC. Seeds 0-4, hours pooled,
+    land within 0.5 degC of each (27.4 and 20.7; one year alone varies by about 1 degC).
+    Relative humidity stays in 0-100 % and the dew point at or below the air
+    temperature, hour by hour.
+    """
+    years = [typical_year(load_site("baku"), seed=seed)[0] for seed in range(5)]
+    temp = np.concatenate([d["temp_air"].to_numpy() for d in years])
+    rh = np.concatenate([d["relative_humidity"].to_numpy() for d in years])
+    assert ((rh > 0) & (rh <= 100.0)).all()
+    assert (dew_point_c(temp, rh) <= temp + 1e-9).all()
+    wet = wet_bulb_c(temp, rh)
+    assert np.quantile(wet, 0.996) == pytest.approx(27.7, abs=0.5)
+    hot = np.abs(temp - np.quantile(temp, 0.996)) <= 0.5
+    assert wet[hot].mean() == pytest.approx(21.1, abs=0.5)
+
+
+def test_humidity_leaves_the_other_weather_as_it_was():
+    """The dew point draws from a stream of its own: a site without the dew-point model
+    gets the same temperature, irradiance and wind, and no humidity column.
+    """
+    baku = load_site("baku")
+    dry = baku.model_copy(
+        update={
+            f: None
+            for f in (
+                "dew_point_mean_c",
+                "dew_point_seasonal_slope",
+                "dew_point_anomaly_slope",
+                "dew_point_anomaly_sd_c",
+            )
+        }
+    )
+    humid, _ = typical_year(baku, seed=3)
+    plain, _ = typical_year(dry, seed=3)
+    assert "relative_humidity" not in plain
+    pd.testing.assert_frame_equal(humid.drop(columns="relative_humidity"), plain)
+
+
+def test_a_site_file_with_part_of_the_dew_point_model_is_refused(tmp_path):
+    text = (sites_dir() / "baku.yaml").read_text()
+    broken = text.replace("dew_point_anomaly_sd_c: 4.031\n", "")
+    path = tmp_path / "baku.yaml"
+    path.write_text(broken)
+    with pytest.raises(ScenarioError, match=r"dew-point model incomplete.*dew_point_anomaly_sd_c"):
+        load_site(path)
+
+
+def test_wet_bulb_pue_takes_its_own_defaults_and_keeps_what_is_given():
+    """PUE following the wet bulb: 1.10 + 0.006 x max(0, T_wb - 10), cap 1.35 (site_data.md
+    ESTIMATE). A coefficient given replaces only itself.
+    """
+    wet = PUEModel(temperature="wet_bulb")
+    assert wet.curve() == {
+        "pue_min": 1.10,
+        "free_cooling_below_c": 10.0,
+        "pue_per_c": 0.006,
+        "pue_max": 1.35,
+    }
+    given = PUEModel(temperature="wet_bulb", pue_min=1.2, pue_max=None)
+    assert given.curve() == {
+        "pue_min": 1.2,
+        "free_cooling_below_c": 10.0,
+        "pue_per_c": 0.006,
+        "pue_max": None,
+    }
+    assert PUEModel().curve()["pue_per_c"] == 0.012  # dry bulb as before
+
+
+def test_profiles_follow_the_wet_bulb_and_refuse_weather_without_humidity():
+    """Hour of 35 degC at 30 % RH. Psychrometric wet bulb by hand (e_s Magnus, psychrometer
+    constant 6.62e-4 /degC at 1013 hPa): e = 0.30 x 56.2 = 16.9 hPa; at 21.6 degC,
+    e_s 25.8 - 0.671 x 13.4 = 16.8 hPa, so T_wb = 21.6 degC; Stull's fit gives 22.14
+    (within its stated -1..+0.65 degC). PUE = 1.10 + 0.006 x (22.14 - 10) = 1.173, load
+    40 x 0.8 x 1.173 = 37.5 MW; at 8 degC no mechanical cooling, PUE 1.10. The same
+    weather without humidity is refused, naming the field.
+    """
+    index = pd.date_range("2023-07-01", periods=2, freq="h", tz="Asia/Baku")
+    weather = pd.DataFrame(
+        {
+            "ghi": [0.0, 0.0],
+            "dni": [0.0, 0.0],
+            "dhi": [0.0, 0.0],
+            "temp_air": [35.0, 8.0],
+            "wind_speed": [3.0, 3.0],
+            "pressure": [101325.0, 101325.0],
+            "relative_humidity": [30.0, 60.0],
+        },
+        index=index,
+    )
+    wet_site = site(pue={"temperature": "wet_bulb"})
+    hourly = site_profiles(wet_site, {"eng": ENGINE}, weather, {"source": "test"})
+    wet = float(wet_bulb_c(35.0, 30.0))
+    assert hourly["temp_wet_bulb"].iloc[0] == pytest.approx(wet)
+    assert 21.6 - 0.65 <= wet <= 21.6 + 1.0
+    assert wet == pytest.approx(22.14, abs=0.01)
+    assert hourly["pue"].tolist() == pytest.approx([1.10 + 0.006 * (wet - 10.0), 1.10])
+    assert hourly["load_mw"].iloc[0] == pytest.approx(32.0 * (1.10 + 0.006 * (wet - 10.0)))
+    with pytest.raises(ScenarioError, match=r"data_center\.pue\.temperature = wet_bulb.*humidity"):
+        site_profiles(
+            wet_site, {"eng": ENGINE}, weather.drop(columns="relative_humidity"), {"source": "t"}
+        )
+
+
+def test_the_wet_bulb_design_point_takes_ashraes_extreme_wet_bulb():
+    """Baku's site file: ASHRAE 2013 extreme maximum wet bulb 32.2 degC (Baku/Bina). PUE
+    1.10 + 0.006 x 22.2 = 1.2332, facility load 40 x 1.2332 = 49.328 MW; the dry bulb
+    (39.0) still sets the engines' derating. A year whose wet bulb reaches 33 degC, or a
+    scenario value, replaces it as the dry bulb's would.
+    """
+    hourly = HOURLY.assign(temp_wet_bulb=np.linspace(0.0, 25.0, 24))
+    point = design_point(site(pue={"temperature": "wet_bulb"}), {"eng": ENGINE}, hourly)
+    assert (point.pue_driver, point.pue_temp_c, point.temp_air_c) == ("wet bulb", 32.2, 39.0)
+    assert point.pue_temp_source.startswith("ASHRAE 2013 extreme maximum wet bulb")
+    assert point.pue == pytest.approx(1.2332)
+    assert point.facility_load_mw == pytest.approx(49.328)
+    assert point.gas_available_factor == {"eng": pytest.approx(0.96)}
+    muggy = hourly.assign(temp_wet_bulb=np.linspace(0.0, 33.0, 24))
+    point = design_point(site(pue={"temperature": "wet_bulb"}), {"eng": ENGINE}, muggy)
+    assert point.pue_temp_c == 33.0
+    assert "above the design statistic 32.2" in point.pue_temp_source
+    given = site(pue={"temperature": "wet_bulb"}).model_copy(update={"design_wet_bulb_c": 28.0})
+    assert design_point(given, {"eng": ENGINE}, hourly).pue == pytest.approx(1.208)
+    dry = design_point(site(), {"eng": ENGINE}, hourly)
+    assert (dry.pue_driver, dry.pue_temp_c, dry.pue) == ("dry bulb", 39.0, pytest.approx(1.498))
+
+
+def test_a_csv_keeps_its_humidity_and_refuses_one_out_of_range(tmp_path):
+    times = pd.date_range("2021-01-01", periods=8760, freq="h", tz="UTC")
+    table = pd.DataFrame(
+        {
+            "time": times.strftime("%Y-%m-%dT%H:%MZ"),
+            "ghi": 0.0,
+            "temp_air": 15.0,
+            "wind_speed": 4.0,
+            "pressure": 101000.0,
+            "relative_humidity": 55.0,
+        }
+    )
+    path = tmp_path / "w.csv"
+    table.to_csv(path, index=False)
+    data, _ = read_weather(path, latitude=40.0, longitude=50.0, altitude=0.0)
+    assert (data["relative_humidity"] == 55.0).all()
+    table.loc[100, "relative_humidity"] = 120.0
+    table.to_csv(path, index=False)
+    with pytest.raises(Exception, match=r"relative_humidity.*outside \[0, 100\] %"):
+        read_weather(path, latitude=40.0, longitude=50.0, altitude=0.0)
+
+
+def test_data_center_load_is_the_same_function_of_either_temperature():
+    """The curve does not know which temperature it gets: 20 degC -> 1.10 + 0.06 = 1.16."""
+    temp = pd.Series([20.0], index=pd.date_range("2023-01-01", periods=1, freq="h"))
+    out = data_center_load(
+        temp, it_capacity_mw=10.0, utilization=1.0, **PUEModel(temperature="wet_bulb").curve()
+    )
+    assert out["load_mw"].iloc[0] == pytest.approx(11.6)

@@ -908,6 +908,8 @@ def _print_profiles(site_id: str, scenario: Scenario, hourly: pd.DataFrame) -> N
     monthly = pd.DataFrame(index=range(1, 13))
     monthly["GHI kWh/m2"] = hourly["ghi"].groupby(month).sum() / 1000
     monthly["T mean C"] = hourly["temp_air"].groupby(month).mean()
+    if "relative_humidity" in hourly:
+        monthly["RH mean %"] = hourly["relative_humidity"].groupby(month).mean()
     figures = {t: registered.of(spec).profile_figures(t, spec, hourly) for t, spec in techs.items()}
     for columns, _ in figures.values():
         for label, values in columns.items():
@@ -948,6 +950,12 @@ def _print_profiles(site_id: str, scenario: Scenario, hourly: pd.DataFrame) -> N
     )
     hottest = hourly["temp_air"].idxmax()
     facts.add_row("hottest hour", f"{hottest.isoformat()} ({hourly['temp_air'].max():.1f} C)")
+    if "temp_wet_bulb" in hourly:
+        wettest = hourly["temp_wet_bulb"].idxmax()
+        facts.add_row(
+            "highest wet bulb",
+            f"{wettest.isoformat()} ({hourly['temp_wet_bulb'].max():.1f} C)",
+        )
     for _, annual_facts in figures.values():
         for label, text in annual_facts.items():
             facts.add_row(label, text)

@@ -1,5 +1,7 @@
 """Humidity: psychrometrics, the synthetic dew point, and a PUE that follows the wet bulb."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,22 +45,28 @@ def test_stull_wet_bulb_matches_its_worked_example():
 
 
 def test_synthetic_years_carry_humidity_calibrated_on_ashrae():
-    """Baku's dew-point model was fitted (benchmarks/calibrate_humidity.py, seeds 0-9) on
-    ASHRAE 2013's Baku/Bina values: wet bulb exceeded in 0.4 % of hours 27.7 degC, mean
-    coincident wet bulb of the 0.4 % dry bulb (35.0) 21.1 degC. Seeds 0-4, hours pooled,
-    land within 0.5 degC of each (27.4 and 20.7; one year alone varies by about 1 degC).
-    Relative humidity stays in 0-100 % and the dew point at or below the air
-    temperature, hour by hour.
+    """Baku's dew-point model was fitted (benchmarks/calibrate_humidity.py, seeds 0-9, hours
+    pooled) on seven ASHRAE 2013 Baku/Bina figures, among them the wet bulb exceeded in
+    0.4 % of hours, 27.7 degC (the fit reached 27.1), and the mean coincident wet bulb of
+    the 0.4 % dry bulb, 21.1 (reached 21.1). The same seeds give those figures again, within
+    0.7 degC of ASHRAE's. No month is saturated on average (a fit on the design tails alone
+    once put February at 99.8 %): monthly means 55-85 %, summer drier than winter.
+    Relative humidity stays in 0-100 % and the dew point at or below the air temperature.
     """
-    years = [typical_year(load_site("baku"), seed=seed)[0] for seed in range(5)]
+    years = [typical_year(load_site("baku"), seed=seed)[0] for seed in range(10)]
     temp = np.concatenate([d["temp_air"].to_numpy() for d in years])
     rh = np.concatenate([d["relative_humidity"].to_numpy() for d in years])
+    month = np.concatenate([d.index.month.to_numpy() for d in years])
     assert ((rh > 0) & (rh <= 100.0)).all()
     assert (dew_point_c(temp, rh) <= temp + 1e-9).all()
     wet = wet_bulb_c(temp, rh)
-    assert np.quantile(wet, 0.996) == pytest.approx(27.7, abs=0.5)
-    hot = np.abs(temp - np.quantile(temp, 0.996)) <= 0.5
-    assert wet[hot].mean() == pytest.approx(21.1, abs=0.5)
+    wb004 = np.quantile(wet, 0.996)
+    mcwb = wet[np.abs(temp - np.quantile(temp, 0.996)) <= 0.5].mean()
+    assert (wb004, mcwb) == (pytest.approx(27.1, abs=0.05), pytest.approx(21.1, abs=0.05))
+    assert (wb004, mcwb) == (pytest.approx(27.7, abs=0.7), pytest.approx(21.1, abs=0.7))
+    monthly = np.array([rh[month == m].mean() for m in range(1, 13)])
+    assert ((monthly > 55.0) & (monthly < 85.0)).all()
+    assert monthly[[0, 1, 11]].mean() > monthly[[5, 6, 7]].mean() + 5.0
 
 
 def test_humidity_leaves_the_other_weather_as_it_was():
@@ -73,6 +81,7 @@ def test_humidity_leaves_the_other_weather_as_it_was():
                 "dew_point_mean_c",
                 "dew_point_seasonal_slope",
                 "dew_point_anomaly_slope",
+                "dew_point_anomaly_slope_per_c",
                 "dew_point_anomaly_sd_c",
             )
         }
@@ -85,7 +94,8 @@ def test_humidity_leaves_the_other_weather_as_it_was():
 
 def test_a_site_file_with_part_of_the_dew_point_model_is_refused(tmp_path):
     text = (sites_dir() / "baku.yaml").read_text()
-    broken = text.replace("dew_point_anomaly_sd_c: 4.031\n", "")
+    broken = re.sub(r"\ndew_point_anomaly_sd_c: [-0-9.]+\n", "\n", text)
+    assert broken != text
     path = tmp_path / "baku.yaml"
     path.write_text(broken)
     with pytest.raises(ScenarioError, match=r"dew-point model incomplete.*dew_point_anomaly_sd_c"):

@@ -45,6 +45,7 @@ OPTIONAL_DATA_FIELDS = (
     "dew_point_mean_c",
     "dew_point_seasonal_slope",
     "dew_point_anomaly_slope",
+    "dew_point_anomaly_slope_per_c",
     "dew_point_anomaly_sd_c",
     "design_wet_bulb_c",
 )
@@ -54,6 +55,7 @@ DEW_POINT_FIELDS = (
     "dew_point_mean_c",
     "dew_point_seasonal_slope",
     "dew_point_anomaly_slope",
+    "dew_point_anomaly_slope_per_c",
     "dew_point_anomaly_sd_c",
 )
 
@@ -104,9 +106,9 @@ class SiteClimate(BaseModel):
     temp_anomaly_sd_c : float or None
         SD of the synthetic year's daily temperature anomaly. [degC]
     dew_point_mean_c, dew_point_seasonal_slope, dew_point_anomaly_slope, \
-dew_point_anomaly_sd_c : float or None
-        The synthetic year's daily dew point (all four, or none: no humidity). [degC],
-        [degC/degC], [degC/degC], [degC]
+dew_point_anomaly_slope_per_c, dew_point_anomaly_sd_c : float or None
+        The synthetic year's daily dew point (all five, or none: no humidity). [degC],
+        [degC/degC], [degC/degC], [1/degC], [degC]
     design_wet_bulb_c : float or None
         Design ambient wet bulb (a climatic design statistic), for a wet-bulb PUE. [degC]
     sources : dict of str to str
@@ -172,7 +174,7 @@ dew_point_anomaly_sd_c : float or None
         ge=-40.0,
         le=35.0,
         description=(
-            "Synthetic years' humidity: annual mean of the daily dew point (with the three "
+            "Synthetic years' humidity: annual mean of the daily dew point (with the four "
             "dew_point_* fields below, calibrated on a station's humidity design values: "
             "benchmarks/calibrate_humidity.py); none = the synthetic year has no humidity "
             "(a wet-bulb PUE then needs a weather file with it). [degC]"
@@ -192,8 +194,19 @@ dew_point_anomaly_sd_c : float or None
         ge=-3.0,
         le=2.0,
         description=(
-            "Change of the daily dew point per degree of the day's temperature anomaly "
-            "(negative: heat waves bring drier air). [degC/degC]"
+            "Change of the daily dew point per degree of the day's temperature anomaly, on "
+            "a day of the annual mean seasonal temperature (negative: warm spells bring "
+            "drier air). [degC/degC]"
+        ),
+    )
+    dew_point_anomaly_slope_per_c: float | None = Field(
+        None,
+        ge=-0.5,
+        le=0.5,
+        description=(
+            "Change of that anomaly slope per degree of the day's seasonal temperature "
+            "above its annual mean (negative: summer heat waves are dry, winter cold "
+            "spells too). [1/degC]"
         ),
     )
     dew_point_anomaly_sd_c: float | None = Field(

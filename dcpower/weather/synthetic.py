@@ -16,10 +16,11 @@ file's monthly figures:
 - wind_speed: a Gaussian copula of two AR(1) processes (synoptic + hourly) mapped to the
   month's Weibull marginal, a small diurnal cycle, and a per-month rescale to the mean.
 - relative_humidity (where the site file has the dew-point model): a daily dew point =
-  its annual mean + a seasonal slope x (the day's seasonal mean temperature - its annual
-  mean) + an anomaly slope x the day's temperature anomaly (heat waves bring dry air) + an
-  AR(1) anomaly of its own, interpolated to hours and held at or below the air
-  temperature; relative humidity from the two (``dcpower.weather.psychrometrics``).
+  its annual mean + a seasonal slope x u + (an anomaly slope + a slope per degC x u) x the
+  day's temperature anomaly + an AR(1) anomaly of its own (``u`` = the day's seasonal
+  mean temperature less its annual mean; summer heat waves bring dry air, and winter
+  cold spells too), interpolated to hours and held at or below the air temperature;
+  relative humidity from the two (``dcpower.weather.psychrometrics``).
 - pressure: constant, from altitude (``pvlib.atmosphere.alt2pres``).
 
 Sites differ: each draws from its own random streams (derived from the seed and the site),
@@ -307,10 +308,12 @@ def _dew_point(
     """
     n_days = anomaly_day.size
     seasonal = temp_air[: n_days * 24].reshape(n_days, 24).mean(axis=1) - anomaly_day
+    above_mean = seasonal - seasonal.mean()
+    anomaly_slope = site.dew_point_anomaly_slope + site.dew_point_anomaly_slope_per_c * above_mean
     daily = (
         site.dew_point_mean_c
-        + site.dew_point_seasonal_slope * (seasonal - seasonal.mean())
-        + site.dew_point_anomaly_slope * anomaly_day
+        + site.dew_point_seasonal_slope * above_mean
+        + anomaly_slope * anomaly_day
         + site.dew_point_anomaly_sd_c * _ar1(rng, n_days, TEMP_ANOMALY_PHI)
     )
     hours = np.arange(temp_air.size) / 24.0 + 1.0 / 48.0

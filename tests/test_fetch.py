@@ -289,6 +289,7 @@ def test_pvgis_tmy_recording_reaches_the_reader_unchanged(service, tmp_path):
     assert data["temp_air"].max() == pytest.approx(recorded["T2m"].max())
     assert data["wind_speed"].mean() == pytest.approx(recorded["WS10m"].mean(), abs=1e-9)
     assert data["temp_air"].iloc[0] == recorded["T2m"].iloc[-1]  # UTC 31 Dec 23:00
+    assert data["relative_humidity"].mean() == pytest.approx(recorded["RH"].mean(), abs=1e-9)
     assert read_meta["latitude"] == 45.0 and read_meta["wind_height_m"] == 10.0
     assert "PVGIS typical" in read_meta["source"]
     assert len(service.calls) == 1 and service.calls[0][1]["lat"] == 45.0
@@ -350,6 +351,11 @@ def test_nasa_power_leap_year_missing_hour_and_utc_shift(service, tmp_path):
     profiles = runner.invoke(app, ["profiles", "aktau", "--weather", str(file_2020)])
     assert profiles.exit_code == 0, profiles.output
     assert "nasa-power-2020.csv" in profiles.output
+    # RH2M arrives as relative_humidity: the profiles get a wet bulb (Stull 2011).
+    assert data["relative_humidity"].mean() == pytest.approx(
+        answered.loc["2020-01-01":"2020-12-31", "RH"].mean(), abs=1.0
+    )
+    assert "highest wet bulb" in profiles.output and "RH mean %" in profiles.output
 
 
 def test_pvgis_hourly_puts_satellite_minutes_on_the_hour_and_derives_dni(service, tmp_path):

@@ -83,6 +83,7 @@ OPEX_COLUMNS = {
     "startup": "startup_usd",
     "grid_energy": "grid_energy_usd",
     "backup_fuel": "backup_fuel_usd",
+    "water": "water_usd",
 }
 
 #: Columns of :func:`cash_flows` that add up across sites (the rest are recomputed).
@@ -695,7 +696,7 @@ def _operating_costs(
     -------
     dict of np.ndarray
         The cash-flow columns ``fuel_usd, carbon_usd, fixed_om_usd, variable_om_usd,
-        startup_usd, grid_energy_usd, backup_fuel_usd``, in that order.
+        startup_usd, grid_energy_usd, backup_fuel_usd, water_usd``, in that order.
     """
     opex = basis.opex_usd
     fuel_escalation = _escalation(finance.fuel_escalation_real, years, op)
@@ -711,6 +712,8 @@ def _operating_costs(
         # Energy imported over a grid connection follows the tariff's real path.
         "grid_energy_usd": opex["grid_energy"] * price,
         "backup_fuel_usd": opex["backup_fuel"] * fuel_escalation,
+        # The cooling water's tariff, held at its real level as O&M is.
+        "water_usd": opex["water"] * om,
     }
 
 

@@ -42,7 +42,8 @@ def site_profiles(
     pd.DataFrame
         Indexed like ``weather``: ``temp_air`` [degC], ``ghi`` [W/m2], where the weather
         has humidity ``relative_humidity`` [%] and ``temp_wet_bulb`` [degC], ``it_load_mw``,
-        ``pue`` [-], ``load_mw`` [MW]; each technology's profile columns
+        ``pue`` [-], ``load_mw`` [MW], where the cooling uses water ``cooling_water_m3``
+        [m3 per hour]; each technology's profile columns
         (``Technology.profile_columns``: ``pv_cf_<id>`` [MW/MW_ac], ``wind_cf_<id>``
         [MW/MW], ``gas_cf_<id>`` available output share and ``heat_rate_factor_<id>`` [-],
         and ``pv_cf``, ``wind_cf`` for the first of each);
@@ -70,6 +71,9 @@ def site_profiles(
         **dc.pue.curve(),
     )
     out = out.join(demand)
+    if dc.water_l_per_kwh > 0:
+        # m3 per hour = facility MW x 1000 kWh/MWh x L/kWh / 1000 L/m3.
+        out["cooling_water_m3"] = out["load_mw"] * dc.water_l_per_kwh
     for tech_id in site.technologies:
         spec = technologies[tech_id]
         technology = techs.of(spec)

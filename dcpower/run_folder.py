@@ -198,6 +198,8 @@ class SiteSummary(_Record):
     gas_outage: dict | None = None
     grid_outage: dict | None = None
     weather_years: dict | None = None
+    #: The data center's cooling water (dcpower.run_summary.water_of); None if it uses none.
+    water: dict | None = None
 
     @property
     def gas_units(self) -> dict[str, dict]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from dcpower import techs, topology
 from dcpower.availability import verdict
 from dcpower.finance import finance_summary
+from dcpower.optimization.build import COOLING_WATER
 from dcpower.profiles import design_basis
 from dcpower.run_folder import (
     Emissions,
@@ -31,6 +32,7 @@ from dcpower.run_folder import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from dcpower.results import Result, SiteResult
+    from dcpower.scenario import Site
 
 
 class _Capacities:
@@ -158,7 +160,36 @@ def site_summary(site: SiteResult, scenario) -> SiteSummary:
         gas_outage=site.outage_insurance.get("gas"),
         grid_outage=site.outage_insurance.get("grid"),
         weather_years=site.weather_years,
+        water=water_of(site, scenario.sites[site.site_id]),
     )
+
+
+def water_of(site: SiteResult, spec: Site) -> dict | None:
+    """Return the cooling water of a solved site (``summary.json`` ``sites.<id>.water``).
+
+    ``m3_per_yr`` of the year's profiles, for the IT hosted; ``wue_l_per_kwh_it`` the
+    water-usage effectiveness (The Green Grid: litres per kWh of IT energy);
+    ``usd_per_yr`` its cost in ``costs.csv``; ``energy_mwh_per_yr`` the electricity spent
+    to supply it (None if not known); ``limit_m3_per_yr``. None if the cooling uses no water.
+    """
+    if "cooling_water_m3" not in site.profiles:
+        return None
+    hosted = site.it_capacity_mw / spec.data_center.it_capacity_mw
+    m3 = float(site.profiles["cooling_water_m3"].sum()) * hosted
+    it_kwh = float(site.profiles["it_load_mw"].sum()) * hosted * 1000.0
+    costs = site.costs
+    usd = float(costs.loc[costs["technology"] == COOLING_WATER, "usd_per_yr"].sum())
+    energy = spec.water_energy_kwh_per_m3
+    return {
+        "m3_per_yr": m3,
+        "l_per_kwh_facility": spec.data_center.water_l_per_kwh,
+        "wue_l_per_kwh_it": 1000.0 * m3 / it_kwh if it_kwh else None,
+        "price_usd_per_m3": spec.water_price_usd_per_m3,
+        "usd_per_yr": usd,
+        "energy_kwh_per_m3": energy,
+        "energy_mwh_per_yr": None if energy is None else m3 * energy / 1000.0,
+        "limit_m3_per_yr": spec.water_limit_m3_per_yr,
+    }
 
 
 def criterion_verdicts(scenario, availability: dict | None) -> dict | None:

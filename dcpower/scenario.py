@@ -110,6 +110,14 @@ class DataCenter(Strict):
             "(it_capacity_mw is then the most). [MW]"
         ),
     )
+    cooling_water_l_per_kwh: NonNegative | None = Field(
+        None,
+        description=(
+            "Water the cooling consumes per kWh of facility energy; none = 1.8 if the PUE "
+            "follows the wet bulb (evaporative cooling: LBNL 2016, US data centers with "
+            "cooling towers, PROXY), 0 if it follows the dry bulb (dry cooling). [L/kWh]"
+        ),
+    )
     design_it_load_mw: Positive | None = Field(
         None,
         description=(
@@ -127,6 +135,13 @@ class DataCenter(Strict):
                 f"{self.it_capacity_mw:g}; allowed: at most the IT capacity"
             )
         return self
+
+    @property
+    def water_l_per_kwh(self) -> float:
+        """Cooling water per kWh of facility energy, the default of the cooling if none [L/kWh]."""
+        if self.cooling_water_l_per_kwh is not None:
+            return self.cooling_water_l_per_kwh
+        return load_defaults.EVAPORATIVE_WATER_L_PER_KWH if self.pue.wet_bulb else 0.0
 
     @property
     def design_it_mw(self) -> float:
@@ -319,6 +334,29 @@ class Site(Strict):
     )
     carbon_price_usd_per_t: NonNegative = Field(
         0.0, description="Carbon price paid on emissions. [USD/tCO2]"
+    )
+    water_price_usd_per_m3: NonNegative = Field(
+        0.0,
+        description=(
+            "Price of the water the site buys (the data center's cooling water); default: "
+            "the climate's row of inputs/economics.csv. [USD/m3]"
+        ),
+    )
+    water_energy_kwh_per_m3: NonNegative | None = Field(
+        None,
+        description=(
+            "Electricity spent to supply a cubic metre of the site's water (desalination at "
+            "Aktau), reported beside the water used, not added to the site's load (the water "
+            "is bought); default: the climate's row of inputs/economics.csv, none = not "
+            "known. [kWh/m3]"
+        ),
+    )
+    water_limit_m3_per_yr: Positive | None = Field(
+        None,
+        description=(
+            "Most water the site may use in a year (a permit or the supply's spare "
+            "capacity); none = no limit. [m3/yr]"
+        ),
     )
     redundancy_k: Annotated[int, Field(ge=0, le=4)] | None = Field(
         None,
@@ -1139,6 +1177,10 @@ class Scenario(Strict):
 # --------------------------------------------------------------------------- loading
 
 
+#: Site fields whose default is the climate's row of ``inputs/economics.csv``.
+SITE_WATER_DEFAULTS = ("water_price_usd_per_m3", "water_energy_kwh_per_m3")
+
+
 @cache
 def _catalogue(
     filename: str, basis: tuple[int, float] | None = None
@@ -1289,8 +1331,9 @@ def _with_catalogue_defaults(raw: dict[str, Any]) -> dict[str, Any]:
         # A climate that is not text has no catalogue row; the schema then says what it is.
         climate = climate if isinstance(climate, str) else ""
         site_defaults = economics_table.get(climate, {})
-        if "carbon_price_usd_per_t" not in site and "carbon_price_usd_per_t" in site_defaults:
-            site["carbon_price_usd_per_t"] = site_defaults["carbon_price_usd_per_t"]
+        for field in ("carbon_price_usd_per_t", *SITE_WATER_DEFAULTS):
+            if field not in site and field in site_defaults:
+                site[field] = site_defaults[field]
         site["money"] = _money_with_country_defaults(site_id, site, site_defaults, basis)
         site.update(_gas_price(site_id, site, site["money"].get("country"), basis))
         if site.get("grid") is not None:

@@ -40,6 +40,9 @@ from dcpower.scenario import BackupFuel, Economics, Reliability, Site
 from dcpower.techs import grid
 from dcpower.techs.base import Registry, TypicalPeriods, add_linear_rows, annual_sum
 
+#: The owner of the cooling water's cost in ``costs.csv`` (not a technology).
+COOLING_WATER = "cooling_water"
+
 
 @dataclass
 class SiteInputs:
@@ -85,6 +88,8 @@ class SiteInputs:
     hosting : Hosting or None
         For a candidate site: the model decides whether to develop it and how much IT
         capacity it hosts; none = the site hosts its data center as given.
+    water_usd_per_yr : float
+        The data center's cooling water of the year at the site's water price. [USD/yr]
     development_capex_usd, development_usd_per_yr : float
         Overnight [USD] and annualized [USD/yr] fixed cost of developing the site (paid
         only if a candidate site is developed).
@@ -127,6 +132,7 @@ class SiteInputs:
     hosting: Hosting | None = None
     development_capex_usd: float = 0.0
     development_usd_per_yr: float = 0.0
+    water_usd_per_yr: float = 0.0
     #: Per unit type id, units out for planned maintenance in each step (the full-year
     #: dispatch's; ``dcpower.maintenance.schedule``).
     maintenance_units: dict = field(default_factory=dict)
@@ -306,6 +312,7 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         m.demand_mw = pyo.Param(m.T, initialize=load)
         m.design_load_mw = inp.design_load_mw
         _add_development_cost(m, inp)
+        _add_water_cost(m, inp, 1.0)
         return
     m.site_load_mw = pyo.Param(m.T, initialize=load)
     it_load = inp.it_load_mw if inp.it_load_mw is not None else np.zeros(len(inp.load_mw))
@@ -320,6 +327,7 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         scale = m.hosted_it_mw / hosting.max_it_mw
         m.it_capacity_mw = pyo.Expression(expr=m.hosted_it_mw)
     _add_development_cost(m, inp)
+    _add_water_cost(m, inp, scale)
     m.design_load_mw = inp.design_load_mw * scale
     m.it_load_mw = pyo.Expression(m.T, rule=lambda m, t: float(it_load[t]) * scale)
     if shifting:
@@ -345,6 +353,16 @@ def _add_development_cost(m: pyo.Block, inp: SiteInputs) -> None:
     m.registry.cost_usd_per_yr[("site_development", "capex")] = (
         inp.development_usd_per_yr * developed
     )
+
+
+def _add_water_cost(m: pyo.Block, inp: SiteInputs, scale) -> None:
+    """Register the cooling water's annual cost, in proportion to the IT hosted.
+
+    Work moved in or out by shifting does not move its cooling water (a constant of the
+    site's own load).
+    """
+    if inp.water_usd_per_yr > 0:
+        m.registry.cost_usd_per_yr[(COOLING_WATER, "water")] = inp.water_usd_per_yr * scale
 
 
 def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:

@@ -15,12 +15,12 @@ import pandas as pd
 from dcpower import techs as registered
 from dcpower.aggregate import Steps, reduce_time, reduce_time_jointly
 from dcpower.clock import rows_on_one_clock
-from dcpower.errors import ScenarioError
+from dcpower.errors import InfeasibleError, ScenarioError
 from dcpower.optimization.build import Hosting, SiteInputs
 from dcpower.optimization.outage import OutageWindow, outage_windows
 from dcpower.optimization.siting import Coupling
 from dcpower.profiles import design_point, profile_fields, site_profiles
-from dcpower.scenario import Scenario, TimeHorizon
+from dcpower.scenario import Scenario, Site, TimeHorizon
 from dcpower.techs.base import capital_recovery_factor
 from dcpower.weather import load_site, load_weather
 
@@ -121,6 +121,38 @@ def weather_year_count(scenario: Scenario, site_id: str) -> int:
     return len(scenario.sites[site_id].weather_years or [None])
 
 
+def cooling_water_m3_per_yr(site_id: str, site: Site, hourly: pd.DataFrame) -> float:
+    """Water the data center's cooling uses in the weather year, within the site's limit.
+
+    Parameters
+    ----------
+    site_id : str
+    site : Site
+    hourly : pd.DataFrame
+        The full year's profiles (``cooling_water_m3`` where the cooling uses water).
+
+    Returns
+    -------
+    float
+        Cooling water of the year. [m3/yr]
+
+    Raises
+    ------
+    InfeasibleError
+        Above ``water_limit_m3_per_yr``: by how much, and what would meet it.
+    """
+    used = float(hourly["cooling_water_m3"].sum()) if "cooling_water_m3" in hourly else 0.0
+    limit = site.water_limit_m3_per_yr
+    if limit is not None and used > limit:
+        raise InfeasibleError(
+            f"sites.{site_id}.water_limit_m3_per_yr = {limit:,.0f}: the data center's "
+            f"cooling uses {used:,.0f} m3/yr ({used - limit:,.0f} more, "
+            f"{site.data_center.water_l_per_kwh:g} L/kWh); allowed: at least that, or dry "
+            "cooling (data_center.pue.temperature: dry_bulb, no cooling water)"
+        )
+    return used
+
+
 def site_inputs(
     scenario: Scenario,
     site_id: str,
@@ -144,6 +176,7 @@ def site_inputs(
     techs = {tech_id: scenario.technologies[tech_id] for tech_id in site.technologies}
     prof = steps.profiles
     design = design_point(site, scenario.technologies, hourly)
+    water_m3 = cooling_water_m3_per_yr(site_id, site, hourly)
     return SiteInputs(
         site_id=site_id,
         index=prof.index,
@@ -178,6 +211,7 @@ def site_inputs(
         development_capex_usd=site.development_capex_usd,
         development_usd_per_yr=site.development_capex_usd
         * capital_recovery_factor(scenario.economics.wacc, scenario.finance.project_life_yr),
+        water_usd_per_yr=water_m3 * site.water_price_usd_per_m3,
         grid_price_usd_per_mwh=(
             prof["grid_price_usd_per_mwh"].to_numpy() if site.grid is not None else None
         ),

@@ -45,6 +45,7 @@ PALETTE: dict[str, str] = {
     "carbon": "#4D4D4D",
     "startup": "#C44E52",
     "grid_energy": "#5E9C76",
+    "water": "#3A8DDE",
     "replacement": "#5C7FB8",
     "operating": "#E07B39",
     "revenue": "#2E8B57",
@@ -65,10 +66,20 @@ LABELS: dict[str, str] = {
     "startup": "Start-ups",
     "grid_energy": "Grid energy",
     "backup_fuel": "Backup fuel",
+    "water": "Cooling water",
 }
 
 #: Order of ``costs.csv`` components in the cost chart (others follow).
-COST_COMPONENTS = ("capex", "fixed_om", "variable_om", "fuel", "carbon", "startup", "grid_energy")
+COST_COMPONENTS = (
+    "capex",
+    "fixed_om",
+    "variable_om",
+    "fuel",
+    "carbon",
+    "startup",
+    "grid_energy",
+    "water",
+)
 
 #: Stack position of the grid import among the technologies' (``Display.order``).
 GRID_ORDER = 30
@@ -598,6 +609,7 @@ def cash_flow(flows: dict[str, pd.DataFrame]) -> Figure:
         "startup_usd",
         "grid_energy_usd",
         "backup_fuel_usd",
+        "water_usd",
     ]
     for ax, site in zip(axes, sites, strict=True):
         f = flows[site]

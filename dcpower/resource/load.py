@@ -58,6 +58,14 @@ WET_BULB_FREE_COOLING_BELOW_C = 10.0
 WET_BULB_PUE_PER_C = 0.006
 WET_BULB_PUE_MAX = 1.35
 
+#: Cooling water of evaporative cooling, per kWh of facility energy [L/kWh]: LBNL-1005775
+#: (Shehabi et al. 2016, United States Data Center Energy Usage Report), "on-site water
+#: consumption is estimated at 1.8 liters (0.46 gallons) per kWh of total data center site
+#: energy use" for data centers with cooling towers (2014). PROXY: the US fleet; spread
+#: evenly over the hours (evaporation in fact follows the heat rejected). Dry cooling
+#: (air-cooled chillers, dry coolers) uses none (The Green Grid WP#35, 2011).
+EVAPORATIVE_WATER_L_PER_KWH = 1.8
+
 #: PUE model defaults by the temperature the cooling follows (all ESTIMATEs, see above).
 PUE_DEFAULTS: dict[str, dict[str, float | None]] = {
     "dry_bulb": {

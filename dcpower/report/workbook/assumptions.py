@@ -56,7 +56,12 @@ _ESTIMATED_DEFAULTS = {
     "dcpower/resource/load.py)",
 }
 
-_SITE_ECONOMICS = ("gas_price_usd_per_mmbtu", "carbon_price_usd_per_t")
+_SITE_ECONOMICS = (
+    "gas_price_usd_per_mmbtu",
+    "carbon_price_usd_per_t",
+    "water_price_usd_per_m3",
+    "water_energy_kwh_per_m3",
+)
 
 
 # --------------------------------------------------------------------------- catalogue and values

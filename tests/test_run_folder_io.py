@@ -427,6 +427,40 @@ def test_sigterm_while_the_sites_solve_stops_every_worker_at_once(tmp_path: Path
     assert not out.exists()
 
 
+@pytest.mark.integration
+def test_sigterm_while_a_one_site_run_solves_in_its_own_process(tmp_path: Path):
+    """SIGTERM while a one-site run solves in its main process (no workers): exit 130
+    within seconds. The sizing solve here would run to its 60 s limit; before, HiGHS held
+    the main thread and the signal waited for it (56 s measured)."""
+    import signal
+    import subprocess
+    import time
+
+    import yaml
+    from conftest import SMALL_SCENARIO
+
+    slow = {
+        **SMALL_SCENARIO,
+        "sites": {"baku": SMALL_SCENARIO["sites"]["baku"]},
+        "time": {"kind": "window", "start_hour": 4000, "n_hours": 1000},
+        "solver": {**SMALL_SCENARIO["solver"], "commitment": "integer", "mip_gap": 1e-9},
+    }
+    scenario = tmp_path / "slow.yaml"
+    scenario.write_text(yaml.safe_dump(slow, sort_keys=False))
+    out = tmp_path / "runs" / "stopped"
+    command = [sys.executable, "-m", "dcpower.cli", "run", str(scenario), "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(12.0)  # imports, profiles and the build take about 5 s; then it solves
+    assert process.poll() is None, "the run ended before it was stopped"
+    sent = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert time.monotonic() - sent < 10.0
+    assert process.returncode == 130
+    assert err.decode().strip().splitlines() == ["interrupted: stopped by the user"]
+    assert not out.exists()
+
+
 def _cut_rows(text: str) -> str:
     """The file cut after its 20th data row, at a line end (baku's rows are gone)."""
     return "".join(text.splitlines(keepends=True)[:21])

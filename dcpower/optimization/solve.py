@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -260,6 +262,31 @@ def solve(
     )
 
 
+def _run(h: highspy.Highs) -> None:
+    """Run HiGHS; in a run's main thread, in a thread of its own, so that a signal stops it.
+
+    Python runs signal handlers in the main thread between bytecodes, so during a plain
+    ``h.run()`` a Ctrl-C or SIGTERM waited for the solve to end (56 s for a one-site run
+    whose solve ran to its limit). Here the main thread waits on a lock, which the signal
+    interrupts; the solve is then told to stop (HiGHS's interrupt callback) and the
+    interruption goes on without waiting for it: HiGHS checks the flag only now and then
+    (16 s after the signal in the root node of a one-site sizing), and its daemon thread
+    ends with the process. Workers of solving pools end on SIGTERM by themselves
+    (:func:`solving_process`) and run HiGHS directly, without the callback.
+    """
+    in_worker = multiprocessing.parent_process() is not None
+    if in_worker or threading.current_thread() is not threading.main_thread():
+        h.run()
+        return
+    h.HandleUserInterrupt = True
+    h.startSolve()
+    try:
+        h.wait()
+    except BaseException:
+        h.cancelSolve()
+        raise
+
+
 def solve_matrix(
     problem: MatrixProblem,
     *,
@@ -288,7 +315,7 @@ def solve_matrix(
         index, value = start
         h.setSolution(len(index), index, value)
     started = time.perf_counter()
-    h.run()
+    _run(h)
     seconds = time.perf_counter() - started
     model_status = h.getModelStatus()
     status = _STATUS.get(model_status, "error")

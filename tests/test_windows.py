@@ -299,3 +299,24 @@ def test_a_count_the_relaxation_leaves_whole_is_held_and_a_fractional_one_gets_a
         pytest.approx(325.0)
     )
     assert seen == [(2.0, 2.0), (2.0, 3.0)]
+
+
+def test_a_plan_short_in_a_window_is_measured_in_elastic_windows_as_in_one_model():
+    """Load 2 MW except 8 MW at step 4, one 5 MW engine and nothing else: step 4 is short
+    by 3 MW, 3 x 1095 = 3,285 MWh/yr, whatever the windows. The window of steps 4-7 has no
+    dispatch even free at both ends, so the year is dispatched again in windows with the
+    requirements elastic (not as one model, twice): the same shortfall as one elastic model
+    of the year, and the record says so.
+    """
+    inp = site_inputs([2, 2, 2, 2, 8, 2, 2, 2], {"eng": gas_tech()}, reliability=NO_RULES)
+    sizing = {"eng.units_built": 1.0}
+    whole = _dispatch(inp, sizing)
+    split = _dispatch(inp, sizing, _windows())
+    for run in (whole, split):
+        assert run.solution.dispatch["unserved_mw"].tolist() == pytest.approx(
+            [0, 0, 0, 0, 3, 0, 0, 0], abs=1e-9
+        )
+        assert "1 of 8 time steps: 3,285.0 MWh/yr unserved" in run.shortfalls["energy balance"]
+    assert split.shortfalls == whole.shortfalls
+    assert split.windows["method"] == "windows"
+    assert split.windows["short"] and split.windows["requirements_elastic"]

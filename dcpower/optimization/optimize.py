@@ -139,11 +139,21 @@ def optimize_sites(
     }
     record = None
     outcome = None
+    shortfalls: dict[str, dict[str, str]] = {inp.block_name: {} for inp in inputs}
     if windows is not None and fixed_sizing is not None:
         outcome, record = solve_in_windows(m, windows, levels or {}, options)
+        if outcome is None and record.short:
+            # The plan falls short in a window: its shortfall is measured in windows with
+            # the requirements elastic, not by two solves of the whole year (minutes each).
+            set_elastic(m, True)
+            outcome, record = solve_in_windows(m, windows, levels or {}, options)
+            record.short = record.requirements_elastic = True
+            if outcome is None:
+                set_elastic(m, False)
+            else:
+                shortfalls = _shortfalls(m, inputs, names)
     if outcome is None:
         outcome = solve(m, **options, warm_start=start_sizing is not None)
-    shortfalls: dict[str, dict[str, str]] = {inp.block_name: {} for inp in inputs}
     if outcome.status == "infeasible":
         outcome, shortfalls = _elastic_resolve(
             m, inputs, options, names, label, fixed=fixed_sizing is not None
@@ -229,25 +239,48 @@ def _elastic_resolve(
     InfeasibleError
         When sizing, or when the elastic model has no solution either.
     """
-    shortfalls: dict[str, dict[str, str]] = {inp.block_name: {} for inp in inputs}
     set_elastic(m, True)
     elastic = solve(m, **options)
-    if elastic.has_solution:
-        for inp in inputs:
-            found = requirement_shortfalls(m.site[inp.block_name], inp.index)
-            shortfalls[inp.block_name] = {**found, **system_shortfalls(m)}
-    detail = "; ".join(
-        f"{name}: {text}"
-        for site_short in _distinct(shortfalls, len(inputs))
-        for name, text in site_short.items()
-    )
-    if not fixed or not elastic.has_solution:
+    if not elastic.has_solution or not fixed:
+        shortfalls = _shortfalls(m, inputs, names, warn=False) if elastic.has_solution else {}
+        detail = _detail(shortfalls, len(inputs))
         raise InfeasibleError(
             f"{label} has no feasible plan"
             + (f" — {detail}" if detail else " (the elastic re-solve found no explanation)")
         )
-    log.warning("%s: the fixed-capacity dispatch falls short: %s", names, detail)
-    return elastic, shortfalls
+    return elastic, _shortfalls(m, inputs, names)
+
+
+def _shortfalls(
+    m: pyo.ConcreteModel, inputs: list[SiteInputs], names: str, warn: bool = True
+) -> dict[str, dict[str, str]]:
+    """Per block name, each requirement a solved elastic model misses and by how much.
+
+    With ``warn``, a fixed-capacity dispatch's shortfall is logged.
+    """
+    shortfalls = {
+        inp.block_name: {
+            **requirement_shortfalls(m.site[inp.block_name], inp.index),
+            **system_shortfalls(m),
+        }
+        for inp in inputs
+    }
+    if warn:
+        log.warning(
+            "%s: the fixed-capacity dispatch falls short: %s",
+            names,
+            _detail(shortfalls, len(inputs)),
+        )
+    return shortfalls
+
+
+def _detail(shortfalls: dict[str, dict[str, str]], n_sites: int) -> str:
+    """Return the shortfalls in one line: ``requirement: how much; ...``."""
+    return "; ".join(
+        f"{name}: {text}"
+        for site_short in _distinct(shortfalls, n_sites)
+        for name, text in site_short.items()
+    )
 
 
 def _site_run(

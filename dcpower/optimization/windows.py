@@ -124,6 +124,11 @@ class WindowRecord:
     max_violation : float
         Largest relative miss of a row or bound of the full-year model by the stitched
         dispatch (below ``FEASIBILITY_TOLERANCE``, or the year was solved monolithically). [-]
+    short : bool
+        Whether a window had no dispatch at all: the plan falls short there, whatever the
+        windows (its shortfall is then measured in elastic windows).
+    requirements_elastic : bool
+        Whether the windows were solved with the requirements elastic (shortfalls priced).
     """
 
     method: str
@@ -139,6 +144,8 @@ class WindowRecord:
     window_seconds: float = 0.0
     wall_seconds: float = 0.0
     max_violation: float = 0.0
+    short: bool = False
+    requirements_elastic: bool = False
 
     def as_dict(self) -> dict:
         """Return the record as plain JSON-ready values."""
@@ -588,6 +595,7 @@ def solve_in_windows(
             _roll(problem, lay, windows, options, record)
         x, record.max_violation = _settle(problem, lay, windows, options, pool, record)
     except _Fallback as reason:
+        record.short = isinstance(reason, _Short)
         return _monolithic(record, str(reason))
     except BaseException:  # interrupted: the windows under way are not waited for
         if pool is not None:
@@ -623,6 +631,13 @@ def _monolithic(record: WindowRecord, reason: str) -> tuple[None, WindowRecord]:
 
 class _Fallback(Exception):
     """The windows cannot give the year; the message says why (solve it as one model)."""
+
+
+class _Short(_Fallback):
+    """A window free at both ends has no dispatch: the plan falls short in its hours.
+
+    Its pins were elastic and nothing was handed over, so no neighbour could change it.
+    """
 
 
 def _level_columns(
@@ -770,7 +785,7 @@ def _solve_round(
     for window in pending:
         if not window.solution.has_solution:
             first, last = int(window.kept[0]), int(window.kept[-1])
-            raise _Fallback(
+            raise (_Fallback if window.fixed else _Short)(
                 f"window {window.number} (steps {first}-{last}) has no dispatch "
                 f"({window.solution.status})"
             )

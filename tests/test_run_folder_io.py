@@ -385,22 +385,20 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-@pytest.mark.integration
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux only)")
-def test_sigterm_while_the_sites_solve_stops_every_worker_at_once(tmp_path: Path):
-    """SIGTERM while the sites solve in worker processes: exit 130 within seconds, and no
-    worker left solving. The solves here would run to their 60 s limit (integer
-    commitment over 1,000 h to a gap of 1e-9); before, the run waited for them (55 s for
-    the default hub) and a worker could outlive it."""
-    import signal
+def _slow_run(tmp_path: Path, sites: list[str]):
+    """Start ``dcpower run`` on the small scenario's ``sites`` made slow: integer commitment
+    over 1,000 h to a gap of 1e-9, so that each solve runs to its 60 s limit.
+
+    Returns the process (stderr piped) and its --out folder.
+    """
     import subprocess
-    import time
 
     import yaml
     from conftest import SMALL_SCENARIO
 
     slow = {
         **SMALL_SCENARIO,
+        "sites": {site: SMALL_SCENARIO["sites"][site] for site in sites},
         "time": {"kind": "window", "start_hour": 4000, "n_hours": 1000},
         "solver": {**SMALL_SCENARIO["solver"], "commitment": "integer", "mip_gap": 1e-9},
     }
@@ -408,7 +406,31 @@ def test_sigterm_while_the_sites_solve_stops_every_worker_at_once(tmp_path: Path
     scenario.write_text(yaml.safe_dump(slow, sort_keys=False))
     out = tmp_path / "runs" / "stopped"
     command = [sys.executable, "-m", "dcpower.cli", "run", str(scenario), "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), out
+
+
+def _stop_within_seconds(process) -> None:
+    """Send SIGTERM; the run ends within 10 s, exit 130, with one line."""
+    import signal
+    import time
+
+    sent = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert time.monotonic() - sent < 10.0
+    assert process.returncode == 130
+    assert err.decode().strip().splitlines() == ["interrupted: stopped by the user"]
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux only)")
+def test_sigterm_while_the_sites_solve_stops_every_worker_at_once(tmp_path: Path):
+    """SIGTERM while the sites solve in worker processes: exit 130 within seconds, and no
+    worker left solving. The solves here would run to their 60 s limit; before, the run
+    waited for them (55 s for the default hub) and a worker could outlive it."""
+    import time
+
+    process, out = _slow_run(tmp_path, ["aktau", "baku"])
     deadline = time.monotonic() + 120
     while len(_descendants(process.pid)) < 2 and time.monotonic() < deadline:
         assert process.poll() is None, "the run ended before its sites were solved in workers"
@@ -416,12 +438,7 @@ def test_sigterm_while_the_sites_solve_stops_every_worker_at_once(tmp_path: Path
     time.sleep(3.0)  # the workers are solving
     workers = _descendants(process.pid)
     assert len(workers) >= 2
-    sent = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=120)
-    assert time.monotonic() - sent < 10.0
-    assert process.returncode == 130
-    assert err.decode().strip().splitlines() == ["interrupted: stopped by the user"]
+    _stop_within_seconds(process)
     time.sleep(1.0)
     assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
     assert not out.exists()
@@ -432,32 +449,12 @@ def test_sigterm_while_a_one_site_run_solves_in_its_own_process(tmp_path: Path):
     """SIGTERM while a one-site run solves in its main process (no workers): exit 130
     within seconds. The sizing solve here would run to its 60 s limit; before, HiGHS held
     the main thread and the signal waited for it (56 s measured)."""
-    import signal
-    import subprocess
     import time
 
-    import yaml
-    from conftest import SMALL_SCENARIO
-
-    slow = {
-        **SMALL_SCENARIO,
-        "sites": {"baku": SMALL_SCENARIO["sites"]["baku"]},
-        "time": {"kind": "window", "start_hour": 4000, "n_hours": 1000},
-        "solver": {**SMALL_SCENARIO["solver"], "commitment": "integer", "mip_gap": 1e-9},
-    }
-    scenario = tmp_path / "slow.yaml"
-    scenario.write_text(yaml.safe_dump(slow, sort_keys=False))
-    out = tmp_path / "runs" / "stopped"
-    command = [sys.executable, "-m", "dcpower.cli", "run", str(scenario), "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process, out = _slow_run(tmp_path, ["baku"])
     time.sleep(12.0)  # imports, profiles and the build take about 5 s; then it solves
     assert process.poll() is None, "the run ended before it was stopped"
-    sent = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=120)
-    assert time.monotonic() - sent < 10.0
-    assert process.returncode == 130
-    assert err.decode().strip().splitlines() == ["interrupted: stopped by the user"]
+    _stop_within_seconds(process)
     assert not out.exists()
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from dcpower.errors import ScenarioError
 from dcpower.weather import SiteClimate, available_sites, load_site, load_weather, typical_year
+from dcpower.weather.readers import COLUMNS
 
 pytestmark = pytest.mark.unit
 
@@ -80,15 +81,7 @@ def test_shape_index_and_columns(baku_year):
     assert str(data.index.tz) == "Asia/Baku"
     assert data.index[0] == pd.Timestamp("2023-01-01 00:00", tz="Asia/Baku")
     assert ((data.index[1:] - data.index[:-1]) == pd.Timedelta("1h")).all()
-    assert list(data.columns) == [
-        "ghi",
-        "dni",
-        "dhi",
-        "temp_air",
-        "wind_speed",
-        "pressure",
-        "relative_humidity",
-    ]
+    assert list(data.columns) == [*COLUMNS, "relative_humidity"]
     assert not data.isna().any().any()
     for key in ("name", "latitude", "longitude", "altitude", "tz", "wind_height_m"):
         assert key in meta

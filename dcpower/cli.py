@@ -554,9 +554,11 @@ def validate(
     """Check a scenario without solving it: every check ``run`` makes before it solves.
 
     The schema and the files it names, each site's weather and hourly profiles (every
-    weather year), the N+k design point, and with ``--out`` the run folder's path.
+    weather year), the N+k design point, the cooling water within its limit, and with
+    ``--out`` the run folder's path.
     """
     from dcpower.pipeline.inputs import (
+        cooling_water_m3_per_yr,
         hourly_profiles,
         weather_year_count,
         with_design_ambients_from_years,
@@ -570,9 +572,9 @@ def validate(
         design = {}
         for site_id, site in loaded.sites.items():
             for year in range(weather_year_count(loaded, site_id)):
-                point = design_point(
-                    site, loaded.technologies, hourly_profiles(loaded, site_id, year)
-                )
+                hourly = hourly_profiles(loaded, site_id, year)
+                point = design_point(site, loaded.technologies, hourly)
+                cooling_water_m3_per_yr(site_id, site, hourly)
                 design[site_id] = max(
                     design.get(site_id, (0.0, 0.0)), (point.facility_load_mw, point.temp_air_c)
                 )

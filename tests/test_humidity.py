@@ -263,3 +263,25 @@ def test_a_water_limit_below_the_cooling_water_is_infeasible_by_how_much():
         cooling_water_m3_per_yr("baku", limited, hourly)
     roomy = limited.model_copy(update={"water_limit_m3_per_yr": 100_000.0})
     assert cooling_water_m3_per_yr("baku", roomy, hourly) == pytest.approx(96_360.0)
+
+
+def test_validate_and_run_refuse_a_water_limit_the_cooling_exceeds(small_scenario_dict, tmp_path):
+    """Baku on evaporative cooling (1.8 L/kWh) with a 1,000 m3/yr limit: validate says so
+    before any solve, as run does: exit 3, one line naming the field and the shortfall."""
+    from typer.testing import CliRunner
+
+    from dcpower.cli import app
+
+    raw = small_scenario_dict
+    raw["sites"]["baku"]["data_center"]["pue"] = {"temperature": "wet_bulb"}
+    raw["sites"]["baku"]["water_limit_m3_per_yr"] = 1000
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    for command in (["validate", str(path)], ["run", str(path), "--out", str(tmp_path / "r")]):
+        done = CliRunner().invoke(app, command)
+        assert done.exit_code == 3, done.output
+        assert "sites.baku.water_limit_m3_per_yr = 1,000: the data center's cooling uses" in (
+            done.output
+        )
+        assert "Traceback" not in done.output
+    assert not (tmp_path / "r").exists()

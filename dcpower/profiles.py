@@ -201,23 +201,33 @@ def _design_wet_bulb(site: Site, hourly: pd.DataFrame) -> tuple[float, str]:
             "data_center.pue.temperature = wet_bulb: the profiles have no temp_wet_bulb "
             "(the weather has no relative humidity)"
         )
-    if site.design_wet_bulb_c is not None:
-        statistic, source = site.design_wet_bulb_c, "scenario value (design_wet_bulb_c)"
-    else:
-        climate = load_site(site.climate)
-        statistic = climate.design_wet_bulb_c
-        source = climate.source_of("design_wet_bulb_c").split(": ASHRAE Handbook")[0]
     highest = float(hourly["temp_wet_bulb"].max())
-    return _statistic_or_hour(statistic, source, highest, "highest wet bulb", "design_wet_bulb_c")
+    return _design_statistic(site, "design_wet_bulb_c", None, highest, "highest wet bulb")
 
 
-def _statistic_or_hour(
-    statistic: float | None, source: str, highest_c: float, hour: str, field: str
+def _design_ambient(site: Site, hottest_c: float) -> tuple[float, str]:
+    """Return the design ambient dry bulb [degC] and where it comes from."""
+    return _design_statistic(
+        site, "design_temp_air_c", site.design_temp_source, hottest_c, "hottest hour"
+    )
+
+
+def _design_statistic(
+    site: Site, field: str, given_source: str | None, highest_c: float, hour: str
 ) -> tuple[float, str]:
-    """Return the design statistic, or the weather year's extreme hour where none or above.
+    """Return a design temperature and its source: the statistic, or the year's extreme hour.
 
-    ``hour`` names that hour ("hottest hour"), ``field`` the statistic's field.
+    The statistic is the scenario site's ``field`` (``given_source`` says where it comes
+    from), else the climate site file's (its source up to " Details:"). The weather
+    year's extreme hour, which ``hour`` names ("hottest hour"), replaces a statistic it
+    exceeds, or stands in for none.
     """
+    statistic = getattr(site, field)
+    source = given_source or f"scenario value ({field})"
+    if statistic is None:
+        climate = load_site(site.climate)
+        statistic = getattr(climate, field)
+        source = climate.source_of(field).split(" Details:")[0]
     if statistic is None:
         return highest_c, (
             f"{hour} of the weather year, NOT a design statistic: give "
@@ -228,18 +238,6 @@ def _statistic_or_hour(
             f"{hour} of the weather year, above the design statistic {statistic:g} degC ({source})"
         )
     return float(statistic), source
-
-
-def _design_ambient(site: Site, hottest_c: float) -> tuple[float, str]:
-    """Return the design ambient dry bulb [degC] and where it comes from."""
-    if site.design_temp_air_c is not None:
-        statistic = site.design_temp_air_c
-        source = site.design_temp_source or "scenario value (design_temp_air_c)"
-    else:
-        climate = load_site(site.climate)
-        statistic = climate.design_temp_air_c
-        source = climate.design_temp_source.split(" Details:")[0]
-    return _statistic_or_hour(statistic, source, hottest_c, "hottest hour", "design_temp_air_c")
 
 
 def design_basis(point: DesignPoint, firms: list, k: int) -> dict:

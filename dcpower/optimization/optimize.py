@@ -258,11 +258,9 @@ def _shortfalls(
 
     With ``warn``, a fixed-capacity dispatch's shortfall is logged.
     """
+    system = system_shortfalls(m)
     shortfalls = {
-        inp.block_name: {
-            **requirement_shortfalls(m.site[inp.block_name], inp.index),
-            **system_shortfalls(m),
-        }
+        inp.block_name: {**requirement_shortfalls(m.site[inp.block_name], inp.index), **system}
         for inp in inputs
     }
     if warn:

@@ -38,18 +38,6 @@ DATA_FIELDS = (
     "wind_weibull_k",
 )
 
-#: Optional number fields: they too need a source or an estimate note when given.
-OPTIONAL_DATA_FIELDS = (
-    "design_temp_air_c",
-    "temp_anomaly_sd_c",
-    "dew_point_mean_c",
-    "dew_point_seasonal_slope",
-    "dew_point_anomaly_slope",
-    "dew_point_anomaly_slope_per_c",
-    "dew_point_anomaly_sd_c",
-    "design_wet_bulb_c",
-)
-
 #: The synthetic year's dew-point model: given all together, or none (no humidity).
 DEW_POINT_FIELDS = (
     "dew_point_mean_c",
@@ -57,6 +45,14 @@ DEW_POINT_FIELDS = (
     "dew_point_anomaly_slope",
     "dew_point_anomaly_slope_per_c",
     "dew_point_anomaly_sd_c",
+)
+
+#: Optional number fields: they too need a source or an estimate note when given.
+OPTIONAL_DATA_FIELDS = (
+    "design_temp_air_c",
+    "temp_anomaly_sd_c",
+    *DEW_POINT_FIELDS,
+    "design_wet_bulb_c",
 )
 
 #: Allowed range of each monthly statistic, (low, high), inclusive.
@@ -315,11 +311,6 @@ dew_point_anomaly_slope_per_c, dew_point_anomaly_sd_c : float or None
             "roughness_length_m": self.roughness_length_m,
             "source": source or f"dcpower site climate '{self.name}'",
         }
-
-    @property
-    def design_temp_source(self) -> str:
-        """Where the design ambient comes from (its source or estimate note) [-]."""
-        return self.source_of("design_temp_air_c")
 
     def source_of(self, field: str) -> str:
         """Where a figure comes from: its source, else its estimate note [-]."""

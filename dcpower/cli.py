@@ -194,6 +194,8 @@ def run(
             f"unserved in the full-year dispatch; see {SUMMARY_FILE} 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
+    if summary.cooling:
+        _print_cooling(summary.cooling)
     if summary.siting:
         _print_siting(summary.siting)
     if summary.workload_shifting:
@@ -230,6 +232,21 @@ def _print_weather_years(site_id: str, years: dict) -> None:
         "P90 = not exceeded in 90 % of these years; the hourly tables hold the first year",
         highlight=False,
     )
+
+
+def _print_cooling(cooling: dict) -> None:
+    for site_id, choice in cooling.items():
+        options = "; ".join(
+            f"{name} {o['cost_usd_per_yr'] / 1e6:,.2f} M USD/yr, {o['water_m3_per_yr']:,.0f} m3/yr"
+            if o["left_out"] is None
+            else f"{name} left out: {o['left_out']}"
+            for name, o in choice["options"].items()
+        )
+        console.print(
+            f"cooling of {site_id}: {choice['chosen']} ({options}; on the "
+            f"{choice['horizon']} steps)",
+            highlight=False,
+        )
 
 
 def _print_siting(siting: dict) -> None:
@@ -574,7 +591,8 @@ def validate(
             for year in range(weather_year_count(loaded, site_id)):
                 hourly = hourly_profiles(loaded, site_id, year)
                 point = design_point(site, loaded.technologies, hourly)
-                cooling_water_m3_per_yr(site_id, site, hourly)
+                if not site.data_center.choose_cooling:  # else the choice heeds the limit
+                    cooling_water_m3_per_yr(site_id, site, hourly)
                 design[site_id] = max(
                     design.get(site_id, (0.0, 0.0)), (point.facility_load_mw, point.temp_air_c)
                 )

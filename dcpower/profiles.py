@@ -56,13 +56,18 @@ def site_profiles(
     if "relative_humidity" in weather:
         out["relative_humidity"] = weather["relative_humidity"]
         out["temp_wet_bulb"] = wet_bulb_c(temp.to_numpy(), weather["relative_humidity"])
-    elif dc.pue.wet_bulb:
+    elif dc.pue.wet_bulb or dc.choose_cooling:
+        field, instead = (
+            ("choose_cooling = true", "choose_cooling: false")
+            if dc.choose_cooling
+            else ("pue.temperature = wet_bulb", "temperature: dry_bulb")
+        )
         raise ScenarioError(
-            "data_center.pue.temperature = wet_bulb: the weather "
+            f"data_center.{field}: the weather "
             f"({metadata.get('source') or metadata.get('name', 'of the site')}) has no "
             "relative humidity; allowed: a weather file with relative_humidity (EPW, PVGIS "
             "TMY, NASA POWER RH2M, a CSV column) or a climate site file with the dew_point_* "
-            "fields, else temperature: dry_bulb"
+            f"fields, else {instead}"
         )
     demand = load.data_center_load(
         out["temp_wet_bulb" if dc.pue.wet_bulb else "temp_air"],

@@ -141,6 +141,9 @@ class Result:
     siting : dict or None
         With an IT demand placed over candidate sites: the decision
         (``dcpower.pipeline.choose_sites``); ``sites`` then holds the chosen ones.
+    cooling : dict or None
+        With sites that let the run choose their cooling: the decisions
+        (``dcpower.pipeline.choose_cooling``); ``scenario`` then holds the chosen coolings.
     """
 
     scenario: Scenario
@@ -150,6 +153,7 @@ class Result:
     reliability_curves: dict | None = None
     workload: dict | None = None
     siting: dict | None = None
+    cooling: dict | None = None
 
     @property
     def status(self) -> str:

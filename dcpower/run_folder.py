@@ -246,6 +246,7 @@ class Summary(_Record):
     totals: Totals = Field(default_factory=Totals)
     workload_shifting: dict | None = None
     siting: dict | None = None
+    cooling: dict | None = None
     emissions: Emissions = Field(default_factory=Emissions)
     finance: dict | None = None  # dcpower.finance.finance_summary
 

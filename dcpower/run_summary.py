@@ -283,6 +283,7 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
         ),
         workload_shifting=result.workload,
         siting=result.siting,
+        cooling=result.cooling,
         emissions=Emissions(
             co2_cap_t_per_yr=scenario.emissions.co2_cap_t_per_yr,
             min_renewable_share=scenario.emissions.min_renewable_share,

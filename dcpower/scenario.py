@@ -37,6 +37,10 @@ from dcpower.units import HOURS_PER_YEAR
 # --------------------------------------------------------------------------- sites
 
 
+#: The coolings a data center may have, by name, with the temperature each PUE follows.
+COOLINGS: dict[str, str] = {"dry": "dry_bulb", "evaporative": "wet_bulb"}
+
+
 class PUEModel(Strict):
     """PUE as a function of the dry or wet bulb: flat with free cooling, then rising linearly.
 
@@ -118,6 +122,18 @@ class DataCenter(Strict):
             "cooling towers, PROXY), 0 if it follows the dry bulb (dry cooling). [L/kWh]"
         ),
     )
+    choose_cooling: bool = Field(
+        False,
+        description=(
+            "Let the run choose the cooling at least annual cost: dry (PUE on the dry bulb, "
+            "no water) or evaporative (PUE on the wet bulb, with its cooling water and its "
+            "cost). The pue and cooling_water_l_per_kwh given are those of their own "
+            "temperature's cooling; the other takes its defaults. Evaporative is left out "
+            "where its water exceeds the site's water_limit_m3_per_yr. Each site is chosen "
+            "on its own model on the scenario's time steps (first weather year), then sized "
+            "as if the choice had been given. [-]"
+        ),
+    )
     design_it_load_mw: Positive | None = Field(
         None,
         description=(
@@ -135,6 +151,21 @@ class DataCenter(Strict):
                 f"{self.it_capacity_mw:g}; allowed: at most the IT capacity"
             )
         return self
+
+    def cooling_options(self) -> dict[str, DataCenter]:
+        """Return the data center under each cooling it may have, by name (``COOLINGS``).
+
+        The cooling given (its PUE and water) keeps its settings; with ``choose_cooling``
+        the other cooling takes its temperature's default PUE and water.
+        """
+        given = self.pue.temperature
+        options = {given: self}
+        if self.choose_cooling:
+            other = next(t for t in COOLINGS.values() if t != given)
+            options[other] = self.model_copy(
+                update={"pue": PUEModel(temperature=other), "cooling_water_l_per_kwh": None}
+            )
+        return {name: options[t] for name, t in COOLINGS.items() if t in options}
 
     @property
     def water_l_per_kwh(self) -> float:

@@ -1,7 +1,10 @@
 """Humidity and water: psychrometrics, the synthetic dew point, a PUE that follows the wet
 bulb, and the cooling water of evaporative cooling."""
 
+import copy
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,10 +14,11 @@ from test_design_point import ENGINE, HOURLY, site
 
 import dcpower
 from dcpower.errors import InfeasibleError, ScenarioError
+from dcpower.pipeline import choose_cooling
 from dcpower.pipeline.inputs import cooling_water_m3_per_yr
 from dcpower.profiles import design_point, site_profiles
 from dcpower.resource.load import data_center_load
-from dcpower.scenario import PUEModel
+from dcpower.scenario import PUEModel, Scenario, load_scenario
 from dcpower.weather import load_site, typical_year
 from dcpower.weather.psychrometrics import dew_point_c, relative_humidity_pct, wet_bulb_c
 from dcpower.weather.readers import read_weather
@@ -285,3 +289,107 @@ def test_validate_and_run_refuse_a_water_limit_the_cooling_exceeds(small_scenari
         )
         assert "Traceback" not in done.output
     assert not (tmp_path / "r").exists()
+
+
+# --------------------------------------------------------------------------- cooling choice
+
+
+def _choosing_baku(raw: dict, folder, water_price: float, limit: float | None = None) -> Path:
+    """Baku alone on engines, IT 10 MW at 50 %, evaporative cooling given (flat PUE 1.10,
+    2.0 L/kWh: 96,360 m3/yr) and the run left to choose; dry takes its default PUE. The
+    scenario's path in ``folder``."""
+    raw = copy.deepcopy(raw)
+    del raw["sites"]["aktau"]
+    raw["sites"]["baku"].update(
+        technologies=["recip_engine"],
+        water_price_usd_per_m3=water_price,
+        water_limit_m3_per_yr=limit,
+        data_center={
+            "it_capacity_mw": 10,
+            "utilization": 0.5,
+            "pue": {"temperature": "wet_bulb", "pue_min": 1.10, "pue_per_c": 0.0},
+            "cooling_water_l_per_kwh": 2.0,
+            "choose_cooling": True,
+        },
+    )
+    path = folder / f"choosing-{water_price:.6f}-{limit}.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+def _choice(path: Path) -> tuple[Scenario, dict]:
+    scenario, decision = choose_cooling(load_scenario(path))
+    return scenario, decision["baku"]
+
+
+def test_the_water_price_decides_the_cooling_where_the_costs_cross(small_scenario_dict, tmp_path):
+    """The cooling water is a constant of the load, so evaporative cooling's annual cost is
+    its cost with free water plus 96,360 m3/yr x the price, and dry's does not move: at
+    0.5 USD/m3 it is 48,180 USD/yr more than at 0, exactly. The costs cross at
+    p* = (dry - evaporative at 0) / 96,360; 5 % below p* evaporative is kept, 5 % above
+    dry, and the run's scenario carries the choice (no longer choosing)."""
+    free = _choice(_choosing_baku(small_scenario_dict, tmp_path, 0.0))[1]["options"]
+    paid = _choice(_choosing_baku(small_scenario_dict, tmp_path, 0.5))[1]["options"]
+    assert free["evaporative"]["water_m3_per_yr"] == pytest.approx(96_360.0)
+    assert free["dry"]["water_m3_per_yr"] == 0.0
+    assert paid["evaporative"]["cost_usd_per_yr"] - free["evaporative"]["cost_usd_per_yr"] == (
+        pytest.approx(48_180.0, rel=1e-6)
+    )
+    assert paid["dry"]["cost_usd_per_yr"] == pytest.approx(free["dry"]["cost_usd_per_yr"])
+    crossing = (free["dry"]["cost_usd_per_yr"] - free["evaporative"]["cost_usd_per_yr"]) / 96_360.0
+    assert crossing > 0  # the dry PUE, 1.15 and up, always above 1.10: more fuel
+    for factor, expected, temperature in (
+        (0.95, "evaporative", "wet_bulb"),
+        (1.05, "dry", "dry_bulb"),
+    ):
+        scenario, decision = _choice(
+            _choosing_baku(small_scenario_dict, tmp_path, factor * crossing)
+        )
+        assert decision["chosen"] == expected
+        chosen = scenario.sites["baku"].data_center
+        assert (chosen.pue.temperature, chosen.choose_cooling) == (temperature, False)
+
+
+def test_a_water_limit_switches_evaporative_cooling_to_dry(small_scenario_dict, tmp_path):
+    """At 0.5 USD/m3 evaporative cooling is the cheaper (test above). Its 96,360 m3/yr
+    within a 100,000 m3/yr limit, it is kept; against 90,000 it is left out without a
+    solve, saying by how much, and the run sizes dry cooling: no water, no water cost,
+    the folder's scenario on the dry bulb, summary.json and the console saying why."""
+    from typer.testing import CliRunner
+
+    from dcpower.cli import app
+
+    roomy = _choice(_choosing_baku(small_scenario_dict, tmp_path, 0.5, limit=100_000.0))[1]
+    assert roomy["chosen"] == "evaporative"
+    path = _choosing_baku(small_scenario_dict, tmp_path, 0.5, limit=90_000.0)
+    done = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "run")])
+    assert done.exit_code == 0, done.output
+    assert "cooling of baku: dry" in done.output
+    assert "evaporative left out: its water, 96,360 m3/yr, exceeds" in done.output
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    choice = summary["cooling"]["baku"]
+    assert choice["chosen"] == "dry"
+    assert choice["options"]["evaporative"]["cost_usd_per_yr"] is None
+    assert choice["options"]["evaporative"]["left_out"] == (
+        "its water, 96,360 m3/yr, exceeds water_limit_m3_per_yr = 90,000"
+    )
+    assert choice["options"]["dry"]["cost_usd_per_yr"] > 0
+    assert summary["sites"]["baku"].get("water") is None
+    saved = yaml.safe_load((tmp_path / "run" / "scenario.yaml").read_text())
+    dc = saved["sites"]["baku"]["data_center"]
+    assert (dc["pue"]["temperature"], dc["choose_cooling"]) == ("dry_bulb", False)
+    valid = CliRunner().invoke(app, ["validate", str(path)])
+    assert valid.exit_code == 0, valid.output  # the choice heeds the limit: not a refusal
+
+
+def test_choosing_the_cooling_on_weather_without_humidity_is_refused():
+    """The evaporative option needs the wet bulb: on weather without humidity the choice is
+    refused in one line naming choose_cooling, even with dry cooling given."""
+    index = pd.date_range("2023-07-01", periods=2, freq="h", tz="Asia/Baku")
+    weather = pd.DataFrame(
+        {"ghi": 0.0, "dni": 0.0, "dhi": 0.0, "temp_air": 30.0, "wind_speed": 3.0},
+        index=index,
+    )
+    choosing = site(choose_cooling=True)
+    with pytest.raises(ScenarioError, match=r"data_center\.choose_cooling = true: .*humidity"):
+        site_profiles(choosing, {"eng": ENGINE}, weather, {"source": "t"})

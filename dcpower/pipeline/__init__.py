@@ -10,7 +10,7 @@ Modules, each importing only those below it:
 
 - ``run``: :func:`run`, solves every group of sites and writes the run folder.
 - ``targets``: availability targets (N+k raised until met) and the solve of one group.
-- ``studies``: candidate siting and the summary of workload shifting.
+- ``studies``: the cooling's choice, candidate siting and the summary of workload shifting.
 - ``sizing``: sizing passes of a group of sites and their full-year re-dispatch.
 - ``inputs``: hourly profiles, site inputs, outage windows, clocks and site groups.
 
@@ -39,7 +39,7 @@ from dcpower.pipeline.sizing import (
     weather_years_summary,
     worst_periods,
 )
-from dcpower.pipeline.studies import choose_sites, workload_summary
+from dcpower.pipeline.studies import choose_cooling, choose_sites, workload_summary
 from dcpower.pipeline.targets import (
     MAX_REDUNDANCY_K,
     GroupSolution,
@@ -55,6 +55,7 @@ __all__ = [
     "GroupSolution",
     "Progress",
     "align_clocks",
+    "choose_cooling",
     "choose_sites",
     "cost_drift",
     "group_availability",

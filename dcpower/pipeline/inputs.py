@@ -141,16 +141,22 @@ def cooling_water_m3_per_yr(site_id: str, site: Site, hourly: pd.DataFrame) -> f
     InfeasibleError
         Above ``water_limit_m3_per_yr``: by how much, and what would meet it.
     """
-    used = float(hourly["cooling_water_m3"].sum()) if "cooling_water_m3" in hourly else 0.0
+    used = water_used_m3_per_yr(hourly)
     limit = site.water_limit_m3_per_yr
     if limit is not None and used > limit:
         raise InfeasibleError(
             f"sites.{site_id}.water_limit_m3_per_yr = {limit:,.0f}: the data center's "
             f"cooling uses {used:,.0f} m3/yr ({used - limit:,.0f} more, "
             f"{site.data_center.water_l_per_kwh:g} L/kWh); allowed: at least that, or dry "
-            "cooling (data_center.pue.temperature: dry_bulb, no cooling water)"
+            "cooling (data_center.pue.temperature: dry_bulb, no cooling water; or "
+            "data_center.choose_cooling: true)"
         )
     return used
+
+
+def water_used_m3_per_yr(hourly: pd.DataFrame) -> float:
+    """Water the data center's cooling uses in a year of profiles, any limit aside [m3/yr]."""
+    return float(hourly["cooling_water_m3"].sum()) if "cooling_water_m3" in hourly else 0.0
 
 
 def site_inputs(

@@ -11,7 +11,7 @@ from dcpower.availability import merge_availability, simulate_availability
 from dcpower.cores import cores_available
 from dcpower.optimization.solve import solving_process, stop_workers
 from dcpower.pipeline.inputs import site_groups, with_design_ambients_from_years
-from dcpower.pipeline.studies import choose_sites
+from dcpower.pipeline.studies import choose_cooling, choose_sites
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
 from dcpower.report import submit_workbook, workbook_pool, write_reports
 from dcpower.results import Result
@@ -75,12 +75,23 @@ def run(
         scenario = load_scenario(scenario)
     scenario = with_design_ambients_from_years(scenario)
     notify = progress or (lambda site_id, stage: None)
+    scenario, cooling = _choose_cooling(scenario, notify)
     scenario, siting = _place_it_demand(scenario, notify)
     solved = _solve_groups(scenario, start_sizing, notify, parallel)
-    result = _result(scenario, solved, siting)
+    result = _result(scenario, solved, siting, cooling)
     if out is not None:
         _write_run_folder(result, out, reports)
     return result
+
+
+def _choose_cooling(scenario: Scenario, notify: Progress) -> tuple[Scenario, dict | None]:
+    """Choose the cooling of the sites that let the run choose it."""
+    if not any(site.data_center.choose_cooling for site in scenario.sites.values()):
+        return scenario, None
+    notify("cooling", "choosing the cooling of")
+    scenario, cooling = choose_cooling(scenario)
+    notify("cooling", "done")
+    return scenario, cooling
 
 
 def _place_it_demand(scenario: Scenario, notify: Progress) -> tuple[Scenario, dict | None]:
@@ -139,7 +150,12 @@ def _windows_on_every_core(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"solver": solver})
 
 
-def _result(scenario: Scenario, solved: dict[str, GroupSolution], siting: dict | None) -> Result:
+def _result(
+    scenario: Scenario,
+    solved: dict[str, GroupSolution],
+    siting: dict | None,
+    cooling: dict | None,
+) -> Result:
     """Gather the groups' sites and figures into the run's result.
 
     With an availability target the scenario reported is the one with each site's
@@ -157,6 +173,7 @@ def _result(scenario: Scenario, solved: dict[str, GroupSolution], siting: dict |
         reliability_curves=curves or None,
         workload=workload,
         siting=siting,
+        cooling=cooling,
         availability=_groups_availability(scenario, solved),
     )
 

@@ -1,13 +1,15 @@
-"""Studies around the sizing: candidate siting, workload shifting's saving.
+"""Studies around the sizing: the cooling, candidate siting, workload shifting's saving.
 
-``choose_sites`` places the scenario's IT demand over its candidate sites before the run
-sizes them; ``workload_summary`` reports what moved between sites and what it saved.
+``choose_cooling`` picks each site's cooling (dry or evaporative) and ``choose_sites``
+places the scenario's IT demand over its candidate sites, before the run sizes them;
+``workload_summary`` reports what moved between sites and what it saved.
 """
 
 from __future__ import annotations
 
 import logging
 
+from dcpower.errors import InfeasibleError
 from dcpower.optimization.optimize import SiteRun, optimize_sites
 from dcpower.pipeline.inputs import (
     hourly_profiles,
@@ -15,11 +17,104 @@ from dcpower.pipeline.inputs import (
     model_steps,
     on_model_clock,
     scenario_coupling,
+    water_used_m3_per_yr,
 )
 from dcpower.results import SiteResult
-from dcpower.scenario import Scenario, Site
+from dcpower.scenario import DataCenter, Scenario, Site
 
 log = logging.getLogger(__name__)
+
+
+def choose_cooling(scenario: Scenario) -> tuple[Scenario, dict | None]:
+    """Choose the cooling of each site that asks (``data_center.choose_cooling``).
+
+    Each cooling (``DataCenter.cooling_options``: dry, evaporative) is sized on the site's
+    own model, on the scenario's time steps and its first weather year, and the one of
+    least annual cost (water included) is kept; a tie keeps dry. Evaporative cooling whose
+    water exceeds ``water_limit_m3_per_yr`` is left out without a solve, as is a cooling
+    with no plan that meets every requirement. The run then sizes the site as if its
+    cooling had been given (the run folder's scenario says which).
+
+    Returns
+    -------
+    Scenario
+        The scenario with each choosing site's chosen cooling (unchanged if none chooses).
+    dict or None
+        The decisions, for ``summary.json`` ``cooling``: per site the cooling chosen and,
+        per option, the temperature its PUE follows, its water [m3/yr], its annual cost in
+        the choice's model [USD/yr] (None if left out) and why it was left out (None if
+        not); the time steps compared on.
+
+    Raises
+    ------
+    InfeasibleError
+        If no cooling of a site has a plan (the message gives each one's reason).
+    """
+    choosing = [k for k, site in scenario.sites.items() if site.data_center.choose_cooling]
+    if not choosing:
+        return scenario, None
+    sites, decisions = dict(scenario.sites), {}
+    for site_id in choosing:
+        options = {
+            name: _cooling_option(scenario, site_id, data_center)
+            for name, data_center in scenario.sites[site_id].data_center.cooling_options().items()
+        }
+        costed = {k: v for k, v in options.items() if v["cost_usd_per_yr"] is not None}
+        if not costed:
+            reasons = "; ".join(f"{k}: {v['left_out']}" for k, v in options.items())
+            raise InfeasibleError(f"sites.{site_id}: no cooling has a plan ({reasons})")
+        chosen = min(costed, key=lambda k: costed[k]["cost_usd_per_yr"])
+        data_center = scenario.sites[site_id].data_center.cooling_options()[chosen]
+        data_center = data_center.model_copy(update={"choose_cooling": False})
+        sites[site_id] = sites[site_id].model_copy(update={"data_center": data_center})
+        decisions[site_id] = {
+            "chosen": chosen,
+            "options": options,
+            "water_limit_m3_per_yr": scenario.sites[site_id].water_limit_m3_per_yr,
+            "horizon": scenario.time.kind,
+        }
+        log.info("cooling of %s: %s", site_id, chosen)
+    return scenario.model_copy(update={"sites": sites}), decisions
+
+
+def _cooling_option(scenario: Scenario, site_id: str, data_center: DataCenter) -> dict:
+    """Size one site with one cooling on its own model; describe the option (``choose_cooling``).
+
+    The site is solved alone, with its full IT capacity, without the scenario's coupling
+    or siting (the cooling is a site's decision).
+    """
+    given = scenario.sites[site_id]
+    first_year = given.weather_years[:1] if given.weather_years else None
+    site = given.model_copy(update={"data_center": data_center, "weather_years": first_year})
+    alone = scenario.model_copy(
+        update={
+            "sites": {site_id: site},
+            "siting": scenario.siting.model_copy(update={"it_demand_mw": None}),
+        }
+    )
+    hourly = hourly_profiles(alone, site_id)
+    water = water_used_m3_per_yr(hourly)
+    option = {
+        "pue_follows": data_center.pue.temperature,
+        "water_m3_per_yr": water,
+        "cost_usd_per_yr": None,
+        "left_out": None,
+    }
+    limit = site.water_limit_m3_per_yr
+    if limit is not None and water > limit:
+        option["left_out"] = (
+            f"its water, {water:,.0f} m3/yr, exceeds water_limit_m3_per_yr = {limit:,.0f}"
+        )
+        return option
+    modelled = {(site_id, 0): hourly}
+    steps = model_steps(modelled, alone.time, False)
+    try:
+        runs = optimize_sites(model_inputs(alone, steps, modelled), alone.solver)
+    except InfeasibleError as error:
+        option["left_out"] = f"no plan meets every requirement ({error})"
+        return option
+    option["cost_usd_per_yr"] = next(iter(runs.values())).objective_usd_per_yr
+    return option
 
 
 def choose_sites(scenario: Scenario) -> tuple[Scenario, dict | None]:

@@ -147,12 +147,15 @@ __all__ = [
 ]
 
 
-def one_engine_scenario(monkeypatch, load_mw: np.ndarray, time: dict):
+def one_engine_scenario(
+    monkeypatch, load_mw: np.ndarray, time: dict, engine: GasTech | None = None, **others
+):
     """A one-site scenario ("s") on a given hourly load, with :func:`gas_tech`'s 5 MW engines.
 
     Gas at 3 USD/MMBtu (30 USD/MWh of fuel), wacc 0, no redundancy rows (k = 0, N-1 off),
     full availability; ``hourly_profiles`` is patched where the sizing looks it up
-    (``dcpower.pipeline.inputs``) to return the load.
+    (``dcpower.pipeline.inputs``) to return the load. ``engine`` replaces the engine;
+    ``others`` are further technologies that need no profile (storage), by id.
     """
     import dcpower.pipeline.inputs as inputs
     from dcpower.scenario import scenario_from_dict
@@ -171,7 +174,7 @@ def one_engine_scenario(monkeypatch, load_mw: np.ndarray, time: dict):
         index=index,
     )
     monkeypatch.setattr(inputs, "hourly_profiles", lambda scenario, site_id, year=0: hourly)
-    engine = gas_tech().model_dump(mode="json")
+    specs = {"eng": engine or gas_tech(), **others}
     return scenario_from_dict(
         {
             "name": "spike",
@@ -179,11 +182,11 @@ def one_engine_scenario(monkeypatch, load_mw: np.ndarray, time: dict):
                 "s": {
                     "climate": "baku",
                     "data_center": {"it_capacity_mw": 10.0},
-                    "technologies": ["eng"],
+                    "technologies": list(specs),
                     "gas_price_usd_per_mmbtu": 3.0,
                 }
             },
-            "technologies": {"eng": engine},
+            "technologies": {k: spec.model_dump(mode="json") for k, spec in specs.items()},
             "economics": {"wacc": 0.0},
             "reliability": {"redundancy_k": 0, "hourly_n_minus_1": False},
             "time": time,

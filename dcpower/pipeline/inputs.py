@@ -394,9 +394,20 @@ def model_inputs(
     scenario: Scenario,
     steps: dict[tuple[str, int], Steps],
     modelled: dict[tuple[str, int], pd.DataFrame],
+    integer_commitment: bool | None = None,
 ) -> list[SiteInputs]:
-    """Return the input records of a model of site-years, one per ``(site_id, year)``."""
+    """Return the input records of a model of site-years, one per ``(site_id, year)``.
+
+    ``integer_commitment`` as in :func:`site_inputs` (None = the scenario's sizing setting).
+    """
     return [
-        site_inputs(scenario, site_id, steps[site_id, year], frame, year=year)
+        site_inputs(
+            scenario,
+            site_id,
+            steps[site_id, year],
+            frame,
+            integer_commitment=integer_commitment,
+            year=year,
+        )
         for (site_id, year), frame in modelled.items()
     ]

@@ -8,7 +8,7 @@ shortfall is reported, never hidden.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -59,12 +59,14 @@ def _redispatch_full_year(
     sizing: dict[str, dict[str, float]],
     coupling: Coupling | None,
     levels: dict[str, dict[str, np.ndarray]],
+    commitment: str | None = None,
 ) -> dict[str, SiteRun]:
     """Dispatch all 8760 hours of every site and year with the sized capacities fixed.
 
     Each unit built is held out for its planned maintenance (``dcpower.maintenance``). The
     year is solved in windows (``solver.dispatch_window_h``) that start from the storage
-    ``levels`` the sizing planned (by block name and storage id, per hour [MWh]).
+    ``levels`` the sizing planned (by block name and storage id, per hour [MWh]). The
+    commitment is the scenario's dispatch commitment unless ``commitment`` is given.
     """
     full = TimeHorizon(kind="full_year")
     inputs = [
@@ -73,7 +75,7 @@ def _redispatch_full_year(
             site_id,
             reduce_time(frame, full),
             frame,
-            integer_commitment=scenario.dispatch_commitment == "integer",
+            integer_commitment=(commitment or scenario.dispatch_commitment) == "integer",
             absent=sized_to_zero(sizing[site_id]),
             year=year,
             maintenance_units=maintenance_plan(scenario, site_id, frame, sizing[site_id]),
@@ -154,14 +156,16 @@ def cost_drift(sized: dict[str, SiteRun], final: dict[str, SiteRun]) -> float:
 
 
 def _pass_record(
-    steps: Steps, horizon: TimeHorizon, added_at: list[str], sized: SiteRun, final: SiteRun
+    steps: Steps, setting: _Setting, added_at: list[str], sized: SiteRun, final: SiteRun
 ) -> dict:
     """Describe one sizing pass and the full-year dispatch that follows it (summary.json)."""
+    horizon = setting.horizon
     dispatch = final.solution.dispatch
     sizing_s = sized.build_seconds + sized.outcome.solve_seconds
     return {
         "horizon": steps.kind,
         "block_hours": horizon.block_hours if steps.kind == "blocks" else None,
+        "commitment": setting.commitment,
         "typical_periods": steps.periods.n_typical if steps.periods else None,
         "added_periods": added_at if steps.periods else None,
         "unserved_mwh_per_yr": float((dispatch["unserved_mw"] * dispatch["weight_h"]).sum()),
@@ -193,7 +197,10 @@ def solve_sites(
     (:func:`dcpower.pipeline.inputs.align_clocks`) and on the same steps (typical periods
     clustered jointly); otherwise each site has its own typical days.
 
-    If the plant sized on typical periods cannot serve every hour of the full-year
+    If a plant sized with commitment relaxed cannot serve every hour of the integer
+    full-year dispatch, it is first sized again on the same steps with integer commitment
+    (the relaxation is not a lower bound: fractional units can cover what whole ones
+    cannot). If the plant sized on typical periods cannot serve every hour of the full-year
     dispatch, the calendar periods that fell short most become typical periods of their own
     and it is sized again (at most ``time.max_refinements`` times). If its annual cost
     differs from the sizing's estimate by more than ``time.cost_tolerance``, the year is
@@ -220,15 +227,13 @@ def solve_sites(
         return {site_id: solve_site(scenario, site_id) for site_id in site_ids}
     group = _sizing_group(scenario, site_ids)
     history = _History.start(site_ids)
-    horizon = scenario.time
-    added: dict[Key, list[int]] = {key: [] for key in group.modelled}
-    while True:
-        done = _size_and_dispatch(group, horizon, added, start_sizing)
-        _record_pass(group, done, horizon, added, history)
-        following = _next_pass(group, done, horizon, added, len(history.passes[site_ids[0]]))
-        if following is None:
-            break
-        horizon, added = following
+    setting: _Setting | None = _Setting(
+        scenario.time, {key: [] for key in group.modelled}, scenario.solver.commitment
+    )
+    while setting is not None:
+        done = _size_and_dispatch(group, setting, start_sizing)
+        _record_pass(group, done, setting, history)
+        setting = _next_pass(group, done, setting, len(history.passes[site_ids[0]]))
     return {site_id: _site_result(group, done, history, site_id) for site_id in site_ids}
 
 
@@ -265,6 +270,25 @@ class _Group:
     coupling: Coupling | None
     one_calendar: bool
     in_windows: dict[Key, list[int]]
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """How a sizing pass sizes: its horizon, its added periods and its commitment.
+
+    Attributes
+    ----------
+    horizon : TimeHorizon
+        The steps sized on.
+    added : dict
+        Calendar periods made typical periods of their own, by ``(site_id, year)``.
+    commitment : str
+        Hourly commitment of the sizing model: ``integer`` or ``relaxed``.
+    """
+
+    horizon: TimeHorizon
+    added: dict[Key, list[int]]
+    commitment: str
 
 
 @dataclass(frozen=True)
@@ -350,16 +374,15 @@ def _sizing_group(scenario: Scenario, site_ids: list[str]) -> _Group:
 
 
 def _size_and_dispatch(
-    group: _Group,
-    horizon: TimeHorizon,
-    added: dict[Key, list[int]],
-    start_sizing: dict[str, dict] | None,
+    group: _Group, setting: _Setting, start_sizing: dict[str, dict] | None
 ) -> _Pass:
     """Size the group on the horizon's steps; dispatch the full year if the sizing did not."""
     scenario = group.scenario
-    extra = {key: group.in_windows[key] + added[key] for key in group.modelled}
-    steps = model_steps(group.modelled, horizon, group.one_calendar, extra)
-    inputs = model_inputs(scenario, steps, group.modelled)
+    extra = {key: group.in_windows[key] + setting.added[key] for key in group.modelled}
+    steps = model_steps(group.modelled, setting.horizon, group.one_calendar, extra)
+    inputs = model_inputs(
+        scenario, steps, group.modelled, integer_commitment=setting.commitment == "integer"
+    )
     names = {(inp.site_id, inp.year): inp.block_name for inp in inputs}
     sized = optimize_sites(
         inputs, scenario.solver, coupling=group.coupling, start_sizing=start_sizing
@@ -369,7 +392,7 @@ def _size_and_dispatch(
     # The reported dispatch is full-year with the dispatch's commitment: after a reduced
     # sizing, and after a full-year fallback whose commitment was relaxed.
     if kind in REDUCED_KINDS or (
-        kind == "full_year" and scenario.dispatch_commitment != scenario.solver.commitment
+        kind == "full_year" and scenario.dispatch_commitment != setting.commitment
     ):
         sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in group.site_ids}
         levels = {name: run.start_levels for name, run in sized.items()}
@@ -377,13 +400,7 @@ def _size_and_dispatch(
     return _Pass(steps, names, sized, final, kind, cost_drift(sized, final))
 
 
-def _record_pass(
-    group: _Group,
-    done: _Pass,
-    horizon: TimeHorizon,
-    added: dict[Key, list[int]],
-    history: _History,
-) -> None:
+def _record_pass(group: _Group, done: _Pass, setting: _Setting, history: _History) -> None:
     """Add a pass to each site's records (``SiteResult.sizing_passes``) and seconds."""
     for site_id in group.site_ids:
         own = done.blocks(site_id, group.years[site_id])
@@ -391,9 +408,10 @@ def _record_pass(
         history.build_seconds[site_id] += sum(r.build_seconds for r in runs)
         history.solve_seconds[site_id] += sum(r.outcome.solve_seconds for r in runs)
         frame = group.modelled[site_id, 0]
-        added_at = [frame.index[h * horizon.period_hours].isoformat() for h in added[site_id, 0]]
+        period_h = setting.horizon.period_hours
+        added_at = [frame.index[h * period_h].isoformat() for h in setting.added[site_id, 0]]
         record = _pass_record(
-            done.steps[site_id, 0], horizon, added_at, done.sized[own[0]], done.final[own[0]]
+            done.steps[site_id, 0], setting, added_at, done.sized[own[0]], done.final[own[0]]
         )
         # Over several weather years: the worst year's unserved energy, the mean cost.
         record["unserved_mwh_per_yr"] = max(_unserved_mwh(done.final[name]) for name in own)
@@ -402,29 +420,35 @@ def _record_pass(
         history.passes[site_id].append(record)
 
 
-def _next_pass(
-    group: _Group,
-    done: _Pass,
-    horizon: TimeHorizon,
-    added: dict[Key, list[int]],
-    n_passes: int,
-) -> tuple[TimeHorizon, dict[Key, list[int]]] | None:
-    """Return the horizon and added periods of the next sizing pass, or None if the plan stands.
+def _next_pass(group: _Group, done: _Pass, setting: _Setting, n_passes: int) -> _Setting | None:
+    """Return how to size in the next pass, or None if the plan stands.
 
-    A reduced-time plan that falls short in some hour is sized again: with the calendar
-    periods that fell short most as typical periods of their own while refinements are
-    left (``n_passes`` so far), else on the full year. Typical periods that only misstate
-    the year's cost are clustered more finely (:func:`_finer_clustering`).
+    A reduced-time plan that falls short in some hour is sized again: with integer
+    commitment on the same steps if it was sized with commitment relaxed and dispatched
+    with integer commitment; else with the calendar periods that fell short most as typical
+    periods of their own while refinements are left (``n_passes`` so far), else on the
+    full year. Typical periods that only misstate the year's cost are clustered more
+    finely (:func:`_finer_clustering`).
     """
-    kind = done.kind
+    kind, horizon, added = done.kind, setting.horizon, setting.added
     falls_short = any(run.shortfalls for run in done.final.values()) and kind in REDUCED_KINDS
     drifts = kind == "typical_periods" and abs(done.drift) > horizon.cost_tolerance
     if not (falls_short or drifts):
         return None
-    refine = kind == "typical_periods" and n_passes <= horizon.max_refinements
+    # The pass that stepped to integer commitment, if any, is not a refinement.
+    stepped = setting.commitment != group.scenario.solver.commitment
+    refine = kind == "typical_periods" and n_passes - stepped <= horizon.max_refinements
     if drifts and not falls_short:
         finer = _finer_clustering(group, done.drift, horizon) if refine else None
-        return None if finer is None else (finer, added)
+        return None if finer is None else replace(setting, horizon=finer)
+    if _short_for_integer_commitment(group, done, setting):
+        log.warning(
+            "%s: %s sizing with commitment relaxed serves the year only with commitment "
+            "relaxed; sizing again with integer commitment",
+            group.site_ids,
+            kind,
+        )
+        return replace(setting, commitment="integer")
     short = {
         key: worst_periods(
             done.final[done.names[key]].shortfall_mw,
@@ -439,10 +463,27 @@ def _next_pass(
     if any(short.values()):
         # The periods that fell short become typical periods of their own.
         log.warning("%s: typical-period sizing fell short; adding calendar periods", group.site_ids)
-        return horizon, {key: added[key] + short[key] for key in group.modelled}
+        return replace(setting, added={key: added[key] + short[key] for key in group.modelled})
     # The plant sized on reduced time falls short in some hour: size it on every hour.
     log.warning("%s: %s sizing fell short; sizing again on the full year", group.site_ids, kind)
-    return TimeHorizon(kind="full_year"), added
+    return replace(setting, horizon=TimeHorizon(kind="full_year"))
+
+
+def _short_for_integer_commitment(group: _Group, done: _Pass, setting: _Setting) -> bool:
+    """Whether a plan sized with commitment relaxed falls short only for whole units.
+
+    The integer full-year dispatch fell short. The year is dispatched again with commitment
+    relaxed (seconds: no integer decision): if that serves every hour, whole units are what
+    the plan lacks, not resolution, and adding periods would not help.
+    """
+    if setting.commitment == "integer" or group.scenario.dispatch_commitment != "integer":
+        return False
+    sizing = {site_id: done.sized[done.names[site_id, 0]].sizing for site_id in group.site_ids}
+    levels = {name: run.start_levels for name, run in done.sized.items()}
+    relaxed = _redispatch_full_year(
+        group.scenario, group.modelled, sizing, group.coupling, levels, commitment="relaxed"
+    )
+    return not any(run.shortfalls for run in relaxed.values())
 
 
 def _finer_clustering(group: _Group, drift: float, horizon: TimeHorizon) -> TimeHorizon | None:

@@ -55,17 +55,17 @@ def choose_cooling(scenario: Scenario) -> tuple[Scenario, dict | None]:
         return scenario, None
     sites, decisions = dict(scenario.sites), {}
     for site_id in choosing:
+        coolings = scenario.sites[site_id].data_center.cooling_options()
         options = {
             name: _cooling_option(scenario, site_id, data_center)
-            for name, data_center in scenario.sites[site_id].data_center.cooling_options().items()
+            for name, data_center in coolings.items()
         }
         costed = {k: v for k, v in options.items() if v["cost_usd_per_yr"] is not None}
         if not costed:
             reasons = "; ".join(f"{k}: {v['left_out']}" for k, v in options.items())
             raise InfeasibleError(f"sites.{site_id}: no cooling has a plan ({reasons})")
         chosen = min(costed, key=lambda k: costed[k]["cost_usd_per_yr"])
-        data_center = scenario.sites[site_id].data_center.cooling_options()[chosen]
-        data_center = data_center.model_copy(update={"choose_cooling": False})
+        data_center = coolings[chosen].model_copy(update={"choose_cooling": False})
         sites[site_id] = sites[site_id].model_copy(update={"data_center": data_center})
         decisions[site_id] = {
             "chosen": chosen,

@@ -99,6 +99,11 @@ def site_profiles(
     return out
 
 
+def water_used_m3_per_yr(hourly: pd.DataFrame) -> float:
+    """Water the data center's cooling uses in a year of profiles, any limit aside [m3/yr]."""
+    return float(hourly["cooling_water_m3"].sum()) if "cooling_water_m3" in hourly else 0.0
+
+
 @dataclass(frozen=True)
 class DesignPoint:
     """The design basis of a site before sizing: where installed N+k is checked.

@@ -17,7 +17,7 @@ from dcpower import techs, topology
 from dcpower.availability import verdict
 from dcpower.finance import finance_summary
 from dcpower.optimization.build import COOLING_WATER
-from dcpower.profiles import design_basis
+from dcpower.profiles import design_basis, water_used_m3_per_yr
 from dcpower.run_folder import (
     Emissions,
     Horizon,
@@ -175,7 +175,7 @@ def water_of(site: SiteResult, spec: Site) -> dict | None:
     if "cooling_water_m3" not in site.profiles:
         return None
     hosted = site.it_capacity_mw / spec.data_center.it_capacity_mw
-    m3 = float(site.profiles["cooling_water_m3"].sum()) * hosted
+    m3 = water_used_m3_per_yr(site.profiles) * hosted
     it_kwh = float(site.profiles["it_load_mw"].sum()) * hosted * 1000.0
     costs = site.costs
     usd = float(costs.loc[costs["technology"] == COOLING_WATER, "usd_per_yr"].sum())

@@ -19,7 +19,7 @@ from dcpower.errors import InfeasibleError, ScenarioError
 from dcpower.optimization.build import Hosting, SiteInputs
 from dcpower.optimization.outage import OutageWindow, outage_windows
 from dcpower.optimization.siting import Coupling
-from dcpower.profiles import design_point, profile_fields, site_profiles
+from dcpower.profiles import design_point, profile_fields, site_profiles, water_used_m3_per_yr
 from dcpower.scenario import Scenario, Site, TimeHorizon
 from dcpower.techs.base import capital_recovery_factor
 from dcpower.weather import load_site, load_weather
@@ -152,11 +152,6 @@ def cooling_water_m3_per_yr(site_id: str, site: Site, hourly: pd.DataFrame) -> f
             "data_center.choose_cooling: true)"
         )
     return used
-
-
-def water_used_m3_per_yr(hourly: pd.DataFrame) -> float:
-    """Water the data center's cooling uses in a year of profiles, any limit aside [m3/yr]."""
-    return float(hourly["cooling_water_m3"].sum()) if "cooling_water_m3" in hourly else 0.0
 
 
 def site_inputs(

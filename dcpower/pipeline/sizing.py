@@ -198,11 +198,12 @@ def solve_sites(
     clustered jointly); otherwise each site has its own typical days.
 
     If a plant sized with commitment relaxed cannot serve every hour of the integer
-    full-year dispatch, it is first sized again on the same steps with integer commitment
-    (the relaxation is not a lower bound: fractional units can cover what whole ones
-    cannot). If the plant sized on typical periods cannot serve every hour of the full-year
-    dispatch, the calendar periods that fell short most become typical periods of their own
-    and it is sized again (at most ``time.max_refinements`` times). If its annual cost
+    full-year dispatch but can with commitment relaxed, it is sized again on the same
+    steps with integer commitment (the relaxation is not a lower bound: fractional units
+    can cover what whole ones cannot). If the plant sized on typical periods cannot serve
+    every hour of the full-year dispatch, the calendar periods that fell short most become
+    typical periods of their own and it is sized again (at most ``time.max_refinements``
+    times). If its annual cost
     differs from the sizing's estimate by more than ``time.cost_tolerance``, the year is
     clustered into twice as many typical periods and sized again (within the same limit;
     a drift left then is reported). If a plant
@@ -394,10 +395,21 @@ def _size_and_dispatch(
     if kind in REDUCED_KINDS or (
         kind == "full_year" and scenario.dispatch_commitment != setting.commitment
     ):
-        sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in group.site_ids}
-        levels = {name: run.start_levels for name, run in sized.items()}
+        sizing, levels = _sized_plan(group, names, sized)
         final = _redispatch_full_year(scenario, group.modelled, sizing, group.coupling, levels)
     return _Pass(steps, names, sized, final, kind, cost_drift(sized, final))
+
+
+def _sized_plan(
+    group: _Group, names: dict[Key, str], sized: dict[str, SiteRun]
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, np.ndarray]]]:
+    """Return what a full-year dispatch of a sizing holds fixed and starts from.
+
+    The investment decisions by site id (the first weather year's block: capacities are
+    shared over years) and the storage levels planned, by block name.
+    """
+    sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in group.site_ids}
+    return sizing, {name: run.start_levels for name, run in sized.items()}
 
 
 def _record_pass(group: _Group, done: _Pass, setting: _Setting, history: _History) -> None:
@@ -424,11 +436,11 @@ def _next_pass(group: _Group, done: _Pass, setting: _Setting, n_passes: int) -> 
     """Return how to size in the next pass, or None if the plan stands.
 
     A reduced-time plan that falls short in some hour is sized again: with integer
-    commitment on the same steps if it was sized with commitment relaxed and dispatched
-    with integer commitment; else with the calendar periods that fell short most as typical
-    periods of their own while refinements are left (``n_passes`` so far), else on the
-    full year. Typical periods that only misstate the year's cost are clustered more
-    finely (:func:`_finer_clustering`).
+    commitment on the same steps if it was sized with commitment relaxed and falls short
+    only in the integer dispatch (:func:`_short_for_integer_commitment`); else with the
+    calendar periods that fell short most as typical periods of their own while
+    refinements are left (``n_passes`` so far), else on the full year. Typical periods that
+    only misstate the year's cost are clustered more finely (:func:`_finer_clustering`).
     """
     kind, horizon, added = done.kind, setting.horizon, setting.added
     falls_short = any(run.shortfalls for run in done.final.values()) and kind in REDUCED_KINDS
@@ -478,8 +490,7 @@ def _short_for_integer_commitment(group: _Group, done: _Pass, setting: _Setting)
     """
     if setting.commitment == "integer" or group.scenario.dispatch_commitment != "integer":
         return False
-    sizing = {site_id: done.sized[done.names[site_id, 0]].sizing for site_id in group.site_ids}
-    levels = {name: run.start_levels for name, run in done.sized.items()}
+    sizing, levels = _sized_plan(group, done.names, done.sized)
     relaxed = _redispatch_full_year(
         group.scenario, group.modelled, sizing, group.coupling, levels, commitment="relaxed"
     )

@@ -17,8 +17,8 @@ from dcpower.pipeline.inputs import (
     model_steps,
     on_model_clock,
     scenario_coupling,
-    water_used_m3_per_yr,
 )
+from dcpower.profiles import water_used_m3_per_yr
 from dcpower.results import SiteResult
 from dcpower.scenario import DataCenter, Scenario, Site
 

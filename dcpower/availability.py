@@ -86,7 +86,7 @@ from dcpower.clock import rows_on_one_clock
 from dcpower.paths import inputs_dir
 from dcpower.run_folder import RunFolder, SiteTables, read_run_folder
 from dcpower.scenario import Scenario
-from dcpower.techs.contract import Store, Supply, UnitFleet
+from dcpower.techs.contract import HeatDriven, Store, Supply, UnitFleet
 from dcpower.units import HOURS_PER_YEAR
 
 #: Outage parameters each gas unit type needs (rows of inputs/technologies.csv).
@@ -433,6 +433,7 @@ def site_chunks(
     grid_interruptions: tuple[float, float] = (0.0, 1.0),
     bus_sections: int = 1,
     section_failures: tuple[tuple[float, float], ...] = (),
+    relief_mw: np.ndarray | None = None,
 ) -> Iterator[_Chunk]:
     """Simulate one site's year ``years`` times, a chunk of years at a time.
 
@@ -475,6 +476,11 @@ def site_chunks(
         (geometric, whole hours) [h]. While a section is out its units give nothing; units
         already down are taken to be elsewhere (the count up falls by the section's units,
         the cautious reading of a count-based draw).
+    relief_mw : ndarray, shape (n_hours,), optional
+        Electric load relieved by heat-driven cooling (absorption chillers) in the dispatch
+        (part of ``renewables_mw``). Its heat comes with the gas units' output: where the
+        units up cannot give the dispatched gas output, the relief falls in proportion and
+        the electric chillers take the cooling back (:func:`lost_relief_mw`). [MW]
 
     Yields
     ------
@@ -500,6 +506,8 @@ def site_chunks(
                 draw = _without_gas(plant, draw, elapsed)
         # what storage must supply (MW); <= 0: gas suffices
         need = load - ren - draw.capacity_mw
+        if relief_mw is not None:
+            need = need + lost_relief_mw(relief_mw, draw.capacity_mw, plant.dispatched_gas_mw)
         grid_cut = None
         if grid_interruptions[0] > 0 and grid_mw is not None and np.any(grid_mw > 0):
             grid_cut = interruption_hours(rng, ny, plant.n, *grid_interruptions) >= 0
@@ -517,6 +525,30 @@ def site_chunks(
             grid_interrupted=grid_cut,
             section_out=section_out,
         )
+
+
+def lost_relief_mw(
+    relief_mw: np.ndarray, capacity_mw: np.ndarray, dispatched_gas_mw: np.ndarray
+) -> np.ndarray:
+    """Relief that heat-driven cooling loses when the gas units up fall short of the dispatch.
+
+    The heat follows the gas output: with capacity up ``c`` below the dispatched gas output
+    ``g``, the units give at most ``c / g`` of the dispatched heat, and the relief falls to
+    that share (to none without gas output). [MW]
+
+    Parameters
+    ----------
+    relief_mw : np.ndarray, shape (n_hours,)
+        Relief in the dispatch. [MW]
+    capacity_mw : np.ndarray, shape (years, n_hours)
+        Gas capacity up in each simulated hour. [MW]
+    dispatched_gas_mw : np.ndarray, shape (n_hours,)
+        Gas output in the dispatch. [MW]
+    """
+    relief = np.asarray(relief_mw, dtype=float)
+    running = dispatched_gas_mw > 0
+    share = np.where(running, capacity_mw / np.where(running, dispatched_gas_mw, 1.0), 0.0)
+    return relief * (1.0 - np.minimum(share, 1.0))
 
 
 @dataclass(frozen=True)
@@ -1038,6 +1070,7 @@ class _SiteInputs:
     grid_interruptions: tuple[float, float] = (0.0, 1.0)  # per year, mean length [h]
     bus_sections: int = 1
     section_failures: tuple[tuple[float, float], ...] = ()  # per section-year, mean repair [h]
+    relief_mw: np.ndarray | None = None  # load relieved by heat-driven cooling [MW]
 
     def simulation(self, years: int, rng: np.random.Generator, ride_through_min: float) -> dict:
         """Keyword arguments of :func:`simulate_site` / :func:`site_chunks`."""
@@ -1056,6 +1089,7 @@ class _SiteInputs:
             "grid_interruptions": self.grid_interruptions,
             "bus_sections": self.bus_sections,
             "section_failures": self.section_failures,
+            "relief_mw": self.relief_mw,
         }
 
 
@@ -1078,6 +1112,7 @@ def _site_inputs(
     stores: list[dict] = []
     grid_mw = _num(d, "grid_mw", n)  # grid import as dispatched, lost in a grid interruption
     supply_mw = grid_mw
+    relief_mw = np.zeros(n)
     for tech_id in scenario.sites[site_id].technologies:
         spec = scenario.technologies[tech_id]
         behaviour = techs.of(spec).behaviour(tech_id, spec, rows)
@@ -1095,6 +1130,9 @@ def _site_inputs(
             stores.append(asdict(behaviour))
         elif isinstance(behaviour, Supply):
             supply_mw = supply_mw + behaviour.output_mw
+        elif isinstance(behaviour, HeatDriven):
+            supply_mw = supply_mw + behaviour.relief_mw
+            relief_mw = relief_mw + behaviour.relief_mw
     return _SiteInputs(
         dispatch=d,
         hourly=tables.hourly,
@@ -1124,6 +1162,7 @@ def _site_inputs(
             scenario.reliability.units_per_bus_section,
         ),
         section_failures=section_failures(scenario),
+        relief_mw=relief_mw if np.any(relief_mw > 0) else None,
     )
 
 

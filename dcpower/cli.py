@@ -196,6 +196,8 @@ def run(
         raise typer.Exit(EXIT_INFEASIBLE)
     if summary.cooling:
         _print_cooling(summary.cooling)
+    if summary.heat_recovery:
+        _print_heat_recovery(summary.heat_recovery)
     if summary.siting:
         _print_siting(summary.siting)
     if summary.workload_shifting:
@@ -245,6 +247,32 @@ def _print_cooling(cooling: dict) -> None:
         console.print(
             f"cooling of {site_id}: {choice['chosen']} ({options}; on the "
             f"{choice['horizon']} steps)",
+            highlight=False,
+        )
+
+
+def _print_heat_recovery(heat_recovery: dict) -> None:
+    for site_id, figures in heat_recovery.items():
+        saved, have = figures["saved"], figures["with"]
+        sizing = saved["sizing_cost_usd_per_yr"]
+        verdict = (
+            "the two differ by more than the saving: not a finding (the sizing cannot tell "
+            "the plans apart)"
+            if figures["saving_within_accuracy"]
+            else "the two agree"
+        )
+        kept = (
+            "kept"
+            if figures["kept"] == "with"
+            else "left out: the plan without costs less over the full year"
+        )
+        console.print(
+            f"heat recovery at {site_id} ({kept}): the plan with it relieves "
+            f"{have['relief_mwh_per_yr']:,.0f} MWh/yr of chiller load and saves "
+            f"{saved['cost_usd_per_yr'] / 1e6:,.3f} M USD/yr, "
+            f"{saved['fuel_mmbtu_per_yr']:,.0f} MMBtu/yr of fuel and "
+            f"{saved['co2_t_per_yr']:,.0f} t/yr of CO2 against the same site without it, over "
+            f"the full year ({sizing / 1e6:,.3f} M USD/yr on the sizing's steps; {verdict})",
             highlight=False,
         )
 

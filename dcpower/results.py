@@ -144,6 +144,9 @@ class Result:
     cooling : dict or None
         With sites that let the run choose their cooling: the decisions
         (``dcpower.pipeline.choose_cooling``); ``scenario`` then holds the chosen coolings.
+    heat_recovery : dict or None
+        With sites whose recovered heat drives cooling (absorption chillers): what it saves
+        against the same sites without it (``dcpower.pipeline.heat_recovery_summary``).
     """
 
     scenario: Scenario
@@ -154,6 +157,7 @@ class Result:
     workload: dict | None = None
     siting: dict | None = None
     cooling: dict | None = None
+    heat_recovery: dict | None = None
 
     @property
     def status(self) -> str:

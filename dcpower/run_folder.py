@@ -247,6 +247,9 @@ class Summary(_Record):
     workload_shifting: dict | None = None
     siting: dict | None = None
     cooling: dict | None = None
+    #: Per site whose recovered heat drives cooling: the plan with and without it, and what
+    #: it saves (dcpower.pipeline.heat_recovery_summary).
+    heat_recovery: dict | None = None
     emissions: Emissions = Field(default_factory=Emissions)
     finance: dict | None = None  # dcpower.finance.finance_summary
 

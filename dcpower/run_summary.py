@@ -128,6 +128,8 @@ def site_summary(site: SiteResult, scenario) -> SiteSummary:
         if tech.resource == "thermal"
         for key in tech.summary_generation
     )
+    # The energy the plant supplies: the load less what heat-driven cooling relieves.
+    supplied = load - site.annual_mwh(techs.LOAD_RELIEF.column)
     fuel = site.annual_mwh("fuel_mmbtu_per_h")
     cost = float(site.costs["usd_per_yr"].sum())
     objective = site.objective_usd_per_yr
@@ -145,7 +147,7 @@ def site_summary(site: SiteResult, scenario) -> SiteSummary:
         co2_t_per_yr=fuel * co2_kg_per_mmbtu / 1000,
         # Share of the energy served not from fuel or the grid (as min_renewable_share
         # counts it).
-        renewable_share=1 - fuel_or_grid / load if load else 0.0,
+        renewable_share=1 - fuel_or_grid / supplied if supplied else 0.0,
         capex_usd=float(sum(site.capex_usd.values())),
         cost_usd_per_yr=cost,
         lcoe_usd_per_mwh=cost / load if load else float("nan"),
@@ -284,6 +286,7 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
         workload_shifting=result.workload,
         siting=result.siting,
         cooling=result.cooling,
+        heat_recovery=result.heat_recovery,
         emissions=Emissions(
             co2_cap_t_per_yr=scenario.emissions.co2_cap_t_per_yr,
             min_renewable_share=scenario.emissions.min_renewable_share,

@@ -80,6 +80,16 @@ class PUEModel(Strict):
         ),
     )
 
+    chiller_cop: Positive = Field(
+        load_defaults.DRY_BULB_CHILLER_COP,
+        description=(
+            "COP of the electric chillers whose compressors draw the mechanical-cooling "
+            "load (IT load x (PUE - pue_min)): what an absorption chiller relieves per MW of "
+            "cooling is 1 / chiller_cop. Default by temperature: dry bulb 2.96 (air-cooled), "
+            "wet bulb 6.28 (water-cooled); ASHRAE 90.1-2022 minimums, PROXY. [-]"
+        ),
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _defaults_of_the_temperature(cls, data: object) -> object:
@@ -95,7 +105,7 @@ class PUEModel(Strict):
 
     def curve(self) -> dict:
         """Return the curve's coefficients, as ``dcpower.resource.load`` takes them."""
-        return self.model_dump(exclude={"temperature"})
+        return self.model_dump(exclude={"temperature", "chiller_cop"})
 
 
 class DataCenter(Strict):

@@ -67,12 +67,14 @@ def site_inputs(
     site_id="test",
     it_load=None,
     pue=None,
+    cooling_electric=None,
     **site_fields,
 ) -> SiteInputs:
     """Inputs of a small site: 1-h steps, each standing for 8760 / n hours of the year.
 
     ``it_load`` and ``pue`` (per step) are for workload shifting, where the load is
-    ``it_load x pue``; ``site_fields`` set fields of the scenario's ``Site`` (e.g. the
+    ``it_load x pue``; ``cooling_electric`` the mechanical-cooling load an absorption
+    chiller may relieve; ``site_fields`` set fields of the scenario's ``Site`` (e.g. the
     data center's IT capacity, an emission cap).
     """
     load = np.asarray(load_mw, dtype=float)
@@ -131,6 +133,9 @@ def site_inputs(
         integer_commitment=integer_commitment,
         it_load_mw=None if it_load is None else np.asarray(it_load, float),
         pue=None if pue is None else np.asarray(pue, float),
+        cooling_electric_mw=(
+            np.zeros(n) if cooling_electric is None else np.broadcast_to(cooling_electric, n)
+        ),
         grid_price_usd_per_mwh=grid_price,
         backup_fuel=backup_fuel,
     )
@@ -168,6 +173,7 @@ def one_engine_scenario(
             "it_load_mw": load_mw,
             "pue": 1.0,
             "load_mw": load_mw,
+            "cooling_electric_mw": 0.0,
             "gas_cf_eng": 1.0,
             "heat_rate_factor_eng": 1.0,
         },

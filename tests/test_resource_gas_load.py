@@ -131,10 +131,14 @@ def test_pue_shape() -> None:
 
 def test_load_is_it_times_pue_exactly() -> None:
     df = data_center_load(_seasonal_year(), it_capacity_mw=80.0, utilization=0.7)
-    assert list(df.columns) == ["it_load_mw", "pue", "load_mw"]
+    assert list(df.columns) == ["it_load_mw", "pue", "load_mw", "cooling_electric_mw"]
     assert df.index.equals(INDEX)
     np.testing.assert_array_equal(
         df["load_mw"].to_numpy(), (df["it_load_mw"] * df["pue"]).to_numpy()
+    )
+    # the mechanical cooling: the PUE above its free-cooling value (default 1.15)
+    np.testing.assert_allclose(
+        df["cooling_electric_mw"].to_numpy(), (df["it_load_mw"] * (df["pue"] - 1.15)).to_numpy()
     )
     np.testing.assert_allclose(df["it_load_mw"].to_numpy(), 56.0)
 

@@ -197,6 +197,7 @@ def test_summary_has_the_design_keys(summary: dict):
             "gas",
             "grid",
             "battery_discharge",
+            "chiller_relief",
         }
         assert site["it_load_mw"] == pytest.approx(32.0)  # 40 MW x 0.8
         assert site["unserved_mwh_per_yr"] == pytest.approx(0, abs=1e-6)

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from dcpower.units import MMBTU_PER_MWH
 from dcpower.verify import VERIFICATION_FILE, first_failure, verify_run, write_verification
 
 SCENARIO: dict = {
@@ -228,13 +229,16 @@ def test_broken_n_minus_1_names_the_hour(copy_of: Path) -> None:
     delta = new - old
     table.loc[row, "gas_units_online_recip_engine"] = new
     table.loc[row, "gas_units_online"] += delta
-    table.loc[row, "fuel_mmbtu_per_h"] += (
+    fuel = (
         prof["heat_rate_factor_recip_engine"]
         * tech["no_load_fuel_fraction"]
         * tech["heat_rate_full_load_mmbtu_per_mwh"]
         * tech["unit_mw"]
         * delta
     )
+    table.loc[row, "fuel_mmbtu_per_h"] += fuel
+    heat = tech["heat_recovery_fraction"] * fuel / MMBTU_PER_MWH  # heat follows the fuel
+    table.loc[row, ["heat_recovered_mw_recip_engine", "heat_recovered_mw"]] += heat
     next_online = table.loc[next_row, "gas_units_online_recip_engine"]
     table.loc[next_row, "gas_startups_recip_engine"] = max(
         table.loc[next_row, "gas_startups_recip_engine"], next_online - new

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from dcpower.results import OUTAGE_DISPATCH_FILE
+from dcpower.units import MMBTU_PER_MWH
 from dcpower.verify import first_failure, verify_run
 
 pytestmark = pytest.mark.integration
@@ -195,13 +196,17 @@ def test_import_above_the_headroom_is_caught_as_a_grid_trip(
         * tech["heat_rate_full_load_mmbtu_per_mwh"]
     )
     no_load = tech["no_load_fuel_fraction"]
+    fuel = -rate * (no_load * tech["unit_mw"] + (1 - no_load) * moved)
+    heat = tech["heat_recovery_fraction"] * fuel / MMBTU_PER_MWH  # heat follows the fuel
     for column, delta in {
         "grid_mw": moved,
         "gas_mw": -moved,
         "gas_mw_recip_engine": -moved,
         "gas_units_online": -1.0,
         "gas_units_online_recip_engine": -1.0,
-        "fuel_mmbtu_per_h": -rate * (no_load * tech["unit_mw"] + (1 - no_load) * moved),
+        "fuel_mmbtu_per_h": fuel,
+        "heat_recovered_mw": heat,
+        "heat_recovered_mw_recip_engine": heat,
     }.items():
         table.loc[row, column] += delta
     following = (row + 1) % len(table)

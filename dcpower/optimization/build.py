@@ -82,6 +82,9 @@ class SiteInputs:
     it_load_mw, pue : np.ndarray or None
         IT load [MW] and PUE [-] per step; needed only when workload moves between sites
         (moved IT load carries the receiving site's PUE).
+    cooling_electric_mw : np.ndarray or None
+        Electric load of the data center's mechanical cooling per step (IT load x (PUE -
+        PUE with free cooling)): what an absorption chiller may take over. [MW]
     year, n_years : int
         Which of the site's weather years these inputs are, of how many; the years of a
         site share its capacities and each counts 1 / n_years in the objective.
@@ -127,6 +130,7 @@ class SiteInputs:
     backup_fuel: BackupFuel | None = None
     it_load_mw: np.ndarray | None = None
     pue: np.ndarray | None = None
+    cooling_electric_mw: np.ndarray | None = None
     year: int = 0
     n_years: int = 1
     hosting: Hosting | None = None
@@ -266,6 +270,10 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
                 == m.demand_mw[t]
             ),
         )
+    if reg.heat_used_mw:
+        _add_heat_balance(m)
+    if reg.cooling_relief_mw:
+        _add_cooling_relief_limit(m, inp)
     add_reliability(m, inp.reliability, m.design_load_mw, inp.integer_commitment)
     if hasattr(m, "OW"):
         add_outage_balance(m)
@@ -280,6 +288,39 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
         + emission_penalty(m)
     )
     m.cost_usd_per_yr = pyo.Expression(expr=sum(reg.cost_usd_per_yr.values()) + penalty)
+
+
+def _add_heat_balance(m: pyo.Block) -> None:
+    """Heat used by heat-driven technologies <= heat recovered from the units, every step."""
+    reg = m.registry
+    terms = [(c, list(x.values())) for c, x in reg.heat_used_mw]
+    terms += [(-np.asarray(c), list(x.values())) for c, x in reg.heat_recovered_mw]
+    add_linear_rows(m, "heat_balance", m.T, terms, "<=")
+
+
+def _add_cooling_relief_limit(m: pyo.Block, inp: SiteInputs) -> None:
+    """Electric chiller load taken over <= the data center's mechanical cooling, every step.
+
+    The mechanical cooling scales with the IT hosted at a candidate site, and work moved
+    in or out carries its cooling at the site's PUE above its free-cooling value.
+    """
+    reg = m.registry
+    cooling = np.asarray(inp.cooling_electric_mw, dtype=float)
+    terms = [(c, list(x.values())) for c, x in reg.cooling_relief_mw]
+    if isinstance(m.demand_mw, pyo.Param):
+        add_linear_rows(m, "cooling_relief_max", m.T, terms, "<=", rhs=cooling)
+        return
+    scale = m.load_scale
+    above_free = np.asarray(inp.pue, dtype=float) - inp.site.data_center.pue.pue_min
+    shift = getattr(m, "it_shift_mw", None)
+    m.cooling_relief_max = pyo.Constraint(
+        m.T,
+        rule=lambda m, t: (
+            sum(c * x[t] for c, x in reg.cooling_relief_mw)
+            <= float(cooling[t]) * scale
+            + (0.0 if shift is None else float(above_free[t]) * shift[t])
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -328,6 +369,7 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         m.it_capacity_mw = pyo.Expression(expr=m.hosted_it_mw)
     _add_development_cost(m, inp)
     _add_water_cost(m, inp, scale)
+    m.load_scale = scale  # share of the site's profiles served: IT hosted / most
     m.design_load_mw = inp.design_load_mw * scale
     m.it_load_mw = pyo.Expression(m.T, rule=lambda m, t: float(it_load[t]) * scale)
     if shifting:

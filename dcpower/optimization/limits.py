@@ -49,7 +49,10 @@ def add_emission_limits(
         reg = m.registry
         m.co2_t_per_yr = pyo.Expression(expr=sum(reg.co2_t_per_yr.values()))
         m.fossil_mwh_per_yr = pyo.Expression(expr=sum(reg.fossil_mwh_per_yr.values()))
-        m.demand_mwh_per_yr = pyo.Expression(expr=annual_sum(m, m.demand_mw))
+        # The energy the plant supplies: the load less what heat-driven cooling relieves.
+        m.demand_mwh_per_yr = pyo.Expression(
+            expr=annual_sum(m, m.demand_mw) - sum(reg.relief_mwh_per_yr.values())
+        )
     else:
         m.co2_t_per_yr = pyo.Expression(expr=sum(b.co2_t_per_yr for b in sites))
         m.fossil_mwh_per_yr = pyo.Expression(expr=sum(b.fossil_mwh_per_yr for b in sites))

@@ -109,7 +109,9 @@ def add_reliability(
         return
     _add_backed_reserve(m, groups, rules)
     if groups:
-        _add_unit_trip_rows(m, groups, integer_commitment)
+        exposed = _add_unit_trip_rows(m, groups, integer_commitment)
+        if reg.heat_used_mw and any(g.unit_heat_mw is not None for g in groups.values()):
+            _add_heat_trip_rows(m, groups, exposed)
     if reg.contingency_exposures_mw:
         _add_exposure_rows(m, groups)
     if any(g.load_step_fraction < 1 for g in groups.values()):
@@ -182,8 +184,11 @@ def _cover_terms(m: pyo.ConcreteModel, groups: dict, steps: list) -> list[tuple]
     return terms + _reserve_terms(m, steps, backed=True)
 
 
-def _add_unit_trip_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: bool) -> None:
-    """Hourly N-1 rows ``n_minus_1[g, t]``: the trip of one unit of type g in step t."""
+def _add_unit_trip_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: bool) -> dict:
+    """Hourly N-1 rows ``n_minus_1[g, t]``: the trip of one unit of type g in step t.
+
+    Returns the variable that says a unit of type g is exposed in step t, by ``(g, t)``.
+    """
     if integer_commitment:
         m.type_online = pyo.Var(m.unit_types, m.T, within=pyo.Binary)
         keys = [(g, t) for g in groups for t in m.T]
@@ -203,6 +208,34 @@ def _add_unit_trip_rows(m: pyo.ConcreteModel, groups: dict, integer_commitment: 
     terms = [([groups[g].unit_available_mw[t] for g, t in keys], [exposed[key] for key in keys])]
     terms += _cover_terms(m, groups, [t for _, t in keys])
     add_linear_rows(m, "n_minus_1", (m.unit_types, m.T), terms, "<=")
+    return exposed
+
+
+def _add_heat_trip_rows(m: pyo.ConcreteModel, groups: dict, exposed: dict) -> None:
+    """Hourly N-1 rows ``n_minus_1_heat[g, t]``: a tripped unit takes its heat with it.
+
+    Heat-driven technologies (absorption chillers) use heat ``H_u`` of the ``H_r`` the
+    online units give. When a unit of type g trips, it takes at most ``e_g`` (its heat at
+    its available output), so the others still give at least ``H_r - e_g``, and at most
+    ``max(0, H_u - H_r + e_g)`` of the heat used is lost. The electric load that heat
+    relieved, ``rho`` per MW (the largest ``relief_per_heat``), must be served again: the
+    electric chillers take the cooling back. So, besides ``n_minus_1``,
+    ``a_g x_g + rho (H_u - H_r + e_g x_g) <= headroom + reserve + slack``. Safe: the
+    survivors' extra output, and so their extra heat, is not counted.
+    """
+    reg = m.registry
+    rho = max(reg.relief_per_heat)
+    steps_all = list(m.T)
+    keys = [(g, t) for g in groups if groups[g].unit_heat_mw is not None for t in steps_all]
+    steps = [t for _, t in keys]
+    lost = [groups[g].unit_available_mw[t] + rho * groups[g].unit_heat_mw[t] for g, t in keys]
+    terms = [(lost, [exposed[key] for key in keys])]
+    for sign, heat_terms in ((rho, reg.heat_used_mw), (-rho, reg.heat_recovered_mw)):
+        for coefficient, x in heat_terms:
+            per_step = np.broadcast_to(np.asarray(coefficient, dtype=float), (len(steps_all),))
+            terms.append((sign * per_step[steps], [x[t] for t in steps]))
+    terms += _cover_terms(m, groups, steps)
+    add_linear_rows(m, "n_minus_1_heat", keys, terms, "<=")
 
 
 def removal_patterns(max_units: list[int], k: int) -> list[tuple[int, ...]]:

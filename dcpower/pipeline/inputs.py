@@ -202,6 +202,7 @@ def site_inputs(
         absent=absent,
         it_load_mw=prof["it_load_mw"].to_numpy(),
         pue=prof["pue"].to_numpy(),
+        cooling_electric_mw=prof["cooling_electric_mw"].to_numpy(),
         year=year,
         n_years=weather_year_count(scenario, site_id),
         hosting=(

@@ -11,7 +11,12 @@ from dcpower.availability import merge_availability, simulate_availability
 from dcpower.cores import cores_available
 from dcpower.optimization.solve import solving_process, stop_workers
 from dcpower.pipeline.inputs import site_groups, with_design_ambients_from_years
-from dcpower.pipeline.studies import choose_cooling, choose_sites
+from dcpower.pipeline.studies import (
+    choose_cooling,
+    choose_sites,
+    heat_recovery_summary,
+    without_heat_recovery,
+)
 from dcpower.pipeline.targets import GroupSolution, solve_group, with_site_redundancy
 from dcpower.report import submit_workbook, workbook_pool, write_reports
 from dcpower.results import Result
@@ -78,7 +83,9 @@ def run(
     scenario, cooling = _choose_cooling(scenario, notify)
     scenario, siting = _place_it_demand(scenario, notify)
     solved = _solve_groups(scenario, start_sizing, notify, parallel)
+    scenario, solved, heat_recovery = _heat_recovery(scenario, solved, notify, parallel)
     result = _result(scenario, solved, siting, cooling)
+    result.heat_recovery = heat_recovery
     if out is not None:
         _write_run_folder(result, out, reports)
     return result
@@ -92,6 +99,42 @@ def _choose_cooling(scenario: Scenario, notify: Progress) -> tuple[Scenario, dic
     scenario, cooling = choose_cooling(scenario)
     notify("cooling", "done")
     return scenario, cooling
+
+
+def _heat_recovery(
+    scenario: Scenario, solved: dict[str, GroupSolution], notify: Progress, parallel: bool
+) -> tuple[Scenario, dict[str, GroupSolution], dict | None]:
+    """Solve the sites that use recovered heat again without it; keep the cheaper plan.
+
+    Both plans of a group are sized and dispatched over the full year; the group keeps the
+    one of least full-year cost (a tie keeps heat recovery), and the scenario returned
+    says which (the heat-driven technologies are off the sites that do without). Returns
+    the scenario, the groups' solutions and what heat recovery saves
+    (:func:`heat_recovery_summary`, with ``kept`` per site); the summary is None if no
+    site has a heat-driven technology.
+    """
+    without = without_heat_recovery(scenario)
+    if without is None:
+        return scenario, solved, None
+    notify("without heat recovery", "solving")
+    lacking = _solve_groups(without, None, lambda site_id, stage: None, parallel)
+    notify("without heat recovery", "done")
+    summary = heat_recovery_summary(
+        scenario,
+        {k: v for group in solved.values() for k, v in group.sites.items()},
+        {k: v for group in lacking.values() for k, v in group.sites.items()},
+    )
+    kept = dict(solved)
+    sites = dict(scenario.sites)
+    for name, group in lacking.items():
+        saved = sum(summary[site_id]["saved"]["cost_usd_per_yr"] for site_id in group.sites)
+        keep = "with" if saved >= 0 else "without"
+        for site_id in group.sites:
+            summary[site_id]["kept"] = keep
+        if keep == "without":
+            kept[name] = group
+            sites.update({site_id: without.sites[site_id] for site_id in group.sites})
+    return scenario.model_copy(update={"sites": sites}), kept, summary
 
 
 def _place_it_demand(scenario: Scenario, notify: Progress) -> tuple[Scenario, dict | None]:

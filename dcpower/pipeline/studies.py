@@ -1,14 +1,17 @@
-"""Studies around the sizing: the cooling, candidate siting, workload shifting's saving.
+"""Studies around the sizing: the cooling, candidate siting, what shifting and heat save.
 
 ``choose_cooling`` picks each site's cooling (dry or evaporative) and ``choose_sites``
 places the scenario's IT demand over its candidate sites, before the run sizes them;
-``workload_summary`` reports what moved between sites and what it saved.
+``workload_summary`` reports what moved between sites and what it saved;
+``without_heat_recovery`` and ``heat_recovery_summary`` what heat-driven cooling
+(trigeneration) saves against the same sites without it.
 """
 
 from __future__ import annotations
 
 import logging
 
+from dcpower import techs
 from dcpower.errors import InfeasibleError
 from dcpower.optimization.optimize import SiteRun, optimize_sites
 from dcpower.pipeline.inputs import (
@@ -17,6 +20,7 @@ from dcpower.pipeline.inputs import (
     model_steps,
     on_model_clock,
     scenario_coupling,
+    site_groups,
 )
 from dcpower.profiles import water_used_m3_per_yr
 from dcpower.results import SiteResult
@@ -234,3 +238,93 @@ def workload_summary(
         "saving_usd_per_yr": base - cost,
         "saving_within_mip_gap": abs(base - cost) < scenario.solver.mip_gap * base,
     }
+
+
+def without_heat_recovery(scenario: Scenario) -> Scenario | None:
+    """Return the scenario's sites that use recovered heat, each without what uses it.
+
+    The heat-driven technologies (``Technology.resource == "heat"``: absorption chillers)
+    are taken off each site's list; the sites solved with them in one model (coupled) come
+    along. None if no site has one.
+    """
+    heat = {
+        tech_id
+        for tech_id, spec in scenario.technologies.items()
+        if techs.of(spec).resource == "heat"
+    }
+    groups = [
+        ids
+        for ids in site_groups(scenario)
+        if any(heat & set(scenario.sites[k].technologies) for k in ids)
+    ]
+    if not groups:
+        return None
+    sites = {
+        site_id: scenario.sites[site_id].model_copy(
+            update={
+                "technologies": [t for t in scenario.sites[site_id].technologies if t not in heat]
+            }
+        )
+        for ids in groups
+        for site_id in ids
+    }
+    return scenario.model_copy(update={"sites": sites})
+
+
+def heat_recovery_summary(
+    scenario: Scenario, with_heat: dict[str, SiteResult], without: dict[str, SiteResult]
+) -> dict:
+    """Compare each site's plan with heat-driven cooling against one without it.
+
+    Both plans are sized and dispatched over the full year by the same pipeline; the one
+    without takes the heat-driven technologies off the site (:func:`without_heat_recovery`).
+
+    Each plan is sized on the scenario's steps and then dispatched over the full year; its
+    full-year cost differs from the sizing's by its cost drift (typical days, relaxed
+    commitment). Where the saving the sizing saw and the one the full year shows differ by
+    at least the full year's saving, the sizing cannot tell the two plans apart: the
+    saving is not a finding (``saving_within_accuracy``).
+
+    Returns
+    -------
+    dict
+        Per site: ``with`` and ``without``, each with its full-year annual cost [USD/yr],
+        fuel [MMBtu/yr, HHV], CO2 [t/yr], electric load relieved [MWh/yr], the sizing
+        model's annual cost [USD/yr] and the cost drift (full year / sizing - 1) [-];
+        ``saved``: without minus with, per figure (``sizing_cost_usd_per_yr``: the saving
+        on the sizing's steps); ``saving_within_accuracy``. The run adds ``kept``: the plan
+        it keeps, ``with`` or ``without`` (the one of least full-year cost).
+    """
+    co2_t_per_mmbtu = scenario.economics.co2_kg_per_mmbtu / 1000
+
+    def figures(site: SiteResult) -> dict:
+        fuel = site.annual_mwh("fuel_mmbtu_per_h")
+        last = site.sizing_passes[-1] if site.sizing_passes else {}
+        return {
+            "cost_usd_per_yr": float(site.costs["usd_per_yr"].sum()),
+            "fuel_mmbtu_per_yr": fuel,
+            "co2_t_per_yr": fuel * co2_t_per_mmbtu,
+            "relief_mwh_per_yr": site.annual_mwh(techs.LOAD_RELIEF.column),
+            "sizing_cost_usd_per_yr": last.get("sizing_cost_usd_per_yr"),
+            "cost_drift": last.get("cost_drift"),
+        }
+
+    out = {}
+    for site_id, site in without.items():
+        have, lack = figures(with_heat[site_id]), figures(site)
+        saved = {
+            key: lack[key] - have[key]
+            for key in ("cost_usd_per_yr", "fuel_mmbtu_per_yr", "co2_t_per_yr")
+        }
+        sizing_saved = (lack["sizing_cost_usd_per_yr"] or 0.0) - (
+            have["sizing_cost_usd_per_yr"] or 0.0
+        )
+        saved["sizing_cost_usd_per_yr"] = sizing_saved
+        out[site_id] = {
+            "with": have,
+            "without": lack,
+            "saved": saved,
+            "saving_within_accuracy": abs(saved["cost_usd_per_yr"] - sizing_saved)
+            >= abs(saved["cost_usd_per_yr"]),
+        }
+    return out

@@ -5,7 +5,11 @@ PUE model (air temperature ``T`` [degC], the dry bulb or the wet bulb)::
     PUE(T) = pue_min + pue_per_c * max(0, T - free_cooling_below_c)   [capped at pue_max if given]
 
 Free (economizer) cooling below the threshold, mechanical cooling whose overhead rises
-linearly with the temperature above it. Air-cooled plant (dry coolers, air-cooled
+linearly with the temperature above it. The load splits accordingly: the IT load, the
+overheads of free cooling (``IT x (pue_min - 1)``: fans, pumps, UPS and transformer
+losses, lighting), and the electric load of mechanical cooling, ``cooling_electric_mw =
+IT x (PUE(T) - pue_min)``: the chillers' compressors, the part of the load an absorption
+chiller driven by recovered heat can take over. Air-cooled plant (dry coolers, air-cooled
 chillers) follows the dry bulb; evaporative plant (cooling towers, water-side
 economizer) the wet bulb: ``data_center.pue.temperature`` says which, and each has its
 defaults (``PUE_DEFAULTS``). No cap on the dry bulb by default: a cap would make the PUE
@@ -66,19 +70,33 @@ WET_BULB_PUE_MAX = 1.35
 #: (air-cooled chillers, dry coolers) uses none (The Green Grid WP#35, 2011).
 EVAPORATIVE_WATER_L_PER_KWH = 1.8
 
-#: PUE model defaults by the temperature the cooling follows (all ESTIMATEs, see above).
+#: COP of the electric chillers whose compressors make the mechanical-cooling load, by the
+#: cooling: air-cooled chillers for dry cooling, water-cooled chillers with cooling towers
+#: for evaporative cooling. ANSI/ASHRAE/IES 90.1-2022, Appendix J, Table J-4, path A,
+#: minimum full-load efficiency: air-cooled >= 150 tons 10.100 EER (COP 2.96), water-cooled
+#: positive displacement >= 600 tons 0.560 kW/ton (COP 6.28). PROXY: US code minimums at
+#: AHRI rating conditions, the least a new plant must do; a data center's chillers, at
+#: warmer chilled water and part load, may do better (REopt's default is 4.69, NREL
+#: REopt.jl heating_cooling_loads.jl).
+DRY_BULB_CHILLER_COP = 2.96
+WET_BULB_CHILLER_COP = 6.28
+
+#: PUE model defaults by the temperature the cooling follows (all ESTIMATEs, see above),
+#: with the COP of the electric chillers (sourced, above).
 PUE_DEFAULTS: dict[str, dict[str, float | None]] = {
     "dry_bulb": {
         "pue_min": DEFAULT_PUE_MIN,
         "free_cooling_below_c": DEFAULT_FREE_COOLING_BELOW_C,
         "pue_per_c": DEFAULT_PUE_PER_C,
         "pue_max": DEFAULT_PUE_MAX,
+        "chiller_cop": DRY_BULB_CHILLER_COP,
     },
     "wet_bulb": {
         "pue_min": WET_BULB_PUE_MIN,
         "free_cooling_below_c": WET_BULB_FREE_COOLING_BELOW_C,
         "pue_per_c": WET_BULB_PUE_PER_C,
         "pue_max": WET_BULB_PUE_MAX,
+        "chiller_cop": WET_BULB_CHILLER_COP,
     },
 }
 
@@ -123,8 +141,10 @@ def data_center_load(
     Returns
     -------
     pandas.DataFrame
-        Same index as ``temp_air_c``, columns ``it_load_mw`` [MW], ``pue`` [-] and
-        ``load_mw`` [MW] = ``it_load_mw * pue``.
+        Same index as ``temp_air_c``, columns ``it_load_mw`` [MW], ``pue`` [-],
+        ``load_mw`` [MW] = ``it_load_mw * pue`` and ``cooling_electric_mw`` [MW] =
+        ``it_load_mw * (pue - pue_min)``, the electric load of mechanical cooling (module
+        docstring).
 
     Raises
     ------
@@ -151,7 +171,12 @@ def data_center_load(
 
     pue = pue_at(temp, pue_min, free_cooling_below_c, pue_per_c, pue_max)
     return pd.DataFrame(
-        {"it_load_mw": it_load, "pue": pue, "load_mw": it_load * pue},
+        {
+            "it_load_mw": it_load,
+            "pue": pue,
+            "load_mw": it_load * pue,
+            "cooling_electric_mw": it_load * (pue - float(pue_min)),
+        },
         index=temp_air_c.index,
     )
 

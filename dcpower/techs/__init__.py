@@ -11,6 +11,9 @@ import pkgutil
 
 from dcpower.techs.contract import (
     GRID_IMPORT,
+    HEAT_RECOVERED,
+    HEAT_USED,
+    LOAD_RELIEF,
     Display,
     Readback,
     Technology,
@@ -34,6 +37,9 @@ for _module in pkgutil.iter_modules(__path__):
 
 __all__ = [
     "GRID_IMPORT",
+    "HEAT_RECOVERED",
+    "HEAT_USED",
+    "LOAD_RELIEF",
     "Display",
     "Readback",
     "TechSpec",

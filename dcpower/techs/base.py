@@ -68,6 +68,9 @@ class UnitGroup:
         Whether the units can run on the site's liquid fuel (dual fuel). [-]
     maintenance_units : np.ndarray or None
         Units out for planned maintenance per step (they cannot start). [-]
+    unit_heat_mw : np.ndarray or None
+        Heat one unit gives for recovery per step at its available output (its fuel there x
+        its recoverable share); None: its heat is not recovered. [MW_th]
     """
 
     name: str
@@ -81,6 +84,7 @@ class UnitGroup:
     start_time_min: float = 0.0
     burns_liquid_fuel: bool = False
     maintenance_units: np.ndarray | None = None
+    unit_heat_mw: np.ndarray | None = None
 
 
 @dataclass
@@ -127,6 +131,21 @@ class Registry:
         time set on chronological steps, over calendar periods (their start) on typical
         periods (``TypicalPeriods``). A windowed dispatch takes its boundary levels from
         these (``dcpower.optimization.windows``). [MWh]
+    heat_recovered_mw, heat_used_mw : list of (coefficients, component)
+        Linear terms of the heat the units give for recovery, and of the heat that
+        heat-driven technologies (absorption chillers) use, per step: ``sum of coefficient[t]
+        x component[t]``. The closing step keeps heat used within heat recovered in every
+        step; hourly N-1 covers the heat a tripped unit takes with it. [MW_th]
+    relief_per_heat : list of float
+        Per heat user, the electric load its heat relieves, per MW of heat: what must be
+        served again when the heat is lost. [MW/MW_th]
+    cooling_relief_mw : list of (coefficient, component)
+        Linear terms of the electric chillers' load that heat-driven cooling takes over,
+        per step: the closing step keeps it within the data center's mechanical-cooling
+        load (``SiteInputs.cooling_electric_mw``). [MW]
+    relief_mwh_per_yr : dict
+        Annual electric load relieved by heat-driven technologies, by id: load the plant
+        does not supply, left out of the energy a renewable share is a share of. [MWh/yr]
     """
 
     injections_mw: list = field(default_factory=list)
@@ -146,6 +165,11 @@ class Registry:
     co2_t_per_yr: dict = field(default_factory=dict)
     fossil_mwh_per_yr: dict = field(default_factory=dict)
     storage_levels_mwh: dict = field(default_factory=dict)
+    heat_recovered_mw: list = field(default_factory=list)
+    heat_used_mw: list = field(default_factory=list)
+    relief_per_heat: list = field(default_factory=list)
+    cooling_relief_mw: list = field(default_factory=list)
+    relief_mwh_per_yr: dict = field(default_factory=dict)
 
 
 def add_linear_rows(

@@ -230,6 +230,7 @@ class Checker(Protocol):
 
     scenario: Any
     n: int
+    site_id: str
     times: np.ndarray  # the dispatch hours (ISO 8601 text)
 
     def d(self, column: str) -> np.ndarray:
@@ -336,6 +337,15 @@ class Contingency:
     spare_units : np.ndarray or None
         Its units built but not online that start within the ride-through: storage reserve
         counts in hourly N-1 only while at least one unit (of any type) can take over.
+    heat_mw : np.ndarray or None
+        Heat its online units give for recovery. [MW_th]
+    heat_at_risk_mw : np.ndarray or None
+        Heat of its unit that may trip (lost with it). [MW_th]
+    heat_used_mw : np.ndarray or None
+        Heat it uses (a heat-driven technology). [MW_th]
+    relief_per_heat : float
+        Electric load its heat relieves per MW of heat used: what must be served again when
+        that heat is lost. [MW/MW_th]
     """
 
     headroom_mw: np.ndarray | None = None
@@ -346,10 +356,27 @@ class Contingency:
     survivors_step_mw: np.ndarray | None = None
     step_limited: bool = False
     spare_units: np.ndarray | None = None
+    heat_mw: np.ndarray | None = None
+    heat_at_risk_mw: np.ndarray | None = None
+    heat_used_mw: np.ndarray | None = None
+    relief_per_heat: float = 0.0
+
+
+@dataclass
+class HeatDriven:
+    """Electric load relieved by recovered heat: served as dispatched while the heat lasts.
+
+    Attributes
+    ----------
+    relief_mw : np.ndarray
+        Electric load the technology relieves per hour in the dispatch. [MW]
+    """
+
+    relief_mw: np.ndarray
 
 
 #: How a technology behaves in the availability Monte Carlo.
-Behaviour = UnitFleet | Store | Supply
+Behaviour = UnitFleet | Store | Supply | HeatDriven
 
 
 @dataclass(frozen=True)
@@ -676,6 +703,14 @@ def kind_of_catalogue_id() -> dict[str, str]:
 
 #: Grid import of a site with a connection (a site setting, not a registered technology).
 GRID_IMPORT = Total("grid_mw", 50, balance=1)
+
+#: Heat recovered from the units that burn fuel, and heat used by heat-driven technologies
+#: (absorption chillers), per hour: the site's heat balance (used <= recovered). [MW_th]
+HEAT_RECOVERED = Total("heat_recovered_mw", 110, outage=False)
+HEAT_USED = Total("heat_used_mw", 111, outage=False)
+#: Electric load that heat-driven technologies relieve (fed to the balance like supply; not
+#: energy the plant generates, so not counted in the renewable share). [MW]
+LOAD_RELIEF = Total("chiller_relief_mw", 35, outage=False, balance=1)
 
 
 def dispatch_totals(outage: bool = False) -> tuple[str, ...]:

@@ -132,6 +132,26 @@ class _BalanceChecks(_TechnologyChecks):
             lambda i: f"largest mismatch in {names[worst[i]]}",
         )
 
+    def _check_heat_balance(self) -> None:
+        """Heat used by heat-driven technologies <= heat recovered from the units online.
+
+        Only at a site with a technology that uses heat (an absorption chiller).
+        """
+        groups = self._own_columns()
+        if techs.HEAT_USED.column not in groups:
+            return
+        used = self.d(techs.HEAT_USED.column)
+        recovered = self.d(techs.HEAT_RECOVERED.column)
+        if techs.HEAT_RECOVERED.column not in groups:
+            recovered = np.zeros(self.n)  # no unit gives heat: nothing may be used
+        self.hourly(
+            "heat used <= heat recovered",
+            recovered - used,
+            np.fmax(recovered, 1.0),
+            "MW_th",
+            lambda i: f"heat used {used[i]:.6g} MW_th vs recovered {recovered[i]:.6g} MW_th",
+        )
+
     def _check_grid(self) -> None:
         """Grid import within the connection's capacity (none without a connection)."""
         grid = self.scenario.sites[self.s.site_id].grid

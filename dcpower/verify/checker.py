@@ -78,6 +78,11 @@ class _SiteRecorder:
         return pd.to_numeric(self.s.windows[column], errors="coerce").to_numpy(dtype=float)
 
     @property
+    def site_id(self) -> str:
+        """Id of the site checked."""
+        return self.s.site_id
+
+    @property
     def times(self) -> np.ndarray:
         """The site's dispatch hours (ISO 8601 text)."""
         return self.s.times

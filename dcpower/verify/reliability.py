@@ -250,14 +250,16 @@ class _ReliabilityChecks(_TechnologyChecks):
         reserve = np.zeros(self.n)
         spare = np.zeros(self.n)
         which = np.full(self.n, "none", dtype=object)
+        lost_relief = _lost_relief(parts, self.n)
         for tech_id, part in parts:
             if part.spare_units is not None:
                 spare += part.spare_units
             if part.headroom_mw is not None:
                 headroom += part.headroom_mw
             if part.at_risk_mw is not None:
-                which = np.where(part.at_risk_mw > required, tech_id, which)
-                required = np.fmax(required, part.at_risk_mw)
+                at_risk = part.at_risk_mw + lost_relief(part)
+                which = np.where(at_risk > required, tech_id, which)
+                required = np.fmax(required, at_risk)
             if part.reserve_mw is not None:
                 reserve += part.reserve_mw
         if grid_connected:
@@ -428,3 +430,30 @@ def _named(out: list[tuple[float, str]]) -> str:
 def _shown(value) -> str:
     """Return a stated figure as the detail shows it (``.6g`` for numbers, else as is)."""
     return f"{value:.6g}" if isinstance(value, int | float) else str(value)
+
+
+def _lost_relief(parts: list, n: int):
+    """Return, for a unit type's part, the relief lost per hour when one of its units trips.
+
+    Heat-driven technologies use heat ``H_u`` of the ``H_r`` the online units give; the
+    tripped unit takes its heat ``h`` (``Contingency.heat_at_risk_mw``), so ``max(0, H_u -
+    (H_r - h))`` of the heat used is lost, and with it the electric load it relieved
+    (``relief_per_heat`` per MW, the largest of the users'): the electric chillers take the
+    cooling back. [MW]
+    """
+    recovered = np.zeros(n)
+    used = np.zeros(n)
+    relief_per_heat = 0.0
+    for _, part in parts:
+        if part.heat_mw is not None:
+            recovered += part.heat_mw
+        if part.heat_used_mw is not None:
+            used += part.heat_used_mw
+            relief_per_heat = max(relief_per_heat, part.relief_per_heat)
+
+    def lost(part) -> np.ndarray:
+        if part.heat_at_risk_mw is None or relief_per_heat <= 0:
+            return np.zeros(n)
+        return relief_per_heat * np.maximum(used - recovered + part.heat_at_risk_mw, 0.0)
+
+    return lost

@@ -39,6 +39,7 @@ class _SiteChecker(
         self._check_load_matches_profiles()
         self._check_non_negative()
         self._check_totals()
+        self._check_heat_balance()
         self._check_technologies()
         self._check_recomputed()
         self._check_grid()

@@ -9,6 +9,7 @@ import pandas as pd
 
 from dcpower.resource import gas
 from dcpower.techs.contract import (
+    HEAT_RECOVERED,
     Asset,
     Checker,
     Display,
@@ -60,6 +61,7 @@ class Gas(Technology):
             per_technology=False,
             recheck=("fuel use (part-load curve)", "MMBtu/h"),
         ),
+        HEAT_RECOVERED,
     )
     summary_capacity = {"backup_fuel_tank_mmbtu": (TANK_KIND, "MMBtu")}
     resized_in_dispatch = frozenset({TANK_KIND})

@@ -29,6 +29,7 @@ from dcpower.techs.base import (
 )
 from dcpower.techs.contract import Readback
 from dcpower.techs.gas.spec import TANK_KIND, backup_tank_id
+from dcpower.units import MMBTU_PER_MWH
 
 if TYPE_CHECKING:  # pragma: no cover
     from dcpower.optimization.build import SiteInputs
@@ -204,6 +205,15 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
     _register_costs(m, b, tech_id, tech, site, outage_power=bool(running))
     if site.backup is not None:
         _add_backup_fuel(m, b, tech_id, tech, site, hr_factor, fuel_curve)
+    unit_heat_mw = None
+    if tech.heat_recovery_fraction > 0:
+        # Heat [MW_th] = recoverable share x fuel [MMBtu/h] / MMBtu per MWh.
+        heat_per_fuel = tech.heat_recovery_fraction * hr_factor / MMBTU_PER_MWH
+        m.registry.heat_recovered_mw += [
+            (heat_per_fuel * no_load_mmbtu_per_h, b.units_online),
+            (heat_per_fuel * incremental_mmbtu_per_mwh, b.power_mw),
+        ]
+        unit_heat_mw = heat_per_fuel * (no_load_mmbtu_per_h + incremental_mmbtu_per_mwh * avail_mw)
     m.registry.unit_groups.append(
         UnitGroup(
             name=tech_id,
@@ -217,6 +227,7 @@ def add_block(m: pyo.ConcreteModel, tech_id: str, tech: GasTech, site: GasSiteTe
             start_time_min=tech.start_time_min,
             burns_liquid_fuel=tech.dual_fuel,
             maintenance_units=b.maintenance_units,
+            unit_heat_mw=unit_heat_mw,
         )
     )
     return b
@@ -481,8 +492,9 @@ def read(b: pyo.Block | None, tech_id: str, tech: GasTech, index: pd.Index) -> R
     Readback
         Capacities: ``MW`` and ``units`` of the type, and the backup fuel tank [MMBtu HHV]
         if it has one; columns ``gas_mw_<id>`` [MW], ``gas_units_online_<id>`` [-],
-        ``gas_startups_<id>`` [-]; totals ``gas_mw``, ``gas_units_online``,
-        ``fuel_mmbtu_per_h`` [MMBtu/h HHV].
+        ``gas_startups_<id>`` [-], ``heat_recovered_mw_<id>`` (recoverable share x fuel)
+        [MW_th]; totals ``gas_mw``, ``gas_units_online``, ``fuel_mmbtu_per_h`` [MMBtu/h HHV],
+        ``heat_recovered_mw`` [MW_th].
     """
     if b is None:
         units, tank_mmbtu = 0, 0.0
@@ -504,6 +516,8 @@ def read(b: pyo.Block | None, tech_id: str, tech: GasTech, index: pd.Index) -> R
     online = dispatch["units_online"].to_numpy()
     planned = getattr(b, "maintenance_units", None) if b is not None else None
     maintenance = np.zeros(len(index)) if planned is None else np.asarray(planned, dtype=float)
+    fuel = dispatch["fuel_mmbtu_per_h"].to_numpy()
+    heat = tech.heat_recovery_fraction * fuel / MMBTU_PER_MWH
     return Readback(
         capacities=capacities,
         columns={
@@ -511,12 +525,14 @@ def read(b: pyo.Block | None, tech_id: str, tech: GasTech, index: pd.Index) -> R
             f"gas_units_online_{tech_id}": online,
             f"gas_startups_{tech_id}": dispatch["startups"].to_numpy(),
             f"gas_units_maintenance_{tech_id}": maintenance,
+            f"heat_recovered_mw_{tech_id}": heat,
         },
         totals={
             "gas_mw": power,
             "gas_units_online": online,
             "gas_units_maintenance": maintenance,
-            "fuel_mmbtu_per_h": dispatch["fuel_mmbtu_per_h"].to_numpy(),
+            "fuel_mmbtu_per_h": fuel,
+            "heat_recovered_mw": heat,
         },
         unit_group={"units": units, "unit_mw": tech.unit_mw},
     )

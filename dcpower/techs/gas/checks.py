@@ -14,7 +14,7 @@ import pandas as pd
 
 from dcpower.techs.contract import Checker, Contingency, Firm, Windows
 from dcpower.techs.gas.spec import GasTech, backup_tank_id
-from dcpower.units import HOURS_PER_YEAR
+from dcpower.units import HOURS_PER_YEAR, MMBTU_PER_MWH
 
 #: Units online at or above this count as committed (integer commitment read from CSV).
 ONLINE_THRESHOLD = 0.5
@@ -39,6 +39,7 @@ def check(g: str, tech: GasTech, c: Checker) -> None:
         lambda i: f"{online[i]:.6g} online, {maintenance[i]:.6g} in maintenance, {built:.6g} built",
     )
     _check_maintenance(c, g, tech, built, maintenance)
+    _check_heat(c, g, tech)
     c.single(
         f"gas {g} units built integral",
         -abs(built - round(built)) if math.isfinite(built) else float("nan"),
@@ -171,6 +172,25 @@ def check_windows(g: str, tech: GasTech, c: Checker, windows: Windows) -> None:
     )
 
 
+def heat_mw(g: str, tech: GasTech, c: Checker) -> np.ndarray:
+    """Return the heat the type's online units give: recoverable share x fuel [MW_th]."""
+    return tech.heat_recovery_fraction * fuel_mmbtu_per_h(g, tech, c) / MMBTU_PER_MWH
+
+
+def _check_heat(c: Checker, g: str, tech: GasTech) -> None:
+    """Check the heat recovered column: the recoverable share of the part-load fuel."""
+    stated = c.d(f"heat_recovered_mw_{g}")
+    heat = heat_mw(g, tech, c)
+    scale = np.fmax(np.abs(heat), 1.0)
+    c.hourly(
+        f"gas {g} heat recovered = {tech.heat_recovery_fraction:g} x fuel",
+        -np.abs(stated - heat),
+        scale,
+        "MW_th",
+        lambda i: f"{stated[i]:.6g} MW_th stated vs {heat[i]:.6g} MW_th recomputed",
+    )
+
+
 def fuel_mmbtu_per_h(g: str, tech: GasTech, c: Checker, column=None, factor=None) -> np.ndarray:
     """Fuel of the type's dispatch by its part-load curve at the hour's heat-rate factor.
 
@@ -216,9 +236,20 @@ def contingency(
     running = online >= ONLINE_THRESHOLD
     drop = np.where(running, power / np.where(running, online, 1.0), 0.0)
     per_unit_step = np.fmin(tech.load_step_fraction * unit_avail, unit_avail - drop)
+    heat = heat_mw(g, tech, c)
+    if integer:  # the unit that trips gives its share of the type's heat (equal shares)
+        heat_at_risk = np.where(running, heat / np.where(running, online, 1.0), 0.0)
+    else:  # a unit at its available output, as the model's safe form takes it
+        full = tech.heat_rate_full_load_mmbtu_per_mwh * c.p(f"heat_rate_factor_{g}")
+        nl = tech.no_load_fuel_fraction
+        unit_fuel = full * (nl * tech.unit_mw + (1 - nl) * unit_avail)
+        heat_at_risk = np.where(exposed, tech.heat_recovery_fraction * unit_fuel, 0.0)
+        heat_at_risk = heat_at_risk / MMBTU_PER_MWH
     return Contingency(
         headroom_mw=online * unit_avail - power,
         at_risk_mw=np.where(exposed, unit_avail, 0.0),
+        heat_mw=heat,
+        heat_at_risk_mw=heat_at_risk,
         step_mw=np.where(running, online * per_unit_step, 0.0),
         drop_mw=drop,
         survivors_step_mw=np.where(running, (online - 1) * per_unit_step, 0.0),

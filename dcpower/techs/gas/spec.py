@@ -78,6 +78,15 @@ class GasTech(TechSpec):
     heat_rate_pct_per_c: NonNegative = Field(
         0.0, description="Heat-rate rise per degree above heat_rate_start_c. [%/degC]"
     )
+    heat_recovery_fraction: Annotated[float, Field(ge=0, lt=1)] = Field(
+        0.0,
+        description=(
+            "Useful heat recoverable from the unit (jacket water and exhaust) as a share of "
+            "its fuel, HHV: what a heat-driven technology (an absorption chiller) at the site "
+            "may use. The catalogue types carry the makers' or the US EPA CHP catalogue's "
+            "figure; 0 = none recovered. [-]"
+        ),
+    )
     max_units: Annotated[int, Field(ge=0)] = Field(
         40, description="Upper bound on units built per site. [-]"
     )

@@ -153,14 +153,22 @@ __all__ = [
 
 
 def one_engine_scenario(
-    monkeypatch, load_mw: np.ndarray, time: dict, engine: GasTech | None = None, **others
+    monkeypatch,
+    load_mw: np.ndarray,
+    time: dict,
+    engine: GasTech | None = None,
+    cooling_electric_mw: float = 0.0,
+    data_center: dict | None = None,
+    **others,
 ):
     """A one-site scenario ("s") on a given hourly load, with :func:`gas_tech`'s 5 MW engines.
 
     Gas at 3 USD/MMBtu (30 USD/MWh of fuel), wacc 0, no redundancy rows (k = 0, N-1 off),
     full availability; ``hourly_profiles`` is patched where the sizing looks it up
     (``dcpower.pipeline.inputs``) to return the load. ``engine`` replaces the engine;
-    ``others`` are further technologies that need no profile (storage), by id.
+    ``others`` are further technologies that need no profile (storage, an absorption
+    chiller), by id; ``cooling_electric_mw`` the mechanical-cooling load an absorption
+    chiller may relieve; ``data_center`` further data-center fields.
     """
     import dcpower.pipeline.inputs as inputs
     from dcpower.scenario import scenario_from_dict
@@ -173,7 +181,7 @@ def one_engine_scenario(
             "it_load_mw": load_mw,
             "pue": 1.0,
             "load_mw": load_mw,
-            "cooling_electric_mw": 0.0,
+            "cooling_electric_mw": cooling_electric_mw,
             "gas_cf_eng": 1.0,
             "heat_rate_factor_eng": 1.0,
         },
@@ -187,7 +195,7 @@ def one_engine_scenario(
             "sites": {
                 "s": {
                     "climate": "baku",
-                    "data_center": {"it_capacity_mw": 10.0},
+                    "data_center": {"it_capacity_mw": 10.0, **(data_center or {})},
                     "technologies": list(specs),
                     "gas_price_usd_per_mmbtu": 3.0,
                 }

@@ -189,8 +189,9 @@ def build_charts(tables: RunFolder, flows: dict[str, pd.DataFrame]) -> list[Char
                     f"{name}: dispatch in the peak-load week",
                     f"Hourly dispatch [MW], {_span(d, a, b)} (local time). Peak load "
                     f"{d.loc[peak, 'load_mw']:,.1f} MW at {d.loc[peak, 'local_time']:%d %b %H:%M}. "
-                    "Stacked: PV, wind, gas, battery discharge; battery charging below zero; "
-                    "black line: load. Source: dispatch.csv.",
+                    "Stacked: the sources (PV, wind, gas, battery discharge; an absorption "
+                    "chiller's area is the electric load it relieves); battery charging below "
+                    "zero; black line: load. Source: dispatch.csv.",
                     F.dispatch_week(
                         dispatch, site, (a, b), f"{name}: dispatch in the peak-load week"
                     ),
@@ -836,7 +837,8 @@ def _write_report_files(
         "Capex: overnight cost. Annual cost: capital annualized at the WACC plus O&amp;M, "
         "fuel, carbon and start-ups of the dispatched year; LCOE: that over the energy "
         "delivered (the project-life LCOE is under Finance). CO2 from fuel burnt (HHV). "
-        "Renewable share: 1 - (fuel-fired + grid energy) / load; of all sites, weighted by "
+        "Renewable share: 1 - (fuel-fired + grid energy) / (load - load relieved by absorption "
+        "chillers); of all sites, weighted by "
         "their load. LOLE: Monte Carlo mean and P90 of the simulated years; the criterion "
         "row says whether each site meets the scenario's reliability criterion.</p>",
         weather_years_section(summary.to_dict()),

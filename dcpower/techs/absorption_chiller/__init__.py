@@ -43,10 +43,9 @@ __all__ = ["AbsorptionChiller", "AbsorptionChillerTech"]
 COOLING = Total("absorption_cooling_mw", 112, outage=False)
 
 
-def _relief_per_cooling(spec: AbsorptionChillerTech, c: Checker) -> float:
-    """Electric load relieved per MW of cooling at the checked site [MW/MW_th]."""
-    chiller_cop = c.scenario.sites[c.site_id].data_center.pue.chiller_cop
-    return 1.0 / chiller_cop - spec.parasitic_mw_per_mw
+def _chiller_cop(c: Checker) -> float:
+    """COP of the electric chillers at the checked site [-]."""
+    return c.scenario.sites[c.site_id].data_center.pue.chiller_cop
 
 
 @register
@@ -93,7 +92,8 @@ class AbsorptionChiller(Technology):
 
     def check(self, tech_id: str, spec: AbsorptionChillerTech, c: Checker) -> None:
         """Cooling within capacity and the mechanical-cooling load; relief, heat consistent."""
-        per_cooling = _relief_per_cooling(spec, c)
+        chiller_cop = _chiller_cop(c)
+        per_cooling = spec.relief_per_cooling(chiller_cop)
         capacity = c.cap(tech_id, "MW_th")
         relief = c.d(f"chiller_relief_mw_{tech_id}")
         cooling = c.d(f"absorption_cooling_mw_{tech_id}")
@@ -116,7 +116,6 @@ class AbsorptionChiller(Technology):
                 unit,
                 lambda i, s=stated, e=expected, u=unit: f"{s[i]:.6g} {u} vs {e[i]:.6g} {u}",
             )
-        chiller_cop = c.scenario.sites[c.site_id].data_center.pue.chiller_cop
         taken = c.d(COOLING.column) / chiller_cop
         mechanical = c.p("cooling_electric_mw")
         c.hourly(
@@ -134,5 +133,5 @@ class AbsorptionChiller(Technology):
         """Return its heat used and the relief it gives per MW of that heat."""
         return Contingency(
             heat_used_mw=c.d(f"heat_used_mw_{tech_id}"),
-            relief_per_heat=_relief_per_cooling(spec, c) * spec.cop,
+            relief_per_heat=spec.relief_per_cooling(_chiller_cop(c)) * spec.cop,
         )

@@ -28,23 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from dcpower.optimization.build import SiteInputs
 
 
-def relief_per_cooling(spec: AbsorptionChillerTech, chiller_cop: float) -> float:
-    """Electric load relieved per MW of absorption cooling: ``1 / chiller_cop - parasitic``.
-
-    Parameters
-    ----------
-    spec : AbsorptionChillerTech
-    chiller_cop : float
-        COP of the electric chillers it relieves (``data_center.pue.chiller_cop``). [-]
-
-    Returns
-    -------
-    float
-        [MW/MW_th]
-    """
-    return 1.0 / chiller_cop - spec.parasitic_mw_per_mw
-
-
 def add_block(
     m: pyo.ConcreteModel, tech_id: str, spec: AbsorptionChillerTech, inp: SiteInputs
 ) -> pyo.Block:
@@ -56,7 +39,7 @@ def add_block(
         If its parasitic load is not below what its cooling saves (it would relieve nothing).
     """
     chiller_cop = inp.site.data_center.pue.chiller_cop
-    per_cooling = relief_per_cooling(spec, chiller_cop)
+    per_cooling = spec.relief_per_cooling(chiller_cop)
     if per_cooling <= 0:
         raise ScenarioError(
             f"technologies.{tech_id}.parasitic_mw_per_mw = {spec.parasitic_mw_per_mw:g}: its "

@@ -39,3 +39,18 @@ class AbsorptionChillerTech(TechSpec):
     max_mw: NonNegative | None = Field(
         None, description="Upper bound on the cooling capacity built; none = no bound. [MW_th]"
     )
+
+    def relief_per_cooling(self, chiller_cop: float) -> float:
+        """Electric load relieved per MW of cooling: ``1 / chiller_cop - parasitic``.
+
+        Parameters
+        ----------
+        chiller_cop : float
+            COP of the electric chillers it relieves (``data_center.pue.chiller_cop``). [-]
+
+        Returns
+        -------
+        float
+            [MW/MW_th]
+        """
+        return 1.0 / chiller_cop - self.parasitic_mw_per_mw

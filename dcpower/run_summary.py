@@ -162,34 +162,56 @@ def site_summary(site: SiteResult, scenario) -> SiteSummary:
         gas_outage=site.outage_insurance.get("gas"),
         grid_outage=site.outage_insurance.get("grid"),
         weather_years=site.weather_years,
-        water=water_of(site, scenario.sites[site.site_id]),
+        water=water_of(site, scenario.sites[site.site_id], scenario.technologies),
     )
 
 
-def water_of(site: SiteResult, spec: Site) -> dict | None:
-    """Return the cooling water of a solved site (``summary.json`` ``sites.<id>.water``).
+def generation_water_m3_per_yr(site: SiteResult, spec: Site, technologies: dict) -> dict:
+    """Return the water each generating technology of a solved site consumed [m3/yr].
 
-    ``m3_per_yr`` of the year's profiles, for the IT hosted; ``wue_l_per_kwh_it`` the
-    water-usage effectiveness (The Green Grid: litres per kWh of IT energy);
-    ``usd_per_yr`` its cost in ``costs.csv``; ``energy_mwh_per_yr`` the electricity spent
-    to supply it (None if not known); ``limit_m3_per_yr``. None if the cooling uses no water.
+    Its output over the year times its ``water_m3_per_mwh``; only those that used some.
     """
-    if "cooling_water_m3" not in site.profiles:
+    out = {}
+    for tech_id in spec.technologies:
+        technology = techs.of(technologies[tech_id])
+        factor = technology.water_m3_per_mwh(technologies[tech_id])
+        column = techs.output_column(technology, tech_id)
+        if factor > 0 and column in site.dispatch and (used := site.annual_mwh(column)) > 0:
+            out[tech_id] = factor * used
+    return out
+
+
+def water_of(site: SiteResult, spec: Site, technologies: dict) -> dict | None:
+    """Return the water of a solved site (``summary.json`` ``sites.<id>.water``).
+
+    ``m3_per_yr``: the cooling's, of the year's profiles, for the IT hosted;
+    ``wue_l_per_kwh_it`` its water-usage effectiveness (The Green Grid: litres per kWh of
+    IT energy); ``generation_m3_per_yr``: each generating technology's, from its output;
+    ``total_m3_per_yr``: both, what ``limit_m3_per_yr`` bounds; ``usd_per_yr`` their cost
+    in ``costs.csv``; ``energy_mwh_per_yr`` the electricity spent to supply them (None if
+    not known). None if nothing uses water.
+    """
+    generation = generation_water_m3_per_yr(site, spec, technologies)
+    cooled = "cooling_water_m3" in site.profiles
+    if not cooled and not generation:
         return None
     hosted = site.it_capacity_mw / spec.data_center.it_capacity_mw
-    m3 = water_used_m3_per_yr(site.profiles) * hosted
+    m3 = water_used_m3_per_yr(site.profiles) * hosted if cooled else 0.0
+    total = m3 + sum(generation.values())
     it_kwh = float(site.profiles["it_load_mw"].sum()) * hosted * 1000.0
     costs = site.costs
-    usd = float(costs.loc[costs["technology"] == COOLING_WATER, "usd_per_yr"].sum())
+    paid = (costs["technology"] == COOLING_WATER) | (costs["component"] == "water")
     energy = spec.water_energy_kwh_per_m3
     return {
         "m3_per_yr": m3,
         "l_per_kwh_facility": spec.data_center.water_l_per_kwh,
         "wue_l_per_kwh_it": 1000.0 * m3 / it_kwh if it_kwh else None,
+        "generation_m3_per_yr": generation,
+        "total_m3_per_yr": total,
         "price_usd_per_m3": spec.water_price_usd_per_m3,
-        "usd_per_yr": usd,
+        "usd_per_yr": float(costs.loc[paid, "usd_per_yr"].sum()),
         "energy_kwh_per_m3": energy,
-        "energy_mwh_per_yr": None if energy is None else m3 * energy / 1000.0,
+        "energy_mwh_per_yr": None if energy is None else total * energy / 1000.0,
         "limit_m3_per_yr": spec.water_limit_m3_per_yr,
     }
 

@@ -229,6 +229,8 @@ def test_evaporative_cooling_water_is_costed_and_reported(small_scenario_dict, t
     5.5 x 2.0 = 11 m3 an hour, 96,360 m3 a year (8760 h), 48,180 USD/yr in costs.csv;
     WUE 96,360,000 L / (5 MW x 8760 h x 1000) = 2.2 L/kWh of IT energy (2.0 x 1.10);
     supplying it takes 96,360 x 3 / 1000 = 289.08 MWh/yr. Aktau keeps dry cooling: no water.
+    The site's PV cleans its modules with 0.0038 m3 per MWh generated, paid and supplied
+    the same way.
     """
     raw = small_scenario_dict
     raw["sites"]["baku"]["data_center"] = {
@@ -243,14 +245,20 @@ def test_evaporative_cooling_water_is_costed_and_reported(small_scenario_dict, t
     result = dcpower.run(path, out=tmp_path / "run", reports=False, parallel=False)
     water = result.summary()["sites"]["baku"]["water"]
     assert water["m3_per_yr"] == pytest.approx(96_360.0)
-    assert water["usd_per_yr"] == pytest.approx(48_180.0)
+    pv_mwh = result.summary()["sites"]["baku"]["generation_mwh_per_yr"]["pv"]
+    generation = sum(water["generation_m3_per_yr"].values())
+    assert generation == pytest.approx(0.0038 * pv_mwh)
+    assert water["total_m3_per_yr"] == pytest.approx(96_360.0 + generation)
+    assert water["usd_per_yr"] == pytest.approx(48_180.0 + 0.5 * generation)
     assert water["wue_l_per_kwh_it"] == pytest.approx(2.2)
-    assert water["energy_mwh_per_yr"] == pytest.approx(289.08)
+    assert water["energy_mwh_per_yr"] == pytest.approx(289.08 + 3 * generation / 1000)
     costs = pd.read_csv(tmp_path / "run" / "costs.csv")
     row = costs[(costs["site"] == "baku") & (costs["technology"] == "cooling_water")]
     assert row["component"].tolist() == ["water"]
     assert row["usd_per_yr"].sum() == pytest.approx(48_180.0)
-    assert result.summary()["sites"]["aktau"].get("water") is None
+    aktau = result.summary()["sites"]["aktau"]["water"]  # dry cooling: its PV's water only
+    assert aktau["m3_per_yr"] == 0.0
+    assert aktau["total_m3_per_yr"] == pytest.approx(sum(aktau["generation_m3_per_yr"].values()))
     assert result.verification["passed"]
 
 

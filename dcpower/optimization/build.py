@@ -21,6 +21,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from dcpower import techs
 from dcpower.optimization.limits import (
+    SHORTFALL_PENALTY_USD_PER_LIMIT_UNIT,
     SHORTFALL_PENALTY_USD_PER_MW,
     SHORTFALL_PENALTY_USD_PER_MWH,
     add_emission_limits,
@@ -91,8 +92,8 @@ class SiteInputs:
     hosting : Hosting or None
         For a candidate site: the model decides whether to develop it and how much IT
         capacity it hosts; none = the site hosts its data center as given.
-    water_usd_per_yr : float
-        The data center's cooling water of the year at the site's water price. [USD/yr]
+    cooling_water_m3_per_yr : float
+        The data center's cooling water of the year (for its full IT capacity). [m3/yr]
     development_capex_usd, development_usd_per_yr : float
         Overnight [USD] and annualized [USD/yr] fixed cost of developing the site (paid
         only if a candidate site is developed).
@@ -136,7 +137,7 @@ class SiteInputs:
     hosting: Hosting | None = None
     development_capex_usd: float = 0.0
     development_usd_per_yr: float = 0.0
-    water_usd_per_yr: float = 0.0
+    cooling_water_m3_per_yr: float = 0.0
     #: Per unit type id, units out for planned maintenance in each step (the full-year
     #: dispatch's; ``dcpower.maintenance.schedule``).
     maintenance_units: dict = field(default_factory=dict)
@@ -251,6 +252,7 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
     m.unserved_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
     m.nk_shortfall_mw = pyo.Var(within=pyo.NonNegativeReals)
     m.n1_shortfall_mw = pyo.Var(m.T, within=pyo.NonNegativeReals)
+    m.water_excess_m3 = pyo.Var(within=pyo.NonNegativeReals)
 
     _add_demand(m, inp, shifting)
     reg = m.registry
@@ -286,6 +288,7 @@ def add_site(m: pyo.Block, inp: SiteInputs, shifting: bool = False) -> None:
         + SHORTFALL_PENALTY_USD_PER_MW * m.nk_shortfall_mw
         + SHORTFALL_PENALTY_USD_PER_MWH * sum(_outage_unserved_mwh(m).values())
         + emission_penalty(m)
+        + SHORTFALL_PENALTY_USD_PER_LIMIT_UNIT * m.water_excess_m3
     )
     m.cost_usd_per_yr = pyo.Expression(expr=sum(reg.cost_usd_per_yr.values()) + penalty)
 
@@ -353,7 +356,7 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         m.demand_mw = pyo.Param(m.T, initialize=load)
         m.design_load_mw = inp.design_load_mw
         _add_development_cost(m, inp)
-        _add_water_cost(m, inp, 1.0)
+        _add_water(m, inp, 1.0)
         return
     m.site_load_mw = pyo.Param(m.T, initialize=load)
     it_load = inp.it_load_mw if inp.it_load_mw is not None else np.zeros(len(inp.load_mw))
@@ -368,7 +371,7 @@ def _add_demand(m: pyo.Block, inp: SiteInputs, shifting: bool) -> None:
         scale = m.hosted_it_mw / hosting.max_it_mw
         m.it_capacity_mw = pyo.Expression(expr=m.hosted_it_mw)
     _add_development_cost(m, inp)
-    _add_water_cost(m, inp, scale)
+    _add_water(m, inp, scale)
     m.load_scale = scale  # share of the site's profiles served: IT hosted / most
     m.design_load_mw = inp.design_load_mw * scale
     m.it_load_mw = pyo.Expression(m.T, rule=lambda m, t: float(it_load[t]) * scale)
@@ -397,14 +400,30 @@ def _add_development_cost(m: pyo.Block, inp: SiteInputs) -> None:
     )
 
 
-def _add_water_cost(m: pyo.Block, inp: SiteInputs, scale) -> None:
-    """Register the cooling water's annual cost, in proportion to the IT hosted.
+def _add_water(m: pyo.Block, inp: SiteInputs, scale) -> None:
+    """Register the site's water: its cost, and its limit if the site has one.
 
-    Work moved in or out by shifting does not move its cooling water (a constant of the
-    site's own load).
+    The cooling water is in proportion to the IT hosted (work moved in or out by shifting
+    does not move it: a constant of the site's own load); the generating technologies'
+    water follows their output (``registry.water_m3_per_yr``). Both are paid at the site's
+    water price. With ``water_limit_m3_per_yr``, cooling plus generation water stays within
+    it, with the elastic slack ``water_excess_m3`` (fixed at zero) naming a shortfall.
     """
-    if inp.water_usd_per_yr > 0:
-        m.registry.cost_usd_per_yr[(COOLING_WATER, "water")] = inp.water_usd_per_yr * scale
+    price = inp.site.water_price_usd_per_m3
+    cost = m.registry.cost_usd_per_yr
+    if inp.cooling_water_m3_per_yr > 0 and price > 0:
+        cost[(COOLING_WATER, "water")] = price * inp.cooling_water_m3_per_yr * scale
+    generation = m.registry.water_m3_per_yr
+    for tech_id, water in generation.items():
+        if price > 0:
+            cost[(tech_id, "water")] = price * water
+    limit = inp.site.water_limit_m3_per_yr
+    if limit is not None and generation:
+        m.water_limit_m3_per_yr = limit
+        m.water_m3_per_yr = pyo.Expression(
+            expr=inp.cooling_water_m3_per_yr * scale + sum(generation.values())
+        )
+        m.water_limit = pyo.Constraint(expr=m.water_m3_per_yr <= limit + m.water_excess_m3)
 
 
 def sizing_values(m: pyo.ConcreteModel) -> dict[str, float]:
@@ -462,7 +481,7 @@ def set_elastic(m: pyo.Block, elastic: bool) -> None:
         limits = m.limits.values() if hasattr(m, "limits") else []
         slacks = [v for b in limits for v in (b.co2_excess_t, b.renewable_shortfall_mwh)]
     else:
-        slacks = [m.unserved_mw, m.nk_shortfall_mw, m.n1_shortfall_mw]
+        slacks = [m.unserved_mw, m.nk_shortfall_mw, m.n1_shortfall_mw, m.water_excess_m3]
         slacks += [m.co2_excess_t, m.renewable_shortfall_mwh]
     if hasattr(m, "OW"):
         slacks.append(m.outage_unserved_mw)
@@ -519,6 +538,13 @@ def requirement_shortfalls(m: pyo.Block, index: pd.Index) -> dict[str, str]:
             f"{of_kind[worst]:,.1f} MWh in the window from {_window_start(m, window, index)}"
         )
     found.update(emission_shortfalls(m))
+    excess = pyo.value(m.water_excess_m3)
+    if excess > 1e-6:
+        found["water limit"] = (
+            f"cooling and generation use {pyo.value(m.water_m3_per_yr):,.0f} m3/yr against "
+            f"the site's water_limit_m3_per_yr of {m.water_limit_m3_per_yr:,.0f}: "
+            f"{excess:,.0f} m3/yr over"
+        )
     return found
 
 

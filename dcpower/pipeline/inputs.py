@@ -213,7 +213,7 @@ def site_inputs(
         development_capex_usd=site.development_capex_usd,
         development_usd_per_yr=site.development_capex_usd
         * capital_recovery_factor(scenario.economics.wacc, scenario.finance.project_life_yr),
-        water_usd_per_yr=water_m3 * site.water_price_usd_per_m3,
+        cooling_water_m3_per_yr=water_m3,
         grid_price_usd_per_mwh=(
             prof["grid_price_usd_per_mwh"].to_numpy() if site.grid is not None else None
         ),

@@ -146,6 +146,9 @@ class Registry:
     relief_mwh_per_yr : dict
         Annual electric load relieved by heat-driven technologies, by id: load the plant
         does not supply, left out of the energy a renewable share is a share of. [MWh/yr]
+    water_m3_per_yr : dict
+        Annual water the generating technologies consume, by id (the closing step prices
+        it and counts it against the site's water limit). [m3/yr]
     """
 
     injections_mw: list = field(default_factory=list)
@@ -170,6 +173,7 @@ class Registry:
     relief_per_heat: list = field(default_factory=list)
     cooling_relief_mw: list = field(default_factory=list)
     relief_mwh_per_yr: dict = field(default_factory=dict)
+    water_m3_per_yr: dict = field(default_factory=dict)
 
 
 def add_linear_rows(

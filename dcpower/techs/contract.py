@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from dcpower.schema import Strict
+from dcpower.schema import NonNegative, Strict
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
@@ -39,6 +40,20 @@ class TechSpec(Strict):
     """Base of every technology's parameter class; ``kind`` names the registered technology."""
 
     kind: str
+
+
+class GeneratorSpec(TechSpec):
+    """Parameters of a technology that generates electricity (gas units, PV, wind)."""
+
+    water_m3_per_mwh: NonNegative = Field(
+        0.0,
+        description=(
+            "Water it consumes per MWh generated (cooling tower evaporation, module "
+            "cleaning), paid at the site's water price and counted against its "
+            "water_limit_m3_per_yr; the catalogue types carry Macknick et al. 2012 (US "
+            "medians, a PROXY). [m3/MWh]"
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -473,6 +488,10 @@ class Technology:
     degrades: ClassVar[bool] = False
     resource: ClassVar[str]
 
+    def water_m3_per_mwh(self, spec: TechSpec) -> float:
+        """Return the water it consumes per MWh generated (0 if it generates none) [m3/MWh]."""
+        return float(getattr(spec, "water_m3_per_mwh", 0.0))
+
     def own_capacity(self) -> dict[str, str]:
         """Return its ``summary.json`` capacity keys of its own rows, with their unit.
 
@@ -749,6 +768,14 @@ def balance_terms(outage: bool = False) -> dict[str, int]:
 def own_columns(tech: Technology, tech_id: str) -> dict[str, str]:
     """Return a technology id's own dispatch columns by the total each adds to."""
     return {t.column: f"{t.column}_{tech_id}" for t in tech.totals if t.per_technology}
+
+
+def output_column(tech: Technology, tech_id: str) -> str | None:
+    """Return a technology id's own column that feeds the site bus (None if it has none)."""
+    return next(
+        (f"{t.column}_{tech_id}" for t in tech.totals if t.per_technology and t.balance > 0),
+        None,
+    )
 
 
 def profile_column(tech: Technology, field_name: str, tech_id: str) -> str:

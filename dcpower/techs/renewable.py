@@ -14,6 +14,7 @@ import pyomo.environ as pyo
 
 from dcpower.techs.base import (
     add_linear_rows,
+    annual_sum,
     capital_recovery_factor,
     values,
     window_values,
@@ -77,6 +78,8 @@ def add_block(
     annuity = capital_recovery_factor(inp.economics.wacc, tech.lifetime_yr)
     reg.cost_usd_per_yr[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
     reg.cost_usd_per_yr[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * b.capacity_mw
+    if tech.water_m3_per_mwh > 0:
+        reg.water_m3_per_yr[tech_id] = tech.water_m3_per_mwh * annual_sum(m, b.power_mw)
     return b
 
 

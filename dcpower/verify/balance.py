@@ -152,6 +152,34 @@ class _BalanceChecks(_TechnologyChecks):
             lambda i: f"heat used {used[i]:.6g} MW_th vs recovered {recovered[i]:.6g} MW_th",
         )
 
+    def _check_water_limit(self) -> None:
+        """Check the year's water, cooling plus generation, against the site's limit.
+
+        Cooling: the profiles' ``cooling_water_m3`` over the year; generation: each
+        generating technology's output over the dispatched year x its ``water_m3_per_mwh``.
+        """
+        limit = self.scenario.sites[self.s.site_id].water_limit_m3_per_yr
+        if limit is None:
+            return
+        profiles = self.s.profiles
+        cooling = float(profiles["cooling_water_m3"].sum()) if "cooling_water_m3" in profiles else 0
+        weight = self.d("weight_h")
+        generation = 0.0
+        for tech_id, spec, technology in self.technologies:
+            factor = technology.water_m3_per_mwh(spec)
+            if factor > 0:
+                output = self.d(techs.output_column(technology, tech_id))
+                generation += factor * float(np.sum(output * weight))
+        used = cooling + generation
+        self.single(
+            "water within the site's limit",
+            limit - used,
+            limit,
+            "m3/yr",
+            f"cooling {cooling:,.1f} + generation {generation:,.1f} m3/yr against "
+            f"water_limit_m3_per_yr {limit:,.1f}",
+        )
+
     def _check_grid(self) -> None:
         """Grid import within the connection's capacity (none without a connection)."""
         grid = self.scenario.sites[self.s.site_id].grid

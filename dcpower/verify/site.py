@@ -50,6 +50,7 @@ class _SiteChecker(
         if self.shifting:
             self._check_workload_limits()
         self._check_emission_limits()
+        self._check_water_limit()
         self._check_summary()
         self.out.append(
             _fixed_check(

@@ -326,6 +326,8 @@ def _register_costs(
     cost[(tech_id, "capex")] = annuity * reg.capex_usd[tech_id]
     cost[(tech_id, "fixed_om")] = 1e3 * tech.fom_usd_per_kw_yr * unit_mw * b.units_built
     reg.fossil_mwh_per_yr[tech_id] = annual_sum(m, b.power_mw)
+    if tech.water_m3_per_mwh > 0:
+        reg.water_m3_per_yr[tech_id] = tech.water_m3_per_mwh * reg.fossil_mwh_per_yr[tech_id]
     cost[(tech_id, "variable_om")] = tech.vom_usd_per_mwh * reg.fossil_mwh_per_yr[tech_id]
     cost[(tech_id, "fuel")] = site.gas_price_usd_per_mmbtu * annual_fuel_mmbtu
     reg.co2_t_per_yr[tech_id] = site.co2_t_per_mmbtu * annual_fuel_mmbtu

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from dcpower.schema import Fraction, NonNegative, Positive
-from dcpower.techs.contract import TechSpec
+from dcpower.techs.contract import GeneratorSpec
 
 
-class GasTech(TechSpec):
+class GasTech(GeneratorSpec):
     """A catalogue gas unit type; the model builds an integer number of identical units."""
 
     kind: Literal["gas"] = "gas"

@@ -8,15 +8,22 @@ from pydantic import Field
 
 from dcpower.resource import pv_defaults
 from dcpower.schema import Fraction, NonNegative, Positive
-from dcpower.techs.contract import TechSpec
+from dcpower.techs.contract import GeneratorSpec
 
 #: PVTech fields that price or bound the plant rather than shape its hourly output.
 _PV_COST_FIELDS = frozenset(
-    {"kind", "capex_usd_per_kw_ac", "fom_usd_per_kw_yr", "lifetime_yr", "max_mw"}
+    {
+        "kind",
+        "capex_usd_per_kw_ac",
+        "fom_usd_per_kw_yr",
+        "lifetime_yr",
+        "max_mw",
+        "water_m3_per_mwh",
+    }
 )
 
 
-class PVTech(TechSpec):
+class PVTech(GeneratorSpec):
     """Utility PV plant; its output per MW_ac comes from pvlib (``dcpower.resource.pv``)."""
 
     kind: Literal["pv"] = "pv"

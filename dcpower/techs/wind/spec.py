@@ -7,10 +7,10 @@ from typing import Literal
 from pydantic import Field
 
 from dcpower.schema import NonNegative, Positive
-from dcpower.techs.contract import TechSpec
+from dcpower.techs.contract import GeneratorSpec
 
 
-class WindTech(TechSpec):
+class WindTech(GeneratorSpec):
     """Onshore wind farm; its output per MW comes from windpowerlib (``dcpower.resource.wind``)."""
 
     kind: Literal["wind"] = "wind"

@@ -29,6 +29,7 @@ from dcpower.run_folder import (
     check_run_folder,
     write_run_folder,
 )
+from dcpower.techs.contract import SiteRows
 
 if TYPE_CHECKING:  # pragma: no cover
     from dcpower.results import Result, SiteResult
@@ -169,15 +170,19 @@ def site_summary(site: SiteResult, scenario) -> SiteSummary:
 def generation_water_m3_per_yr(site: SiteResult, spec: Site, technologies: dict) -> dict:
     """Return the water each generating technology of a solved site consumed [m3/yr].
 
-    Its output over the year times its ``water_m3_per_mwh``; only those that used some.
+    ``Technology.water_m3_per_yr`` (a generator's output x its ``water_m3_per_mwh``, an
+    absorption chiller's cooling x its tower's water); only those that used some.
     """
+    rows = SiteRows(
+        dispatch=site.dispatch,
+        hourly=site.profiles.reindex(site.dispatch.index),
+        capacities=site.capacities.set_index(["technology", "unit"])["capacity"].to_dict(),
+    )
     out = {}
     for tech_id in spec.technologies:
-        technology = techs.of(technologies[tech_id])
-        factor = technology.water_m3_per_mwh(technologies[tech_id])
-        column = techs.output_column(technology, tech_id)
-        if factor > 0 and column in site.dispatch and (used := site.annual_mwh(column)) > 0:
-            out[tech_id] = factor * used
+        used = techs.of(technologies[tech_id]).water_m3_per_yr(tech_id, technologies[tech_id], rows)
+        if used > 0:
+            out[tech_id] = used
     return out
 
 

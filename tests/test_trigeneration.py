@@ -199,3 +199,20 @@ def test_a_plan_with_heat_recovery_that_costs_more_over_the_year_is_left_out(mon
     site = result.sites["s"]
     assert "abs" not in set(site.capacities["technology"])
     assert float(site.costs["usd_per_yr"].sum()) == pytest.approx(3_128_000.0, rel=1e-6)
+
+
+def test_the_cooling_towers_water_can_make_the_chiller_not_pay():
+    """The first case at 3 USD/MMBtu, with the absorption chiller's tower consuming 4 m3 per
+    MWh of cooling at 0.25 USD/m3. Each MW relieved needs 4 MW of cooling: 4 x 8760 x 4 x
+    0.25 = 35,040 USD/yr of water, which cuts the 62,800 USD/yr saving to 27,760 USD/yr
+    (3,100,240 USD/yr). At 0.5 USD/m3 the water (70,080) outweighs the 62,800 saved: no
+    chiller, 3,128,000 USD/yr.
+    """
+    chiller = _chiller(water_m3_per_mwh_cooling=4.0)
+    cheap_water = _solve(3.0, 1.0, chiller, water_price_usd_per_m3=0.25)
+    assert cheap_water.objective_usd_per_yr == pytest.approx(3_100_240.0, rel=1e-6)
+    costs = cheap_water.solution.costs.set_index(["technology", "component"])["usd_per_yr"]
+    assert costs["abs", "water"] == pytest.approx(35_040.0, rel=1e-6)
+    dear_water = _solve(3.0, 1.0, chiller, water_price_usd_per_m3=0.5)
+    assert _capacity(dear_water, "abs", "MW_th") == pytest.approx(0.0, abs=1e-6)
+    assert dear_water.objective_usd_per_yr == pytest.approx(3_128_000.0, rel=1e-6)

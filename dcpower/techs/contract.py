@@ -488,10 +488,6 @@ class Technology:
     degrades: ClassVar[bool] = False
     resource: ClassVar[str]
 
-    def water_m3_per_mwh(self, spec: TechSpec) -> float:
-        """Return the water it consumes per MWh generated (0 if it generates none) [m3/MWh]."""
-        return float(getattr(spec, "water_m3_per_mwh", 0.0))
-
     def own_capacity(self) -> dict[str, str]:
         """Return its ``summary.json`` capacity keys of its own rows, with their unit.
 
@@ -644,6 +640,18 @@ class Technology:
     ) -> list[tuple[str, float | None, float]]:
         """Return ``(name, stated in summary.json, from capacities.csv)`` it adds to compare."""
         return []
+
+    def water_m3_per_yr(self, tech_id: str, spec: TechSpec, rows: SiteRows) -> float:
+        """Return the water it consumed over the dispatched year (0: none) [m3/yr].
+
+        A generating technology (``GeneratorSpec``): its output x ``water_m3_per_mwh``.
+        """
+        factor = float(getattr(spec, "water_m3_per_mwh", 0.0))
+        column = output_column(self, tech_id)
+        if factor <= 0 or column is None:
+            return 0.0
+        weight = rows.column("weight_h", fill=1.0)
+        return factor * float(np.sum(rows.column(column) * weight))
 
     # ------------------------------------------------------------------ finance (no pyomo)
 

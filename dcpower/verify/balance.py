@@ -12,6 +12,7 @@ import pandas as pd
 
 from dcpower import techs
 from dcpower.techs import own_columns
+from dcpower.techs.contract import SiteRows
 from dcpower.verify.technologies import _TechnologyChecks
 
 
@@ -155,21 +156,19 @@ class _BalanceChecks(_TechnologyChecks):
     def _check_water_limit(self) -> None:
         """Check the year's water, cooling plus generation, against the site's limit.
 
-        Cooling: the profiles' ``cooling_water_m3`` over the year; generation: each
-        generating technology's output over the dispatched year x its ``water_m3_per_mwh``.
+        Cooling: the profiles' ``cooling_water_m3`` over the year; the technologies': each
+        one's from its columns (``Technology.water_m3_per_yr``).
         """
         limit = self.scenario.sites[self.s.site_id].water_limit_m3_per_yr
         if limit is None:
             return
         profiles = self.s.profiles
         cooling = float(profiles["cooling_water_m3"].sum()) if "cooling_water_m3" in profiles else 0
-        weight = self.d("weight_h")
-        generation = 0.0
-        for tech_id, spec, technology in self.technologies:
-            factor = technology.water_m3_per_mwh(spec)
-            if factor > 0:
-                output = self.d(techs.output_column(technology, tech_id))
-                generation += factor * float(np.sum(output * weight))
+        rows = SiteRows(dispatch=self.s.dispatch, hourly=self.s.hourly, capacities=self.s.capacity)
+        generation = sum(
+            technology.water_m3_per_yr(tech_id, spec, rows)
+            for tech_id, spec, technology in self.technologies
+        )
         used = cooling + generation
         self.single(
             "water within the site's limit",

@@ -81,6 +81,12 @@ class AbsorptionChiller(Technology):
             return None
         return HeatDriven(relief_mw=rows.column(f"chiller_relief_mw_{tech_id}"))
 
+    def water_m3_per_yr(self, tech_id: str, spec: AbsorptionChillerTech, rows: SiteRows) -> float:
+        """Return its cooling tower's water over the dispatched year [m3/yr]."""
+        cooling = rows.column(f"{COOLING.column}_{tech_id}")
+        weight = rows.column("weight_h", fill=1.0)
+        return spec.water_m3_per_mwh_cooling * float(np.sum(cooling * weight))
+
     def assets(self, tech_id: str, spec: AbsorptionChillerTech, rows: SiteRows, scenario):
         """Return the chiller, if built."""
         capacity = rows.capacity(tech_id, "MW_th")

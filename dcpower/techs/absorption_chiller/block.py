@@ -62,6 +62,9 @@ def add_block(
     reg.relief_per_heat.append(per_cooling * spec.cop)
     reg.cooling_relief_mw.append((1 / (per_cooling * chiller_cop), b.relief_mw))
     reg.relief_mwh_per_yr[tech_id] = annual_sum(m, b.relief_mw)
+    if spec.water_m3_per_mwh_cooling > 0:  # cooling = relief / per_cooling
+        water_per_relief = spec.water_m3_per_mwh_cooling / per_cooling
+        reg.water_m3_per_yr[tech_id] = water_per_relief * reg.relief_mwh_per_yr[tech_id]
     reg.sizing[f"{tech_id}.capacity_mw"] = b.capacity_mw
     reg.capex_usd[tech_id] = 1e3 * spec.capex_usd_per_kw * b.capacity_mw
     annuity = capital_recovery_factor(inp.economics.wacc, spec.lifetime_yr)

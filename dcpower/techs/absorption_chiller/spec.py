@@ -36,6 +36,14 @@ class AbsorptionChillerTech(TechSpec):
             "Electricity its pumps and extra heat-rejection fans draw per MW of cooling. [MW/MW_th]"
         ),
     )
+    water_m3_per_mwh_cooling: NonNegative = Field(
+        0.0,
+        description=(
+            "Water its cooling tower consumes per MWh of cooling (evaporation of the heat it "
+            "rejects, cooling plus the heat it uses), paid at the site's water price and "
+            "counted against its water_limit_m3_per_yr. [m3/MWh_th]"
+        ),
+    )
     max_mw: NonNegative | None = Field(
         None, description="Upper bound on the cooling capacity built; none = no bound. [MW_th]"
     )

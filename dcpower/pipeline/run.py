@@ -84,8 +84,7 @@ def run(
     scenario, siting = _place_it_demand(scenario, notify)
     solved = _solve_groups(scenario, start_sizing, notify, parallel)
     scenario, solved, heat_recovery = _heat_recovery(scenario, solved, notify, parallel)
-    result = _result(scenario, solved, siting, cooling)
-    result.heat_recovery = heat_recovery
+    result = _result(scenario, solved, siting, cooling, heat_recovery)
     if out is not None:
         _write_run_folder(result, out, reports)
     return result
@@ -198,6 +197,7 @@ def _result(
     solved: dict[str, GroupSolution],
     siting: dict | None,
     cooling: dict | None,
+    heat_recovery: dict | None,
 ) -> Result:
     """Gather the groups' sites and figures into the run's result.
 
@@ -217,6 +217,7 @@ def _result(
         workload=workload,
         siting=siting,
         cooling=cooling,
+        heat_recovery=heat_recovery,
         availability=_groups_availability(scenario, solved),
     )
 

@@ -254,6 +254,13 @@ def _print_cooling(cooling: dict) -> None:
 def _print_heat_recovery(heat_recovery: dict) -> None:
     for site_id, figures in heat_recovery.items():
         saved, have = figures["saved"], figures["with"]
+        if saved is None:
+            console.print(
+                f"heat recovery at {site_id}: nothing built to use the heat (it does not pay "
+                "on the sizing's steps); no plan without it to compare",
+                highlight=False,
+            )
+            continue
         sizing = saved["sizing_cost_usd_per_yr"]
         verdict = (
             "the two differ by more than the saving: not a finding (the sizing cannot tell "

@@ -216,3 +216,31 @@ def test_the_cooling_towers_water_can_make_the_chiller_not_pay():
     dear_water = _solve(3.0, 1.0, chiller, water_price_usd_per_m3=0.5)
     assert _capacity(dear_water, "abs", "MW_th") == pytest.approx(0.0, abs=1e-6)
     assert dear_water.objective_usd_per_yr == pytest.approx(3_128_000.0, rel=1e-6)
+
+
+def test_a_plan_that_builds_no_chiller_is_not_solved_again(monkeypatch):
+    """At 2 USD/MMBtu (below the 2.283 break-even) the plan builds no chiller: it is the
+    plan without one, so the run solves the site once and reports no comparison."""
+    import importlib
+
+    import dcpower
+
+    run_module = importlib.import_module("dcpower.pipeline.run")
+    calls = []
+    real = run_module._solve_groups
+
+    def counted(scenario, *args):
+        calls.append(list(scenario.sites))
+        return real(scenario, *args)
+
+    monkeypatch.setattr(run_module, "_solve_groups", counted)
+    scenario = _pays_scenario(monkeypatch)
+    site = scenario.sites["s"].model_copy(update={"gas_price_usd_per_mmbtu": 2.0})
+    result = dcpower.run(scenario.model_copy(update={"sites": {"s": site}}), parallel=False)
+    assert calls == [["s"]]
+    heat = result.heat_recovery["s"]
+    assert (heat["kept"], heat["without"], heat["saved"]) == ("with", None, None)
+    assert heat["with"]["relief_mwh_per_yr"] == 0.0
+    assert float(result.sites["s"].costs["usd_per_yr"].sum()) == pytest.approx(
+        500_000.0 + 10 * 87_600 * 2.0, rel=1e-6
+    )

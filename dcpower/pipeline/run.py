@@ -105,24 +105,26 @@ def _heat_recovery(
 ) -> tuple[Scenario, dict[str, GroupSolution], dict | None]:
     """Solve the sites that use recovered heat again without it; keep the cheaper plan.
 
-    Both plans of a group are sized and dispatched over the full year; the group keeps the
-    one of least full-year cost (a tie keeps heat recovery), and the scenario returned
-    says which (the heat-driven technologies are off the sites that do without). Returns
-    the scenario, the groups' solutions and what heat recovery saves
+    Only groups whose plan built a heat-driven technology are solved again. Both plans of
+    such a group are sized and dispatched over the full year; the group keeps the one of
+    least full-year cost (a tie keeps heat recovery), and the scenario returned says which
+    (the heat-driven technologies are off the sites that do without). Returns the
+    scenario, the groups' solutions and what heat recovery saves
     (:func:`heat_recovery_summary`, with ``kept`` per site); the summary is None if no
     site has a heat-driven technology.
     """
-    without = without_heat_recovery(scenario)
-    if without is None:
-        return scenario, solved, None
-    notify("without heat recovery", "solving")
-    lacking = _solve_groups(without, None, lambda site_id, stage: None, parallel)
-    notify("without heat recovery", "done")
+    plans = {k: v for group in solved.values() for k, v in group.sites.items()}
+    without = without_heat_recovery(scenario, plans)
+    lacking = {}
+    if without is not None:
+        notify("without heat recovery", "solving")
+        lacking = _solve_groups(without, None, lambda site_id, stage: None, parallel)
+        notify("without heat recovery", "done")
     summary = heat_recovery_summary(
-        scenario,
-        {k: v for group in solved.values() for k, v in group.sites.items()},
-        {k: v for group in lacking.values() for k, v in group.sites.items()},
+        scenario, plans, {k: v for group in lacking.values() for k, v in group.sites.items()}
     )
+    if summary is None:
+        return scenario, solved, None
     kept = dict(solved)
     sites = dict(scenario.sites)
     for name, group in lacking.items():

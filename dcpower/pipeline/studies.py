@@ -240,23 +240,30 @@ def workload_summary(
     }
 
 
-def without_heat_recovery(scenario: Scenario) -> Scenario | None:
-    """Return the scenario's sites that use recovered heat, each without what uses it.
-
-    The heat-driven technologies (``Technology.resource == "heat"``: absorption chillers)
-    are taken off each site's list; the sites solved with them in one model (coupled) come
-    along. None if no site has one.
-    """
-    heat = {
+def heat_driven(scenario: Scenario) -> set[str]:
+    """Return the catalogue's heat-driven technologies (``resource == "heat"``), by id."""
+    return {
         tech_id
         for tech_id, spec in scenario.technologies.items()
         if techs.of(spec).resource == "heat"
     }
-    groups = [
-        ids
-        for ids in site_groups(scenario)
-        if any(heat & set(scenario.sites[k].technologies) for k in ids)
-    ]
+
+
+def without_heat_recovery(scenario: Scenario, plans: dict[str, SiteResult]) -> Scenario | None:
+    """Return the scenario's sites whose plan uses recovered heat, each without what uses it.
+
+    The heat-driven technologies are taken off the list of each site whose plan (``plans``,
+    by site id) built one; the sites solved with it in one model (coupled) come along. A
+    plan that built none is what the site would have without them: it needs no second
+    solve. None if no plan built one.
+    """
+    heat = heat_driven(scenario)
+
+    def built(site_id: str) -> bool:
+        caps = plans[site_id].capacities
+        return bool((caps["technology"].isin(heat) & (caps["capacity"] > 0)).any())
+
+    groups = [ids for ids in site_groups(scenario) if any(built(k) for k in ids)]
     if not groups:
         return None
     sites = {
@@ -273,7 +280,7 @@ def without_heat_recovery(scenario: Scenario) -> Scenario | None:
 
 def heat_recovery_summary(
     scenario: Scenario, with_heat: dict[str, SiteResult], without: dict[str, SiteResult]
-) -> dict:
+) -> dict | None:
     """Compare each site's plan with heat-driven cooling against one without it.
 
     Both plans are sized and dispatched over the full year by the same pipeline; the one
@@ -293,7 +300,10 @@ def heat_recovery_summary(
         model's annual cost [USD/yr] and the cost drift (full year / sizing - 1) [-];
         ``saved``: without minus with, per figure (``sizing_cost_usd_per_yr``: the saving
         on the sizing's steps); ``saving_within_accuracy``. The run adds ``kept``: the plan
-        it keeps, ``with`` or ``without`` (the one of least full-year cost).
+        it keeps, ``with`` or ``without`` (the one of least full-year cost). A site that may
+        use heat but whose plan built nothing to use it is not solved again: ``without``,
+        ``saved`` and ``saving_within_accuracy`` are None, ``kept`` is ``with``. None if no
+        site may use heat.
     """
     co2_t_per_mmbtu = scenario.economics.co2_kg_per_mmbtu / 1000
 
@@ -309,9 +319,21 @@ def heat_recovery_summary(
             "cost_drift": last.get("cost_drift"),
         }
 
+    heat = heat_driven(scenario)
     out = {}
-    for site_id, site in without.items():
-        have, lack = figures(with_heat[site_id]), figures(site)
+    for site_id, site in with_heat.items():
+        if not heat & set(scenario.sites[site_id].technologies):
+            continue
+        if site_id not in without:  # nothing built to use heat: the plan is its own
+            out[site_id] = {
+                "with": figures(site),
+                "without": None,
+                "saved": None,
+                "saving_within_accuracy": None,
+                "kept": "with",
+            }
+            continue
+        have, lack = figures(site), figures(without[site_id])
         saved = {
             key: lack[key] - have[key]
             for key in ("cost_usd_per_yr", "fuel_mmbtu_per_yr", "co2_t_per_yr")
@@ -327,4 +349,4 @@ def heat_recovery_summary(
             "saving_within_accuracy": abs(saved["cost_usd_per_yr"] - sizing_saved)
             >= abs(saved["cost_usd_per_yr"]),
         }
-    return out
+    return out or None

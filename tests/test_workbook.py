@@ -361,3 +361,14 @@ def test_the_shipped_hub_has_each_sites_required_tariff_at_the_target_irr(run_di
     assert "no grid tariff known" in " ".join(finance["sites"]["aktau"]["notes"])
     first = [row[0].value for row in book["Summary"].iter_rows(min_row=2, max_row=3)]
     assert first[0].startswith("Required tariff")
+
+
+def test_the_chiller_cop_default_is_sourced_not_the_estimated_pue_curve(book):
+    """The electric chillers' COP (ASHRAE 90.1 minimum) is not part of the ESTIMATE PUE curve."""
+    table = frame(book["Assumptions"]).rename(columns=str)
+    rows = table[(table["section"] == "data center") & (table["parameter"] == "chiller_cop")]
+    assert len(rows) == len({*rows["item"]}) > 0
+    assert not rows["basis"].str.startswith("ESTIMATE").any()
+    assert rows["source"].str.contains("ASHRAE 90.1-2022").all()
+    pue = table[(table["section"] == "data center") & (table["parameter"] == "pue_min")]
+    assert pue["basis"].eq("ESTIMATE").all()

@@ -55,6 +55,16 @@ _ESTIMATED_DEFAULTS = {
     "hyperscale hall with water-side economizer; see PUEModel in dcpower/scenario.py and "
     "dcpower/resource/load.py)",
 }
+#: Fields of those models whose defaults are sourced (their description says where from).
+_SOURCED_FIELDS = {(PUEModel, "chiller_cop")}
+
+
+def _estimated_default(cls: type[BaseModel] | None, field: str | None) -> str | None:
+    """Return the ESTIMATE text of a model default (None where the default is sourced)."""
+    if (cls, field) in _SOURCED_FIELDS:
+        return None
+    return _ESTIMATED_DEFAULTS.get(cls)
+
 
 _SITE_ECONOMICS = (
     "gas_price_usd_per_mmbtu",
@@ -226,7 +236,7 @@ class _Assumptions:
         if cls is not None and field is not None:
             has_default, default = _default_of(cls, field)
         if has_default and _same(value, default):
-            source = _ESTIMATED_DEFAULTS.get(cls) or (
+            source = _estimated_default(cls, field) or (
                 f"dcpower default ({cls.__name__}.{field} in dcpower/scenario.py): {description}"
             )
             status = "model default"
@@ -276,7 +286,7 @@ class _Assumptions:
         has_default, default = _default_of(cls, field)
         status = "model default" if has_default and value == default else "scenario input"
         description, unit = unit_of(cls.model_fields[field].description)
-        source = _ESTIMATED_DEFAULTS.get(cls) or (
+        source = _estimated_default(cls, field) or (
             f"dcpower default ({cls.__name__}.{field})"
             if status == "model default"
             else f"scenario '{self.scenario.name}' (scenario.yaml of the run)"

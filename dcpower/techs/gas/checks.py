@@ -200,12 +200,18 @@ def fuel_mmbtu_per_h(g: str, tech: GasTech, c: Checker, column=None, factor=None
     """
     column = c.d if column is None else column
     factor = c.p(f"heat_rate_factor_{g}") if factor is None else factor
+    return part_load_fuel(tech, factor, column(f"gas_units_online_{g}"), column(f"gas_mw_{g}"))
+
+
+def part_load_fuel(tech: GasTech, factor, online, power_mw) -> np.ndarray:
+    """Fuel of ``online`` units giving ``power_mw`` on the straight-line part-load curve.
+
+    ``factor x (no-load fuel x units online + incremental heat rate x output)``, with the
+    heat-rate ``factor`` of the hour. [MMBtu/h]
+    """
     full = tech.heat_rate_full_load_mmbtu_per_mwh
     nl = tech.no_load_fuel_fraction
-    return factor * (
-        nl * full * tech.unit_mw * column(f"gas_units_online_{g}")
-        + (1 - nl) * full * column(f"gas_mw_{g}")
-    )
+    return factor * (nl * full * tech.unit_mw * online + (1 - nl) * full * power_mw)
 
 
 def firm(g: str, tech: GasTech, c: Checker, design_factor: float | None) -> Firm:
@@ -240,11 +246,9 @@ def contingency(
     if integer:  # the unit that trips gives its share of the type's heat (equal shares)
         heat_at_risk = np.where(running, heat / np.where(running, online, 1.0), 0.0)
     else:  # a unit at its available output, as the model's safe form takes it
-        full = tech.heat_rate_full_load_mmbtu_per_mwh * c.p(f"heat_rate_factor_{g}")
-        nl = tech.no_load_fuel_fraction
-        unit_fuel = full * (nl * tech.unit_mw + (1 - nl) * unit_avail)
-        heat_at_risk = np.where(exposed, tech.heat_recovery_fraction * unit_fuel, 0.0)
-        heat_at_risk = heat_at_risk / MMBTU_PER_MWH
+        unit_fuel = part_load_fuel(tech, c.p(f"heat_rate_factor_{g}"), 1.0, unit_avail)
+        unit_heat = tech.heat_recovery_fraction * unit_fuel / MMBTU_PER_MWH
+        heat_at_risk = np.where(exposed, unit_heat, 0.0)
     return Contingency(
         headroom_mw=online * unit_avail - power,
         at_risk_mw=np.where(exposed, unit_avail, 0.0),

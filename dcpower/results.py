@@ -85,6 +85,13 @@ class SiteResult:
     sizing : dict
         Investment decisions by model variable name (to start or fix a later solve; not
         written to the run folder).
+    phase : dict or None
+        For the plan of one phase of a build-out: its calendar ``year``, its ``weight`` in
+        the objective (share of the project's discounted years, ``dcpower.phasing``) and
+        its model ``block``; None otherwise.
+    phases : list of SiteResult or None
+        A site built in phases: each phase's result, first first (the site's own figures
+        are its last phase's, the campus complete). None for a site built at once.
     """
 
     site_id: str
@@ -109,6 +116,15 @@ class SiteResult:
     outage_insurance: dict = field(default_factory=dict)
     weather_years: dict | None = None
     sizing: dict = field(default_factory=dict)
+    phase: dict | None = None
+    phases: list[SiteResult] | None = None
+
+    @property
+    def level_objective_usd_per_yr(self) -> float:
+        """The site's share of the sizing objective: its phases' weighted, if phased [USD/yr]."""
+        if not self.phases:
+            return self.objective_usd_per_yr
+        return sum(p.phase["weight"] * p.objective_usd_per_yr for p in self.phases)
 
     def annual_mwh(self, column: str) -> float:
         """Annual energy of a dispatch column (MW per step x hours of the year it stands for)."""
@@ -173,8 +189,14 @@ class Result:
 
     @property
     def capacities(self) -> pd.DataFrame:
-        """``site, technology, kind, capacity, unit`` for every sized quantity."""
-        return self._stack("capacities")
+        """``site, technology, kind, capacity, unit, phase`` for every sized quantity.
+
+        ``phase`` is the calendar year of the build-out phase whose plant a row describes
+        (empty for a site built at once).
+        """
+        table = self._stack("capacities")
+        years = {site_id: (site.phase or {}).get("year") for site_id, site in self.sites.items()}
+        return table.assign(phase=table["site"].map(years).astype("Int64"))
 
     @property
     def costs(self) -> pd.DataFrame:

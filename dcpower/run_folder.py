@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Headline figures of the run (:class:`Summary`).
 SUMMARY_FILE = "summary.json"
-#: ``site, technology, kind, capacity, unit``.
+#: ``site, technology, kind, capacity, unit`` (and ``phase``, the year of a build-out phase).
 CAPACITIES_FILE = "capacities.csv"
 #: ``site, technology, component, usd_per_yr``.
 COSTS_FILE = "costs.csv"
@@ -250,6 +250,9 @@ class Summary(_Record):
     #: Per site whose recovered heat drives cooling: the plan with and without it, and what
     #: it saves (dcpower.pipeline.heat_recovery_summary).
     heat_recovery: dict | None = None
+    #: Per site built in phases: what each phase adds, costs and runs at
+    #: (dcpower.run_summary.phases_summary).
+    phases: dict | None = None
     emissions: Emissions = Field(default_factory=Emissions)
     finance: dict | None = None  # dcpower.finance.finance_summary
 
@@ -480,7 +483,9 @@ def read_run_folder(directory: str | Path, *, optional: Collection[str] = ()) ->
         verification = _read_json(folder, VERIFICATION_FILE)
     return RunFolder(
         scenario=scenario,
-        capacities=_read_csv(folder, CAPACITIES_FILE, ("site", "technology", "capacity", "unit")),
+        capacities=_capacities(
+            _read_csv(folder, CAPACITIES_FILE, ("site", "technology", "capacity", "unit"))
+        ),
         costs=_read_csv(folder, COSTS_FILE, ("site", "usd_per_yr")),
         dispatch=dispatch,
         profiles=profiles,
@@ -489,6 +494,13 @@ def read_run_folder(directory: str | Path, *, optional: Collection[str] = ()) ->
         verification=verification,
         path=folder,
     )
+
+
+def _capacities(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``capacities.csv`` with its build-out ``phase`` (if any) as whole years."""
+    if "phase" in table:
+        table["phase"] = table["phase"].astype("Int64")
+    return table
 
 
 def _check_dispatch(

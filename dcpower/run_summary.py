@@ -17,6 +17,7 @@ from dcpower import techs, topology
 from dcpower.availability import verdict
 from dcpower.finance import finance_summary
 from dcpower.optimization.build import COOLING_WATER
+from dcpower.phasing import phase_folder, phase_scenario
 from dcpower.profiles import design_basis, water_used_m3_per_yr
 from dcpower.run_folder import (
     Emissions,
@@ -221,6 +222,77 @@ def water_of(site: SiteResult, spec: Site, technologies: dict) -> dict | None:
     }
 
 
+def phases_summary(result: Result) -> dict | None:
+    """Return what each phase of a build-out adds, costs and runs at (``summary.json``).
+
+    Returns
+    -------
+    dict or None
+        Per phased site: ``source`` (of the phasing, or ESTIMATE), ``wacc``,
+        ``project_life_yr``, ``level_cost_usd_per_yr`` (the
+        phases' full-year annual costs weighted by their share of the project's
+        discounted years: the present value of every year's cost as a level annual cost),
+        ``sizing_level_cost_usd_per_yr`` (the same of the sizing model, its objective) and
+        ``phases``: per phase its ``year``, ``it_capacity_mw``, ``weight``, ``status``,
+        ``capacity`` (the plant, as ``sites.<site>.capacity``), ``added`` (by technology and
+        unit, what the phase builds), ``capex_added_usd`` (overnight, of what it builds),
+        ``capex_usd`` (of its whole plant), ``cost_usd_per_yr``, ``load_mwh_per_yr``,
+        ``unserved_mwh_per_yr``, ``co2_t_per_yr`` (its plant dispatched over the year) and
+        ``run_folder`` (where its plan is written and verified; ``.`` for the last, the
+        run's own). None if no site is phased.
+    """
+    scenario = result.scenario
+    out = {}
+    for site_id, site in result.sites.items():
+        if not site.phases:
+            continue
+        rows: list[dict] = []
+        plant_before: dict[tuple, float] = {}
+        capex_before: dict[str, float] = {}
+        for index, phase in enumerate(site.phases):
+            own = site_summary(phase, phase_scenario(scenario, site_id, index))
+            plant = phase.capacities.groupby(["technology", "unit"])["capacity"].sum()
+            added: dict[str, dict[str, float]] = {}
+            for (tech_id, unit), value in plant.items():
+                more = float(value) - plant_before.get((tech_id, unit), 0.0)
+                if more > 1e-6:
+                    added.setdefault(str(tech_id), {})[str(unit)] = more
+            capex_added = sum(
+                max(0.0, cost - capex_before.get(tech_id, 0.0))
+                for tech_id, cost in phase.capex_usd.items()
+            )
+            last = index == len(site.phases) - 1
+            rows.append(
+                {
+                    "year": phase.phase["year"],
+                    "it_capacity_mw": phase.it_capacity_mw,
+                    "weight": phase.phase["weight"],
+                    "status": phase.status,
+                    "capacity": own.capacity,
+                    "added": added,
+                    "capex_added_usd": capex_added,
+                    "capex_usd": own.capex_usd,
+                    "cost_usd_per_yr": own.cost_usd_per_yr,
+                    "load_mwh_per_yr": own.load_mwh_per_yr,
+                    "unserved_mwh_per_yr": own.unserved_mwh_per_yr,
+                    "co2_t_per_yr": own.co2_t_per_yr,
+                    "run_folder": "." if last else phase_folder(site_id, phase.phase["year"]),
+                }
+            )
+            plant_before = {key: float(value) for key, value in plant.items()}
+            capex_before = dict(phase.capex_usd)
+        source = scenario.sites[site_id].data_center.phases_source
+        out[site_id] = {
+            "source": source or "ESTIMATE: the scenario's phasing, no source given",
+            "wacc": scenario.economics.wacc,
+            "project_life_yr": scenario.finance.project_life_yr,
+            "level_cost_usd_per_yr": sum(r["weight"] * r["cost_usd_per_yr"] for r in rows),
+            "sizing_level_cost_usd_per_yr": site.level_objective_usd_per_yr,
+            "phases": rows,
+        }
+    return out or None
+
+
 def criterion_verdicts(scenario, availability: dict | None) -> dict | None:
     """Return the LOLE criterion and, once simulated, each site's verdict (else None)."""
     rules = scenario.reliability
@@ -298,7 +370,7 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
             cost_of_reliability=result.reliability_curves,
         ),
         commitment={"sizing": scenario.solver.commitment, "dispatch": commitment},
-        objective_usd_per_yr=sum(s.objective_usd_per_yr for s in solved),
+        objective_usd_per_yr=sum(s.level_objective_usd_per_yr for s in solved),
         build_seconds=sum(s.build_seconds for s in solved),
         solve_seconds=sum(s.solve_seconds for s in solved),
         sites=sites,
@@ -314,6 +386,7 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
         siting=result.siting,
         cooling=result.cooling,
         heat_recovery=result.heat_recovery,
+        phases=phases_summary(result),
         emissions=Emissions(
             co2_cap_t_per_yr=scenario.emissions.co2_cap_t_per_yr,
             min_renewable_share=scenario.emissions.min_renewable_share,

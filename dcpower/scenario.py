@@ -108,6 +108,15 @@ class PUEModel(Strict):
         return self.model_dump(exclude={"temperature", "chiller_cop"})
 
 
+class Phase(Strict):
+    """One phase of a campus built over years: from its year on, this much IT is installed."""
+
+    year: Annotated[int, Field(ge=1900, le=2200)] = Field(
+        description="Calendar year the phase's halls come online (its plant is built by then)."
+    )
+    it_capacity_mw: Positive = Field(description="IT capacity installed from that year. [MW]")
+
+
 class DataCenter(Strict):
     """The data center a site must supply without interruption."""
 
@@ -152,6 +161,63 @@ class DataCenter(Strict):
             "fuel, not the design load. [MW]"
         ),
     )
+
+    phases: list[Phase] | None = Field(
+        None,
+        min_length=2,
+        max_length=10,
+        description=(
+            "Build the campus in phases: (year, it_capacity_mw) pairs, years rising, IT "
+            "capacity not falling, the last phase's capacity = it_capacity_mw. One model "
+            "decides what to build in which phase (capacity once built stays), each phase's "
+            "plant meets the design basis of its IT capacity, the objective is the present "
+            "value of every year's cost at the WACC over finance.project_life_yr from the "
+            "first phase, as a level annual cost. None = the campus at once."
+        ),
+    )
+
+    phases_source: str | None = Field(
+        None,
+        description=(
+            "Where the phasing comes from (a developer's plan, a permit), reported with the "
+            "phases; none = an ESTIMATE of the scenario's author, said so in the output."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _phases_grow_to_the_campus(self) -> DataCenter:
+        if self.phases is None:
+            return self
+        for before, after in zip(self.phases, self.phases[1:], strict=False):
+            if after.year <= before.year or after.it_capacity_mw < before.it_capacity_mw:
+                raise ValueError(
+                    f"phases: ({after.year}, {after.it_capacity_mw:g} MW) after "
+                    f"({before.year}, {before.it_capacity_mw:g} MW); allowed: years rising "
+                    "and IT capacity not falling"
+                )
+        last = self.phases[-1].it_capacity_mw
+        if abs(last - self.it_capacity_mw) > 1e-9:
+            raise ValueError(
+                f"phases: the last phase has {last:g} MW of IT; allowed: it_capacity_mw "
+                f"= {self.it_capacity_mw:g} (the campus complete)"
+            )
+        return self
+
+    def in_phase(self, phase: Phase) -> DataCenter:
+        """Return the data center as one phase has it: its IT capacity, no phases.
+
+        A contracted design load above the phase's IT capacity is capped at that capacity.
+        """
+        design = self.design_it_load_mw
+        return self.model_copy(
+            update={
+                "it_capacity_mw": phase.it_capacity_mw,
+                "phases": None,
+                "phases_source": None,
+                "min_it_capacity_mw": min(self.min_it_capacity_mw, phase.it_capacity_mw),
+                "design_it_load_mw": None if design is None else min(design, phase.it_capacity_mw),
+            }
+        )
 
     @model_validator(mode="after")
     def _design_load_within_halls(self) -> DataCenter:
@@ -1113,6 +1179,15 @@ class Scenario(Strict):
         return self.solver.commitment
 
     @property
+    def sites_tied(self) -> bool:
+        """Whether sites are solved in one model: work moves, or limits bind all sites."""
+        return len(self.sites) > 1 and (
+            self.workload.flexible_share > 0
+            or self.emissions.co2_cap_t_per_yr is not None
+            or self.emissions.min_renewable_share is not None
+        )
+
+    @property
     def has_emission_limits(self) -> bool:
         """Whether a CO2 cap or a minimum renewable share applies to any site or to all."""
         limits = [self.emissions.co2_cap_t_per_yr, self.emissions.min_renewable_share]
@@ -1166,6 +1241,38 @@ class Scenario(Strict):
         return self
 
     @model_validator(mode="after")
+    def _phases_on_sites_solved_alone(self) -> Scenario:
+        phased = [k for k, site in self.sites.items() if site.data_center.phases]
+        if not phased:
+            return self
+        for site_id in phased:
+            years = [phase.year for phase in self.sites[site_id].data_center.phases]
+            if years[-1] - years[0] >= self.finance.project_life_yr:
+                raise ValueError(
+                    f"sites.{site_id}.data_center.phases: the last phase starts "
+                    f"{years[-1] - years[0]} years after the first; allowed: within "
+                    f"finance.project_life_yr = {self.finance.project_life_yr} years of it"
+                )
+        where = f"sites.{phased[0]}.data_center.phases"
+        site = self.sites[phased[0]]
+        if site.weather_years and len(site.weather_years) > 1:
+            raise ValueError(
+                f"{where}: a phased build-out on several weather years is not supported yet; "
+                "give one weather year"
+            )
+        if self.siting.it_demand_mw is not None:
+            raise ValueError(
+                f"{where}: a phased build-out with candidate sites (siting.it_demand_mw) is "
+                "not supported yet"
+            )
+        if self.sites_tied:
+            raise ValueError(
+                f"{where}: sites tied together (workload shifting or emission limits over "
+                "all sites) cannot be phased yet; phase sites that are sized on their own"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _site_technologies_exist(self) -> Scenario:
         for site_id, site in self.sites.items():
             for tech_id in site.technologies:
@@ -1181,12 +1288,7 @@ class Scenario(Strict):
                 f"sites.{several[0]}.weather_years: several weather years with candidate sites "
                 "(siting.it_demand_mw) are not supported yet; choose the sites on one year"
             )
-        tied = len(self.sites) > 1 and (
-            self.workload.flexible_share > 0
-            or self.emissions.co2_cap_t_per_yr is not None
-            or self.emissions.min_renewable_share is not None
-        )
-        if several and tied and len(set(years.values())) > 1:
+        if several and self.sites_tied and len(set(years.values())) > 1:
             listed = ", ".join(f"{k} {n}" for k, n in years.items())
             raise ValueError(
                 f"sites.{several[0]}.weather_years: sites tied together (workload shifting or "

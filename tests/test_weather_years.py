@@ -147,7 +147,7 @@ def test_a_cap_over_two_sites_holds_in_each_weather_year_by_hand():
             reliability=rules,
             site_id=site_id,
         )
-        return replace(inp, year=year, n_years=2)
+        return replace(inp, stage=year, n_stages=2)
 
     inputs = [block("a", 10.0, 0), block("a", 12.0, 1), block("b", 10.0, 0), block("b", 10.0, 1)]
     exact = Solver(mip_gap=1e-9, time_limit_s=60)
@@ -193,7 +193,7 @@ def test_years_share_capacity_sized_for_the_harder_year_by_hand():
     cool = site_inputs([9.0] * 24, {"eng": gas_tech()}, reliability=rules)
     hot = site_inputs([9.0] * 24, {"eng": gas_tech()}, reliability=rules, available=[0.8] * 24)
     assert optimize_site(cool, exact).solution.gas_units["eng"]["units"] == 2
-    years = [replace(cool, year=0, n_years=2), replace(hot, year=1, n_years=2)]
+    years = [replace(cool, stage=0, n_stages=2), replace(hot, stage=1, n_stages=2)]
     runs = optimize_sites(years, exact)
     assert set(runs) == {"test@0", "test@1"}
     assert runs["test@0"].solution.gas_units["eng"]["units"] == 3

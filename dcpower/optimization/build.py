@@ -86,9 +86,16 @@ class SiteInputs:
     cooling_electric_mw : np.ndarray or None
         Electric load of the data center's mechanical cooling per step (IT load x (PUE -
         PUE with free cooling)): what an absorption chiller may take over. [MW]
-    year, n_years : int
-        Which of the site's weather years these inputs are, of how many; the years of a
-        site share its capacities and each counts 1 / n_years in the objective.
+    stage, n_stages : int
+        Which of the site's model blocks these inputs are, of how many: its weather years
+        (they share the capacities, each counts 1 / n_stages in the objective) or the phases
+        of its build-out (``phase_year``).
+    phase_year : int or None
+        The calendar year of the build-out phase these inputs are (``dcpower.phasing``):
+        the phase has at least the capacities of the phase before it.
+    phase_weight : float or None
+        The phase's share of the project's discounted years, its weight in the objective
+        (``dcpower.phasing.phase_weights``). [-]
     hosting : Hosting or None
         For a candidate site: the model decides whether to develop it and how much IT
         capacity it hosts; none = the site hosts its data center as given.
@@ -132,8 +139,10 @@ class SiteInputs:
     it_load_mw: np.ndarray | None = None
     pue: np.ndarray | None = None
     cooling_electric_mw: np.ndarray | None = None
-    year: int = 0
-    n_years: int = 1
+    stage: int = 0
+    n_stages: int = 1
+    phase_year: int | None = None
+    phase_weight: float | None = None
     hosting: Hosting | None = None
     development_capex_usd: float = 0.0
     development_usd_per_yr: float = 0.0
@@ -144,8 +153,15 @@ class SiteInputs:
 
     @property
     def block_name(self) -> str:
-        """Name of the model block of this site (and weather year, if there are several)."""
-        return self.site_id if self.n_years == 1 else f"{self.site_id}@{self.year}"
+        """Name of the model block: the site, ``site@year`` or ``site#phase year``."""
+        if self.phase_year is not None:
+            return f"{self.site_id}#{self.phase_year}"
+        return self.site_id if self.n_stages == 1 else f"{self.site_id}@{self.stage}"
+
+    @property
+    def weight(self) -> float:
+        """Weight of the block's annual cost in the objective; a site's sum to 1 [-]."""
+        return self.phase_weight if self.phase_weight is not None else 1.0 / self.n_stages
 
 
 def build_model(inputs: list[SiteInputs], coupling: Coupling | None = None) -> pyo.ConcreteModel:
@@ -165,7 +181,8 @@ def build_model(inputs: list[SiteInputs], coupling: Coupling | None = None) -> p
     pyo.ConcreteModel
         ``m.site[name]`` holds each site (one block per technology inside), named by
         :attr:`SiteInputs.block_name`; the objective is the total annual cost of all sites,
-        a site's weather years averaged [USD/yr].
+        a site's weather years averaged, its build-out phases weighted by their discounted
+        years [USD/yr].
     """
     # The build makes about a million small objects and no garbage: Python's cyclic
     # collector would scan the growing heap again and again (measured: half the build time
@@ -176,33 +193,38 @@ def build_model(inputs: list[SiteInputs], coupling: Coupling | None = None) -> p
         for inp in inputs:
             shifting = coupling is not None and coupling.shifts
             add_site(m.site[inp.block_name], inp, shifting=shifting)
-        _share_capacities_across_years(m, inputs)
+        _link_stage_capacities(m, inputs)
         system_penalty = add_coupling(m, inputs, coupling) if coupling is not None else 0.0
         m.total_cost_usd_per_yr = pyo.Objective(
-            expr=sum(m.site[inp.block_name].cost_usd_per_yr / inp.n_years for inp in inputs)
+            expr=sum(m.site[inp.block_name].cost_usd_per_yr * inp.weight for inp in inputs)
             + system_penalty,
             sense=pyo.minimize,
         )
     return m
 
 
-def _share_capacities_across_years(m: pyo.ConcreteModel, inputs: list[SiteInputs]) -> None:
-    """Give every weather year of a site the capacities of its first year."""
-    first = {inp.site_id: inp.block_name for inp in inputs if inp.year == 0}
+def _link_stage_capacities(m: pyo.ConcreteModel, inputs: list[SiteInputs]) -> None:
+    """Tie the capacities of a site's blocks: equal over weather years, growing over phases.
+
+    Every weather year of a site has the capacities of its first; each build-out phase has
+    at least those of the phase before it (capacity once built stays).
+    """
+    blocks = {(inp.site_id, inp.stage): inp for inp in inputs}
     rows = [
-        (inp.block_name, first[inp.site_id], name)
+        (inp.block_name, blocks[inp.site_id, earlier].block_name, name, inp.phase_year)
         for inp in inputs
-        if inp.year > 0
+        if inp.stage > 0
+        for earlier in [inp.stage - 1 if inp.phase_year is not None else 0]
         for name in m.site[inp.block_name].registry.sizing
     ]
+
+    def link(m: pyo.ConcreteModel, i: int) -> pyo.Expression:
+        block, earlier, name, phase_year = rows[i]
+        now, before = m.site[block].registry.sizing[name], m.site[earlier].registry.sizing[name]
+        return now >= before if phase_year is not None else now == before
+
     if rows:
-        m.same_capacity = pyo.Constraint(
-            range(len(rows)),
-            rule=lambda m, i: (
-                m.site[rows[i][0]].registry.sizing[rows[i][2]]
-                == m.site[rows[i][1]].registry.sizing[rows[i][2]]
-            ),
-        )
+        m.stage_capacity = pyo.Constraint(range(len(rows)), rule=link)
 
 
 def build_site_model(inp: SiteInputs) -> pyo.ConcreteModel:

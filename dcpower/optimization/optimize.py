@@ -110,8 +110,9 @@ def optimize_sites(
     """Size and dispatch sites in one model, or dispatch given capacities.
 
     As :func:`optimize_site`, for sites tied together by ``coupling`` or for several
-    weather years of a site (one model, one solve); ``fixed_sizing`` maps site id to its
-    investment decisions; ``start_sizing`` (same form) a plan to start from: HiGHS fixes its
+    weather years or build-out phases of a site (one model, one solve); ``fixed_sizing``
+    maps block name (:attr:`SiteInputs.block_name`), or site id for all of a site's blocks,
+    to its investment decisions; ``start_sizing`` (same form) a plan to start from: HiGHS fixes its
     discrete decisions and solves the rest as its first incumbent (e.g. the sites sized
     apart, which a coupled model can only improve on).
 
@@ -124,7 +125,8 @@ def optimize_sites(
     -------
     dict
         :class:`SiteRun` by block name (:attr:`SiteInputs.block_name`: the site id, with
-        ``@year`` if the site has several weather years); they share one solver outcome.
+        ``@year`` if the site has several weather years, ``#year`` per build-out phase);
+        they share one solver outcome.
     """
     names = "+".join(inp.block_name for inp in inputs)
     label = f"site '{names}'" if len(inputs) == 1 else f"sites '{names}'"
@@ -191,12 +193,14 @@ def _set_sizing(
 ) -> None:
     """Fix the investment decisions of ``fixed_sizing``; give those of ``start_sizing`` as values.
 
-    Both map site id to decisions (as :attr:`SiteRun.sizing`); a start plan only sets the
-    variables' values, for :func:`solve` to pass as a MIP start.
+    Both map site id to decisions (as :attr:`SiteRun.sizing`), a fixed plan by block name
+    where blocks differ (build-out phases); a start plan only sets the variables' values,
+    for :func:`solve` to pass as a MIP start.
     """
     if fixed_sizing is not None:
         for inp in inputs:
-            fix_sizing(m.site[inp.block_name], fixed_sizing[inp.site_id])
+            own = fixed_sizing.get(inp.block_name, fixed_sizing.get(inp.site_id))
+            fix_sizing(m.site[inp.block_name], own)
     if start_sizing is not None:
         for inp in inputs:
             fix_sizing(m.site[inp.block_name], start_sizing[inp.site_id], fix=False)

@@ -81,7 +81,7 @@ def add_coupling(m: pyo.ConcreteModel, inputs: list, coupling: Coupling):
     # Sites tie together year by year (year y of every site; one year: all sites).
     by_year: dict[int, list[pyo.Block]] = {}
     for inp in inputs:
-        by_year.setdefault(inp.year, []).append(m.site[inp.block_name])
+        by_year.setdefault(inp.stage, []).append(m.site[inp.block_name])
     if coupling.shifts:
         _add_workload_shifting(m, inputs, coupling, by_year)
     if coupling.it_demand_mw is not None:

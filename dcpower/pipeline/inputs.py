@@ -19,6 +19,7 @@ from dcpower.errors import InfeasibleError, ScenarioError
 from dcpower.optimization.build import Hosting, SiteInputs
 from dcpower.optimization.outage import OutageWindow, outage_windows
 from dcpower.optimization.siting import Coupling
+from dcpower.phasing import phase_site, phase_weights
 from dcpower.profiles import design_point, profile_fields, site_profiles, water_used_m3_per_yr
 from dcpower.scenario import Scenario, Site, TimeHorizon
 from dcpower.techs.base import capital_recovery_factor
@@ -105,20 +106,49 @@ def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataF
     site_id : str
         One of ``scenario.sites``.
     year : int
-        Which of the site's ``weather_years`` (0 = the first, or the only year).
+        Which of the site's stages (:func:`stage_count`): its ``weather_years``, or the
+        phases of its build-out (on its one weather year, with the phase's IT load).
 
     Returns
     -------
     pd.DataFrame
         See :func:`dcpower.profiles.site_profiles`.
     """
-    weather, metadata = _year_weather(scenario, site_id, year)
-    return site_profiles(scenario.sites[site_id], scenario.technologies, weather, metadata)
+    phased = scenario.sites[site_id].data_center.phases is not None
+    weather, metadata = _year_weather(scenario, site_id, 0 if phased else year)
+    site = stage_site(scenario, site_id, year)
+    return site_profiles(site, scenario.technologies, weather, metadata)
 
 
 def weather_year_count(scenario: Scenario, site_id: str) -> int:
     """Return the number of weather years a site is sized on."""
     return len(scenario.sites[site_id].weather_years or [None])
+
+
+def stage_count(scenario: Scenario, site_id: str) -> int:
+    """Return the number of model blocks of a site: its build-out phases or weather years."""
+    phases = scenario.sites[site_id].data_center.phases
+    return len(phases) if phases else weather_year_count(scenario, site_id)
+
+
+def stage_site(scenario: Scenario, site_id: str, stage: int) -> Site:
+    """Return the site as one of its stages has it: a build-out phase's IT capacity."""
+    site = scenario.sites[site_id]
+    phases = site.data_center.phases
+    return site if phases is None else phase_site(site, phases[stage])
+
+
+def phase_of(scenario: Scenario, site_id: str, stage: int) -> tuple[int | None, float | None]:
+    """Return the calendar year and objective weight of a build-out phase (None, None if not)."""
+    phases = scenario.sites[site_id].data_center.phases
+    if phases is None:
+        return None, None
+    weights = phase_weights(
+        [phase.year for phase in phases],
+        scenario.economics.wacc,
+        scenario.finance.project_life_yr,
+    )
+    return phases[stage].year, weights[stage]
 
 
 def cooling_water_m3_per_yr(site_id: str, site: Site, hourly: pd.DataFrame) -> float:
@@ -161,7 +191,7 @@ def site_inputs(
     hourly: pd.DataFrame,
     integer_commitment: bool | None = None,
     absent: frozenset = frozenset(),
-    year: int = 0,
+    stage: int = 0,
     maintenance_units: dict | None = None,
 ) -> SiteInputs:
     """Put a site's profiles and settings into the optimization's input record.
@@ -170,10 +200,12 @@ def site_inputs(
     ambient) is taken from the full hourly year, whatever the modelled steps.
     ``integer_commitment`` defaults to the scenario's sizing setting
     (``solver.commitment``); ``absent`` names technologies sized to zero, left out of a
-    dispatch-only model; ``maintenance_units`` the units out for planned maintenance per
+    dispatch-only model; ``stage`` which of the site's weather years or build-out phases
+    (:func:`stage_count`); ``maintenance_units`` the units out for planned maintenance per
     type and step (the full-year dispatch's).
     """
-    site = scenario.sites[site_id]
+    site = stage_site(scenario, site_id, stage)
+    phase_year, phase_weight = phase_of(scenario, site_id, stage)
     techs = {tech_id: scenario.technologies[tech_id] for tech_id in site.technologies}
     prof = steps.profiles
     design = design_point(site, scenario.technologies, hourly)
@@ -203,8 +235,10 @@ def site_inputs(
         it_load_mw=prof["it_load_mw"].to_numpy(),
         pue=prof["pue"].to_numpy(),
         cooling_electric_mw=prof["cooling_electric_mw"].to_numpy(),
-        year=year,
-        n_years=weather_year_count(scenario, site_id),
+        stage=stage,
+        n_stages=stage_count(scenario, site_id),
+        phase_year=phase_year,
+        phase_weight=phase_weight,
         hosting=(
             None
             if scenario.siting.it_demand_mw is None
@@ -308,7 +342,7 @@ def site_year_profiles(
     return {
         (site_id, year): hourly_profiles(scenario, site_id, year)
         for site_id in site_ids
-        for year in range(weather_year_count(scenario, site_id))
+        for year in range(stage_count(scenario, site_id))
     }
 
 
@@ -403,7 +437,7 @@ def model_inputs(
             steps[site_id, year],
             frame,
             integer_commitment=integer_commitment,
-            year=year,
+            stage=year,
         )
         for (site_id, year), frame in modelled.items()
     ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from dcpower.availability import merge_availability, simulate_availability
 from dcpower.cores import cores_available
 from dcpower.optimization.solve import solving_process, stop_workers
+from dcpower.phasing import PHASES_DIR, phase_folder, phase_scenario
 from dcpower.pipeline.inputs import site_groups, with_design_ambients_from_years
 from dcpower.pipeline.studies import (
     choose_cooling,
@@ -240,6 +241,23 @@ def _groups_availability(scenario: Scenario, solved: dict[str, GroupSolution]) -
     return merged
 
 
+def _write_phase_folders(result: Result, out: Path) -> None:
+    """Write each earlier phase of a phased site as a run folder of its own, in ``phases/``.
+
+    The phase's plan dispatched over the year with the phase's IT capacity: the run's
+    verification re-checks it like any run (:mod:`dcpower.verify.phases`).
+    """
+    for site_id, site in result.sites.items():
+        for index, phase in enumerate((site.phases or [])[:-1]):
+            alone = Result(
+                scenario=phase_scenario(result.scenario, site_id, index), sites={site_id: phase}
+            )
+            tables = RunFolder.from_result(alone)
+            tables.summary = summarize(alone, tables)
+            (out / PHASES_DIR).mkdir(exist_ok=True)
+            write_run_folder(tables, out / phase_folder(site_id, phase.phase["year"]))
+
+
 def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
     """Write the run folder, verify it, measure its availability and write the reports.
 
@@ -268,6 +286,7 @@ def _build_run_folder(result: Result, out: Path, target: Path, reports: bool) ->
         folder = RunFolder.from_result(result)
         folder.summary = summarize(result, folder)  # with a reused Monte Carlo, if any
         write_run_folder(folder, out)
+        _write_phase_folders(result, out)
         # The saved folder is re-checked hour by hour, independently of the model (in
         # the workbook's process when there is one), while its availability is measured
         # by Monte Carlo over unit failures and repairs, unless the reliability

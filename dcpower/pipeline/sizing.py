@@ -25,10 +25,12 @@ from dcpower.pipeline.inputs import (
     model_steps,
     on_model_clock,
     outage_calendar_windows,
+    phase_of,
     scenario_coupling,
     site_inputs,
     site_year_profiles,
-    weather_year_count,
+    stage_count,
+    stage_site,
 )
 from dcpower.profiles import design_point
 from dcpower.results import STATUS_ORDER, SiteResult
@@ -40,7 +42,8 @@ log = logging.getLogger(__name__)
 REDUCED_KINDS = ("blocks", "typical_periods")
 #: Calendar periods that become typical periods of their own per refinement, worst first.
 PERIODS_ADDED_PER_REFINEMENT = 3
-#: A site and one of its weather years (0 = the first, or the only year).
+#: A site and one of its model blocks (stages): a weather year or a build-out phase (0 = the
+#: first, or the only one).
 Key = tuple[str, int]
 
 
@@ -55,13 +58,16 @@ def sized_to_zero(sizing: dict[str, float]) -> frozenset:
 
 def _redispatch_full_year(
     scenario: Scenario,
-    hourly: dict[tuple[str, int], pd.DataFrame],
-    sizing: dict[str, dict[str, float]],
+    hourly: dict[Key, pd.DataFrame],
+    sizing: dict[Key, dict[str, float]],
     coupling: Coupling | None,
     levels: dict[str, dict[str, np.ndarray]],
     commitment: str | None = None,
 ) -> dict[str, SiteRun]:
-    """Dispatch all 8760 hours of every site and year with the sized capacities fixed.
+    """Dispatch all 8760 hours of every site and stage with the sized capacities fixed.
+
+    ``sizing`` holds the investment decisions of each ``(site_id, stage)`` (a build-out
+    phase has its own plant).
 
     Each unit built is held out for its planned maintenance (``dcpower.maintenance``). The
     year is solved in windows (``solver.dispatch_window_h``) that start from the storage
@@ -76,16 +82,16 @@ def _redispatch_full_year(
             reduce_time(frame, full),
             frame,
             integer_commitment=(commitment or scenario.dispatch_commitment) == "integer",
-            absent=sized_to_zero(sizing[site_id]),
-            year=year,
-            maintenance_units=maintenance_plan(scenario, site_id, frame, sizing[site_id]),
+            absent=sized_to_zero(sizing[site_id, stage]),
+            stage=stage,
+            maintenance_units=maintenance_plan(scenario, site_id, frame, sizing[site_id, stage]),
         )
-        for (site_id, year), frame in hourly.items()
+        for (site_id, stage), frame in hourly.items()
     ]
     return optimize_sites(
         inputs,
         scenario.solver,
-        fixed_sizing=sizing,
+        fixed_sizing={inp.block_name: sizing[inp.site_id, inp.stage] for inp in inputs},
         coupling=coupling,
         windows=window_settings(scenario.solver),
         levels=levels,
@@ -249,9 +255,11 @@ class _Group:
     site_ids : list of str
         The sites, solved in one model.
     years : dict
-        Number of weather years by site id.
+        Number of stages (weather years or build-out phases) by site id.
+    phased : dict
+        Whether the site's stages are build-out phases, by site id.
     hourly : dict
-        Full-year hourly profiles by ``(site_id, year)``, each on its local clock.
+        Full-year hourly profiles by ``(site_id, stage)``, each on its local clock.
     modelled : dict
         The same profiles on the model's clock (one clock when work moves between sites).
     coupling : Coupling or None
@@ -266,11 +274,20 @@ class _Group:
     scenario: Scenario
     site_ids: list[str]
     years: dict[str, int]
+    phased: dict[str, bool]
     hourly: dict[Key, pd.DataFrame]
     modelled: dict[Key, pd.DataFrame]
     coupling: Coupling | None
     one_calendar: bool
     in_windows: dict[Key, list[int]]
+
+    @property
+    def reported(self) -> dict[str, int]:
+        """The stage reported hour by hour, by site id: the first weather year, the last phase."""
+        return {
+            site_id: self.years[site_id] - 1 if self.phased[site_id] else 0
+            for site_id in self.site_ids
+        }
 
 
 @dataclass(frozen=True)
@@ -321,9 +338,9 @@ class _Pass:
     kind: str
     drift: float
 
-    def blocks(self, site_id: str, n_years: int) -> list[str]:
-        """Return the block names of a site's weather years, first year first."""
-        return [self.names[site_id, year] for year in range(n_years)]
+    def blocks(self, site_id: str, n_stages: int) -> list[str]:
+        """Return the block names of a site's stages, first first."""
+        return [self.names[site_id, stage] for stage in range(n_stages)]
 
 
 @dataclass(frozen=True)
@@ -365,7 +382,10 @@ def _sizing_group(scenario: Scenario, site_ids: list[str]) -> _Group:
     return _Group(
         scenario=scenario,
         site_ids=site_ids,
-        years={site_id: weather_year_count(scenario, site_id) for site_id in site_ids},
+        years={site_id: stage_count(scenario, site_id) for site_id in site_ids},
+        phased={
+            site_id: scenario.sites[site_id].data_center.phases is not None for site_id in site_ids
+        },
         hourly=hourly,
         modelled=modelled,
         coupling=coupling,
@@ -384,7 +404,7 @@ def _size_and_dispatch(
     inputs = model_inputs(
         scenario, steps, group.modelled, integer_commitment=setting.commitment == "integer"
     )
-    names = {(inp.site_id, inp.year): inp.block_name for inp in inputs}
+    names = {(inp.site_id, inp.stage): inp.block_name for inp in inputs}
     sized = optimize_sites(
         inputs, scenario.solver, coupling=group.coupling, start_sizing=start_sizing
     )
@@ -395,20 +415,20 @@ def _size_and_dispatch(
     if kind in REDUCED_KINDS or (
         kind == "full_year" and scenario.dispatch_commitment != setting.commitment
     ):
-        sizing, levels = _sized_plan(group, names, sized)
+        sizing, levels = _sized_plan(names, sized)
         final = _redispatch_full_year(scenario, group.modelled, sizing, group.coupling, levels)
     return _Pass(steps, names, sized, final, kind, cost_drift(sized, final))
 
 
 def _sized_plan(
-    group: _Group, names: dict[Key, str], sized: dict[str, SiteRun]
-) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, np.ndarray]]]:
+    names: dict[Key, str], sized: dict[str, SiteRun]
+) -> tuple[dict[Key, dict[str, float]], dict[str, dict[str, np.ndarray]]]:
     """Return what a full-year dispatch of a sizing holds fixed and starts from.
 
-    The investment decisions by site id (the first weather year's block: capacities are
-    shared over years) and the storage levels planned, by block name.
+    The investment decisions by ``(site_id, stage)`` (a site's weather years share them,
+    its build-out phases each have their own) and the storage levels planned, by block name.
     """
-    sizing = {site_id: sized[names[site_id, 0]].sizing for site_id in group.site_ids}
+    sizing = {key: sized[name].sizing for key, name in names.items()}
     return sizing, {name: run.start_levels for name, run in sized.items()}
 
 
@@ -419,15 +439,19 @@ def _record_pass(group: _Group, done: _Pass, setting: _Setting, history: _Histor
         runs = {id(r): r for name in own for r in (done.sized[name], done.final[name])}.values()
         history.build_seconds[site_id] += sum(r.build_seconds for r in runs)
         history.solve_seconds[site_id] += sum(r.outcome.solve_seconds for r in runs)
-        frame = group.modelled[site_id, 0]
+        key = site_id, group.reported[site_id]
+        frame = group.modelled[key]
         period_h = setting.horizon.period_hours
-        added_at = [frame.index[h * period_h].isoformat() for h in setting.added[site_id, 0]]
+        added_at = [frame.index[h * period_h].isoformat() for h in setting.added[key]]
+        name = done.names[key]
         record = _pass_record(
-            done.steps[site_id, 0], setting, added_at, done.sized[own[0]], done.final[own[0]]
+            done.steps[key], setting, added_at, done.sized[name], done.final[name]
         )
-        # Over several weather years: the worst year's unserved energy, the mean cost.
+        # Over several stages: the worst one's unserved energy; the mean cost of weather
+        # years (a phased site's is its reported phase's, the campus complete).
         record["unserved_mwh_per_yr"] = max(_unserved_mwh(done.final[name]) for name in own)
-        record["cost_usd_per_yr"] = float(np.mean([_cost(done.final[name]) for name in own]))
+        if not group.phased[site_id]:
+            record["cost_usd_per_yr"] = float(np.mean([_cost(done.final[n]) for n in own]))
         record["cost_drift"] = done.drift
         history.passes[site_id].append(record)
 
@@ -490,7 +514,7 @@ def _short_for_integer_commitment(group: _Group, done: _Pass, setting: _Setting)
     """
     if setting.commitment == "integer" or group.scenario.dispatch_commitment != "integer":
         return False
-    sizing, levels = _sized_plan(group, done.names, done.sized)
+    sizing, levels = _sized_plan(done.names, done.sized)
     relaxed = _redispatch_full_year(
         group.scenario, group.modelled, sizing, group.coupling, levels, commitment="relaxed"
     )
@@ -517,9 +541,30 @@ def _finer_clustering(group: _Group, drift: float, horizon: TimeHorizon) -> Time
 
 
 def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) -> SiteResult:
-    """Assemble a site's result from the last pass: the plan sized, the year dispatched."""
-    scenario = group.scenario
+    """Assemble a site's result from the last pass: the plan sized, the year dispatched.
+
+    A phased site's result is its last phase's (the campus complete), with every phase's
+    own result in ``phases``.
+    """
     own = done.blocks(site_id, group.years[site_id])
+    if not group.phased[site_id]:
+        return _stage_result(group, done, history, site_id, 0, own)
+    phases = [
+        _stage_result(group, done, history, site_id, stage, [name])
+        for stage, name in enumerate(own)
+    ]
+    return replace(phases[-1], phases=phases)
+
+
+def _stage_result(
+    group: _Group, done: _Pass, history: _History, site_id: str, stage: int, own: list[str]
+) -> SiteResult:
+    """Assemble the result of one stage of a site, over the blocks ``own`` that share its plan.
+
+    ``own`` is the stage's block, or every weather year's (the first is reported hour by
+    hour, the others summarised in ``weather_years``).
+    """
+    scenario = group.scenario
     sized, final = done.sized, done.final
     first, last = sized[own[0]], final[own[0]]
     capacities, capex = _plan(first, last)
@@ -531,6 +576,8 @@ def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) ->
         for name in own
         for key, text in final[name].shortfalls.items()
     }
+    site = stage_site(scenario, site_id, stage)
+    phase_year, phase_weight = phase_of(scenario, site_id, stage)
     return SiteResult(
         site_id=site_id,
         status="shortfall" if shortfalls else worst,
@@ -539,25 +586,28 @@ def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) ->
         build_seconds=history.build_seconds[site_id],
         solve_seconds=history.solve_seconds[site_id],
         sizing_passes=history.passes[site_id],
-        design=design_point(
-            scenario.sites[site_id], scenario.technologies, group.hourly[site_id, 0]
-        ),
+        design=design_point(site, scenario.technologies, group.hourly[site_id, stage]),
         horizon_kind=done.kind,
-        hours_modelled=int(np.sum(done.steps[site_id, 0].duration_h)),
+        hours_modelled=int(np.sum(done.steps[site_id, stage].duration_h)),
         capacities=capacities,
         gas_units=first.solution.gas_units,
         capex_usd=capex,
         costs=last.solution.costs,
         dispatch=last.solution.dispatch.sort_index(),
         outage_dispatch=last.solution.outage_dispatch,
-        profiles=group.hourly[site_id, 0],
-        it_capacity_mw=scenario.sites[site_id].data_center.it_capacity_mw,
+        profiles=group.hourly[site_id, stage],
+        it_capacity_mw=site.data_center.it_capacity_mw,
         shortfalls=shortfalls,
         sizing=first.sizing,
         weather_years=(
             weather_years_summary(scenario, site_id, [final[name] for name in own])
             if len(own) > 1
             else None
+        ),
+        phase=(
+            None
+            if phase_year is None
+            else {"year": phase_year, "weight": phase_weight, "block": own[0]}
         ),
     )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from dcpower.run_folder import changed_since_written
 from dcpower.verify.coupling import _check_work_conserved
 from dcpower.verify.emissions import _system_emission_checks
+from dcpower.verify.phases import phase_checks
 from dcpower.verify.records import _fixed_check, first_failure
 from dcpower.verify.run_folder import RunFolder, _site_data, read_run_folder
 from dcpower.verify.site import _SiteChecker
@@ -57,6 +58,14 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
     scenario = folder.scenario
     horizon_kind = folder.summary.horizon.kind
     checks = _all_checks(folder, tolerance_mw)
+    checks.extend(
+        phase_checks(
+            run_dir,
+            folder.summary.to_dict(),
+            lambda site_id: folder.site(site_id).capacities,
+            lambda sub: verify_run(sub, tolerance_mw),
+        )
+    )
     passed = all(c["passed"] for c in checks)
     report = {
         "passed": passed,

@@ -215,6 +215,7 @@ def _link_stage_capacities(m: pyo.ConcreteModel, inputs: list[SiteInputs]) -> No
         for inp in inputs
         if inp.stage > 0
         for earlier in [inp.stage - 1 if inp.phase_year is not None else 0]
+        if (inp.site_id, earlier) in blocks  # a stage dispatched on its own has no link
         for name in m.site[inp.block_name].registry.sizing
     ]
 

@@ -73,6 +73,10 @@ def _redispatch_full_year(
     year is solved in windows (``solver.dispatch_window_h``) that start from the storage
     ``levels`` the sizing planned (by block name and storage id, per hour [MWh]). The
     commitment is the scenario's dispatch commitment unless ``commitment`` is given.
+
+    With capacities fixed, the stages (weather years, build-out phases) share nothing: each
+    is dispatched as a model of its own (its sites together if they are tied), which keeps
+    each window's model the size of one year of the sites.
     """
     full = TimeHorizon(kind="full_year")
     inputs = [
@@ -88,14 +92,22 @@ def _redispatch_full_year(
         )
         for (site_id, stage), frame in hourly.items()
     ]
-    return optimize_sites(
-        inputs,
-        scenario.solver,
-        fixed_sizing={inp.block_name: sizing[inp.site_id, inp.stage] for inp in inputs},
-        coupling=coupling,
-        windows=window_settings(scenario.solver),
-        levels=levels,
-    )
+    runs: dict[str, SiteRun] = {}
+    for stage in dict.fromkeys(inp.stage for inp in inputs):
+        together = [inp for inp in inputs if inp.stage == stage]
+        runs |= optimize_sites(
+            together,
+            scenario.solver,
+            fixed_sizing={inp.block_name: sizing[inp.site_id, inp.stage] for inp in together},
+            coupling=coupling,
+            windows=window_settings(scenario.solver),
+            levels={
+                inp.block_name: levels[inp.block_name]
+                for inp in together
+                if inp.block_name in levels
+            },
+        )
+    return runs
 
 
 def window_settings(solver: Solver) -> WindowSettings | None:

@@ -188,12 +188,24 @@ def run(
         f"{summary.horizon.kind} ({summary.horizon.hours_verified} h dispatched), "
         f"{wall:.0f} s -> {target}"
     )
-    if summary.totals.unserved_mwh_per_yr > 0:
+    unserved = summary.totals.unserved_mwh_per_yr + sum(
+        phase["unserved_mwh_per_yr"]
+        for phased in (summary.phases or {}).values()
+        for phase in phased["phases"][:-1]  # the last is the run's own
+    )
+    if unserved > 0:
         errors.print(
-            f"[bold red]shortfall:[/] {summary.totals.unserved_mwh_per_yr:,.1f} MWh/yr "
-            f"unserved in the full-year dispatch; see {SUMMARY_FILE} 'shortfalls'"
+            f"[bold red]shortfall:[/] {unserved:,.1f} MWh/yr unserved in the full-year "
+            f"dispatch (of every phase, if built in phases); see {SUMMARY_FILE} 'shortfalls'"
         )
         raise typer.Exit(EXIT_INFEASIBLE)
+    _print_studies(summary)
+    _print_reliability(result, summary)
+    _exit_if_unverified(result.verification)
+
+
+def _print_studies(summary) -> None:
+    """Print what the run studied beyond the plan: cooling, heat, siting, years, phases."""
     if summary.cooling:
         _print_cooling(summary.cooling)
     if summary.heat_recovery:
@@ -205,8 +217,8 @@ def run(
     for site_id, site in summary.sites.items():
         if site.weather_years:
             _print_weather_years(site_id, site.weather_years)
-    _print_reliability(result, summary)
-    _exit_if_unverified(result.verification)
+    for site_id, phased in (summary.phases or {}).items():
+        _print_phases(site_id, phased)
 
 
 def _print_reliability(result, summary) -> None:
@@ -232,6 +244,21 @@ def _print_weather_years(site_id: str, years: dict) -> None:
     console.print(
         f"mean cost {years['mean_cost_usd_per_yr'] / 1e6:,.2f} M USD/yr (the objective); "
         "P90 = not exceeded in 90 % of these years; the hourly tables hold the first year",
+        highlight=False,
+    )
+
+
+def _print_phases(site_id: str, phased: dict) -> None:
+    header, rows = tables.phases_rows(phased)
+    table = _table(f"{site_id}: built in {len(rows)} phases", tuple(header))
+    for cells in rows:
+        table.add_row(*(escape(cell) for cell in cells))
+    console.print(table)
+    console.print(
+        f"level cost {phased['level_cost_usd_per_yr'] / 1e6:,.2f} M USD/yr: each phase's "
+        f"cost weighted by its share of the project's discounted years (WACC "
+        f"{100 * phased['wacc']:.1f} %, {phased['project_life_yr']} years from the first "
+        f"phase); phasing: {phased['source']}. The tables above hold the campus complete.",
         highlight=False,
     )
 

@@ -556,7 +556,7 @@ def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) ->
     """Assemble a site's result from the last pass: the plan sized, the year dispatched.
 
     A phased site's result is its last phase's (the campus complete), with every phase's
-    own result in ``phases``.
+    own result in ``phases``; its status and shortfalls are those of all its phases.
     """
     own = done.blocks(site_id, group.years[site_id])
     if not group.phased[site_id]:
@@ -565,7 +565,14 @@ def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) ->
         _stage_result(group, done, history, site_id, stage, [name])
         for stage, name in enumerate(own)
     ]
-    return replace(phases[-1], phases=phases)
+    # The site is as good as its worst phase; an earlier phase's shortfall is named by year.
+    worst = max((phase.status for phase in phases), key=STATUS_ORDER.index)
+    shortfalls = {
+        (key if phase is phases[-1] else f"{phase.phase['year']}: {key}"): text
+        for phase in phases
+        for key, text in phase.shortfalls.items()
+    }
+    return replace(phases[-1], phases=phases, status=worst, shortfalls=shortfalls)
 
 
 def _stage_result(

@@ -644,3 +644,57 @@ def cash_flow(flows: dict[str, pd.DataFrame]) -> Figure:
         _style(ax)
     axes[-1].set_xlabel("Year from commercial operation (≤ 0: construction)")
     return fig
+
+
+# --------------------------------------------------------------------------- build-out
+
+
+def _phase_mw(phase: dict, tech) -> float:
+    """Return a phase's plant capacity of one technology kind [MW] (summary ``capacity``)."""
+    if tech.resource == "thermal":
+        return float(phase["capacity"].get("gas_mw") or 0.0)
+    return sum(
+        float(phase["capacity"].get(key) or 0.0)
+        for key, (_kind, unit) in tech.summary_capacity.items()
+        if unit == "MW"
+    )
+
+
+def build_out(phases: dict) -> Figure:
+    """Capacity by source against the phases' years, with the IT capacity, per phased site.
+
+    Parameters
+    ----------
+    phases : dict
+        ``summary.json`` ``phases`` (:func:`dcpower.run_summary.phases_summary`).
+    """
+    sites = list(phases)
+    fig = _figure(10, 4.2 * len(sites))
+    for row, site in enumerate(sites, start=1):
+        ax = fig.add_subplot(len(sites), 1, row)
+        steps = phases[site]["phases"]
+        years = [str(phase["year"]) for phase in steps]
+        x = np.arange(len(steps))
+        bottom = np.zeros(len(steps))
+        for tech in techs.technologies():
+            values = np.array([_phase_mw(phase, tech) for phase in steps])
+            if not np.any(values > 0):
+                continue
+            ax.bar(
+                x, values, 0.55, bottom=bottom, color=tech.display.colour, label=tech.display.name
+            )
+            bottom = bottom + values
+        ax.plot(
+            x,
+            [phase["it_capacity_mw"] for phase in steps],
+            color="black",
+            marker="o",
+            label="IT capacity",
+        )
+        ax.set_xticks(x, years)
+        ax.set_ylabel("Capacity [MW]")
+        ax.set_ylim(0, max(float(bottom.max(initial=0.0)) * 1.15, 1.0))
+        ax.set_title(f"{site_label(site)}: plant by phase")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+        _style(ax)
+    return fig

@@ -30,6 +30,7 @@ from dcpower.report.tables import (
     Row,
     design_basis_rows,
     headline_rows,
+    phases_rows,
     weather_years_rows,
 )
 from dcpower.report.tables import text as shown_as
@@ -248,6 +249,19 @@ def build_charts(tables: RunFolder, flows: dict[str, pd.DataFrame]) -> list[Char
                 soc,
             )
         )
+    phases = tables.summary.phases if tables.summary is not None else None
+    if phases:
+        charts.append(
+            Chart(
+                "build_out",
+                "Build-out by phase",
+                "Installed capacity of each phase's plant by source [MW] (gas at ISO rating, "
+                "storage at its power), stacked, against the year the phase comes online; "
+                "black: the phase's IT capacity [MW]. Capacity once built stays. Source: "
+                "summary.json phases.",
+                F.build_out(phases),
+            )
+        )
     charts.append(
         Chart(
             "cost_breakdown",
@@ -341,6 +355,28 @@ def weather_years_section(summary: dict) -> str:
         "of these years (linear interpolation between them). The charts and hourly tables "
         "show the first year.</p>"
     )
+
+
+def phases_section(summary: dict) -> str:
+    """Per site built in phases: what each phase builds, costs and runs at.
+
+    Empty when no site is phased.
+    """
+    parts = []
+    for site_id, phased in (summary.get("phases") or {}).items():
+        header, rows = phases_rows(phased)
+        parts.append(
+            f"<h3>{_esc(F.site_label(site_id))}: built in {len(rows)} phases</h3>"
+            + _table([_esc(h) for h in header], [[_esc(c) for c in row] for row in rows], "figures")
+            + f"<p class='note'>Level cost {fmt_musd(phased['level_cost_usd_per_yr'], 2)} M "
+            "USD/yr: each phase's annual cost (its plant dispatched over the year) weighted "
+            "by its share of the project's discounted years (WACC "
+            f"{fmt_pct(phased['wacc'])}, {phased['project_life_yr']} years from the first "
+            f"phase). Phasing: {_esc(phased['source'])}. Each earlier phase's plan is a run "
+            "folder of its own, verified with this run; the tables of this report hold the "
+            "campus complete.</p>"
+        )
+    return "<h2>Build-out</h2>" + "".join(parts) if parts else ""
 
 
 def design_basis_table(summary: dict) -> str:
@@ -842,6 +878,7 @@ def _write_report_files(
         "their load. LOLE: Monte Carlo mean and P90 of the simulated years; the criterion "
         "row says whether each site meets the scenario's reliability criterion.</p>",
         weather_years_section(summary.to_dict()),
+        phases_section(summary.to_dict()),
         "<h2>Charts</h2>",
         *chart_html,
         "<h2>Reliability</h2>",

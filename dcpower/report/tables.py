@@ -525,3 +525,60 @@ def weather_years_rows(years: dict) -> tuple[list[str], list[tuple[str, list[str
         ]
         rows.append((label, cells, True))
     return header, rows
+
+
+def _added_text(added: dict) -> str:
+    """Describe what a phase builds: ``2 x recip_engine_df, wind_onshore 18.8 MW`` etc."""
+    parts = []
+    for tech_id, amounts in added.items():
+        if "units" in amounts:
+            parts.append(f"{amounts['units']:.0f} x {tech_id}")
+        else:
+            parts.append(
+                f"{tech_id} " + ", ".join(f"{value:,.1f} {unit}" for unit, value in amounts.items())
+            )
+    return "; ".join(parts) or "nothing"
+
+
+def phases_rows(phased: dict) -> tuple[list[str], list[list[str]]]:
+    """Return the table of a site's build-out phases (console and report).
+
+    Parameters
+    ----------
+    phased : dict
+        A site's entry of ``summary.json`` ``phases`` (:func:`dcpower.run_summary.phases_summary`).
+
+    Returns
+    -------
+    header : list of str
+    rows : list of list of str
+        One row per phase: year, IT capacity [MW], weight, what it builds, its capex
+        [M USD], its plant's annual cost over the year [M USD/yr], its plant's gas capacity
+        [MW], CO2 [kt/yr] and where its run folder is.
+    """
+    header = [
+        "year",
+        "IT [MW]",
+        "weight",
+        "builds",
+        "capex [M USD]",
+        "cost [M USD/yr]",
+        "gas [MW]",
+        "CO2 [kt/yr]",
+        "run folder",
+    ]
+    rows = [
+        [
+            str(phase["year"]),
+            text(phase["it_capacity_mw"], "num1"),
+            text(phase["weight"], "pct"),
+            _added_text(phase["added"]),
+            text(phase["capex_added_usd"], "usd"),
+            text(phase["cost_usd_per_yr"], "usd"),
+            text(phase["capacity"].get("gas_mw"), "num1"),
+            text(phase["co2_t_per_yr"] / 1e3, "num1"),
+            phase["run_folder"],
+        ]
+        for phase in phased["phases"]
+    ]
+    return header, rows

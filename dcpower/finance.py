@@ -59,7 +59,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -285,6 +287,10 @@ class SiteBasis:
         tariff is known for the site. [USD/yr]
     money : SiteMoney
         The site's currency, exchange rate and tax (default: none known, pre-tax, USD).
+    later_phases : list of (int, SiteBasis)
+        A site built in phases (this basis is its first phase's): each later phase's
+        basis with the operation year from which it runs. Its capital added is spent at
+        the end of the year before, its quantities replace these from that year.
     """
 
     site_id: str
@@ -302,10 +308,60 @@ class SiteBasis:
     has_gas: bool
     grid_cost_usd: float | None
     money: SiteMoney = field(default_factory=SiteMoney)
+    later_phases: list[tuple[int, SiteBasis]] = field(default_factory=list)
+
+    def stages(self) -> list[tuple[int, SiteBasis]]:
+        """Return ``(first operation year, basis)`` of each phase, (one if built at once)."""
+        return [(1, self), *self.later_phases]
+
+    def yearly(self, years: np.ndarray, quantity: str | Callable[[SiteBasis], float]) -> np.ndarray:
+        """Return a year-1 quantity per year of ``years``: the phase's in effect, 0 before COD.
+
+        ``quantity`` names an attribute, or gives it of a basis (``lambda b: ...``).
+        """
+        value = attrgetter(quantity) if isinstance(quantity, str) else quantity
+        out = np.zeros(len(years))
+        for start, stage in self.stages():
+            out[years >= start] = float(value(stage))
+        return out
 
 
 def site_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
-    """Collect the year-1 quantities of a site from a run's tables.
+    """Collect the year-1 quantities of a site from a run's tables, of every phase if phased.
+
+    A site built in phases (``data_center.phases``) gets its first phase's basis, from the
+    phase's run folder (:meth:`RunFolder.phase`), with each later phase's in
+    ``later_phases``, from the year the phase comes online (the first phase's year is
+    operation year 1); the run folder itself holds the last.
+
+    Parameters
+    ----------
+    tables : RunFolder
+        See :func:`read_run`.
+    site_id : str
+        A site of the run.
+    finance : Finance
+        Assumptions (for the project life of site development).
+
+    Returns
+    -------
+    SiteBasis
+    """
+    basis = _plant_basis(tables, site_id, finance)
+    phases = tables.scenario.sites[site_id].data_center.phases
+    if not phases:
+        return basis
+    earlier = [_plant_basis(tables.phase(site_id, p.year), site_id, finance) for p in phases[:-1]]
+    first, *later = [*earlier, basis]
+    first.later_phases = [
+        (phase.year - phases[0].year + 1, stage)
+        for phase, stage in zip(phases[1:], later, strict=True)
+    ]
+    return first
+
+
+def _plant_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
+    """Collect the year-1 quantities of the plant of a run's tables (one phase).
 
     Parameters
     ----------
@@ -464,7 +520,7 @@ def cash_flows(
     costs = _operating_costs(basis, finance, years, op, makeup, escalation)
     operating = sum(costs.values())
     total_cost = capex + replacement + operating - salvage
-    grid, revenue = _revenue(basis, finance, energy, escalation, price_usd_per_mwh)
+    grid, revenue = _revenue(basis, finance, years, energy, escalation, price_usd_per_mwh)
 
     inflation = (1.0 + finance.inflation) ** years.astype(float)
     capex_nominal = capex * inflation
@@ -482,11 +538,13 @@ def cash_flows(
         depreciation,
         salvage[-1] * inflation[-1] - residual,
     )
+    # A later phase's capital, spent in an operation year, is paid by equity.
     equity = np.where(
         op,
         after_tax["cfads_usd_nominal"]
         - after_tax["debt_service_usd_nominal"]
-        + salvage * inflation,
+        + salvage * inflation
+        - capex_nominal,
         after_tax["debt_draw_usd_nominal"] - capex_nominal,
     )
 
@@ -500,10 +558,11 @@ def cash_flows(
             "salvage_usd": salvage,
             "total_cost_usd": total_cost,
             "energy_mwh": energy,
-            "it_energy_mwh": np.where(op, basis.it_energy_mwh, 0.0),
+            "it_energy_mwh": basis.yearly(years, "it_energy_mwh"),
             "pv_mwh": pv,
             "pv_makeup_mwh": makeup,
-            "co2_t": np.where(op, basis.co2_t, 0.0) + makeup * basis.makeup_co2_t_per_mwh,
+            "co2_t": basis.yearly(years, "co2_t")
+            + makeup * basis.yearly(years, "makeup_co2_t_per_mwh"),
             "grid_cost_usd": grid,
             "revenue_usd": revenue,
             "net_cash_flow_usd": revenue - total_cost,
@@ -571,10 +630,15 @@ def _capital_flows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Capital spent and recovered per year of ``years``.
 
+    The first phase's plant (the whole plant of a site built at once) is spent over the
+    construction years; a later phase's additions (each asset's cost above the phase
+    before's) at the end of the operation year before the phase comes online. Each asset
+    is rebuilt at the end of its lifetime and worth its straight-line value left at the end.
+
     Returns
     -------
     capex, replacement, salvage : np.ndarray
-        Overnight capex spread over the construction years, rebuilt assets and PV
+        Overnight capex (construction years and later phases), rebuilt assets and PV
         inverters, and the straight-line value left at the end of the last year (a credit,
         positive). [USD, real]
     structures : dict of np.ndarray
@@ -586,25 +650,35 @@ def _capital_flows(
     at = {int(y): i for i, y in enumerate(years)}
     schedule = np.zeros(len(years))
     schedule[:n_build] = finance.capex_schedule
-    capex = float(basis.assets["capex_usd"].sum()) * schedule
+    capex = np.zeros(len(years))
     replacement = np.zeros(len(years))
     salvage = np.zeros(len(years))
     structures = {"capex": np.zeros(len(years)), "replacement": np.zeros(len(years))}
-    for asset in basis.assets.itertuples():
-        cost, lifetime = float(asset.capex_usd), float(asset.lifetime_yr)
-        if cost <= 0:
-            continue
-        vintages = _vintages(cost, lifetime, life, finance.replacement_cost_fraction)
-        for year, rebuilt in vintages[1:]:
-            replacement[at[year]] += rebuilt
+    before: dict[str, float] = {}
+    pv_before = 0.0
+    for start, stage in basis.stages():
+        built_in = 0 if start == 1 else start - 1
+        spent = schedule if start == 1 else np.where(years == built_in, 1.0, 0.0)
+        for asset in stage.assets.itertuples():
+            cost = float(asset.capex_usd) - before.get(asset.technology, 0.0)
+            if cost <= 0:
+                continue
+            capex += cost * spent
             if asset.kind in STRUCTURE_KINDS:
-                structures["replacement"][at[year]] += rebuilt
-        if asset.kind in STRUCTURE_KINDS:
-            structures["capex"] += cost * schedule
-        for built, value in vintages:
-            remaining = lifetime - (life - built)
-            salvage[at[life]] += value * max(remaining, 0.0) / lifetime
-    _add_inverter_replacements(basis, finance, at, replacement, salvage)
+                structures["capex"] += cost * spent
+            lifetime = float(asset.lifetime_yr)
+            vintages = _vintages(cost, lifetime, life - built_in, finance.replacement_cost_fraction)
+            for year, rebuilt in vintages[1:]:
+                replacement[at[built_in + year]] += rebuilt
+                if asset.kind in STRUCTURE_KINDS:
+                    structures["replacement"][at[built_in + year]] += rebuilt
+            for built, value in vintages:
+                remaining = lifetime - (life - built_in - built)
+                salvage[at[life]] += value * max(remaining, 0.0) / lifetime
+        before = dict(zip(stage.assets["technology"], stage.assets["capex_usd"], strict=True))
+        pv_usd = _pv_capex_usd(stage)
+        _add_inverter_replacements(pv_usd - pv_before, finance, at, replacement, salvage, built_in)
+        pv_before = pv_usd
     return capex, replacement, salvage, structures
 
 
@@ -637,21 +711,30 @@ def _vintages(
     return vintages
 
 
+def _pv_capex_usd(stage: SiteBasis) -> float:
+    """Return the overnight cost of a plant's degrading (PV) assets [USD]."""
+    degrading = [tech.kind for tech in techs.technologies() if tech.degrades]
+    return float(stage.assets.loc[stage.assets["kind"].isin(degrading), "capex_usd"].sum())
+
+
 def _add_inverter_replacements(
-    basis: SiteBasis,
+    pv_capex_usd: float,
     finance: Finance,
     at: dict[int, int],
     replacement: np.ndarray,
     salvage: np.ndarray,
+    built_in: int = 0,
 ) -> None:
-    """Add the periodic PV inverter replacements [USD] and their salvage, in place."""
+    """Add the periodic inverter replacements [USD] of PV built in a year, and their salvage.
+
+    ``pv_capex_usd`` is the PV's overnight cost [USD], ``built_in`` the year it is built
+    (0 = COD); replacements fall every ``pv_inverter_replacement_year`` years from then.
+    """
     life = finance.project_life_yr
-    degrading = [tech.kind for tech in techs.technologies() if tech.degrades]
-    pv_capex = float(basis.assets.loc[basis.assets["kind"].isin(degrading), "capex_usd"].sum())
     every = finance.pv_inverter_replacement_year
-    inverter = finance.pv_inverter_replacement_share * pv_capex
+    inverter = finance.pv_inverter_replacement_share * max(pv_capex_usd, 0.0)
     if inverter > 0:
-        for year in range(every, life, every):
+        for year in range(built_in + every, life, every):
             replacement[at[year]] += inverter
             salvage[at[life]] += inverter * max(every - (life - year), 0) / every
 
@@ -667,11 +750,13 @@ def _delivered_energy(
         Per year; ``makeup`` is 0 at a site without gas units, whose delivered energy falls
         instead. [MWh]
     """
+    # PV a later phase adds degrades from COD too (slightly conservative).
     degradation = np.where(op, (1.0 - finance.pv_degradation_per_yr) ** (years - 1.0), 0.0)
-    pv = basis.pv_mwh * degradation
-    lost = np.where(op, basis.pv_mwh - pv, 0.0)
-    makeup = lost if basis.has_gas else np.zeros(len(years))
-    energy = np.where(op, basis.energy_mwh, 0.0) - (lost - makeup)
+    first_year_pv = basis.yearly(years, "pv_mwh")
+    pv = first_year_pv * degradation
+    lost = np.where(op, first_year_pv - pv, 0.0)
+    makeup = np.where(basis.yearly(years, "has_gas") > 0, lost, 0.0)
+    energy = basis.yearly(years, "energy_mwh") - (lost - makeup)
     return pv, makeup, energy
 
 
@@ -698,16 +783,18 @@ def _operating_costs(
         The cash-flow columns ``fuel_usd, carbon_usd, fixed_om_usd, variable_om_usd,
         startup_usd, grid_energy_usd, backup_fuel_usd, water_usd``, in that order.
     """
-    opex = basis.opex_usd
+    opex = {c: basis.yearly(years, lambda b, c=c: b.opex_usd[c]) for c in OPEX_COLUMNS}
     fuel_escalation = _escalation(finance.fuel_escalation_real, years, op)
     carbon_escalation = _escalation(finance.carbon_price_escalation_real, years, op)
     om = _escalation(finance.om_escalation_real, years, op)
+    fuel, carbon, vom = (
+        basis.yearly(years, f"makeup_{name}_usd_per_mwh") for name in ("fuel", "carbon", "vom")
+    )
     return {
-        "fuel_usd": (opex["fuel"] * op + makeup * basis.makeup_fuel_usd_per_mwh) * fuel_escalation,
-        "carbon_usd": (opex["carbon"] * op + makeup * basis.makeup_carbon_usd_per_mwh)
-        * carbon_escalation,
+        "fuel_usd": (opex["fuel"] + makeup * fuel) * fuel_escalation,
+        "carbon_usd": (opex["carbon"] + makeup * carbon) * carbon_escalation,
         "fixed_om_usd": opex["fixed_om"] * om,
-        "variable_om_usd": (opex["variable_om"] * op + makeup * basis.makeup_vom_usd_per_mwh) * om,
+        "variable_om_usd": (opex["variable_om"] + makeup * vom) * om,
         "startup_usd": opex["startup"] * om,
         # Energy imported over a grid connection follows the tariff's real path.
         "grid_energy_usd": opex["grid_energy"] * price,
@@ -720,6 +807,7 @@ def _operating_costs(
 def _revenue(
     basis: SiteBasis,
     finance: Finance,
+    years: np.ndarray,
     energy: np.ndarray,
     escalation: np.ndarray,
     price_usd_per_mwh: float | None,
@@ -737,8 +825,10 @@ def _revenue(
         Per year; ``grid`` is 0 at a site without a comparison tariff. [USD, real]
     """
     zeros = np.zeros(len(energy))
-    share = energy / basis.energy_mwh if basis.energy_mwh > 0 else zeros
-    grid = (basis.grid_cost_usd or 0.0) * escalation * share
+    # The comparison tariff's cost of each phase's year-1 load, scaled as the energy falls.
+    base = basis.yearly(years, "energy_mwh")
+    share = np.divide(energy, base, out=zeros.copy(), where=base > 0)
+    grid = basis.yearly(years, lambda b: b.grid_cost_usd or 0.0) * escalation * share
     if price_usd_per_mwh is not None:
         return grid, price_usd_per_mwh * energy * escalation
     return grid, grid if finance.revenue_basis == "grid_tariff" else zeros
@@ -857,8 +947,8 @@ def _tax_depreciation(
 ) -> tuple[np.ndarray, float]:
     """Tax depreciation of equipment and of structures at the site's rates.
 
-    The construction capex enters service at COD (year 0) at its nominal cost; each
-    replacement at the end of its year.
+    The construction capex enters service at COD (year 0) at its nominal cost; a later
+    phase's capex and each replacement at the end of its year.
 
     Returns
     -------
@@ -870,8 +960,8 @@ def _tax_depreciation(
     cod = int(np.flatnonzero(years == 0)[0])
 
     def placed(built: np.ndarray, rebuilt: np.ndarray) -> np.ndarray:
-        nominal = rebuilt * inflation
-        nominal[cod] += float(np.sum(built * inflation))
+        nominal = (rebuilt + np.where(years > 0, built, 0.0)) * inflation
+        nominal[cod] += float(np.sum(np.where(years <= 0, built, 0.0) * inflation))
         return nominal
 
     method = money.tax_depreciation_method
@@ -1142,6 +1232,8 @@ def _year1_figures(bases: list[SiteBasis]) -> dict:
 def _figures(bases: list[SiteBasis], flows: pd.DataFrame, finance: Finance, wacc: float) -> dict:
     """Year-1 figures and :func:`metrics` of one site or of sites combined."""
     figures = _year1_figures(bases)
+    # Overnight capital of the whole plant: every phase's, if built in phases.
+    figures["capex_usd"] = float(flows["capex_usd"].sum())
     figures.update(metrics(flows, finance, wacc))
     figures["savings_vs_grid_levelized_usd_per_yr"] = (
         figures["grid_cost_usd_per_yr"] - figures["levelized_cost_usd_per_yr"]
@@ -1249,8 +1341,9 @@ def finance_summary(source: str | Path | RunFolder, finance: Finance | None = No
         figures["price_basis_year"] = tables.scenario.economics.price_basis_year
         figures["equity_irr"] = figures["equity_irr_nominal"]
         figures["min_dscr"] = figures["dscr_min"]
+        plant = basis.stages()[-1][1]  # the plant complete (the last phase's)
         figures["capex_by_technology_usd"] = dict(
-            zip(basis.assets["technology"], basis.assets["capex_usd"], strict=True)
+            zip(plant.assets["technology"], plant.assets["capex_usd"], strict=True)
         )
         sites[site_id] = figures
         bases.append(basis)

@@ -46,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dcpower import techs
 from dcpower.errors import DcpowerError
+from dcpower.phasing import phase_folder, phase_scenario
 from dcpower.safe_yaml import load_yaml, shortened
 from dcpower.scenario import Scenario, scenario_from_dict, scenario_to_yaml
 from dcpower.techs.contract import SiteRows
@@ -343,6 +344,9 @@ class RunFolder:
         ``verification.json`` (None: not verified).
     path : Path or None
         The folder it was read from (None: built in memory).
+    phase_tables : dict
+        Built in memory from a result: the run folder of each earlier phase of a phased
+        site, by ``(site_id, year)`` (:meth:`phase`).
     """
 
     scenario: Scenario
@@ -354,6 +358,7 @@ class RunFolder:
     outage_dispatch: pd.DataFrame | None = None
     verification: dict | None = None
     path: Path | None = None
+    phase_tables: dict[tuple[str, int], RunFolder] = field(default_factory=dict)
     _sites: dict[str, SiteTables] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
@@ -367,6 +372,14 @@ class RunFolder:
         summary : Summary, optional
             Its summary (:func:`dcpower.run_summary.summarize`), if it is to be written.
         """
+        phases = {}
+        for site_id, site in result.sites.items():
+            for index, phase in enumerate((site.phases or [])[:-1]):
+                alone = type(result)(
+                    scenario=phase_scenario(result.scenario, site_id, index),
+                    sites={site_id: phase},
+                )
+                phases[site_id, phase.phase["year"]] = cls.from_result(alone)
         return cls(
             scenario=result.scenario,
             capacities=result.capacities,
@@ -376,7 +389,25 @@ class RunFolder:
             summary=summary,
             outage_dispatch=result.outage_dispatch,
             verification=result.verification,
+            phase_tables=phases,
         )
+
+    def phase(self, site_id: str, year: int) -> RunFolder:
+        """Return the run folder of an earlier phase of a phased site (``phases/<site>-<year>``).
+
+        Raises
+        ------
+        RunFolderError
+            If the run has no such phase, or its folder cannot be read.
+        """
+        key = site_id, year
+        if key not in self.phase_tables:
+            if self.path is None:
+                raise RunFolderError(f"the run has no phase {year} of site {site_id!r}")
+            self.phase_tables[key] = read_run_folder(
+                self.path / phase_folder(site_id, year), optional=(SUMMARY_FILE,)
+            )
+        return self.phase_tables[key]
 
     @property
     def site_ids(self) -> list[str]:

@@ -84,7 +84,7 @@ def _scenario(data_center: dict, **others):
             },
             "technologies": {"eng": gas_tech().model_dump(mode="json")},
             "economics": {"wacc": 0.10},
-            "finance": {"project_life_yr": 4, "debt_tenor_yr": 4},
+            "finance": {"project_life_yr": 4, "debt_tenor_yr": 4, "capex_schedule": [0.4, 0.6]},
             "reliability": {"redundancy_k": 0, "hourly_n_minus_1": False, "monte_carlo_years": 0},
             "time": {"kind": "blocks", "block_hours": 24},
             "solver": {"mip_gap": 1e-9},
@@ -145,6 +145,37 @@ def test_the_second_unit_is_bought_in_the_phase_that_needs_it(monkeypatch, tmp_p
     assert earlier.set_index("unit").loc["units", "capacity"] == 1.0
     assert earlier["phase"].tolist() == [2030, 2030]
     assert np.isclose(first["load_mwh_per_yr"], 4.0 * 8760)
+
+
+def test_the_cash_flow_spends_each_phase_capex_in_its_year(monkeypatch, tmp_path):
+    """The case above in the finance: COD at the end of year 0 = the start of 2030.
+
+    Phase 1's engine (5 M USD) is spent over the construction years as the schedule says
+    (40 %, 60 %: 2 M in year -1, 3 M in year 0); phase 2's (5 M) at the end of year 2, just
+    before 2032 (year 3). Fuel: 1,051,200 USD/yr in years 1-2, 2,102,400 in years 3-4.
+    Salvage at the end of year 4 (straight line over 20 years): the first engine has 16
+    years left, 4 M; the second 18, 4.5 M; 8.5 M. The later capital is paid by equity
+    (no debt drawn in operation years). summary.json's capex is both phases', 10 M USD.
+    """
+    import dcpower
+    from dcpower.finance import site_cash_flows
+
+    dcpower.run(_phased(monkeypatch), parallel=False, out=tmp_path / "run", reports=False)
+    flows = site_cash_flows(tmp_path / "run")["s"].set_index("year")
+    assert flows["capex_usd"].tolist() == pytest.approx([2e6, 3e6, 0.0, 5e6, 0.0, 0.0])
+    assert flows["fuel_usd"].tolist() == pytest.approx(
+        [0.0, 0.0, 1_051_200.0, 1_051_200.0, 2_102_400.0, 2_102_400.0]
+    )
+    assert flows["energy_mwh"].tolist() == pytest.approx([0, 0, 35_040, 35_040, 70_080, 70_080])
+    assert flows.loc[4, "salvage_usd"] == pytest.approx(8.5e6)
+    assert flows.loc[2, "debt_draw_usd_nominal"] == 0.0
+    year2 = flows.loc[2]
+    assert year2["equity_cash_flow_usd_nominal"] == pytest.approx(
+        year2["cfads_usd_nominal"] - year2["debt_service_usd_nominal"] - year2["capex_usd_nominal"]
+    )
+    assert year2["capex_usd_nominal"] == pytest.approx(5e6 * year2["inflation_index"])
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["finance"]["sites"]["s"]["capex_usd"] == pytest.approx(10e6)
 
 
 def test_a_phase_run_folder_that_loses_capacity_fails_verification(monkeypatch, tmp_path):

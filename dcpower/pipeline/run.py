@@ -10,7 +10,7 @@ from pathlib import Path
 from dcpower.availability import merge_availability, simulate_availability
 from dcpower.cores import cores_available
 from dcpower.optimization.solve import solving_process, stop_workers
-from dcpower.phasing import PHASES_DIR, phase_folder, phase_scenario
+from dcpower.phasing import PHASES_DIR, phase_folder
 from dcpower.pipeline.inputs import site_groups, with_design_ambients_from_years
 from dcpower.pipeline.studies import (
     choose_cooling,
@@ -241,21 +241,20 @@ def _groups_availability(scenario: Scenario, solved: dict[str, GroupSolution]) -
     return merged
 
 
-def _write_phase_folders(result: Result, out: Path) -> None:
+def _write_phase_folders(result: Result, folder: RunFolder, out: Path) -> None:
     """Write each earlier phase of a phased site as a run folder of its own, in ``phases/``.
 
-    The phase's plan dispatched over the year with the phase's IT capacity: the run's
-    verification re-checks it like any run (:mod:`dcpower.verify.phases`).
+    The phase's plan dispatched over the year with the phase's IT capacity
+    (``folder.phase_tables``): the run's verification re-checks it like any run
+    (:mod:`dcpower.verify.phases`).
     """
     for site_id, site in result.sites.items():
-        for index, phase in enumerate((site.phases or [])[:-1]):
-            alone = Result(
-                scenario=phase_scenario(result.scenario, site_id, index), sites={site_id: phase}
-            )
-            tables = RunFolder.from_result(alone)
-            tables.summary = summarize(alone, tables)
+        for phase in (site.phases or [])[:-1]:
+            year = phase.phase["year"]
+            tables = folder.phase_tables[site_id, year]
+            tables.summary = summarize(Result(tables.scenario, {site_id: phase}), tables)
             (out / PHASES_DIR).mkdir(exist_ok=True)
-            write_run_folder(tables, out / phase_folder(site_id, phase.phase["year"]))
+            write_run_folder(tables, out / phase_folder(site_id, year))
 
 
 def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:
@@ -286,7 +285,7 @@ def _build_run_folder(result: Result, out: Path, target: Path, reports: bool) ->
         folder = RunFolder.from_result(result)
         folder.summary = summarize(result, folder)  # with a reused Monte Carlo, if any
         write_run_folder(folder, out)
-        _write_phase_folders(result, out)
+        _write_phase_folders(result, folder, out)
         # The saved folder is re-checked hour by hour, independently of the model (in
         # the workbook's process when there is one), while its availability is measured
         # by Monte Carlo over unit failures and repairs, unless the reliability

@@ -147,6 +147,31 @@ def test_the_second_unit_is_bought_in_the_phase_that_needs_it(monkeypatch, tmp_p
     assert np.isclose(first["load_mwh_per_yr"], 4.0 * 8760)
 
 
+def test_the_phases_reach_the_console_the_workbook_and_the_report(monkeypatch, tmp_path):
+    """The case above: the phases table (console and report), the Phases sheet, the chart."""
+    import openpyxl
+
+    import dcpower
+    from dcpower.report.html import phases_section, render_charts
+    from dcpower.report.tables import phases_rows
+    from dcpower.report.workbook import write_workbook
+
+    run = tmp_path / "run"
+    dcpower.run(_phased(monkeypatch), parallel=False, out=run, reports=False)
+    summary = json.loads((run / "summary.json").read_text())
+    header, rows = phases_rows(summary["phases"]["s"])
+    assert header[:4] == ["year", "IT [MW]", "weight", "builds"]
+    assert rows == [
+        ["2030", "5.0", "54.8 %", "1 x eng", "5.00", "1.64", "5.0", "18.6", "phases/s-2030"],
+        ["2032", "10.0", "45.2 %", "1 x eng", "5.00", "3.28", "10.0", "37.2", "."],
+    ]
+    assert "ESTIMATE" in phases_section(summary)
+    sheet = openpyxl.load_workbook(write_workbook(run))["Phases"]
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(v[0], v[1], v[5]) for v in values] == [("s", 2030, 5e6), ("s", 2032, 5e6)]
+    assert "build_out" in [chart.name for chart in render_charts(run)]
+
+
 def test_the_cash_flow_spends_each_phase_capex_in_its_year(monkeypatch, tmp_path):
     """The case above in the finance: COD at the end of year 0 = the start of 2030.
 

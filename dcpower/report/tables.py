@@ -527,7 +527,7 @@ def weather_years_rows(years: dict) -> tuple[list[str], list[tuple[str, list[str
     return header, rows
 
 
-def _added_text(added: dict) -> str:
+def added_text(added: dict) -> str:
     """Describe what a phase builds: ``2 x recip_engine_df, wind_onshore 18.8 MW`` etc."""
     parts = []
     for tech_id, amounts in added.items():
@@ -572,7 +572,7 @@ def phases_rows(phased: dict) -> tuple[list[str], list[list[str]]]:
             str(phase["year"]),
             text(phase["it_capacity_mw"], "num1"),
             text(phase["weight"], "pct"),
-            _added_text(phase["added"]),
+            added_text(phase["added"]),
             text(phase["capex_added_usd"], "usd"),
             text(phase["cost_usd_per_yr"], "usd"),
             text(phase["capacity"].get("gas_mw"), "num1"),

@@ -33,7 +33,7 @@ from dcpower.report.workbook.assumptions import (
 from dcpower.report.workbook.cashflow import write_cash_flow
 from dcpower.report.workbook.energy import monthly_energy, write_dispatch, write_monthly
 from dcpower.report.workbook.format import Writer
-from dcpower.report.workbook.plant import write_capacities, write_costs
+from dcpower.report.workbook.plant import write_capacities, write_costs, write_phases
 from dcpower.report.workbook.read import read_run
 from dcpower.report.workbook.reliability import write_availability, write_reliability
 from dcpower.report.workbook.summary import write_design_basis, write_summary
@@ -41,7 +41,8 @@ from dcpower.run_folder import WORKBOOK_FILE
 
 __all__ = ["ASSUMPTION_COLUMNS", "SHEETS", "assumption_rows", "monthly_energy", "write_workbook"]
 
-#: Sheet names, in workbook order.
+#: Sheet names, in workbook order (a run with sites built in phases also has ``Phases``,
+#: after ``Capacities``).
 SHEETS = (
     "Summary",
     "Design basis",
@@ -80,7 +81,8 @@ def write_workbook(run_dir: str | Path, path: str | Path | None = None) -> Path:
     Notes
     -----
     Sheets (:data:`SHEETS`): ``Summary`` (headline figures per site and in total),
-    ``Capacities``, ``Costs`` (per site, technology and component), ``Cash flow`` (year by
+    ``Capacities``, ``Phases`` (only with sites built in phases: what each phase builds and
+    costs), ``Costs`` (per site, technology and component), ``Cash flow`` (year by
     year per site and in total, :func:`dcpower.finance.site_cash_flows`), ``Monthly energy``
     (``dispatch.csv`` x ``weight_h`` by calendar month), ``Hourly dispatch`` (``dispatch.csv``),
     ``Reliability`` (the checks of ``verification.json`` and the scenario's reliability
@@ -105,6 +107,7 @@ def write_workbook(run_dir: str | Path, path: str | Path | None = None) -> Path:
         write_summary(w, run)
         write_design_basis(w, run)
         write_capacities(w, run)
+        write_phases(w, run)
         write_costs(w, run)
         write_cash_flow(w, run)
         write_monthly(w, run)

@@ -1,4 +1,4 @@
-"""The ``Capacities`` and ``Costs`` sheets: what each site builds and what it costs a year."""
+"""The ``Capacities``, ``Phases`` and ``Costs`` sheets: what each site builds and what it costs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from dcpower import techs
+from dcpower.report.tables import added_text
 from dcpower.report.workbook.format import Col, Writer, number
 from dcpower.report.workbook.read import Run
 from dcpower.techs import own_columns
@@ -90,6 +91,44 @@ def write_capacities(w: Writer, run: Run) -> None:
         Col("capacity factor [%]", col("cf"), "pct"),
     ]
     w.table(w.sheet("Capacities"), cols, freeze_cols=2)
+
+
+def write_phases(w: Writer, run: Run) -> None:
+    """Add the ``Phases`` sheet of sites built in phases (none if no site is phased)."""
+    phased = run.summary.phases
+    if not phased:
+        return
+    rows = [
+        {"site": site_id, "source": entry["source"], **phase}
+        for site_id, entry in phased.items()
+        for phase in entry["phases"]
+    ]
+
+    def col(key: str) -> list:
+        return [row[key] for row in rows]
+
+    cols = [
+        Col("site", col("site"), "text"),
+        Col("year", col("year"), "int"),
+        Col("IT capacity [MW]", col("it_capacity_mw"), "num1"),
+        Col(
+            "weight [%]",
+            col("weight"),
+            "pct",
+            comment="The phase's share of the project's discounted years: its weight in the "
+            "level annual cost (the objective).",
+        ),
+        Col("builds", [added_text(row["added"]) for row in rows], "text", width=60),
+        Col("capex of what it builds [USD]", col("capex_added_usd"), "int"),
+        Col("capex of its plant [USD]", col("capex_usd"), "int"),
+        Col("annual cost of its plant [USD/yr]", col("cost_usd_per_yr"), "int"),
+        Col("load [MWh/yr]", col("load_mwh_per_yr"), "int"),
+        Col("unserved energy [MWh/yr]", col("unserved_mwh_per_yr"), "num1"),
+        Col("CO2 [t/yr]", col("co2_t_per_yr"), "int"),
+        Col("run folder", col("run_folder"), "text"),
+        Col("phasing source", col("source"), "text", width=40),
+    ]
+    w.table(w.sheet("Phases"), cols, freeze_cols=2)
 
 
 # --------------------------------------------------------------------------- Costs

@@ -361,21 +361,7 @@ def site_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
 
 
 def _plant_basis(tables: RunFolder, site_id: str, finance: Finance) -> SiteBasis:
-    """Collect the year-1 quantities of the plant of a run's tables (one phase).
-
-    Parameters
-    ----------
-    tables : RunFolder
-        See :func:`read_run`.
-    site_id : str
-        A site of the run.
-    finance : Finance
-        Assumptions (for the project life of site development).
-
-    Returns
-    -------
-    SiteBasis
-    """
+    """Collect the year-1 quantities of the plant of one run folder (one phase), as above."""
     scenario = tables.scenario
     site = scenario.sites[site_id]
     cut = tables.site(site_id)

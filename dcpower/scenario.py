@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -1246,6 +1247,11 @@ class Scenario(Strict):
         if not phased:
             return self
         for site_id in phased:
+            if not re.fullmatch(r"[A-Za-z0-9_-]+", site_id):
+                raise ValueError(
+                    f"sites.{site_id}.data_center.phases: a phased site's id names its phases' "
+                    "run folders (phases/<site>-<year>); allowed: letters, digits, _ and -"
+                )
             years = [phase.year for phase in self.sites[site_id].data_center.phases]
             if years[-1] - years[0] >= self.finance.project_life_yr:
                 raise ValueError(
@@ -1726,7 +1732,9 @@ def _format_error(err: ValidationError, origin: str, prefix: tuple = (), entry: 
     if first["type"] == "missing":
         return f"{origin}: missing field '{where}'{extra}"
     if first["type"] == "value_error":
-        return f"{origin}: {'.'.join(map(str, prefix)) + ': ' if prefix else ''}{msg}{extra}"
+        # A nested model's own check names its fields, not where the model sits.
+        nested = where if loc and not msg.startswith(str(loc[0])) else ""
+        return f"{origin}: {nested + ': ' if nested else ''}{msg}{extra}"
     return f"{origin}: {where} = {shown!r}: {msg}{extra}"
 
 

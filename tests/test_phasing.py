@@ -246,6 +246,19 @@ def test_phases_that_cannot_be_built_are_refused(phases, message):
         _scenario({"it_capacity_mw": 10.0, "phases": phases})
 
 
+def test_a_phased_site_whose_id_is_no_folder_name_is_refused():
+    phases = [{"year": 2030, "it_capacity_mw": 5}, {"year": 2032, "it_capacity_mw": 10}]
+    site = {"climate": "baku", "data_center": {"it_capacity_mw": 10.0, "phases": phases}}
+    with pytest.raises(ScenarioError, match="allowed: letters, digits, _ and -"):
+        scenario_from_dict(
+            {
+                "name": "x",
+                "sites": {"../up": {**site, "technologies": ["recip_engine"]}},
+                "technologies": {"recip_engine": {}},
+            }
+        )
+
+
 def test_phases_on_several_weather_years_are_refused():
     phases = [{"year": 2030, "it_capacity_mw": 5}, {"year": 2032, "it_capacity_mw": 10}]
     scenario = {"it_capacity_mw": 10.0, "phases": phases}

@@ -1000,6 +1000,13 @@ class Solver(Strict):
         None,
         description="Processes solving windows at once; none = the cores available. [-]",
     )
+    dispatch_mip_gap: Annotated[float, Field(gt=0, lt=1)] | None = Field(
+        None,
+        description=(
+            "Relative MIP gap of the full-year dispatch with capacities fixed (over the "
+            "year, as the windows share it); none = mip_gap. [-]"
+        ),
+    )
 
 
 class Finance(Strict):

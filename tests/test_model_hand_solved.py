@@ -435,3 +435,22 @@ def test_a_unit_in_maintenance_cannot_run_and_the_load_is_still_served():
     np.testing.assert_allclose(d["gas_units_maintenance_eng"], [1, 1, 0, 0])
     np.testing.assert_allclose(d["gas_units_online_eng"], [2, 2, 3, 3])
     np.testing.assert_allclose(d["gas_mw"], [9.0, 9.0, 12.0, 12.0])
+
+
+def test_the_dispatch_searches_to_its_own_gap(monkeypatch):
+    """``solver.dispatch_mip_gap`` is the gap of a run with capacities fixed, not of a sizing."""
+    import dcpower.optimization.optimize as optimize
+
+    asked = []
+    solve = optimize.solve
+    monkeypatch.setattr(
+        optimize,
+        "solve",
+        lambda m, **options: asked.append(options["mip_gap"]) or solve(m, **options),
+    )
+    rel = Reliability(redundancy_k=0, hourly_n_minus_1=False)
+    inp = site_inputs([10.0] * 24, {"eng": gas_tech()}, reliability=rel)
+    solver = EXACT.model_copy(update={"mip_gap": 0.05, "dispatch_mip_gap": 0.002})
+    sized = optimize_site(inp, solver)
+    optimize_site(inp, solver, fixed_sizing=sized.sizing)
+    assert asked == [0.05, 0.002]

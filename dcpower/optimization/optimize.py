@@ -134,9 +134,10 @@ def optimize_sites(
     m = build_model(inputs, coupling)
     _set_sizing(m, inputs, fixed_sizing, start_sizing)
     built = time.perf_counter() - started
+    dispatching = fixed_sizing is not None and solver.dispatch_mip_gap is not None
     options = {
         "time_limit_s": solver.time_limit_s,
-        "mip_gap": solver.mip_gap,
+        "mip_gap": solver.dispatch_mip_gap if dispatching else solver.mip_gap,
         "threads": solver.threads,
     }
     record = None

@@ -17,6 +17,7 @@ Usage::
 
     python benchmarks/window_stages.py                     # baku, 52 windows
     python benchmarks/window_stages.py --site aktau --full-only
+    python benchmarks/window_stages.py --site aktau --gas-price 12   # wind and a battery enter
     python benchmarks/window_stages.py --save /tmp/baku.pkl     # keep the windows
     python benchmarks/window_stages.py --load /tmp/baku.pkl     # time saved windows again
 """
@@ -36,8 +37,11 @@ from dcpower.paths import models_dir
 from dcpower.scenario import scenario_from_dict
 
 
-def capture(site: str, model: str) -> list:
-    """Run one site of a shipped model (no Monte Carlo); return its windows' (problem, options)."""
+def capture(site: str, model: str, gas_price: float | None = None) -> list:
+    """Run one site of a shipped model (no Monte Carlo); return its windows' (problem, options).
+
+    ``gas_price`` [USD/MMBtu] replaces the site's gas price case (e.g. 12: wind enters).
+    """
     tasks = []
     solve_all = windows._solve_all
 
@@ -52,6 +56,9 @@ def capture(site: str, model: str) -> list:
     try:
         raw = yaml.safe_load((models_dir() / f"{model}.yaml").read_text())
         raw["sites"] = {site: raw["sites"][site]}
+        if gas_price is not None:
+            raw["sites"][site].pop("gas_price_case", None)
+            raw["sites"][site]["gas_price_usd_per_mmbtu"] = gas_price
         raw["reliability"]["monte_carlo_years"] = 0
         raw["reliability"].pop("max_lole_h_per_yr", None)
         dcpower.run(scenario_from_dict(raw), reports=False, parallel=False)
@@ -105,6 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default="baku")
     parser.add_argument("--model", default="caspian-hub")
+    parser.add_argument("--gas-price", type=float, default=None, help="USD/MMBtu at the site")
     parser.add_argument("--windows", type=int, default=52, help="first N windows timed")
     parser.add_argument("--full-only", action="store_true")
     parser.add_argument("--save", help="pickle the captured windows here")
@@ -114,7 +122,7 @@ def main() -> None:
         with open(args.load, "rb") as file:
             tasks = pickle.load(file)
     else:
-        tasks = capture(args.site, args.model)
+        tasks = capture(args.site, args.model, args.gas_price)
         if args.save:
             with open(args.save, "wb") as file:
                 pickle.dump(tasks, file)

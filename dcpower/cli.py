@@ -313,7 +313,9 @@ def _print_heat_recovery(heat_recovery: dict) -> None:
 
 def _print_siting(siting: dict) -> None:
     placed = "; ".join(
-        f"{site_id} {c['it_capacity_mw']:,.1f} MW" if c["developed"] else f"{site_id} not developed"
+        f"{site_id} {c['it_capacity_mw']:,.1f} MW ({c['water_m3_per_yr']:,.0f} m3/yr of water)"
+        if c["developed"]
+        else f"{site_id} not developed"
         for site_id, c in siting["candidates"].items()
     )
     console.print(

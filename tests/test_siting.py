@@ -377,6 +377,36 @@ def test_site_is_developed_only_if_it_saves_more_than_it_costs(
     assert runs["a"].solution.gas_units["eng"]["units"] == (2 if hosted_at_a else 0)
 
 
+@pytest.mark.parametrize(
+    ("water_usd_per_m3", "hosted_at_a", "water_m3", "cost"),
+    [(2.0, 0.0, 0.0, 1_971_680.0), (0.25, 8.0, 70_080.0, 1_919_120.0)],
+)
+def test_the_siting_pays_for_the_cooling_water(water_usd_per_m3, hosted_at_a, water_m3, cost):
+    """8 MW of IT; A's gas costs 20 USD/MWh but its cooling takes 87,600 m3/yr at 10 MW of IT,
+    B's gas 21 USD/MWh and no water. Two 5 MW units either way (500,000 USD/yr).
+
+    At 2 USD/m3 A's water costs 17,520 USD/yr per MW hosted, 2 USD/MWh: A at 22 against B
+    at 21, all at B: 500,000 + 8 x 8760 x 21 = 1,971,680 USD/yr. At 0.25 USD/m3, 0.5 USD/MWh:
+    all at A, 0.8 x 87,600 = 70,080 m3/yr: 500,000 + 8 x 8760 x 20 + 70,080 x 0.25 =
+    1,919,120 USD/yr.
+    """
+    from dataclasses import replace
+
+    a = _candidate("a", 2.0, 10.0)
+    a = replace(
+        a,
+        cooling_water_m3_per_yr=87_600.0,
+        site=a.site.model_copy(update={"water_price_usd_per_m3": water_usd_per_m3}),
+    )
+    runs = optimize_sites(
+        [a, _candidate("b", 2.1, 10.0)], EXACT, coupling=Coupling(it_demand_mw=8.0)
+    )
+    assert runs["a"].solution.hosted_it_mw == pytest.approx(hosted_at_a, abs=1e-7)
+    assert runs["a"].solution.water_m3_per_yr == pytest.approx(water_m3, abs=1e-6)
+    assert runs["b"].solution.water_m3_per_yr == 0.0
+    assert runs["a"].outcome.objective == pytest.approx(cost, rel=1e-9)
+
+
 @pytest.mark.integration
 def test_siting_run_places_the_demand_and_reports_the_chosen_sites(tmp_path):
     """50 MW of IT over Aktau (gas 2 USD/MMBtu) and Baku (8), 40 MW of halls each.
@@ -408,6 +438,12 @@ def test_siting_run_places_the_demand_and_reports_the_chosen_sites(tmp_path):
     aktau, baku = candidates["aktau"]["it_capacity_mw"], candidates["baku"]["it_capacity_mw"]
     assert aktau + baku == pytest.approx(50.0)
     assert aktau > baku > 0
+    # Each candidate's water (dry cooling: the generating units' only) at its price.
+    for site_id, candidate in candidates.items():
+        price = scenario.sites[site_id].water_price_usd_per_m3
+        assert candidate["water_usd_per_yr"] == pytest.approx(
+            candidate["water_m3_per_yr"] * price, rel=1e-9
+        )
     assert summary["sites"]["baku"]["it_capacity_mw"] == pytest.approx(baku)
     assert result.verification["passed"]
     costs = pd.read_csv(tmp_path / "run" / "costs.csv")

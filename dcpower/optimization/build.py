@@ -440,12 +440,12 @@ def _add_water(m: pyo.Block, inp: SiteInputs, scale) -> None:
     for tech_id, water in generation.items():
         if price > 0:
             cost[(tech_id, "water")] = price * water
+    m.water_m3_per_yr = pyo.Expression(
+        expr=inp.cooling_water_m3_per_yr * scale + sum(generation.values())
+    )
     limit = inp.site.water_limit_m3_per_yr
     if limit is not None and generation:
         m.water_limit_m3_per_yr = limit
-        m.water_m3_per_yr = pyo.Expression(
-            expr=inp.cooling_water_m3_per_yr * scale + sum(generation.values())
-        )
         m.water_limit = pyo.Constraint(expr=m.water_m3_per_yr <= limit + m.water_excess_m3)
 
 

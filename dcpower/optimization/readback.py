@@ -33,6 +33,9 @@ class SiteSolution:
         Overnight capital cost by technology id. [USD]
     hosted_it_mw : float or None
         At a candidate site: the IT capacity it hosts (0 = not developed). [MW]
+    water_m3_per_yr : float
+        Water of the data center's cooling (for the IT hosted) and of the generating
+        units, over the year the steps stand for. [m3/yr]
     outage_dispatch : pd.DataFrame or None
         Operation in each outage-window step (see :func:`read_outage_dispatch`); None
         without windows.
@@ -44,6 +47,7 @@ class SiteSolution:
     costs: pd.DataFrame
     capex_usd: dict
     hosted_it_mw: float | None = None
+    water_m3_per_yr: float = 0.0
     outage_dispatch: pd.DataFrame | None = None
 
 
@@ -91,6 +95,7 @@ def read_site_solution(m: pyo.Block, inp: SiteInputs) -> SiteSolution:
         costs=costs,
         capex_usd=capex,
         hosted_it_mw=hosted,
+        water_m3_per_yr=_clean(pyo.value(m.water_m3_per_yr)),
         outage_dispatch=(
             # Reported only on chronological steps (typical-period windows are read back
             # through the full-year dispatch that always follows).

@@ -188,6 +188,12 @@ def _candidate(site: Site, run: SiteRun) -> dict:
         ],
         "development_capex_usd": site.development_capex_usd,
         "cost_usd_per_yr": run.objective_usd_per_yr,
+        # The water of the plan (cooling for the IT hosted, and generation), and what it
+        # costs: part of the cost the sites are chosen on.
+        "water_m3_per_yr": run.solution.water_m3_per_yr,
+        "water_usd_per_yr": float(
+            run.solution.costs.loc[run.solution.costs["component"] == "water", "usd_per_yr"].sum()
+        ),
     }
 
 

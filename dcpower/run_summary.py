@@ -330,6 +330,10 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
     commitment = scenario.dispatch_commitment
     kind = any_site.horizon_kind
     tables = folder if folder is not None else RunFolder.from_result(result)
+    supplied = {
+        site_id: site.annual_mwh("load_mw") - site.annual_mwh(techs.LOAD_RELIEF.column)
+        for site_id, site in result.sites.items()
+    }
     return Summary(
         scenario=scenario.name,
         status=result.status,
@@ -390,10 +394,14 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
         emissions=Emissions(
             co2_cap_t_per_yr=scenario.emissions.co2_cap_t_per_yr,
             min_renewable_share=scenario.emissions.min_renewable_share,
-            # The sites' shares weighted by their load (each 1 - (fuel + grid) / load).
-            renewable_share=sum(s.renewable_share * s.load_mwh_per_yr for s in sites.values())
-            / load
-            if load
+            # The sites' shares weighted by the energy each plant supplies (each
+            # 1 - (fuel + grid) / supplied, supplied = load - chiller relief): as the
+            # limit over all sites counts it.
+            renewable_share=sum(
+                s.renewable_share * supplied[site_id] for site_id, s in sites.items()
+            )
+            / sum(supplied.values())
+            if sum(supplied.values())
             else 0.0,
         ),
         finance=finance_summary(tables),

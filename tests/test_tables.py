@@ -41,6 +41,26 @@ def test_renewable_share_of_all_sites_is_load_weighted():
     assert text(share.total, share.fmt) == "37.5 %"
 
 
+def test_renewable_share_of_all_sites_weighs_the_energy_each_plant_supplies():
+    """As above, with 1,000 MWh/yr of b's load relieved by absorption chillers: b supplies
+    2,000 MWh, 1/3 of it not from fuel or grid (1,333.3 fuel or grid); all sites: 1 -
+    (500 + 1,333.3) / (1,000 + 2,000) = 38.9 %, as summary.json's emissions share counts it
+    (weighting by load would give 41.7 %)."""
+    relieved = {
+        **SUMMARY,
+        "sites": {
+            **SUMMARY["sites"],
+            "b": {
+                **site(3_000.0, 1 / 3, 4e6, 0.0),
+                "generation_mwh_per_yr": {"chiller_relief": 1e3},
+            },
+        },
+    }
+    share = row(headline_rows(relieved), "Renewable share")
+    assert share.total == pytest.approx(1 - (500 + 2_000 / 1.5) / 3_000)
+    assert text(share.total, share.fmt) == "38.9 %"
+
+
 def test_headline_is_the_workbooks_rows_marked_headline():
     every = summary_rows(SUMMARY)
     assert headline_rows(SUMMARY) == [r for r in every if r.headline]

@@ -4,8 +4,8 @@
 figure each: its name and unit, one value per site and the total. The workbook's Summary
 sheet writes all of them; the console (``dcpower run``) and report.html show the rows marked
 ``headline``. Every figure is computed here once, so the three cannot disagree (the
-renewable share of all sites, for one, is the sites' shares weighted by their load, as
-summary.json states it). Pure Python over the run folder's JSON: no pyomo.
+renewable share of all sites, for one, is the sites' shares weighted by the energy their
+plants supply, as summary.json states it). Pure Python over the run folder's JSON: no pyomo.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def _total_of(values: list) -> float | None:
     return None if any(n is None for n in numbers) else float(sum(numbers))
 
 
-def _load_weighted(shares: list, loads: list) -> float | None:
-    """Return the mean of per-site shares weighted by the sites' load (None if one is missing)."""
+def _weighted(shares: list, loads: list) -> float | None:
+    """Return the mean of per-site shares weighted by the sites' energy (None if one is missing)."""
     weights = [number(x) for x in loads]
     values = [number(x) for x in shares]
     if any(x is None for x in (*weights, *values)):
@@ -277,14 +277,21 @@ def _emission_rows(r: _Rows) -> None:
     """Add CO2, carbon intensity and renewable share.
 
     The renewable share of a site is summary.json's ``renewable_share``, 1 - (fuel + grid) /
-    load; the total is the same share over all sites: the sites' shares weighted by their
-    annual load, which is summary.json ``emissions.renewable_share``.
+    supplied (supplied = load - what absorption chillers relieve); the total is the same
+    share over all sites: the sites' shares weighted by the energy each supplies, which is
+    summary.json ``emissions.renewable_share``.
     """
     co2 = r.each("co2_t_per_yr")
     r.add("CO2", "t/yr", co2, r.totals.get("co2_t_per_yr"), "int", headline=True)
     r.fin_row("Carbon intensity", "gCO2/kWh IT", "carbon_intensity_g_per_kwh_it", "num1")
     shares = r.each("renewable_share")
-    total = _load_weighted(shares, r.each("load_mwh_per_yr"))
+    supplied = [
+        None if load is None else load - (generation or {}).get("chiller_relief", 0.0)
+        for load, generation in zip(
+            r.each("load_mwh_per_yr"), r.each("generation_mwh_per_yr"), strict=True
+        )
+    ]
+    total = _weighted(shares, supplied)
     r.add("Renewable share", "%", shares, total, "pct", headline=True)
 
 

@@ -372,3 +372,30 @@ def test_the_chiller_cop_default_is_sourced_not_the_estimated_pue_curve(book):
     assert rows["source"].str.contains("ASHRAE 90.1-2022").all()
     pue = table[(table["section"] == "data center") & (table["parameter"] == "pue_min")]
     assert pue["basis"].eq("ESTIMATE").all()
+
+
+def test_a_wet_bulb_pue_curve_at_its_defaults_is_a_model_default(run_dir, tmp_path):
+    """A site whose PUE follows the wet bulb, its curve as defaulted: the wet-bulb defaults
+    (1.10, 10 degC, ...) are the model's, not scenario overrides of the dry-bulb ones."""
+    import shutil
+
+    import yaml
+
+    from dcpower.report.workbook import assumption_rows
+
+    copy = tmp_path / "run"
+    shutil.copytree(run_dir, copy)
+    scenario = yaml.safe_load((copy / "scenario.yaml").read_text())
+    scenario["sites"]["baku"]["data_center"]["pue"] = {"temperature": "wet_bulb"}
+    (copy / "scenario.yaml").write_text(yaml.safe_dump(scenario))
+    rows = [
+        row
+        for row in assumption_rows(copy)
+        if row["section"] == "data center"
+        and row["item"] == "baku"
+        and row["parameter"] in ("pue_min", "free_cooling_below_c", "chiller_cop")
+    ]
+    assert {row["parameter"]: row["status"] for row in rows} == dict.fromkeys(
+        ("pue_min", "free_cooling_below_c", "chiller_cop"), "model default"
+    )
+    assert {row["parameter"]: row["value"] for row in rows}["pue_min"] == pytest.approx(1.10)

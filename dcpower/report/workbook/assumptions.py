@@ -174,15 +174,22 @@ class _Assumptions:
         cls: type[BaseModel] | None = None,
         field: str | None = None,
         default_status: str = "catalogue",
+        defaults: BaseModel | None = None,
     ) -> None:
-        """Add a resolved value, compared with its catalogue row (or the model default)."""
+        """Add a resolved value, compared with its catalogue row (or the model default).
+
+        ``defaults``: the model whose values are the defaults, where they depend on another
+        field (a wet-bulb PUE curve's); none = the field's own default.
+        """
         description, unit = ("", "")
         if cls is not None and field is not None:
             description, unit = unit_of(cls.model_fields[field].description)
         if cat is not None:
             self._against_catalogue(section, item, parameter, value, cat, unit, default_status)
         else:
-            self._against_default(section, item, parameter, value, cls, field, description, unit)
+            self._against_default(
+                section, item, parameter, value, cls, field, description, unit, defaults
+            )
 
     def _against_catalogue(
         self,
@@ -230,10 +237,13 @@ class _Assumptions:
         field: str | None,
         description: str,
         unit: str,
+        defaults: BaseModel | None = None,
     ) -> None:
         """Add a value without a catalogue row: a model default or a scenario input."""
         has_default, default = (False, None)
-        if cls is not None and field is not None:
+        if defaults is not None and field is not None:
+            has_default, default = True, getattr(defaults, field)
+        elif cls is not None and field is not None:
             has_default, default = _default_of(cls, field)
         if has_default and _same(value, default):
             source = _estimated_default(cls, field) or (
@@ -259,9 +269,17 @@ class _Assumptions:
         )
 
     def model_section(
-        self, section: str, item: str, model: BaseModel, skip: tuple[str, ...] = ()
+        self,
+        section: str,
+        item: str,
+        model: BaseModel,
+        skip: tuple[str, ...] = (),
+        defaults: BaseModel | None = None,
     ) -> None:
-        """Add every field of a scenario section without a catalogue (model defaults or inputs)."""
+        """Add every field of a scenario section without a catalogue (model defaults or inputs).
+
+        ``defaults`` as in :meth:`catalogue_value`.
+        """
         cls = type(model)
         for field in cls.model_fields:
             if field in skip:
@@ -277,7 +295,7 @@ class _Assumptions:
                     continue
             if isinstance(value, Path):
                 value = str(value)
-            self.catalogue_value(section, item, field, value, None, cls, field)
+            self.catalogue_value(section, item, field, value, None, cls, field, defaults=defaults)
 
     def _mean_row(
         self, section: str, item: str, cls: type[BaseModel], field: str, value: list | tuple
@@ -587,7 +605,11 @@ def _site_and_settings_rows(a: _Assumptions, scen: Scenario) -> None:
     """Add data center, site and climate of each site, then the run settings."""
     for site_id, site in scen.sites.items():
         a.model_section("data center", site_id, site.data_center)
-        a.model_section("data center", site_id, site.data_center.pue)
+        pue = site.data_center.pue
+        # The curve's defaults are those of the temperature it follows.
+        a.model_section(
+            "data center", site_id, pue, defaults=type(pue)(temperature=pue.temperature)
+        )
         a.model_section("site", site_id, site, skip=("technologies", *_SITE_ECONOMICS))
         _climate_rows(a, site_id, site.climate)
     a.model_section("settings", "reliability", scen.reliability)

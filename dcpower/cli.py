@@ -641,7 +641,8 @@ def validate(
     from dcpower.pipeline.inputs import (
         cooling_water_m3_per_yr,
         hourly_profiles,
-        weather_year_count,
+        stage_count,
+        stage_site,
         with_design_ambients_from_years,
     )
     from dcpower.profiles import design_point
@@ -651,9 +652,11 @@ def validate(
         if out is not None:
             check_run_folder(out)
         design = {}
-        for site_id, site in loaded.sites.items():
-            for year in range(weather_year_count(loaded, site_id)):
-                hourly = hourly_profiles(loaded, site_id, year)
+        for site_id in loaded.sites:
+            # Every weather year, or every phase of a campus built in phases.
+            for stage in range(stage_count(loaded, site_id)):
+                site = stage_site(loaded, site_id, stage)
+                hourly = hourly_profiles(loaded, site_id, stage)
                 point = design_point(site, loaded.technologies, hourly)
                 if not site.data_center.choose_cooling:  # else the choice heeds the limit
                     cooling_water_m3_per_yr(site_id, site, hourly)
@@ -677,13 +680,20 @@ def validate(
         table.add_row(
             site_id,
             site.climate if site.weather_file is None else str(site.weather_file),
-            f"{site.data_center.it_capacity_mw:g}",
+            _it_capacity_text(site.data_center),
             f"{design[site_id][0]:.1f}",
             f"{design[site_id][1]:.1f}",
             f"{site.gas_price_usd_per_mmbtu:g}",
             ", ".join(site.technologies),
         )
     console.print(table)
+
+
+def _it_capacity_text(data_center) -> str:
+    """Return the IT capacity [MW], with the year of each phase if built in phases."""
+    if not data_center.phases:
+        return f"{data_center.it_capacity_mw:g}"
+    return ", ".join(f"{p.it_capacity_mw:g} ({p.year})" for p in data_center.phases)
 
 
 weather_app = typer.Typer(

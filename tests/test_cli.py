@@ -122,6 +122,33 @@ def test_validate_good_scenario(small_scenario: Path):
 
 
 @pytest.mark.unit
+def test_validate_checks_each_phase_of_a_phased_campus(tmp_path: Path):
+    """The shipped phased hub validates, its IT shown by phase; each phase's cooling water
+    is checked against the site's limit: 200,000 m3/yr is more than the first 20 MW of
+    evaporative cooling use, less than the campus complete's, which is named."""
+    import re
+
+    import yaml
+
+    ran = runner.invoke(app, ["validate", "caspian-hub-phased"], terminal_width=250)
+    assert ran.exit_code == 0, ran.output
+    assert "20 (2028), 40 (2030)" in ran.stdout
+    from dcpower.paths import models_dir
+
+    raw = yaml.safe_load((models_dir() / "caspian-hub-phased.yaml").read_text())
+    raw["sites"]["aktau"]["data_center"]["pue"] = {"temperature": "wet_bulb"}
+    raw["sites"]["aktau"]["water_limit_m3_per_yr"] = 200_000.0
+    path = tmp_path / "wet.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    ran = runner.invoke(app, ["validate", str(path)])
+    assert ran.exit_code == EXIT_INFEASIBLE and "Traceback" not in ran.output
+    line = ran.stderr.strip()
+    assert "sites.aktau.water_limit_m3_per_yr = 200,000" in line and "\n" not in line
+    used = float(re.search(r"cooling uses ([\d,]+) m3/yr", line).group(1).replace(",", ""))
+    assert 200_000 < used < 2 * 200_000
+
+
+@pytest.mark.unit
 def test_run_refuses_to_replace_a_folder_that_is_not_a_run(small_scenario: Path, tmp_path: Path):
     precious = tmp_path / "precious"
     precious.mkdir()

@@ -96,7 +96,7 @@ def with_design_ambients_from_years(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"sites": {**scenario.sites, **changed}})
 
 
-def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataFrame:
+def hourly_profiles(scenario: Scenario, site_id: str, year: int | None = None) -> pd.DataFrame:
     """Full-year hourly profiles of one site of a scenario (weather, resource, load).
 
     Parameters
@@ -105,9 +105,11 @@ def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataF
         A validated scenario.
     site_id : str
         One of ``scenario.sites``.
-    year : int
+    year : int, optional
         Which of the site's stages (:func:`stage_count`): its ``weather_years``, or the
-        phases of its build-out (on its one weather year, with the phase's IT load).
+        phases of its build-out (on its one weather year, with the phase's IT load). None =
+        the stage a run reports: the first weather year, the last phase (the campus
+        complete).
 
     Returns
     -------
@@ -115,6 +117,8 @@ def hourly_profiles(scenario: Scenario, site_id: str, year: int = 0) -> pd.DataF
         See :func:`dcpower.profiles.site_profiles`.
     """
     phased = scenario.sites[site_id].data_center.phases is not None
+    if year is None:
+        year = stage_count(scenario, site_id) - 1 if phased else 0
     weather, metadata = _year_weather(scenario, site_id, 0 if phased else year)
     site = stage_site(scenario, site_id, year)
     return site_profiles(site, scenario.technologies, weather, metadata)

@@ -84,12 +84,13 @@ def choose_cooling(scenario: Scenario) -> tuple[Scenario, dict | None]:
 def _cooling_option(scenario: Scenario, site_id: str, data_center: DataCenter) -> dict:
     """Size one site with one cooling on its own model; describe the option (``choose_cooling``).
 
-    The site is solved alone, with its full IT capacity, without the scenario's coupling
-    or siting (the cooling is a site's decision).
+    The site is solved alone, with its full IT capacity (a campus built in phases as
+    complete), without the scenario's coupling or siting (the cooling is a site's decision).
     """
     given = scenario.sites[site_id]
     first_year = given.weather_years[:1] if given.weather_years else None
-    site = given.model_copy(update={"data_center": data_center, "weather_years": first_year})
+    complete = data_center.model_copy(update={"phases": None, "phases_source": None})
+    site = given.model_copy(update={"data_center": complete, "weather_years": first_year})
     alone = scenario.model_copy(
         update={
             "sites": {site_id: site},

@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from dcpower.phasing import phase_folder
-from dcpower.run_folder import RunFolderError, read_run_folder
+from dcpower.run_folder import RunFolder, RunFolderError, read_run_folder
 from dcpower.verify.records import _fixed_check
 
 #: Capacity a later phase may have less of than an earlier one without failing (rounding).
@@ -21,10 +21,7 @@ CAPACITY_TOLERANCE = 1e-6
 
 
 def phase_checks(
-    run_dir: Path,
-    summary: dict,
-    plant: Callable[[str], dict],
-    verify: Callable[[Path], dict],
+    run_dir: Path, folder: RunFolder, check: Callable[[RunFolder], list[dict]]
 ) -> list[dict]:
     """Verify the run folder of each earlier phase and that capacity once built stays.
 
@@ -32,13 +29,10 @@ def phase_checks(
     ----------
     run_dir : Path
         The run folder (the last phase's).
-    summary : dict
-        Its ``summary.json``.
-    plant : callable
-        ``plant(site_id)``: the run folder's own capacities of a site, ``(technology,
-        unit) -> capacity``.
-    verify : callable
-        Verifies one run folder (:func:`dcpower.verify.verify_run`).
+    folder : RunFolder
+        Its tables and summary, as read.
+    check : callable
+        The check records of one run folder's tables (each phase folder is read once).
 
     Returns
     -------
@@ -46,25 +40,23 @@ def phase_checks(
         Check records.
     """
     out: list[dict] = []
-    for site_id, entry in (summary.get("phases") or {}).items():
+    for site_id, entry in (folder.summary.phases or {}).items():
         plants = []
         for phase in entry["phases"]:
             label = f"{site_id}#{phase['year']}"
             if phase is entry["phases"][-1]:
-                plants.append((label, plant(site_id)))
+                plants.append((label, folder.site(site_id).capacities))
                 continue
             # The folder is named from the site and year, never read from the summary.
-            folder = run_dir / phase_folder(site_id, phase["year"])
             try:
-                report = verify(folder)
-                capacities = read_run_folder(folder).site(site_id).capacities
+                tables = read_run_folder(run_dir / phase_folder(site_id, phase["year"]))
             except RunFolderError as err:
                 out.append(
                     _fixed_check(label, "phase run folder", False, None, None, "-", str(err))
                 )
                 continue
-            out.extend({**check, "site": label} for check in report["checks"])
-            plants.append((label, capacities))
+            out.extend({**record, "site": label} for record in check(tables))
+            plants.append((label, tables.site(site_id).capacities))
         out.append(_capacity_kept(site_id, plants))
     return out
 

@@ -58,14 +58,7 @@ def verify_run(run_dir: str | Path, tolerance_mw: float = 1e-5) -> dict:
     scenario = folder.scenario
     horizon_kind = folder.summary.horizon.kind
     checks = _all_checks(folder, tolerance_mw)
-    checks.extend(
-        phase_checks(
-            run_dir,
-            folder.summary.to_dict(),
-            lambda site_id: folder.site(site_id).capacities,
-            lambda sub: verify_run(sub, tolerance_mw),
-        )
-    )
+    checks.extend(phase_checks(run_dir, folder, lambda tables: _all_checks(tables, tolerance_mw)))
     passed = all(c["passed"] for c in checks)
     report = {
         "passed": passed,

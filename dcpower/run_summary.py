@@ -97,6 +97,14 @@ def topology_of(site: SiteResult, scenario) -> dict:
     return topology.checklist(point, firms, fuel_mmbtu, heat_rate)
 
 
+def supplied_mwh_per_yr(site: SiteResult) -> float:
+    """Return the energy a site's plant supplies [MWh/yr].
+
+    Its load less what heat-driven cooling relieves: what a renewable share is a share of.
+    """
+    return site.annual_mwh("load_mw") - site.annual_mwh(techs.LOAD_RELIEF.column)
+
+
 def site_summary(site: SiteResult, scenario) -> SiteSummary:
     """Return the headline figures of one solved site (``summary.json`` ``sites.<site>``).
 
@@ -130,8 +138,7 @@ def site_summary(site: SiteResult, scenario) -> SiteSummary:
         if tech.resource == "thermal"
         for key in tech.summary_generation
     )
-    # The energy the plant supplies: the load less what heat-driven cooling relieves.
-    supplied = load - site.annual_mwh(techs.LOAD_RELIEF.column)
+    supplied = supplied_mwh_per_yr(site)
     fuel = site.annual_mwh("fuel_mmbtu_per_h")
     cost = float(site.costs["usd_per_yr"].sum())
     objective = site.objective_usd_per_yr
@@ -330,10 +337,7 @@ def summarize(result: Result, folder: RunFolder | None = None) -> Summary:
     commitment = scenario.dispatch_commitment
     kind = any_site.horizon_kind
     tables = folder if folder is not None else RunFolder.from_result(result)
-    supplied = {
-        site_id: site.annual_mwh("load_mw") - site.annual_mwh(techs.LOAD_RELIEF.column)
-        for site_id, site in result.sites.items()
-    }
+    supplied = {site_id: supplied_mwh_per_yr(site) for site_id, site in result.sites.items()}
     return Summary(
         scenario=scenario.name,
         status=result.status,

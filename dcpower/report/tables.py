@@ -285,8 +285,16 @@ def _emission_rows(r: _Rows) -> None:
     r.add("CO2", "t/yr", co2, r.totals.get("co2_t_per_yr"), "int", headline=True)
     r.fin_row("Carbon intensity", "gCO2/kWh IT", "carbon_intensity_g_per_kwh_it", "num1")
     shares = r.each("renewable_share")
+    # What heat-driven cooling relieves is in generation_mwh_per_yr under its technology's
+    # key (the registry's load-relief column).
+    relief = [
+        key
+        for tech in techs.technologies()
+        for key, column in tech.summary_generation.items()
+        if column == techs.LOAD_RELIEF.column
+    ]
     supplied = [
-        None if load is None else load - (generation or {}).get("chiller_relief", 0.0)
+        None if load is None else load - sum((generation or {}).get(k, 0.0) for k in relief)
         for load, generation in zip(
             r.each("load_mwh_per_yr"), r.each("generation_mwh_per_yr"), strict=True
         )

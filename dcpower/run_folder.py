@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Headline figures of the run (:class:`Summary`).
 SUMMARY_FILE = "summary.json"
-#: ``site, technology, kind, capacity, unit`` (and ``phase``, the year of a build-out phase).
+#: ``site, technology, kind, capacity, unit, phase`` (the year of a build-out phase, or empty).
 CAPACITIES_FILE = "capacities.csv"
 #: ``site, technology, component, usd_per_yr``.
 COSTS_FILE = "costs.csv"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from dcpower import run_summary
+from dcpower.phasing import phase_scenario
 from dcpower.profiles import DesignPoint
 
 # Names that moved to dcpower.run_folder, importable from here as before.
@@ -174,6 +175,21 @@ class Result:
     siting: dict | None = None
     cooling: dict | None = None
     heat_recovery: dict | None = None
+
+    def earlier_phases(self) -> dict[tuple[str, int], Result]:
+        """Each earlier phase of a phased site as a result of its own, by ``(site_id, year)``.
+
+        The site alone at that phase (:func:`dcpower.phasing.phase_scenario`) with the
+        phase's plan: what its run folder ``phases/<site>-<year>/`` holds. The last phase is
+        the site's own result.
+        """
+        return {
+            (site_id, phase.phase["year"]): Result(
+                phase_scenario(self.scenario, site_id, index), {site_id: phase}
+            )
+            for site_id, site in self.sites.items()
+            for index, phase in enumerate((site.phases or [])[:-1])
+        }
 
     @property
     def status(self) -> str:

@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dcpower import techs
 from dcpower.errors import DcpowerError
-from dcpower.phasing import phase_folder, phase_scenario
+from dcpower.phasing import phase_folder
 from dcpower.safe_yaml import load_yaml, shortened
 from dcpower.scenario import Scenario, scenario_from_dict, scenario_to_yaml
 from dcpower.techs.contract import SiteRows
@@ -372,14 +372,6 @@ class RunFolder:
         summary : Summary, optional
             Its summary (:func:`dcpower.run_summary.summarize`), if it is to be written.
         """
-        phases = {}
-        for site_id, site in result.sites.items():
-            for index, phase in enumerate((site.phases or [])[:-1]):
-                alone = type(result)(
-                    scenario=phase_scenario(result.scenario, site_id, index),
-                    sites={site_id: phase},
-                )
-                phases[site_id, phase.phase["year"]] = cls.from_result(alone)
         return cls(
             scenario=result.scenario,
             capacities=result.capacities,
@@ -389,7 +381,9 @@ class RunFolder:
             summary=summary,
             outage_dispatch=result.outage_dispatch,
             verification=result.verification,
-            phase_tables=phases,
+            phase_tables={
+                key: cls.from_result(alone) for key, alone in result.earlier_phases().items()
+            },
         )
 
     def phase(self, site_id: str, year: int) -> RunFolder:

@@ -248,13 +248,11 @@ def _write_phase_folders(result: Result, folder: RunFolder, out: Path) -> None:
     (``folder.phase_tables``): the run's verification re-checks it like any run
     (:mod:`dcpower.verify.phases`).
     """
-    for site_id, site in result.sites.items():
-        for phase in (site.phases or [])[:-1]:
-            year = phase.phase["year"]
-            tables = folder.phase_tables[site_id, year]
-            tables.summary = summarize(Result(tables.scenario, {site_id: phase}), tables)
-            (out / PHASES_DIR).mkdir(exist_ok=True)
-            write_run_folder(tables, out / phase_folder(site_id, year))
+    for (site_id, year), alone in result.earlier_phases().items():
+        tables = folder.phase_tables[site_id, year]
+        tables.summary = summarize(alone, tables)
+        (out / PHASES_DIR).mkdir(exist_ok=True)
+        write_run_folder(tables, out / phase_folder(site_id, year))
 
 
 def _write_run_folder(result: Result, out: str | Path, reports: bool) -> None:

@@ -17,6 +17,7 @@ from dcpower.resource import load
 from dcpower.scenario import Site
 from dcpower.tariff import time_of_day_price
 from dcpower.techs import profile_column
+from dcpower.units import HOURS_PER_YEAR
 from dcpower.weather.psychrometrics import wet_bulb_c
 from dcpower.weather.sites import load_site
 
@@ -100,8 +101,14 @@ def site_profiles(
 
 
 def water_used_m3_per_yr(hourly: pd.DataFrame) -> float:
-    """Water the data center's cooling uses in a year of profiles, any limit aside [m3/yr]."""
-    return float(hourly["cooling_water_m3"].sum()) if "cooling_water_m3" in hourly else 0.0
+    """Water the data center's cooling uses in a year of profiles, any limit aside [m3/yr].
+
+    Per 8760-hour year, as the models count a year (profiles of several years one after
+    the other give their mean year).
+    """
+    if "cooling_water_m3" not in hourly:
+        return 0.0
+    return float(hourly["cooling_water_m3"].sum()) * HOURS_PER_YEAR / len(hourly)
 
 
 @dataclass(frozen=True)

@@ -408,8 +408,10 @@ class Site(Strict):
         description=(
             "Size on several weather years at once: each entry a seed of the synthetic "
             "typical year or a weather file. Capacities are shared, each year is operated "
-            "on its own with zero unserved energy, the objective is the mean annual cost; "
-            "the first year is the one reported hour by hour. None = one year "
+            "on its own with zero unserved energy, the objective is the mean annual cost "
+            "(on typical periods the years' days are clustered together: one sizing block "
+            "the size of one year's); the first year is the one reported hour by hour. "
+            "None = one year "
             "(weather_file or weather_seed)."
         ),
     )

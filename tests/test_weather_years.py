@@ -6,6 +6,7 @@ import pytest
 from conftest import SMALL_SCENARIO
 
 import dcpower
+import dcpower.pipeline as pipeline
 from dcpower.errors import ScenarioError
 from dcpower.pipeline.sizing import year_statistics
 from dcpower.report.html import weather_years_section
@@ -250,3 +251,69 @@ def test_design_ambient_from_the_weather_years_50_year_return_value(tmp_path):
 def test_design_statistic_needs_years_and_no_design_temperature(site_over, message):
     with pytest.raises(ScenarioError, match=message):
         scenario_from_dict(_baku(**site_over))
+
+
+def _two_spiky_years(monkeypatch, **site_over):
+    """Site "s" on weather years [0, 1]: flat 10 MW; year 1 peaks at 20 MW in hour 4000.
+
+    5 MW engines at 250,000 USD/yr each, fuel 30 USD/MWh (``one_engine_scenario``); one
+    typical day, no extreme days, up to three refinements.
+    """
+    import numpy as np
+    from helpers import one_engine_scenario
+
+    import dcpower.pipeline.inputs as inputs
+
+    time = {"kind": "typical_periods", "n_periods": 1, "extreme_periods": False}
+    scenario = one_engine_scenario(monkeypatch, np.full(8760, 10.0), time)
+    flat = inputs.hourly_profiles(scenario, "s")
+    spiky = flat.copy()
+    spiky.iloc[4000, spiky.columns.get_indexer(["it_load_mw", "load_mw"])] = 20.0
+    monkeypatch.setattr(
+        inputs, "hourly_profiles", lambda scenario, site_id, year=None: [flat, spiky][year or 0]
+    )
+    site = scenario.sites["s"].model_copy(update={"weather_years": [0, 1], **site_over})
+    return scenario.model_copy(update={"sites": {"s": site}})
+
+
+@pytest.mark.component
+def test_weather_years_are_clustered_together_and_a_short_day_of_one_year_refines_them(
+    monkeypatch,
+):
+    """Two years' 730 days are clustered into one typical day (a flat 10 MW medoid).
+
+    Pass 1 sizes 2 units: 2 x 250,000 + 10 MW x 8760 h x 30 USD = 3,128,000 USD/yr; year 1
+    falls 10 MW short in hour 4000 (10 MWh). Its day, calendar period 365 + 166 = 531 of
+    the two years, becomes a typical day of its own, weighing 1 day in 730 = 12 h a year
+    per hour: 4 units, and the sizing's estimate is the mean year exactly, 4 x 250,000 +
+    (729 x 240 + 23 x 10 + 20) MWh / 2 x 30 = 1,000,000 + 2,628,150 = 3,628,150 USD/yr;
+    the years cost 3,628,000 and 3,628,300. One block of 2 typical days (48 h) stands for
+    both years; with a year per block, year 0's would have kept its one day (24 h).
+    """
+    site = pipeline.solve_site(_two_spiky_years(monkeypatch), "s")
+    first, second = site.sizing_passes
+    assert (first["typical_periods"], second["typical_periods"]) == (1, 2)
+    assert first["sizing_cost_usd_per_yr"] == pytest.approx(3_128_000, rel=1e-9)
+    assert first["unserved_mwh_per_yr"] == pytest.approx(10.0)
+    assert second["added_periods"] == ["2023-06-16T00:00:00+04:00"]
+    assert second["sizing_cost_usd_per_yr"] == pytest.approx(3_628_150, rel=1e-9)
+    assert second["unserved_mwh_per_yr"] == 0.0
+    assert second["cost_drift"] == pytest.approx(0.0, abs=1e-9)
+    assert site.gas_units["eng"]["units"] == 4
+    assert site.hours_modelled == 48
+    years = site.weather_years["years"]
+    assert [y["cost_usd_per_yr"] for y in years] == pytest.approx([3_628_000, 3_628_300])
+
+
+@pytest.mark.component
+def test_under_an_emission_limit_each_weather_year_is_a_block_of_its_own(monkeypatch):
+    """The same two years with a CO2 cap that does not bind (10^9 t/yr): a cap must hold in
+    each year, so each year is clustered alone. The spike day refines year 1's block only;
+    year 0's keeps its one typical day (24 h). Same plan: 4 units, 3,628,150 USD/yr."""
+    scenario = _two_spiky_years(monkeypatch, co2_cap_t_per_yr=1e9)
+    site = pipeline.solve_site(scenario, "s")
+    first, second = site.sizing_passes
+    assert (first["typical_periods"], second["typical_periods"]) == (1, 1)
+    assert second["sizing_cost_usd_per_yr"] == pytest.approx(3_628_150, rel=1e-9)
+    assert site.gas_units["eng"]["units"] == 4
+    assert site.hours_modelled == 24

@@ -7,6 +7,7 @@ together, and one clock for sites that move work between them at the same instan
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -197,6 +198,7 @@ def site_inputs(
     absent: frozenset = frozenset(),
     stage: int = 0,
     maintenance_units: dict | None = None,
+    n_stages: int | None = None,
 ) -> SiteInputs:
     """Put a site's profiles and settings into the optimization's input record.
 
@@ -206,7 +208,9 @@ def site_inputs(
     (``solver.commitment``); ``absent`` names technologies sized to zero, left out of a
     dispatch-only model; ``stage`` which of the site's weather years or build-out phases
     (:func:`stage_count`); ``maintenance_units`` the units out for planned maintenance per
-    type and step (the full-year dispatch's).
+    type and step (the full-year dispatch's); ``n_stages`` how many of the site's stages the
+    model holds as blocks (default: all; 1 when ``hourly`` holds all its weather years one
+    after the other, clustered together).
     """
     site = stage_site(scenario, site_id, stage)
     phase_year, phase_weight = phase_of(scenario, site_id, stage)
@@ -240,7 +244,7 @@ def site_inputs(
         pue=prof["pue"].to_numpy(),
         cooling_electric_mw=prof["cooling_electric_mw"].to_numpy(),
         stage=stage,
-        n_stages=stage_count(scenario, site_id),
+        n_stages=stage_count(scenario, site_id) if n_stages is None else n_stages,
         phase_year=phase_year,
         phase_weight=phase_weight,
         hosting=(
@@ -432,8 +436,11 @@ def model_inputs(
 ) -> list[SiteInputs]:
     """Return the input records of a model of site-years, one per ``(site_id, year)``.
 
-    ``integer_commitment`` as in :func:`site_inputs` (None = the scenario's sizing setting).
+    Each site has as many blocks as ``modelled`` holds frames of it: one per stage, or one
+    whose frame holds all its weather years. ``integer_commitment`` as in
+    :func:`site_inputs` (None = the scenario's sizing setting).
     """
+    blocks = Counter(site_id for site_id, _ in modelled)
     return [
         site_inputs(
             scenario,
@@ -442,6 +449,7 @@ def model_inputs(
             frame,
             integer_commitment=integer_commitment,
             stage=year,
+            n_stages=blocks[site_id],
         )
         for (site_id, year), frame in modelled.items()
     ]

@@ -61,18 +61,19 @@ def _redispatch_full_year(
     hourly: dict[Key, pd.DataFrame],
     sizing: dict[Key, dict[str, float]],
     coupling: Coupling | None,
-    levels: dict[str, dict[str, np.ndarray]],
+    levels: dict[Key, dict[str, np.ndarray]],
     commitment: str | None = None,
-) -> dict[str, SiteRun]:
+) -> dict[Key, SiteRun]:
     """Dispatch all 8760 hours of every site and stage with the sized capacities fixed.
 
     ``sizing`` holds the investment decisions of each ``(site_id, stage)`` (a build-out
-    phase has its own plant).
+    phase has its own plant). Returns the runs by ``(site_id, stage)``.
 
     Each unit built is held out for its planned maintenance (``dcpower.maintenance``). The
     year is solved in windows (``solver.dispatch_window_h``) that start from the storage
-    ``levels`` the sizing planned (by block name and storage id, per hour [MWh]). The
-    commitment is the scenario's dispatch commitment unless ``commitment`` is given.
+    ``levels`` the sizing planned (by ``(site_id, stage)`` and storage id, per hour of the
+    stage's year [MWh]). The commitment is the scenario's dispatch commitment unless
+    ``commitment`` is given.
 
     With capacities fixed, the stages (weather years, build-out phases) share nothing: each
     is dispatched as a model of its own (its sites together if they are tied), which keeps
@@ -92,21 +93,22 @@ def _redispatch_full_year(
         )
         for (site_id, stage), frame in hourly.items()
     ]
-    runs: dict[str, SiteRun] = {}
+    runs: dict[Key, SiteRun] = {}
     for stage in dict.fromkeys(inp.stage for inp in inputs):
         together = [inp for inp in inputs if inp.stage == stage]
-        runs |= optimize_sites(
+        solved = optimize_sites(
             together,
             scenario.solver,
             fixed_sizing={inp.block_name: sizing[inp.site_id, inp.stage] for inp in together},
             coupling=coupling,
             windows=window_settings(scenario.solver),
             levels={
-                inp.block_name: levels[inp.block_name]
+                inp.block_name: levels[inp.site_id, inp.stage]
                 for inp in together
-                if inp.block_name in levels
+                if (inp.site_id, inp.stage) in levels
             },
         )
+        runs |= {(inp.site_id, inp.stage): solved[inp.block_name] for inp in together}
     return runs
 
 
@@ -164,13 +166,25 @@ def worst_periods(
     return short[:count]
 
 
-def cost_drift(sized: dict[str, SiteRun], final: dict[str, SiteRun]) -> float:
+def cost_drift(
+    sized: dict[Key, SiteRun], final: dict[Key, SiteRun], sized_on: dict[Key, Key]
+) -> float:
     """Return the full-year dispatch's annual cost over the sizing's estimate, minus one [-].
 
-    Over all blocks of one model (sites tied together share one estimate).
+    Over all blocks of one model (sites tied together share one estimate). ``sized`` holds
+    the sizing's blocks, ``final`` the dispatched stages, ``sized_on`` the block of each
+    stage: a block that stands for several weather years estimates their mean year.
     """
     estimate = sum(run.objective_usd_per_yr for run in sized.values())
-    return sum(_cost(run) for run in final.values()) / estimate - 1
+    dispatched = sum(
+        np.mean([_cost(final[key]) for key in _members(sized_on, block)]) for block in sized
+    )
+    return float(dispatched / estimate - 1)
+
+
+def _members(sized_on: dict[Key, Key], block: Key) -> list[Key]:
+    """Return the stages a sizing block stands for, first first."""
+    return [key for key, on in sized_on.items() if on == block]
 
 
 def _pass_record(
@@ -247,7 +261,7 @@ def solve_sites(
     group = _sizing_group(scenario, site_ids)
     history = _History.start(site_ids)
     setting: _Setting | None = _Setting(
-        scenario.time, {key: [] for key in group.modelled}, scenario.solver.commitment
+        scenario.time, {block: [] for block in group.in_windows}, scenario.solver.commitment
     )
     while setting is not None:
         done = _size_and_dispatch(group, setting, start_sizing)
@@ -278,8 +292,14 @@ class _Group:
         What ties the sites together (None for one site).
     one_calendar : bool
         Work moves between the sites at one instant: the same steps at every site.
+    reduced_on : dict
+        The block of a reduced-time sizing (blocks, typical periods) that stands for each
+        ``(site_id, stage)``: ``(site_id, 0)`` for all of a site's weather years, whose days
+        are clustered together (one block the size of one year's), else the stage itself
+        (build-out phases; weather years under an annual emission limit, which must hold
+        in each year).
     in_windows : dict
-        Calendar periods that outage windows touch, by ``(site_id, year)``; a
+        Calendar periods that outage windows touch, by block of a reduced-time sizing; a
         typical-periods sizing models them as they are (empty for other horizons).
     """
 
@@ -291,6 +311,7 @@ class _Group:
     modelled: dict[Key, pd.DataFrame]
     coupling: Coupling | None
     one_calendar: bool
+    reduced_on: dict[Key, Key]
     in_windows: dict[Key, list[int]]
 
     @property
@@ -299,6 +320,25 @@ class _Group:
         return {
             site_id: self.years[site_id] - 1 if self.phased[site_id] else 0
             for site_id in self.site_ids
+        }
+
+    def sized_on(self, kind: str) -> dict[Key, Key]:
+        """Return the sizing block of each ``(site_id, stage)`` on a horizon of this kind.
+
+        Weather years share one block on reduced time (:attr:`reduced_on`); on the full
+        year each stage is a block of its own (linked to the others by their capacities).
+        """
+        if kind in REDUCED_KINDS:
+            return self.reduced_on
+        return {key: key for key in self.modelled}
+
+    def frames(self, sized_on: dict[Key, Key]) -> dict[Key, pd.DataFrame]:
+        """Return the profiles of each sizing block: its stages' years, one after the other."""
+        return {
+            block: pd.concat([self.modelled[key] for key in _members(sized_on, block)])
+            if len(_members(sized_on, block)) > 1
+            else self.modelled[block]
+            for block in dict.fromkeys(sized_on.values())
         }
 
 
@@ -311,7 +351,9 @@ class _Setting:
     horizon : TimeHorizon
         The steps sized on.
     added : dict
-        Calendar periods made typical periods of their own, by ``(site_id, year)``.
+        Calendar periods made typical periods of their own, by block of a reduced-time
+        sizing (:attr:`_Group.reduced_on`; a block of several years counts its periods
+        through all of them, one year after the other).
     commitment : str
         Hourly commitment of the sizing model: ``integer`` or ``relaxed``.
     """
@@ -327,14 +369,18 @@ class _Pass:
 
     Attributes
     ----------
+    sized_on : dict
+        The sizing block of each ``(site_id, stage)`` (:meth:`_Group.sized_on`).
+    frames : dict
+        The hourly profiles each sizing block reduced, by block.
     steps : dict
-        The sizing's time steps by ``(site_id, year)``.
+        The sizing's time steps by block.
     names : dict
-        Model block name by ``(site_id, year)``.
+        Model block name by block.
     sized : dict
-        The sizing's runs by block name.
+        The sizing's runs by block.
     final : dict
-        The full-year dispatch's runs by block name (``sized`` itself when the sizing was
+        The full-year dispatch's runs by ``(site_id, stage)`` (the sizing's own when it was
         on the full year with the dispatch's commitment).
     kind : str
         The sizing's horizon kind.
@@ -343,16 +389,18 @@ class _Pass:
         (:func:`cost_drift`). [-]
     """
 
+    sized_on: dict[Key, Key]
+    frames: dict[Key, pd.DataFrame]
     steps: dict[Key, Steps]
     names: dict[Key, str]
-    sized: dict[str, SiteRun]
-    final: dict[str, SiteRun]
+    sized: dict[Key, SiteRun]
+    final: dict[Key, SiteRun]
     kind: str
     drift: float
 
-    def blocks(self, site_id: str, n_stages: int) -> list[str]:
-        """Return the block names of a site's stages, first first."""
-        return [self.names[site_id, stage] for stage in range(n_stages)]
+    def sizing_of(self, key: Key) -> SiteRun:
+        """Return the sizing run whose plan a ``(site_id, stage)`` has."""
+        return self.sized[self.sized_on[key]]
 
 
 @dataclass(frozen=True)
@@ -378,32 +426,41 @@ def _sizing_group(scenario: Scenario, site_ids: list[str]) -> _Group:
     hourly = site_year_profiles(scenario, site_ids)
     modelled = on_model_clock(hourly, one_calendar)
     horizon = scenario.time
+    phased = {
+        site_id: scenario.sites[site_id].data_center.phases is not None for site_id in site_ids
+    }
+    # Weather years share their plant: on reduced time their days are clustered together,
+    # so the sizing is one block the size of one year's, whatever the number of years. An
+    # annual limit (CO2 cap, renewable share) must hold in each year, not in their mean:
+    # with one, each year stays a block of its own.
+    together = not scenario.has_emission_limits
+    reduced_on = {key: (key[0], 0) if together and not phased[key[0]] else key for key in modelled}
+    group = _Group(
+        scenario=scenario,
+        site_ids=site_ids,
+        years={site_id: stage_count(scenario, site_id) for site_id in site_ids},
+        phased=phased,
+        hourly=hourly,
+        modelled=modelled,
+        coupling=coupling,
+        one_calendar=one_calendar,
+        reduced_on=reduced_on,
+        in_windows={},
+    )
     # A typical-periods sizing models the calendar periods of outage windows as they are.
     in_windows = {
-        key: sorted(
+        block: sorted(
             {
                 h // horizon.period_hours
-                for w in outage_calendar_windows(scenario, key[0], frame)
+                for w in outage_calendar_windows(scenario, block[0], frame)
                 for h in w.steps
             }
         )
         if horizon.kind == "typical_periods"
         else []
-        for key, frame in modelled.items()
+        for block, frame in group.frames(reduced_on).items()
     }
-    return _Group(
-        scenario=scenario,
-        site_ids=site_ids,
-        years={site_id: stage_count(scenario, site_id) for site_id in site_ids},
-        phased={
-            site_id: scenario.sites[site_id].data_center.phases is not None for site_id in site_ids
-        },
-        hourly=hourly,
-        modelled=modelled,
-        coupling=coupling,
-        one_calendar=one_calendar,
-        in_windows=in_windows,
-    )
+    return replace(group, in_windows=in_windows)
 
 
 def _size_and_dispatch(
@@ -411,15 +468,20 @@ def _size_and_dispatch(
 ) -> _Pass:
     """Size the group on the horizon's steps; dispatch the full year if the sizing did not."""
     scenario = group.scenario
-    extra = {key: group.in_windows[key] + setting.added[key] for key in group.modelled}
-    steps = model_steps(group.modelled, setting.horizon, group.one_calendar, extra)
+    sized_on = group.sized_on(setting.horizon.kind)
+    frames = group.frames(sized_on)
+    extra = {
+        block: group.in_windows.get(block, []) + setting.added.get(block, []) for block in frames
+    }
+    steps = model_steps(frames, setting.horizon, group.one_calendar, extra)
     inputs = model_inputs(
-        scenario, steps, group.modelled, integer_commitment=setting.commitment == "integer"
+        scenario, steps, frames, integer_commitment=setting.commitment == "integer"
     )
     names = {(inp.site_id, inp.stage): inp.block_name for inp in inputs}
-    sized = optimize_sites(
+    runs = optimize_sites(
         inputs, scenario.solver, coupling=group.coupling, start_sizing=start_sizing
     )
+    sized = {block: runs[name] for block, name in names.items()}
     final = sized
     kind = steps[group.site_ids[0], 0].kind
     # The reported dispatch is full-year with the dispatch's commitment: after a reduced
@@ -427,45 +489,65 @@ def _size_and_dispatch(
     if kind in REDUCED_KINDS or (
         kind == "full_year" and scenario.dispatch_commitment != setting.commitment
     ):
-        sizing, levels = _sized_plan(names, sized)
+        sizing, levels = _sized_plan(group, sized_on, sized)
         final = _redispatch_full_year(scenario, group.modelled, sizing, group.coupling, levels)
-    return _Pass(steps, names, sized, final, kind, cost_drift(sized, final))
+    drift = cost_drift(sized, final, sized_on)
+    return _Pass(sized_on, frames, steps, names, sized, final, kind, drift)
 
 
 def _sized_plan(
-    names: dict[Key, str], sized: dict[str, SiteRun]
-) -> tuple[dict[Key, dict[str, float]], dict[str, dict[str, np.ndarray]]]:
+    group: _Group, sized_on: dict[Key, Key], sized: dict[Key, SiteRun]
+) -> tuple[dict[Key, dict[str, float]], dict[Key, dict[str, np.ndarray]]]:
     """Return what a full-year dispatch of a sizing holds fixed and starts from.
 
-    The investment decisions by ``(site_id, stage)`` (a site's weather years share them,
-    its build-out phases each have their own) and the storage levels planned, by block name.
+    By ``(site_id, stage)``: the investment decisions (a site's weather years share them,
+    its build-out phases each have their own) and the storage levels planned for its year,
+    per hour (a block of several years planned them for all, one year after the other).
     """
-    sizing = {key: sized[name].sizing for key, name in names.items()}
-    return sizing, {name: run.start_levels for name, run in sized.items()}
+    sizing, levels = {}, {}
+    for key, block in sized_on.items():
+        sizing[key] = sized[block].sizing
+        before = _members(sized_on, block)
+        start = sum(len(group.modelled[k]) for k in before[: before.index(key)])
+        hours = slice(start, start + len(group.modelled[key]))
+        levels[key] = {tech: level[hours] for tech, level in sized[block].start_levels.items()}
+    return sizing, levels
 
 
 def _record_pass(group: _Group, done: _Pass, setting: _Setting, history: _History) -> None:
     """Add a pass to each site's records (``SiteResult.sizing_passes``) and seconds."""
     for site_id in group.site_ids:
-        own = done.blocks(site_id, group.years[site_id])
-        runs = {id(r): r for name in own for r in (done.sized[name], done.final[name])}.values()
+        own = _stages(group, site_id)
+        runs = {id(r): r for key in own for r in (done.sizing_of(key), done.final[key])}.values()
         history.build_seconds[site_id] += sum(r.build_seconds for r in runs)
         history.solve_seconds[site_id] += sum(r.outcome.solve_seconds for r in runs)
         key = site_id, group.reported[site_id]
-        frame = group.modelled[key]
+        block = done.sized_on[key]
+        frame = done.frames[block]
         period_h = setting.horizon.period_hours
-        added_at = [frame.index[h * period_h].isoformat() for h in setting.added[key]]
-        name = done.names[key]
+        added_at = [frame.index[h * period_h].isoformat() for h in setting.added.get(block, [])]
         record = _pass_record(
-            done.steps[key], setting, added_at, done.sized[name], done.final[name]
+            done.steps[block], setting, added_at, done.sized[block], done.final[key]
         )
         # Over several stages: the worst one's unserved energy; the mean cost of weather
         # years (a phased site's is its reported phase's, the campus complete).
-        record["unserved_mwh_per_yr"] = max(_unserved_mwh(done.final[name]) for name in own)
+        record["unserved_mwh_per_yr"] = max(_unserved_mwh(done.final[k]) for k in own)
         if not group.phased[site_id]:
-            record["cost_usd_per_yr"] = float(np.mean([_cost(done.final[n]) for n in own]))
+            record["cost_usd_per_yr"] = float(np.mean([_cost(done.final[k]) for k in own]))
+            record["sizing_cost_usd_per_yr"] = float(
+                np.mean([done.sizing_of(k).objective_usd_per_yr for k in own])
+            )
+            if record["dispatch"] is not None:  # every year's dispatch, one after the other
+                record["dispatch_seconds"] = sum(
+                    done.final[k].build_seconds + done.final[k].outcome.solve_seconds for k in own
+                )
         record["cost_drift"] = done.drift
         history.passes[site_id].append(record)
+
+
+def _stages(group: _Group, site_id: str) -> list[Key]:
+    """Return a site's ``(site_id, stage)`` keys, first first."""
+    return [(site_id, stage) for stage in range(group.years[site_id])]
 
 
 def _next_pass(group: _Group, done: _Pass, setting: _Setting, n_passes: int) -> _Setting | None:
@@ -498,23 +580,36 @@ def _next_pass(group: _Group, done: _Pass, setting: _Setting, n_passes: int) -> 
         )
         return replace(setting, commitment="integer")
     short = {
-        key: worst_periods(
-            done.final[done.names[key]].shortfall_mw,
+        block: worst_periods(
+            _shortfall_mw(group, done, block),
             horizon.period_hours,
-            group.in_windows[key] + added[key],
+            group.in_windows[block] + added[block],
             PERIODS_ADDED_PER_REFINEMENT,
         )
         if refine
         else []
-        for key in group.modelled
+        for block in added
     }
     if any(short.values()):
         # The periods that fell short become typical periods of their own.
         log.warning("%s: typical-period sizing fell short; adding calendar periods", group.site_ids)
-        return replace(setting, added={key: added[key] + short[key] for key in group.modelled})
+        return replace(setting, added={block: added[block] + short[block] for block in added})
     # The plant sized on reduced time falls short in some hour: size it on every hour.
     log.warning("%s: %s sizing fell short; sizing again on the full year", group.site_ids, kind)
     return replace(setting, horizon=TimeHorizon(kind="full_year"))
+
+
+def _shortfall_mw(group: _Group, done: _Pass, block: Key) -> np.ndarray | None:
+    """Return, per hour of a sizing block's years, what their dispatches fell short [MW]."""
+    parts = [
+        (done.final[key].shortfall_mw, len(group.modelled[key]))
+        for key in _members(done.sized_on, block)
+    ]
+    if all(shortfall is None for shortfall, _ in parts):
+        return None
+    return np.concatenate(
+        [np.zeros(hours) if shortfall is None else shortfall for shortfall, hours in parts]
+    )
 
 
 def _short_for_integer_commitment(group: _Group, done: _Pass, setting: _Setting) -> bool:
@@ -526,7 +621,7 @@ def _short_for_integer_commitment(group: _Group, done: _Pass, setting: _Setting)
     """
     if setting.commitment == "integer" or group.scenario.dispatch_commitment != "integer":
         return False
-    sizing, levels = _sized_plan(done.names, done.sized)
+    sizing, levels = _sized_plan(group, done.sized_on, done.sized)
     relaxed = _redispatch_full_year(
         group.scenario, group.modelled, sizing, group.coupling, levels, commitment="relaxed"
     )
@@ -539,7 +634,7 @@ def _finer_clustering(group: _Group, drift: float, horizon: TimeHorizon) -> Time
     Typical periods that misstate the year's cost are clustered more finely; once every
     calendar period is its own, the drift left is reported and the plan stands.
     """
-    n_calendar = len(next(iter(group.modelled.values()))) // horizon.period_hours
+    n_calendar = len(next(iter(group.frames(group.reduced_on).values()))) // horizon.period_hours
     if horizon.n_periods >= n_calendar:
         return None
     n_periods = min(2 * horizon.n_periods, n_calendar)
@@ -558,12 +653,11 @@ def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) ->
     A phased site's result is its last phase's (the campus complete), with every phase's
     own result in ``phases``; its status and shortfalls are those of all its phases.
     """
-    own = done.blocks(site_id, group.years[site_id])
+    own = _stages(group, site_id)
     if not group.phased[site_id]:
         return _stage_result(group, done, history, site_id, 0, own)
     phases = [
-        _stage_result(group, done, history, site_id, stage, [name])
-        for stage, name in enumerate(own)
+        _stage_result(group, done, history, site_id, stage, [key]) for stage, key in enumerate(own)
     ]
     # The site is as good as its worst phase; an earlier phase's shortfall is named by year.
     worst = max((phase.status for phase in phases), key=STATUS_ORDER.index)
@@ -576,38 +670,40 @@ def _site_result(group: _Group, done: _Pass, history: _History, site_id: str) ->
 
 
 def _stage_result(
-    group: _Group, done: _Pass, history: _History, site_id: str, stage: int, own: list[str]
+    group: _Group, done: _Pass, history: _History, site_id: str, stage: int, own: list[Key]
 ) -> SiteResult:
-    """Assemble the result of one stage of a site, over the blocks ``own`` that share its plan.
+    """Assemble the result of one stage of a site, over the stages ``own`` that share its plan.
 
-    ``own`` is the stage's block, or every weather year's (the first is reported hour by
-    hour, the others summarised in ``weather_years``).
+    ``own`` is the stage, or every weather year (the first is reported hour by hour, the
+    others summarised in ``weather_years``).
     """
     scenario = group.scenario
-    sized, final = done.sized, done.final
-    first, last = sized[own[0]], final[own[0]]
+    final = done.final
+    first, last = done.sizing_of(own[0]), final[own[0]]
     capacities, capex = _plan(first, last)
-    statuses = [r.outcome.status for name in own for r in (sized[name], final[name])]
+    statuses = [r.outcome.status for key in own for r in (done.sizing_of(key), final[key])]
     # A site is as good as the worse of its sizing and its full-year dispatches.
     worst = max(statuses, key=STATUS_ORDER.index)
     shortfalls = {
-        (f"{name}: {key}" if len(own) > 1 else key): text
-        for name in own
-        for key, text in final[name].shortfalls.items()
+        (f"{s}@{y}: {name}" if len(own) > 1 else name): text
+        for s, y in own
+        for name, text in final[s, y].shortfalls.items()
     }
     site = stage_site(scenario, site_id, stage)
     phase_year, phase_weight = phase_of(scenario, site_id, stage)
     return SiteResult(
         site_id=site_id,
         status="shortfall" if shortfalls else worst,
-        mip_gap=max(r.outcome.mip_gap for name in own for r in (sized[name], final[name])),
-        objective_usd_per_yr=float(np.mean([sized[name].objective_usd_per_yr for name in own])),
+        mip_gap=max(r.outcome.mip_gap for key in own for r in (done.sizing_of(key), final[key])),
+        objective_usd_per_yr=float(
+            np.mean([done.sizing_of(key).objective_usd_per_yr for key in own])
+        ),
         build_seconds=history.build_seconds[site_id],
         solve_seconds=history.solve_seconds[site_id],
         sizing_passes=history.passes[site_id],
         design=design_point(site, scenario.technologies, group.hourly[site_id, stage]),
         horizon_kind=done.kind,
-        hours_modelled=int(np.sum(done.steps[site_id, stage].duration_h)),
+        hours_modelled=int(np.sum(done.steps[done.sized_on[site_id, stage]].duration_h)),
         capacities=capacities,
         gas_units=first.solution.gas_units,
         capex_usd=capex,
@@ -619,14 +715,14 @@ def _stage_result(
         shortfalls=shortfalls,
         sizing=first.sizing,
         weather_years=(
-            weather_years_summary(scenario, site_id, [final[name] for name in own])
+            weather_years_summary(scenario, site_id, [final[key] for key in own])
             if len(own) > 1
             else None
         ),
         phase=(
             None
             if phase_year is None
-            else {"year": phase_year, "weight": phase_weight, "block": own[0]}
+            else {"year": phase_year, "weight": phase_weight, "block": done.names[own[0]]}
         ),
     )
 

@@ -332,14 +332,16 @@ class _Group:
             return self.reduced_on
         return {key: key for key in self.modelled}
 
-    def frames(self, sized_on: dict[Key, Key]) -> dict[Key, pd.DataFrame]:
-        """Return the profiles of each sizing block: its stages' years, one after the other."""
-        return {
-            block: pd.concat([self.modelled[key] for key in _members(sized_on, block)])
-            if len(_members(sized_on, block)) > 1
-            else self.modelled[block]
-            for block in dict.fromkeys(sized_on.values())
-        }
+
+def _block_frames(
+    modelled: dict[Key, pd.DataFrame], sized_on: dict[Key, Key]
+) -> dict[Key, pd.DataFrame]:
+    """Return the profiles of each sizing block: its stages' years, one after the other."""
+    frames = {}
+    for block in dict.fromkeys(sized_on.values()):
+        members = [modelled[key] for key in _members(sized_on, block)]
+        frames[block] = pd.concat(members) if len(members) > 1 else members[0]
+    return frames
 
 
 @dataclass(frozen=True)
@@ -435,18 +437,6 @@ def _sizing_group(scenario: Scenario, site_ids: list[str]) -> _Group:
     # with one, each year stays a block of its own.
     together = not scenario.has_emission_limits
     reduced_on = {key: (key[0], 0) if together and not phased[key[0]] else key for key in modelled}
-    group = _Group(
-        scenario=scenario,
-        site_ids=site_ids,
-        years={site_id: stage_count(scenario, site_id) for site_id in site_ids},
-        phased=phased,
-        hourly=hourly,
-        modelled=modelled,
-        coupling=coupling,
-        one_calendar=one_calendar,
-        reduced_on=reduced_on,
-        in_windows={},
-    )
     # A typical-periods sizing models the calendar periods of outage windows as they are.
     in_windows = {
         block: sorted(
@@ -458,9 +448,20 @@ def _sizing_group(scenario: Scenario, site_ids: list[str]) -> _Group:
         )
         if horizon.kind == "typical_periods"
         else []
-        for block, frame in group.frames(reduced_on).items()
+        for block, frame in _block_frames(modelled, reduced_on).items()
     }
-    return replace(group, in_windows=in_windows)
+    return _Group(
+        scenario=scenario,
+        site_ids=site_ids,
+        years={site_id: stage_count(scenario, site_id) for site_id in site_ids},
+        phased=phased,
+        hourly=hourly,
+        modelled=modelled,
+        coupling=coupling,
+        one_calendar=one_calendar,
+        reduced_on=reduced_on,
+        in_windows=in_windows,
+    )
 
 
 def _size_and_dispatch(
@@ -469,7 +470,7 @@ def _size_and_dispatch(
     """Size the group on the horizon's steps; dispatch the full year if the sizing did not."""
     scenario = group.scenario
     sized_on = group.sized_on(setting.horizon.kind)
-    frames = group.frames(sized_on)
+    frames = _block_frames(group.modelled, sized_on)
     extra = {
         block: group.in_windows.get(block, []) + setting.added.get(block, []) for block in frames
     }
@@ -569,7 +570,7 @@ def _next_pass(group: _Group, done: _Pass, setting: _Setting, n_passes: int) -> 
     stepped = setting.commitment != group.scenario.solver.commitment
     refine = kind == "typical_periods" and n_passes - stepped <= horizon.max_refinements
     if drifts and not falls_short:
-        finer = _finer_clustering(group, done.drift, horizon) if refine else None
+        finer = _finer_clustering(group, done, horizon) if refine else None
         return None if finer is None else replace(setting, horizon=finer)
     if _short_for_integer_commitment(group, done, setting):
         log.warning(
@@ -628,20 +629,20 @@ def _short_for_integer_commitment(group: _Group, done: _Pass, setting: _Setting)
     return not any(run.shortfalls for run in relaxed.values())
 
 
-def _finer_clustering(group: _Group, drift: float, horizon: TimeHorizon) -> TimeHorizon | None:
+def _finer_clustering(group: _Group, done: _Pass, horizon: TimeHorizon) -> TimeHorizon | None:
     """Return the horizon with twice as many typical periods, or None if it has them all.
 
     Typical periods that misstate the year's cost are clustered more finely; once every
     calendar period is its own, the drift left is reported and the plan stands.
     """
-    n_calendar = len(next(iter(group.frames(group.reduced_on).values()))) // horizon.period_hours
+    n_calendar = len(next(iter(done.frames.values()))) // horizon.period_hours
     if horizon.n_periods >= n_calendar:
         return None
     n_periods = min(2 * horizon.n_periods, n_calendar)
     log.warning(
         "%s: typical-period sizing drifted %+.2f%% in cost; %d typical periods",
         group.site_ids,
-        100 * drift,
+        100 * done.drift,
         n_periods,
     )
     return horizon.model_copy(update={"n_periods": n_periods})
